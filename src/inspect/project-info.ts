@@ -1,0 +1,92 @@
+/**
+ * The fact sheet `pow inspect` produces and every generator reads. Serialisable (JSON), paths
+ * relative to `root` with forward slashes.
+ */
+export interface PrismaField {
+  name: string;
+  /** Prisma type without modifiers: "String", "Int", "DateTime", a model name, ... */
+  type: string;
+  optional: boolean;
+  list: boolean;
+  /** Attribute sources as written, e.g. ["@id", "@default(uuid())", "@unique"]. */
+  attributes: string[];
+}
+
+export interface PrismaModelInfo {
+  name: string;
+  /** Value of @@map, or null. */
+  tableName: string | null;
+  /** Schema file (relative) that declares the model. */
+  file: string;
+  fields: PrismaField[];
+  idField: string;
+  idType: 'Int' | 'String' | 'BigInt';
+  /** How the id is generated: autoincrement(), uuid(), cuid(), or null when the app sets it. */
+  idDefault: 'autoincrement' | 'uuid' | 'cuid' | 'other' | null;
+}
+
+export type PrismaProvider = 'sqlite' | 'postgresql' | 'mysql' | 'sqlserver' | 'cockroachdb' | 'mongodb';
+
+export interface PrismaInfo {
+  /** Installed or declared version of the `prisma` package, e.g. "7.10.1". */
+  version: string | null;
+  /** Major version, used to decide Prisma 6- or 7-style output. */
+  major: number | null;
+  /** The schema file, or the folder for multi-file schemas. */
+  schemaPath: string;
+  /** Every .prisma file that makes up the schema. */
+  schemaFiles: string[];
+  multiFile: boolean;
+  /** Where the schema location came from. */
+  schemaSource: 'prisma.config.ts' | 'package.json' | 'default';
+  /** prisma.config.ts (or .js/.mjs) if present. */
+  configFile: string | null;
+  provider: PrismaProvider;
+  /** Env var holding the database URL (from prisma.config.ts or the datasource block). */
+  urlEnvVar: string | null;
+  /** Where the URL is declared: in the schema (Prisma 6 style) or in prisma.config.ts. */
+  urlLocation: 'schema' | 'config' | null;
+  generator: {
+    provider: 'prisma-client' | 'prisma-client-js';
+    /** Output folder relative to root, when set. */
+    output: string | null;
+  };
+  /**
+   * Import specifier of the generated client as seen from `sourceDir` root files, e.g.
+   * "@prisma/client" or "./generated/prisma/client.js" (relative to sourceDir).
+   */
+  clientImport: string;
+  /** Migrations folder relative to root ("prisma/migrations"). */
+  migrationsDir: string;
+  /** The User model (or the one named by --user-model), or null when absent. */
+  userModel: PrismaModelInfo | null;
+  /** Names of every model in the schema. */
+  models: string[];
+}
+
+export interface EntryInfo {
+  /** App entry file relative to root, e.g. "src/app.ts". */
+  path: string;
+  /** Variable holding `express()`, or null when the app is built inside a function. */
+  appVariable: string | null;
+  /** True when pow can patch the entry safely (top-level `const app = express()`). */
+  patchable: boolean;
+  /** Why it is not patchable, for the manual-step message. */
+  reason?: string;
+}
+
+export interface ProjectInfo {
+  root: string;
+  packageName: string | null;
+  packageManager: 'npm' | 'pnpm' | 'yarn' | 'bun';
+  language: 'ts' | 'js';
+  moduleSystem: 'esm' | 'cjs';
+  /** What relative imports in emitted code end with: ".js" under NodeNext/ESM, "" otherwise. */
+  relativeImportExtension: '' | '.js';
+  /** "src" or "." */
+  sourceDir: string;
+  framework: { name: 'express'; version: string; major: 4 | 5 };
+  entry: EntryInfo | null;
+  views: { dir: string | null; engine: string | null };
+  prisma: PrismaInfo | null;
+}

@@ -1,0 +1,192 @@
+/**
+ * The public contract of pow's runtime core. Framework-agnostic: no Express types here.
+ *
+ * Generated code (config files, controllers) imports only what is declared here and in
+ * `src/runtime/express/types.ts`, so these shapes are what a team's owned code depends on.
+ * Change them only in a backwards-compatible way.
+ */
+
+/** A record as the app's Prisma client returns it. pow never hands `passwordHash` to views. */
+export type UserRecord = Record<string, unknown> & { id: string | number };
+
+/** One validation problem on one field; `key` is an i18n message key, `params` fill it in. */
+export interface FieldError {
+  key: string;
+  params?: Record<string, string | number>;
+  /** English text, for logs, scripts and tests; views translate `key` instead. */
+  message: string;
+}
+
+/** Field name → problems. A changeset that failed validation. */
+export type FieldErrors = Record<string, FieldError[]>;
+
+export type Result<T> = { ok: true; value: T } | { ok: false; errors: FieldErrors };
+
+/**
+ * Key/value store with TTL, namespaced. Backends: memory, Prisma (`PowSession` table), Redis.
+ * An expired record is never returned, even before any sweep runs.
+ */
+export interface Store {
+  get<T = unknown>(namespace: string, key: string): Promise<T | null>;
+  /** `ttlMs` is required: nothing pow stores lives forever. */
+  put(namespace: string, key: string, value: unknown, ttlMs: number): Promise<void>;
+  delete(namespace: string, key: string): Promise<void>;
+  /** Every live record whose key starts with `prefix`. */
+  all<T = unknown>(namespace: string, prefix: string): Promise<Array<{ key: string; value: T }>>;
+  /**
+   * Atomically add 1 to a counter and return the new value; the TTL is set when the counter is
+   * created and not extended by later increments (a fixed window). Used by throttling.
+   */
+  increment(namespace: string, key: string, ttlMs: number): Promise<number>;
+  /** Put only if absent; true when this call created the record (a lock). */
+  putIfAbsent(namespace: string, key: string, value: unknown, ttlMs: number): Promise<boolean>;
+  /** Release connections the store itself opened (not clients passed in by the app). */
+  close?(): Promise<void>;
+}
+
+/** A password hashing backend. `verify` must be constant-time and never throw on a malformed hash. */
+export interface Hasher {
+  readonly id: string;
+  hash(password: string): Promise<string>;
+  verify(hash: string, password: string): Promise<boolean>;
+  /** True when `hash` was made by another algorithm or weaker parameters than this hasher's. */
+  needsRehash(hash: string): boolean;
+}
+
+export interface SessionTimeouts {
+  /** Signed out after this long without a request. Default 30 min. */
+  idleMs?: number;
+  /** Signed out this long after sign-in whatever the activity. Default 14 days. */
+  absoluteMs?: number;
+  /** The session token is reissued once it is older than this. Default 15 min. */
+  renewAfterMs?: number;
+  /** How long a renewed-away token keeps working, so parallel requests are not signed out. Default 60 s. */
+  renewGraceMs?: number;
+}
+
+export interface PasswordPolicy {
+  /** Minimum length in Unicode code points. Default 15 (NIST 800-63B-4); never below 8. */
+  minLength?: number;
+  /** Hard cap in UTF-8 bytes, checked before any hashing. Default 4096. */
+  maxBytes?: number;
+}
+
+export interface HashingOptions {
+  /** A custom hasher; default argon2id m=19456 t=2 p=1 via @node-rs/argon2. */
+  hasher?: Hasher;
+  /**
+   * Cheap parameters for test suites only (argon2id m=1024 t=1). Refused at start-up when
+   * NODE_ENV is "production".
+   */
+  insecureTestParameters?: boolean;
+}
+
+export type ExtensionName = 'email-confirmation' | 'reset-password' | 'persistent-session' | 'invitation';
+
+/** The minimal surface of a Prisma client pow needs: a delegate per model, looked up by name. */
+export type PrismaLike = object;
+
+/** Configuration for one user type. Invalid values fail `createPow` with a message naming the key. */
+export interface PowConfig {
+  /** The app's PrismaClient. */
+  prisma: PrismaLike;
+  /** Prisma model name of this user type. Default "User". */
+  userModel?: string;
+  /** Name of this user type; namespaces store keys, cookies and `req` keys. Default "user". */
+  userType?: string;
+  /** Fields a person may sign in with, typed into one field. Default ["email"]. */
+  userIdFields?: string[];
+  /** Where sessions, tokens and throttle counters live. */
+  store: Store;
+  /** At least 32 characters; signs cookies and derives token keys. */
+  secret: string;
+  session?: SessionTimeouts;
+  password?: PasswordPolicy;
+  hashing?: HashingOptions;
+  /** Enabled extensions, in the order their hooks run. */
+  extensions?: ExtensionName[];
+  /** Time source in milliseconds; tests pass a fake clock. Default `Date.now`. */
+  clock?: () => number;
+}
+
+/** Attributes accepted by registration and account update (form field names). */
+export type UserParams = Record<string, unknown> & {
+  password?: string;
+  password_confirmation?: string;
+  current_password?: string;
+};
+
+/** A live session as stored (the token itself is never stored, only its SHA-256). */
+export interface SessionRecord {
+  /** Public id of the session (not the token): safe to show in a "your sessions" list. */
+  id: string;
+  userId: string;
+  userType: string;
+  createdAt: number;
+  lastSeenAt: number;
+  /** When the token was last issued (sign-in or renewal). */
+  issuedAt: number;
+  ip?: string;
+  userAgent?: string;
+  /** Per-session data for the HTTP layer (CSRF secret, flash, locale). */
+  data: Record<string, unknown>;
+}
+
+export interface SessionMeta {
+  ip?: string;
+  userAgent?: string;
+}
+
+export interface LoadedSession {
+  session: SessionRecord;
+  /** The user re-read from the database on this request (a deleted user ends the session). */
+  user: UserRecord;
+  /** Set when the token was renewed on this request: the HTTP layer must send the new cookie. */
+  renewedToken?: string;
+}
+
+/** User operations, changeset-style. Passwords and hashes never appear in returned records. */
+export interface UserOperations {
+  /** Registration: validates, normalises user ids, hashes the password. */
+  create(params: UserParams): Promise<Result<UserRecord>>;
+  /**
+   * Sign-in check. Unknown user, wrong password and missing password all return null after
+   * exactly one verify of equal cost. Rehashes on success when the stored hash is outdated.
+   */
+  authenticate(identifier: string, password: string): Promise<UserRecord | null>;
+  /** Account update; changing email or password requires `current_password`. */
+  update(user: UserRecord, params: UserParams): Promise<Result<UserRecord>>;
+  delete(user: UserRecord): Promise<void>;
+  getBy(where: Record<string, unknown>): Promise<UserRecord | null>;
+  /** For scripts and seeds: sets a password without the current one (still validated). */
+  setPassword(user: UserRecord, password: string): Promise<Result<UserRecord>>;
+}
+
+export interface SessionOperations {
+  /** Creates a session for the user and returns the raw token (for the cookie). */
+  create(user: UserRecord, meta?: SessionMeta): Promise<{ token: string; session: SessionRecord }>;
+  /** Resolves a token; null when unknown, expired, for another user type or the user is gone. */
+  load(token: string): Promise<LoadedSession | null>;
+  /** Writes back `session.data` changes (flash, CSRF secret) without renewing. */
+  save(token: string, session: SessionRecord): Promise<void>;
+  delete(token: string): Promise<void>;
+  list(userId: string | number): Promise<SessionRecord[]>;
+  revoke(userId: string | number, sessionId: string): Promise<void>;
+  /** Ends every session of the user except the one holding `keepToken`. */
+  revokeOthers(userId: string | number, keepToken: string): Promise<void>;
+  revokeAll(userId: string | number): Promise<void>;
+}
+
+/** What `createPow` returns: one per user type. */
+export interface Pow {
+  readonly userType: string;
+  readonly userModel: string;
+  readonly userIdFields: readonly string[];
+  readonly store: Store;
+  readonly secret: string;
+  readonly extensions: readonly ExtensionName[];
+  readonly clock: () => number;
+  readonly users: UserOperations;
+  readonly sessions: SessionOperations;
+  readonly hasher: Hasher;
+}

@@ -1,0 +1,143 @@
+/**
+ * The public contract of pow's Express layer (`pow/express`), for Express 5 and 4.
+ *
+ * Generated routes and controllers use only this surface. Request and response types are
+ * structural so the same code compiles against @types/express 4 and 5.
+ */
+import type { Pow, UserRecord, FieldErrors, UserParams, Result } from '../core/types.js';
+
+// Express's own types, imported as types only so that the runtime does not pin an Express major.
+import type { Request, Response, NextFunction, RequestHandler, ErrorRequestHandler } from 'express';
+
+export type { Request, Response, NextFunction, RequestHandler, ErrorRequestHandler };
+
+/** Redirect targets, Pow's routes callbacks. Each may be overridden on its own. */
+export interface RoutesCallbacks {
+  afterSignInPath(req: Request): string;
+  afterSignOutPath(req: Request): string;
+  afterRegistrationPath(req: Request): string;
+  afterUserUpdatedPath(req: Request): string;
+  afterUserDeletedPath(req: Request): string;
+  userNotAuthenticatedPath(req: Request): string;
+  userAlreadyAuthenticatedPath(req: Request): string;
+  /** Paths of pow's own pages, prefixed with the mount path (e.g. "/admin/session/new"). */
+  path(name: PowPathName, params?: Record<string, string>): string;
+}
+
+export type PowPathName =
+  | 'session.new'
+  | 'session.create'
+  | 'session.delete'
+  | 'registration.new'
+  | 'registration.create'
+  | 'registration.edit'
+  | 'registration.update'
+  | 'registration.delete'
+  | 'reset_password.new'
+  | 'reset_password.create'
+  | 'reset_password.edit'
+  | 'reset_password.update'
+  | 'confirmation.show'
+  | 'confirmation.resend'
+  | 'invitation.new'
+  | 'invitation.create'
+  | 'invitation.edit'
+  | 'invitation.update';
+
+export interface I18nOptions {
+  /** Default "en". Shipped: "en", "de". */
+  defaultLocale?: string;
+  /** Pick a locale per request; default reads Accept-Language. */
+  resolveLocale?: (req: Request) => string | undefined;
+  /** Extra or overriding messages per locale: { en: { "session.signed_in": "..." } }. */
+  messages?: Record<string, Record<string, string>>;
+}
+
+export interface ThrottleOptions {
+  /** Failed sign-ins per account within `windowMs` before the account is temporarily locked. Default 10. */
+  maxFailuresPerAccount?: number;
+  /** Failed sign-ins per source address within `windowMs` before 429. Default 50. */
+  maxFailuresPerAddress?: number;
+  /** Default 15 min. */
+  windowMs?: number;
+}
+
+export interface PowExpressOptions {
+  /** Key on `req` and `res.locals` for the signed-in user. Default "current" + userType ("currentUser"). */
+  currentUserKey?: string;
+  /** Cookie name; default "pow_<userType>" ("__Host-pow_<userType>" in production over HTTPS). */
+  cookieName?: string;
+  /** Where this user type's routes are mounted: "" for users, "/admin" for admins. */
+  mountPath?: string;
+  /** Absolute origin for links in e-mails, e.g. "https://example.com". Never taken from Host. */
+  baseUrl?: string;
+  routes?: Partial<Omit<RoutesCallbacks, 'path'>>;
+  i18n?: I18nOptions;
+  throttle?: ThrottleOptions;
+  /** Send Secure cookies. Default: NODE_ENV === "production". */
+  secureCookies?: boolean;
+  /** Respond with JSON 401/403 instead of redirects (APIs). Default: by Accept header. */
+  json?: boolean;
+}
+
+/** Per-request helpers, available as `req.pow` and `res.locals.pow` (for views). */
+export interface PowRequestContext {
+  /** Translate a message key for this request's locale. */
+  t(key: string, params?: Record<string, string | number>): string;
+  locale: string;
+  /** CSRF token for forms: `<input type="hidden" name="_csrf" value="<%= pow.csrfToken %>">`. */
+  csrfToken: string;
+  /** Flash messages from the previous request, consumed on read. */
+  flash: { info?: string; error?: string };
+  /** Controller and action of the page being rendered (for breadcrumbs and layouts). */
+  controller?: string;
+  action?: string;
+  /** Path helper for this user type's pages. */
+  path: RoutesCallbacks['path'];
+  /** Mount path of this user type ("" or "/admin"). */
+  mountPath: string;
+}
+
+export interface PowExpress {
+  readonly pow: Pow;
+  readonly currentUserKey: string;
+  readonly cookieName: string;
+  readonly mountPath: string;
+  readonly routes: RoutesCallbacks;
+  /**
+   * Loads the session from the signed cookie, the current user (re-read per request), the
+   * locale, flash and CSRF token; verifies the CSRF token on every non-GET/HEAD/OPTIONS request
+   * (403 when missing or wrong). Mount once per user type, before its routes.
+   */
+  middleware(): RequestHandler;
+  requireAuthenticated: RequestHandler;
+  requireNotAuthenticated: RequestHandler;
+  /** Maps pow errors to an HTML redirect with flash, or JSON 401/403 for APIs. */
+  errorHandler(): ErrorRequestHandler;
+  /** Sets `res.locals.pow.controller/action` and `Cache-Control: no-store`. */
+  page(controller: string, action: string): RequestHandler;
+
+  /** The signed-in user of this type, or null. */
+  currentUser(req: Request): UserRecord | null;
+  /**
+   * Checks credentials with throttling; on success rotates the session (new id) and sets the
+   * cookie. On failure returns the generic message key; never reveals whether the account exists.
+   */
+  signIn(
+    req: Request,
+    res: Response,
+    identifier: string,
+    password: string,
+  ): Promise<{ ok: true; user: UserRecord } | { ok: false; status: 401 | 429; messageKey: string; retryAfterSeconds?: number }>;
+  /** Starts a session for a user already verified (after registration, invitation accept). */
+  startSession(req: Request, res: Response, user: UserRecord): Promise<void>;
+  /** Ends the session and clears the cookie; works when the session already expired. */
+  signOut(req: Request, res: Response): Promise<void>;
+  register(req: Request, params: UserParams): Promise<Result<UserRecord>>;
+  updateUser(req: Request, params: UserParams): Promise<Result<UserRecord>>;
+  deleteUser(req: Request, res: Response): Promise<void>;
+  /** Sets a flash message (by i18n key) for the next request. */
+  flash(req: Request, kind: 'info' | 'error', key: string, params?: Record<string, string | number>): void;
+  /** Translate field errors for a form, field → messages in the request's locale. */
+  translateErrors(req: Request, errors: FieldErrors): Record<string, string[]>;
+}
