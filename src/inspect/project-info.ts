@@ -88,5 +88,11 @@ export interface ProjectInfo {
   framework: { name: 'express'; version: string; major: 4 | 5 };
   entry: EntryInfo | null;
   views: { dir: string | null; engine: string | null };
+  /**
+   * A module of the app that exports a ready PrismaClient instance (found structurally: an
+   * exported variable initialised with `new PrismaClient(...)`), so generated code reuses it.
+   * Null → pow generates `<sourceDir>/pow/prisma.ts`.
+   */
+  prismaClientModule: { path: string; exportName: string } | null;
   prisma: PrismaInfo | null;
 }

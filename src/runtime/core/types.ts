@@ -42,6 +42,11 @@ export interface Store {
   putIfAbsent(namespace: string, key: string, value: unknown, ttlMs: number): Promise<boolean>;
   /** Release connections the store itself opened (not clients passed in by the app). */
   close?(): Promise<void>;
+  /**
+   * Use this time source for expiry. `createPow({ clock })` calls it so a fake clock moves store
+   * expiry too. Redis ignores it (its TTLs are real time).
+   */
+  useClock?(clock: () => number): void;
 }
 
 /** A password hashing backend. `verify` must be constant-time and never throw on a malformed hash. */
@@ -69,6 +74,11 @@ export interface PasswordPolicy {
   minLength?: number;
   /** Hard cap in UTF-8 bytes, checked before any hashing. Default 4096. */
   maxBytes?: number;
+  /**
+   * Refuse common passwords, keyboard walks, repetitions and the user's own identifiers
+   * (a small list shipped with pow). Default true.
+   */
+  blocklist?: boolean;
 }
 
 export interface HashingOptions {
@@ -94,8 +104,16 @@ export interface PowConfig {
   userModel?: string;
   /** Name of this user type; namespaces store keys, cookies and `req` keys. Default "user". */
   userType?: string;
-  /** Fields a person may sign in with, typed into one field. Default ["email"]. */
+  /**
+   * Fields a person may sign in with, typed into one field. Default ["email"]. The first one is
+   * required at registration, the others are optional. Values are trimmed and lower-cased.
+   */
   userIdFields?: string[];
+  /**
+   * Other user columns that registration and account update may write from form params
+   * (an allow-list against mass assignment, e.g. ["name"]). Default [].
+   */
+  userFields?: string[];
   /** Where sessions, tokens and throttle counters live. */
   store: Store;
   /** At least 32 characters; signs cookies and derives token keys. */
@@ -154,11 +172,28 @@ export interface UserOperations {
    * exactly one verify of equal cost. Rehashes on success when the stored hash is outdated.
    */
   authenticate(identifier: string, password: string): Promise<UserRecord | null>;
-  /** Account update; changing email or password requires `current_password`. */
+  /**
+   * Account update; changing a user id field (email, username, ...) or the password requires
+   * `current_password`. An empty `password` means "keep the current one". Sessions are not
+   * touched here: after a password change the HTTP layer rotates the current session and calls
+   * `sessions.revokeOthers` (security bar D11).
+   */
   update(user: UserRecord, params: UserParams): Promise<Result<UserRecord>>;
+  /** Deletes the row and ends every session of the user. */
   delete(user: UserRecord): Promise<void>;
+  /** First user matching `where` (user id values normalised); null for an empty or `undefined` filter. */
   getBy(where: Record<string, unknown>): Promise<UserRecord | null>;
-  /** For scripts and seeds: sets a password without the current one (still validated). */
+  /**
+   * For scripts, seeds and password reset: sets a password without the current one. The policy
+   * still applies (length, byte cap, blocklist; no confirmation field). Existing sessions stay
+   * valid; end them with `pow.sessions.revokeAll(user.id)` when the old password may be known.
+   *
+   * ```ts
+   * const user = await pow.users.getBy({ email: 'alice@example.com' });
+   * const result = user && (await pow.users.setPassword(user, newPassword));
+   * if (result && !result.ok) console.error(formatErrors(result.errors));
+   * ```
+   */
   setPassword(user: UserRecord, password: string): Promise<Result<UserRecord>>;
 }
 

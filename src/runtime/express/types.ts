@@ -78,7 +78,30 @@ export interface PowExpressOptions {
   secureCookies?: boolean;
   /** Respond with JSON 401/403 instead of redirects (APIs). Default: by Accept header. */
   json?: boolean;
+  /**
+   * Replaces the default responses of the guards and the CSRF check (redirect + flash, or JSON
+   * 401/403). It must end the response or call `next(err)`; `auth.defaultErrorResponse` is
+   * the default, for handlers that only want to change some kinds.
+   */
+  errorHandler?: PowErrorHandler;
+  /** Largest urlencoded body the middleware reads itself, in bytes. Default 100 KiB. */
+  bodyLimit?: number;
+  /** Called when persisting flash or CSRF data after a response failed (default: console.error). */
+  onCommitError?: (error: unknown, req: Request) => void;
 }
+
+/** Why a guard or the CSRF check refused a request. */
+export type PowErrorKind =
+  /** `requireAuthenticated` without a signed-in user: redirect to sign-in (HTML) or 401 (JSON). */
+  | 'not_authenticated'
+  /** `requireNotAuthenticated` with a signed-in user: redirect (HTML) or 403 (JSON). */
+  | 'already_authenticated'
+  /** A state-changing request without a valid CSRF token: 403. */
+  | 'invalid_csrf'
+  /** A form posted after the session ended (its CSRF secret went with it): like not_authenticated. */
+  | 'session_expired';
+
+export type PowErrorHandler = (kind: PowErrorKind, req: Request, res: Response, next: NextFunction) => void;
 
 /** Per-request helpers, available as `req.pow` and `res.locals.pow` (for views). */
 export interface PowRequestContext {
@@ -96,6 +119,8 @@ export interface PowRequestContext {
   path: RoutesCallbacks['path'];
   /** Mount path of this user type ("" or "/admin"). */
   mountPath: string;
+  /** The user type this context belongs to ("user", "admin"). */
+  userType: string;
 }
 
 export interface PowExpress {
@@ -140,4 +165,15 @@ export interface PowExpress {
   flash(req: Request, kind: 'info' | 'error', key: string, params?: Record<string, string | number>): void;
   /** Translate field errors for a form, field → messages in the request's locale. */
   translateErrors(req: Request, errors: FieldErrors): Record<string, string[]>;
+
+  /** Translate a key in this request's locale (same as `req.pow.t` for this user type). */
+  t(req: Request, key: string, params?: Record<string, string | number>): string;
+  /** This user type's request context (`req.pow` may belong to another user type mounted later). */
+  context(req: Request): PowRequestContext;
+  /** CSRF token for this request's session (for API clients: send it as `X-CSRF-Token`). */
+  csrfToken(req: Request): string;
+  /** Clears the failed sign-in counter of an account (a password reset lifts a lock). */
+  clearSignInFailures(identifier: string): Promise<void>;
+  /** The built-in response for a guard/CSRF refusal (what `errorHandler` replaces). */
+  defaultErrorResponse(kind: PowErrorKind, req: Request, res: Response): void;
 }

@@ -1,0 +1,198 @@
+/**
+ * Middleware benchmark (not a test): requests/s of an authenticated GET through
+ * `auth.middleware()` + `auth.requireAuthenticated` with the memory store, against the same
+ * route on bare Express 5. Same process, rounds interleaved (the order alternates each round),
+ * autocannon in a worker thread so the load generator does not share the servers' event loop.
+ *
+ *   node --import tsx bench/http/run.ts [--rounds 5] [--duration 5] [--connections 50] [--users memory|sqlite] [--json]
+ *
+ * Acceptance (issue 4): pow's median req/s >= 85 % of bare Express.
+ *
+ * What the pow request does: read the cookie, check its HMAC, SHA-256 the token, two memory
+ * store reads (token pointer, session record), re-read the user, set req/res.locals keys and the
+ * request context. By default (`--users memory`) the user is re-read from an in-memory stand-in
+ * for the Prisma delegate (same `findFirst` surface), so the numbers measure pow's middleware,
+ * not a database round trip; `--users sqlite` re-reads it through a real Prisma client on SQLite
+ * (what an app pays per request, dominated by the query).
+ */
+import autocannon from 'autocannon';
+import express from 'express';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { createPow, memoryStore } from '../../src/runtime/index.js';
+import { powExpress } from '../../src/runtime/express/index.js';
+import { signInAs } from '../../src/runtime/express/testing.js';
+
+function arg(name: string, fallback: number): number {
+  const index = process.argv.indexOf(`--${name}`);
+  return index === -1 ? fallback : Number(process.argv[index + 1]);
+}
+const ROUNDS = arg('rounds', 5);
+const DURATION = arg('duration', 5);
+const CONNECTIONS = arg('connections', 50);
+const JSON_OUTPUT = process.argv.includes('--json');
+const USERS = process.argv.includes('--users') ? process.argv[process.argv.indexOf('--users') + 1] : 'memory';
+if (USERS !== 'memory' && USERS !== 'sqlite') throw new Error('--users must be memory or sqlite');
+
+type Row = Record<string, unknown>;
+
+/** In-memory stand-in for a Prisma model delegate (the methods pow's core calls). */
+function memoryUsers() {
+  const rows: Row[] = [];
+  let nextId = 1;
+  const matches = (row: Row, where: Row) => Object.entries(where).every(([k, v]) => row[k] === v);
+  return {
+    async findFirst({ where }: { where: Row }) {
+      const row = rows.find((r) => matches(r, where));
+      return row ? { ...row } : null;
+    },
+    async findMany({ where, take }: { where: Row; take?: number }) {
+      return rows.filter((r) => matches(r, where)).slice(0, take ?? rows.length).map((r) => ({ ...r }));
+    },
+    async create({ data }: { data: Row }) {
+      if (rows.some((r) => r.email === data.email)) {
+        throw Object.assign(new Error('Unique constraint failed'), { code: 'P2002', meta: { target: ['email'] } });
+      }
+      const row = { id: nextId++, createdAt: new Date(), ...data };
+      rows.push(row);
+      return { ...row };
+    },
+    async update({ where, data }: { where: Row; data: Row }) {
+      const row = rows.find((r) => matches(r, where));
+      if (!row) throw Object.assign(new Error('not found'), { code: 'P2025' });
+      Object.assign(row, data);
+      return { ...row };
+    },
+    async delete({ where }: { where: Row }) {
+      const index = rows.findIndex((r) => matches(r, where));
+      if (index === -1) throw Object.assign(new Error('not found'), { code: 'P2025' });
+      return rows.splice(index, 1)[0];
+    },
+  };
+}
+
+async function listen(app: express.Express): Promise<{ server: Server; url: string }> {
+  const server = app.listen(0, '127.0.0.1');
+  await new Promise<void>((resolve) => server.once('listening', () => resolve()));
+  const { port } = server.address() as AddressInfo;
+  return { server, url: `http://127.0.0.1:${port}/me` };
+}
+
+async function main(): Promise<void> {
+  const bareApp = express();
+  bareApp.get('/me', (_req, res) => {
+    res.json({ email: 'bench@example.com' });
+  });
+
+  let cleanupDb: (() => Promise<void>) | undefined;
+  let prisma: object = { user: memoryUsers() };
+  if (USERS === 'sqlite') {
+    const { createTestDatabase } = await import('../../test/helpers/prisma-test-client.js');
+    const db = await createTestDatabase('sqlite');
+    prisma = db.prisma;
+    cleanupDb = db.cleanup;
+  }
+  const pow = createPow({
+    prisma,
+    store: memoryStore(),
+    secret: 'bench-secret-'.repeat(4),
+    hashing: { insecureTestParameters: true },
+  });
+  const created = await pow.users.create({ email: 'bench@example.com', password: 'benchmark passphrase 2026', password_confirmation: 'benchmark passphrase 2026' });
+  if (!created.ok) throw new Error(`could not create the bench user: ${JSON.stringify(created.errors)}`);
+  const auth = powExpress(pow);
+  const powApp = express();
+  powApp.use(auth.middleware());
+  powApp.get('/me', auth.requireAuthenticated, (req, res) => {
+    res.json({ email: (req as unknown as { currentUser: { email: string } }).currentUser.email });
+  });
+  const cookie = await signInAs(auth, created.value);
+
+  const bare = await listen(bareApp);
+  const powServer = await listen(powApp);
+  const targets = {
+    bare: { url: bare.url, headers: {} as Record<string, string> },
+    pow: { url: powServer.url, headers: { cookie } },
+  };
+
+  // Sanity: both answer 200 with the user; pow without the cookie redirects.
+  for (const [name, target] of Object.entries(targets)) {
+    const res = await fetch(target.url, { headers: target.headers, redirect: 'manual' });
+    const body = (await res.json()) as { email?: string };
+    if (res.status !== 200 || body.email !== 'bench@example.com') throw new Error(`${name}: HTTP ${res.status}`);
+  }
+  if ((await fetch(powServer.url, { redirect: 'manual' })).status !== 302) throw new Error('pow: anonymous request was not redirected');
+
+  const run = (name: keyof typeof targets, duration: number) =>
+    new Promise<autocannon.Result>((resolve, reject) => {
+      autocannon(
+        { url: targets[name].url, headers: targets[name].headers, connections: CONNECTIONS, duration, workers: 1 },
+        (error, result) => (error ? reject(error) : resolve(result)),
+      );
+    });
+
+  // Warm-up (JIT, caches), not recorded.
+  await run('bare', 2);
+  await run('pow', 2);
+
+  const results: Record<'bare' | 'pow', Array<{ rps: number; p99: number; non2xx: number; errors: number }>> = { bare: [], pow: [] };
+  for (let round = 0; round < ROUNDS; round++) {
+    const order: Array<'bare' | 'pow'> = round % 2 === 0 ? ['bare', 'pow'] : ['pow', 'bare'];
+    for (const name of order) {
+      const result = await run(name, DURATION);
+      results[name].push({ rps: result.requests.average, p99: result.latency.p99, non2xx: result.non2xx, errors: result.errors });
+      if (!JSON_OUTPUT) {
+        process.stderr.write(`round ${round + 1}/${ROUNDS} ${name.padEnd(4)} ${Math.round(result.requests.average)} req/s, p99 ${result.latency.p99} ms\n`);
+      }
+    }
+  }
+  await Promise.all([bare, powServer].map(({ server }) => new Promise((resolve) => server.close(resolve))));
+  await pow.store.close?.();
+  await cleanupDb?.();
+
+  const median = (values: number[]) => {
+    const sorted = [...values].sort((a, b) => a - b);
+    const mid = sorted.length >> 1;
+    return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+  };
+  const summary = {
+    node: process.version,
+    rounds: ROUNDS,
+    durationSeconds: DURATION,
+    connections: CONNECTIONS,
+    users: USERS,
+    bare: { medianRps: Math.round(median(results.bare.map((r) => r.rps))), medianP99Ms: median(results.bare.map((r) => r.p99)) },
+    pow: { medianRps: Math.round(median(results.pow.map((r) => r.rps))), medianP99Ms: median(results.pow.map((r) => r.p99)) },
+    perRound: results,
+    ratio: 0,
+    target: 0.85,
+    pass: false,
+  };
+  summary.ratio = Math.round((summary.pow.medianRps / summary.bare.medianRps) * 1000) / 1000;
+  summary.pass = summary.ratio >= summary.target;
+  const failures = [...results.bare, ...results.pow].reduce((n, r) => n + r.non2xx + r.errors, 0);
+  if (failures > 0) throw new Error(`${failures} non-2xx responses or errors during the benchmark`);
+
+  if (JSON_OUTPUT) {
+    process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+  } else {
+    process.stdout.write(
+      [
+        '',
+        `| signed-in GET /me (${CONNECTIONS} connections, ${ROUNDS} x ${DURATION} s, interleaved) | median req/s | median p99 | vs bare |`,
+        '| --- | ---: | ---: | ---: |',
+        `| bare Express 5 | ${summary.bare.medianRps} | ${summary.bare.medianP99Ms} ms | 1.00 |`,
+        `| pow middleware, memory store, users: ${USERS} | ${summary.pow.medianRps} | ${summary.pow.medianP99Ms} ms | ${summary.ratio.toFixed(2)} |`,
+        '',
+        `target >= ${summary.target}: ${summary.pass ? 'PASS' : 'FAIL'}`,
+        '',
+      ].join('\n'),
+    );
+  }
+  process.exitCode = summary.pass ? 0 : 1;
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 2;
+});

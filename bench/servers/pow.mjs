@@ -1,0 +1,81 @@
+// pow's runtime on Express 5, the way a generated app wires it: createPow + powExpress, the
+// sign-in route a generated session controller has (reduced to JSON), and a GET that requires a
+// signed-in user. Imports the BUILT package (dist/), so run `npm run build` first.
+//
+//   node bench/servers/pow.mjs <store>     store: memory | prisma-sqlite | prisma-pg | redis
+//
+// Users always live in a Prisma database (pow re-reads the user on every request): SQLite, or
+// PostgreSQL for `prisma-pg` (sessions in the same database). Hasher: pow's default, argon2id
+// m=19456 t=2 p=1 (@node-rs/argon2).
+import express from 'express';
+import { createClient } from 'redis';
+import { pathToFileURL } from 'node:url';
+import { join } from 'node:path';
+import { POW_DIST } from '../lib/paths.mjs';
+import { BENCH_USER, REDIS_URL, SECRET, atCleanup, serve, start } from './common.mjs';
+import { openPrisma } from './prisma-db.mjs';
+
+const STORES = ['memory', 'prisma-sqlite', 'prisma-pg', 'redis'];
+
+start(async () => {
+  const storeKind = process.argv[2];
+  if (!STORES.includes(storeKind)) throw new Error(`usage: pow.mjs <${STORES.join('|')}>`);
+
+  const runtime = await import(pathToFileURL(join(POW_DIST, 'runtime/index.js')).href);
+  const { powExpress } = await import(pathToFileURL(join(POW_DIST, 'runtime/express/index.js')).href);
+
+  const db = await openPrisma(storeKind === 'prisma-pg' ? 'postgresql' : 'sqlite');
+  let store;
+  if (storeKind === 'memory') {
+    store = runtime.memoryStore();
+  } else if (storeKind === 'redis') {
+    const client = createClient({ url: REDIS_URL });
+    await client.connect();
+    const prefix = `powbench-pow-${process.pid}`;
+    store = runtime.redisStore(client, { prefix });
+    atCleanup(async () => {
+      for await (const keys of client.scanIterator({ MATCH: `${prefix}:*`, COUNT: 500 })) if (keys.length) await client.del(keys);
+      await client.quit();
+    });
+  } else {
+    store = runtime.prismaStore(db.prisma);
+  }
+
+  atCleanup(async () => store.close?.());
+
+  const pow = runtime.createPow({ prisma: db.prisma, store, secret: SECRET });
+  const auth = powExpress(pow, { secureCookies: false, json: true });
+
+  const created = await pow.users.create({
+    email: BENCH_USER.email,
+    password: BENCH_USER.password,
+    password_confirmation: BENCH_USER.password,
+  });
+  if (!created.ok) throw new Error(`could not create the bench user: ${JSON.stringify(created.errors)}`);
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(express.urlencoded({ extended: false }));
+  app.use(auth.middleware());
+
+  // What the generated session controller does, answering JSON instead of rendering/redirecting.
+  app.get('/session/new', auth.requireNotAuthenticated, (req, res) => {
+    res.json({ csrfToken: req.pow.csrfToken });
+  });
+  app.post('/session', auth.requireNotAuthenticated, async (req, res, next) => {
+    try {
+      const result = await auth.signIn(req, res, String(req.body.user_id ?? ''), String(req.body.password ?? ''));
+      if (!result.ok) return res.status(result.status).json({ error: result.messageKey });
+      res.json({ id: result.user.id });
+    } catch (err) {
+      next(err);
+    }
+  });
+  app.get('/me', auth.requireAuthenticated, (req, res) => {
+    const user = auth.currentUser(req);
+    res.json({ id: user.id, email: user.email });
+  });
+  app.use(auth.errorHandler());
+
+  await serve(app);
+});

@@ -1,0 +1,60 @@
+import path from 'node:path';
+import { statSync } from 'node:fs';
+import type { CliIo } from './io.js';
+import type { Output } from './output.js';
+import { PowError } from '../shared/pow-error.js';
+
+/**
+ * What every command gets, built once per `run()`. Commands read and write only through it
+ * (io, output) and never touch `process`: tests drive the CLI in-process with in-memory sinks.
+ */
+export interface CommandContext {
+  readonly io: CliIo;
+  readonly out: Output;
+  /** pow's own version (package.json). */
+  readonly version: string;
+  /**
+   * The project directory: `--cwd` resolved against the invocation's working directory.
+   * Throws POW_CWD_NOT_FOUND (usage, exit 2) when it is not a directory.
+   */
+  resolveCwd(dir: string | undefined): string;
+  /**
+   * Sets the code `run()` returns after the action finishes (default 0). Use 3 for conflicts
+   * or drift under --check; for errors throw a PowError instead (it carries its own code).
+   */
+  setExitCode(code: 0 | 1 | 2 | 3): void;
+}
+
+export function createContext(
+  io: CliIo,
+  out: Output,
+  version: string,
+  setExitCode: (code: 0 | 1 | 2 | 3) => void,
+): CommandContext {
+  return {
+    io,
+    out,
+    version,
+    setExitCode,
+    resolveCwd(dir) {
+      const resolved = path.resolve(io.cwd, dir ?? '.');
+      if (!isDirectory(resolved)) {
+        throw new PowError({
+          code: 'POW_CWD_NOT_FOUND',
+          message: `--cwd ${dir ?? '.'}: ${resolved} is not a directory.`,
+          fix: "Pass the folder that holds your app's package.json, e.g. --cwd ./my-app.",
+          exitCode: 2,
+        });
+      }
+      return resolved;
+    },
+  };
+}
+
+function isDirectory(dir: string): boolean {
+  try {
+    return statSync(dir).isDirectory();
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,136 @@
+import type { CommandModule } from './index.js';
+import type { ProjectInfo } from '../inspect/project-info.js';
+import { PowError } from '../shared/pow-error.js';
+import type { TableRow } from '../cli/output.js';
+
+interface InspectOptions {
+  json?: boolean;
+  cwd?: string;
+  userModel: string;
+}
+
+/** `pow inspect`: prints what pow detects about the project. Read-only. */
+export const command: CommandModule = {
+  name: 'inspect',
+  register(program, ctx) {
+    program
+      .command('inspect')
+      .description(
+        'show what pow detects about the project (framework, entry, views, Prisma); writes nothing',
+      )
+      .option('--json', 'print the project facts as JSON only')
+      .option('--cwd <dir>', 'project directory (default: the current directory)')
+      .option('--user-model <name>', 'Prisma model that holds the users', 'User')
+      .action(async (options: InspectOptions) => {
+        if (!/^[A-Za-z][A-Za-z0-9_]*$/.test(options.userModel)) {
+          throw new PowError({
+            code: 'POW_INVALID_OPTION',
+            message: `--user-model ${JSON.stringify(options.userModel)} is not a Prisma model name.`,
+            fix: 'Pass a model name made of letters, digits and underscores, e.g. --user-model Account.',
+            exitCode: 2,
+          });
+        }
+        // Loaded on use: ts-morph is heavy, and `pow --help` should not wait for it.
+        const { inspectProject } = await import('../inspect/inspect-project.js');
+        const info = await inspectProject(ctx.resolveCwd(options.cwd), { userModel: options.userModel });
+        if (options.json) ctx.out.json(info);
+        else ctx.out.table(inspectRows(info, options.userModel));
+      });
+  },
+};
+
+/** The human-readable fact sheet, one labelled row per fact. */
+export function inspectRows(info: ProjectInfo, userModelName = 'User'): TableRow[] {
+  const languageName = info.language === 'ts' ? 'TypeScript' : 'JavaScript';
+  const imports =
+    info.relativeImportExtension === '' ? 'no extension' : `end in ${info.relativeImportExtension}`;
+  const rows: TableRow[] = [
+    ['Project', `${info.packageName ?? '(unnamed)'} (${info.root})`],
+    ['Package manager', info.packageManager],
+    [
+      'Language',
+      `${languageName}, ${info.moduleSystem === 'esm' ? 'ES modules' : 'CommonJS'} (relative imports: ${imports})`,
+    ],
+    ['Source dir', info.sourceDir],
+    ['Framework', `Express ${info.framework.version}`],
+    ['Entry', entryText(info)],
+    [
+      'Views',
+      info.views.dir === null
+        ? 'none found'
+        : `${info.views.dir} (engine: ${info.views.engine ?? 'not set'})`,
+    ],
+    [
+      'Prisma client',
+      info.prismaClientModule === null
+        ? `none exported: pow generates ${info.sourceDir === '.' ? '' : `${info.sourceDir}/`}pow/prisma.${info.language}`
+        : `${info.prismaClientModule.path} (export ${info.prismaClientModule.exportName})`,
+    ],
+  ];
+  const prisma = info.prisma;
+  if (prisma === null) return [...rows, ['Prisma', 'not found']];
+  rows.push(
+    ['Prisma', `${prisma.version ?? 'version unknown'} (provider: ${prisma.provider})`],
+    [
+      'Schema',
+      prisma.multiFile
+        ? `${prisma.schemaPath}/ (${prisma.schemaFiles.length} files, ${schemaSourceText(prisma)})`
+        : `${prisma.schemaPath} (${schemaSourceText(prisma)})`,
+    ],
+    ['Prisma config', prisma.configFile ?? 'none'],
+    [
+      'Database URL',
+      prisma.urlEnvVar === null
+        ? 'not set'
+        : `env ${prisma.urlEnvVar} (in ${prisma.urlLocation === 'schema' ? 'the schema' : prisma.configFile})`,
+    ],
+    [
+      'Generator',
+      `${prisma.generator.provider}${prisma.generator.output ? ` → ${prisma.generator.output}` : ''}`,
+    ],
+    [
+      'Client import',
+      `${prisma.clientImport} (from ${info.sourceDir === '.' ? 'the root' : `${info.sourceDir}/`})`,
+    ],
+    ['Migrations', prisma.migrationsDir],
+    ['Models', prisma.models.length === 0 ? 'none' : prisma.models.join(', ')],
+    ['User model', userModelText(info, userModelName)],
+  );
+  return rows;
+}
+
+function schemaSourceText(prisma: NonNullable<ProjectInfo['prisma']>): string {
+  if (prisma.schemaSource === 'prisma.config.ts') return `from ${prisma.configFile ?? 'prisma.config.ts'}`;
+  if (prisma.schemaSource === 'package.json') return 'from package.json#prisma.schema';
+  return 'default location';
+}
+
+function entryText(info: ProjectInfo): string {
+  const entry = info.entry;
+  if (entry === null) return "not found (no express() call in the app's files)";
+  if (entry.patchable) return `${entry.path} (app variable: ${entry.appVariable}, patchable)`;
+  return `${entry.path} (not patchable: ${entry.reason ?? 'unknown reason'})`;
+}
+
+function userModelText(info: ProjectInfo, name: string): string {
+  const model = info.prisma?.userModel;
+  if (model === null || model === undefined) return `none: pow adds model ${name}`;
+  const idDefault =
+    model.idDefault === null
+      ? 'no default'
+      : model.idDefault === 'other'
+        ? 'other default'
+        : `${model.idDefault}()`;
+  const table = model.tableName ? ` (table ${model.tableName})` : '';
+  const header = `${model.name} in ${model.file}${table}; id field ${model.idField}: ${model.idType}, ${idDefault}`;
+  const nameWidth = Math.max(...model.fields.map((field) => field.name.length));
+  const typeWidth = Math.max(...model.fields.map((field) => typeText(field).length));
+  const fields = model.fields.map((field) =>
+    `  ${field.name.padEnd(nameWidth)}  ${typeText(field).padEnd(typeWidth)}  ${field.attributes.join(' ')}`.trimEnd(),
+  );
+  return [header, ...fields].join('\n');
+}
+
+function typeText(field: { type: string; optional: boolean; list: boolean }): string {
+  return `${field.type}${field.list ? '[]' : ''}${field.optional ? '?' : ''}`;
+}

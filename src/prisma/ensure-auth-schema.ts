@@ -1,0 +1,496 @@
+/**
+ * Adds what pow needs to a Prisma schema (conventions.md, "Schema pow adds"): the user id fields,
+ * `passwordHash` and extension fields on the User model (created when missing), and the
+ * `PowSession` model when sessions live in the database.
+ *
+ * Rules:
+ * - Structural: files are parsed with @mrleebo/prisma-ast; new text is inserted at line positions
+ *   taken from the AST, so every line the team wrote stays byte-for-byte as it was. prisma-ast's
+ *   printer is not used (it reformats whole files and drops some comments).
+ * - Fields added to an existing model go in as one new section (a blank line, then the fields
+ *   aligned the way `prisma format` aligns a section) after the model's last field. `prisma format`
+ *   leaves such a section unchanged, and the team's own lines are untouched.
+ * - Add only: a field pow needs that exists with another type, or a user id field without a unique
+ *   constraint, is a conflict (POW_PRISMA_FIELD_CONFLICT with a fix line); nothing is removed or
+ *   retyped.
+ * - Multi-file schemas (`prisma/schema/*.prisma`): new models go into `pow.prisma` in the schema
+ *   folder. Fields for an existing User model go into the file that declares the model, because
+ *   Prisma has no partial models.
+ * - Naming follows the model: when most multi-word columns of an existing User model are mapped to
+ *   snake_case (`@map("created_at")`), pow's multi-word fields get the same kind of `@map`.
+ * - Idempotent: running on its own output changes nothing (status `already-present`).
+ */
+import { posix } from 'node:path';
+import { PowError } from '../shared/pow-error.js';
+import type { PrismaProvider } from '../inspect/project-info.js';
+import {
+  blockAttributes,
+  columnName,
+  fieldAttribute,
+  fieldList,
+  findModel,
+  nativeTypeAttribute,
+  parseSchemaFiles,
+  positionalArg,
+  printAttribute,
+  splitLines,
+  type ParsedField,
+  type ParsedModel,
+  type SchemaTexts,
+} from './schema-ast.js';
+
+export type UserIdType = 'Int' | 'String-uuid' | 'String-cuid';
+export type SessionStoreKind = 'memory' | 'prisma' | 'redis';
+
+export interface AuthSchemaOptions {
+  /** Prisma model holding users. Default "User". */
+  userModel?: string;
+  /** Sign-in id fields; the first is required, the others optional. Default ["email"]. */
+  userIdFields?: string[];
+  /** Primary key of a User model pow creates. Default "Int" (autoincrement). */
+  idType?: UserIdType;
+  /** Where sessions live; `prisma` adds the PowSession model. Default "memory". */
+  sessionStore?: SessionStoreKind;
+  /** Enabled extensions, e.g. ["email-confirmation", "invitation"]. */
+  extensions?: string[];
+  /** `@@map` table name for a User model pow creates (ignored for an existing model). */
+  tableName?: string;
+  /** Name of the session model. Default "PowSession". */
+  sessionModel?: string;
+}
+
+export interface EnsureAuthSchemaInput {
+  /** Every schema file: path (relative, forward slashes) → text. */
+  files: SchemaTexts;
+  provider: PrismaProvider;
+  /**
+   * Folder of a multi-file schema (PrismaInfo.schemaPath when multiFile). New models then go into
+   * `<multiFileDir>/pow.prisma`. Null/undefined for a single-file schema.
+   */
+  multiFileDir?: string | null;
+  options?: AuthSchemaOptions;
+}
+
+export interface SchemaAddition {
+  kind: 'model' | 'field' | 'file';
+  file: string;
+  model: string;
+  field?: string;
+  /** The Prisma source pow added (a field line or a whole model). */
+  text: string;
+}
+
+export interface EnsureAuthSchemaResult {
+  status: 'applied' | 'already-present';
+  /** Only the files pow changed or created. */
+  files: SchemaTexts;
+  added: SchemaAddition[];
+  /** Things the team may want to know (kept as-is decisions), for the report. */
+  notes: string[];
+  userModel: {
+    name: string;
+    file: string;
+    tableName: string | null;
+    created: boolean;
+    idField: string;
+    idType: string;
+  };
+}
+
+/** File that holds pow's own models in a multi-file schema. */
+export const POW_SCHEMA_FILE = 'pow.prisma';
+
+export const INVITATION_RELATION = 'PowInvitedBy';
+
+interface FieldSpec {
+  name: string;
+  type: string;
+  optional: boolean;
+  list: boolean;
+  /** Attributes as Prisma source, in order. */
+  attributes: string[];
+  /** Scalar whose column name may follow the model's snake_case convention. */
+  mappable: boolean;
+  /** Check against an existing field with the same name; returns a problem or null. */
+  unique?: boolean;
+  /** For relation fields: the relation name they must carry. */
+  kind: 'scalar' | 'relation';
+  /** Extra expectation for conflicts, e.g. "same type as User.id". */
+  expectation?: string;
+}
+
+export function ensureAuthSchema(input: EnsureAuthSchemaInput): EnsureAuthSchemaResult {
+  const provider = input.provider;
+  if (provider === 'mongodb' || provider === 'sqlserver') {
+    throw new PowError({
+      code: 'POW_PRISMA_PROVIDER_UNSUPPORTED',
+      message: `pow does not support the Prisma provider "${provider}" yet (supported: sqlite, postgresql, cockroachdb, mysql).`,
+      fix: 'Use a SQLite, PostgreSQL or MySQL/MariaDB datasource, or add the auth models by hand (see docs).',
+    });
+  }
+  const options = input.options ?? {};
+  const userModelName = options.userModel ?? 'User';
+  const idFields = options.userIdFields && options.userIdFields.length > 0 ? options.userIdFields : ['email'];
+  const extensions = new Set(options.extensions ?? []);
+  const sessionModelName = options.sessionModel ?? 'PowSession';
+
+  const schema = parseSchemaFiles(input.files);
+  const ds = schema.datasource?.name ?? 'db';
+  const mysql = provider === 'mysql';
+  const texts: SchemaTexts = { ...input.files };
+  const changed = new Set<string>();
+  const added: SchemaAddition[] = [];
+  const notes: string[] = [];
+
+  const powFile = input.multiFileDir
+    ? posix.join(input.multiFileDir.replace(/\\/g, '/'), POW_SCHEMA_FILE)
+    : null;
+  const newModelFile = powFile ?? schema.files.find((f) => f === schema.datasource?.file) ?? schema.files[0];
+  if (!newModelFile) {
+    throw new PowError({
+      code: 'POW_PRISMA_SCHEMA_INVALID',
+      message: 'No Prisma schema file was given to pow.',
+      fix: 'Run `npx prisma init` first, or pass --schema <path>.',
+    });
+  }
+  const newModels: { model: string; text: string }[] = [];
+
+  // ---- User model -------------------------------------------------------------------------
+  const existingUser = findModel(schema, userModelName);
+  let userInfo: EnsureAuthSchemaResult['userModel'];
+
+  if (existingUser) {
+    const idField = primaryKeyField(existingUser);
+    const specs = userFieldSpecs({ idFields, extensions, userModelName, idField, ds, mysql, model: existingUser });
+    const snake = usesSnakeCaseColumns(existingUser);
+    const missing: FieldSpec[] = [];
+    for (const spec of specs) {
+      const found = existingUser.fields.find((f) => f.name === spec.name);
+      if (found) {
+        checkExistingField(existingUser, found, spec, notes);
+      } else {
+        missing.push(snake && spec.mappable ? withSnakeMap(spec) : spec);
+      }
+    }
+    if (missing.length > 0) {
+      const lines = alignFields(missing, existingUser.indent);
+      texts[existingUser.file] = insertFieldSection(texts[existingUser.file], existingUser, lines);
+      changed.add(existingUser.file);
+      missing.forEach((spec, i) =>
+        added.push({ kind: 'field', file: existingUser.file, model: existingUser.name, field: spec.name, text: lines[i].trim() }),
+      );
+    }
+    userInfo = {
+      name: existingUser.name,
+      file: existingUser.file,
+      tableName: existingUser.tableName,
+      created: false,
+      idField: idField?.name ?? 'id',
+      idType: idField?.type ?? 'Int',
+    };
+  } else {
+    const idType = options.idType ?? 'Int';
+    const idSpec = idFieldSpec(idType, mysql, ds);
+    const fakeId: ParsedField = {
+      name: 'id',
+      type: idSpec.type,
+      optional: false,
+      list: false,
+      attributes: [],
+      line: 0,
+    };
+    const specs = [
+      idSpec,
+      ...userFieldSpecs({ idFields, extensions, userModelName, idField: fakeId, ds, mysql, idNative: idSpec.native }),
+      scalar('createdAt', 'DateTime', false, ['@default(now())']),
+      scalar('updatedAt', 'DateTime', false, ['@updatedAt']),
+    ];
+    const block = options.tableName ? [`@@map(${JSON.stringify(options.tableName)})`] : [];
+    const text = renderModel(userModelName, specs, block);
+    newModels.push({ model: userModelName, text });
+    added.push({ kind: 'model', file: newModelFile, model: userModelName, text });
+    userInfo = {
+      name: userModelName,
+      file: newModelFile,
+      tableName: options.tableName ?? null,
+      created: true,
+      idField: 'id',
+      idType: idSpec.type,
+    };
+  }
+
+  // ---- Session model ----------------------------------------------------------------------
+  if (options.sessionStore === 'prisma') {
+    const specs = sessionFieldSpecs(mysql, ds);
+    const existing = findModel(schema, sessionModelName);
+    if (existing) {
+      const missing: FieldSpec[] = [];
+      for (const spec of specs) {
+        const found = existing.fields.find((f) => f.name === spec.name);
+        if (found) checkExistingField(existing, found, spec, notes);
+        else missing.push(spec);
+      }
+      if (missing.length > 0) {
+        const lines = alignFields(missing, existing.indent);
+        texts[existing.file] = insertFieldSection(texts[existing.file], existing, lines);
+        changed.add(existing.file);
+        missing.forEach((spec, i) =>
+          added.push({ kind: 'field', file: existing.file, model: existing.name, field: spec.name, text: lines[i].trim() }),
+        );
+      }
+    } else {
+      const text = renderModel(sessionModelName, specs, [
+        '@@id([namespace, key])',
+        '@@index([expiresAt])',
+        '@@map("pow_sessions")',
+      ]);
+      newModels.push({ model: sessionModelName, text });
+      added.push({ kind: 'model', file: newModelFile, model: sessionModelName, text });
+    }
+  }
+
+  // ---- Write new models --------------------------------------------------------------------
+  if (newModels.length > 0) {
+    const existingText = texts[newModelFile];
+    if (existingText === undefined) {
+      texts[newModelFile] = newModels.map((m) => m.text).join('\n\n') + '\n';
+      added.push({ kind: 'file', file: newModelFile, model: newModels.map((m) => m.model).join(', '), text: '' });
+    } else {
+      texts[newModelFile] = appendBlocks(existingText, newModels.map((m) => m.text));
+    }
+    changed.add(newModelFile);
+  }
+
+  const files: SchemaTexts = {};
+  for (const file of [...changed].sort()) files[file] = texts[file];
+  return {
+    status: changed.size > 0 ? 'applied' : 'already-present',
+    files,
+    added,
+    notes,
+    userModel: userInfo,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+
+function scalar(name: string, type: string, optional: boolean, attributes: string[] = [], unique = false): FieldSpec {
+  return { name, type, optional, list: false, attributes, mappable: true, unique, kind: 'scalar' };
+}
+
+function idFieldSpec(idType: UserIdType, mysql: boolean, ds: string): FieldSpec & { native: string | null } {
+  if (idType === 'Int') {
+    return { ...scalar('id', 'Int', false, ['@id', '@default(autoincrement())']), mappable: false, native: null };
+  }
+  const fn = idType === 'String-uuid' ? 'uuid()' : 'cuid()';
+  const native = mysql ? `@${ds}.VarChar(191)` : null;
+  return {
+    ...scalar('id', 'String', false, ['@id', `@default(${fn})`, ...(native ? [native] : [])]),
+    mappable: false,
+    native,
+  };
+}
+
+function userFieldSpecs(args: {
+  idFields: string[];
+  extensions: Set<string>;
+  userModelName: string;
+  idField: ParsedField | null;
+  ds: string;
+  mysql: boolean;
+  model?: ParsedModel;
+  idNative?: string | null;
+}): FieldSpec[] {
+  const { idFields, extensions, userModelName, idField, ds, mysql } = args;
+  const varchar = mysql ? [`@${ds}.VarChar(191)`] : [];
+  const specs: FieldSpec[] = idFields.map((name, i) => ({
+    ...scalar(name, 'String', i > 0, ['@unique', ...varchar], true),
+    expectation: 'a unique String',
+  }));
+  specs.push(scalar('passwordHash', 'String', true));
+  if (extensions.has('email-confirmation')) {
+    specs.push(scalar('emailConfirmedAt', 'DateTime', true));
+    specs.push(scalar('unconfirmedEmail', 'String', true));
+  }
+  if (extensions.has('invitation')) {
+    if (!idField) {
+      throw new PowError({
+        code: 'POW_PRISMA_UNSUPPORTED_ID',
+        message: `The invitation extension needs a single-field primary key (@id) on model ${userModelName}${args.model ? ` in ${args.model.file}` : ''}; it has none (composite @@id?).`,
+        fix: `Give ${userModelName} a single \`@id\` field, or install without --extension invitation.`,
+      });
+    }
+    // invitedById mirrors the id: same scalar type and native type (a foreign key needs both).
+    let native: string | null = args.idNative ?? null;
+    if (args.model && idField.line > 0) {
+      const attr = nativeTypeAttribute(idField, ds);
+      native = attr ? printAttribute(attr) : null;
+    }
+    if (!native && mysql && idField.type === 'String') native = `@${ds}.VarChar(191)`;
+    specs.push({
+      ...scalar('invitedById', idField.type, true, native ? [native] : []),
+      expectation: `${idField.type}? (the type of ${userModelName}.${idField.name})`,
+    });
+    specs.push({
+      name: 'invitedBy',
+      type: userModelName,
+      optional: true,
+      list: false,
+      attributes: [
+        `@relation(${JSON.stringify(INVITATION_RELATION)}, fields: [invitedById], references: [${idField.name}])`,
+      ],
+      mappable: false,
+      kind: 'relation',
+    });
+    specs.push({
+      name: 'invitedUsers',
+      type: userModelName,
+      optional: false,
+      list: true,
+      attributes: [`@relation(${JSON.stringify(INVITATION_RELATION)})`],
+      mappable: false,
+      kind: 'relation',
+    });
+    specs.push(scalar('invitationAcceptedAt', 'DateTime', true));
+  }
+  return specs;
+}
+
+function sessionFieldSpecs(mysql: boolean, ds: string): FieldSpec[] {
+  const varchar = mysql ? [`@${ds}.VarChar(191)`] : [];
+  return [
+    scalar('namespace', 'String', false, varchar),
+    scalar('key', 'String', false, varchar),
+    // A session record outgrows VARCHAR(191), MySQL's default for String.
+    scalar('value', 'String', false, mysql ? [`@${ds}.Text`] : []),
+    scalar('expiresAt', 'DateTime', false),
+  ];
+}
+
+function primaryKeyField(model: ParsedModel): ParsedField | null {
+  return model.fields.find((f) => fieldAttribute(f, 'id')) ?? null;
+}
+
+function isUnique(model: ParsedModel, field: ParsedField): boolean {
+  if (fieldAttribute(field, 'unique') || fieldAttribute(field, 'id')) return true;
+  for (const attr of [...blockAttributes(model, 'unique'), ...blockAttributes(model, 'id')]) {
+    const fields = fieldList(positionalArg(attr));
+    if (fields.length === 1 && fields[0] === field.name) return true;
+  }
+  return false;
+}
+
+function typeText(f: { type: string; optional: boolean; list: boolean }): string {
+  return `${f.type}${f.list ? '[]' : f.optional ? '?' : ''}`;
+}
+
+function checkExistingField(model: ParsedModel, found: ParsedField, spec: FieldSpec, notes: string[]): void {
+  const where = `${model.file}:${found.line}`;
+  const expected = `${spec.name} ${typeText(spec)}${spec.attributes.length ? ' ' + spec.attributes.join(' ') : ''}`;
+  const conflict = (what: string, fix: string) =>
+    new PowError({
+      code: 'POW_PRISMA_FIELD_CONFLICT',
+      message: `${model.name}.${spec.name} in ${where} ${what}; pow expects \`${expected}\`.`,
+      fix,
+      exitCode: 3,
+    });
+  const found_ = `${found.name} ${typeText(found)}`;
+  if (spec.kind === 'relation') {
+    if (found.type !== spec.type || found.list !== spec.list) {
+      throw conflict(
+        `is \`${found_}\``,
+        `Rename ${model.name}.${found.name} in ${model.file} (pow needs the name for the invitation relation), then run pow again.`,
+      );
+    }
+    return;
+  }
+  if (found.type !== spec.type || found.list) {
+    throw conflict(
+      `is \`${found_}\``,
+      `Change it to \`${expected}\` in ${model.file}, or rename your field and let pow add its own; pow never retypes a field.`,
+    );
+  }
+  if (spec.unique && !isUnique(model, found)) {
+    throw conflict(
+      'has no unique constraint (sign-in looks users up by it, case-insensitively)',
+      `Add @unique to it in ${model.file}: \`${found.name} ${typeText(found)} @unique\`, then run pow again.`,
+    );
+  }
+  if (found.optional !== spec.optional) {
+    notes.push(
+      `${model.name}.${found.name} is \`${typeText(found)}\` where pow would use \`${typeText(spec)}\`; kept as it is.`,
+    );
+  }
+}
+
+function toSnake(name: string): string {
+  let out = '';
+  for (const ch of name) {
+    if (ch >= 'A' && ch <= 'Z') out += (out ? '_' : '') + ch.toLowerCase();
+    else out += ch;
+  }
+  return out;
+}
+
+function hasUpper(name: string): boolean {
+  for (const ch of name) if (ch >= 'A' && ch <= 'Z') return true;
+  return false;
+}
+
+/** True when most multi-word scalar fields of the model map to snake_case columns. */
+export function usesSnakeCaseColumns(model: ParsedModel): boolean {
+  const multiWord = model.fields.filter((f) => hasUpper(f.name) && !f.list && !fieldAttribute(f, 'relation'));
+  if (multiWord.length === 0) return false;
+  const mapped = multiWord.filter((f) => columnName(f) === toSnake(f.name));
+  return mapped.length * 2 > multiWord.length;
+}
+
+function withSnakeMap(spec: FieldSpec): FieldSpec {
+  if (!hasUpper(spec.name) || spec.kind !== 'scalar') return spec;
+  return { ...spec, attributes: [...spec.attributes, `@map(${JSON.stringify(toSnake(spec.name))})`] };
+}
+
+/** Field lines aligned like `prisma format` aligns one section. */
+function alignFields(specs: FieldSpec[], indent: string): string[] {
+  const nameWidth = Math.max(...specs.map((s) => s.name.length));
+  const typeWidth = Math.max(...specs.map((s) => typeText(s).length));
+  return specs.map((s) => {
+    const attrs = s.attributes.join(' ');
+    const type = typeText(s);
+    const line = attrs ? `${s.name.padEnd(nameWidth)} ${type.padEnd(typeWidth)} ${attrs}` : `${s.name.padEnd(nameWidth)} ${type}`;
+    return indent + line;
+  });
+}
+
+function renderModel(name: string, specs: FieldSpec[], block: string[]): string {
+  const lines = [`model ${name} {`, ...alignFields(specs, '  ')];
+  if (block.length > 0) lines.push('', ...block.map((b) => '  ' + b));
+  lines.push('}');
+  return lines.join('\n');
+}
+
+/** Inserts `fieldLines` as a new section after the model's last field (or after its header). */
+function insertFieldSection(text: string, model: ParsedModel, fieldLines: string[]): string {
+  const { lines, eol } = splitLines(text);
+  const lastField = model.fields[model.fields.length - 1];
+  const after = lastField ? lastField.line : model.line;
+  if (after <= 0 || after > lines.length) {
+    throw new PowError({
+      code: 'POW_PRISMA_SCHEMA_INVALID',
+      message: `Could not locate model ${model.name} in ${model.file}.`,
+      fix: `Run \`npx prisma format\` on ${model.file} and run pow again.`,
+    });
+  }
+  const section = lastField ? ['', ...fieldLines] : fieldLines;
+  lines.splice(after, 0, ...section);
+  return lines.join(eol);
+}
+
+/** Appends model blocks at the end of a file, separated by one blank line. */
+function appendBlocks(text: string, blocks: string[]): string {
+  const { eol } = splitLines(text);
+  let out = text;
+  if (out.length > 0 && !out.endsWith('\n')) out += eol;
+  if (out.length > 0 && !out.endsWith(eol + eol)) out += eol;
+  return out + blocks.map((b) => b.split('\n').join(eol)).join(eol + eol) + eol;
+}

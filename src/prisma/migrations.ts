@@ -1,0 +1,203 @@
+/**
+ * The migration writer: the migration `prisma migrate dev --name <name>` would create for pow's
+ * schema change, returned as file contents (the planner writes them).
+ *
+ * - The change is computed from the schema before pow's edit to the schema after it, so a later run
+ *   (an extension added) yields exactly the delta and a run without changes yields null. Changes the
+ *   team made to the schema but never migrated are not pulled into pow's migration.
+ * - SQLite/PostgreSQL: the SQL is the schema engine's diff (`prisma migrate diff --script`), run in
+ *   process. MySQL/MariaDB: pow's renderer (mysql-ddl.ts). `generator` says which.
+ * - Like `migrate dev`, the script starts with Prisma's "Warnings" comment when a step can fail on
+ *   existing data (a required column added to a table, a unique constraint added); `migrate diff`
+ *   leaves that comment out, the rest is identical.
+ * - Layout: `<migrationsDir>/<YYYYMMDDHHMMSS>_<name>/migration.sql`, timestamp in UTC from the
+ *   injected clock (moved past the newest existing migration so the new one sorts last), and
+ *   `<migrationsDir>/migration_lock.toml` with Prisma's exact text when it does not exist yet.
+ * - Nothing that drops a table or column unless `allowDrop` (POW_MIGRATION_DESTRUCTIVE otherwise).
+ */
+import { join } from 'node:path';
+import { PowError } from '../shared/pow-error.js';
+import type { PrismaProvider } from '../inspect/project-info.js';
+import { parseSchemaFiles, type SchemaTexts } from './schema-ast.js';
+import {
+  calculateTables,
+  destructiveStatements,
+  diffTables,
+  droppedObjects,
+  isEmptyDiff,
+  migrateDevWarnings,
+  redefinedTables,
+} from './sql-model.js';
+import { migrationLockToml, providerInLock, readMigrationsDir, MIGRATION_LOCK_FILE, type MigrationsDirListing } from './migrations-dir.js';
+
+export type MigrationGenerator = 'schema-engine' | 'pow-mysql-templates';
+
+export interface PlanMigrationInput {
+  provider: PrismaProvider;
+  /** Schema files before pow's change (path → text). */
+  before: SchemaTexts;
+  /** Schema files after pow's change. */
+  after: SchemaTexts;
+  /** Project root; `migrationsDir` is relative to it. */
+  root: string;
+  /** Migrations folder relative to root, e.g. "prisma/migrations". */
+  migrationsDir: string;
+  /** Migration name; slugified like Prisma's CLI does ("Add pow auth" → "add_pow_auth"). */
+  name: string;
+  /** Clock for the folder timestamp. */
+  now: () => Date;
+  /** Allow a migration that drops tables or columns. */
+  allowDrop?: boolean;
+  /** The migrations folder as already read (skips reading `root/migrationsDir`). */
+  existing?: MigrationsDirListing;
+  /** PostgreSQL: run the diff on this server (in a throw-away database) instead of offline. */
+  diffUrl?: string;
+}
+
+export interface PlannedMigration {
+  /** Folder name, `<timestamp>_<name>`. */
+  name: string;
+  /** Files to write: path relative to root (forward slashes) → text. */
+  files: Record<string, string>;
+  /** The migration script (what migration.sql contains). */
+  sql: string;
+  /** Which path produced the SQL. */
+  generator: MigrationGenerator;
+  /** Lines of the Warnings comment, if any (for the CLI report). */
+  warnings: string[];
+}
+
+const ENGINE_PROVIDERS = new Set(['sqlite', 'postgresql']);
+
+/** Prisma CLI's migration name slug (@sindresorhus/slugify with "_", lowercased), max 200 chars. */
+export function slugifyMigrationName(name: string): string {
+  let out = '';
+  let prev = '';
+  for (const ch of name) {
+    const lower = ch.toLowerCase();
+    const isUpper = ch !== lower;
+    const isAlnum = (lower >= 'a' && lower <= 'z') || (lower >= '0' && lower <= '9');
+    if (isUpper && prev && prev >= 'a' && prev <= 'z') out += '_';
+    out += isAlnum ? lower : '_';
+    prev = ch;
+  }
+  const parts = out.split('_').filter(Boolean);
+  return parts.join('_').slice(0, 200);
+}
+
+/** `YYYYMMDDHHMMSS` in UTC, Prisma's migration timestamp. */
+export function migrationTimestamp(date: Date): string {
+  const p = (n: number, w = 2) => String(n).padStart(w, '0');
+  return (
+    p(date.getUTCFullYear(), 4) +
+    p(date.getUTCMonth() + 1) +
+    p(date.getUTCDate()) +
+    p(date.getUTCHours()) +
+    p(date.getUTCMinutes()) +
+    p(date.getUTCSeconds())
+  );
+}
+
+function timestampOf(name: string): string | null {
+  const head = name.slice(0, 14);
+  if (head.length !== 14) return null;
+  for (const ch of head) if (ch < '0' || ch > '9') return null;
+  return head;
+}
+
+function parseTimestamp(ts: string): Date {
+  return new Date(
+    Date.UTC(+ts.slice(0, 4), +ts.slice(4, 6) - 1, +ts.slice(6, 8), +ts.slice(8, 10), +ts.slice(10, 12), +ts.slice(12, 14)),
+  );
+}
+
+/** Folder name for a new migration: now, or one second past the newest existing one. */
+export function nextMigrationName(existingNames: string[], name: string, now: Date): string {
+  let ts = migrationTimestamp(now);
+  const newest = existingNames.map(timestampOf).filter((t): t is string => t !== null).sort().pop();
+  if (newest && newest >= ts) ts = migrationTimestamp(new Date(parseTimestamp(newest).getTime() + 1000));
+  const slug = slugifyMigrationName(name);
+  return slug ? `${ts}_${slug}` : ts;
+}
+
+function lockProvider(provider: PrismaProvider): string {
+  return provider;
+}
+
+/**
+ * Plans the migration for pow's schema change; null when the change needs no migration.
+ */
+export async function planMigration(input: PlanMigrationInput): Promise<PlannedMigration | null> {
+  const { provider } = input;
+  const migrationsDir = input.migrationsDir.replace(/\\/g, '/').replace(/\/+$/, '');
+  const beforeSchema = parseSchemaFiles(input.before);
+  const afterSchema = parseSchemaFiles(input.after);
+  const tableDiff = diffTables(calculateTables(beforeSchema, provider), calculateTables(afterSchema, provider));
+
+  let sql: string;
+  let generator: MigrationGenerator;
+  if (provider === 'mysql') {
+    generator = 'pow-mysql-templates';
+    if (isEmptyDiff(tableDiff)) return null;
+    guardDrops(droppedObjects(tableDiff), [], input.allowDrop);
+    const { renderMysqlMigration } = await import('./mysql-ddl.js');
+    sql = renderMysqlMigration(input.before, input.after).sql;
+  } else if (ENGINE_PROVIDERS.has(provider)) {
+    generator = 'schema-engine';
+    const { diffSchemas, isEmptyMigration } = await import('./schema-engine.js');
+    sql = await diffSchemas(provider, input.before, input.after, { url: input.diffUrl });
+    if (isEmptyMigration(sql)) return null;
+    guardDrops(droppedObjects(tableDiff), destructiveStatements(sql), input.allowDrop);
+  } else {
+    throw new PowError({
+      code: 'POW_MIGRATION_PROVIDER_UNSUPPORTED',
+      message: `pow cannot write migrations for the "${provider}" provider.`,
+      fix: 'Run `npx prisma migrate dev --name add_pow_auth` yourself after pow has edited the schema.',
+    });
+  }
+
+  const header = migrateDevWarnings(tableDiff, provider === 'sqlite' ? redefinedTables(sql) : new Set());
+  const script = header + sql;
+
+  const listing = input.existing ?? (await readMigrationsDir(join(input.root, migrationsDir)));
+  const files: Record<string, string> = {};
+  const wanted = lockProvider(provider);
+  if (listing.lockfile === null) {
+    files[`${migrationsDir}/${MIGRATION_LOCK_FILE}`] = migrationLockToml(wanted);
+  } else {
+    const locked = providerInLock(listing.lockfile);
+    if (locked !== wanted) {
+      throw new PowError({
+        code: 'POW_MIGRATION_PROVIDER_MISMATCH',
+        message: `${migrationsDir}/${MIGRATION_LOCK_FILE} says provider "${locked ?? '?'}", but the schema uses "${wanted}" (Prisma error P3019).`,
+        fix: `Start a new migration history for ${wanted} (move ${migrationsDir} away), or switch the datasource back.`,
+        exitCode: 3,
+      });
+    }
+  }
+  const name = nextMigrationName(listing.migrations.map((m) => m.name), input.name, input.now());
+  files[`${migrationsDir}/${name}/migration.sql`] = script;
+  return {
+    name,
+    files,
+    sql: script,
+    generator,
+    warnings: header
+      ? header
+          .split('\n')
+          .filter((l) => l.startsWith('  - '))
+          .map((l) => l.slice(4))
+      : [],
+  };
+}
+
+function guardDrops(schemaDrops: string[], sqlDrops: string[], allowDrop: boolean | undefined): void {
+  if (allowDrop || (schemaDrops.length === 0 && sqlDrops.length === 0)) return;
+  const what = schemaDrops.length > 0 ? schemaDrops.join(', ') : sqlDrops.map((s) => s.split('\n')[0]).join('; ');
+  throw new PowError({
+    code: 'POW_MIGRATION_DESTRUCTIVE',
+    message: `The migration would drop ${what}; pow does not write destructive migrations by default.`,
+    fix: 'Review the schema change; if dropping is intended, re-run with --allow-drop (or write the migration with `npx prisma migrate dev`).',
+    exitCode: 3,
+  });
+}

@@ -1,0 +1,510 @@
+/**
+ * The typed data every template of `pow install` and `pow gen.templates` receives as `it`.
+ *
+ * Everything a template needs is computed here, in code that can be unit-tested: names per
+ * namespace, output paths, import specifiers per file (project language, module system and
+ * relative import extension), the Prisma client import and driver adapter, and the form fields
+ * of the views. Templates only hold small conditionals over these values.
+ *
+ * Output paths mirror the template paths: the `__namespace__` token is one path segment that
+ * becomes `admin` for the admin namespace and disappears for the default one
+ * (`pow/__namespace__/config.ts` → `src/pow/config.ts` | `src/pow/admin/config.ts`).
+ */
+import { posix } from 'node:path';
+import type { PrismaModelInfo, PrismaProvider, ProjectInfo } from '../inspect/project-info.js';
+import type { ExtensionName } from '../runtime/core/types.js';
+import { PowError } from '../shared/pow-error.js';
+
+export type StoreKind = 'memory' | 'prisma' | 'redis';
+
+export const EXTENSION_NAMES: readonly ExtensionName[] = [
+  'email-confirmation',
+  'reset-password',
+  'persistent-session',
+  'invitation',
+];
+
+/** Choices of `pow install` / `pow gen.templates` that shape the templates. */
+export interface TemplateOptions {
+  /** `admin` for a second user type mounted at `/admin`; null/undefined/"" for the default users. */
+  namespace?: string | null;
+  /** Prisma model of this user type. Default: the inspected user model or "User"; for a namespace its PascalCase name ("Admin"). */
+  userModel?: string;
+  /** Fields a person signs in with. Default ["email"]. */
+  userIdFields?: readonly string[];
+  /** Default "prisma". */
+  store?: StoreKind;
+  /** Enabled extensions, in hook order. Default none. */
+  extensions?: readonly ExtensionName[];
+  /** `--no-registration` → false: no registration controller, views or routes. Default true. */
+  registration?: boolean;
+}
+
+/** One `import ... from '...'` as the template writes it. */
+export interface ModuleImport {
+  /** Module specifier, e.g. "../db.js", "@prisma/client". */
+  specifier: string;
+  /** Export the module provides ("default" for a default export). */
+  exportName: string;
+  /** Import clause that binds it to the local name the template uses: `{ prisma }`, `{ db as prisma }`, `prisma`. */
+  clause: string;
+}
+
+/** An identifier field of the registration and account forms. */
+export interface IdFieldInput {
+  /** Form field name = Prisma field name: "email", "username". */
+  name: string;
+  /** i18n key of the label: "fields.email". */
+  labelKey: string;
+  type: 'email' | 'text';
+  inputmode: 'email' | null;
+  /** Value of `autocomplete`, or null to leave the attribute out. */
+  autocomplete: 'username' | 'email' | null;
+  required: boolean;
+}
+
+/** The driver adapter the generated Prisma client needs (Prisma ≥ 7), or null. */
+export interface PrismaAdapter {
+  /** Package to import the adapter from: "@prisma/adapter-pg". */
+  packageName: string;
+  /** Exported class: "PrismaPg". */
+  className: string;
+  /** Expression that builds it from the local `url` constant: "new PrismaPg({ connectionString: url })". */
+  construct: string;
+  /** Packages the app needs at run time for it (the adapter and its driver). */
+  dependencies: string[];
+}
+
+export interface TemplateContext {
+  /** "admin", or null for the default user type. */
+  namespace: string | null;
+  /** Replacement of the `__namespace__` path token: "admin" or "" (segment removed). */
+  namespacePath: string;
+  /** Name of the user type: "user", "admin" (store keys, `createPow({ userType })`). */
+  userType: string;
+  /** Where this type's routes live: "" for users, "/admin". */
+  mountPath: string;
+  /** `req`/`res.locals` key of the signed-in user: "currentUser", "currentAdmin". */
+  currentUserKey: string;
+  /** Session cookie name: "pow_user", "pow_admin". */
+  cookieName: string;
+  /** Environment variables the generated code reads. */
+  env: { secret: 'POW_SECRET'; baseUrl: 'POW_BASE_URL'; redisUrl: 'REDIS_URL'; databaseUrl: string };
+
+  model: {
+    /** Prisma model name: "User". */
+    name: string;
+    /** Prisma client delegate: "user" (`prisma.user`). */
+    delegate: string;
+    idField: string;
+    idType: 'Int' | 'String' | 'BigInt';
+    /** TypeScript type of the id: "number" | "string" | "bigint". */
+    tsIdType: 'number' | 'string' | 'bigint';
+  };
+  userIdFields: string[];
+  /** The one identifier field of the sign-in form (form field name `user_id`). */
+  signIn: {
+    labelKey: string;
+    type: 'email' | 'text';
+    inputmode: 'email' | null;
+  };
+  /** Identifier inputs of the registration and account forms, in `userIdFields` order. */
+  idFieldInputs: IdFieldInput[];
+
+  store: StoreKind;
+  extensions: ExtensionName[];
+  registration: boolean;
+  /** Shorthands for template conditionals. */
+  has: {
+    registration: boolean;
+    emailConfirmation: boolean;
+    resetPassword: boolean;
+    persistentSession: boolean;
+    invitation: boolean;
+  };
+
+  project: {
+    language: 'ts' | 'js';
+    moduleSystem: 'esm' | 'cjs';
+    relativeImportExtension: '' | '.js';
+    /** "src" or "." */
+    sourceDir: string;
+    /** The app's views folder, relative to the root ("views" unless inspect found another). */
+    viewsDir: string;
+    expressMajor: 4 | 5;
+  };
+
+  views: {
+    /** Prefix for `res.render`: "pow" | "admin/pow" → `res.render('admin/pow/session/new.ejs')`. */
+    prefix: string;
+  };
+
+  /** Output paths relative to the project root, with the project's file extension. */
+  paths: {
+    config: string;
+    /** Generated Prisma client module (only emitted when `prisma.generateClient`). */
+    prismaClient: string;
+    sessionController: string;
+    registrationController: string;
+    routes: string;
+    /** This namespace's folder of views: "views/pow", "views/admin/pow". */
+    viewsDir: string;
+    stylesheet: string;
+  };
+
+  /** Import specifiers and clauses, computed for the file that contains the import. */
+  imports: {
+    config: { prisma: ModuleImport };
+    prismaClient: { client: ModuleImport };
+    sessionController: { config: string };
+    registrationController: { config: string };
+    routes: { config: string; sessionController: string; registrationController: string };
+  };
+
+  /** Exported names of the generated modules and the local names the app entry should use. */
+  names: {
+    /** Export of the config file (`powExpress(...)`); same in every namespace. */
+    auth: 'auth';
+    /** Export of the config file (`createPow(...)`). */
+    pow: 'pow';
+    /** Export of the routes file. */
+    routes: 'powRoutes';
+    sessionController: 'sessionController';
+    registrationController: 'registrationController';
+    /** Local names the entry codemod binds: "auth"/"powRoutes", or "adminAuth"/"adminPowRoutes". */
+    entryAuth: string;
+    entryRoutes: string;
+  };
+
+  prisma: {
+    /** False when inspect found no Prisma setup (defaults below are then assumed). */
+    detected: boolean;
+    provider: PrismaProvider;
+    major: number;
+    generatorProvider: 'prisma-client' | 'prisma-client-js';
+    /** True when the app has no module exporting a PrismaClient: `<src>/pow/prisma.ts` is generated. */
+    generateClient: boolean;
+    /** Driver adapter for the generated client (Prisma ≥ 7), null for Prisma 6 or MongoDB. */
+    adapter: PrismaAdapter | null;
+  };
+}
+
+const RESERVED_FORM_FIELDS = new Set([
+  'user_id',
+  'password',
+  'password_confirmation',
+  'current_password',
+  'remember_me',
+  '_csrf',
+  '_method',
+]);
+
+const SOURCE_EXTENSION = /\.(?:[cm]?[tj]s|tsx|jsx)$/;
+
+function usage(message: string, fix: string): PowError {
+  return new PowError({ code: 'POW_INVALID_TEMPLATE_OPTION', message, fix, exitCode: 2 });
+}
+
+function pascal(words: string): string {
+  return words
+    .split(/[-_]/)
+    .filter(Boolean)
+    .map((word) => word[0]!.toUpperCase() + word.slice(1))
+    .join('');
+}
+
+function lowerFirst(name: string): string {
+  return name[0]!.toLowerCase() + name.slice(1);
+}
+
+/** Normalises `-`/`--no-namespace` style input: "", "user" default → null. */
+function checkNamespace(namespace: string | null | undefined): string | null {
+  if (namespace === undefined || namespace === null || namespace === '') return null;
+  if (!/^[a-z][a-z0-9]*(?:[-_][a-z0-9]+)*$/.test(namespace)) {
+    throw usage(
+      `Namespace "${namespace}" is not valid: use lowercase letters and digits, optionally joined by "-" or "_" (e.g. "admin").`,
+      'Pass --namespace admin (or another lowercase name).',
+    );
+  }
+  if (namespace === 'user' || namespace === 'pow') {
+    throw usage(
+      `Namespace "${namespace}" is reserved: "user" is the default user type and "pow" is pow's own folder name.`,
+      'Leave out --namespace for the default users, or choose another name such as "admin".',
+    );
+  }
+  return namespace;
+}
+
+function checkIdFields(fields: readonly string[]): string[] {
+  if (fields.length === 0) {
+    throw usage(
+      'userIdFields is empty: people need at least one field to sign in with.',
+      'Pass --user-id-fields email.',
+    );
+  }
+  const seen = new Set<string>();
+  for (const field of fields) {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(field)) {
+      throw usage(
+        `User id field "${field}" is not a valid Prisma field name.`,
+        'Use field names such as email or username.',
+      );
+    }
+    if (RESERVED_FORM_FIELDS.has(field)) {
+      throw usage(
+        `User id field "${field}" clashes with a form field pow uses itself.`,
+        'Use field names such as email or username.',
+      );
+    }
+    if (seen.has(field)) throw usage(`User id field "${field}" is listed twice.`, 'List each field once.');
+    seen.add(field);
+  }
+  return [...fields];
+}
+
+function checkExtensions(extensions: readonly ExtensionName[]): ExtensionName[] {
+  const seen = new Set<string>();
+  for (const name of extensions) {
+    if (!EXTENSION_NAMES.includes(name)) {
+      throw usage(`Unknown extension "${String(name)}".`, `Choose from: ${EXTENSION_NAMES.join(', ')}.`);
+    }
+    if (seen.has(name)) throw usage(`Extension "${name}" is listed twice.`, 'List each extension once.');
+    seen.add(name);
+  }
+  return [...extensions];
+}
+
+function stripSourceExtension(path: string): string {
+  return path.replace(SOURCE_EXTENSION, '');
+}
+
+/**
+ * Relative import specifier from one project file to another, e.g.
+ * ("src/pow/admin/config.ts", "src/db.ts", ".js") → "../../db.js".
+ */
+export function relativeSpecifier(fromFile: string, toFile: string, extension: '' | '.js'): string {
+  let rel = posix.relative(posix.dirname(fromFile), stripSourceExtension(toFile));
+  if (!rel.startsWith('.')) rel = `./${rel}`;
+  return rel + extension;
+}
+
+/** Project-relative path of a file under `dir` ("." allowed), normalised. */
+function under(dir: string, ...parts: string[]): string {
+  return posix.normalize(posix.join(dir, ...parts.filter((part) => part !== '')));
+}
+
+function importClause(exportName: string, localName: string): string {
+  if (exportName === 'default') return localName;
+  return exportName === localName ? `{ ${localName} }` : `{ ${exportName} as ${localName} }`;
+}
+
+function adapterFor(provider: PrismaProvider, major: number): PrismaAdapter | null {
+  // Prisma 7 has no built-in query engine: the client needs a driver adapter. Prisma 6 does not.
+  if (major < 7) return null;
+  switch (provider) {
+    case 'sqlite':
+      return {
+        packageName: '@prisma/adapter-better-sqlite3',
+        className: 'PrismaBetterSqlite3',
+        construct: 'new PrismaBetterSqlite3({ url })',
+        dependencies: ['@prisma/adapter-better-sqlite3', 'better-sqlite3'],
+      };
+    case 'postgresql':
+    case 'cockroachdb':
+      return {
+        packageName: '@prisma/adapter-pg',
+        className: 'PrismaPg',
+        construct: 'new PrismaPg({ connectionString: url })',
+        dependencies: ['@prisma/adapter-pg', 'pg'],
+      };
+    case 'mysql':
+      return {
+        packageName: '@prisma/adapter-mariadb',
+        className: 'PrismaMariaDb',
+        construct: 'new PrismaMariaDb(url)',
+        dependencies: ['@prisma/adapter-mariadb', 'mariadb'],
+      };
+    case 'sqlserver':
+      return {
+        packageName: '@prisma/adapter-mssql',
+        className: 'PrismaMssql',
+        construct: 'new PrismaMssql(url)',
+        dependencies: ['@prisma/adapter-mssql', 'mssql'],
+      };
+    case 'mongodb':
+      // Prisma 7 does not support MongoDB; such apps stay on Prisma 6 (no adapter).
+      return null;
+  }
+}
+
+function idFieldInputs(fields: string[], model: PrismaModelInfo | null): IdFieldInput[] {
+  const hasUsername = fields.includes('username');
+  return fields.map((name, index) => {
+    const existing = model?.fields.find((field) => field.name === name);
+    const isEmail = name === 'email';
+    let autocomplete: IdFieldInput['autocomplete'] = null;
+    if (name === 'username') autocomplete = 'username';
+    else if (isEmail) autocomplete = !hasUsername && index === 0 ? 'username' : 'email';
+    else if (!hasUsername && index === 0) autocomplete = 'username';
+    return {
+      name,
+      labelKey: `fields.${name}`,
+      type: isEmail ? 'email' : 'text',
+      inputmode: isEmail ? 'email' : null,
+      autocomplete,
+      required: existing ? !existing.optional : index === 0,
+    };
+  });
+}
+
+/** Builds the context for one namespace of one project. Throws PowError (exit 2) on invalid options. */
+export function buildTemplateContext(project: ProjectInfo, options: TemplateOptions = {}): TemplateContext {
+  const namespace = checkNamespace(options.namespace);
+  const userIdFields = checkIdFields(options.userIdFields ?? ['email']);
+  const extensions = checkExtensions(options.extensions ?? []);
+  const registration = options.registration ?? true;
+  const store = options.store ?? 'prisma';
+  if (!['memory', 'prisma', 'redis'].includes(store)) {
+    throw usage(`Unknown store "${String(store)}".`, 'Choose --store prisma, redis or memory.');
+  }
+
+  const userType = namespace === null ? 'user' : namespace.replace(/-/g, '_');
+  const inspected = project.prisma?.userModel ?? null;
+  // A namespace gets its own model unless told otherwise ("admin" → Admin); the default users get the
+  // inspected model (User, or the one named by --user-model).
+  const modelName =
+    options.userModel ?? (namespace === null ? (inspected?.name ?? 'User') : pascal(userType));
+  if (!/^[A-Za-z][A-Za-z0-9_]*$/.test(modelName)) {
+    throw usage(
+      `Model name "${modelName}" is not a valid Prisma model name.`,
+      'Pass --user-model User (a PascalCase name).',
+    );
+  }
+  const model = inspected !== null && inspected.name === modelName ? inspected : null;
+  const idType = model?.idType ?? 'Int';
+
+  const ts = project.language === 'ts';
+  const ext = ts ? '.ts' : '.js';
+  const importExt = project.relativeImportExtension;
+  const src = project.sourceDir || '.';
+  const viewsDir = project.views.dir ?? 'views';
+  const namespacePath = namespace ?? '';
+
+  const paths = {
+    config: under(src, 'pow', namespacePath, `config${ext}`),
+    prismaClient: under(src, 'pow', `prisma${ext}`),
+    sessionController: under(src, 'controllers', namespacePath, 'pow', `session${ext}`),
+    registrationController: under(src, 'controllers', namespacePath, 'pow', `registration${ext}`),
+    routes: under(src, 'routes', namespacePath, `pow${ext}`),
+    viewsDir: under(viewsDir, namespacePath, 'pow'),
+    stylesheet: under(viewsDir, namespacePath, 'pow', 'pow.css'),
+  };
+
+  const prismaInfo = project.prisma;
+  const major = prismaInfo?.major ?? 7;
+  const provider = prismaInfo?.provider ?? 'postgresql';
+  const generatorProvider = prismaInfo?.generator.provider ?? 'prisma-client-js';
+
+  // The app's own PrismaClient module, or the generated `<src>/pow/prisma.ts`.
+  const appClient = project.prismaClientModule;
+  const prismaImport: ModuleImport = appClient
+    ? {
+        specifier: relativeSpecifier(paths.config, appClient.path, importExt),
+        exportName: appClient.exportName,
+        clause: importClause(appClient.exportName, 'prisma'),
+      }
+    : {
+        specifier: relativeSpecifier(paths.config, paths.prismaClient, importExt),
+        exportName: 'prisma',
+        clause: '{ prisma }',
+      };
+
+  // The generated client itself, as seen from `<src>/pow/prisma.ts`.
+  const clientImport = prismaInfo?.clientImport ?? '@prisma/client';
+  const clientSpecifier = clientImport.startsWith('.')
+    ? relativeSpecifier(paths.prismaClient, under(src, clientImport), importExt)
+    : clientImport;
+
+  const signInSingleEmail = userIdFields.length === 1 && userIdFields[0] === 'email';
+
+  return {
+    namespace,
+    namespacePath,
+    userType,
+    mountPath: namespace === null ? '' : `/${namespace}`,
+    currentUserKey: `current${pascal(userType)}`,
+    cookieName: `pow_${userType}`,
+    env: {
+      secret: 'POW_SECRET',
+      baseUrl: 'POW_BASE_URL',
+      redisUrl: 'REDIS_URL',
+      databaseUrl: prismaInfo?.urlEnvVar ?? 'DATABASE_URL',
+    },
+    model: {
+      name: modelName,
+      delegate: lowerFirst(modelName),
+      idField: model?.idField ?? 'id',
+      idType,
+      tsIdType: idType === 'Int' ? 'number' : idType === 'BigInt' ? 'bigint' : 'string',
+    },
+    userIdFields,
+    signIn: {
+      labelKey: userIdFields.length === 1 ? `fields.${userIdFields[0]}` : 'fields.user_id',
+      type: signInSingleEmail ? 'email' : 'text',
+      inputmode: signInSingleEmail ? 'email' : null,
+    },
+    idFieldInputs: idFieldInputs(userIdFields, model),
+    store,
+    extensions,
+    registration,
+    has: {
+      registration,
+      emailConfirmation: extensions.includes('email-confirmation'),
+      resetPassword: extensions.includes('reset-password'),
+      persistentSession: extensions.includes('persistent-session'),
+      invitation: extensions.includes('invitation'),
+    },
+    project: {
+      language: project.language,
+      moduleSystem: project.moduleSystem,
+      relativeImportExtension: importExt,
+      sourceDir: src,
+      viewsDir,
+      expressMajor: project.framework.major,
+    },
+    views: { prefix: namespace === null ? 'pow' : `${namespace}/pow` },
+    paths,
+    imports: {
+      config: { prisma: prismaImport },
+      prismaClient: {
+        client: { specifier: clientSpecifier, exportName: 'PrismaClient', clause: '{ PrismaClient }' },
+      },
+      sessionController: { config: relativeSpecifier(paths.sessionController, paths.config, importExt) },
+      registrationController: {
+        config: relativeSpecifier(paths.registrationController, paths.config, importExt),
+      },
+      routes: {
+        config: relativeSpecifier(paths.routes, paths.config, importExt),
+        sessionController: relativeSpecifier(paths.routes, paths.sessionController, importExt),
+        registrationController: relativeSpecifier(paths.routes, paths.registrationController, importExt),
+      },
+    },
+    names: {
+      auth: 'auth',
+      pow: 'pow',
+      routes: 'powRoutes',
+      sessionController: 'sessionController',
+      registrationController: 'registrationController',
+      entryAuth: namespace === null ? 'auth' : `${lowerFirst(pascal(userType))}Auth`,
+      entryRoutes: namespace === null ? 'powRoutes' : `${lowerFirst(pascal(userType))}PowRoutes`,
+    },
+    prisma: {
+      detected: prismaInfo !== null,
+      provider,
+      major,
+      generatorProvider,
+      generateClient: appClient === null,
+      adapter: adapterFor(provider, major),
+    },
+  };
+}

@@ -1,0 +1,258 @@
+/**
+ * Server-side sessions over a `Store`.
+ *
+ * Layout (namespaces are per user type, so an admin token is never found when loading users):
+ * - `<userType>:session`       key `<encoded user id>:<session id>` → the session record.
+ *   Keys start with the user id, so `all(prefix)` is the per-user index (list / revoke).
+ *   TTL: until the idle or the absolute timeout, whichever comes first.
+ * - `<userType>:session-token` key `sha256(token)` → pointer `{ rk, sid, issuedAt, expiresAt,
+ *   supersededAt? }`. The raw token is never stored. TTL: the absolute timeout, or the latest
+ *   moment the token could still be renewed (issuedAt + renewAfter + idle), whichever is first.
+ * - `<userType>:lock`          key `renew:<sha256(token)>` → renewal lock (`putIfAbsent`).
+ *
+ * Timeouts are enforced from record timestamps (pow's clock) on every load, and by store TTLs.
+ * Renewal: once a token is older than `renewAfterMs`, the first request to take the lock gets a
+ * new token (same session record); the old token keeps working for `renewGraceMs` (parallel
+ * requests and tabs stay signed in) and then stops. The user is re-read on every load.
+ */
+import type {
+  LoadedSession,
+  SessionMeta,
+  SessionOperations,
+  SessionRecord,
+  Store,
+  UserOperations,
+  UserRecord,
+} from './types.js';
+import { TOKEN_PATTERN, randomToken, sha256Hex } from './crypto.js';
+
+export interface ResolvedTimeouts {
+  idleMs: number;
+  absoluteMs: number;
+  renewAfterMs: number;
+  renewGraceMs: number;
+}
+
+export const DEFAULT_TIMEOUTS: ResolvedTimeouts = {
+  idleMs: 30 * 60_000,
+  absoluteMs: 14 * 24 * 60 * 60_000,
+  renewAfterMs: 15 * 60_000,
+  renewGraceMs: 60_000,
+};
+
+interface TokenPointer {
+  /** Store key of the session record. */
+  rk: string;
+  sid: string;
+  issuedAt: number;
+  expiresAt: number;
+  /** Set when this token was renewed away: valid until supersededAt + renewGraceMs. */
+  supersededAt?: number;
+}
+
+interface StoredSession extends SessionRecord {
+  /** The user's primary key as the database has it (number or string). */
+  uid: string | number;
+}
+
+export interface SessionContext {
+  store: Store;
+  userType: string;
+  timeouts: ResolvedTimeouts;
+  clock: () => number;
+  users: Pick<UserOperations, 'getBy'>;
+}
+
+const MAX_META_LENGTH = 512;
+const LOCK_TTL_MS = 30_000;
+
+export function sessionNamespaces(userType: string) {
+  return {
+    sessions: `${userType}:session`,
+    tokens: `${userType}:session-token`,
+    locks: `${userType}:lock`,
+  };
+}
+
+/** Prefix of a user's session record keys: the per-user index. */
+export function userKeyPrefix(userId: string | number): string {
+  return `${encodeURIComponent(String(userId))}:`;
+}
+
+function clip(value: unknown): string | undefined {
+  return typeof value === 'string' && value.length > 0 ? value.slice(0, MAX_META_LENGTH) : undefined;
+}
+
+function publicRecord(stored: StoredSession, issuedAt?: number): SessionRecord {
+  const { uid: _uid, ...record } = stored;
+  return { ...record, issuedAt: issuedAt ?? record.issuedAt, data: { ...(record.data ?? {}) } };
+}
+
+export function createSessionOperations(ctx: SessionContext): SessionOperations {
+  const { store, userType, timeouts, clock, users } = ctx;
+  const ns = sessionNamespaces(userType);
+  // How stale lastSeenAt may get before a load writes it back (bounds writes per session).
+  const touchEveryMs = Math.max(1000, Math.min(60_000, Math.floor(timeouts.idleMs / 10)));
+
+  const sessionEnd = (s: StoredSession) => Math.min(s.lastSeenAt + timeouts.idleMs, s.createdAt + timeouts.absoluteMs);
+  const tokenEnd = (s: StoredSession, issuedAt: number) =>
+    Math.min(s.createdAt + timeouts.absoluteMs, issuedAt + timeouts.renewAfterMs + timeouts.idleMs);
+
+  async function putSession(rk: string, s: StoredSession, now: number): Promise<boolean> {
+    const ttl = sessionEnd(s) - now;
+    if (ttl <= 0) return false;
+    await store.put(ns.sessions, rk, s, ttl);
+    return true;
+  }
+
+  async function putPointer(hash: string, pointer: TokenPointer, now: number): Promise<void> {
+    const ttl = pointer.expiresAt - now;
+    if (ttl > 0) await store.put(ns.tokens, hash, pointer, ttl);
+    else await store.delete(ns.tokens, hash);
+  }
+
+  async function issueToken(rk: string, s: StoredSession, now: number): Promise<string> {
+    const token = randomToken(32);
+    await putPointer(sha256Hex(token), { rk, sid: s.id, issuedAt: now, expiresAt: tokenEnd(s, now) }, now);
+    return token;
+  }
+
+  /** The pointer for a token if the token is well-formed, known and not past its grace period. */
+  async function resolve(token: string): Promise<{ hash: string; pointer: TokenPointer } | null> {
+    if (typeof token !== 'string' || !TOKEN_PATTERN.test(token)) return null;
+    const hash = sha256Hex(token);
+    const pointer = await store.get<TokenPointer>(ns.tokens, hash);
+    if (!pointer || typeof pointer.rk !== 'string') return null;
+    const now = clock();
+    const graceOver = pointer.supersededAt !== undefined && now >= pointer.supersededAt + timeouts.renewGraceMs;
+    if (graceOver || now >= pointer.expiresAt) {
+      await store.delete(ns.tokens, hash);
+      return null;
+    }
+    return { hash, pointer };
+  }
+
+  function expired(s: StoredSession, now: number): boolean {
+    return now - s.lastSeenAt >= timeouts.idleMs || now - s.createdAt >= timeouts.absoluteMs;
+  }
+
+  async function liveRecords(userId: string | number): Promise<Array<{ key: string; value: StoredSession }>> {
+    const now = clock();
+    const rows = await store.all<StoredSession>(ns.sessions, userKeyPrefix(userId));
+    return rows.filter((row) => row.value && row.value.userType === userType && !expired(row.value, now));
+  }
+
+  return {
+    async create(user: UserRecord, meta: SessionMeta = {}) {
+      if (!user || (typeof user.id !== 'string' && typeof user.id !== 'number')) {
+        throw new TypeError('pow sessions.create: user must be a record with an id');
+      }
+      const now = clock();
+      const id = randomToken(16);
+      const stored: StoredSession = {
+        id,
+        userId: String(user.id),
+        userType,
+        createdAt: now,
+        lastSeenAt: now,
+        issuedAt: now,
+        ip: clip(meta.ip),
+        userAgent: clip(meta.userAgent),
+        data: {},
+        uid: user.id,
+      };
+      if (stored.ip === undefined) delete stored.ip;
+      if (stored.userAgent === undefined) delete stored.userAgent;
+      const rk = userKeyPrefix(user.id) + id;
+      await putSession(rk, stored, now);
+      const token = await issueToken(rk, stored, now);
+      return { token, session: publicRecord(stored) };
+    },
+
+    async load(token: string): Promise<LoadedSession | null> {
+      const resolved = await resolve(token);
+      if (!resolved) return null;
+      const { hash, pointer } = resolved;
+      const stored = await store.get<StoredSession>(ns.sessions, pointer.rk);
+      const now = clock();
+      if (!stored || stored.id !== pointer.sid || stored.userType !== userType) {
+        await store.delete(ns.tokens, hash);
+        return null;
+      }
+      if (expired(stored, now)) {
+        await Promise.all([store.delete(ns.sessions, pointer.rk), store.delete(ns.tokens, hash)]);
+        return null;
+      }
+      const user = await users.getBy({ id: stored.uid });
+      if (!user) {
+        await Promise.all([store.delete(ns.sessions, pointer.rk), store.delete(ns.tokens, hash)]);
+        return null;
+      }
+      let renewedToken: string | undefined;
+      let issuedAt = pointer.issuedAt;
+      if (pointer.supersededAt === undefined && now - pointer.issuedAt >= timeouts.renewAfterMs) {
+        // Only one of several parallel requests renews; the others carry on with the old token.
+        if (await store.putIfAbsent(ns.locks, `renew:${hash}`, now, LOCK_TTL_MS)) {
+          stored.lastSeenAt = now;
+          renewedToken = await issueToken(pointer.rk, stored, now);
+          issuedAt = now;
+          if (timeouts.renewGraceMs > 0) {
+            await putPointer(hash, { ...pointer, supersededAt: now, expiresAt: Math.min(pointer.expiresAt, now + timeouts.renewGraceMs) }, now);
+          } else {
+            await store.delete(ns.tokens, hash);
+          }
+        }
+      }
+      if (renewedToken !== undefined || now - stored.lastSeenAt >= touchEveryMs) {
+        stored.lastSeenAt = now;
+        stored.issuedAt = issuedAt;
+        await putSession(pointer.rk, stored, now);
+      }
+      const result: LoadedSession = { session: publicRecord(stored, issuedAt), user };
+      if (renewedToken !== undefined) result.renewedToken = renewedToken;
+      return result;
+    },
+
+    async save(token: string, session: SessionRecord): Promise<void> {
+      const resolved = await resolve(token);
+      if (!resolved) return;
+      const stored = await store.get<StoredSession>(ns.sessions, resolved.pointer.rk);
+      // Never resurrect a session that was deleted meanwhile; only `data` comes from the caller.
+      if (!stored || stored.id !== resolved.pointer.sid) return;
+      const now = clock();
+      if (expired(stored, now)) return;
+      stored.data = { ...(session?.data ?? {}) };
+      await putSession(resolved.pointer.rk, stored, now);
+    },
+
+    async delete(token: string): Promise<void> {
+      if (typeof token !== 'string' || !TOKEN_PATTERN.test(token)) return;
+      const hash = sha256Hex(token);
+      const pointer = await store.get<TokenPointer>(ns.tokens, hash);
+      if (pointer && typeof pointer.rk === 'string') await store.delete(ns.sessions, pointer.rk);
+      await store.delete(ns.tokens, hash);
+    },
+
+    async list(userId: string | number): Promise<SessionRecord[]> {
+      const rows = await liveRecords(userId);
+      return rows.map((row) => publicRecord(row.value)).sort((a, b) => a.createdAt - b.createdAt);
+    },
+
+    async revoke(userId: string | number, sessionId: string): Promise<void> {
+      if (typeof sessionId !== 'string' || sessionId.length === 0) return;
+      await store.delete(ns.sessions, userKeyPrefix(userId) + sessionId);
+    },
+
+    async revokeOthers(userId: string | number, keepToken: string): Promise<void> {
+      const resolved = await resolve(keepToken);
+      const keep = resolved?.pointer.rk;
+      const rows = await store.all<StoredSession>(ns.sessions, userKeyPrefix(userId));
+      await Promise.all(rows.filter((row) => row.key !== keep).map((row) => store.delete(ns.sessions, row.key)));
+    },
+
+    async revokeAll(userId: string | number): Promise<void> {
+      const rows = await store.all<StoredSession>(ns.sessions, userKeyPrefix(userId));
+      await Promise.all(rows.map((row) => store.delete(ns.sessions, row.key)));
+    },
+  };
+}

@@ -1,0 +1,324 @@
+/**
+ * User operations over the app's Prisma client (changeset-style results, never throwing for
+ * validation problems). Returned records never contain `passwordHash`.
+ */
+import type { FieldErrors, Hasher, Result, UserOperations, UserParams, UserRecord } from './types.js';
+import { addError, hasErrors } from './errors.js';
+import { randomToken } from './crypto.js';
+import {
+  MAX_USER_ID_LENGTH,
+  codePointLength,
+  normalizeUserId,
+  passwordTooLong,
+  userIdFormatError,
+  validatePassword,
+  type ResolvedPasswordPolicy,
+} from './validation.js';
+
+type Row = Record<string, unknown>;
+
+/** The part of a Prisma model delegate pow uses. */
+export interface UserDelegate {
+  findFirst(args: { where: Row }): Promise<Row | null>;
+  findMany(args: { where: Row; take?: number }): Promise<Row[]>;
+  create(args: { data: Row }): Promise<Row>;
+  update(args: { where: Row; data: Row }): Promise<Row>;
+  delete(args: { where: Row }): Promise<unknown>;
+}
+
+export const USER_DELEGATE_METHODS = ['findFirst', 'findMany', 'create', 'update', 'delete'] as const;
+
+/** Prisma's delegate name for a model: "User" → "user", "AdminUser" → "adminUser". */
+export function delegateName(model: string): string {
+  return model.charAt(0).toLowerCase() + model.slice(1);
+}
+
+/** Columns that never come from form params. */
+const PROTECTED_FIELDS = new Set(['id', 'passwordHash', 'password', 'password_confirmation', 'current_password']);
+
+export interface UserContext {
+  delegate: UserDelegate;
+  hasher: Hasher;
+  policy: ResolvedPasswordPolicy;
+  userIdFields: readonly string[];
+  userFields: readonly string[];
+  /** Called after a user row is deleted (ends their sessions). */
+  onDeleted?: (userId: string | number) => Promise<void>;
+}
+
+/** A copy of the record without `passwordHash`. */
+export function stripSecrets(row: Row): UserRecord {
+  const { passwordHash: _hash, ...rest } = row;
+  return rest as UserRecord;
+}
+
+interface PrismaLikeError {
+  code?: unknown;
+  meta?: unknown;
+  message?: unknown;
+}
+
+function prismaCode(error: unknown): string | undefined {
+  const code = (error as PrismaLikeError | null)?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+/**
+ * Which field a unique-constraint (P2002) error is about. Prisma reports it as `meta.target`
+ * (field list or index name) or, with driver adapters, under `meta.driverAdapterError`.
+ */
+export function uniqueViolationField(error: unknown, candidates: readonly string[]): string | undefined {
+  const meta = (error as PrismaLikeError | null)?.meta;
+  const names: string[] = [];
+  const collect = (value: unknown, depth: number): void => {
+    if (depth > 6 || value === null || value === undefined) return;
+    if (typeof value === 'string') names.push(value);
+    else if (Array.isArray(value)) for (const item of value) collect(item, depth + 1);
+    else if (typeof value === 'object') for (const item of Object.values(value as Row)) collect(item, depth + 1);
+  };
+  collect(meta, 0);
+  const message = (error as PrismaLikeError | null)?.message;
+  if (typeof message === 'string') names.push(message);
+  // Exact field names (constraint.fields, meta.target) first, then index names such as
+  // "User_email_key", and only then a word in a message ("UNIQUE constraint failed: User.email").
+  for (const field of candidates) if (names.includes(field)) return field;
+  for (const field of candidates) {
+    const index = new RegExp(`(^|_|')${field}_key('|$)`);
+    if (names.some((name) => index.test(name))) return field;
+  }
+  for (const field of candidates) {
+    const word = new RegExp(`\\.${field}([^A-Za-z0-9_]|$)`);
+    if (names.some((name) => word.test(name))) return field;
+  }
+  return undefined;
+}
+
+function isBlank(value: unknown): boolean {
+  return value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
+}
+
+export function createUserOperations(ctx: UserContext): UserOperations {
+  const { delegate, hasher, policy, userIdFields, userFields } = ctx;
+  let dummyHash: Promise<string> | undefined;
+
+  /** A hash of a random password made once with the configured hasher: same cost as a real verify. */
+  function getDummyHash(): Promise<string> {
+    if (!dummyHash) {
+      const pending = hasher.hash(randomToken(24));
+      pending.catch(() => {
+        if (dummyHash === pending) dummyHash = undefined;
+      });
+      dummyHash = pending;
+    }
+    return dummyHash;
+  }
+
+  /** Validates and normalises one user id field into `data`. */
+  function castUserId(field: string, index: number, raw: unknown, data: Row, errors: FieldErrors): void {
+    if (isBlank(raw)) {
+      if (index === 0) addError(errors, field, 'errors.blank');
+      else data[field] = null;
+      return;
+    }
+    if (typeof raw !== 'string') {
+      addError(errors, field, 'errors.invalid_format');
+      return;
+    }
+    const value = normalizeUserId(field, raw) as string;
+    if (codePointLength(value) > MAX_USER_ID_LENGTH) {
+      addError(errors, field, 'errors.too_long', { count: MAX_USER_ID_LENGTH });
+      return;
+    }
+    const formatError = userIdFormatError(field, value);
+    if (formatError) {
+      addError(errors, field, formatError);
+      return;
+    }
+    data[field] = value;
+  }
+
+  function castUserFields(params: UserParams, data: Row): void {
+    for (const field of userFields) {
+      if (PROTECTED_FIELDS.has(field) || userIdFields.includes(field)) continue;
+      if (Object.prototype.hasOwnProperty.call(params, field) && params[field] !== undefined) data[field] = params[field];
+    }
+  }
+
+  function checkConfirmation(params: UserParams, password: string, errors: FieldErrors): void {
+    const confirmation = params.password_confirmation;
+    if (typeof confirmation !== 'string' || confirmation.length === 0) addError(errors, 'password_confirmation', 'errors.blank');
+    else if (confirmation !== password) addError(errors, 'password_confirmation', 'errors.confirmation');
+  }
+
+  function contextWords(...rows: Row[]): string[] {
+    const words: string[] = [];
+    for (const row of rows) {
+      for (const field of userIdFields) {
+        const value = row[field];
+        if (typeof value === 'string' && value) words.push(value);
+      }
+    }
+    return words;
+  }
+
+  function writeError(error: unknown, data: Row): Result<UserRecord> {
+    const code = prismaCode(error);
+    if (code === 'P2002') {
+      const errors: FieldErrors = {};
+      const candidates = userIdFields.filter((f) => data[f] !== undefined && data[f] !== null);
+      const field = uniqueViolationField(error, candidates) ?? uniqueViolationField(error, Object.keys(data)) ?? candidates[0] ?? userIdFields[0];
+      addError(errors, field, 'errors.taken');
+      return { ok: false, errors };
+    }
+    if (code === 'P2000') {
+      // Value too long for the column (e.g. VARCHAR(191) on MySQL).
+      const errors: FieldErrors = {};
+      const field = uniqueViolationField(error, Object.keys(data)) ?? userIdFields[0];
+      addError(errors, field, 'errors.too_long', { count: 191 });
+      return { ok: false, errors };
+    }
+    throw error;
+  }
+
+  async function findById(id: unknown): Promise<Row | null> {
+    if (id === undefined || id === null) return null;
+    return delegate.findFirst({ where: { id } });
+  }
+
+  const operations: UserOperations = {
+    async create(params: UserParams): Promise<Result<UserRecord>> {
+      params ??= {};
+      const errors: FieldErrors = {};
+      const data: Row = {};
+      userIdFields.forEach((field, index) => castUserId(field, index, params[field], data, errors));
+      castUserFields(params, data);
+      const password = params.password;
+      if (validatePassword(password, policy, errors, 'password', contextWords(data))) {
+        checkConfirmation(params, password as string, errors);
+      } else if (typeof password !== 'string' || password.length === 0) {
+        // Pow reports a missing confirmation too, so the form shows both fields.
+        if (isBlank(params.password_confirmation)) addError(errors, 'password_confirmation', 'errors.blank');
+      }
+      if (hasErrors(errors)) return { ok: false, errors };
+      // Hash only once everything else is valid (no wasted work on invalid input).
+      data.passwordHash = await hasher.hash(password as string);
+      try {
+        return { ok: true, value: stripSecrets(await delegate.create({ data })) };
+      } catch (error) {
+        return writeError(error, data);
+      }
+    },
+
+    async authenticate(identifier: string, password: string): Promise<UserRecord | null> {
+      const candidate = typeof password === 'string' ? password : '';
+      // Over the cap: refused before any hashing (DoS guard); the cost does not depend on the account.
+      if (passwordTooLong(candidate, policy)) return null;
+      // Started before the lookup so that even the first unknown-user attempt costs one verify.
+      const dummy = getDummyHash();
+      let row: Row | null = null;
+      if (typeof identifier === 'string' && identifier.trim() !== '' && identifier.length <= 4 * MAX_USER_ID_LENGTH) {
+        const or = userIdFields.map((field) => ({ [field]: normalizeUserId(field, identifier) }));
+        const where = or.length === 1 ? or[0] : { OR: or };
+        const rows = await delegate.findMany({ where, take: userIdFields.length });
+        // Several fields may match different users; the earlier field in `userIdFields` wins.
+        for (const field of userIdFields) {
+          const value = normalizeUserId(field, identifier);
+          row = rows.find((r) => r[field] === value) ?? null;
+          if (row) break;
+        }
+      }
+      const hash = row && typeof row.passwordHash === 'string' && row.passwordHash.length > 0 ? row.passwordHash : null;
+      if (!row || !hash) {
+        // Unknown user, no password set (invited), or no identifier: same cost, same answer.
+        await hasher.verify(await dummy, candidate);
+        return null;
+      }
+      if (!(await hasher.verify(hash, candidate))) return null;
+      if (hasher.needsRehash(hash)) {
+        try {
+          const upgraded = await hasher.hash(candidate);
+          row = await delegate.update({ where: { id: row.id }, data: { passwordHash: upgraded } });
+        } catch {
+          // The sign-in stands; the upgrade is retried at the next one.
+        }
+      }
+      return stripSecrets(row);
+    },
+
+    async update(user: UserRecord, params: UserParams): Promise<Result<UserRecord>> {
+      params ??= {};
+      const current = await findById(user?.id);
+      if (!current) return { ok: false, errors: { base: [{ key: 'errors.not_found', message: 'was not found' }] } };
+      const errors: FieldErrors = {};
+      const data: Row = {};
+      let credentialChange = false;
+      userIdFields.forEach((field, index) => {
+        if (!Object.prototype.hasOwnProperty.call(params, field) || params[field] === undefined) return;
+        const next: Row = {};
+        castUserId(field, index, params[field], next, errors);
+        if (field in next && next[field] !== (current[field] ?? null)) {
+          data[field] = next[field];
+          credentialChange = true;
+        }
+      });
+      castUserFields(params, data);
+      let newPassword: string | undefined;
+      const password = params.password;
+      if (password !== undefined && password !== null && password !== '') {
+        if (validatePassword(password, policy, errors, 'password', contextWords(current, data))) {
+          checkConfirmation(params, password as string, errors);
+          newPassword = password as string;
+        }
+        credentialChange = true;
+      }
+      const currentHash = typeof current.passwordHash === 'string' && current.passwordHash ? current.passwordHash : null;
+      if (credentialChange && currentHash) {
+        const given = params.current_password;
+        if (typeof given !== 'string' || given.length === 0) addError(errors, 'current_password', 'errors.blank');
+        else if (passwordTooLong(given, policy) || !(await hasher.verify(currentHash, given))) {
+          addError(errors, 'current_password', 'errors.invalid_current_password');
+        }
+      }
+      if (hasErrors(errors)) return { ok: false, errors };
+      if (newPassword !== undefined) data.passwordHash = await hasher.hash(newPassword);
+      if (Object.keys(data).length === 0) return { ok: true, value: stripSecrets(current) };
+      try {
+        return { ok: true, value: stripSecrets(await delegate.update({ where: { id: current.id }, data })) };
+      } catch (error) {
+        return writeError(error, data);
+      }
+    },
+
+    async delete(user: UserRecord): Promise<void> {
+      try {
+        await delegate.delete({ where: { id: user.id } });
+      } catch (error) {
+        if (prismaCode(error) !== 'P2025') throw error; // already gone
+      }
+      await ctx.onDeleted?.(user.id);
+    },
+
+    async getBy(where: Record<string, unknown>): Promise<UserRecord | null> {
+      if (!where || typeof where !== 'object') return null;
+      const entries = Object.entries(where);
+      // Prisma ignores `undefined` filters: `{ email: undefined }` would match the first user.
+      if (entries.length === 0 || entries.some(([, value]) => value === undefined)) return null;
+      const normalized: Row = {};
+      for (const [field, value] of entries) {
+        normalized[field] = userIdFields.includes(field) ? normalizeUserId(field, value) : value;
+      }
+      const row = await delegate.findFirst({ where: normalized });
+      return row ? stripSecrets(row) : null;
+    },
+
+    async setPassword(user: UserRecord, password: string): Promise<Result<UserRecord>> {
+      const current = await findById(user?.id);
+      if (!current) return { ok: false, errors: { base: [{ key: 'errors.not_found', message: 'was not found' }] } };
+      const errors: FieldErrors = {};
+      if (!validatePassword(password, policy, errors, 'password', contextWords(current))) return { ok: false, errors };
+      const passwordHash = await hasher.hash(password);
+      return { ok: true, value: stripSecrets(await delegate.update({ where: { id: current.id }, data: { passwordHash } })) };
+    },
+  };
+  return operations;
+}

@@ -1,0 +1,137 @@
+/**
+ * Validation rules of the runtime core: e-mail format (a port of Pow's RFC 3696-based
+ * validator), user id normalisation and the password policy (NIST 800-63B-4: length only,
+ * no composition rules, no truncation, no trimming, a small blocklist).
+ */
+import type { FieldErrors } from './types.js';
+import { addError } from './errors.js';
+import { isCommonPassword } from './blocklist.js';
+
+export const DEFAULT_MIN_PASSWORD_LENGTH = 15;
+export const MIN_PASSWORD_LENGTH_FLOOR = 8;
+export const DEFAULT_MAX_PASSWORD_BYTES = 4096;
+/** Longest accepted user id value (characters); 254 is the longest usable e-mail address. */
+export const MAX_USER_ID_LENGTH = 254;
+
+export interface ResolvedPasswordPolicy {
+  minLength: number;
+  maxBytes: number;
+  blocklist: boolean;
+}
+
+const LOCAL_CHARS = /^[\p{L}\p{M}\p{N}!#$%&'*+\-/=?^_`{|}~.]+$/u;
+const LABEL_CHARS = /^[\p{L}\p{M}\p{N}-]+$/u;
+
+function stripComments(part: string): string {
+  return part.replace(/^\([^)]*\)/, '').replace(/\([^)]*\)$/, '');
+}
+
+/**
+ * Pow's e-mail rules: split at the last "@"; local part 1–64 characters, domain at most 255;
+ * a fully quoted local part skips the local checks; comments at either end are ignored; no
+ * consecutive dots; domain labels 1–63 characters of letters, marks, digits and "-", not
+ * starting or ending with "-"; the top-level label is not all digits; IP literals are refused.
+ * Single-label domains (`user@localhost`) are accepted, as in Pow.
+ */
+export function isValidEmail(email: string): boolean {
+  if (typeof email !== 'string') return false;
+  const at = email.lastIndexOf('@');
+  if (at < 0) return false;
+  const local = email.slice(0, at);
+  const domain = email.slice(at + 1);
+  if (local.length === 0 || [...local].length > 64 || [...domain].length > 255) return false;
+  if (!isValidLocalPart(local)) return false;
+  return isValidDomain(domain);
+}
+
+function isValidLocalPart(local: string): boolean {
+  if (/^"[^"\\\r\n]*"$/.test(local) && local.length > 2) return true;
+  const sanitized = stripComments(local).replace(/"[^"\\\r\n]*"/g, 'q');
+  if (sanitized.length === 0) return false;
+  if (sanitized.startsWith('.') || sanitized.endsWith('.') || sanitized.includes('..')) return false;
+  return LOCAL_CHARS.test(sanitized);
+}
+
+function isValidDomain(domain: string): boolean {
+  const sanitized = stripComments(domain);
+  if (sanitized.length === 0 || sanitized.startsWith('[')) return false;
+  const labels = sanitized.split('.');
+  for (const label of labels) {
+    const length = [...label].length;
+    if (length < 1 || length > 63) return false;
+    if (!LABEL_CHARS.test(label) || label.startsWith('-') || label.endsWith('-')) return false;
+  }
+  const tld = labels[labels.length - 1];
+  return labels.length === 1 || !/^[0-9]+$/.test(tld);
+}
+
+/** Phone numbers: optional "+", digits and the usual separators; stored without separators. */
+export function normalizePhone(value: string): string {
+  return value.trim().replace(/[\s().-]/g, '');
+}
+
+/**
+ * Normalises a user id value as stored and looked up: trimmed and lower-cased (every user id
+ * field, as Pow does); `phone` additionally drops spaces, dots, dashes and parentheses.
+ * Non-string values are returned unchanged.
+ */
+export function normalizeUserId(field: string, value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  const trimmed = value.trim().toLowerCase();
+  return field === 'phone' ? normalizePhone(trimmed) : trimmed;
+}
+
+/** Format rules per well-known user id field. Returns the i18n key of the problem, or null. */
+export function userIdFormatError(field: string, value: string): 'errors.invalid_email' | 'errors.invalid_format' | null {
+  if (field === 'email') return isValidEmail(value) ? null : 'errors.invalid_email';
+  if (field === 'username') {
+    // No "@" (so a username can never equal someone's e-mail) and no whitespace.
+    return /^[^\s@]+$/u.test(value) ? null : 'errors.invalid_format';
+  }
+  if (field === 'phone') return /^\+?[0-9]{4,20}$/.test(value) ? null : 'errors.invalid_format';
+  return null;
+}
+
+export function codePointLength(value: string): number {
+  let count = 0;
+  for (const _ of value) count++;
+  return count;
+}
+
+/** True when the password is over the byte cap: checked before anything else touches it. */
+export function passwordTooLong(password: string, policy: ResolvedPasswordPolicy): boolean {
+  // Cheap pre-check: a UTF-16 string of n units has at most 3n UTF-8 bytes.
+  if (password.length * 3 <= policy.maxBytes) return false;
+  return Buffer.byteLength(password, 'utf8') > policy.maxBytes;
+}
+
+/**
+ * Adds the password's problems to `errors` under `field`. Length in Unicode code points, a cap in
+ * UTF-8 bytes (checked first, so nothing else runs on a huge input), no composition rules.
+ * `context` holds words the password must not equal (e.g. the user's e-mail and username).
+ */
+export function validatePassword(
+  password: unknown,
+  policy: ResolvedPasswordPolicy,
+  errors: FieldErrors,
+  field = 'password',
+  context: string[] = [],
+): boolean {
+  if (typeof password !== 'string' || password.length === 0) {
+    addError(errors, field, 'errors.blank');
+    return false;
+  }
+  if (passwordTooLong(password, policy)) {
+    addError(errors, field, 'errors.too_long_bytes', { count: policy.maxBytes });
+    return false;
+  }
+  if (codePointLength(password) < policy.minLength) {
+    addError(errors, field, 'errors.too_short', { count: policy.minLength });
+    return false;
+  }
+  if (policy.blocklist && isCommonPassword(password, context)) {
+    addError(errors, field, 'errors.common_password');
+    return false;
+  }
+  return true;
+}

@@ -1,0 +1,54 @@
+/**
+ * Synchronizer-token CSRF protection with the `csrf` package (pillarjs).
+ *
+ * The secret lives in the session data of a signed-in user, and for anonymous visitors in the
+ * signed anonymous cookie (see index.ts), so sign-in and registration forms are protected too
+ * (login CSRF). Form tokens are salted (`csrf.create`), so each page gets a fresh-looking token
+ * for the same secret; a token only verifies against the secret of the session that made it.
+ */
+import Tokens from 'csrf';
+import type { IncomingMessage } from 'node:http';
+
+const tokens = new Tokens({ secretLength: 18, saltLength: 8 });
+
+export function createCsrfSecret(): string {
+  return tokens.secretSync();
+}
+
+export function createCsrfToken(secret: string): string {
+  return tokens.create(secret);
+}
+
+export function verifyCsrfToken(secret: string | undefined, token: string | undefined): boolean {
+  if (!secret || !token || token.length > 256) return false;
+  return tokens.verify(secret, token);
+}
+
+export const SAFE_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE']);
+
+/** The token a request presents: `_csrf` in the (parsed) body, else an `X-CSRF-Token` header. */
+export function presentedCsrfToken(req: IncomingMessage & { body?: unknown }): string | undefined {
+  const body = req.body;
+  if (body && typeof body === 'object') {
+    const value = (body as Record<string, unknown>)._csrf;
+    if (typeof value === 'string') return value;
+  }
+  for (const name of ['x-csrf-token', 'csrf-token', 'x-xsrf-token']) {
+    const value = req.headers[name];
+    if (typeof value === 'string') return value;
+  }
+  return undefined;
+}
+
+/**
+ * Fetch-metadata defence in depth (security bar G4): a state-changing request the browser marks
+ * `Sec-Fetch-Site: cross-site` is refused whatever token it carries. Without that header, an
+ * `Origin` that differs from the configured `baseUrl` is refused too.
+ */
+export function crossSiteRequest(req: IncomingMessage, allowedOrigin: string | undefined): boolean {
+  const site = req.headers['sec-fetch-site'];
+  if (typeof site === 'string') return site.toLowerCase() === 'cross-site';
+  const origin = req.headers.origin;
+  if (!allowedOrigin || typeof origin !== 'string') return false;
+  return origin !== allowedOrigin;
+}

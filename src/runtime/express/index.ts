@@ -1,0 +1,873 @@
+/**
+ * pow's Express layer (`pow/express`), for Express 5 and 4: `powExpress(pow, options)`.
+ *
+ * Per request, `auth.middleware()`:
+ * 1. reads this user type's session cookie, checks its HMAC (constant time) and only then asks
+ *    the core for the session (a tampered cookie is anonymous without any store lookup);
+ * 2. puts the user at `req[currentUserKey]` and `res.locals[currentUserKey]`, and the request
+ *    context at `req.pow` / `res.locals.pow` (t, locale, csrfToken, flash, path, mountPath);
+ * 3. sends the new cookie when the core renewed the token;
+ * 4. for state-changing methods: reads an urlencoded body if nothing parsed it yet, applies the
+ *    `_method` override of POST forms, and verifies the CSRF token (403 when missing or wrong).
+ *
+ * Where state lives:
+ * - Signed-in users: the CSRF secret and flash messages are in the server-side session data.
+ * - Anonymous visitors: in a second signed cookie, `<cookieName>_anon` (HttpOnly, same
+ *   attributes), holding only the CSRF secret and pending flash keys. It is created lazily, the
+ *   first time a page asks for `pow.csrfToken` or a flash is carried over a redirect, so static
+ *   assets and APIs never get one, and no store record is made for anonymous traffic. It is
+ *   cleared at sign-in (the session gets a fresh secret: CSRF tokens rotate at sign-in) and a
+ *   new one is made after sign-out.
+ * - Flash: set with `auth.flash()`; shown in the current render, and carried to the next request
+ *   only when the response is a redirect (Phoenix semantics). Read (and so consumed) through
+ *   `pow.flash`. Messages whose translation is empty (Pow's `nil`) are not shown.
+ *
+ * Writes of session data happen before the response is sent (the `res.end` of a request that
+ * changed something waits for the store), so the redirected request sees them.
+ */
+import type { Pow, SessionRecord, UserParams, UserRecord, FieldErrors, Result } from '../core/types.js';
+import { PowError } from '../../shared/pow-error.js';
+import { createTranslator, type TranslateParams, type Translator } from '../i18n/index.js';
+import { readCookie, serializeCookie, setCookieHeader, createSigner, type Signer } from './cookies.js';
+import { BodyError, DEFAULT_BODY_LIMIT, readUrlencodedBody } from './body.js';
+import { SAFE_METHODS, createCsrfSecret, createCsrfToken, crossSiteRequest, presentedCsrfToken, verifyCsrfToken } from './csrf.js';
+import { createRoutes, normalizeMountPath } from './routes.js';
+import { createThrottle, resolveThrottleOptions, type Throttle } from './throttle.js';
+import type {
+  NextFunction,
+  PowErrorKind,
+  PowExpress,
+  PowExpressOptions,
+  PowRequestContext,
+  Request,
+  RequestHandler,
+  ErrorRequestHandler,
+  Response,
+  RoutesCallbacks,
+} from './types.js';
+
+export type * from './types.js';
+export { isSafeRedirectPath, safeRedirectPath } from './safe-redirect.js';
+export { POW_PATHS } from './routes.js';
+export { normalizeIdentifier, normalizeAddress } from './throttle.js';
+export { createTranslator, catalogues, en, de, type Catalogue, type Translator } from '../i18n/index.js';
+
+declare global {
+  // eslint-disable-next-line @typescript-eslint/no-namespace
+  namespace Express {
+    interface Request {
+      /** pow's request context of the last `auth.middleware()` that ran for this request. */
+      pow: PowRequestContext;
+    }
+  }
+}
+
+/** Throw from a controller (or pass to `next`) to get pow's guard responses via `auth.errorHandler()`. */
+export class PowHttpError extends Error {
+  readonly status: number;
+  constructor(readonly kind: PowErrorKind) {
+    super(`pow: ${kind}`);
+    this.name = 'PowHttpError';
+    this.status = kind === 'not_authenticated' || kind === 'session_expired' ? 401 : 403;
+  }
+}
+
+/**
+ * Wraps an async route handler so that a rejected promise reaches `next(err)`. Express 5 does
+ * this itself; Express 4 does not (an unwrapped rejection there leaves the request hanging).
+ */
+export function asyncHandler(fn: (req: Request, res: Response, next: NextFunction) => unknown): RequestHandler {
+  return (req, res, next) => {
+    try {
+      Promise.resolve(fn(req, res, next)).catch(next);
+    } catch (error) {
+      next(error);
+    }
+  };
+}
+
+type FlashKind = 'info' | 'error';
+interface FlashEntry {
+  k: string;
+  p?: TranslateParams;
+}
+type FlashData = Partial<Record<FlashKind, FlashEntry>>;
+
+/** What the anonymous cookie carries. */
+interface AnonData {
+  /** CSRF secret. */
+  c?: string;
+  /** Flash carried over a redirect. */
+  f?: FlashData;
+}
+
+type CookieState = 'none' | 'valid' | 'invalid' | 'stale';
+
+/** @internal Per request, per user type. */
+export class RequestState {
+  token: string | null = null;
+  session: SessionRecord | null = null;
+  user: UserRecord | null = null;
+  cookie: CookieState = 'none';
+  /** A well-signed token whose session is gone (expired, signed out elsewhere). */
+  staleToken: string | null = null;
+  anon: AnonData | null = null;
+  anonCookiePresent = false;
+  anonCookieInvalid = false;
+  sessionDirty = false;
+  anonDirty = false;
+  outgoing: FlashData | null = null;
+  /** Incoming flash, once read (null: there was none). */
+  incoming: FlashData | null | undefined = undefined;
+  locale: string | undefined = undefined;
+  csrfToken: string | undefined = undefined;
+  hooked = false;
+  ctx!: RequestContextImpl;
+  constructor(
+    readonly req: Request,
+    readonly res: Response,
+  ) {}
+}
+
+interface Core {
+  readonly userType: string;
+  readonly cookieName: string;
+  readonly anonCookieName: string;
+  loadState(req: Request, res: Response): Promise<RequestState>;
+  csrfSecretOf(state: RequestState): string | undefined;
+}
+
+/** Instances whose middleware exists, for CSRF checks of forms that belong to another user type. */
+const liveCores = new Set<WeakRef<Core>>();
+
+function otherCores(self: Core): Core[] {
+  const out: Core[] = [];
+  for (const ref of liveCores) {
+    const core = ref.deref();
+    if (!core) liveCores.delete(ref);
+    else if (core !== self) out.push(core);
+  }
+  return out;
+}
+
+class RequestContextImpl implements PowRequestContext {
+  controller?: string;
+  action?: string;
+  readonly path: RoutesCallbacks['path'];
+  readonly mountPath: string;
+  readonly userType: string;
+  readonly t: (key: string, params?: Record<string, string | number>) => string;
+  readonly #state: RequestState;
+  readonly #internals: Internals;
+
+  constructor(internals: Internals, state: RequestState) {
+    this.#state = state;
+    this.#internals = internals;
+    this.path = internals.routes.path;
+    this.mountPath = internals.mountPath;
+    this.userType = internals.userType;
+    this.t = (key, params) => internals.translator.t(this.locale, key, params);
+  }
+
+  get locale(): string {
+    return (this.#state.locale ??= this.#internals.resolveLocale(this.#state.req));
+  }
+
+  get csrfToken(): string {
+    return this.#internals.csrfTokenOf(this.#state);
+  }
+
+  get flash(): { info?: string; error?: string } {
+    return this.#internals.readFlash(this.#state, this.locale);
+  }
+}
+
+/** What pow/testing and the request context need from an instance. */
+export interface Internals {
+  readonly pow: Pow;
+  readonly userType: string;
+  readonly mountPath: string;
+  readonly routes: RoutesCallbacks;
+  readonly translator: Translator;
+  readonly sessionSigner: Signer;
+  readonly anonSigner: Signer;
+  readonly cookieName: string;
+  readonly anonCookieName: string;
+  readonly secure: boolean;
+  resolveLocale(req: Request): string;
+  csrfTokenOf(state: RequestState): string;
+  readFlash(state: RequestState, locale: string): { info?: string; error?: string };
+}
+
+const internalsByInstance = new WeakMap<PowExpress, Internals>();
+
+/** @internal For `pow/testing`. */
+export function internalsOf(auth: PowExpress): Internals {
+  const internals = internalsByInstance.get(auth);
+  if (!internals) throw new TypeError('pow: not a powExpress() instance');
+  return internals;
+}
+
+function defaultCurrentUserKey(userType: string): string {
+  const camel = userType
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean)
+    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
+    .join('');
+  return `current${camel}`;
+}
+
+function encodeAnon(data: AnonData): string {
+  return Buffer.from(JSON.stringify(data), 'utf8').toString('base64url');
+}
+
+function decodeAnon(value: string): AnonData | null {
+  try {
+    const parsed: unknown = JSON.parse(Buffer.from(value, 'base64url').toString('utf8'));
+    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) return null;
+    const data = parsed as AnonData;
+    if (data.c !== undefined && typeof data.c !== 'string') return null;
+    return data;
+  } catch {
+    return null;
+  }
+}
+
+function isFlashEntry(value: unknown): value is FlashEntry {
+  return !!value && typeof value === 'object' && typeof (value as FlashEntry).k === 'string';
+}
+
+function flashDataOf(value: unknown): FlashData | null {
+  if (!value || typeof value !== 'object') return null;
+  const out: FlashData = {};
+  for (const kind of ['info', 'error'] as const) {
+    const entry = (value as Record<string, unknown>)[kind];
+    if (isFlashEntry(entry)) out[kind] = entry;
+  }
+  return out.info || out.error ? out : null;
+}
+
+function clientAddress(req: Request): string | undefined {
+  return req.ip ?? req.socket?.remoteAddress ?? undefined;
+}
+
+function userAgentOf(req: Request): string | undefined {
+  const ua = req.headers['user-agent'];
+  return typeof ua === 'string' ? ua : undefined;
+}
+
+export function powExpress(pow: Pow, options: PowExpressOptions = {}): PowExpress {
+  if (!pow || typeof pow !== 'object' || !pow.sessions || !pow.users) {
+    throw new PowError({ code: 'POW_CONFIG_INVALID', message: 'powExpress(pow): pass the object createPow() returned.' });
+  }
+  const userType = pow.userType;
+  const mountPath = normalizeMountPath(options.mountPath);
+  const secure = options.secureCookies ?? process.env.NODE_ENV === 'production';
+  const cookieName = options.cookieName ?? `${secure ? '__Host-' : ''}pow_${userType}`;
+  const anonCookieName = `${cookieName}_anon`;
+  // Fails now, not on the first request, for a name a browser would refuse.
+  serializeCookie(cookieName, 'x');
+  serializeCookie(anonCookieName, 'x');
+  if (cookieName.startsWith('__Host-') && !secure) {
+    throw new PowError({
+      code: 'POW_CONFIG_INVALID',
+      message: `powExpress: cookie "${cookieName}" has the __Host- prefix, which browsers accept only with Secure cookies.`,
+      fix: 'Set secureCookies: true (HTTPS) or drop the prefix.',
+    });
+  }
+  const currentUserKey = options.currentUserKey ?? defaultCurrentUserKey(userType);
+  const routes = createRoutes(mountPath, options.routes);
+  const translator = createTranslator({ defaultLocale: options.i18n?.defaultLocale, messages: options.i18n?.messages });
+  const throttle: Throttle = createThrottle(pow.store, userType, pow.clock, resolveThrottleOptions(options.throttle));
+  const sessionSigner = createSigner(pow.secret, `session:${userType}`);
+  const anonSigner = createSigner(pow.secret, `anonymous:${userType}`);
+  const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
+  let allowedOrigin: string | undefined;
+  if (options.baseUrl !== undefined) {
+    try {
+      allowedOrigin = new URL(options.baseUrl).origin;
+    } catch {
+      throw new PowError({
+        code: 'POW_CONFIG_INVALID',
+        message: `powExpress: baseUrl ${JSON.stringify(options.baseUrl)} is not an absolute URL.`,
+        fix: 'Use e.g. baseUrl: "https://example.com".',
+      });
+    }
+  }
+  const stateKey = Symbol(`pow:${userType}:state`);
+  const loadingKey = Symbol(`pow:${userType}:loading`);
+  const cookieAttributes = { secure, httpOnly: true, sameSite: 'Lax' as const, path: '/' };
+
+  const resolveLocale = (req: Request): string => {
+    const custom = options.i18n?.resolveLocale?.(req);
+    return translator.match(custom) ?? translator.fromAcceptLanguage(req.headers['accept-language']);
+  };
+
+  // ---- cookies -------------------------------------------------------------------------------
+
+  const setSessionCookie = (res: Response, token: string) =>
+    setCookieHeader(res, cookieName, serializeCookie(cookieName, sessionSigner.sign(token), cookieAttributes));
+  const clearCookie = (res: Response, name: string) =>
+    setCookieHeader(res, name, serializeCookie(name, '', { ...cookieAttributes, maxAge: 0 }));
+
+  const writeAnonCookie = (state: RequestState) => {
+    const anon = state.anon;
+    if (!anon || (!anon.c && !anon.f)) {
+      if (state.anonCookiePresent) clearCookie(state.res, anonCookieName);
+      return;
+    }
+    let value = anonSigner.sign(encodeAnon(anon));
+    if (value.length > 3800 && anon.f) {
+      // Keep the cookie small: drop flash params (the text falls back to its placeholders).
+      const f: FlashData = {};
+      for (const kind of ['info', 'error'] as const) if (anon.f[kind]) f[kind] = { k: anon.f[kind]!.k };
+      value = anonSigner.sign(encodeAnon({ ...anon, f }));
+    }
+    setCookieHeader(state.res, anonCookieName, serializeCookie(anonCookieName, value, cookieAttributes));
+  };
+
+  // ---- request state -------------------------------------------------------------------------
+
+  const attach = (req: Request, res: Response, state: RequestState) => {
+    (req as unknown as Record<string, unknown>)[currentUserKey] = state.user;
+    if (res.locals) res.locals[currentUserKey] = state.user;
+  };
+
+  async function load(req: Request, res: Response): Promise<RequestState> {
+    const state = new RequestState(req, res);
+    state.ctx = new RequestContextImpl(internals, state);
+    const header = req.headers.cookie;
+    const raw = readCookie(header, cookieName);
+    if (raw !== undefined) {
+      const token = sessionSigner.unsign(raw);
+      if (token === null) {
+        state.cookie = 'invalid';
+      } else {
+        const loaded = await pow.sessions.load(token);
+        if (!loaded) {
+          state.cookie = 'stale';
+          state.staleToken = token;
+        } else {
+          state.cookie = 'valid';
+          state.session = loaded.session;
+          state.user = loaded.user;
+          state.token = loaded.renewedToken ?? token;
+          if (loaded.renewedToken) setSessionCookie(res, loaded.renewedToken);
+        }
+      }
+    }
+    if (!state.user) {
+      const rawAnon = readCookie(header, anonCookieName);
+      if (rawAnon !== undefined) {
+        state.anonCookiePresent = true;
+        const value = anonSigner.unsign(rawAnon);
+        const decoded = value === null ? null : decodeAnon(value);
+        if (decoded) state.anon = decoded;
+        else state.anonCookieInvalid = true;
+      }
+    }
+    (req as unknown as Record<symbol, unknown>)[stateKey] = state;
+    return state;
+  }
+
+  function loadState(req: Request, res: Response): Promise<RequestState> {
+    const bag = req as unknown as Record<symbol, unknown>;
+    const done = bag[stateKey] as RequestState | undefined;
+    if (done) return Promise.resolve(done);
+    let pending = bag[loadingKey] as Promise<RequestState> | undefined;
+    if (!pending) {
+      pending = load(req, res);
+      bag[loadingKey] = pending;
+    }
+    return pending;
+  }
+
+  const stateOf = (req: Request): RequestState | undefined =>
+    (req as unknown as Record<symbol, RequestState | undefined>)[stateKey];
+
+  const middlewareMissing = (what: string) =>
+    new PowError({
+      code: 'POW_MIDDLEWARE_MISSING',
+      message: `pow: ${what} needs auth.middleware() (user type "${userType}") to run earlier for this request.`,
+      fix: 'Mount auth.middleware() before the routes that use it: app.use(auth.middleware()).',
+    });
+
+  const requireState = (req: Request, what: string): RequestState => {
+    const state = stateOf(req);
+    if (!state) throw middlewareMissing(what);
+    return state;
+  };
+
+  // ---- commit (before the response is sent) --------------------------------------------------
+
+  const commitError = (error: unknown, req: Request) => {
+    if (options.onCommitError) options.onCommitError(error, req);
+    else console.error('pow: could not save session data', error);
+  };
+
+  async function commit(state: RequestState): Promise<void> {
+    const res = state.res;
+    const redirect = res.statusCode >= 300 && res.statusCode < 400;
+    if (state.outgoing && redirect) {
+      if (state.session) {
+        state.session.data.flash = state.outgoing;
+        state.sessionDirty = true;
+      } else {
+        state.anon ??= {};
+        state.anon.f = state.outgoing;
+        state.anonDirty = true;
+      }
+    }
+    if (state.session && state.token && state.sessionDirty) {
+      state.sessionDirty = false;
+      await pow.sessions.save(state.token, state.session);
+    }
+    if (!state.session && state.anonDirty) {
+      state.anonDirty = false;
+      writeAnonCookie(state);
+    }
+  }
+
+  /** Makes the response wait for `commit` (flash, CSRF secret) before it is sent. */
+  function hook(state: RequestState): void {
+    if (state.hooked) return;
+    state.hooked = true;
+    const res = state.res;
+    const originalEnd = res.end;
+    let ending = false;
+    res.end = function patchedEnd(this: Response, ...args: unknown[]) {
+      if (ending || res.headersSent) return (originalEnd as (...a: unknown[]) => Response).apply(res, args);
+      ending = true;
+      commit(state).then(
+        () => (originalEnd as (...a: unknown[]) => Response).apply(res, args),
+        (error: unknown) => {
+          commitError(error, state.req);
+          (originalEnd as (...a: unknown[]) => Response).apply(res, args);
+        },
+      );
+      return res;
+    } as Response['end'];
+  }
+
+  // ---- CSRF, flash ---------------------------------------------------------------------------
+
+  const csrfSecretOf = (state: RequestState): string | undefined => {
+    if (state.session) {
+      const secret = state.session.data.csrf;
+      return typeof secret === 'string' ? secret : undefined;
+    }
+    return state.anon?.c;
+  };
+
+  const csrfTokenOf = (state: RequestState): string => {
+    if (state.csrfToken) return state.csrfToken;
+    let secret = csrfSecretOf(state);
+    if (!secret) {
+      secret = createCsrfSecret();
+      if (state.session) {
+        state.session.data.csrf = secret;
+        state.sessionDirty = true;
+      } else {
+        state.anon ??= {};
+        state.anon.c = secret;
+        state.anonDirty = true;
+      }
+      hook(state);
+    }
+    state.csrfToken = createCsrfToken(secret);
+    return state.csrfToken;
+  };
+
+  const translateFlash = (entry: FlashEntry | undefined, locale: string): string | undefined => {
+    if (!entry) return undefined;
+    const text = translator.t(locale, entry.k, entry.p);
+    return text === '' ? undefined : text;
+  };
+
+  const readFlash = (state: RequestState, locale: string): { info?: string; error?: string } => {
+    if (state.incoming === undefined) {
+      const stored = state.session ? state.session.data.flash : state.anon?.f;
+      state.incoming = flashDataOf(stored);
+      if (stored !== undefined) {
+        if (state.session) {
+          delete state.session.data.flash;
+          state.sessionDirty = true;
+        } else if (state.anon) {
+          delete state.anon.f;
+          state.anonDirty = true;
+        }
+        hook(state);
+      }
+    }
+    const out: { info?: string; error?: string } = {};
+    for (const kind of ['info', 'error'] as const) {
+      const text = translateFlash(state.outgoing?.[kind] ?? state.incoming?.[kind], locale);
+      if (text !== undefined) out[kind] = text;
+    }
+    return out;
+  };
+
+  async function verifyWithOtherUserTypes(req: Request, res: Response, token: string | undefined): Promise<boolean> {
+    if (!token) return false;
+    const header = req.headers.cookie;
+    for (const other of otherCores(core)) {
+      if (readCookie(header, other.cookieName) === undefined && readCookie(header, other.anonCookieName) === undefined) continue;
+      const otherState = await other.loadState(req, res);
+      if (verifyCsrfToken(other.csrfSecretOf(otherState), token)) return true;
+    }
+    return false;
+  }
+
+  // ---- errors --------------------------------------------------------------------------------
+
+  const wantsJson = (req: Request): boolean => {
+    if (options.json !== undefined) return options.json;
+    const accepts = (req as { accepts?: (types: string[]) => string | false }).accepts;
+    return typeof accepts === 'function' && accepts.call(req, ['html', 'json']) === 'json';
+  };
+
+  const translate = (req: Request, key: string, params?: TranslateParams): string => {
+    const state = stateOf(req);
+    return translator.t(state ? state.ctx.locale : resolveLocale(req), key, params);
+  };
+
+  const flashFor = (req: Request, kind: FlashKind, key: string, params?: TranslateParams) => {
+    const state = requireState(req, 'auth.flash()');
+    state.outgoing = { ...state.outgoing, [kind]: params ? { k: key, p: params } : { k: key } };
+    hook(state);
+  };
+
+  const defaultErrorResponse = (kind: PowErrorKind, req: Request, res: Response): void => {
+    const json = wantsJson(req);
+    const state = stateOf(req);
+    switch (kind) {
+      case 'not_authenticated':
+      case 'session_expired': {
+        if (json) {
+          res.status(401).json({ error: { code: 401, message: translate(req, 'auth.not_authenticated') } });
+          return;
+        }
+        if (state) flashFor(req, 'error', kind === 'session_expired' ? 'auth.session_expired' : 'auth.user_not_authenticated');
+        res.redirect(routes.userNotAuthenticatedPath(req));
+        return;
+      }
+      case 'already_authenticated': {
+        if (json) {
+          res.status(403).json({ error: { code: 403, message: translate(req, 'auth.already_authenticated') } });
+          return;
+        }
+        if (state) flashFor(req, 'error', 'auth.user_already_authenticated');
+        res.redirect(routes.userAlreadyAuthenticatedPath(req));
+        return;
+      }
+      case 'invalid_csrf':
+      default: {
+        const message = translate(req, 'auth.invalid_csrf');
+        if (json) res.status(403).json({ error: { code: 403, message } });
+        else res.status(403).type('text/plain').send(message);
+      }
+    }
+  };
+
+  const refuse = (kind: PowErrorKind, req: Request, res: Response, next: NextFunction) => {
+    if (options.errorHandler) options.errorHandler(kind, req, res, next);
+    else defaultErrorResponse(kind, req, res);
+  };
+
+  // ---- middleware ----------------------------------------------------------------------------
+
+  async function handle(req: Request, res: Response, next: NextFunction): Promise<void> {
+    const state = await loadState(req, res);
+    attach(req, res, state);
+    req.pow = state.ctx;
+    if (res.locals) res.locals.pow = state.ctx;
+    if (state.cookie === 'invalid' || state.cookie === 'stale') clearCookie(res, cookieName);
+    if (state.anonCookieInvalid) {
+      state.anonCookieInvalid = false;
+      clearCookie(res, anonCookieName);
+    }
+    const method = req.method;
+    if (SAFE_METHODS.has(method)) {
+      next();
+      return;
+    }
+    const bodyHolder = req as Request & { body?: unknown; _body?: boolean };
+    if (bodyHolder.body === undefined && !bodyHolder._body) {
+      try {
+        const body = await readUrlencodedBody(req, bodyLimit);
+        if (body !== undefined) {
+          bodyHolder.body = body;
+          bodyHolder._body = true;
+        }
+      } catch (error) {
+        if (error instanceof BodyError) {
+          res.status(error.status).type('text/plain').send(error.message);
+          return;
+        }
+        throw error;
+      }
+    }
+    if (method === 'POST') {
+      const override = (bodyHolder.body as Record<string, unknown> | undefined)?._method;
+      if (typeof override === 'string') {
+        const upper = override.toUpperCase();
+        if (upper === 'DELETE' || upper === 'PATCH' || upper === 'PUT') {
+          (req as Request & { originalMethod?: string }).originalMethod ??= method;
+          req.method = upper;
+        }
+      }
+    }
+    if (crossSiteRequest(req, allowedOrigin)) {
+      refuse('invalid_csrf', req, res, next);
+      return;
+    }
+    const token = presentedCsrfToken(req);
+    if (verifyCsrfToken(csrfSecretOf(state), token) || (await verifyWithOtherUserTypes(req, res, token))) {
+      next();
+      return;
+    }
+    // No valid token. With a session that ended (its secret went with it), or a sign-out of a
+    // visitor who has no session at all, nothing can be forged: send them to sign in instead
+    // of showing an error (sign-out after expiry is a redirect, never an error).
+    const expired = state.cookie === 'stale' || (!state.user && req.method === 'DELETE' && pathOf(req) === signOutPath);
+    refuse(expired ? 'session_expired' : 'invalid_csrf', req, res, next);
+  }
+
+  const signOutPath = routes.path('session.delete');
+  const pathOf = (req: Request): string => {
+    const url = req.originalUrl ?? req.url ?? '';
+    const query = url.indexOf('?');
+    return query === -1 ? url : url.slice(0, query);
+  };
+
+  const middlewareHandler: RequestHandler = (req, res, next) => {
+    handle(req, res, next).catch(next);
+  };
+
+  // ---- sessions ------------------------------------------------------------------------------
+
+  async function startSessionFor(req: Request, res: Response, user: UserRecord): Promise<RequestState> {
+    const state = await loadState(req, res);
+    const previous = state.token ?? state.staleToken;
+    if (previous) await pow.sessions.delete(previous);
+    const { token, session } = await pow.sessions.create(user, { ip: clientAddress(req), userAgent: userAgentOf(req) });
+    session.data.csrf = createCsrfSecret();
+    await pow.sessions.save(token, session);
+    state.token = token;
+    state.session = session;
+    state.user = user;
+    state.cookie = 'valid';
+    state.staleToken = null;
+    state.csrfToken = undefined;
+    state.incoming = null;
+    state.sessionDirty = false;
+    setSessionCookie(res, token);
+    if (state.anonCookiePresent || state.anon) {
+      state.anon = null;
+      state.anonDirty = false;
+      clearCookie(res, anonCookieName);
+    }
+    attach(req, res, state);
+    return state;
+  }
+
+  async function endSession(req: Request, res: Response): Promise<void> {
+    const state = await loadState(req, res);
+    const token = state.token ?? state.staleToken;
+    if (token) await pow.sessions.delete(token);
+    if (state.cookie !== 'none') clearCookie(res, cookieName);
+    state.token = null;
+    state.session = null;
+    state.user = null;
+    state.staleToken = null;
+    state.cookie = 'none';
+    state.csrfToken = undefined;
+    state.incoming = null;
+    state.anon = {};
+    state.sessionDirty = false;
+    attach(req, res, state);
+  }
+
+  let dummyHash: Promise<string> | undefined;
+  const equalCostVerify = async (password: string) => {
+    // A locked account answers like a wrong password, including the time one verify takes.
+    if (Buffer.byteLength(password, 'utf8') > 4096) return;
+    dummyHash ??= pow.hasher.hash(`pow-dummy-${userType}-${Math.random()}`);
+    await pow.hasher.verify(await dummyHash, password);
+  };
+
+  const auth: PowExpress = {
+    pow,
+    currentUserKey,
+    cookieName,
+    mountPath,
+    routes,
+
+    middleware() {
+      liveCores.add(new WeakRef(core));
+      return middlewareHandler;
+    },
+
+    requireAuthenticated(req, res, next) {
+      const state = stateOf(req);
+      if (!state) return next(middlewareMissing('auth.requireAuthenticated'));
+      if (state.user) return next();
+      refuse(state.cookie === 'stale' && !SAFE_METHODS.has(req.method) ? 'session_expired' : 'not_authenticated', req, res, next);
+    },
+
+    requireNotAuthenticated(req, res, next) {
+      const state = stateOf(req);
+      if (!state) return next(middlewareMissing('auth.requireNotAuthenticated'));
+      if (!state.user) return next();
+      refuse('already_authenticated', req, res, next);
+    },
+
+    errorHandler(): ErrorRequestHandler {
+      return (error, req, res, next) => {
+        if (error instanceof PowHttpError) {
+          if (res.headersSent) return next(error);
+          refuse(error.kind, req, res, next);
+          return;
+        }
+        if (error && typeof error === 'object' && (error as { code?: unknown }).code === 'EBADCSRFTOKEN') {
+          refuse('invalid_csrf', req, res, next);
+          return;
+        }
+        next(error);
+      };
+    },
+
+    page(controller, action) {
+      return (req, res, next) => {
+        res.setHeader('Cache-Control', 'no-store');
+        const state = stateOf(req);
+        if (state) {
+          state.ctx.controller = controller;
+          state.ctx.action = action;
+        }
+        next();
+      };
+    },
+
+    currentUser(req) {
+      return stateOf(req)?.user ?? null;
+    },
+
+    async signIn(req, res, identifier, password) {
+      const id = typeof identifier === 'string' ? identifier : '';
+      const secret = typeof password === 'string' ? password : '';
+      const address = clientAddress(req) ?? 'unknown';
+      const verdict = await throttle.check(id, address);
+      if (!verdict.allowed && verdict.reason === 'address') {
+        if (!res.headersSent) res.setHeader('Retry-After', String(verdict.retryAfterSeconds));
+        return { ok: false, status: 429, messageKey: 'session.too_many_attempts', retryAfterSeconds: verdict.retryAfterSeconds };
+      }
+      if (!verdict.allowed) {
+        await equalCostVerify(secret);
+        await throttle.recordFailure(id, address, true);
+        return { ok: false, status: 401, messageKey: 'session.invalid_credentials' };
+      }
+      const user = await pow.users.authenticate(id, secret);
+      if (!user) {
+        await throttle.recordFailure(id, address);
+        return { ok: false, status: 401, messageKey: 'session.invalid_credentials' };
+      }
+      await throttle.clearAccount(id);
+      await startSessionFor(req, res, user);
+      return { ok: true, user };
+    },
+
+    async startSession(req, res, user) {
+      await startSessionFor(req, res, user);
+    },
+
+    async signOut(req, res) {
+      await endSession(req, res);
+    },
+
+    async register(_req: Request, params: UserParams): Promise<Result<UserRecord>> {
+      return pow.users.create(params);
+    },
+
+    async updateUser(req, params) {
+      const state = requireState(req, 'auth.updateUser()');
+      if (!state.user) throw new PowHttpError('not_authenticated');
+      const userId = state.user.id;
+      const result = await pow.users.update(state.user, params);
+      if (!result.ok) return result;
+      // Pow re-creates the session on every account update (new id, fresh CSRF secret).
+      const rotated = await startSessionFor(req, state.res, result.value);
+      const password = params?.password;
+      if (typeof password === 'string' && password !== '' && rotated.token) {
+        // A password change ends every other session of the user (security bar D11).
+        await pow.sessions.revokeOthers(userId, rotated.token);
+      }
+      return result;
+    },
+
+    async deleteUser(req, res) {
+      const state = requireState(req, 'auth.deleteUser()');
+      if (!state.user) throw new PowHttpError('not_authenticated');
+      const user = state.user;
+      await pow.users.delete(user);
+      await pow.sessions.revokeAll(user.id);
+      await endSession(req, res);
+    },
+
+    flash(req, kind, key, params) {
+      flashFor(req, kind, key, params);
+    },
+
+    translateErrors(req, errors: FieldErrors) {
+      const out: Record<string, string[]> = {};
+      const state = stateOf(req);
+      const locale = state ? state.ctx.locale : resolveLocale(req);
+      for (const [field, list] of Object.entries(errors ?? {})) {
+        out[field] = (list ?? []).map((error) =>
+          translator.exists(locale, error.key) ? translator.t(locale, error.key, error.params) : error.message,
+        );
+      }
+      return out;
+    },
+
+    t(req, key, params) {
+      return translate(req, key, params);
+    },
+
+    context(req) {
+      return requireState(req, 'auth.context()').ctx;
+    },
+
+    csrfToken(req) {
+      return csrfTokenOf(requireState(req, 'auth.csrfToken()'));
+    },
+
+    async clearSignInFailures(identifier) {
+      await throttle.clearAccount(identifier);
+    },
+
+    defaultErrorResponse,
+  };
+
+  const core: Core = { userType, cookieName, anonCookieName, loadState, csrfSecretOf };
+
+  const internals: Internals = {
+    pow,
+    userType,
+    mountPath,
+    routes,
+    translator,
+    sessionSigner,
+    anonSigner,
+    cookieName,
+    anonCookieName,
+    secure,
+    resolveLocale,
+    csrfTokenOf,
+    readFlash,
+  };
+  internalsByInstance.set(auth, internals);
+  return auth;
+}
+
+export default powExpress;

@@ -1,0 +1,260 @@
+/**
+ * The shared context of pow's extension services: the `Pow` instance, a writer for the columns
+ * the extensions own (`emailConfirmedAt`, `unconfirmedEmail`, `invitedById`,
+ * `invitationAcceptedAt`), token lifetimes, hooks and mail delivery.
+ */
+import { PowError } from '../../shared/pow-error.js';
+import type { ExtensionName, FieldErrors, Pow, PrismaLike, Result, UserRecord } from '../core/types.js';
+import { addError } from '../core/errors.js';
+import { delegateName, stripSecrets, uniqueViolationField, type UserDelegate } from '../core/users.js';
+import { deliverLater, logMailError } from '../mail/deliver.js';
+import { renderMail } from '../mail/render.js';
+import type { Translate } from '../mail/templates.js';
+import type { MailErrorHandler, MailName, Mailer, RenderFile } from '../mail/types.js';
+import { DEFAULT_TOKEN_TTL_MS, type TokenPurpose } from './tokens.js';
+
+/** Pages the mails link to (names as in the Express layer's path helper). */
+export type MailLinkName =
+  'reset_password.edit' | 'reset_password.new' | 'confirmation.show' | 'invitation.edit' | 'session.new';
+
+/**
+ * Absolute URL of a page, from the configured base URL (never the request's Host header) and the
+ * mount path, e.g. `(name, params) => baseUrl + routes.path(name, params)`. Token pages get
+ * `{ token }`.
+ */
+export type LinkBuilder = (name: MailLinkName, params?: { token: string }) => string;
+
+export interface ExtensionMailOptions {
+  mailer: Mailer;
+  /** The app's mail templates (`<views>/pow/mailer`); pow's defaults fill in missing ones. */
+  templateDir?: string;
+  /** Renders the app's templates, e.g. `ejs.renderFile`. Needed when `templateDir` holds templates. */
+  renderFile?: RenderFile;
+  /** Sender, when the mailer has no default. */
+  from?: string;
+  /** Translator for a recipient (their locale); English when absent or returning undefined. */
+  translate?: (user: UserRecord) => Translate | undefined;
+  /** Delivery failures (default: one line on stderr, never the body). */
+  onError?: MailErrorHandler;
+}
+
+export type PasswordResetHook = (user: UserRecord) => void | Promise<void>;
+export type RememberMeTheftHook = (userId: string | number) => void | Promise<void>;
+
+export interface ExtensionOptions {
+  /** The app's PrismaClient (the same one given to `createPow`): writes the extension columns. */
+  prisma: PrismaLike;
+  /** Builds the links put in mails (and the invitation link shown for username-only user types). */
+  url?: LinkBuilder;
+  /** Needed by every service that sends mail (reset, confirmation, invitation). */
+  mail?: ExtensionMailOptions;
+  /** Token lifetimes per purpose (ms); defaults in `DEFAULT_TOKEN_TTL_MS`. */
+  tokenTtlMs?: Partial<Record<TokenPurpose, number>>;
+  /**
+   * How long a rotated-away remember-me token still signs in (parallel requests, several tabs)
+   * without rotating again. After that, presenting it is a theft signal. Default 60 s.
+   */
+  rememberMeGraceMs?: number;
+  /** On a rotated-away remember-me token: also end every session of the user. Default true. */
+  revokeSessionsOnTheft?: boolean;
+  /**
+   * Registration with a taken e-mail (email-confirmation on): answer like a fresh sign-up and mail
+   * the owner a notice (security bar C4). Default true.
+   */
+  preventUserEnumeration?: boolean;
+  hooks?: {
+    /** Run after a successful password reset, e.g. to clear the sign-in throttle of the account. */
+    onPasswordReset?: PasswordResetHook[];
+    /** Run when a rotated-away remember-me token is presented after the grace window. */
+    onRememberMeTheft?: RememberMeTheftHook[];
+  };
+}
+
+/** Resolved options plus helpers, handed to each service function. */
+export interface ExtensionContext {
+  readonly pow: Pow;
+  readonly options: ExtensionOptions;
+  readonly ttl: Readonly<Record<TokenPurpose, number>>;
+  readonly rememberMeGraceMs: number;
+  readonly hooks: { onPasswordReset: PasswordResetHook[]; onRememberMeTheft: RememberMeTheftHook[] };
+  enabled(name: ExtensionName): boolean;
+  /** Throws POW_EXTENSION_DISABLED unless `name` is in `pow.extensions`. */
+  require(name: ExtensionName): void;
+  /** Throws POW_MAIL_NOT_CONFIGURED unless `options.mail` and `options.url` are set. */
+  requireMail(): ExtensionMailOptions;
+  /** Throws POW_EXTENSION_CONFIG unless `options.url` is set. */
+  requireUrl(): LinkBuilder;
+  /** Writes columns pow owns (never from form params). Unique violations become field errors. */
+  writeUser(user: Pick<UserRecord, 'id'>, data: Record<string, unknown>): Promise<Result<UserRecord>>;
+  /** Inserts a row without a password (invitations). */
+  insertUser(data: Record<string, unknown>): Promise<Result<UserRecord>>;
+  /** Queues one extension mail through `deliverLater` (rendering happens off the request path too). */
+  sendMail(
+    name: MailName,
+    to: string,
+    user: UserRecord,
+    locals?: Record<string, unknown>,
+    link?: { name: MailLinkName; token?: string },
+  ): void;
+  now(): Date;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null;
+}
+
+function extensionError(message: string, fix?: string): PowError {
+  return new PowError({ code: 'POW_EXTENSION_CONFIG', message, fix });
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  return isObject(error) && error.code === 'P2002';
+}
+
+export function createExtensionContext(pow: Pow, options: ExtensionOptions): ExtensionContext {
+  if (!isObject(pow) || !isObject(pow.users) || !isObject(pow.store))
+    throw extensionError('powExtensions(pow, …) needs the object createPow returned.');
+  if (!isObject(options))
+    throw extensionError('powExtensions(pow, options) needs an options object with `prisma`.');
+  const delegate = (options.prisma as Record<string, unknown> | undefined)?.[delegateName(pow.userModel)] as
+    UserDelegate | undefined;
+  if (!delegate || typeof delegate.update !== 'function' || typeof delegate.create !== 'function') {
+    throw extensionError(
+      `powExtensions: \`prisma\` has no delegate \`prisma.${delegateName(pow.userModel)}\` for model ${pow.userModel}.`,
+      'Pass the same PrismaClient you gave to createPow.',
+    );
+  }
+  const ttl = { ...DEFAULT_TOKEN_TTL_MS };
+  for (const [purpose, value] of Object.entries(options.tokenTtlMs ?? {})) {
+    if (!(purpose in ttl))
+      throw extensionError(`powExtensions: tokenTtlMs.${purpose} is not a token purpose.`);
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < 1000) {
+      throw extensionError(`powExtensions: tokenTtlMs.${purpose} must be a number of milliseconds >= 1000.`);
+    }
+    ttl[purpose as TokenPurpose] = value;
+  }
+  const grace = options.rememberMeGraceMs ?? 60_000;
+  if (typeof grace !== 'number' || !Number.isFinite(grace) || grace < 0)
+    throw extensionError('powExtensions: rememberMeGraceMs must be a number of milliseconds >= 0.');
+  if (options.mail !== undefined) {
+    const mail = options.mail;
+    if (!isObject(mail) || !isObject(mail.mailer) || typeof mail.mailer.send !== 'function')
+      throw extensionError('powExtensions: mail.mailer must be a Mailer (smtpMailer(), consoleMailer()).');
+  }
+  if (options.url !== undefined && typeof options.url !== 'function') {
+    throw extensionError(
+      'powExtensions: url must be a function building absolute links from the configured base URL.',
+    );
+  }
+  const hooks = {
+    onPasswordReset: [...(options.hooks?.onPasswordReset ?? [])],
+    onRememberMeTheft: [...(options.hooks?.onRememberMeTheft ?? [])],
+  };
+
+  function failure(error: unknown, data: Record<string, unknown>): Result<UserRecord> {
+    if (isUniqueViolation(error)) {
+      const errors: FieldErrors = {};
+      const field = uniqueViolationField(error, Object.keys(data)) ?? pow.userIdFields[0];
+      addError(errors, field, 'errors.taken');
+      return { ok: false, errors };
+    }
+    throw error;
+  }
+
+  const context: ExtensionContext = {
+    pow,
+    options,
+    ttl,
+    rememberMeGraceMs: grace,
+    hooks,
+    enabled: (name) => pow.extensions.includes(name),
+    require(name) {
+      if (!pow.extensions.includes(name)) {
+        throw new PowError({
+          code: 'POW_EXTENSION_DISABLED',
+          message: `The "${name}" extension is not enabled for user type "${pow.userType}".`,
+          fix: `Add "${name}" to \`extensions\` in createPow({...}).`,
+        });
+      }
+    },
+    requireMail() {
+      if (!options.mail) {
+        throw new PowError({
+          code: 'POW_MAIL_NOT_CONFIGURED',
+          message: `No mailer configured for user type "${pow.userType}", but an enabled extension sends mail.`,
+          fix: 'Pass `mail: { mailer: smtpMailer(process.env.SMTP_URL) }` (and `url`) to powExtensions / powExpress.',
+        });
+      }
+      context.requireUrl();
+      return options.mail;
+    },
+    requireUrl() {
+      if (typeof options.url !== 'function') {
+        throw extensionError(
+          `powExtensions: no \`url\` link builder for user type "${pow.userType}", but an enabled extension needs links.`,
+          'Pass `url: (name, params) => baseUrl + path(name, params)` (powExpress does this from its baseUrl option).',
+        );
+      }
+      return options.url;
+    },
+    async writeUser(user, data) {
+      try {
+        return { ok: true, value: stripSecrets(await delegate.update({ where: { id: user.id }, data })) };
+      } catch (error) {
+        return failure(error, data);
+      }
+    },
+    async insertUser(data) {
+      try {
+        return { ok: true, value: stripSecrets(await delegate.create({ data })) };
+      } catch (error) {
+        return failure(error, data);
+      }
+    },
+    sendMail(name, to, user, locals = {}, link) {
+      const mail = context.requireMail();
+      deliverLater(
+        mail.mailer,
+        async () => {
+          const url = link
+            ? context.requireUrl()(link.name, link.token !== undefined ? { token: link.token } : undefined)
+            : undefined;
+          const t = mail.translate?.(user);
+          const rendered = await renderMail(
+            mail.templateDir,
+            name,
+            { user, email: to, ...(url !== undefined ? { url } : {}), ...(t ? { t } : {}), ...locals },
+            { renderFile: mail.renderFile },
+          );
+          return {
+            to,
+            subject: rendered.subject,
+            html: rendered.html,
+            text: rendered.text,
+            ...(mail.from ? { from: mail.from } : {}),
+          };
+        },
+        mail.onError ?? logMailError,
+      );
+    },
+    now: () => new Date(pow.clock()),
+  };
+  return context;
+}
+
+/** Runs hooks in order; a failing hook is logged and does not undo or stop the operation. */
+export async function runHooks<A>(
+  hooks: Array<(arg: A) => void | Promise<void>>,
+  arg: A,
+  name: string,
+): Promise<void> {
+  for (const hook of hooks) {
+    try {
+      await hook(arg);
+    } catch (error) {
+      process.stderr.write(
+        `pow: ${name} hook failed: ${error instanceof Error ? error.message : String(error)}\n`,
+      );
+    }
+  }
+}

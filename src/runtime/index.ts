@@ -1,0 +1,31 @@
+/**
+ * `pow`: the framework-agnostic runtime. One `createPow(config)` per user type; the Express layer
+ * (`pow/express`) builds on what it returns.
+ */
+export type * from './core/types.js';
+export { createPow, EXTENSION_NAMES } from './core/config.js';
+export { createUser, formatErrors } from './core/scripts.js';
+export {
+  argon2Hasher,
+  argon2MeetsFloor,
+  bcryptVerify,
+  pbkdf2Verify,
+  ARGON2_DEFAULTS,
+  ARGON2_INSECURE_TEST,
+  type Argon2Options,
+} from './core/hashers.js';
+export { coreMessages, fieldError, type CoreMessageKey } from './core/errors.js';
+export {
+  isValidEmail,
+  normalizeUserId,
+  validatePassword,
+  DEFAULT_MIN_PASSWORD_LENGTH,
+  DEFAULT_MAX_PASSWORD_BYTES,
+} from './core/validation.js';
+export { isCommonPassword } from './core/blocklist.js';
+export { DEFAULT_TIMEOUTS } from './core/sessions.js';
+export { fakeClock, type FakeClock } from './core/clock.js';
+export { randomToken, sha256Hex, safeEqual } from './core/crypto.js';
+export { memoryStore, prismaStore, redisStore } from './stores/index.js';
+export type { MemoryStore, PrismaStoreOptions, RedisStoreOptions, RedisLike, StoreOptions } from './stores/index.js';
+export { PowError, isPowError } from '../shared/pow-error.js';

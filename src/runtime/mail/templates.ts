@@ -1,0 +1,138 @@
+/**
+ * Default mail templates, used when the app has no `<views>/pow/mailer/<name>.{html,text}.ejs`
+ * of its own. Plain TypeScript (tsc does not copy .ejs files into dist/, and the runtime does not
+ * import a template engine). The generated EJS copies receive the same locals.
+ *
+ * Texts come from the i18n catalogue (`mail.<name>.*` keys) when the locals carry a `t`
+ * function, else from the English fallbacks below (kept equal to `i18n/locales/en.ts`).
+ */
+import type { MailName } from './types.js';
+
+export type Translate = (key: string, params?: Record<string, string | number>) => string;
+
+/** Locals every mail template receives. `user` never carries a password hash. */
+export interface MailLocals {
+  /** The account the mail is about (public fields only). */
+  user: Record<string, unknown>;
+  /** The link to follow (token links, or a page such as sign-in for notices). */
+  url?: string;
+  /** The address the mail is sent to. */
+  email?: string;
+  /** email_changed: the address the account is being changed to. */
+  newEmail?: string;
+  /** invitation: the inviter (public fields) and the inviter's identifier as shown to people. */
+  invitedBy?: Record<string, unknown> | null;
+  invitedByUserId?: string;
+  /** Translator for the recipient's locale (keys `mail.*`); English when absent. */
+  t?: Translate;
+  [key: string]: unknown;
+}
+
+/** English fallbacks, keyed like the i18n catalogue. */
+export const MAIL_TEXTS: Record<string, string> = {
+  'mail.greeting': 'Hi,',
+  'mail.reset_password.subject': 'Reset password link',
+  'mail.reset_password.body': 'Please use the following link to reset your password:',
+  'mail.reset_password.ignore': "You can disregard this email if you didn't request a password reset.",
+  'mail.password_changed.subject': 'Your password has been changed',
+  'mail.password_changed.body':
+    'The password of your account was changed. If you did not do this, reset your password now and contact us.',
+  'mail.email_confirmation.subject': 'Confirm your email address',
+  'mail.email_confirmation.body': 'Please use the following link to confirm your e-mail address:',
+  'mail.email_changed.subject': 'Your email address is being changed',
+  'mail.email_changed.body':
+    'A change of your account email to {{email}} was requested. If you did not do this, change your password now and contact us.',
+  'mail.registration_attempt.subject': 'Sign-up attempt with your email address',
+  'mail.registration_attempt.body':
+    'Someone tried to create an account with this email address, which already has one. If it was you, sign in or reset your password here:',
+  'mail.registration_attempt.ignore': 'Otherwise you can ignore this email.',
+  'mail.invitation.subject': "You've been invited",
+  'mail.invitation.body':
+    "You've been invited by {{invited_by}}. Please use the following link to accept your invitation:",
+};
+
+export const DEFAULT_SUBJECTS: Record<MailName, string> = {
+  reset_password: MAIL_TEXTS['mail.reset_password.subject'],
+  password_changed: MAIL_TEXTS['mail.password_changed.subject'],
+  email_confirmation: MAIL_TEXTS['mail.email_confirmation.subject'],
+  email_changed: MAIL_TEXTS['mail.email_changed.subject'],
+  registration_attempt: MAIL_TEXTS['mail.registration_attempt.subject'],
+  invitation: MAIL_TEXTS['mail.invitation.subject'],
+};
+
+export function escapeHtml(value: unknown): string {
+  return String(value ?? '')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
+}
+
+function interpolate(text: string, params: Record<string, string | number> = {}): string {
+  return text.replace(/\{\{\s*(\w+)\s*\}\}/g, (whole, name: string) =>
+    name in params ? String(params[name]) : whole,
+  );
+}
+
+/** Text for `key` in the locals' language, falling back to English (also when `t` misses the key). */
+export function mailText(
+  locals: Pick<MailLocals, 't'>,
+  key: string,
+  params?: Record<string, string | number>,
+): string {
+  if (typeof locals.t === 'function') {
+    const value = locals.t(key, params);
+    if (typeof value === 'string' && value !== '' && value !== key) return value;
+  }
+  return interpolate(MAIL_TEXTS[key] ?? key, params);
+}
+
+interface Paragraphs {
+  before: string[];
+  link?: string;
+  after?: string[];
+}
+
+function bodies(locals: MailLocals, p: Paragraphs): { html: string; text: string } {
+  const greeting = mailText(locals, 'mail.greeting');
+  const text = [greeting, ...p.before, ...(p.link ? [p.link] : []), ...(p.after ?? [])].join('\n\n') + '\n';
+  const html =
+    [
+      `<h3>${escapeHtml(greeting)}</h3>`,
+      ...p.before.map((s) => `<p>${escapeHtml(s)}</p>`),
+      ...(p.link ? [`<p><a href="${escapeHtml(p.link)}">${escapeHtml(p.link)}</a></p>`] : []),
+      ...(p.after ?? []).map((s) => `<p>${escapeHtml(s)}</p>`),
+    ].join('\n') + '\n';
+  return { html, text };
+}
+
+type DefaultTemplate = (locals: MailLocals) => { html: string; text: string };
+
+export const DEFAULT_TEMPLATES: Record<MailName, DefaultTemplate> = {
+  reset_password: (l) =>
+    bodies(l, {
+      before: [mailText(l, 'mail.reset_password.body')],
+      link: l.url,
+      after: [mailText(l, 'mail.reset_password.ignore')],
+    }),
+  password_changed: (l) => bodies(l, { before: [mailText(l, 'mail.password_changed.body')], link: l.url }),
+  email_confirmation: (l) =>
+    bodies(l, { before: [mailText(l, 'mail.email_confirmation.body')], link: l.url }),
+  email_changed: (l) =>
+    bodies(l, {
+      before: [mailText(l, 'mail.email_changed.body', { email: String(l.newEmail ?? '') })],
+      link: l.url,
+    }),
+  registration_attempt: (l) =>
+    bodies(l, {
+      before: [mailText(l, 'mail.registration_attempt.body')],
+      link: l.url,
+      after: [mailText(l, 'mail.registration_attempt.ignore')],
+    }),
+  invitation: (l) =>
+    bodies(l, {
+      before: [mailText(l, 'mail.invitation.body', { invited_by: String(l.invitedByUserId ?? '') })],
+      link: l.url,
+    }),
+};

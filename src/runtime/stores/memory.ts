@@ -1,0 +1,129 @@
+/**
+ * In-process store: for tests, development and single-process apps. Everything is lost when the
+ * process exits, and nothing is shared between processes. Values are stored as JSON text, so
+ * callers never share object references with the store.
+ */
+import type { Store } from '../core/types.js';
+import { checkClock, checkNamespaceKey, checkTtl, serialize, type StoreOptions } from './shared.js';
+
+interface Entry {
+  json: string;
+  expiresAt: number;
+}
+
+export interface MemoryStore extends Store {
+  /** Number of live records (for tests). */
+  size(): number;
+  /** Every live record as stored (namespace, key, JSON text): for "nothing secret at rest" checks. */
+  dump(): Array<{ namespace: string; key: string; value: string; expiresAt: number }>;
+  useClock(clock: () => number): void;
+  close(): Promise<void>;
+}
+
+const SWEEP_EVERY = 1000;
+
+export function memoryStore(options: StoreOptions = {}): MemoryStore {
+  let clock = checkClock(options.clock, 'memoryStore.clock');
+  const namespaces = new Map<string, Map<string, Entry>>();
+  let writes = 0;
+
+  function bucket(namespace: string): Map<string, Entry> {
+    let map = namespaces.get(namespace);
+    if (!map) {
+      map = new Map();
+      namespaces.set(namespace, map);
+    }
+    return map;
+  }
+
+  function live(namespace: string, key: string): Entry | undefined {
+    const map = namespaces.get(namespace);
+    const entry = map?.get(key);
+    if (!entry) return undefined;
+    if (entry.expiresAt <= clock()) {
+      map!.delete(key);
+      return undefined;
+    }
+    return entry;
+  }
+
+  function sweep(): void {
+    const now = clock();
+    for (const map of namespaces.values()) {
+      for (const [key, entry] of map) if (entry.expiresAt <= now) map.delete(key);
+    }
+  }
+
+  function write(namespace: string, key: string, json: string, ttlMs: number): void {
+    bucket(namespace).set(key, { json, expiresAt: clock() + ttlMs });
+    if (++writes % SWEEP_EVERY === 0) sweep();
+  }
+
+  return {
+    async get<T>(namespace: string, key: string): Promise<T | null> {
+      checkNamespaceKey(namespace, key);
+      const entry = live(namespace, key);
+      return entry ? (JSON.parse(entry.json) as T) : null;
+    },
+    async put(namespace, key, value, ttlMs) {
+      checkNamespaceKey(namespace, key);
+      checkTtl(ttlMs);
+      write(namespace, key, serialize(value), ttlMs);
+    },
+    async delete(namespace, key) {
+      checkNamespaceKey(namespace, key);
+      namespaces.get(namespace)?.delete(key);
+    },
+    async all<T>(namespace: string, prefix: string) {
+      checkNamespaceKey(namespace, prefix);
+      const out: Array<{ key: string; value: T }> = [];
+      const map = namespaces.get(namespace);
+      if (!map) return out;
+      for (const key of [...map.keys()]) {
+        if (!key.startsWith(prefix)) continue;
+        const entry = live(namespace, key);
+        if (entry) out.push({ key, value: JSON.parse(entry.json) as T });
+      }
+      return out;
+    },
+    async increment(namespace, key, ttlMs) {
+      checkNamespaceKey(namespace, key);
+      checkTtl(ttlMs);
+      const entry = live(namespace, key);
+      if (!entry) {
+        write(namespace, key, '1', ttlMs);
+        return 1;
+      }
+      const next = (Number(JSON.parse(entry.json)) || 0) + 1;
+      entry.json = String(next);
+      return next;
+    },
+    async putIfAbsent(namespace, key, value, ttlMs) {
+      checkNamespaceKey(namespace, key);
+      checkTtl(ttlMs);
+      if (live(namespace, key)) return false;
+      write(namespace, key, serialize(value), ttlMs);
+      return true;
+    },
+    async close() {
+      namespaces.clear();
+    },
+    size() {
+      sweep();
+      let n = 0;
+      for (const map of namespaces.values()) n += map.size;
+      return n;
+    },
+    dump() {
+      sweep();
+      const out: Array<{ namespace: string; key: string; value: string; expiresAt: number }> = [];
+      for (const [namespace, map] of namespaces) {
+        for (const [key, entry] of map) out.push({ namespace, key, value: entry.json, expiresAt: entry.expiresAt });
+      }
+      return out;
+    },
+    useClock(next: () => number) {
+      clock = next;
+    },
+  };
+}

@@ -1,0 +1,147 @@
+/**
+ * Store backed by Redis (node-redis v4/v5 client, or anything with `sendCommand`).
+ *
+ * Keys are `pow:<namespace>:<key>`, values JSON text, TTLs `PX` milliseconds. `increment` is
+ * INCR + `PEXPIRE … NX` in one Lua script (a fixed window: later increments do not extend it);
+ * `putIfAbsent` is `SET … NX PX`; `all` is `SCAN MATCH` + `MGET`.
+ *
+ * Expiry is Redis's own, in real time: a fake pow clock does not move it (tests use short real
+ * TTLs). Session timeouts are still checked against pow's clock from the record timestamps.
+ */
+import type { Store } from '../core/types.js';
+import { configError } from '../core/errors.js';
+import { checkNamespaceKey, checkTtl, serialize } from './shared.js';
+
+/** The client surface used: node-redis's `sendCommand` (v4 and v5). */
+export interface RedisLike {
+  sendCommand(args: string[]): Promise<unknown>;
+}
+
+export interface RedisStoreOptions {
+  /** Prefix of every key. Default "pow". */
+  prefix?: string;
+}
+
+const INCREMENT_SCRIPT = `local n = redis.call('INCR', KEYS[1])
+redis.call('PEXPIRE', KEYS[1], ARGV[1], 'NX')
+return n`;
+
+/** Escapes glob metacharacters for SCAN MATCH. */
+function globEscape(value: string): string {
+  return value.replace(/[\\*?[\]]/g, (c) => `\\${c}`);
+}
+
+type Connected = { client: RedisLike; owned: { close(): Promise<unknown> } | null };
+
+/**
+ * `redisStore(client)` uses a connected client the app owns (and never closes it);
+ * `redisStore("redis://host:6379")` opens its own connection on first use and `close()` ends it.
+ */
+export function redisStore(clientOrUrl: RedisLike | string, options: RedisStoreOptions = {}): Store {
+  const prefix = options.prefix ?? 'pow';
+  if (typeof prefix !== 'string' || prefix.length === 0 || prefix.includes('*')) throw configError('redisStore.prefix', 'must be a non-empty string');
+  let connection: Promise<Connected> | undefined;
+
+  if (typeof clientOrUrl === 'string') {
+    if (!/^rediss?:\/\//.test(clientOrUrl)) throw configError('redisStore', 'URL must start with redis:// or rediss://');
+  } else if (!clientOrUrl || typeof (clientOrUrl as RedisLike).sendCommand !== 'function') {
+    throw configError('redisStore', 'needs a node-redis client (createClient()) or a redis:// URL');
+  } else {
+    connection = Promise.resolve({ client: clientOrUrl, owned: null });
+  }
+
+  function connect(): Promise<Connected> {
+    if (!connection) {
+      const url = clientOrUrl as string;
+      connection = (async () => {
+        const { createClient } = await import('redis');
+        const client = createClient({ url });
+        client.on('error', () => {
+          // Reconnects are automatic; command failures reach the caller as rejections.
+        });
+        await client.connect();
+        return {
+          client: client as unknown as RedisLike,
+          owned: { close: () => client.close() },
+        };
+      })();
+      connection.catch(() => {
+        connection = undefined;
+      });
+    }
+    return connection;
+  }
+
+  async function send(args: string[]): Promise<unknown> {
+    const { client } = await connect();
+    return client.sendCommand(args);
+  }
+
+  const keyOf = (namespace: string, key: string) => `${prefix}:${namespace}:${key}`;
+  const parse = <T>(value: unknown): T | null => (typeof value === 'string' ? (JSON.parse(value) as T) : null);
+
+  return {
+    async get<T>(namespace: string, key: string): Promise<T | null> {
+      checkNamespaceKey(namespace, key);
+      return parse<T>(await send(['GET', keyOf(namespace, key)]));
+    },
+
+    async put(namespace, key, value, ttlMs) {
+      checkNamespaceKey(namespace, key);
+      checkTtl(ttlMs);
+      await send(['SET', keyOf(namespace, key), serialize(value), 'PX', String(Math.ceil(ttlMs))]);
+    },
+
+    async delete(namespace, key) {
+      checkNamespaceKey(namespace, key);
+      await send(['DEL', keyOf(namespace, key)]);
+    },
+
+    async all<T>(namespace: string, keyPrefix: string) {
+      checkNamespaceKey(namespace, keyPrefix);
+      const base = keyOf(namespace, '');
+      const pattern = `${globEscape(base)}${globEscape(keyPrefix)}*`;
+      const keys = new Set<string>();
+      let cursor = '0';
+      do {
+        const reply = (await send(['SCAN', cursor, 'MATCH', pattern, 'COUNT', '1000'])) as [string, string[]];
+        cursor = String(reply[0]);
+        for (const key of reply[1]) keys.add(String(key));
+      } while (cursor !== '0');
+      const list = [...keys].sort();
+      const out: Array<{ key: string; value: T }> = [];
+      for (let i = 0; i < list.length; i += 500) {
+        const chunk = list.slice(i, i + 500);
+        const values = (await send(['MGET', ...chunk])) as unknown[];
+        chunk.forEach((fullKey, index) => {
+          const value = parse<T>(values[index]);
+          // A key may expire between SCAN and MGET: it is then simply absent.
+          if (value !== null) out.push({ key: fullKey.slice(base.length), value });
+        });
+      }
+      return out;
+    },
+
+    async increment(namespace, key, ttlMs) {
+      checkNamespaceKey(namespace, key);
+      checkTtl(ttlMs);
+      const reply = await send(['EVAL', INCREMENT_SCRIPT, '1', keyOf(namespace, key), String(Math.ceil(ttlMs))]);
+      return Number(reply);
+    },
+
+    async putIfAbsent(namespace, key, value, ttlMs) {
+      checkNamespaceKey(namespace, key);
+      checkTtl(ttlMs);
+      const reply = await send(['SET', keyOf(namespace, key), serialize(value), 'PX', String(Math.ceil(ttlMs)), 'NX']);
+      return reply === 'OK';
+    },
+
+    async close() {
+      if (typeof clientOrUrl !== 'string' || !connection) return; // the app's own client stays open
+      const pending = connection;
+      connection = undefined;
+      const { owned } = await pending;
+      if (owned) await owned.close();
+    },
+  };
+}

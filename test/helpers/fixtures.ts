@@ -1,0 +1,184 @@
+/**
+ * Fixture helpers: fixtures under fixtures/ are never used in place by tests that write. Each test
+ * copies one into a fresh temp folder and links node_modules to the repo's own (fixtures are
+ * never npm-installed).
+ */
+import { createHash } from 'node:crypto';
+import {
+  cpSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  readlinkSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { run, type RunOptions } from '../../src/cli/main.js';
+import type { CliIo } from '../../src/cli/io.js';
+
+export const REPO_ROOT = path.resolve(fileURLToPath(new URL('../..', import.meta.url)));
+export const FIXTURES_DIR = path.join(REPO_ROOT, 'fixtures');
+const REPO_NODE_MODULES = path.join(REPO_ROOT, 'node_modules');
+
+export interface TempProject {
+  /** Absolute path of the copy. */
+  dir: string;
+  /** Removes the copy (kept when POW_KEEP_TMP=1, for debugging). Safe to call twice. */
+  cleanup(): void;
+}
+
+export interface CopyFixtureOptions {
+  /** Link node_modules to the repo's (default true). */
+  nodeModules?: boolean;
+}
+
+/**
+ * Copies fixtures/<name> into a new temp folder and links `node_modules` to the repo's.
+ *
+ * When the fixture pins a package at a version the repo has only under an npm alias (the
+ * Express 4 fixture's `"express": "4.21.2"` is the repo's `"express4": "npm:express@4.21.2"`),
+ * node_modules becomes a folder of per-package links with the alias in the package's place, so
+ * the copy runs what its package.json asks for.
+ */
+export function copyFixture(name: string, options: CopyFixtureOptions = {}): TempProject {
+  const source = path.join(FIXTURES_DIR, name);
+  const dir = mkdtempSync(path.join(tmpdir(), `pow-${name}-`));
+  cpSync(source, dir, { recursive: true });
+  if (options.nodeModules !== false) linkNodeModules(dir, aliasOverrides(path.join(source, 'package.json')));
+  return tempProject(dir);
+}
+
+/** Writes `files` (relative path → content) into a new temp folder; for detector edge cases. */
+export function writeTempProject(files: Record<string, string>): TempProject {
+  const dir = mkdtempSync(path.join(tmpdir(), 'pow-project-'));
+  for (const [relative, content] of Object.entries(files)) {
+    const target = path.join(dir, relative);
+    mkdirSync(path.dirname(target), { recursive: true });
+    writeFileSync(target, content);
+  }
+  return tempProject(dir);
+}
+
+/**
+ * A sha256 over every path, file content and symlink target under `dir` (sorted, so the hash
+ * is stable). Used to prove a command wrote nothing. Symlinks are not followed.
+ */
+export function hashTree(dir: string): string {
+  const hash = createHash('sha256');
+  const walk = (relative: string): void => {
+    const absolute = path.join(dir, relative);
+    for (const name of readdirSync(absolute).sort()) {
+      const child = relative === '' ? name : `${relative}/${name}`;
+      const stat = lstatSync(path.join(dir, child));
+      if (stat.isSymbolicLink()) {
+        hash.update(`link ${child} -> ${readlinkSync(path.join(dir, child))}\n`);
+      } else if (stat.isDirectory()) {
+        hash.update(`dir ${child}\n`);
+        walk(child);
+      } else {
+        hash.update(`file ${child} ${stat.mode.toString(8)}\n`);
+        hash.update(readFileSync(path.join(dir, child)));
+        hash.update('\n');
+      }
+    }
+  };
+  walk('');
+  return hash.digest('hex');
+}
+
+export interface PowResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs the CLI in-process (as `pow <argv>`) with in-memory output, no TTY and no colour.
+ * `cwd` defaults to the repo root; `env` is added to a minimal environment.
+ */
+export async function runPow(
+  argv: string[],
+  options: { cwd?: string; env?: Record<string, string>; run?: RunOptions } = {},
+): Promise<PowResult> {
+  let stdout = '';
+  let stderr = '';
+  const io: CliIo = {
+    stdout: { write: (chunk: string) => (stdout += chunk) },
+    stderr: { write: (chunk: string) => (stderr += chunk) },
+    cwd: options.cwd ?? REPO_ROOT,
+    env: { CI: 'true', NO_COLOR: '1', ...options.env },
+    isTTY: false,
+  };
+  const code = await run(argv, io, options.run);
+  return { code, stdout, stderr };
+}
+
+/** Names of the fixtures (folders under fixtures/). */
+export function fixtureNames(): string[] {
+  return readdirSync(FIXTURES_DIR)
+    .filter((name) => lstatSync(path.join(FIXTURES_DIR, name)).isDirectory())
+    .sort();
+}
+
+function tempProject(dir: string): TempProject {
+  return {
+    dir,
+    cleanup() {
+      if (process.env.POW_KEEP_TMP === '1') return;
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** package name → the repo's node_modules folder that holds the version the fixture pins. */
+function aliasOverrides(fixturePackageJson: string): Map<string, string> {
+  const overrides = new Map<string, string>();
+  const fixture = readJson(fixturePackageJson);
+  const repo = readJson(path.join(REPO_ROOT, 'package.json'));
+  const repoDeps = { ...repo.devDependencies, ...repo.dependencies };
+  const fixtureDeps = { ...fixture.devDependencies, ...fixture.dependencies };
+  for (const [name, version] of Object.entries(fixtureDeps)) {
+    const installed = installedVersion(path.join(REPO_NODE_MODULES, name));
+    if (installed === null || installed === version) continue;
+    const alias = Object.entries(repoDeps).find(([, spec]) => spec === `npm:${name}@${version}`);
+    if (alias) overrides.set(name, path.join(REPO_NODE_MODULES, alias[0]));
+  }
+  return overrides;
+}
+
+function linkNodeModules(dir: string, overrides: Map<string, string>): void {
+  const target = path.join(dir, 'node_modules');
+  if (overrides.size === 0) {
+    symlinkSync(REPO_NODE_MODULES, target, 'dir');
+    return;
+  }
+  mkdirSync(target);
+  for (const name of readdirSync(REPO_NODE_MODULES)) {
+    // Scoped folders (@prisma, ...) are linked whole; overrides are unscoped packages.
+    symlinkSync(overrides.get(name) ?? path.join(REPO_NODE_MODULES, name), path.join(target, name));
+  }
+}
+
+function installedVersion(packageDir: string): string | null {
+  try {
+    return (readJson(path.join(packageDir, 'package.json')).version as string | undefined) ?? null;
+  } catch {
+    return null;
+  }
+}
+
+interface PackageJson {
+  version?: string;
+  dependencies?: Record<string, string>;
+  devDependencies?: Record<string, string>;
+}
+
+function readJson(file: string): PackageJson {
+  return JSON.parse(readFileSync(file, 'utf8')) as PackageJson;
+}

@@ -1,0 +1,186 @@
+import { describe, it, before, after, beforeEach } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  createExtHarness,
+  seedUser,
+  PASSWORD,
+  NEW_PASSWORD,
+  BASE_URL,
+  type ExtHarness,
+  type StoreKind,
+} from '../helpers/prisma-ext-client.js';
+import { firstLink, tokenFromLink } from '../helpers/smtp-server.js';
+
+const INVITED = "You've been invited";
+
+for (const kind of ['memory', 'redis', 'prisma'] as StoreKind[]) {
+  describe(`invitation (${kind} store)`, () => {
+    let h: ExtHarness;
+    before(async () => {
+      h = await createExtHarness({
+        store: kind,
+        extensions: ['email-confirmation', 'reset-password', 'invitation'],
+      });
+    });
+    after(async () => {
+      await h?.close();
+    });
+    beforeEach(() => h.smtp.clear());
+
+    async function inviteLink(email: string): Promise<string> {
+      await h.flush();
+      const mail = await h.smtp.waitForMail((m) => m.to === email && m.subject === INVITED);
+      return tokenFromLink(firstLink(mail));
+    }
+
+    it('creates a passwordless invitee and mails a link; accepting sets the password once', async () => {
+      const inviter = await seedUser(h, 'boss@example.com');
+      const result = await h.ext.invite(inviter, { email: ' Guest@Example.com ' });
+      assert.deepEqual(result, { ok: true });
+      const row = await h.db.prisma.user.findFirst({ where: { email: 'guest@example.com' } });
+      assert.equal(row.passwordHash, null);
+      assert.equal(row.invitedById, inviter.id);
+      assert.equal(row.invitationAcceptedAt, null);
+
+      await h.flush();
+      const mail = await h.smtp.waitForMail((m) => m.to === 'guest@example.com');
+      assert.match(mail.text, /You've been invited by boss@example.com/);
+      const link = firstLink(mail);
+      assert.ok(link.startsWith(`${BASE_URL}/invitation/`));
+      const token = tokenFromLink(link);
+      assert.ok(!(await h.dumpAll()).includes(token));
+
+      // The invitee cannot sign in before accepting.
+      assert.equal(await h.pow.users.authenticate('guest@example.com', ''), null);
+      assert.equal((await h.ext.verifyInvitation(token))?.id, row.id);
+
+      const weak = await h.ext.acceptInvitation(token, { password: 'short', password_confirmation: 'short' });
+      assert.ok(!weak.ok && weak.error === 'invalid' && weak.errors.password);
+      const accepted = await h.ext.acceptInvitation(token, {
+        password: PASSWORD,
+        password_confirmation: PASSWORD,
+      });
+      assert.ok(accepted.ok && !accepted.emailConfirmationRequired);
+      assert.ok(accepted.ok && accepted.user.invitationAcceptedAt instanceof Date);
+      assert.ok(accepted.ok && h.ext.isConfirmed(accepted.user), 'the mailed link proved the address');
+      assert.equal((await h.pow.users.authenticate('guest@example.com', PASSWORD))?.id, row.id);
+
+      assert.deepEqual(
+        await h.ext.acceptInvitation(token, { password: NEW_PASSWORD, password_confirmation: NEW_PASSWORD }),
+        {
+          ok: false,
+          error: 'invalid_token',
+        },
+      );
+      assert.equal(await h.ext.verifyInvitation(token), null);
+      assert.ok(!(await h.dumpAll()).includes(PASSWORD));
+    });
+
+    it('inviting a taken e-mail answers the same and sends nothing', async () => {
+      const inviter = await seedUser(h, 'boss2@example.com');
+      await seedUser(h, 'member@example.com');
+      const count = await h.db.prisma.user.count();
+      assert.deepEqual(await h.ext.invite(inviter, { email: 'member@example.com' }), { ok: true });
+      assert.equal(await h.db.prisma.user.count(), count);
+      await h.flush();
+      assert.equal(h.smtp.messages.length, 0);
+    });
+
+    it('a pending invitee can be invited again; both links work until one is accepted', async () => {
+      const inviter = await seedUser(h, 'boss3@example.com');
+      await h.ext.invite(inviter, { email: 'twice@example.com' });
+      const first = await inviteLink('twice@example.com');
+      h.smtp.clear();
+      await h.ext.invite(inviter, { email: 'twice@example.com' });
+      const second = await inviteLink('twice@example.com');
+      assert.notEqual(first, second);
+      const accepted = await h.ext.acceptInvitation(second, {
+        password: PASSWORD,
+        password_confirmation: PASSWORD,
+      });
+      assert.ok(accepted.ok);
+      assert.equal(await h.ext.verifyInvitation(first), null, 'accepting revokes the other invitation links');
+    });
+
+    it('invalid e-mail is a field error', async () => {
+      const inviter = await seedUser(h, 'boss4@example.com');
+      const result = await h.ext.invite(inviter, { email: 'nope' });
+      assert.ok(!result.ok && result.errors.email?.[0]?.key === 'errors.invalid_email');
+      const blank = await h.ext.invite(inviter, {});
+      assert.ok(!blank.ok && blank.errors.email?.[0]?.key === 'errors.blank');
+    });
+
+    it('expires after 7 days and is purpose-bound', async () => {
+      const inviter = await seedUser(h, 'boss5@example.com');
+      await h.ext.invite(inviter, { email: 'late-guest@example.com' });
+      const token = await inviteLink('late-guest@example.com');
+      assert.equal(await h.ext.verifyResetToken(token), null);
+      assert.deepEqual(await h.ext.confirmEmail(token), { ok: false, error: 'invalid_token' });
+      assert.equal(await h.pow.sessions.load(token), null);
+      h.clock.advance(7 * 24 * 60 * 60 * 1000 + 1000);
+      assert.equal(await h.ext.verifyInvitation(token), null);
+    });
+
+    it('changing the e-mail while accepting needs confirmation of the new address', async () => {
+      const inviter = await seedUser(h, 'boss6@example.com');
+      await h.ext.invite(inviter, { email: 'orig@example.com' });
+      const token = await inviteLink('orig@example.com');
+      const accepted = await h.ext.acceptInvitation(token, {
+        email: 'elsewhere@example.com',
+        password: PASSWORD,
+        password_confirmation: PASSWORD,
+      });
+      assert.ok(accepted.ok && accepted.emailConfirmationRequired);
+      assert.equal(accepted.ok && accepted.user.email, 'orig@example.com');
+      assert.equal(accepted.ok && accepted.user.unconfirmedEmail, 'elsewhere@example.com');
+      await h.flush();
+      const confirm = await h.smtp.waitForMail(
+        (m) => m.to === 'elsewhere@example.com' && m.subject === 'Confirm your email address',
+      );
+      const done = await h.ext.confirmEmail(tokenFromLink(firstLink(confirm)));
+      assert.ok(done.ok && done.user.email === 'elsewhere@example.com');
+    });
+
+    it('an invitee who resets the password instead counts as accepted', async () => {
+      const inviter = await seedUser(h, 'boss7@example.com');
+      await h.ext.invite(inviter, { email: 'resetter@example.com' });
+      const invitation = await inviteLink('resetter@example.com');
+      await h.ext.requestPasswordReset('resetter@example.com');
+      await h.flush();
+      const reset = await h.smtp.waitForMail(
+        (m) => m.to === 'resetter@example.com' && m.subject === 'Reset password link',
+      );
+      const result = await h.ext.resetPassword(tokenFromLink(firstLink(reset)), {
+        password: PASSWORD,
+        password_confirmation: PASSWORD,
+      });
+      assert.ok(result.ok && result.user.invitationAcceptedAt instanceof Date);
+      assert.equal(await h.ext.verifyInvitation(invitation), null);
+    });
+  });
+}
+
+describe('invitation without an e-mail field (username ids)', () => {
+  let h: ExtHarness;
+  before(async () => {
+    h = await createExtHarness({ store: 'memory', extensions: ['invitation'], userIdFields: ['username'] });
+  });
+  after(async () => {
+    await h?.close();
+  });
+
+  it('returns the accept URL to show; a taken username gets a same-shaped URL that leads nowhere', async () => {
+    // The test schema requires an email column; fill it for the rows the test creates itself.
+    const inviterRow = await h.db.prisma.user.create({
+      data: { email: 'inviter@example.com', username: 'inviter' },
+    });
+    const inviter = (await h.pow.users.getBy({ id: inviterRow.id }))!;
+    await h.db.prisma.user.create({ data: { email: 'taken@example.com', username: 'taken' } });
+    const taken = await h.ext.invite(inviter, { username: 'taken' });
+    assert.ok(taken.ok && taken.url);
+    assert.match(taken.url!, new RegExp(`^${BASE_URL}/invitation/[A-Za-z0-9_-]{43}/edit$`));
+    assert.equal(await h.ext.verifyInvitation(tokenFromLink(taken.url!)), null);
+    await h.flush();
+    assert.equal(h.smtp.messages.length, 0);
+  });
+});

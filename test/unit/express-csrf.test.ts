@@ -1,0 +1,66 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { PassThrough } from 'node:stream';
+import type { IncomingMessage } from 'node:http';
+import { createCsrfSecret, createCsrfToken, crossSiteRequest, presentedCsrfToken, verifyCsrfToken } from '../../src/runtime/express/csrf.js';
+import { BodyError, parseUrlencoded, readUrlencodedBody } from '../../src/runtime/express/body.js';
+
+function fakeRequest(headers: Record<string, string>, body?: string): IncomingMessage {
+  const stream = new PassThrough();
+  Object.assign(stream, { headers });
+  if (body !== undefined) stream.end(body);
+  return stream as unknown as IncomingMessage;
+}
+
+describe('csrf tokens', () => {
+  it('verify only against the secret that made them; each token looks different', () => {
+    const secret = createCsrfSecret();
+    const other = createCsrfSecret();
+    const a = createCsrfToken(secret);
+    const b = createCsrfToken(secret);
+    assert.notEqual(a, b);
+    assert.equal(verifyCsrfToken(secret, a), true);
+    assert.equal(verifyCsrfToken(secret, b), true);
+    assert.equal(verifyCsrfToken(other, a), false);
+    assert.equal(verifyCsrfToken(undefined, a), false);
+    assert.equal(verifyCsrfToken(secret, undefined), false);
+    assert.equal(verifyCsrfToken(secret, a + 'x'), false);
+    assert.equal(verifyCsrfToken(secret, 'x'.repeat(300)), false);
+  });
+
+  it('reads the token from the body first, then headers', () => {
+    const req = fakeRequest({ 'x-csrf-token': 'from-header' }) as IncomingMessage & { body?: unknown };
+    assert.equal(presentedCsrfToken(req), 'from-header');
+    req.body = { _csrf: 'from-body' };
+    assert.equal(presentedCsrfToken(req), 'from-body');
+    req.body = { _csrf: ['a', 'b'] };
+    assert.equal(presentedCsrfToken(req), 'from-header');
+  });
+
+  it('flags cross-site requests by Sec-Fetch-Site, else by Origin against baseUrl', () => {
+    assert.equal(crossSiteRequest(fakeRequest({ 'sec-fetch-site': 'cross-site' }), undefined), true);
+    assert.equal(crossSiteRequest(fakeRequest({ 'sec-fetch-site': 'same-origin', origin: 'https://evil.test' }), 'https://app.test'), false);
+    assert.equal(crossSiteRequest(fakeRequest({ origin: 'https://evil.test' }), 'https://app.test'), true);
+    assert.equal(crossSiteRequest(fakeRequest({ origin: 'https://app.test' }), 'https://app.test'), false);
+    assert.equal(crossSiteRequest(fakeRequest({ origin: 'https://evil.test' }), undefined), false);
+    assert.equal(crossSiteRequest(fakeRequest({}), 'https://app.test'), false);
+  });
+});
+
+describe('urlencoded body', () => {
+  it('parses flat keys, repeated keys as arrays, and skips prototype keys', () => {
+    const body = parseUrlencoded('a=1&b=x+y&a=2&__proto__=bad&constructor=bad&c=%E2%9C%93');
+    assert.deepEqual({ ...body }, { a: ['1', '2'], b: 'x y', c: '✓' });
+    assert.equal(Object.getPrototypeOf(body), Object.prototype);
+    assert.equal(({} as Record<string, unknown>).bad, undefined);
+  });
+
+  it('reads urlencoded bodies only, within the limit', async () => {
+    const form = 'application/x-www-form-urlencoded; charset=utf-8';
+    assert.deepEqual(await readUrlencodedBody(fakeRequest({ 'content-type': form }, '_csrf=t&_method=DELETE')), { _csrf: 't', _method: 'DELETE' });
+    assert.equal(await readUrlencodedBody(fakeRequest({ 'content-type': 'application/json' }, '{}')), undefined);
+    await assert.rejects(readUrlencodedBody(fakeRequest({ 'content-type': form }, 'a='.padEnd(200, 'x')), 100), (e: unknown) => e instanceof BodyError && e.status === 413);
+    await assert.rejects(readUrlencodedBody(fakeRequest({ 'content-type': form, 'content-length': '999999' }, 'a=1'), 100), (e: unknown) => e instanceof BodyError && e.status === 413);
+    await assert.rejects(readUrlencodedBody(fakeRequest({ 'content-type': form, 'content-encoding': 'gzip' }, 'a=1')), (e: unknown) => e instanceof BodyError && e.status === 415);
+  });
+});

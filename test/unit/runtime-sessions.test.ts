@@ -1,0 +1,92 @@
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { sessionSuite } from '../helpers/db-session-suite.js';
+import { createTestDatabase, type TestDatabase } from '../helpers/prisma-test-client.js';
+import { createPow, createUser, memoryStore, randomToken, fakeClock } from '../../src/runtime/index.js';
+import type { Store } from '../../src/runtime/core/types.js';
+
+sessionSuite('the memory store', async (clock) => {
+  const db = await createTestDatabase('sqlite');
+  const store = memoryStore({ clock: clock.now });
+  return {
+    store,
+    prisma: db.prisma,
+    dump: async () => JSON.stringify(store.dump()),
+    async cleanup() {
+      await store.close();
+      await db.cleanup();
+    },
+  };
+});
+
+describe('session tokens', () => {
+  let db: TestDatabase;
+  before(async () => {
+    db = await createTestDatabase('sqlite');
+  });
+  after(async () => {
+    await db?.cleanup();
+  });
+
+  it('10,000 tokens are all distinct and carry 32 random bytes', () => {
+    const tokens = new Set(Array.from({ length: 10_000 }, () => randomToken()));
+    assert.equal(tokens.size, 10_000);
+    for (const token of [...tokens].slice(0, 100)) assert.equal(Buffer.from(token, 'base64url').length, 32);
+  });
+
+  it('a malformed token is refused without any store lookup; keys in the store are SHA-256 hex', async () => {
+    const clock = fakeClock();
+    const inner = memoryStore();
+    const lookups: string[] = [];
+    const store: Store = { ...inner, get: (ns, key) => (lookups.push(`${ns}/${key}`), inner.get(ns, key)) };
+    const pow = createPow({ prisma: db.prisma, store, secret: 'k'.repeat(32), clock: clock.now, hashing: { insecureTestParameters: true } });
+    const user = await createUser(pow, { email: 'tokens@example.com', password: 'a perfectly fine passphrase' });
+    const { token } = await pow.sessions.create(user);
+    for (const bad of ['', 'short', token + '=', token.slice(1), `${token.slice(0, 42)}!`, 'x'.repeat(4096)]) {
+      assert.equal(await pow.sessions.load(bad), null);
+    }
+    assert.deepEqual(lookups, []);
+    assert.ok(await pow.sessions.load(token));
+    assert.ok(lookups.length > 0);
+    const tokenKeys = inner.dump().filter((r) => r.namespace === 'user:session-token').map((r) => r.key);
+    assert.equal(tokenKeys.length, 1);
+    assert.match(tokenKeys[0], /^[0-9a-f]{64}$/);
+  });
+
+  it('store TTLs follow the timeouts: an idle session disappears from the store without any load', async () => {
+    const clock = fakeClock();
+    const store = memoryStore();
+    const pow = createPow({ prisma: db.prisma, store, secret: 'k'.repeat(32), clock: clock.now, hashing: { insecureTestParameters: true } });
+    const user = await createUser(pow, { email: 'ttl@example.com', password: 'a perfectly fine passphrase' });
+    await pow.sessions.create(user);
+    assert.equal(store.dump().filter((r) => r.namespace === 'user:session').length, 1);
+    const record = store.dump().find((r) => r.namespace === 'user:session')!;
+    assert.equal(record.expiresAt, clock.now() + 30 * 60_000, 'record TTL = idle timeout');
+    const pointer = store.dump().find((r) => r.namespace === 'user:session-token')!;
+    assert.equal(pointer.expiresAt, clock.now() + 45 * 60_000, 'token TTL = renewAfter + idle');
+    clock.advance(30 * 60_000);
+    assert.equal(store.dump().filter((r) => r.namespace === 'user:session').length, 0, 'the record is gone');
+    assert.deepEqual(await pow.sessions.list(user.id), []);
+    clock.advance(15 * 60_000);
+    assert.equal(store.size(), 0, 'and the token pointer after renewAfter + idle');
+  });
+
+  it('renewGraceMs 0 ends the old token at once', async () => {
+    const clock = fakeClock();
+    const pow = createPow({
+      prisma: db.prisma,
+      store: memoryStore(),
+      secret: 'k'.repeat(32),
+      clock: clock.now,
+      hashing: { insecureTestParameters: true },
+      session: { renewGraceMs: 0, renewAfterMs: 60_000 },
+    });
+    const user = await createUser(pow, { email: 'nograce@example.com', password: 'a perfectly fine passphrase' });
+    const { token } = await pow.sessions.create(user);
+    clock.advance(61_000);
+    const loaded = await pow.sessions.load(token);
+    assert.ok(loaded?.renewedToken);
+    assert.equal(await pow.sessions.load(token), null);
+    assert.ok(await pow.sessions.load(loaded.renewedToken));
+  });
+});
