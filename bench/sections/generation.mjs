@@ -35,10 +35,15 @@ export function ensureBetterAuthCli(log) {
 /** Whether pow's built CLI can run `install`; else a note saying why not. */
 export function powCliStatus() {
   if (!existsSync(join(REPO, 'dist/cli/main.js'))) return { available: false, note: 'pow install not available: dist/cli/main.js is missing (pow\'s CLI is not built yet)' };
-  const r = spawnSync(process.execPath, [POW_BIN, POW_INSTALL_ARGS[0], '--help'], { cwd: REPO, encoding: 'utf8', timeout: 30_000 });
+  // `pow <unknown> --help` prints the general help and exits 0, so read the command list instead.
+  const r = spawnSync(process.execPath, [POW_BIN, '--help'], { cwd: REPO, encoding: 'utf8', timeout: 30_000 });
   if (r.status !== 0) {
     const why = (r.stderr || r.stdout || '').trim().split('\n')[0]?.slice(0, 200);
-    return { available: false, note: `pow install not available: \`pow ${POW_INSTALL_ARGS[0]} --help\` exited ${r.status}${why ? ` (${why})` : ''}` };
+    return { available: false, note: `pow install not available: \`pow --help\` exited ${r.status}${why ? ` (${why})` : ''}` };
+  }
+  const commands = /Commands:\n([\s\S]*?)(\n\S|$)/.exec(r.stdout)?.[1] ?? '';
+  if (!new RegExp(`^\\s+${POW_INSTALL_ARGS[0]}\\b`, 'm').test(commands)) {
+    return { available: false, note: `pow install not available: \`pow --help\` lists no \`${POW_INSTALL_ARGS[0]}\` command yet` };
   }
   return { available: true };
 }
@@ -164,6 +169,11 @@ export async function runGeneration({ runs, powAvailable, powNote, log }) {
             notes.push(`${t.id} ${what} #${i + 1} exited ${r.code}: ${(r.stderr || r.stdout).trim().split('\n').slice(-3).join(' | ').slice(0, 300)}`);
           }
         }
+        if (first.code !== 0 && i === 0) {
+          // Broken from the start: do not spend the budget repeating it.
+          t.available = false;
+          t.note = `${t.id} exited ${first.code} on the first run (see note); not repeated`;
+        }
         log(`  run ${i + 1} ${t.id.padEnd(11)} first ${Math.round(first.wallMs)} ms (${Math.round(first.peakRssMb)} MB, ${first.changes.created.length + first.changes.modified.length} files)  re-run ${Math.round(second.wallMs)} ms (${Math.round(second.peakRssMb)} MB, ${second.changes.created.length + second.changes.modified.length} files)`);
         rmSync(dir, { recursive: true, force: true });
       }
@@ -179,7 +189,7 @@ export async function runGeneration({ runs, powAvailable, powNote, log }) {
     const rows = [];
     for (const t of tools) {
       for (const [phase, list] of [['first run', t.first], ['re-run, nothing to do', t.rerun]]) {
-        if (!t.available) {
+        if (list.length === 0) {
           rows.push({ tool: t.id, label: t.label, phase, status: 'skipped', note: t.note });
           continue;
         }

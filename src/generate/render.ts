@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ejs from 'ejs';
+import { Script } from 'node:vm';
 import { invalidProjectPath, templateNotFound, templateRenderFailed } from './errors.js';
 import { POW_DIR } from './paths.js';
 
@@ -65,8 +66,39 @@ function strictData(data: object): object {
 }
 
 /**
+ * Template line of a compile (syntax) error, which ejs reports without one: the generated function
+ * is parsed again with node:vm to find the failing line, then mapped back through the `__line = N`
+ * markers ejs writes into it. Null when it cannot be located.
+ */
+function syntaxErrorLine(text: string): number | null {
+  try {
+    const template = new ejs.Template(text, { ...TEMPLATE_OPTIONS }) as unknown as {
+      generateSource(): void;
+      source: string;
+    };
+    template.generateSource();
+    const source = template.source;
+    try {
+      new Script(`(function (it, escapeFn, include, rethrow) {\n${source}\n})`, { filename: 'template.js' });
+      return null;
+    } catch (error) {
+      const at = /template\.js:(\d+)/.exec(String((error as Error).stack));
+      if (!at) return null;
+      const lines = source.split('\n').slice(0, Number(at[1]) - 1);
+      for (let i = lines.length - 1; i >= 0; i -= 1) {
+        const marker = /__line = (\d+)/.exec(lines[i]);
+        if (marker) return Number(marker[1]);
+      }
+      return null;
+    }
+  } catch {
+    return null;
+  }
+}
+
+/**
  * Renders template text with `data` as `it`. Errors become POW_TEMPLATE_RENDER_FAILED naming the
- * template id and, for run-time errors, the line. Pure apart from `include` reading sibling files.
+ * template id and the line. Pure apart from `include` reading sibling files.
  */
 export function renderTemplate(text: string, data: object, opts: { id: string; file?: string }): string {
   let fn: (data: object) => string;
@@ -80,7 +112,7 @@ export function renderTemplate(text: string, data: object, opts: { id: string; f
     const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
     throw templateRenderFailed(
       opts.id,
-      null,
+      syntaxErrorLine(text),
       message.replace(/ in \S+ while compiling ejs$/, ' (while compiling)'),
       error,
     );

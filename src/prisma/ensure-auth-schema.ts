@@ -111,12 +111,9 @@ interface FieldSpec {
   attributes: string[];
   /** Scalar whose column name may follow the model's snake_case convention. */
   mappable: boolean;
-  /** Check against an existing field with the same name; returns a problem or null. */
+  /** A user id field: an existing one must carry a unique constraint. */
   unique?: boolean;
-  /** For relation fields: the relation name they must carry. */
   kind: 'scalar' | 'relation';
-  /** Extra expectation for conflicts, e.g. "same type as User.id". */
-  expectation?: string;
 }
 
 export function ensureAuthSchema(input: EnsureAuthSchemaInput): EnsureAuthSchemaResult {
@@ -161,7 +158,15 @@ export function ensureAuthSchema(input: EnsureAuthSchemaInput): EnsureAuthSchema
 
   if (existingUser) {
     const idField = primaryKeyField(existingUser);
-    const specs = userFieldSpecs({ idFields, extensions, userModelName, idField, ds, mysql, model: existingUser });
+    const specs = userFieldSpecs({
+      idFields,
+      extensions,
+      userModelName,
+      idField,
+      ds,
+      mysql,
+      model: existingUser,
+    });
     const snake = usesSnakeCaseColumns(existingUser);
     const missing: FieldSpec[] = [];
     for (const spec of specs) {
@@ -177,7 +182,13 @@ export function ensureAuthSchema(input: EnsureAuthSchemaInput): EnsureAuthSchema
       texts[existingUser.file] = insertFieldSection(texts[existingUser.file], existingUser, lines);
       changed.add(existingUser.file);
       missing.forEach((spec, i) =>
-        added.push({ kind: 'field', file: existingUser.file, model: existingUser.name, field: spec.name, text: lines[i].trim() }),
+        added.push({
+          kind: 'field',
+          file: existingUser.file,
+          model: existingUser.name,
+          field: spec.name,
+          text: lines[i].trim(),
+        }),
       );
     }
     userInfo = {
@@ -201,7 +212,15 @@ export function ensureAuthSchema(input: EnsureAuthSchemaInput): EnsureAuthSchema
     };
     const specs = [
       idSpec,
-      ...userFieldSpecs({ idFields, extensions, userModelName, idField: fakeId, ds, mysql, idNative: idSpec.native }),
+      ...userFieldSpecs({
+        idFields,
+        extensions,
+        userModelName,
+        idField: fakeId,
+        ds,
+        mysql,
+        idNative: idSpec.native,
+      }),
       scalar('createdAt', 'DateTime', false, ['@default(now())']),
       scalar('updatedAt', 'DateTime', false, ['@updatedAt']),
     ];
@@ -235,7 +254,13 @@ export function ensureAuthSchema(input: EnsureAuthSchemaInput): EnsureAuthSchema
         texts[existing.file] = insertFieldSection(texts[existing.file], existing, lines);
         changed.add(existing.file);
         missing.forEach((spec, i) =>
-          added.push({ kind: 'field', file: existing.file, model: existing.name, field: spec.name, text: lines[i].trim() }),
+          added.push({
+            kind: 'field',
+            file: existing.file,
+            model: existing.name,
+            field: spec.name,
+            text: lines[i].trim(),
+          }),
         );
       }
     } else {
@@ -254,9 +279,17 @@ export function ensureAuthSchema(input: EnsureAuthSchemaInput): EnsureAuthSchema
     const existingText = texts[newModelFile];
     if (existingText === undefined) {
       texts[newModelFile] = newModels.map((m) => m.text).join('\n\n') + '\n';
-      added.push({ kind: 'file', file: newModelFile, model: newModels.map((m) => m.model).join(', '), text: '' });
+      added.push({
+        kind: 'file',
+        file: newModelFile,
+        model: newModels.map((m) => m.model).join(', '),
+        text: '',
+      });
     } else {
-      texts[newModelFile] = appendBlocks(existingText, newModels.map((m) => m.text));
+      texts[newModelFile] = appendBlocks(
+        existingText,
+        newModels.map((m) => m.text),
+      );
     }
     changed.add(newModelFile);
   }
@@ -274,13 +307,23 @@ export function ensureAuthSchema(input: EnsureAuthSchemaInput): EnsureAuthSchema
 
 // ---------------------------------------------------------------------------------------------
 
-function scalar(name: string, type: string, optional: boolean, attributes: string[] = [], unique = false): FieldSpec {
+function scalar(
+  name: string,
+  type: string,
+  optional: boolean,
+  attributes: string[] = [],
+  unique = false,
+): FieldSpec {
   return { name, type, optional, list: false, attributes, mappable: true, unique, kind: 'scalar' };
 }
 
 function idFieldSpec(idType: UserIdType, mysql: boolean, ds: string): FieldSpec & { native: string | null } {
   if (idType === 'Int') {
-    return { ...scalar('id', 'Int', false, ['@id', '@default(autoincrement())']), mappable: false, native: null };
+    return {
+      ...scalar('id', 'Int', false, ['@id', '@default(autoincrement())']),
+      mappable: false,
+      native: null,
+    };
   }
   const fn = idType === 'String-uuid' ? 'uuid()' : 'cuid()';
   const native = mysql ? `@${ds}.VarChar(191)` : null;
@@ -303,10 +346,9 @@ function userFieldSpecs(args: {
 }): FieldSpec[] {
   const { idFields, extensions, userModelName, idField, ds, mysql } = args;
   const varchar = mysql ? [`@${ds}.VarChar(191)`] : [];
-  const specs: FieldSpec[] = idFields.map((name, i) => ({
-    ...scalar(name, 'String', i > 0, ['@unique', ...varchar], true),
-    expectation: 'a unique String',
-  }));
+  const specs: FieldSpec[] = idFields.map((name, i) =>
+    scalar(name, 'String', i > 0, ['@unique', ...varchar], true),
+  );
   specs.push(scalar('passwordHash', 'String', true));
   if (extensions.has('email-confirmation')) {
     specs.push(scalar('emailConfirmedAt', 'DateTime', true));
@@ -327,10 +369,7 @@ function userFieldSpecs(args: {
       native = attr ? printAttribute(attr) : null;
     }
     if (!native && mysql && idField.type === 'String') native = `@${ds}.VarChar(191)`;
-    specs.push({
-      ...scalar('invitedById', idField.type, true, native ? [native] : []),
-      expectation: `${idField.type}? (the type of ${userModelName}.${idField.name})`,
-    });
+    specs.push(scalar('invitedById', idField.type, true, native ? [native] : []));
     specs.push({
       name: 'invitedBy',
       type: userModelName,
@@ -457,7 +496,9 @@ function alignFields(specs: FieldSpec[], indent: string): string[] {
   return specs.map((s) => {
     const attrs = s.attributes.join(' ');
     const type = typeText(s);
-    const line = attrs ? `${s.name.padEnd(nameWidth)} ${type.padEnd(typeWidth)} ${attrs}` : `${s.name.padEnd(nameWidth)} ${type}`;
+    const line = attrs
+      ? `${s.name.padEnd(nameWidth)} ${type.padEnd(typeWidth)} ${attrs}`
+      : `${s.name.padEnd(nameWidth)} ${type}`;
     return indent + line;
   });
 }

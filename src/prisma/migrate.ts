@@ -48,10 +48,15 @@ export async function migrate(input: MigrateInput): Promise<MigrateResult> {
       exitCode: 2,
     });
   }
-  const migrationsDir = isAbsolute(prismaInfo.migrationsDir) ? prismaInfo.migrationsDir : join(root, prismaInfo.migrationsDir);
+  const migrationsDir = isAbsolute(prismaInfo.migrationsDir)
+    ? prismaInfo.migrationsDir
+    : join(root, prismaInfo.migrationsDir);
   if (prismaInfo.provider === 'mysql') {
     const { applyMysqlMigrations } = await import('./mysql-ddl.js');
-    return { applied: await applyMysqlMigrations(url, migrationsDir, { now: input.now }), path: 'pow-mysql-templates' };
+    return {
+      applied: await applyMysqlMigrations(url, migrationsDir, { now: input.now }),
+      path: 'pow-mysql-templates',
+    };
   }
   if (prismaInfo.provider === 'sqlite' || prismaInfo.provider === 'postgresql') {
     const { applyMigrations } = await import('./schema-engine.js');

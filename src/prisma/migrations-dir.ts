@@ -33,7 +33,10 @@ export async function readMigrationsDir(dir: string): Promise<MigrationsDirListi
   for (const entry of entries) {
     if (!entry.isDirectory()) continue;
     try {
-      migrations.push({ name: entry.name, script: await readFile(join(dir, entry.name, 'migration.sql'), 'utf8') });
+      migrations.push({
+        name: entry.name,
+        script: await readFile(join(dir, entry.name, 'migration.sql'), 'utf8'),
+      });
     } catch (error) {
       migrations.push({ name: entry.name, script: null, error: (error as Error).message });
     }

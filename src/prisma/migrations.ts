@@ -28,7 +28,13 @@ import {
   migrateDevWarnings,
   redefinedTables,
 } from './sql-model.js';
-import { migrationLockToml, providerInLock, readMigrationsDir, MIGRATION_LOCK_FILE, type MigrationsDirListing } from './migrations-dir.js';
+import {
+  migrationLockToml,
+  providerInLock,
+  readMigrationsDir,
+  MIGRATION_LOCK_FILE,
+  type MigrationsDirListing,
+} from './migrations-dir.js';
 
 export type MigrationGenerator = 'schema-engine' | 'pow-mysql-templates';
 
@@ -107,14 +113,25 @@ function timestampOf(name: string): string | null {
 
 function parseTimestamp(ts: string): Date {
   return new Date(
-    Date.UTC(+ts.slice(0, 4), +ts.slice(4, 6) - 1, +ts.slice(6, 8), +ts.slice(8, 10), +ts.slice(10, 12), +ts.slice(12, 14)),
+    Date.UTC(
+      +ts.slice(0, 4),
+      +ts.slice(4, 6) - 1,
+      +ts.slice(6, 8),
+      +ts.slice(8, 10),
+      +ts.slice(10, 12),
+      +ts.slice(12, 14),
+    ),
   );
 }
 
 /** Folder name for a new migration: now, or one second past the newest existing one. */
 export function nextMigrationName(existingNames: string[], name: string, now: Date): string {
   let ts = migrationTimestamp(now);
-  const newest = existingNames.map(timestampOf).filter((t): t is string => t !== null).sort().pop();
+  const newest = existingNames
+    .map(timestampOf)
+    .filter((t): t is string => t !== null)
+    .sort()
+    .pop();
   if (newest && newest >= ts) ts = migrationTimestamp(new Date(parseTimestamp(newest).getTime() + 1000));
   const slug = slugifyMigrationName(name);
   return slug ? `${ts}_${slug}` : ts;
@@ -132,7 +149,10 @@ export async function planMigration(input: PlanMigrationInput): Promise<PlannedM
   const migrationsDir = input.migrationsDir.replace(/\\/g, '/').replace(/\/+$/, '');
   const beforeSchema = parseSchemaFiles(input.before);
   const afterSchema = parseSchemaFiles(input.after);
-  const tableDiff = diffTables(calculateTables(beforeSchema, provider), calculateTables(afterSchema, provider));
+  const tableDiff = diffTables(
+    calculateTables(beforeSchema, provider),
+    calculateTables(afterSchema, provider),
+  );
 
   let sql: string;
   let generator: MigrationGenerator;
@@ -175,7 +195,11 @@ export async function planMigration(input: PlanMigrationInput): Promise<PlannedM
       });
     }
   }
-  const name = nextMigrationName(listing.migrations.map((m) => m.name), input.name, input.now());
+  const name = nextMigrationName(
+    listing.migrations.map((m) => m.name),
+    input.name,
+    input.now(),
+  );
   files[`${migrationsDir}/${name}/migration.sql`] = script;
   return {
     name,
@@ -193,7 +217,8 @@ export async function planMigration(input: PlanMigrationInput): Promise<PlannedM
 
 function guardDrops(schemaDrops: string[], sqlDrops: string[], allowDrop: boolean | undefined): void {
   if (allowDrop || (schemaDrops.length === 0 && sqlDrops.length === 0)) return;
-  const what = schemaDrops.length > 0 ? schemaDrops.join(', ') : sqlDrops.map((s) => s.split('\n')[0]).join('; ');
+  const what =
+    schemaDrops.length > 0 ? schemaDrops.join(', ') : sqlDrops.map((s) => s.split('\n')[0]).join('; ');
   throw new PowError({
     code: 'POW_MIGRATION_DESTRUCTIVE',
     message: `The migration would drop ${what}; pow does not write destructive migrations by default.`,

@@ -19,7 +19,14 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { PowError } from '../shared/pow-error.js';
-import { parseSchemaFiles, nativeTypeAttribute, positionalArg, fieldAttribute, unquote, type SchemaTexts } from './schema-ast.js';
+import {
+  parseSchemaFiles,
+  nativeTypeAttribute,
+  positionalArg,
+  fieldAttribute,
+  unquote,
+  type SchemaTexts,
+} from './schema-ast.js';
 import type { Func, Value } from './prisma-ast.js';
 import {
   calculateTables,
@@ -107,21 +114,27 @@ function columnType(column: SqlColumn, ctx: RenderContext): { type: string; prec
   const field = column.field;
   const enumValues = ctx.enums.get(field.type);
   if (enumValues) {
-    return { type: `ENUM(${enumValues.map((v) => `'${v.replace(/'/g, "''")}'`).join(', ')})`, precision: null };
+    return {
+      type: `ENUM(${enumValues.map((v) => `'${v.replace(/'/g, "''")}'`).join(', ')})`,
+      precision: null,
+    };
   }
   const native = nativeTypeAttribute(field, ctx.datasourceName);
   if (native) {
     const a = args(native);
     if (NATIVE_NO_ARGS[native.name]) return { type: NATIVE_NO_ARGS[native.name], precision: null };
-    if (NATIVE_WITH_SIZE[native.name]) return { type: `${NATIVE_WITH_SIZE[native.name]}(${a[0]})`, precision: null };
+    if (NATIVE_WITH_SIZE[native.name])
+      return { type: `${NATIVE_WITH_SIZE[native.name]}(${a[0]})`, precision: null };
     if (native.name === 'TinyInt' || native.name === 'UnsignedTinyInt') {
       if (field.type === 'Boolean') return { type: 'BOOLEAN', precision: null };
       return { type: native.name === 'TinyInt' ? 'TINYINT' : 'TINYINT UNSIGNED', precision: null };
     }
-    if (native.name === 'Decimal') return { type: a.length === 2 ? `DECIMAL(${a[0]}, ${a[1]})` : 'DECIMAL', precision: null };
+    if (native.name === 'Decimal')
+      return { type: a.length === 2 ? `DECIMAL(${a[0]}, ${a[1]})` : 'DECIMAL', precision: null };
     if (native.name === 'DateTime' || native.name === 'Timestamp' || native.name === 'Time') {
       const p = a.length > 0 ? Number(a[0]) : null;
-      const base = native.name === 'DateTime' ? 'DATETIME' : native.name === 'Timestamp' ? 'TIMESTAMP' : 'TIME';
+      const base =
+        native.name === 'DateTime' ? 'DATETIME' : native.name === 'Timestamp' ? 'TIMESTAMP' : 'TIME';
       return { type: p === null ? base : `${base}(${p})`, precision: p };
     }
     throw unsupported(`the native type @${ctx.datasourceName}.${native.name}`);
@@ -131,7 +144,10 @@ function columnType(column: SqlColumn, ctx: RenderContext): { type: string; prec
   return { type, precision: field.type === 'DateTime' ? 3 : null };
 }
 
-function renderDefault(column: SqlColumn, precision: number | null): { sql: string | null; autoIncrement: boolean } {
+function renderDefault(
+  column: SqlColumn,
+  precision: number | null,
+): { sql: string | null; autoIncrement: boolean } {
   const attr = fieldAttribute(column.field, 'default');
   if (!attr) return { sql: null, autoIncrement: false };
   const value = positionalArg(attr) as Value | undefined;
@@ -158,7 +174,8 @@ function renderDefault(column: SqlColumn, precision: number | null): { sql: stri
   if (typeof value === 'string' && value.startsWith('"')) {
     return { sql: `'${(unquote(value) ?? '').replace(/'/g, "''")}'`, autoIncrement: false };
   }
-  if (typeof value === 'boolean' || value === 'true' || value === 'false') return { sql: String(value), autoIncrement: false };
+  if (typeof value === 'boolean' || value === 'true' || value === 'false')
+    return { sql: String(value), autoIncrement: false };
   if (typeof value === 'number' || (typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value))) {
     return { sql: String(value), autoIncrement: false };
   }
@@ -215,7 +232,10 @@ export interface MysqlMigration {
 }
 
 /** The table-level difference pow's MySQL path works from. */
-export function mysqlTableDiff(before: SchemaTexts, after: SchemaTexts): { diff: TableDiff; ctx: RenderContext } {
+export function mysqlTableDiff(
+  before: SchemaTexts,
+  after: SchemaTexts,
+): { diff: TableDiff; ctx: RenderContext } {
   const prev = parseSchemaFiles(before);
   const next = parseSchemaFiles(after);
   const diff = diffTables(calculateTables(prev, 'mysql'), calculateTables(next, 'mysql'));
@@ -233,18 +253,26 @@ export function renderMysqlMigration(before: SchemaTexts, after: SchemaTexts): M
   if (drops.length > 0) throw unsupported(`dropping ${drops.join(', ')}`);
   for (const altered of diff.alteredTables) {
     if (altered.changedColumns.length > 0) {
-      throw unsupported(`changing ${altered.changedColumns.map((c) => `${altered.after.name}.${c.after.name}`).join(', ')}`);
+      throw unsupported(
+        `changing ${altered.changedColumns.map((c) => `${altered.after.name}.${c.after.name}`).join(', ')}`,
+      );
     }
   }
-  if (diff.droppedIndexes.length > 0) throw unsupported(`dropping the index ${diff.droppedIndexes[0].index.name}`);
-  if (diff.droppedForeignKeys.length > 0) throw unsupported(`dropping the foreign key ${diff.droppedForeignKeys[0].foreignKey.name}`);
-  if (diff.primaryKeyChanged.length > 0) throw unsupported(`changing the primary key of ${diff.primaryKeyChanged[0].name}`);
+  if (diff.droppedIndexes.length > 0)
+    throw unsupported(`dropping the index ${diff.droppedIndexes[0].index.name}`);
+  if (diff.droppedForeignKeys.length > 0)
+    throw unsupported(`dropping the foreign key ${diff.droppedForeignKeys[0].foreignKey.name}`);
+  if (diff.primaryKeyChanged.length > 0)
+    throw unsupported(`changing the primary key of ${diff.primaryKeyChanged[0].name}`);
 
   const steps: { kind: string; statements: string[] }[] = [];
   for (const altered of diff.alteredTables) {
     if (altered.addedColumns.length === 0) continue;
     const lines = altered.addedColumns.map((c) => `ADD COLUMN ${renderColumn(c, ctx)}`);
-    steps.push({ kind: 'AlterTable', statements: [`ALTER TABLE ${q(altered.before.name)} ${lines.join(`,\n${INDENT}`)}`] });
+    steps.push({
+      kind: 'AlterTable',
+      statements: [`ALTER TABLE ${q(altered.before.name)} ${lines.join(`,\n${INDENT}`)}`],
+    });
   }
   for (const table of diff.createdTables) {
     steps.push({ kind: 'CreateTable', statements: [renderCreateTable(table, ctx)] });
@@ -309,7 +337,9 @@ function connectionParts(url: string): ConnectionParts {
   };
 }
 
-async function mariadbDriver(): Promise<{ createConnection(opts: Record<string, unknown>): Promise<MariadbConnection> }> {
+async function mariadbDriver(): Promise<{
+  createConnection(opts: Record<string, unknown>): Promise<MariadbConnection>;
+}> {
   try {
     const mod = (await import('mariadb')) as unknown as { default?: unknown; createConnection?: unknown };
     return (mod.createConnection ? mod : mod.default) as never;
@@ -344,7 +374,9 @@ async function connect(url: string, multipleStatements = false): Promise<Mariadb
       // Unknown database: create it like `prisma migrate deploy` does.
       const admin = await driver.createConnection({ ...options, database: undefined });
       try {
-        await admin.query(`CREATE DATABASE \`${parts.database}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;`);
+        await admin.query(
+          `CREATE DATABASE \`${parts.database}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;`,
+        );
       } finally {
         await admin.end();
       }
@@ -404,7 +436,9 @@ export async function applyMysqlMigrations(
        ORDER BY BINARY table_info.table_name`,
       [database, database],
     )) as { table_name: string | Buffer }[];
-    const names = tables.map((t) => (Buffer.isBuffer(t.table_name) ? t.table_name.toString('utf8') : String(t.table_name)));
+    const names = tables.map((t) =>
+      Buffer.isBuffer(t.table_name) ? t.table_name.toString('utf8') : String(t.table_name),
+    );
     if (!names.includes('_prisma_migrations')) {
       if (names.length > 0) {
         throw new PowError({
@@ -458,8 +492,14 @@ export async function applyMysqlMigrations(
           cause: error,
         });
       }
-      await conn.query('UPDATE `_prisma_migrations` SET `applied_steps_count` = `applied_steps_count` + ? WHERE `id` = ?', [1, id]);
-      await conn.query('UPDATE `_prisma_migrations` SET `finished_at` = ? WHERE `id` = ?', [utcDatetime(now()), id]);
+      await conn.query(
+        'UPDATE `_prisma_migrations` SET `applied_steps_count` = `applied_steps_count` + ? WHERE `id` = ?',
+        [1, id],
+      );
+      await conn.query('UPDATE `_prisma_migrations` SET `finished_at` = ? WHERE `id` = ?', [
+        utcDatetime(now()),
+        id,
+      ]);
       done.push(migration.name);
     }
     return done;

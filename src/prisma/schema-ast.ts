@@ -237,7 +237,8 @@ export function fieldList(value: Value | undefined): string[] {
   if ((value as { type?: string }).type !== 'array') return [];
   return (value as { args: Value[] }).args.map((v) => {
     if (typeof v === 'string') return v;
-    if (v && typeof v === 'object' && !Array.isArray(v) && (v as Func).type === 'function') return (v as Func).name;
+    if (v && typeof v === 'object' && !Array.isArray(v) && (v as Func).type === 'function')
+      return (v as Func).name;
     return String(v);
   });
 }
@@ -245,7 +246,8 @@ export function fieldList(value: Value | undefined): string[] {
 /** Prints an attribute value back to Prisma source. */
 export function printValue(value: Value): string {
   if (value === null) return 'null';
-  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean')
+    return String(value);
   if (Array.isArray(value)) return `[${value.map(printValue).join(', ')}]`;
   switch (value.type) {
     case 'function':
@@ -277,7 +279,17 @@ export function nativeTypeAttribute(field: ParsedField, datasourceName: string):
   return field.attributes.find((a) => a.group === datasourceName);
 }
 
-export const SCALAR_TYPES = new Set(['String', 'Boolean', 'Int', 'BigInt', 'Float', 'Decimal', 'DateTime', 'Json', 'Bytes']);
+export const SCALAR_TYPES = new Set([
+  'String',
+  'Boolean',
+  'Int',
+  'BigInt',
+  'Float',
+  'Decimal',
+  'DateTime',
+  'Json',
+  'Bytes',
+]);
 
 export function findModel(schema: ParsedSchema, name: string): ParsedModel | undefined {
   return schema.models.find((m) => m.name === name);

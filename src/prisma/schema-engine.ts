@@ -10,10 +10,11 @@
  * - `SchemaEngine.new` connects through the adapter factory at once; `free()` does NOT dispose the
  *   adapters it opened (a pg pool then keeps the process alive for 10 s), so every adapter the
  *   factory hands out is tracked and disposed here.
- * - A schema → schema diff needs no database. For SQLite an in-memory database serves; for
- *   PostgreSQL the engine's only query at `new` is a version probe, which an offline adapter answers
- *   (any other query fails loudly). `diffSchemas(..., { url })` runs the same diff against a real
- *   server in a throw-away `pow_shadow_<random>` database instead; a test keeps both in agreement.
+ * - A schema → schema diff needs no database: the SQLite flavour queries nothing, the PostgreSQL
+ *   flavour only a version probe at `new`, which an offline adapter answers (any other query fails
+ *   loudly). So `pow install` needs neither a database nor a driver package to write a migration.
+ *   `diffSchemas(..., { url })` runs the same diff connected (PostgreSQL: in a throw-away
+ *   `pow_shadow_<random>` database); tests keep both in agreement.
  * - @prisma/adapter-pg cannot decode PostgreSQL's internal `"char"` type (OID 18), which the
  *   engine's introspection queries return (pg_class.relkind ...): "Column type 'char' could not be
  *   deserialized". pow's pg client reports those columns as text, which they are.
@@ -46,7 +47,9 @@ interface EngineInstance {
 }
 interface EngineGlue {
   version(): string;
-  SchemaEngine: { new: (options: unknown, log: (line: string) => void, adapter: object) => Promise<EngineInstance> };
+  SchemaEngine: {
+    new: (options: unknown, log: (line: string) => void, adapter: object) => Promise<EngineInstance>;
+  };
 }
 
 const NO_FILTER = { externalTables: [] as string[], externalEnums: [] as string[] };
@@ -92,7 +95,10 @@ export function loadSchemaEngine(): Promise<EngineGlue> {
     };
     // lib "ES2023" without DOM has no WebAssembly typings; Node has the global.
     const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
-    const wasmModule = new wasm.Module(readFileSync(gluePath.replace(/\.js$/, '.wasm')));
+    // POW_SCHEMA_ENGINE_WASM: another build of the same engine (same wasm-bindgen glue), e.g. the
+    // schema_engine_bg.wasm bundled in the `prisma` CLI package, to compare their output.
+    const wasmPath = process.env.POW_SCHEMA_ENGINE_WASM || gluePath.replace(/\.js$/, '.wasm');
+    const wasmModule = new wasm.Module(readFileSync(wasmPath));
     const instance = new wasm.Instance(wasmModule, { './schema_engine_bg.js': glue });
     glue.__wbg_set_wasm(instance.exports);
     (instance.exports.__wbindgen_start as () => void)();
@@ -141,8 +147,9 @@ export function sqliteFilePath(url: string, baseDir: string): string {
 }
 
 async function sqliteFactory(file: string): Promise<Factory> {
-  const { PrismaBetterSqlite3 } = await importAdapter('@prisma/adapter-better-sqlite3 better-sqlite3', () =>
-    import('@prisma/adapter-better-sqlite3'),
+  const { PrismaBetterSqlite3 } = await importAdapter(
+    '@prisma/adapter-better-sqlite3 better-sqlite3',
+    () => import('@prisma/adapter-better-sqlite3'),
   );
   return new PrismaBetterSqlite3({ url: file === ':memory:' ? ':memory:' : `file:${file}` });
 }
@@ -219,7 +226,11 @@ function offlineFactory(provider: EngineProvider): Factory {
     provider: adapterProvider,
     adapterName: 'pow-offline',
     async queryRaw(query: SqlQuery): Promise<SqlResultSet> {
-      if (provider === 'postgresql' && query.sql.includes('pg_namespace') && query.sql.includes('version()')) {
+      if (
+        provider === 'postgresql' &&
+        query.sql.includes('pg_namespace') &&
+        query.sql.includes('version()')
+      ) {
         // exists (Boolean), version() (Text), numeric_version (Int32)
         return {
           columnNames: ['exists', 'version', 'numeric_version'],
@@ -291,14 +302,20 @@ async function withEngine<T>(
   if (registry) registry.message = undefined;
   let engine: EngineInstance | null = null;
   try {
-    const models = datamodels ? toFiles(datamodels).map((f) => [f.path, f.content] as [string, string]) : undefined;
-    engine = await glue.SchemaEngine.new({ datamodels: models }, (line: string) => logs.push(line), bindMigrationAwareSqlAdapterFactory(tracking));
+    const models = datamodels
+      ? toFiles(datamodels).map((f) => [f.path, f.content] as [string, string])
+      : undefined;
+    engine = await glue.SchemaEngine.new(
+      { datamodels: models },
+      (line: string) => logs.push(line),
+      bindMigrationAwareSqlAdapterFactory(tracking),
+    );
     return await fn({ engine, logs });
   } catch (error) {
     if (error instanceof PowError) throw error;
     const panic = registry?.message;
     if (panic) gluePromise = null; // a panicked instance must not be reused
-    const message = panic ? `Schema engine panic: ${panic}` : (error as Error)?.message ?? String(error);
+    const message = panic ? `Schema engine panic: ${panic}` : ((error as Error)?.message ?? String(error));
     throw new PowError({
       code,
       message: firstLines(message),
@@ -380,8 +397,9 @@ function assertEngineProvider(provider: string): asserts provider is EngineProvi
 
 export interface DiffOptions {
   /**
-   * PostgreSQL only: a server to run the diff on (a throw-away `pow_shadow_<random>` database is
-   * created there and dropped). Without it the diff runs offline, which needs no database.
+   * Run the diff connected to a database instead of offline: PostgreSQL — a server, where a
+   * throw-away `pow_shadow_<random>` database is created and dropped; SQLite — a database file or
+   * `file::memory:`. Without it the diff runs offline and needs no database nor driver.
    */
   url?: string;
 }
@@ -410,8 +428,8 @@ export async function diffSchemas(
       return result.stdout ?? '';
     });
 
-  if (provider === 'sqlite') return run(await sqliteFactory(':memory:'));
-  if (!options.url) return run(offlineFactory('postgresql'));
+  if (!options.url) return run(offlineFactory(provider));
+  if (provider === 'sqlite') return run(await sqliteFactory(sqliteFilePath(options.url, process.cwd())));
   return withShadowDatabase(options.url, async (shadowUrl) => run(await pgFactory(shadowUrl)));
 }
 
@@ -463,7 +481,10 @@ export async function applyMigrations(
       path: m.name,
       migrationFile: {
         path: 'migration.sql',
-        content: m.script === null ? { tag: 'error', value: m.error ?? 'unreadable' } : { tag: 'ok', value: m.script },
+        content:
+          m.script === null
+            ? { tag: 'error', value: m.error ?? 'unreadable' }
+            : { tag: 'ok', value: m.script },
       },
     })),
   };
@@ -524,7 +545,11 @@ export interface DriftOptions {
  * (`prisma migrate diff --from-config-datasource --to-schema ... --script`). Empty string when the
  * database matches the schema.
  */
-export async function diffDatabaseToSchema(url: string, schema: SchemaTexts, options: DriftOptions = {}): Promise<string> {
+export async function diffDatabaseToSchema(
+  url: string,
+  schema: SchemaTexts,
+  options: DriftOptions = {},
+): Promise<string> {
   const provider = providerOfUrl(url);
   assertEngineProvider(provider);
   const factory =

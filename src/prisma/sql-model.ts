@@ -186,7 +186,11 @@ export function calculateTables(schema: ParsedSchema, provider: string): SqlTabl
       if (!unique) continue;
       const cols = [columnName(field)];
       const map = unquote(namedArg(unique, 'map'));
-      indexes.push({ name: map ?? constraintNames.unique(table, cols, provider), kind: 'unique', columns: cols });
+      indexes.push({
+        name: map ?? constraintNames.unique(table, cols, provider),
+        kind: 'unique',
+        columns: cols,
+      });
     }
     for (const attr of model.blockAttributes) {
       if (attr.group) continue;
@@ -196,7 +200,9 @@ export function calculateTables(schema: ParsedSchema, provider: string): SqlTabl
       const kind = attr.name === 'unique' ? 'unique' : attr.name === 'index' ? 'normal' : 'fulltext';
       const name =
         map ??
-        (kind === 'unique' ? constraintNames.unique(table, cols, provider) : constraintNames.index(table, cols, provider));
+        (kind === 'unique'
+          ? constraintNames.unique(table, cols, provider)
+          : constraintNames.index(table, cols, provider));
       indexes.push({ name, kind, columns: cols });
     }
 
@@ -300,28 +306,39 @@ export function diffTables(before: SqlTable[], after: SqlTable[]): TableDiff {
     const prevCols = new Map(prev.columns.map((c) => [c.name, c]));
     const nextCols = new Map(next.columns.map((c) => [c.name, c]));
     const added = next.columns.filter((c) => !prevCols.has(c.name)).sort((a, b) => byteOrder(a.name, b.name));
-    const dropped = prev.columns.filter((c) => !nextCols.has(c.name)).sort((a, b) => byteOrder(a.name, b.name));
+    const dropped = prev.columns
+      .filter((c) => !nextCols.has(c.name))
+      .sort((a, b) => byteOrder(a.name, b.name));
     const changed = prev.columns
       .filter((c) => nextCols.has(c.name) && nextCols.get(c.name)!.signature !== c.signature)
       .map((c) => ({ before: c, after: nextCols.get(c.name)! }));
     if (added.length || dropped.length || changed.length) {
-      diff.alteredTables.push({ before: prev, after: next, addedColumns: added, droppedColumns: dropped, changedColumns: changed });
+      diff.alteredTables.push({
+        before: prev,
+        after: next,
+        addedColumns: added,
+        droppedColumns: dropped,
+        changedColumns: changed,
+      });
     }
     if (prev.primaryKey.join('\0') !== next.primaryKey.join('\0')) diff.primaryKeyChanged.push(next);
     for (const index of next.indexes) {
-      if (!prev.indexes.some((i) => sameIndex(i, index))) diff.createdIndexes.push({ table: next, index, tableIsNew: false });
+      if (!prev.indexes.some((i) => sameIndex(i, index)))
+        diff.createdIndexes.push({ table: next, index, tableIsNew: false });
     }
     for (const index of prev.indexes) {
       if (!next.indexes.some((i) => sameIndex(i, index))) diff.droppedIndexes.push({ table: prev, index });
     }
     for (const fk of prev.foreignKeys) {
-      if (!next.foreignKeys.some((f) => sameForeignKey(f, fk))) diff.droppedForeignKeys.push({ table: prev, foreignKey: fk });
+      if (!next.foreignKeys.some((f) => sameForeignKey(f, fk)))
+        diff.droppedForeignKeys.push({ table: prev, foreignKey: fk });
     }
   }
   for (const table of after) {
     const prev = beforeByName.get(table.name);
     for (const fk of table.foreignKeys) {
-      if (!prev || !prev.foreignKeys.some((f) => sameForeignKey(f, fk))) diff.addedForeignKeys.push({ table, foreignKey: fk });
+      if (!prev || !prev.foreignKeys.some((f) => sameForeignKey(f, fk)))
+        diff.addedForeignKeys.push({ table, foreignKey: fk });
     }
   }
   return diff;
@@ -344,7 +361,8 @@ export function isEmptyDiff(diff: TableDiff): boolean {
 export function droppedObjects(diff: TableDiff): string[] {
   const out: string[] = [];
   for (const t of diff.droppedTables) out.push(`table "${t.name}"`);
-  for (const a of diff.alteredTables) for (const c of a.droppedColumns) out.push(`column "${a.after.name}"."${c.name}"`);
+  for (const a of diff.alteredTables)
+    for (const c of a.droppedColumns) out.push(`column "${a.after.name}"."${c.name}"`);
   return out;
 }
 
@@ -376,7 +394,9 @@ export function migrateDevWarnings(diff: TableDiff, redefinedTables: Set<string>
     }
   }
   for (const table of diff.droppedTables) {
-    warnings.push(`You are about to drop the \`${table.name}\` table. If the table is not empty, all the data it contains will be lost.`);
+    warnings.push(
+      `You are about to drop the \`${table.name}\` table. If the table is not empty, all the data it contains will be lost.`,
+    );
   }
   for (const { table, index, tableIsNew } of diff.createdIndexes) {
     if (tableIsNew || index.kind !== 'unique' || redefinedTables.has(table.name)) continue;
@@ -451,9 +471,17 @@ export function destructiveStatements(sql: string): string[] {
         const name = stmt.slice('DROP TABLE '.length).replace(/;$/, '').trim();
         const bare = name.replace(/^[`"]|[`"]$/g, '');
         const q = name[0] === '`' ? '`' : '"';
-        if (step.kind === 'RedefineTables' && rename.startsWith(`ALTER TABLE ${q}new_${bare}${q} RENAME TO ${name}`)) return;
+        if (
+          step.kind === 'RedefineTables' &&
+          rename.startsWith(`ALTER TABLE ${q}new_${bare}${q} RENAME TO ${name}`)
+        )
+          return;
         out.push(stmt);
-      } else if (upper.includes(' DROP COLUMN ') || upper.startsWith('DROP SCHEMA') || upper.startsWith('DROP TYPE')) {
+      } else if (
+        upper.includes(' DROP COLUMN ') ||
+        upper.startsWith('DROP SCHEMA') ||
+        upper.startsWith('DROP TYPE')
+      ) {
         out.push(stmt);
       }
     });

@@ -27,5 +27,11 @@ export { DEFAULT_TIMEOUTS } from './core/sessions.js';
 export { fakeClock, type FakeClock } from './core/clock.js';
 export { randomToken, sha256Hex, safeEqual } from './core/crypto.js';
 export { memoryStore, prismaStore, redisStore } from './stores/index.js';
-export type { MemoryStore, PrismaStoreOptions, RedisStoreOptions, RedisLike, StoreOptions } from './stores/index.js';
+export type {
+  MemoryStore,
+  PrismaStoreOptions,
+  RedisStoreOptions,
+  RedisLike,
+  StoreOptions,
+} from './stores/index.js';
 export { PowError, isPowError } from '../shared/pow-error.js';

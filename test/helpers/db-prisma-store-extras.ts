@@ -16,9 +16,17 @@ export function prismaStoreExtras(provider: Provider): void {
 
     it('a new store (app restart) keeps live sessions and never resurrects expired ones (row 59)', async () => {
       const clock = fakeClock();
-      const config = { prisma: db.prisma, secret: 'r'.repeat(32), clock: clock.now, hashing: { insecureTestParameters: true } };
+      const config = {
+        prisma: db.prisma,
+        secret: 'r'.repeat(32),
+        clock: clock.now,
+        hashing: { insecureTestParameters: true },
+      };
       const first = createPow({ ...config, store: prismaStore(db.prisma) });
-      const user = await createUser(first, { email: `restart-${provider}@example.com`, password: 'restart proof passphrase' });
+      const user = await createUser(first, {
+        email: `restart-${provider}@example.com`,
+        password: 'restart proof passphrase',
+      });
       const live = await first.sessions.create(user);
       const stale = await first.sessions.create(user);
       clock.advance(20 * 60_000);
@@ -29,7 +37,10 @@ export function prismaStoreExtras(provider: Provider): void {
       const loaded = await second.sessions.load(active.renewedToken);
       assert.equal(loaded?.user.id, user.id);
       assert.equal(await second.sessions.load(stale.token), null);
-      assert.deepEqual((await second.sessions.list(user.id)).map((s) => s.id), [live.session.id]);
+      assert.deepEqual(
+        (await second.sessions.list(user.id)).map((s) => s.id),
+        [live.session.id],
+      );
     });
 
     it('rows hold JSON and a SHA-256 key; sweep() deletes expired rows', async () => {
@@ -41,7 +52,11 @@ export function prismaStoreExtras(provider: Provider): void {
       assert.equal(row.value, '{"v":1}');
       assert.equal(row.expiresAt.getTime(), clock.now() + 1000);
       clock.advance(2000);
-      assert.equal(await db.prisma.powSession.count({ where: { namespace: 'sweep' } }), 2, 'expired row still there...');
+      assert.equal(
+        await db.prisma.powSession.count({ where: { namespace: 'sweep' } }),
+        2,
+        'expired row still there...',
+      );
       assert.equal(await store.get('sweep', 'a'), null, '...but invisible');
       assert.ok((await store.sweep()) >= 1);
       assert.equal(await db.prisma.powSession.count({ where: { namespace: 'sweep' } }), 1);

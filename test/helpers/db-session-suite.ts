@@ -34,15 +34,27 @@ export function sessionSuite(name: string, make: (clock: FakeClock) => Promise<S
 
     before(async () => {
       backend = await make(clock);
-      const base = { prisma: backend.prisma, store: backend.store, secret: SECRET, clock: clock.now, hashing: { insecureTestParameters: true } };
-      pow = createPow({ ...base, session: { idleMs: 30 * MIN, absoluteMs: 4 * 60 * MIN, renewAfterMs: 15 * MIN, renewGraceMs: MIN } });
+      const base = {
+        prisma: backend.prisma,
+        store: backend.store,
+        secret: SECRET,
+        clock: clock.now,
+        hashing: { insecureTestParameters: true },
+      };
+      pow = createPow({
+        ...base,
+        session: { idleMs: 30 * MIN, absoluteMs: 4 * 60 * MIN, renewAfterMs: 15 * MIN, renewGraceMs: MIN },
+      });
       admin = createPow({ ...base, userType: 'admin' });
     });
     after(async () => {
       await backend?.cleanup();
     });
     beforeEach(async () => {
-      user = await createUser(pow, { email: `u${++seq}-${name}@example.com`.toLowerCase().replace(/[^a-z0-9@.-]/g, ''), password: PASSWORD });
+      user = await createUser(pow, {
+        email: `u${++seq}-${name}@example.com`.toLowerCase().replace(/[^a-z0-9@.-]/g, ''),
+        password: PASSWORD,
+      });
     });
 
     it('create issues a 256-bit base64url token; sign-in rotation (create + delete old) kills the old token', async () => {
@@ -58,7 +70,10 @@ export function sessionSuite(name: string, make: (clock: FakeClock) => Promise<S
       assert.equal(loaded?.user.id, user.id);
       assert.equal(loaded?.session.userType, 'user');
       assert.equal('passwordHash' in (loaded?.user ?? {}), false);
-      assert.deepEqual((await pow.sessions.list(user.id)).map((s) => s.id), [after.session.id]);
+      assert.deepEqual(
+        (await pow.sessions.list(user.id)).map((s) => s.id),
+        [after.session.id],
+      );
       assert.equal(before.session.ip, '203.0.113.9');
       if (backend.dump) {
         const dump = await backend.dump();
@@ -101,7 +116,10 @@ export function sessionSuite(name: string, make: (clock: FakeClock) => Promise<S
       const renewals = results.map((r) => r!.renewedToken).filter((t): t is string => typeof t === 'string');
       assert.equal(renewals.length, 1, 'exactly one request renewed');
       const sessions = await pow.sessions.list(user.id);
-      assert.deepEqual(sessions.map((s) => s.id), [session.id]);
+      assert.deepEqual(
+        sessions.map((s) => s.id),
+        [session.id],
+      );
       clock.advance(2 * MIN);
       assert.equal(await pow.sessions.load(token), null);
       assert.equal((await pow.sessions.load(renewals[0]))?.session.id, session.id);
@@ -143,13 +161,19 @@ export function sessionSuite(name: string, make: (clock: FakeClock) => Promise<S
       clock.advance(1000);
       const c = await pow.sessions.create(user, { userAgent: 'C' });
       const o = await pow.sessions.create(other);
-      assert.deepEqual((await pow.sessions.list(user.id)).map((s) => s.userAgent), ['A', 'B', 'C']);
+      assert.deepEqual(
+        (await pow.sessions.list(user.id)).map((s) => s.userAgent),
+        ['A', 'B', 'C'],
+      );
       await pow.sessions.revoke(user.id, a.session.id);
       assert.equal(await pow.sessions.load(a.token), null);
       await pow.sessions.revokeOthers(user.id, b.token);
       assert.equal(await pow.sessions.load(c.token), null);
       assert.ok(await pow.sessions.load(b.token));
-      assert.deepEqual((await pow.sessions.list(user.id)).map((s) => s.id), [b.session.id]);
+      assert.deepEqual(
+        (await pow.sessions.list(user.id)).map((s) => s.id),
+        [b.session.id],
+      );
       assert.ok(await pow.sessions.load(o.token), "another user's session is untouched");
       await pow.sessions.revoke(other.id, b.session.id); // wrong user: no effect
       assert.ok(await pow.sessions.load(b.token));
@@ -188,7 +212,10 @@ export function sessionSuite(name: string, make: (clock: FakeClock) => Promise<S
       assert.equal(await admin.sessions.load(userSession.token), null);
       assert.equal((await admin.sessions.load(adminSession.token))?.session.userType, 'admin');
       await admin.sessions.revokeAll(user.id);
-      assert.ok(await pow.sessions.load(userSession.token), 'signing the admin out leaves the user signed in');
+      assert.ok(
+        await pow.sessions.load(userSession.token),
+        'signing the admin out leaves the user signed in',
+      );
       assert.equal(await admin.sessions.load(adminSession.token), null);
     });
 

@@ -25,7 +25,11 @@ export interface ContractOptions {
   shortTtlMs?: number;
 }
 
-export function storeContract(name: string, make: () => Promise<ContractBackend>, options: ContractOptions = {}): void {
+export function storeContract(
+  name: string,
+  make: () => Promise<ContractBackend>,
+  options: ContractOptions = {},
+): void {
   const ttl = options.shortTtlMs ?? 1000;
   const LONG = 60_000;
 
@@ -101,8 +105,15 @@ export function storeContract(name: string, make: () => Promise<ContractBackend>
       assert.equal(await store.get(ns, 'short'), 'gone soon');
       await backend.advance(ttl + Math.max(50, ttl / 2));
       assert.equal(await store.get(ns, 'short'), null);
-      assert.deepEqual((await store.all(ns, '')).map((r) => r.key), ['long']);
-      assert.equal(await store.putIfAbsent(ns, 'short', 'again', LONG), true, 'an expired key counts as absent');
+      assert.deepEqual(
+        (await store.all(ns, '')).map((r) => r.key),
+        ['long'],
+      );
+      assert.equal(
+        await store.putIfAbsent(ns, 'short', 'again', LONG),
+        true,
+        'an expired key counts as absent',
+      );
     });
 
     it('all(prefix) returns every live record whose key starts with the prefix, and only those', async () => {
@@ -129,11 +140,26 @@ export function storeContract(name: string, make: () => Promise<ContractBackend>
       await store.put(ns, 'a_b:3', 3, LONG);
       await store.put(ns, 'a*b:4', 4, LONG);
       await store.put(ns, 'a[b]:5', 5, LONG);
-      assert.deepEqual((await store.all(ns, 'a%b')).map((r) => r.value), [1]);
-      assert.deepEqual((await store.all(ns, 'a_b')).map((r) => r.value), [3]);
-      assert.deepEqual((await store.all(ns, 'a*b')).map((r) => r.value), [4]);
-      assert.deepEqual((await store.all(ns, 'a[b]')).map((r) => r.value), [5]);
-      assert.deepEqual((await store.all(ns, 'a?b')).map((r) => r.value), []);
+      assert.deepEqual(
+        (await store.all(ns, 'a%b')).map((r) => r.value),
+        [1],
+      );
+      assert.deepEqual(
+        (await store.all(ns, 'a_b')).map((r) => r.value),
+        [3],
+      );
+      assert.deepEqual(
+        (await store.all(ns, 'a*b')).map((r) => r.value),
+        [4],
+      );
+      assert.deepEqual(
+        (await store.all(ns, 'a[b]')).map((r) => r.value),
+        [5],
+      );
+      assert.deepEqual(
+        (await store.all(ns, 'a?b')).map((r) => r.value),
+        [],
+      );
     });
 
     it('increment counts from 1 in a fixed window that later increments do not extend', async () => {
@@ -151,7 +177,10 @@ export function storeContract(name: string, make: () => Promise<ContractBackend>
     it('increment is atomic under concurrency', async () => {
       ns = freshNs();
       const results = await Promise.all(Array.from({ length: 25 }, () => store.increment(ns, 'hits', LONG)));
-      assert.deepEqual([...results].sort((a, b) => a - b), Array.from({ length: 25 }, (_, i) => i + 1));
+      assert.deepEqual(
+        [...results].sort((a, b) => a - b),
+        Array.from({ length: 25 }, (_, i) => i + 1),
+      );
       assert.equal(await store.get(ns, 'hits'), 25);
     });
 
@@ -160,7 +189,9 @@ export function storeContract(name: string, make: () => Promise<ContractBackend>
       assert.equal(await store.putIfAbsent(ns, 'lock', 'first', LONG), true);
       assert.equal(await store.putIfAbsent(ns, 'lock', 'second', LONG), false);
       assert.equal(await store.get(ns, 'lock'), 'first');
-      const wins = await Promise.all(Array.from({ length: 10 }, (_, i) => store.putIfAbsent(ns, 'race', i, LONG)));
+      const wins = await Promise.all(
+        Array.from({ length: 10 }, (_, i) => store.putIfAbsent(ns, 'race', i, LONG)),
+      );
       assert.equal(wins.filter(Boolean).length, 1);
       const winner = wins.indexOf(true);
       assert.equal(await store.get(ns, 'race'), winner);

@@ -119,13 +119,6 @@ export async function runPow(
   return { code, stdout, stderr };
 }
 
-/** Names of the fixtures (folders under fixtures/). */
-export function fixtureNames(): string[] {
-  return readdirSync(FIXTURES_DIR)
-    .filter((name) => lstatSync(path.join(FIXTURES_DIR, name)).isDirectory())
-    .sort();
-}
-
 function tempProject(dir: string): TempProject {
   return {
     dir,

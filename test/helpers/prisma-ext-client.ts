@@ -266,7 +266,8 @@ export async function createExtHarness(options: HarnessOptions): Promise<ExtHarn
   const db = await createExtTestDatabase('sqlite');
   const clock = fakeClock();
   const smtp = await startSmtpServer();
-  const mailer = smtpMailer(smtp.url, { from: 'pow@app.test' });
+  // Pooled: smtp-server waits 100 ms before greeting each new connection.
+  const mailer = smtpMailer(smtp.url, { from: 'pow@app.test', pool: true });
   let store: Store;
   let dumpStore: () => Promise<string>;
   let closeStore: () => Promise<void>;

@@ -38,7 +38,10 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 /** The structural surface tests use; the generated client has much more. */
 export interface TestPrismaClient {
+  // The generated client's own types live in a temp dir that is created at run time.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   user: any;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   powSession: any;
   $disconnect(): Promise<void>;
   $executeRawUnsafe(sql: string, ...values: unknown[]): Promise<number>;
@@ -107,8 +110,8 @@ const DDL: Record<Provider, string[]> = {
     `CREATE INDEX "pow_sessions_expiresAt_idx" ON "pow_sessions"("expiresAt")`,
   ],
   mysql: [
-    "CREATE TABLE `User` (`id` INTEGER NOT NULL AUTO_INCREMENT, `email` VARCHAR(191) NOT NULL, `username` VARCHAR(191) NULL, `phone` VARCHAR(191) NULL, `passwordHash` TEXT NULL, `role` VARCHAR(191) NULL, `createdAt` DATETIME(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3), UNIQUE INDEX `User_email_key`(`email`), UNIQUE INDEX `User_username_key`(`username`), UNIQUE INDEX `User_phone_key`(`phone`), PRIMARY KEY (`id`)) DEFAULT CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci",
-    "CREATE TABLE `pow_sessions` (`namespace` VARCHAR(191) NOT NULL, `key` VARCHAR(191) NOT NULL, `value` TEXT NOT NULL, `expiresAt` DATETIME(3) NOT NULL, INDEX `pow_sessions_expiresAt_idx`(`expiresAt`), PRIMARY KEY (`namespace`, `key`)) DEFAULT CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci",
+    'CREATE TABLE `User` (`id` INTEGER NOT NULL AUTO_INCREMENT, `email` VARCHAR(191) NOT NULL, `username` VARCHAR(191) NULL, `phone` VARCHAR(191) NULL, `passwordHash` TEXT NULL, `role` VARCHAR(191) NULL, `createdAt` DATETIME(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3), UNIQUE INDEX `User_email_key`(`email`), UNIQUE INDEX `User_username_key`(`username`), UNIQUE INDEX `User_phone_key`(`phone`), PRIMARY KEY (`id`)) DEFAULT CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci',
+    'CREATE TABLE `pow_sessions` (`namespace` VARCHAR(191) NOT NULL, `key` VARCHAR(191) NOT NULL, `value` TEXT NOT NULL, `expiresAt` DATETIME(3) NOT NULL, INDEX `pow_sessions_expiresAt_idx`(`expiresAt`), PRIMARY KEY (`namespace`, `key`)) DEFAULT CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci',
   ],
 };
 
@@ -151,7 +154,9 @@ export function generatedClient(provider: Provider) {
       });
       const entry = join(output, 'client.ts');
       if (!existsSync(entry)) throw new Error(`prisma generate produced no ${entry}`);
-      return (await import(pathToFileURL(entry).href)) as { PrismaClient: new (options: unknown) => TestPrismaClient };
+      return (await import(pathToFileURL(entry).href)) as {
+        PrismaClient: new (options: unknown) => TestPrismaClient;
+      };
     })();
     generated.set(provider, pending);
   }
@@ -221,7 +226,9 @@ export async function createTestDatabase(provider: Provider): Promise<TestDataba
   } finally {
     await admin.end();
   }
-  const prisma = new PrismaClient({ adapter: new PrismaMariaDb({ ...MARIADB, database: name, connectionLimit: 5 }) });
+  const prisma = new PrismaClient({
+    adapter: new PrismaMariaDb({ ...MARIADB, database: name, connectionLimit: 5 }),
+  });
   for (const sql of DDL.mysql) await prisma.$executeRawUnsafe(sql);
   return {
     provider,

@@ -55,6 +55,8 @@ export async function startSmtpServer(): Promise<SmtpTestServer> {
     secure: false,
     authOptional: true,
     disabledCommands: ['STARTTLS', 'AUTH'],
+    // No DNS on the loopback (offline machines would wait for a timeout).
+    disableReverseLookup: true,
     logger: false,
     onData(stream, session, callback) {
       const chunks: Buffer[] = [];

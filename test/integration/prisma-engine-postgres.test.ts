@@ -27,7 +27,9 @@ const url = (() => {
 })();
 
 const DS = `datasource db {\n  provider = "postgresql"\n}\n`;
-const BASE = DS + `\nmodel Account {\n  id        String   @id @default(uuid())\n  name      String?\n  createdAt DateTime @default(now())\n\n  @@map("accounts")\n}\n`;
+const BASE =
+  DS +
+  `\nmodel Account {\n  id        String   @id @default(uuid())\n  name      String?\n  createdAt DateTime @default(now())\n\n  @@map("accounts")\n}\n`;
 const PRISMA: Pick<PrismaInfo, 'provider' | 'migrationsDir' | 'schemaPath' | 'urlLocation' | 'multiFile'> = {
   provider: 'postgresql',
   migrationsDir: 'prisma/migrations',
@@ -71,14 +73,20 @@ test('offline diff equals the diff run on the server (shadow database), and is w
   const edit = ensureAuthSchema({
     files: { 's.prisma': BASE },
     provider: 'postgresql',
-    options: { userModel: 'Account', sessionStore: 'prisma', extensions: ['invitation', 'email-confirmation'] },
+    options: {
+      userModel: 'Account',
+      sessionStore: 'prisma',
+      extensions: ['invitation', 'email-confirmation'],
+    },
   });
   const offline = await diffSchemas('postgresql', { 's.prisma': BASE }, edit.files);
   const shadows = async () => {
     const admin = new pg.Client({ connectionString: SERVER });
     await admin.connect();
     try {
-      const r = await admin.query("SELECT datname FROM pg_database WHERE datname LIKE 'pow_shadow_%' ORDER BY datname");
+      const r = await admin.query(
+        "SELECT datname FROM pg_database WHERE datname LIKE 'pow_shadow_%' ORDER BY datname",
+      );
       return r.rows.map((x: { datname: string }) => x.datname);
     } finally {
       await admin.end();
@@ -90,7 +98,10 @@ test('offline diff equals the diff run on the server (shadow database), and is w
   assert.equal(offline, online);
   assert.ok(offline.includes('ADD CONSTRAINT "accounts_invitedById_fkey"'), offline);
   const fromEmpty = await diffSchemas('postgresql', 'empty', edit.files);
-  assert.ok(fromEmpty.startsWith('-- CreateSchema\nCREATE SCHEMA IF NOT EXISTS "public";\n'), 'like `migrate diff --from-empty`');
+  assert.ok(
+    fromEmpty.startsWith('-- CreateSchema\nCREATE SCHEMA IF NOT EXISTS "public";\n'),
+    'like `migrate diff --from-empty`',
+  );
 
   const planned = await planMigration({
     provider: 'postgresql',
@@ -103,16 +114,39 @@ test('offline diff equals the diff run on the server (shadow database), and is w
     existing: { lockfile: null, migrations: [] },
   });
   assert.ok(planned!.sql.endsWith(offline));
-  assert.ok(planned!.sql.startsWith('/*\n  Warnings:\n'), 'email is a required column added to an existing table');
+  assert.ok(
+    planned!.sql.startsWith('/*\n  Warnings:\n'),
+    'email is a required column added to an existing table',
+  );
 });
 
 test('migrate: creates the database, applies, records _prisma_migrations like Prisma, no drift, delta, no-op', async () => {
   const schemaFile = 'prisma/schema.prisma';
-  const init = await planMigration({ provider: 'postgresql', before: { [schemaFile]: DS }, after: { [schemaFile]: BASE }, root, migrationsDir: 'prisma/migrations', name: 'init', now });
+  const init = await planMigration({
+    provider: 'postgresql',
+    before: { [schemaFile]: DS },
+    after: { [schemaFile]: BASE },
+    root,
+    migrationsDir: 'prisma/migrations',
+    name: 'init',
+    now,
+  });
   writeAll(init!.files);
-  const edit = ensureAuthSchema({ files: { [schemaFile]: BASE }, provider: 'postgresql', options: { userModel: 'Account', sessionStore: 'prisma', extensions: ['invitation'] } });
+  const edit = ensureAuthSchema({
+    files: { [schemaFile]: BASE },
+    provider: 'postgresql',
+    options: { userModel: 'Account', sessionStore: 'prisma', extensions: ['invitation'] },
+  });
   const afterInstall = { [schemaFile]: BASE, ...edit.files };
-  const install = (await planMigration({ provider: 'postgresql', before: { [schemaFile]: BASE }, after: afterInstall, root, migrationsDir: 'prisma/migrations', name: 'add_pow_auth', now })) as PlannedMigration;
+  const install = (await planMigration({
+    provider: 'postgresql',
+    before: { [schemaFile]: BASE },
+    after: afterInstall,
+    root,
+    migrationsDir: 'prisma/migrations',
+    name: 'add_pow_auth',
+    now,
+  })) as PlannedMigration;
   writeAll(install.files);
 
   const result = await migrate({ root, prismaInfo: PRISMA, url });
@@ -120,9 +154,15 @@ test('migrate: creates the database, applies, records _prisma_migrations like Pr
   assert.deepEqual((await migrate({ root, prismaInfo: PRISMA, url })).applied, []);
 
   const rows = await query('SELECT * FROM _prisma_migrations ORDER BY started_at');
-  assert.deepEqual(rows.map((r) => r.migration_name), [init!.name, install.name]);
+  assert.deepEqual(
+    rows.map((r) => r.migration_name),
+    [init!.name, install.name],
+  );
   for (const row of rows) {
-    const script = readFileSync(join(root, 'prisma/migrations', row.migration_name as string, 'migration.sql'), 'utf8');
+    const script = readFileSync(
+      join(root, 'prisma/migrations', row.migration_name as string, 'migration.sql'),
+      'utf8',
+    );
     assert.equal(row.checksum, createHash('sha256').update(script).digest('hex'));
     assert.equal(row.applied_steps_count, 1);
     assert.equal(row.logs, null);
@@ -146,9 +186,25 @@ test('migrate: creates the database, applies, records _prisma_migrations like Pr
   );
   assert.equal(await diffDatabaseToSchema(url, afterInstall), '');
 
-  const ext = ensureAuthSchema({ files: afterInstall, provider: 'postgresql', options: { userModel: 'Account', sessionStore: 'prisma', extensions: ['invitation', 'email-confirmation'] } });
+  const ext = ensureAuthSchema({
+    files: afterInstall,
+    provider: 'postgresql',
+    options: {
+      userModel: 'Account',
+      sessionStore: 'prisma',
+      extensions: ['invitation', 'email-confirmation'],
+    },
+  });
   const afterExt = { ...afterInstall, ...ext.files };
-  const delta = (await planMigration({ provider: 'postgresql', before: afterInstall, after: afterExt, root, migrationsDir: 'prisma/migrations', name: 'add_pow_email_confirmation', now })) as PlannedMigration;
+  const delta = (await planMigration({
+    provider: 'postgresql',
+    before: afterInstall,
+    after: afterExt,
+    root,
+    migrationsDir: 'prisma/migrations',
+    name: 'add_pow_email_confirmation',
+    now,
+  })) as PlannedMigration;
   assert.equal(
     delta.sql,
     '-- AlterTable\nALTER TABLE "accounts" ADD COLUMN     "emailConfirmedAt" TIMESTAMP(3),\nADD COLUMN     "unconfirmedEmail" TEXT;\n',
@@ -156,5 +212,16 @@ test('migrate: creates the database, applies, records _prisma_migrations like Pr
   writeAll(delta.files);
   assert.deepEqual((await migrate({ root, prismaInfo: PRISMA, url })).applied, [delta.name]);
   assert.equal(await diffDatabaseToSchema(url, afterExt), '');
-  assert.equal(await planMigration({ provider: 'postgresql', before: afterExt, after: afterExt, root, migrationsDir: 'prisma/migrations', name: 'again', now }), null);
+  assert.equal(
+    await planMigration({
+      provider: 'postgresql',
+      before: afterExt,
+      after: afterExt,
+      root,
+      migrationsDir: 'prisma/migrations',
+      name: 'again',
+      now,
+    }),
+    null,
+  );
 });

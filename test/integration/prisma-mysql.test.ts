@@ -41,7 +41,9 @@ const PRISMA: Pick<PrismaInfo, 'provider' | 'migrationsDir' | 'schemaPath' | 'ur
   multiFile: false,
 };
 const DS = `generator client {\n  provider = "prisma-client"\n  output   = "../client"\n}\n\ndatasource db {\n  provider = "mysql"\n}\n`;
-const BASE = DS + `\nmodel User {\n  id   Int     @id @default(autoincrement())\n  name String?\n\n  @@map("users")\n}\n`;
+const BASE =
+  DS +
+  `\nmodel User {\n  id   Int     @id @default(autoincrement())\n  name String?\n\n  @@map("users")\n}\n`;
 const SCHEMA = 'prisma/schema.prisma';
 
 const root = mkdtempSync(join(tmpdir(), 'pow-prisma-my-'));
@@ -49,8 +51,18 @@ const rootB = mkdtempSync(join(tmpdir(), 'pow-prisma-my-b-'));
 let clock = Date.UTC(2025, 5, 1, 12, 0, 0);
 const now = () => new Date((clock += 1000));
 
-async function sql<T = Record<string, unknown>>(db: string, query: string, params: unknown[] = []): Promise<T[]> {
-  const conn = await mariadb.createConnection({ host: HOST, port: PORT, user: USER, password: PASSWORD, database: db });
+async function sql<T = Record<string, unknown>>(
+  db: string,
+  query: string,
+  params: unknown[] = [],
+): Promise<T[]> {
+  const conn = await mariadb.createConnection({
+    host: HOST,
+    port: PORT,
+    user: USER,
+    password: PASSWORD,
+    database: db,
+  });
   try {
     return (await conn.query(query, params)) as T[];
   } finally {
@@ -79,7 +91,10 @@ interface UserRow {
 }
 interface GeneratedClient {
   user: { create(args: unknown): Promise<UserRow>; findUnique(args: unknown): Promise<UserRow | null> };
-  powSession: { create(args: unknown): Promise<unknown>; findUnique(args: unknown): Promise<{ value: string } | null> };
+  powSession: {
+    create(args: unknown): Promise<unknown>;
+    findUnique(args: unknown): Promise<{ value: string } | null>;
+  };
   $disconnect(): Promise<void>;
 }
 
@@ -90,13 +105,26 @@ function writeAll(dir: string, files: Record<string, string>) {
   }
 }
 
-async function planWrite(dir: string, before: Record<string, string>, afterFiles: Record<string, string>, name: string) {
-  const planned = await planMigration({ provider: 'mysql', before, after: afterFiles, root: dir, migrationsDir: 'prisma/migrations', name, now });
+async function planWrite(
+  dir: string,
+  before: Record<string, string>,
+  afterFiles: Record<string, string>,
+  name: string,
+) {
+  const planned = await planMigration({
+    provider: 'mysql',
+    before,
+    after: afterFiles,
+    root: dir,
+    migrationsDir: 'prisma/migrations',
+    name,
+    now,
+  });
   if (planned) writeAll(dir, planned.files);
   return planned as PlannedMigration;
 }
 
-test('existing users table: pow DDL applies on MariaDB, information_schema shows it, history is Prisma\'s', async () => {
+test("existing users table: pow DDL applies on MariaDB, information_schema shows it, history is Prisma's", async () => {
   const init = await planWrite(root, { [SCHEMA]: DS }, { [SCHEMA]: BASE }, 'init');
   assert.equal(init.generator, 'pow-mysql-templates');
   const edit = ensureAuthSchema({
@@ -113,9 +141,19 @@ test('existing users table: pow DDL applies on MariaDB, information_schema shows
     applied: [init.name, install.name],
     path: 'pow-mysql-templates',
   });
-  assert.deepEqual((await migrate({ root, prismaInfo: PRISMA, url: urlFor(DB), now })).applied, [], 'second run is a no-op');
+  assert.deepEqual(
+    (await migrate({ root, prismaInfo: PRISMA, url: urlFor(DB), now })).applied,
+    [],
+    'second run is a no-op',
+  );
 
-  const columns = await sql<{ COLUMN_NAME: string; COLUMN_TYPE: string; IS_NULLABLE: string; COLUMN_DEFAULT: string | null; EXTRA: string }>(
+  const columns = await sql<{
+    COLUMN_NAME: string;
+    COLUMN_TYPE: string;
+    IS_NULLABLE: string;
+    COLUMN_DEFAULT: string | null;
+    EXTRA: string;
+  }>(
     DB,
     "SELECT COLUMN_NAME, COLUMN_TYPE, IS_NULLABLE, COLUMN_DEFAULT, EXTRA FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'users' ORDER BY ORDINAL_POSITION",
   );
@@ -131,12 +169,19 @@ test('existing users table: pow DDL applies on MariaDB, information_schema shows
       'username varchar(191) YES',
     ],
   );
-  const indexes = await sql<{ TABLE_NAME: string; INDEX_NAME: string; NON_UNIQUE: number | bigint; COLUMN_NAME: string }>(
+  const indexes = await sql<{
+    TABLE_NAME: string;
+    INDEX_NAME: string;
+    NON_UNIQUE: number | bigint;
+    COLUMN_NAME: string;
+  }>(
     DB,
     "SELECT TABLE_NAME, INDEX_NAME, NON_UNIQUE, COLUMN_NAME FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME IN ('users', 'pow_sessions') ORDER BY TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX",
   );
   assert.deepEqual(
-    indexes.map((i) => `${i.TABLE_NAME}.${i.INDEX_NAME}(${i.COLUMN_NAME})${Number(i.NON_UNIQUE) ? '' : ' unique'}`).sort(),
+    indexes
+      .map((i) => `${i.TABLE_NAME}.${i.INDEX_NAME}(${i.COLUMN_NAME})${Number(i.NON_UNIQUE) ? '' : ' unique'}`)
+      .sort(),
     [
       'pow_sessions.PRIMARY(key) unique',
       'pow_sessions.PRIMARY(namespace) unique',
@@ -152,18 +197,22 @@ test('existing users table: pow DDL applies on MariaDB, information_schema shows
     'SELECT CONSTRAINT_NAME, TABLE_NAME, REFERENCED_TABLE_NAME, DELETE_RULE, UPDATE_RULE FROM information_schema.REFERENTIAL_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = DATABASE()',
   );
   assert.deepEqual(fks, [
-    { CONSTRAINT_NAME: 'users_invitedById_fkey', TABLE_NAME: 'users', REFERENCED_TABLE_NAME: 'users', DELETE_RULE: 'SET NULL', UPDATE_RULE: 'CASCADE' },
+    {
+      CONSTRAINT_NAME: 'users_invitedById_fkey',
+      TABLE_NAME: 'users',
+      REFERENCED_TABLE_NAME: 'users',
+      DELETE_RULE: 'SET NULL',
+      UPDATE_RULE: 'CASCADE',
+    },
   ]);
   const session = await sql<{ COLUMN_NAME: string; COLUMN_TYPE: string }>(
     DB,
     "SELECT COLUMN_NAME, COLUMN_TYPE FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'pow_sessions' ORDER BY ORDINAL_POSITION",
   );
-  assert.deepEqual(session.map((c) => `${c.COLUMN_NAME} ${c.COLUMN_TYPE}`), [
-    'namespace varchar(191)',
-    'key varchar(191)',
-    'value text',
-    'expiresAt datetime(3)',
-  ]);
+  assert.deepEqual(
+    session.map((c) => `${c.COLUMN_NAME} ${c.COLUMN_TYPE}`),
+    ['namespace varchar(191)', 'key varchar(191)', 'value text', 'expiresAt datetime(3)'],
+  );
   const collation = await sql<{ TABLE_COLLATION: string }>(
     DB,
     "SELECT TABLE_COLLATION FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'pow_sessions'",
@@ -171,7 +220,12 @@ test('existing users table: pow DDL applies on MariaDB, information_schema shows
   assert.equal(collation[0].TABLE_COLLATION, 'utf8mb4_unicode_ci');
 
   // _prisma_migrations: Prisma's table and rows.
-  const historyColumns = await sql<{ COLUMN_NAME: string; COLUMN_TYPE: string; IS_NULLABLE: string; COLUMN_DEFAULT: string | null }>(
+  const historyColumns = await sql<{
+    COLUMN_NAME: string;
+    COLUMN_TYPE: string;
+    IS_NULLABLE: string;
+    COLUMN_DEFAULT: string | null;
+  }>(
     DB,
     "SELECT COLUMN_NAME, COLUMN_TYPE, IS_NULLABLE, COLUMN_DEFAULT FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = '_prisma_migrations' ORDER BY ORDINAL_POSITION",
   );
@@ -190,9 +244,15 @@ test('existing users table: pow DDL applies on MariaDB, information_schema shows
   );
   assert.ok(MYSQL_MIGRATIONS_TABLE_DDL.includes('DEFAULT CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci'));
   const rows = await sql<Record<string, unknown>>(DB, 'SELECT * FROM _prisma_migrations ORDER BY started_at');
-  assert.deepEqual(rows.map((r) => r.migration_name), [init.name, install.name]);
+  assert.deepEqual(
+    rows.map((r) => r.migration_name),
+    [init.name, install.name],
+  );
   for (const row of rows) {
-    const script = readFileSync(join(root, 'prisma/migrations', row.migration_name as string, 'migration.sql'), 'utf8');
+    const script = readFileSync(
+      join(root, 'prisma/migrations', row.migration_name as string, 'migration.sql'),
+      'utf8',
+    );
     assert.match(row.id as string, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     assert.equal(row.checksum, createHash('sha256').update(script).digest('hex'));
     assert.equal(Number(row.applied_steps_count), 1);
@@ -206,7 +266,11 @@ test('existing users table: pow DDL applies on MariaDB, information_schema shows
   const ext = ensureAuthSchema({
     files: afterInstall,
     provider: 'mysql',
-    options: { sessionStore: 'prisma', extensions: ['invitation', 'email-confirmation'], userIdFields: ['email', 'username'] },
+    options: {
+      sessionStore: 'prisma',
+      extensions: ['invitation', 'email-confirmation'],
+      userIdFields: ['email', 'username'],
+    },
   });
   const afterExt = { ...afterInstall, ...ext.files };
   const delta = await planWrite(root, afterInstall, afterExt, 'add_pow_email_confirmation');
@@ -215,7 +279,18 @@ test('existing users table: pow DDL applies on MariaDB, information_schema shows
     '-- AlterTable\nALTER TABLE `users` ADD COLUMN `emailConfirmedAt` DATETIME(3) NULL,\n    ADD COLUMN `unconfirmedEmail` VARCHAR(191) NULL;\n',
   );
   assert.deepEqual((await migrate({ root, prismaInfo: PRISMA, url: urlFor(DB), now })).applied, [delta.name]);
-  assert.equal(await planMigration({ provider: 'mysql', before: afterExt, after: afterExt, root, migrationsDir: 'prisma/migrations', name: 'again', now }), null);
+  assert.equal(
+    await planMigration({
+      provider: 'mysql',
+      before: afterExt,
+      after: afterExt,
+      root,
+      migrationsDir: 'prisma/migrations',
+      name: 'again',
+      now,
+    }),
+    null,
+  );
 
   // A real Prisma Client on the migrated database (generated into a temp dir; `prisma generate`
   // needs PRISMA_SCHEMA_ENGINE_BINARY to name an existing file, or it first tries to download the
@@ -226,26 +301,52 @@ test('existing users table: pow DDL applies on MariaDB, information_schema shows
     writeAll(genDir, { [SCHEMA]: afterExt[SCHEMA] });
     await run(join(REPO, 'node_modules/.bin/prisma'), ['generate', '--schema', join(genDir, SCHEMA)], {
       cwd: genDir,
-      env: { ...process.env, PRISMA_SCHEMA_ENGINE_BINARY: '/bin/false', CHECKPOINT_DISABLE: '1', PRISMA_HIDE_UPDATE_MESSAGE: '1' },
+      env: {
+        ...process.env,
+        PRISMA_SCHEMA_ENGINE_BINARY: '/bin/false',
+        CHECKPOINT_DISABLE: '1',
+        PRISMA_HIDE_UPDATE_MESSAGE: '1',
+      },
     });
     const { PrismaClient } = (await import(pathToFileURL(join(genDir, 'client/client.ts')).href)) as {
       PrismaClient: new (options: unknown) => GeneratedClient;
     };
     const { PrismaMariaDb } = await import('@prisma/adapter-mariadb');
     const prisma = new PrismaClient({
-      adapter: new PrismaMariaDb({ host: HOST, port: PORT, user: USER, password: PASSWORD, database: DB, connectionLimit: 2 }),
+      adapter: new PrismaMariaDb({
+        host: HOST,
+        port: PORT,
+        user: USER,
+        password: PASSWORD,
+        database: DB,
+        connectionLimit: 2,
+      }),
     });
     try {
-      const inviter = await prisma.user.create({ data: { email: 'ada@example.com', passwordHash: 'x', name: 'Ada' } });
-      const invited = await prisma.user.create({ data: { email: 'bob@example.com', invitedById: inviter.id } });
-      const read = await prisma.user.findUnique({ where: { email: 'bob@example.com' }, include: { invitedBy: true } });
+      const inviter = await prisma.user.create({
+        data: { email: 'ada@example.com', passwordHash: 'x', name: 'Ada' },
+      });
+      const invited = await prisma.user.create({
+        data: { email: 'bob@example.com', invitedById: inviter.id },
+      });
+      const read = await prisma.user.findUnique({
+        where: { email: 'bob@example.com' },
+        include: { invitedBy: true },
+      });
       assert.equal(read?.id, invited.id);
       assert.equal(read?.invitedBy?.email, 'ada@example.com');
       assert.equal(read?.emailConfirmedAt, null);
       await prisma.powSession.create({
-        data: { namespace: 'session', key: 'k1', value: 'x'.repeat(5000), expiresAt: new Date(Date.now() + 60_000) },
+        data: {
+          namespace: 'session',
+          key: 'k1',
+          value: 'x'.repeat(5000),
+          expiresAt: new Date(Date.now() + 60_000),
+        },
       });
-      const s = await prisma.powSession.findUnique({ where: { namespace_key: { namespace: 'session', key: 'k1' } } });
+      const s = await prisma.powSession.findUnique({
+        where: { namespace_key: { namespace: 'session', key: 'k1' } },
+      });
       assert.equal(s?.value.length, 5000);
     } finally {
       await prisma.$disconnect();
@@ -255,23 +356,46 @@ test('existing users table: pow DDL applies on MariaDB, information_schema shows
   }
 
   // A failing migration: logged like Prisma (logs set, finished_at NULL), later runs refuse (P3009).
-  writeAll(root, { 'prisma/migrations/20990101000000_broken/migration.sql': 'ALTER TABLE `nope` ADD COLUMN `x` INTEGER NULL;\n' });
-  await assert.rejects(migrate({ root, prismaInfo: PRISMA, url: urlFor(DB), now }), (error: unknown) => error instanceof PowError && error.code === 'POW_MIGRATE_FAILED');
-  const broken = await sql<Record<string, unknown>>(DB, "SELECT * FROM _prisma_migrations WHERE migration_name = '20990101000000_broken'");
+  writeAll(root, {
+    'prisma/migrations/20990101000000_broken/migration.sql':
+      'ALTER TABLE `nope` ADD COLUMN `x` INTEGER NULL;\n',
+  });
+  await assert.rejects(
+    migrate({ root, prismaInfo: PRISMA, url: urlFor(DB), now }),
+    (error: unknown) => error instanceof PowError && error.code === 'POW_MIGRATE_FAILED',
+  );
+  const broken = await sql<Record<string, unknown>>(
+    DB,
+    "SELECT * FROM _prisma_migrations WHERE migration_name = '20990101000000_broken'",
+  );
   assert.equal(broken.length, 1);
   assert.equal(broken[0].finished_at, null);
   assert.equal(Number(broken[0].applied_steps_count), 0);
   assert.match(String(broken[0].logs), /nope/);
   await assert.rejects(
     migrate({ root, prismaInfo: PRISMA, url: urlFor(DB), now }),
-    (error: unknown) => error instanceof PowError && error.code === 'POW_MIGRATION_FAILED_BEFORE' && /20990101000000_broken/.test(error.message),
+    (error: unknown) =>
+      error instanceof PowError &&
+      error.code === 'POW_MIGRATION_FAILED_BEFORE' &&
+      /20990101000000_broken/.test(error.message),
   );
 });
 
 test('fresh install on an empty database; a database with tables but no history is refused (P3005)', async () => {
-  const edit = ensureAuthSchema({ files: { [SCHEMA]: DS }, provider: 'mysql', options: { sessionStore: 'prisma', idType: 'String-uuid', extensions: ['invitation', 'email-confirmation'] } });
+  const edit = ensureAuthSchema({
+    files: { [SCHEMA]: DS },
+    provider: 'mysql',
+    options: {
+      sessionStore: 'prisma',
+      idType: 'String-uuid',
+      extensions: ['invitation', 'email-confirmation'],
+    },
+  });
   const install = await planWrite(rootB, { [SCHEMA]: DS }, { [SCHEMA]: DS, ...edit.files }, 'add_pow_auth');
-  assert.ok(install.sql.startsWith('-- CreateTable\nCREATE TABLE `User` (\n    `id` VARCHAR(191) NOT NULL,\n'), install.sql);
+  assert.ok(
+    install.sql.startsWith('-- CreateTable\nCREATE TABLE `User` (\n    `id` VARCHAR(191) NOT NULL,\n'),
+    install.sql,
+  );
 
   // The runner creates the database (like migrate deploy); put a stray table in it first.
   const conn = await mariadb.createConnection({ host: HOST, port: PORT, user: USER, password: PASSWORD });
@@ -286,7 +410,12 @@ test('fresh install on an empty database; a database with tables but no history 
     (error: unknown) => error instanceof PowError && error.code === 'POW_DATABASE_NOT_EMPTY' && !!error.fix,
   );
   await sql(DB_B, 'DROP TABLE `stray`');
-  assert.deepEqual(await applyMysqlMigrations(urlFor(DB_B), join(rootB, 'prisma/migrations')), [install.name]);
-  const tables = await sql<{ TABLE_NAME: string }>(DB_B, 'SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() ORDER BY TABLE_NAME');
+  assert.deepEqual(await applyMysqlMigrations(urlFor(DB_B), join(rootB, 'prisma/migrations')), [
+    install.name,
+  ]);
+  const tables = await sql<{ TABLE_NAME: string }>(
+    DB_B,
+    'SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() ORDER BY TABLE_NAME',
+  );
   assert.deepEqual(tables.map((t) => t.TABLE_NAME).sort(), ['User', '_prisma_migrations', 'pow_sessions']);
 });

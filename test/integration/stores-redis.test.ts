@@ -1,5 +1,6 @@
 import { describe, it, after, before } from 'node:test';
 import assert from 'node:assert/strict';
+import { createServer, type AddressInfo } from 'node:net';
 import { storeContract } from '../helpers/db-store-contract.js';
 import { sessionSuite } from '../helpers/db-session-suite.js';
 import { createTestDatabase } from '../helpers/prisma-test-client.js';
@@ -70,6 +71,18 @@ describe('redisStore details', () => {
     await shared.close?.();
     assert.equal(redis.client.isOpen, true);
     assert.equal(await shared.get('ns', 'k'), 'v');
+  });
+
+  it('an unreachable Redis URL fails fast with a clear error instead of hanging', async () => {
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as AddressInfo).port;
+    await new Promise((resolve) => server.close(resolve)); // nothing listens there now
+    const store = redisStore(`redis://127.0.0.1:${port}`);
+    const started = Date.now();
+    await assert.rejects(store.get('ns', 'k'), /cannot connect to Redis at 127\.0\.0\.1:\d+: .*ECONNREFUSED/);
+    assert.ok(Date.now() - started < 4000);
+    await store.close?.();
   });
 
   it('refuses a non-client and a non-redis URL at construction', () => {

@@ -28,23 +28,54 @@ for (const provider of ['sqlite', 'postgresql', 'mysql'] as Provider[]) {
     });
 
     it('concurrent registrations differing only in case: exactly one row, the rest errors.taken (C9)', async () => {
-      const variants = ['race@example.com', 'RACE@example.com', 'Race@Example.com', ' race@EXAMPLE.com', 'rAcE@example.COM', 'RACE@EXAMPLE.COM'];
+      const variants = [
+        'race@example.com',
+        'RACE@example.com',
+        'Race@Example.com',
+        ' race@EXAMPLE.com',
+        'rAcE@example.COM',
+        'RACE@EXAMPLE.COM',
+      ];
       const results = await Promise.all(
-        variants.map((email) => pow.users.create({ email, password: PASSWORD, password_confirmation: PASSWORD })),
+        variants.map((email) =>
+          pow.users.create({ email, password: PASSWORD, password_confirmation: PASSWORD }),
+        ),
       );
       assert.equal(results.filter((r) => r.ok).length, 1);
       for (const r of results.filter((x) => !x.ok)) {
-        assert.deepEqual(!r.ok && r.errors, { email: [{ key: 'errors.taken', message: 'has already been taken' }] });
+        assert.deepEqual(!r.ok && r.errors, {
+          email: [{ key: 'errors.taken', message: 'has already been taken' }],
+        });
       }
       assert.equal(await db.prisma.user.count({ where: { email: 'race@example.com' } }), 1);
       assert.equal(await db.prisma.user.count(), 1);
     });
 
     it('maps a unique violation to the field that caused it (username, phone)', async () => {
-      assert.ok((await pow.users.create({ email: 'one@example.com', username: 'uno', phone: '+15550001', password: PASSWORD, password_confirmation: PASSWORD })).ok);
-      const byUsername = await pow.users.create({ email: 'two@example.com', username: 'UNO', password: PASSWORD, password_confirmation: PASSWORD });
+      assert.ok(
+        (
+          await pow.users.create({
+            email: 'one@example.com',
+            username: 'uno',
+            phone: '+15550001',
+            password: PASSWORD,
+            password_confirmation: PASSWORD,
+          })
+        ).ok,
+      );
+      const byUsername = await pow.users.create({
+        email: 'two@example.com',
+        username: 'UNO',
+        password: PASSWORD,
+        password_confirmation: PASSWORD,
+      });
       assert.deepEqual(!byUsername.ok && Object.keys(byUsername.errors), ['username']);
-      const byPhone = await pow.users.create({ email: 'three@example.com', phone: '+1 555 0001', password: PASSWORD, password_confirmation: PASSWORD });
+      const byPhone = await pow.users.create({
+        email: 'three@example.com',
+        phone: '+1 555 0001',
+        password: PASSWORD,
+        password_confirmation: PASSWORD,
+      });
       assert.deepEqual(!byPhone.ok && Object.keys(byPhone.errors), ['phone']);
     });
 

@@ -40,10 +40,10 @@ describe('renderTemplate', () => {
       (e) => isPowError(e) && /t\.ejs:1/.test(e.message),
     );
   });
-  it('syntax errors name the template', () => {
+  it('syntax errors name the template and the line', () => {
     assert.throws(
-      () => renderTemplate('{% if ( %}', {}, { id: 'broken.ejs' }),
-      (e) => isPowError(e) && e.code === 'POW_TEMPLATE_RENDER_FAILED' && /broken\.ejs/.test(e.message),
+      () => renderTemplate('line 1\nline 2\n{% if ( %}\nline 4\n', {}, { id: 'broken.ejs' }),
+      (e) => isPowError(e) && e.code === 'POW_TEMPLATE_RENDER_FAILED' && /broken\.ejs:3\b/.test(e.message),
     );
   });
   it('is deterministic', () => {

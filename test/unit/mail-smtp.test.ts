@@ -53,6 +53,21 @@ test('smtpMailer accepts nodemailer options and a per-message from', async (t) =
   assert.match(mail.html, /<p>H<\/p>/);
 });
 
+test('smtpMailer with pool reuses connections and close() ends them', async (t) => {
+  const smtp = await startSmtpServer();
+  const mailer = smtpMailer(smtp.url, { from: 'pool@test.local', pool: true, maxConnections: 1 });
+  t.after(() => smtp.close());
+  for (let i = 0; i < 3; i++) {
+    await mailer.send({ to: `p${i}@example.com`, subject: `S${i}`, text: 'T', html: 'H' });
+  }
+  assert.deepEqual(
+    smtp.messages.map((m) => m.to),
+    ['p0@example.com', 'p1@example.com', 'p2@example.com'],
+  );
+  assert.equal(smtp.messages[0]!.from, 'pool@test.local');
+  await mailer.close?.();
+});
+
 test('a refusing SMTP server surfaces through deliverLater onError only', async (t) => {
   const smtp = await startSmtpServer();
   const mailer = smtpMailer(smtp.url, { from: 'pow@test.local' });

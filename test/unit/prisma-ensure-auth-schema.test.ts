@@ -104,7 +104,11 @@ test('idempotent: running on its own output changes nothing', () => {
   const input: EnsureAuthSchemaInput = {
     files: { 'prisma/schema.prisma': header('postgresql') + postModel },
     provider: 'postgresql',
-    options: { sessionStore: 'prisma', extensions: ['email-confirmation', 'invitation'], userIdFields: ['email', 'username'] },
+    options: {
+      sessionStore: 'prisma',
+      extensions: ['email-confirmation', 'invitation'],
+      userIdFields: ['email', 'username'],
+    },
   };
   const first = ensureAuthSchema(input);
   const second = ensureAuthSchema({ ...input, files: { ...input.files, ...first.files } });
@@ -188,14 +192,18 @@ model Account {
 });
 
 test('conflict: a field pow needs with another type is POW_PRISMA_FIELD_CONFLICT naming file, model, field, found and expected', () => {
-  const before = header('sqlite') + `\nmodel User {\n  id    Int @id @default(autoincrement())\n  email Int\n}\n`;
+  const before =
+    header('sqlite') + `\nmodel User {\n  id    Int @id @default(autoincrement())\n  email Int\n}\n`;
   assert.throws(
     () => ensureAuthSchema({ files: { 'prisma/schema.prisma': before }, provider: 'sqlite' }),
     (error: unknown) => {
       assert.ok(error instanceof PowError);
       assert.equal(error.code, 'POW_PRISMA_FIELD_CONFLICT');
       assert.equal(error.exitCode, 3);
-      assert.match(error.message, /User\.email in prisma\/schema\.prisma:12 is `email Int`; pow expects `email String @unique`/);
+      assert.match(
+        error.message,
+        /User\.email in prisma\/schema\.prisma:12 is `email Int`; pow expects `email String @unique`/,
+      );
       assert.ok(error.fix && error.fix.includes('prisma/schema.prisma'), error.fix);
       return true;
     },
@@ -203,14 +211,18 @@ test('conflict: a field pow needs with another type is POW_PRISMA_FIELD_CONFLICT
 });
 
 test('conflict: a user id field without a unique constraint needs @unique (fix line shows it)', () => {
-  const before = header('sqlite') + `\nmodel User {\n  id    Int    @id @default(autoincrement())\n  email String\n}\n`;
+  const before =
+    header('sqlite') + `\nmodel User {\n  id    Int    @id @default(autoincrement())\n  email String\n}\n`;
   assert.throws(
     () => ensureAuthSchema({ files: { 'prisma/schema.prisma': before }, provider: 'sqlite' }),
     (error: unknown) => {
       assert.ok(error instanceof PowError);
       assert.equal(error.code, 'POW_PRISMA_FIELD_CONFLICT');
       assert.match(error.message, /has no unique constraint/);
-      assert.equal(error.fix, 'Add @unique to it in prisma/schema.prisma: `email String @unique`, then run pow again.');
+      assert.equal(
+        error.fix,
+        'Add @unique to it in prisma/schema.prisma: `email String @unique`, then run pow again.',
+      );
       return true;
     },
   );
@@ -219,7 +231,10 @@ test('conflict: a user id field without a unique constraint needs @unique (fix l
     header('sqlite') +
     `\nmodel User {\n  id    Int     @id @default(autoincrement())\n  email String?\n\n  @@unique([email])\n}\n`;
   const result = ensureAuthSchema({ files: { 'prisma/schema.prisma': ok }, provider: 'sqlite' });
-  assert.deepEqual(result.added.map((a) => a.field), ['passwordHash']);
+  assert.deepEqual(
+    result.added.map((a) => a.field),
+    ['passwordHash'],
+  );
   assert.equal(result.notes.length, 1);
   assert.match(result.notes[0], /User\.email is `String\?` where pow would use `String`; kept as it is/);
 });
@@ -229,8 +244,16 @@ test('conflict: an invitation relation field name taken by something else', () =
     header('sqlite') +
     `\nmodel User {\n  id        Int    @id @default(autoincrement())\n  email     String @unique\n  invitedBy String?\n}\n`;
   assert.throws(
-    () => ensureAuthSchema({ files: { 'prisma/schema.prisma': before }, provider: 'sqlite', options: { extensions: ['invitation'] } }),
-    (error: unknown) => error instanceof PowError && error.code === 'POW_PRISMA_FIELD_CONFLICT' && /invitedBy/.test(error.message),
+    () =>
+      ensureAuthSchema({
+        files: { 'prisma/schema.prisma': before },
+        provider: 'sqlite',
+        options: { extensions: ['invitation'] },
+      }),
+    (error: unknown) =>
+      error instanceof PowError &&
+      error.code === 'POW_PRISMA_FIELD_CONFLICT' &&
+      /invitedBy/.test(error.message),
   );
 });
 
@@ -255,8 +278,16 @@ test('multi-file: fields go where User is declared, new models into pow.prisma',
   assert.ok(result.added.some((a) => a.kind === 'file' && a.file === 'prisma/schema/pow.prisma'));
 
   // Without a User model, the model goes to pow.prisma too; a second run is a no-op.
-  const noUser = { 'prisma/schema/schema.prisma': header('postgresql'), 'prisma/schema/post.prisma': postModel.trimStart() };
-  const created = ensureAuthSchema({ files: noUser, provider: 'postgresql', multiFileDir: 'prisma/schema', options: { sessionStore: 'prisma' } });
+  const noUser = {
+    'prisma/schema/schema.prisma': header('postgresql'),
+    'prisma/schema/post.prisma': postModel.trimStart(),
+  };
+  const created = ensureAuthSchema({
+    files: noUser,
+    provider: 'postgresql',
+    multiFileDir: 'prisma/schema',
+    options: { sessionStore: 'prisma' },
+  });
   assert.deepEqual(Object.keys(created.files), ['prisma/schema/pow.prisma']);
   assert.ok(created.files['prisma/schema/pow.prisma'].startsWith('model User {\n'));
   assert.equal(created.userModel.file, 'prisma/schema/pow.prisma');
@@ -273,10 +304,18 @@ test('mysql: indexed strings get @db.VarChar(191), the session value @db.Text, w
   const result = ensureAuthSchema({
     files: { 'schema.prisma': header('mysql', 'main') },
     provider: 'mysql',
-    options: { sessionStore: 'prisma', idType: 'String-cuid', extensions: ['invitation'], userIdFields: ['email', 'username'] },
+    options: {
+      sessionStore: 'prisma',
+      idType: 'String-cuid',
+      extensions: ['invitation'],
+      userIdFields: ['email', 'username'],
+    },
   });
   const text = result.files['schema.prisma'];
-  assert.ok(text.includes('  id                   String    @id @default(cuid()) @main.VarChar(191)\n'), text);
+  assert.ok(
+    text.includes('  id                   String    @id @default(cuid()) @main.VarChar(191)\n'),
+    text,
+  );
   assert.ok(text.includes('  email                String    @unique @main.VarChar(191)\n'), text);
   assert.ok(text.includes('  username             String?   @unique @main.VarChar(191)\n'), text);
   assert.ok(text.includes('  invitedById          String?   @main.VarChar(191)\n'), text);
@@ -299,14 +338,30 @@ test('sqlite and postgresql: plain types, invitation id copies the id type', () 
 });
 
 test('existing model with a native id type: invitedById copies it (foreign keys need equal types)', () => {
-  const before = header('mysql') + `\nmodel User {\n  id    String @id @default(uuid()) @db.Char(36)\n  email String @unique\n}\n`;
-  const result = ensureAuthSchema({ files: { 's.prisma': before }, provider: 'mysql', options: { extensions: ['invitation'] } });
-  assert.ok(result.files['s.prisma'].includes('  invitedById          String?   @db.Char(36)\n'), result.files['s.prisma']);
+  const before =
+    header('mysql') +
+    `\nmodel User {\n  id    String @id @default(uuid()) @db.Char(36)\n  email String @unique\n}\n`;
+  const result = ensureAuthSchema({
+    files: { 's.prisma': before },
+    provider: 'mysql',
+    options: { extensions: ['invitation'] },
+  });
+  assert.ok(
+    result.files['s.prisma'].includes('  invitedById          String?   @db.Char(36)\n'),
+    result.files['s.prisma'],
+  );
 });
 
 test('CRLF files keep CRLF', () => {
-  const before = (header('sqlite') + `\nmodel User {\n  id Int @id @default(autoincrement())\n}\n`).replace(/\n/g, '\r\n');
-  const result = ensureAuthSchema({ files: { 's.prisma': before }, provider: 'sqlite', options: { sessionStore: 'prisma' } });
+  const before = (header('sqlite') + `\nmodel User {\n  id Int @id @default(autoincrement())\n}\n`).replace(
+    /\n/g,
+    '\r\n',
+  );
+  const result = ensureAuthSchema({
+    files: { 's.prisma': before },
+    provider: 'sqlite',
+    options: { sessionStore: 'prisma' },
+  });
   const after = result.files['s.prisma'];
   assert.ok(!after.replace(/\r\n/g, '').includes('\n'), 'a bare LF was introduced');
 });
@@ -329,7 +384,8 @@ test('syntax error: POW_PRISMA_SCHEMA_INVALID naming file and line, with a fix',
 test('unsupported providers are refused with a fix line', () => {
   assert.throws(
     () => ensureAuthSchema({ files: { 's.prisma': header('mongodb') }, provider: 'mongodb' }),
-    (error: unknown) => error instanceof PowError && error.code === 'POW_PRISMA_PROVIDER_UNSUPPORTED' && !!error.fix,
+    (error: unknown) =>
+      error instanceof PowError && error.code === 'POW_PRISMA_PROVIDER_UNSUPPORTED' && !!error.fix,
   );
 });
 
@@ -340,7 +396,11 @@ test('prisma format --check accepts the output unchanged (and so validates it)',
     const fresh = ensureAuthSchema({
       files: { 'schema.prisma': header('sqlite') + postModel },
       provider: 'sqlite',
-      options: { sessionStore: 'prisma', extensions: ['email-confirmation', 'invitation'], userIdFields: ['email', 'username'] },
+      options: {
+        sessionStore: 'prisma',
+        extensions: ['email-confirmation', 'invitation'],
+        userIdFields: ['email', 'username'],
+      },
     });
     cases['sqlite/schema.prisma'] = fresh.files['schema.prisma'];
     const existing = ensureAuthSchema({
@@ -354,7 +414,11 @@ test('prisma format --check accepts the output unchanged (and so validates it)',
     });
     cases['mysql/schema.prisma'] = existing.files['schema.prisma'];
     const pg = ensureAuthSchema({
-      files: { 'schema.prisma': header('postgresql') + `\nmodel User {\n  id   Int     @id @default(autoincrement())\n  name String?\n}\n` },
+      files: {
+        'schema.prisma':
+          header('postgresql') +
+          `\nmodel User {\n  id   Int     @id @default(autoincrement())\n  name String?\n}\n`,
+      },
       provider: 'postgresql',
       options: { sessionStore: 'prisma', extensions: ['invitation'], idType: 'String-uuid' },
     });
@@ -369,7 +433,12 @@ test('prisma format --check accepts the output unchanged (and so validates it)',
             cwd: dirname(path),
             // `prisma format` first tries to download the native schema engine unless this names an
             // existing file; it does not need the engine, and downloads are impossible here.
-            env: { ...process.env, PRISMA_SCHEMA_ENGINE_BINARY: '/bin/false', CHECKPOINT_DISABLE: '1', PRISMA_HIDE_UPDATE_MESSAGE: '1' },
+            env: {
+              ...process.env,
+              PRISMA_SCHEMA_ENGINE_BINARY: '/bin/false',
+              CHECKPOINT_DISABLE: '1',
+              PRISMA_HIDE_UPDATE_MESSAGE: '1',
+            },
           });
         } catch (error) {
           const e = error as { stdout?: string; stderr?: string };

@@ -36,7 +36,12 @@ function install(provider: PrismaProvider, schema: string, options: AuthSchemaOp
   return { before, after: { ...before, ...result.files } };
 }
 
-function plan(provider: PrismaProvider, before: Record<string, string>, after: Record<string, string>, extra: Partial<PlanMigrationInput> = {}) {
+function plan(
+  provider: PrismaProvider,
+  before: Record<string, string>,
+  after: Record<string, string>,
+  extra: Partial<PlanMigrationInput> = {},
+) {
   return planMigration({
     provider,
     before,
@@ -95,12 +100,18 @@ test('fresh SQLite install: lock file + migration; SQL is the engine diff; no wa
 test('existing lock file: kept when the provider matches, P3019-style error when it does not', async () => {
   const { before, after } = install('postgresql', ds('postgresql'), {});
   const ok = await plan('postgresql', before, after, {
-    existing: { lockfile: migrationLockToml('postgresql'), migrations: [{ name: '20200101000000_init', script: '' }] },
+    existing: {
+      lockfile: migrationLockToml('postgresql'),
+      migrations: [{ name: '20200101000000_init', script: '' }],
+    },
   });
   assert.deepEqual(Object.keys(ok!.files), ['prisma/migrations/20250131235958_add_pow_auth/migration.sql']);
   await assert.rejects(
-    plan('postgresql', before, after, { existing: { lockfile: migrationLockToml('sqlite'), migrations: [] } }),
-    (error: unknown) => error instanceof PowError && error.code === 'POW_MIGRATION_PROVIDER_MISMATCH' && !!error.fix,
+    plan('postgresql', before, after, {
+      existing: { lockfile: migrationLockToml('sqlite'), migrations: [] },
+    }),
+    (error: unknown) =>
+      error instanceof PowError && error.code === 'POW_MIGRATION_PROVIDER_MISMATCH' && !!error.fix,
   );
 });
 
@@ -117,9 +128,19 @@ test('delta: adding an extension later yields only its columns; no change yields
     const delta = await plan(provider, first.after, next, { name: 'add_pow_email_confirmation' });
     assert.ok(delta, provider);
     assert.ok(delta.sql.includes('emailConfirmedAt') && delta.sql.includes('unconfirmedEmail'), delta.sql);
-    for (const other of ['passwordHash', 'pow_sessions', '"email"', '`email`', 'CREATE TABLE "User"', 'CREATE TABLE `User`']) {
+    for (const other of [
+      'passwordHash',
+      'pow_sessions',
+      '"email"',
+      '`email`',
+      'CREATE TABLE "User"',
+      'CREATE TABLE `User`',
+    ]) {
       if (provider === 'sqlite' && other === '"email"') continue; // a SQLite rebuild lists every column
-      assert.ok(!delta.sql.includes(other) || (provider === 'sqlite' && delta.sql.includes('RedefineTables')), `${provider}: ${other} in\n${delta.sql}`);
+      assert.ok(
+        !delta.sql.includes(other) || (provider === 'sqlite' && delta.sql.includes('RedefineTables')),
+        `${provider}: ${other} in\n${delta.sql}`,
+      );
     }
     if (provider === 'postgresql') {
       assert.equal(
@@ -143,13 +164,28 @@ test('destructive changes are refused unless allowDrop; a SQLite table rebuild i
   await assert.rejects(
     plan('postgresql', { 's.prisma': withPost }, { 's.prisma': withoutTitle }),
     (error: unknown) =>
-      error instanceof PowError && error.code === 'POW_MIGRATION_DESTRUCTIVE' && /column "Post"\."title"/.test(error.message) && error.exitCode === 3,
+      error instanceof PowError &&
+      error.code === 'POW_MIGRATION_DESTRUCTIVE' &&
+      /column "Post"\."title"/.test(error.message) &&
+      error.exitCode === 3,
   );
   await assert.rejects(
-    plan('mysql', { 's.prisma': ds('mysql') + `\nmodel Post {\n  id Int @id\n}\n` }, { 's.prisma': ds('mysql') }),
-    (error: unknown) => error instanceof PowError && error.code === 'POW_MIGRATION_DESTRUCTIVE' && /table "Post"/.test(error.message),
+    plan(
+      'mysql',
+      { 's.prisma': ds('mysql') + `\nmodel Post {\n  id Int @id\n}\n` },
+      { 's.prisma': ds('mysql') },
+    ),
+    (error: unknown) =>
+      error instanceof PowError &&
+      error.code === 'POW_MIGRATION_DESTRUCTIVE' &&
+      /table "Post"/.test(error.message),
   );
-  const allowed = await plan('postgresql', { 's.prisma': withPost }, { 's.prisma': withoutTitle }, { allowDrop: true });
+  const allowed = await plan(
+    'postgresql',
+    { 's.prisma': withPost },
+    { 's.prisma': withoutTitle },
+    { allowDrop: true },
+  );
   assert.ok(allowed?.sql.includes('DROP COLUMN "title"'), allowed?.sql);
   assert.ok(allowed?.warnings[0].startsWith('You are about to drop the column `title` on the `Post` table.'));
 
@@ -157,11 +193,15 @@ test('destructive changes are refused unless allowDrop; a SQLite table rebuild i
   assert.deepEqual(destructiveStatements(rebuild), []);
   assert.deepEqual([...redefinedTables(rebuild)], ['users']);
   assert.deepEqual(destructiveStatements('-- DropTable\nDROP TABLE "Post";\n'), ['DROP TABLE "Post";']);
-  assert.deepEqual(destructiveStatements('-- AlterTable\nALTER TABLE `Post` DROP COLUMN `title`;\n'), ['ALTER TABLE `Post` DROP COLUMN `title`;']);
+  assert.deepEqual(destructiveStatements('-- AlterTable\nALTER TABLE `Post` DROP COLUMN `title`;\n'), [
+    'ALTER TABLE `Post` DROP COLUMN `title`;',
+  ]);
 });
 
 test('existing users table: the migration starts with the Warnings comment `prisma migrate dev` writes', async () => {
-  const schema = ds('postgresql') + `\nmodel User {\n  id   Int     @id @default(autoincrement())\n  name String?\n\n  @@map("users")\n}\n`;
+  const schema =
+    ds('postgresql') +
+    `\nmodel User {\n  id   Int     @id @default(autoincrement())\n  name String?\n\n  @@map("users")\n}\n`;
   const { before, after } = install('postgresql', schema, { userIdFields: ['email', 'username'] });
   const planned = await plan('postgresql', before, after);
   const diff = await diffSchemas('postgresql', before, after);
@@ -178,7 +218,9 @@ test('existing users table: the migration starts with the Warnings comment `pris
 ` + diff,
   );
   // SQLite rebuilds the table (indexes created inside the rebuild): only the required-column line.
-  const sqlite = install('sqlite', schema.replace('postgresql', 'sqlite'), { userIdFields: ['email', 'username'] });
+  const sqlite = install('sqlite', schema.replace('postgresql', 'sqlite'), {
+    userIdFields: ['email', 'username'],
+  });
   const sqlitePlan = await plan('sqlite', sqlite.before, sqlite.after);
   assert.deepEqual(sqlitePlan!.warnings, [
     'Added the required column `email` to the `users` table without a default value. This is not possible if the table is not empty.',
@@ -186,7 +228,10 @@ test('existing users table: the migration starts with the Warnings comment `pris
 });
 
 test('MySQL: fresh install renders Prisma-format DDL (CREATE TABLE with inline indexes, FK step)', async () => {
-  const { before, after } = install('mysql', ds('mysql'), { sessionStore: 'prisma', extensions: ['invitation'] });
+  const { before, after } = install('mysql', ds('mysql'), {
+    sessionStore: 'prisma',
+    extensions: ['invitation'],
+  });
   const planned = await plan('mysql', before, after);
   assert.equal(planned!.generator, 'pow-mysql-templates');
   assert.equal(planned!.files['prisma/migrations/migration_lock.toml'], migrationLockToml('mysql'));
@@ -224,14 +269,21 @@ ALTER TABLE \`User\` ADD CONSTRAINT \`User_invitedById_fkey\` FOREIGN KEY (\`inv
 });
 
 test('MySQL: string ids, relationMode = "prisma" (no foreign keys), long names truncated like Prisma', () => {
-  const rm = install('mysql', ds('mysql', '\n  relationMode = "prisma"'), { idType: 'String-uuid', extensions: ['invitation'] });
+  const rm = install('mysql', ds('mysql', '\n  relationMode = "prisma"'), {
+    idType: 'String-uuid',
+    extensions: ['invitation'],
+  });
   const sql = renderMysqlMigration(rm.before, rm.after).sql;
   assert.ok(sql.includes('    `id` VARCHAR(191) NOT NULL,\n'), sql);
   assert.ok(sql.includes('    `invitedById` VARCHAR(191) NULL,\n'), sql);
   assert.ok(!sql.includes('FOREIGN KEY'), sql);
 
   const long = 'a_very_long_table_name_that_goes_on_and_on_for_ever';
-  const lt = install('mysql', ds('mysql'), { tableName: long, userIdFields: ['email'], extensions: ['invitation'] });
+  const lt = install('mysql', ds('mysql'), {
+    tableName: long,
+    userIdFields: ['email'],
+    extensions: ['invitation'],
+  });
   const ltSql = renderMysqlMigration(lt.before, lt.after).sql;
   // Prisma: `{table}_{columns}` cut to 64 - len(suffix) bytes, then the suffix.
   assert.ok(ltSql.includes(`UNIQUE INDEX \`${`${long}_email`.slice(0, 60)}_key\``), ltSql);
@@ -268,10 +320,23 @@ function events(sql: string, quote: string): string[] {
 
 test('MySQL step order matches the schema engine (PostgreSQL) for the same change', async () => {
   const scenarios: { schema: (p: string) => string; options: AuthSchemaOptions }[] = [
-    { schema: (p) => ds(p), options: { sessionStore: 'prisma', extensions: ['invitation', 'email-confirmation'], userIdFields: ['email', 'username'] } },
     {
-      schema: (p) => ds(p) + `\nmodel User {\n  id   Int     @id @default(autoincrement())\n  Name String?\n\n  @@map("users")\n}\n`,
-      options: { sessionStore: 'prisma', extensions: ['invitation', 'email-confirmation'], userIdFields: ['username', 'email', 'phone'] },
+      schema: (p) => ds(p),
+      options: {
+        sessionStore: 'prisma',
+        extensions: ['invitation', 'email-confirmation'],
+        userIdFields: ['email', 'username'],
+      },
+    },
+    {
+      schema: (p) =>
+        ds(p) +
+        `\nmodel User {\n  id   Int     @id @default(autoincrement())\n  Name String?\n\n  @@map("users")\n}\n`,
+      options: {
+        sessionStore: 'prisma',
+        extensions: ['invitation', 'email-confirmation'],
+        userIdFields: ['username', 'email', 'phone'],
+      },
     },
   ];
   for (const scenario of scenarios) {

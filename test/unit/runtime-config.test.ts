@@ -8,7 +8,12 @@ describe('createPow configuration', () => {
   let base: PowConfig;
   before(async () => {
     db = await createTestDatabase('sqlite');
-    base = { prisma: db.prisma, store: memoryStore(), secret: 'x'.repeat(32), hashing: { insecureTestParameters: true } };
+    base = {
+      prisma: db.prisma,
+      store: memoryStore(),
+      secret: 'x'.repeat(32),
+      hashing: { insecureTestParameters: true },
+    };
   });
   after(async () => {
     await db?.cleanup();
@@ -58,7 +63,10 @@ describe('createPow configuration', () => {
     refuses({ ...base, session: { idleMs: -1 } }, 'session.idleMs');
     refuses({ ...base, session: { idleMs: 60 * 60_000, absoluteMs: 30 * 60_000 } }, 'session.idleMs');
     refuses({ ...base, session: { renewGraceMs: Number.NaN } }, 'session.renewGraceMs');
-    refuses({ ...base, hashing: { insecureTestParameters: true, hasher: argon2Hasher() } }, 'hashing.insecureTestParameters');
+    refuses(
+      { ...base, hashing: { insecureTestParameters: true, hasher: argon2Hasher() } },
+      'hashing.insecureTestParameters',
+    );
     refuses({ ...base, hashing: { hasher: { id: 'x' } } }, 'hashing.hasher');
     refuses({ ...base, clock: 5 }, 'clock');
     refuses({ ...base, sesion: {} }, 'sesion');

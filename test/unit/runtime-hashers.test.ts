@@ -43,8 +43,15 @@ describe('argon2Hasher', () => {
     assert.match(hash, /^\$argon2id\$v=19\$m=1024,t=1,p=1\$/);
     assert.equal(argon2Hasher().needsRehash(hash), true);
     assert.equal(cheap().needsRehash(hash), false);
-    assert.equal(cheap().needsRehash(await argon2Hasher({ memoryCost: 512, timeCost: 1, allowWeak: true }).hash('pw')), true);
-    assert.equal(cheap().needsRehash(await argon2Hasher({ memoryCost: 4096, timeCost: 1, allowWeak: true }).hash('pw')), false, 'stronger is fine');
+    assert.equal(
+      cheap().needsRehash(await argon2Hasher({ memoryCost: 512, timeCost: 1, allowWeak: true }).hash('pw')),
+      true,
+    );
+    assert.equal(
+      cheap().needsRehash(await argon2Hasher({ memoryCost: 4096, timeCost: 1, allowWeak: true }).hash('pw')),
+      false,
+      'stronger is fine',
+    );
   });
 
   it('refuses parameters below the OWASP floor unless allowWeak (and never in production)', () => {
@@ -63,7 +70,18 @@ describe('argon2Hasher', () => {
 
   it('verify never throws on malformed input and says false', async () => {
     const hasher = cheap();
-    for (const bad of ['', 'plain', '$argon2id$', '$argon2id$v=19$m=1024,t=1,p=1$!!!$???', '$2b$10$short', '$pbkdf2-sha512$x$y$z', '$pbkdf2-md5$1$YQ==$YQ==', null, undefined, 42]) {
+    for (const bad of [
+      '',
+      'plain',
+      '$argon2id$',
+      '$argon2id$v=19$m=1024,t=1,p=1$!!!$???',
+      '$2b$10$short',
+      '$pbkdf2-sha512$x$y$z',
+      '$pbkdf2-md5$1$YQ==$YQ==',
+      null,
+      undefined,
+      42,
+    ]) {
       assert.equal(await hasher.verify(bad as unknown as string, 'password'), false, String(bad));
       assert.equal(hasher.needsRehash(bad as unknown as string), true);
     }
@@ -82,7 +100,11 @@ describe('argon2Hasher', () => {
     const bcryptHash = await bcrypt.hash(seventyTwo, 4);
     assert.equal(await hasher.verify(bcryptHash, seventyTwo), true);
     assert.equal(await bcrypt.compare(seventyTwo + 'x', bcryptHash), true, 'bcrypt itself truncates...');
-    assert.equal(await hasher.verify(bcryptHash, seventyTwo + 'x'), false, '...pow refuses inputs over 72 bytes');
+    assert.equal(
+      await hasher.verify(bcryptHash, seventyTwo + 'x'),
+      false,
+      '...pow refuses inputs over 72 bytes',
+    );
   });
 });
 

@@ -39,16 +39,35 @@ describe('session tokens', () => {
     const inner = memoryStore();
     const lookups: string[] = [];
     const store: Store = { ...inner, get: (ns, key) => (lookups.push(`${ns}/${key}`), inner.get(ns, key)) };
-    const pow = createPow({ prisma: db.prisma, store, secret: 'k'.repeat(32), clock: clock.now, hashing: { insecureTestParameters: true } });
-    const user = await createUser(pow, { email: 'tokens@example.com', password: 'a perfectly fine passphrase' });
+    const pow = createPow({
+      prisma: db.prisma,
+      store,
+      secret: 'k'.repeat(32),
+      clock: clock.now,
+      hashing: { insecureTestParameters: true },
+    });
+    const user = await createUser(pow, {
+      email: 'tokens@example.com',
+      password: 'a perfectly fine passphrase',
+    });
     const { token } = await pow.sessions.create(user);
-    for (const bad of ['', 'short', token + '=', token.slice(1), `${token.slice(0, 42)}!`, 'x'.repeat(4096)]) {
+    for (const bad of [
+      '',
+      'short',
+      token + '=',
+      token.slice(1),
+      `${token.slice(0, 42)}!`,
+      'x'.repeat(4096),
+    ]) {
       assert.equal(await pow.sessions.load(bad), null);
     }
     assert.deepEqual(lookups, []);
     assert.ok(await pow.sessions.load(token));
     assert.ok(lookups.length > 0);
-    const tokenKeys = inner.dump().filter((r) => r.namespace === 'user:session-token').map((r) => r.key);
+    const tokenKeys = inner
+      .dump()
+      .filter((r) => r.namespace === 'user:session-token')
+      .map((r) => r.key);
     assert.equal(tokenKeys.length, 1);
     assert.match(tokenKeys[0], /^[0-9a-f]{64}$/);
   });
@@ -56,7 +75,13 @@ describe('session tokens', () => {
   it('store TTLs follow the timeouts: an idle session disappears from the store without any load', async () => {
     const clock = fakeClock();
     const store = memoryStore();
-    const pow = createPow({ prisma: db.prisma, store, secret: 'k'.repeat(32), clock: clock.now, hashing: { insecureTestParameters: true } });
+    const pow = createPow({
+      prisma: db.prisma,
+      store,
+      secret: 'k'.repeat(32),
+      clock: clock.now,
+      hashing: { insecureTestParameters: true },
+    });
     const user = await createUser(pow, { email: 'ttl@example.com', password: 'a perfectly fine passphrase' });
     await pow.sessions.create(user);
     assert.equal(store.dump().filter((r) => r.namespace === 'user:session').length, 1);
@@ -81,7 +106,10 @@ describe('session tokens', () => {
       hashing: { insecureTestParameters: true },
       session: { renewGraceMs: 0, renewAfterMs: 60_000 },
     });
-    const user = await createUser(pow, { email: 'nograce@example.com', password: 'a perfectly fine passphrase' });
+    const user = await createUser(pow, {
+      email: 'nograce@example.com',
+      password: 'a perfectly fine passphrase',
+    });
     const { token } = await pow.sessions.create(user);
     clock.advance(61_000);
     const loaded = await pow.sessions.load(token);

@@ -22,7 +22,10 @@ describe('memoryStore extras', () => {
     assert.equal(store.size(), 2);
     a.advance(600);
     assert.equal(store.size(), 1);
-    assert.deepEqual(store.dump().map((r) => [r.namespace, r.key, r.value]), [['ns', 'j', '2']]);
+    assert.deepEqual(
+      store.dump().map((r) => [r.namespace, r.key, r.value]),
+      [['ns', 'j', '2']],
+    );
     const b = fakeClock(10_000_000);
     store.useClock(b.now);
     assert.equal(await store.get('ns', 'j'), null, 'the new clock is far past the expiry');

@@ -52,7 +52,12 @@ describe('users', () => {
   beforeEach(async () => {
     await db.prisma.user.deleteMany();
     spy = spyHasher();
-    config = { prisma: db.prisma, store: memoryStore(), secret: 'k'.repeat(32), hashing: { hasher: spy.hasher } };
+    config = {
+      prisma: db.prisma,
+      store: memoryStore(),
+      secret: 'k'.repeat(32),
+      hashing: { hasher: spy.hasher },
+    };
     pow = createPow(config);
   });
 
@@ -74,21 +79,37 @@ describe('users', () => {
       assert.ok((await register('taken@example.com')).ok);
       const again = await register('  TAKEN@example.com');
       assert.equal(again.ok, false);
-      assert.deepEqual(!again.ok && again.errors, { email: [{ key: 'errors.taken', message: 'has already been taken' }] });
+      assert.deepEqual(!again.ok && again.errors, {
+        email: [{ key: 'errors.taken', message: 'has already been taken' }],
+      });
       assert.equal(await db.prisma.user.count(), 1);
     });
 
     it('validates confirmation, blank fields and e-mail format; creates nothing', async () => {
-      const mismatch = await pow.users.create({ email: 'a@example.com', password: PASSWORD, password_confirmation: PASSWORD + '!' });
-      assert.deepEqual(!mismatch.ok && mismatch.errors.password_confirmation.map((e) => [e.key, e.message]), [['errors.confirmation', 'does not match confirmation']]);
+      const mismatch = await pow.users.create({
+        email: 'a@example.com',
+        password: PASSWORD,
+        password_confirmation: PASSWORD + '!',
+      });
+      assert.deepEqual(!mismatch.ok && mismatch.errors.password_confirmation.map((e) => [e.key, e.message]), [
+        ['errors.confirmation', 'does not match confirmation'],
+      ]);
       const missing = await pow.users.create({ email: 'a@example.com', password: PASSWORD });
-      assert.deepEqual(!missing.ok && missing.errors.password_confirmation.map((e) => e.key), ['errors.blank']);
+      assert.deepEqual(!missing.ok && missing.errors.password_confirmation.map((e) => e.key), [
+        'errors.blank',
+      ]);
       const blank = await pow.users.create({});
-      assert.deepEqual(!blank.ok && Object.keys(blank.errors).sort(), ['email', 'password', 'password_confirmation']);
+      assert.deepEqual(!blank.ok && Object.keys(blank.errors).sort(), [
+        'email',
+        'password',
+        'password_confirmation',
+      ]);
       const badEmail = await register('not-an-email');
       assert.deepEqual(!badEmail.ok && badEmail.errors.email.map((e) => e.key), ['errors.invalid_email']);
       const short = await register('b@example.com', 'kayak river 12');
-      assert.deepEqual(!short.ok && short.errors.password, [{ key: 'errors.too_short', params: { count: 15 }, message: 'should be at least 15 character(s)' }]);
+      assert.deepEqual(!short.ok && short.errors.password, [
+        { key: 'errors.too_short', params: { count: 15 }, message: 'should be at least 15 character(s)' },
+      ]);
       assert.equal(await db.prisma.user.count(), 0);
       assert.equal(spy.calls.hash, 0, 'no hashing on invalid input');
     });
@@ -96,14 +117,18 @@ describe('users', () => {
     it('a password over the byte cap is a field error and the hasher is never called (A2)', async () => {
       const huge = 'x'.repeat(4097);
       const result = await register('big@example.com', huge);
-      assert.deepEqual(!result.ok && result.errors.password.map((e) => [e.key, e.params]), [['errors.too_long_bytes', { count: 4096 }]]);
+      assert.deepEqual(!result.ok && result.errors.password.map((e) => [e.key, e.params]), [
+        ['errors.too_long_bytes', { count: 4096 }],
+      ]);
       assert.equal(await pow.users.authenticate('big@example.com', 'y'.repeat(100_000)), null);
       assert.deepEqual(spy.calls, { hash: 0, verify: 0 });
     });
 
     it('accepts 64-character and 200-character passphrases that round-trip (A2), unchanged (A7)', async () => {
       const p64 = 'correct-otter-'.repeat(5).slice(0, 60) + ' 64!';
-      const p200 = ('in the quiet harbor the old lighthouse keeper counts ships ' + 'and tides '.repeat(20)).slice(0, 200);
+      const p200 = (
+        'in the quiet harbor the old lighthouse keeper counts ships ' + 'and tides '.repeat(20)
+      ).slice(0, 200);
       assert.equal(p64.length, 64);
       assert.equal(p200.length, 200);
       assert.ok((await register('p64@example.com', p64)).ok);
@@ -114,16 +139,29 @@ describe('users', () => {
       assert.ok((await register('spaced@example.com', spaced)).ok);
       assert.ok(await pow.users.authenticate('spaced@example.com', spaced));
       assert.equal(await pow.users.authenticate('spaced@example.com', spaced.trim()), null, 'not trimmed');
-      assert.equal(await pow.users.authenticate('spaced@example.com', spaced.toUpperCase()), null, 'case matters');
+      assert.equal(
+        await pow.users.authenticate('spaced@example.com', spaced.toUpperCase()),
+        null,
+        'case matters',
+      );
     });
 
     it('ignores params that are not allowed (mass assignment); userFields opts columns in', async () => {
-      const result = await register('mass@example.com', PASSWORD, { role: 'admin', id: 999, passwordHash: 'x' });
+      const result = await register('mass@example.com', PASSWORD, {
+        role: 'admin',
+        id: 999,
+        passwordHash: 'x',
+      });
       assert.ok(result.ok);
       assert.notEqual(result.value.id, 999);
       assert.equal(result.value.role, null);
       const withRole = createPow({ ...config, userFields: ['role'] });
-      const ok = await withRole.users.create({ email: 'role@example.com', password: PASSWORD, password_confirmation: PASSWORD, role: 'editor' });
+      const ok = await withRole.users.create({
+        email: 'role@example.com',
+        password: PASSWORD,
+        password_confirmation: PASSWORD,
+        role: 'editor',
+      });
       assert.equal(ok.ok && ok.value.role, 'editor');
     });
 
@@ -137,12 +175,15 @@ describe('users', () => {
     it('createUser (for seeds) fills the confirmation and throws a readable PowError', async () => {
       const user = await createUser(pow, { email: 'Seed@Example.com', password: PASSWORD });
       assert.equal(user.email, 'seed@example.com');
-      await assert.rejects(createUser(pow, { email: 'seed@example.com', password: 'short' }), (error: unknown) => {
-        assert.ok(isPowError(error));
-        assert.equal(error.code, 'POW_USER_INVALID');
-        assert.match(error.message, /password should be at least 15 character/);
-        return true;
-      });
+      await assert.rejects(
+        createUser(pow, { email: 'seed@example.com', password: 'short' }),
+        (error: unknown) => {
+          assert.ok(isPowError(error));
+          assert.equal(error.code, 'POW_USER_INVALID');
+          assert.match(error.message, /password should be at least 15 character/);
+          return true;
+        },
+      );
     });
   });
 
@@ -182,7 +223,11 @@ describe('users', () => {
       const weak = await argon2Hasher({ memoryCost: 256, timeCost: 1, allowWeak: true }).hash(PASSWORD);
       const row = await db.prisma.user.create({ data: { email: 'old@example.com', passwordHash: weak } });
       assert.equal(await pow.users.authenticate('old@example.com', 'wrong password!!'), null);
-      assert.equal((await db.prisma.user.findFirst({ where: { id: row.id } })).passwordHash, weak, 'failure leaves the hash');
+      assert.equal(
+        (await db.prisma.user.findFirst({ where: { id: row.id } })).passwordHash,
+        weak,
+        'failure leaves the hash',
+      );
       assert.ok(await pow.users.authenticate('old@example.com', PASSWORD));
       const upgraded = (await db.prisma.user.findFirst({ where: { id: row.id } })).passwordHash;
       assert.match(upgraded, /^\$argon2id\$v=19\$m=1024,t=1,p=1\$/);
@@ -196,14 +241,19 @@ describe('users', () => {
       const powDefault = `$pbkdf2-sha512$100000$${salt.toString('base64')}$${pbkdf2Sync('pow import', salt, 100_000, 64, 'sha512').toString('base64')}`;
       await db.prisma.user.create({ data: { email: 'elixir@example.com', passwordHash: pbkdf2 } });
       await db.prisma.user.create({ data: { email: 'elixir2@example.com', passwordHash: powDefault } });
-      await db.prisma.user.create({ data: { email: 'rails@example.com', passwordHash: await bcrypt.hash('bcrypt import pw', 4) } });
+      await db.prisma.user.create({
+        data: { email: 'rails@example.com', passwordHash: await bcrypt.hash('bcrypt import pw', 4) },
+      });
       for (const [email, password] of [
         ['elixir@example.com', 'secret1234'],
         ['elixir2@example.com', 'pow import'],
         ['rails@example.com', 'bcrypt import pw'],
       ]) {
         assert.equal(await pow.users.authenticate(email, password + 'x'), null);
-        assert.doesNotMatch((await db.prisma.user.findFirst({ where: { email } })).passwordHash, /^\$argon2id/);
+        assert.doesNotMatch(
+          (await db.prisma.user.findFirst({ where: { email } })).passwordHash,
+          /^\$argon2id/,
+        );
         assert.ok(await pow.users.authenticate(email, password), email);
         assert.match((await db.prisma.user.findFirst({ where: { email } })).passwordHash, /^\$argon2id\$/);
         assert.ok(await pow.users.authenticate(email, password), `${email} after rehash`);
@@ -218,13 +268,36 @@ describe('users', () => {
       const user = created.value;
       const hashBefore = (await db.prisma.user.findFirst({ where: { id: user.id } })).passwordHash;
       const noCurrent = await pow.users.update(user, { email: 'carol2@example.com' });
-      assert.deepEqual(!noCurrent.ok && noCurrent.errors, { current_password: [{ key: 'errors.blank', message: "can't be blank" }] });
-      const wrong = await pow.users.update(user, { password: 'a brand new passphrase', password_confirmation: 'a brand new passphrase', current_password: 'nope nope nope' });
-      assert.deepEqual(!wrong.ok && wrong.errors.current_password.map((e) => [e.key, e.message]), [['errors.invalid_current_password', 'is invalid']]);
-      assert.equal((await db.prisma.user.findFirst({ where: { id: user.id } })).passwordHash, hashBefore, 'hash unchanged');
-      const mismatch = await pow.users.update(user, { password: 'a brand new passphrase', password_confirmation: 'other', current_password: PASSWORD });
-      assert.deepEqual(!mismatch.ok && mismatch.errors.password_confirmation.map((e) => e.key), ['errors.confirmation']);
-      const ok = await pow.users.update(user, { email: ' Carol2@Example.com', password: 'a brand new passphrase', password_confirmation: 'a brand new passphrase', current_password: PASSWORD });
+      assert.deepEqual(!noCurrent.ok && noCurrent.errors, {
+        current_password: [{ key: 'errors.blank', message: "can't be blank" }],
+      });
+      const wrong = await pow.users.update(user, {
+        password: 'a brand new passphrase',
+        password_confirmation: 'a brand new passphrase',
+        current_password: 'nope nope nope',
+      });
+      assert.deepEqual(!wrong.ok && wrong.errors.current_password.map((e) => [e.key, e.message]), [
+        ['errors.invalid_current_password', 'is invalid'],
+      ]);
+      assert.equal(
+        (await db.prisma.user.findFirst({ where: { id: user.id } })).passwordHash,
+        hashBefore,
+        'hash unchanged',
+      );
+      const mismatch = await pow.users.update(user, {
+        password: 'a brand new passphrase',
+        password_confirmation: 'other',
+        current_password: PASSWORD,
+      });
+      assert.deepEqual(!mismatch.ok && mismatch.errors.password_confirmation.map((e) => e.key), [
+        'errors.confirmation',
+      ]);
+      const ok = await pow.users.update(user, {
+        email: ' Carol2@Example.com',
+        password: 'a brand new passphrase',
+        password_confirmation: 'a brand new passphrase',
+        current_password: PASSWORD,
+      });
       assert.ok(ok.ok);
       assert.equal(ok.value.email, 'carol2@example.com');
       assert.equal('passwordHash' in ok.value, false);
@@ -234,13 +307,24 @@ describe('users', () => {
 
     it('unchanged e-mail and allowed plain fields need no current password; a taken e-mail is errors.taken', async () => {
       const withRole = createPow({ ...config, userFields: ['role'] });
-      const a = await withRole.users.create({ email: 'dan@example.com', password: PASSWORD, password_confirmation: PASSWORD });
+      const a = await withRole.users.create({
+        email: 'dan@example.com',
+        password: PASSWORD,
+        password_confirmation: PASSWORD,
+      });
       await register('erin@example.com');
       assert.ok(a.ok);
-      const same = await withRole.users.update(a.value, { email: 'DAN@example.com', role: 'editor', password: '' });
+      const same = await withRole.users.update(a.value, {
+        email: 'DAN@example.com',
+        role: 'editor',
+        password: '',
+      });
       assert.ok(same.ok);
       assert.equal(same.value.role, 'editor');
-      const taken = await withRole.users.update(a.value, { email: 'erin@example.com', current_password: PASSWORD });
+      const taken = await withRole.users.update(a.value, {
+        email: 'erin@example.com',
+        current_password: PASSWORD,
+      });
       assert.deepEqual(!taken.ok && taken.errors.email.map((e) => e.key), ['errors.taken']);
     });
 
@@ -282,10 +366,15 @@ describe('users', () => {
     beforeEach(() => {
       multi = createPow({ ...config, userIdFields: ['email', 'username', 'phone'] });
     });
-    const create = (params: Record<string, unknown>) => multi.users.create({ password: PASSWORD, password_confirmation: PASSWORD, ...params });
+    const create = (params: Record<string, unknown>) =>
+      multi.users.create({ password: PASSWORD, password_confirmation: PASSWORD, ...params });
 
     it('one identifier typed into one field matches any of them, with one query and one verify', async () => {
-      const ivan = await create({ email: 'ivan@example.com', username: ' Ivan_T ', phone: '+49 170 1234567' });
+      const ivan = await create({
+        email: 'ivan@example.com',
+        username: ' Ivan_T ',
+        phone: '+49 170 1234567',
+      });
       assert.ok(ivan.ok);
       assert.equal(ivan.value.username, 'ivan_t');
       assert.equal(ivan.value.phone, '+491701234567');
@@ -307,19 +396,27 @@ describe('users', () => {
       assert.ok(minimal.ok);
       assert.equal(minimal.value.username, null);
       const badUsername = await create({ email: 'k@example.com', username: 'has@sign' });
-      assert.deepEqual(!badUsername.ok && badUsername.errors.username.map((e) => e.key), ['errors.invalid_format']);
+      assert.deepEqual(!badUsername.ok && badUsername.errors.username.map((e) => e.key), [
+        'errors.invalid_format',
+      ]);
       const badPhone = await create({ email: 'k@example.com', phone: 'call me' });
       assert.deepEqual(!badPhone.ok && badPhone.errors.phone.map((e) => e.key), ['errors.invalid_format']);
       assert.ok((await create({ email: 'kim@example.com', username: 'kim' })).ok);
       const takenUsername = await create({ email: 'kim2@example.com', username: 'KIM' });
-      assert.deepEqual(!takenUsername.ok && takenUsername.errors, { username: [{ key: 'errors.taken', message: 'has already been taken' }] });
+      assert.deepEqual(!takenUsername.ok && takenUsername.errors, {
+        username: [{ key: 'errors.taken', message: 'has already been taken' }],
+      });
     });
 
     it('when fields of different users match, the earlier field wins', async () => {
       const a = await create({ email: 'lee@example.com', phone: '5551234' });
       const b = await create({ email: 'mo@example.com', username: '5551234' });
       assert.ok(a.ok && b.ok);
-      assert.equal((await multi.users.authenticate('5551234', PASSWORD))?.id, b.value.id, 'username comes before phone');
+      assert.equal(
+        (await multi.users.authenticate('5551234', PASSWORD))?.id,
+        b.value.id,
+        'username comes before phone',
+      );
     });
   });
 });

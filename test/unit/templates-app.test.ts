@@ -10,10 +10,10 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import { dirname, join, posix } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import ejs from 'ejs';
 import { chromium } from 'playwright-core';
+import { renderTemplate, templateOutputPath } from '../../src/generate/render.js';
 import type { ProjectInfo } from '../../src/inspect/project-info.js';
 import {
   buildTemplateContext,
@@ -25,13 +25,6 @@ import { HttpClient, csrfTokenFrom, formActions } from '../helpers/http-client.j
 
 const repo = fileURLToPath(new URL('../../', import.meta.url));
 const templatesRoot = join(repo, 'templates');
-const GENERATOR_OPTIONS = {
-  delimiter: '%',
-  openDelimiter: '{',
-  closeDelimiter: '}',
-  strict: true,
-  localsName: 'it',
-};
 
 function listTemplates(dir = templatesRoot, prefix = ''): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
@@ -47,18 +40,12 @@ function render(it: TemplateContext): Map<string, string> {
     if (id === 'install/pow/prisma.ts.ejs' && !it.prisma.generateClient) continue;
     if (id.includes('registration') && !it.registration) continue;
     const [recipe, ...rest] = id.split('/');
-    const rel = rest
-      .join('/')
-      .replace(/\.ejs$/, '')
-      .split('/')
-      .map((segment) => (segment === '__namespace__' ? it.namespacePath : segment))
-      .filter(Boolean)
-      .join('/');
-    const path = posix.join(recipe === 'views' ? it.project.viewsDir : it.project.sourceDir, rel);
-    files.set(
-      path,
-      ejs.render(readFileSync(join(templatesRoot, id), 'utf8'), it, GENERATOR_OPTIONS) as string,
-    );
+    const path = templateOutputPath(rest.join('/'), {
+      tokens: { namespace: it.namespacePath },
+      prefix: recipe === 'views' ? it.project.viewsDir : it.project.sourceDir,
+    });
+    const file = join(templatesRoot, id);
+    files.set(path, renderTemplate(readFileSync(file, 'utf8'), it, { id, file }));
   }
   return files;
 }

@@ -9,10 +9,12 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join, posix } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ejs from 'ejs';
 import ts from 'typescript';
+import { renderTemplate, templateOutputPath } from '../../src/generate/render.js';
+import { transformForProject } from '../../src/generate/transforms.js';
 import type { ProjectInfo, PrismaInfo } from '../../src/inspect/project-info.js';
 import {
   buildTemplateContext,
@@ -28,14 +30,6 @@ const templatesRoot = join(repo, 'templates');
 // ---------------------------------------------------------------------------------------------
 // Rendering (what the recipes do, reduced to the essentials)
 
-const GENERATOR_OPTIONS = {
-  delimiter: '%',
-  openDelimiter: '{',
-  closeDelimiter: '}',
-  strict: true,
-  localsName: 'it',
-};
-
 function listTemplates(dir = templatesRoot, prefix = ''): string[] {
   const out: string[] = [];
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
@@ -50,17 +44,10 @@ function listTemplates(dir = templatesRoot, prefix = ''): string[] {
 /** Template id → output path: `__namespace__` segment replaced or dropped, `.ejs` stripped, base folder prefixed. */
 function outputPath(id: string, it: TemplateContext): string {
   const [recipe, ...rest] = id.split('/');
-  const rel = rest
-    .join('/')
-    .replace(/\.ejs$/, '')
-    .split('/')
-    .map((segment) => (segment === '__namespace__' ? it.namespacePath : segment))
-    .filter(Boolean)
-    .join('/');
-  const withExtension = it.project.language === 'js' ? rel.replace(/\.ts$/, '.js') : rel;
-  return posix.normalize(
-    posix.join(recipe === 'views' ? it.project.viewsDir : it.project.sourceDir, withExtension),
-  );
+  return templateOutputPath(rest.join('/'), {
+    tokens: { namespace: it.namespacePath },
+    prefix: recipe === 'views' ? it.project.viewsDir : it.project.sourceDir,
+  });
 }
 
 /** Which templates a project gets (the recipes decide this in code). */
@@ -75,7 +62,7 @@ function renderAll(it: TemplateContext): Map<string, string> {
   for (const id of listTemplates()) {
     if (!applies(id, it)) continue;
     const filename = join(templatesRoot, id);
-    const text = ejs.render(readFileSync(filename, 'utf8'), it, { ...GENERATOR_OPTIONS, filename }) as string;
+    const text = renderTemplate(readFileSync(filename, 'utf8'), it, { id, file: filename });
     files.set(outputPath(id, it), text);
   }
   return files;
@@ -723,4 +710,42 @@ test('generated TypeScript type-checks (strict, verbatimModuleSyntax, erasable s
     getNewLine: () => '\n',
   });
   assert.equal(diagnostics.length, 0, text);
+});
+
+test('JavaScript output (ESM and CommonJS) of the generated TypeScript is valid', () => {
+  for (const c of CASES) {
+    for (const [path, text] of renderAll(contextOf(c))) {
+      if (!path.endsWith('.ts')) continue;
+      const esm = transformForProject(path, text, {
+        language: 'js',
+        moduleSystem: 'esm',
+        relativeImportExtension: '.js',
+      });
+      const parsed = ts.transpileModule(esm.content, {
+        fileName: esm.path,
+        reportDiagnostics: true,
+        compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, allowJs: true },
+      });
+      assert.deepEqual(parsed.diagnostics ?? [], [], `${c.name} ${esm.path} (ESM)`);
+      assert.ok(
+        !/:\s*(Request|Response|string|void|Promise)\b/.test(esm.content),
+        `${esm.path}: types are stripped`,
+      );
+
+      const cjs = transformForProject(path, text, {
+        language: 'js',
+        moduleSystem: 'cjs',
+        relativeImportExtension: '',
+      });
+      assert.doesNotThrow(
+        () => new Function('require', 'module', 'exports', cjs.content),
+        `${c.name} ${cjs.path} (CommonJS)`,
+      );
+      assert.ok(!/^import |^export /m.test(cjs.content), `${cjs.path}: no ESM syntax left`);
+      assert.ok(
+        !/from '\.\.?\/[^']*\.js'|require\('\.\.?\/[^']*\.js'\)/.test(cjs.content),
+        `${cjs.path}: extensionless relative imports`,
+      );
+    }
+  }
 });

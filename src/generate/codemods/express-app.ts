@@ -129,14 +129,6 @@ function isPathArg(node: ts.Node): boolean {
   );
 }
 
-function isStaticCall(node: ts.Node): boolean {
-  return (
-    ts.isCallExpression(node) &&
-    ((ts.isPropertyAccessExpression(node.expression) && node.expression.name.text === 'static') ||
-      (ts.isIdentifier(node.expression) && /static/i.test(node.expression.text)))
-  );
-}
-
 /** `routes()`, `createRouter()`, `api.router()`: a call that builds the app's own routes. */
 function isRouterFactoryCall(node: ts.Node): boolean {
   if (!ts.isCallExpression(node)) return false;
@@ -152,11 +144,12 @@ function isRouterFactoryCall(node: ts.Node): boolean {
 /**
  * How a statement after the app declaration relates to pow's middleware:
  * - `setup`: app configuration that must run before pow (app.set/enable/engine, `app.use(factory())`
- *   middleware such as body parsers, sessions, static files, inline `(req, res, next)` middleware;
- *   a call whose name mentions "rout" is the app's own router, not setup);
+ *   middleware such as body parsers, sessions, static files, inline `(req, res, next)` middleware,
+ *   also when mounted at a path: `app.use('/admin', adminAuth.middleware())`; a call whose name
+ *   mentions "rout" is the app's own router, not setup);
  * - `error-handler`: `app.use((err, req, res, next) => …)`;
  * - `stop`: the app's own routes and everything that uses the finished app (route methods,
- *   `app.use(router)`, `app.use('/path', …)`, listen, exports, any other statement mentioning the app);
+ *   `app.use(router)`, `app.use('/path', router)`, listen, exports, any other statement mentioning the app);
  * - `other`: unrelated to the app.
  */
 export function classifyStatement(
@@ -171,13 +164,11 @@ export function classifyStatement(
       const args = call.call.arguments;
       if (args.length === 0) return 'other';
       if (args.length === 1 && isFunctionWithParams(args[0], 4)) return 'error-handler';
-      if (isPathArg(args[0])) return args.slice(1).every(isStaticCall) && args.length > 1 ? 'setup' : 'stop';
-      if (args.some(isRouterFactoryCall)) return 'stop';
-      if (
-        args.every((a) => ts.isCallExpression(a) || isFunctionWithParams(a, 3) || isFunctionWithParams(a, 2))
-      )
-        return 'setup';
-      return 'stop';
+      const handlers = isPathArg(args[0]) ? args.slice(1) : [...args];
+      if (handlers.length === 0 || handlers.some(isRouterFactoryCall)) return 'stop';
+      const isMiddleware = (a: ts.Node) =>
+        ts.isCallExpression(a) || isFunctionWithParams(a, 3) || isFunctionWithParams(a, 2);
+      return handlers.every(isMiddleware) ? 'setup' : 'stop';
     }
     return 'stop';
   }

@@ -14,7 +14,12 @@ import {
   type ResolvedPasswordPolicy,
 } from './validation.js';
 
-export const EXTENSION_NAMES: readonly ExtensionName[] = ['email-confirmation', 'reset-password', 'persistent-session', 'invitation'];
+export const EXTENSION_NAMES: readonly ExtensionName[] = [
+  'email-confirmation',
+  'reset-password',
+  'persistent-session',
+  'invitation',
+];
 
 const CONFIG_KEYS = new Set([
   'prisma',
@@ -50,11 +55,15 @@ function checkKnownKeys(prefix: string, value: Record<string, unknown>, known: S
 
 function checkFieldList(key: string, value: unknown, allowEmpty: boolean): string[] {
   if (!Array.isArray(value) || (!allowEmpty && value.length === 0)) {
-    throw configError(key, allowEmpty ? 'must be an array of field names' : 'must be a non-empty array of field names');
+    throw configError(
+      key,
+      allowEmpty ? 'must be an array of field names' : 'must be a non-empty array of field names',
+    );
   }
   const seen = new Set<string>();
   for (const field of value) {
-    if (typeof field !== 'string' || !FIELD_NAME.test(field)) throw configError(key, `contains an invalid field name: ${JSON.stringify(field)}`);
+    if (typeof field !== 'string' || !FIELD_NAME.test(field))
+      throw configError(key, `contains an invalid field name: ${JSON.stringify(field)}`);
     if (seen.has(field)) throw configError(key, `lists "${field}" twice`);
     seen.add(field);
   }
@@ -77,7 +86,8 @@ function resolveTimeouts(value: unknown): ResolvedTimeouts {
     }
     out[key] = v;
   }
-  if (out.idleMs > out.absoluteMs) throw configError('session.idleMs', `must not exceed session.absoluteMs (${out.absoluteMs})`);
+  if (out.idleMs > out.absoluteMs)
+    throw configError('session.idleMs', `must not exceed session.absoluteMs (${out.absoluteMs})`);
   return out;
 }
 
@@ -93,7 +103,11 @@ function resolvePolicy(value: unknown): ResolvedPasswordPolicy {
   if (value.minLength !== undefined) {
     const v = value.minLength;
     if (typeof v !== 'number' || !Number.isInteger(v) || v < MIN_PASSWORD_LENGTH_FLOOR) {
-      throw configError('password.minLength', `must be an integer >= ${MIN_PASSWORD_LENGTH_FLOOR} (got ${String(v)})`, 'NIST 800-63B never allows fewer than 8; the default is 15.');
+      throw configError(
+        'password.minLength',
+        `must be an integer >= ${MIN_PASSWORD_LENGTH_FLOOR} (got ${String(v)})`,
+        'NIST 800-63B never allows fewer than 8; the default is 15.',
+      );
     }
     policy.minLength = v;
   }
@@ -105,10 +119,14 @@ function resolvePolicy(value: unknown): ResolvedPasswordPolicy {
     policy.maxBytes = v;
   }
   if (policy.maxBytes < policy.minLength * 4) {
-    throw configError('password.maxBytes', `must allow at least 4 bytes per character of password.minLength (${policy.minLength * 4})`);
+    throw configError(
+      'password.maxBytes',
+      `must allow at least 4 bytes per character of password.minLength (${policy.minLength * 4})`,
+    );
   }
   if (value.blocklist !== undefined) {
-    if (typeof value.blocklist !== 'boolean') throw configError('password.blocklist', 'must be true or false');
+    if (typeof value.blocklist !== 'boolean')
+      throw configError('password.blocklist', 'must be true or false');
     policy.blocklist = value.blocklist;
   }
   return policy;
@@ -119,7 +137,8 @@ function resolveHasher(value: unknown): Hasher {
   if (!isObject(value)) throw configError('hashing', 'must be an object');
   checkKnownKeys('hashing.', value, HASHING_KEYS);
   const insecure = value.insecureTestParameters;
-  if (insecure !== undefined && typeof insecure !== 'boolean') throw configError('hashing.insecureTestParameters', 'must be true or false');
+  if (insecure !== undefined && typeof insecure !== 'boolean')
+    throw configError('hashing.insecureTestParameters', 'must be true or false');
   if (insecure && process.env.NODE_ENV === 'production') {
     throw configError(
       'hashing.insecureTestParameters',
@@ -128,9 +147,16 @@ function resolveHasher(value: unknown): Hasher {
     );
   }
   if (value.hasher !== undefined) {
-    if (insecure) throw configError('hashing.insecureTestParameters', 'cannot be combined with hashing.hasher');
+    if (insecure)
+      throw configError('hashing.insecureTestParameters', 'cannot be combined with hashing.hasher');
     const h = value.hasher as Partial<Hasher>;
-    if (!isObject(h) || typeof h.id !== 'string' || typeof h.hash !== 'function' || typeof h.verify !== 'function' || typeof h.needsRehash !== 'function') {
+    if (
+      !isObject(h) ||
+      typeof h.id !== 'string' ||
+      typeof h.hash !== 'function' ||
+      typeof h.verify !== 'function' ||
+      typeof h.needsRehash !== 'function'
+    ) {
       throw configError('hashing.hasher', 'must be an object with id, hash(), verify() and needsRehash()');
     }
     return h as Hasher;
@@ -139,9 +165,11 @@ function resolveHasher(value: unknown): Hasher {
 }
 
 function resolveStore(value: unknown): Store {
-  if (!isObject(value)) throw configError('store', 'is required: memoryStore(), prismaStore(prisma) or redisStore(client)');
+  if (!isObject(value))
+    throw configError('store', 'is required: memoryStore(), prismaStore(prisma) or redisStore(client)');
   for (const method of STORE_METHODS) {
-    if (typeof value[method] !== 'function') throw configError('store', `must implement ${method}() (see the Store interface)`);
+    if (typeof value[method] !== 'function')
+      throw configError('store', `must implement ${method}() (see the Store interface)`);
   }
   return value as unknown as Store;
 }
@@ -152,7 +180,10 @@ function resolveExtensions(value: unknown): ExtensionName[] {
   const seen = new Set<ExtensionName>();
   for (const name of value) {
     if (!EXTENSION_NAMES.includes(name as ExtensionName)) {
-      throw configError('extensions', `contains an unknown extension ${JSON.stringify(name)} (known: ${EXTENSION_NAMES.join(', ')})`);
+      throw configError(
+        'extensions',
+        `contains an unknown extension ${JSON.stringify(name)} (known: ${EXTENSION_NAMES.join(', ')})`,
+      );
     }
     if (seen.has(name as ExtensionName)) throw configError('extensions', `lists "${String(name)}" twice`);
     seen.add(name as ExtensionName);
@@ -165,9 +196,12 @@ export function createPow(config: PowConfig): Pow {
   checkKnownKeys('', config as Record<string, unknown>, CONFIG_KEYS);
 
   const userModel = config.userModel ?? 'User';
-  if (typeof userModel !== 'string' || !/^[A-Za-z][A-Za-z0-9_]*$/.test(userModel)) throw configError('userModel', 'must be a Prisma model name');
-  if (!isObject(config.prisma) && typeof config.prisma !== 'function') throw configError('prisma', "is required: pass the app's PrismaClient");
-  const delegate = (config.prisma as Record<string, unknown>)[delegateName(userModel)] as Record<string, unknown> | undefined;
+  if (typeof userModel !== 'string' || !/^[A-Za-z][A-Za-z0-9_]*$/.test(userModel))
+    throw configError('userModel', 'must be a Prisma model name');
+  if (!isObject(config.prisma) && typeof config.prisma !== 'function')
+    throw configError('prisma', "is required: pass the app's PrismaClient");
+  const delegate = (config.prisma as Record<string, unknown>)[delegateName(userModel)] as
+    Record<string, unknown> | undefined;
   if (!delegate || USER_DELEGATE_METHODS.some((m) => typeof delegate[m] !== 'function')) {
     throw configError(
       'userModel',
@@ -178,27 +212,38 @@ export function createPow(config: PowConfig): Pow {
 
   const userType = config.userType ?? 'user';
   if (typeof userType !== 'string' || !/^[a-z][a-z0-9_]{0,31}$/.test(userType)) {
-    throw configError('userType', 'must be lower-case letters, digits or "_", starting with a letter (e.g. "user", "admin")');
+    throw configError(
+      'userType',
+      'must be lower-case letters, digits or "_", starting with a letter (e.g. "user", "admin")',
+    );
   }
   const userIdFields = checkFieldList('userIdFields', config.userIdFields ?? ['email'], false);
   const userFields = checkFieldList('userFields', config.userFields ?? [], true);
   for (const field of userFields) {
-    if (userIdFields.includes(field)) throw configError('userFields', `must not repeat the user id field "${field}"`);
-    if (field === 'id' || field === 'passwordHash') throw configError('userFields', `must not include "${field}"`);
+    if (userIdFields.includes(field))
+      throw configError('userFields', `must not repeat the user id field "${field}"`);
+    if (field === 'id' || field === 'passwordHash')
+      throw configError('userFields', `must not include "${field}"`);
   }
   if (typeof config.secret !== 'string' || config.secret.length < 32) {
-    throw configError('secret', 'must be a string of at least 32 characters', 'Generate one: node -e "console.log(require(\'crypto\').randomBytes(32).toString(\'base64url\'))"');
+    throw configError(
+      'secret',
+      'must be a string of at least 32 characters',
+      "Generate one: node -e \"console.log(require('crypto').randomBytes(32).toString('base64url'))\"",
+    );
   }
   const store = resolveStore(config.store);
   const timeouts = resolveTimeouts(config.session);
   const policy = resolvePolicy(config.password);
   const hasher = resolveHasher(config.hashing);
   const extensions = resolveExtensions(config.extensions);
-  if (config.clock !== undefined && typeof config.clock !== 'function') throw configError('clock', 'must be a function returning milliseconds');
+  if (config.clock !== undefined && typeof config.clock !== 'function')
+    throw configError('clock', 'must be a function returning milliseconds');
   const clock = config.clock ?? Date.now;
   if (config.clock) store.useClock?.(config.clock);
 
-  let sessionsRef: ReturnType<typeof createSessionOperations> | undefined;
+  // Users end sessions on delete; sessions re-read users on load: wire the cycle through a holder.
+  const holder: { sessions?: ReturnType<typeof createSessionOperations> } = {};
   const users = createUserOperations({
     delegate: delegate as unknown as UserDelegate,
     hasher,
@@ -206,11 +251,11 @@ export function createPow(config: PowConfig): Pow {
     userIdFields,
     userFields,
     onDeleted: async (userId) => {
-      await sessionsRef?.revokeAll(userId);
+      await holder.sessions?.revokeAll(userId);
     },
   });
   const sessions = createSessionOperations({ store, userType, timeouts, clock, users });
-  sessionsRef = sessions;
+  holder.sessions = sessions;
 
   return Object.freeze({
     userType,

@@ -64,7 +64,10 @@ interface Argon2Params {
 }
 
 export function parseArgon2(hash: string): Argon2Params | null {
-  const match = /^\$(argon2(?:id|i|d))\$(?:v=(\d+)\$)?m=(\d+),t=(\d+),p=(\d+)\$[A-Za-z0-9+/]+\$[A-Za-z0-9+/]+$/.exec(hash);
+  const match =
+    /^\$(argon2(?:id|i|d))\$(?:v=(\d+)\$)?m=(\d+),t=(\d+),p=(\d+)\$[A-Za-z0-9+/]+\$[A-Za-z0-9+/]+$/.exec(
+      hash,
+    );
   if (!match) return null;
   return {
     variant: match[1],
@@ -84,7 +87,8 @@ export function isPbkdf2Hash(hash: string): boolean {
 }
 
 function checkPositiveInt(key: string, value: number, min: number): void {
-  if (!Number.isInteger(value) || value < min) throw configError(key, `must be an integer >= ${min} (got ${String(value)})`);
+  if (!Number.isInteger(value) || value < min)
+    throw configError(key, `must be an integer >= ${min} (got ${String(value)})`);
 }
 
 export function argon2Hasher(options: Argon2Options = {}): Hasher {
@@ -133,7 +137,9 @@ export function argon2Hasher(options: Argon2Options = {}): Hasher {
     needsRehash(hash: string): boolean {
       const params = typeof hash === 'string' ? parseArgon2(hash) : null;
       if (!params) return true;
-      return params.variant !== 'argon2id' || params.version !== 19 || params.m < memoryCost || params.t < timeCost;
+      return (
+        params.variant !== 'argon2id' || params.version !== 19 || params.m < memoryCost || params.t < timeCost
+      );
     },
   };
 }

@@ -31,10 +31,14 @@ export function formatErrors(errors: FieldErrors): string {
  */
 export async function createUser(pow: Pow, params: UserParams): Promise<UserRecord> {
   const withConfirmation: UserParams = { ...params };
-  if (withConfirmation.password_confirmation === undefined) withConfirmation.password_confirmation = params.password;
+  if (withConfirmation.password_confirmation === undefined)
+    withConfirmation.password_confirmation = params.password;
   const result = await pow.users.create(withConfirmation);
   if (!result.ok) {
-    throw new PowError({ code: 'POW_USER_INVALID', message: `Could not create user: ${formatErrors(result.errors)}` });
+    throw new PowError({
+      code: 'POW_USER_INVALID',
+      message: `Could not create user: ${formatErrors(result.errors)}`,
+    });
   }
   return result.value;
 }

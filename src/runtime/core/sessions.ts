@@ -94,7 +94,8 @@ export function createSessionOperations(ctx: SessionContext): SessionOperations 
   // How stale lastSeenAt may get before a load writes it back (bounds writes per session).
   const touchEveryMs = Math.max(1000, Math.min(60_000, Math.floor(timeouts.idleMs / 10)));
 
-  const sessionEnd = (s: StoredSession) => Math.min(s.lastSeenAt + timeouts.idleMs, s.createdAt + timeouts.absoluteMs);
+  const sessionEnd = (s: StoredSession) =>
+    Math.min(s.lastSeenAt + timeouts.idleMs, s.createdAt + timeouts.absoluteMs);
   const tokenEnd = (s: StoredSession, issuedAt: number) =>
     Math.min(s.createdAt + timeouts.absoluteMs, issuedAt + timeouts.renewAfterMs + timeouts.idleMs);
 
@@ -124,7 +125,8 @@ export function createSessionOperations(ctx: SessionContext): SessionOperations 
     const pointer = await store.get<TokenPointer>(ns.tokens, hash);
     if (!pointer || typeof pointer.rk !== 'string') return null;
     const now = clock();
-    const graceOver = pointer.supersededAt !== undefined && now >= pointer.supersededAt + timeouts.renewGraceMs;
+    const graceOver =
+      pointer.supersededAt !== undefined && now >= pointer.supersededAt + timeouts.renewGraceMs;
     if (graceOver || now >= pointer.expiresAt) {
       await store.delete(ns.tokens, hash);
       return null;
@@ -197,7 +199,15 @@ export function createSessionOperations(ctx: SessionContext): SessionOperations 
           renewedToken = await issueToken(pointer.rk, stored, now);
           issuedAt = now;
           if (timeouts.renewGraceMs > 0) {
-            await putPointer(hash, { ...pointer, supersededAt: now, expiresAt: Math.min(pointer.expiresAt, now + timeouts.renewGraceMs) }, now);
+            await putPointer(
+              hash,
+              {
+                ...pointer,
+                supersededAt: now,
+                expiresAt: Math.min(pointer.expiresAt, now + timeouts.renewGraceMs),
+              },
+              now,
+            );
           } else {
             await store.delete(ns.tokens, hash);
           }
@@ -247,7 +257,9 @@ export function createSessionOperations(ctx: SessionContext): SessionOperations 
       const resolved = await resolve(keepToken);
       const keep = resolved?.pointer.rk;
       const rows = await store.all<StoredSession>(ns.sessions, userKeyPrefix(userId));
-      await Promise.all(rows.filter((row) => row.key !== keep).map((row) => store.delete(ns.sessions, row.key)));
+      await Promise.all(
+        rows.filter((row) => row.key !== keep).map((row) => store.delete(ns.sessions, row.key)),
+      );
     },
 
     async revokeAll(userId: string | number): Promise<void> {

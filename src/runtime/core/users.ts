@@ -34,7 +34,13 @@ export function delegateName(model: string): string {
 }
 
 /** Columns that never come from form params. */
-const PROTECTED_FIELDS = new Set(['id', 'passwordHash', 'password', 'password_confirmation', 'current_password']);
+const PROTECTED_FIELDS = new Set([
+  'id',
+  'passwordHash',
+  'password',
+  'password_confirmation',
+  'current_password',
+]);
 
 export interface UserContext {
   delegate: UserDelegate;
@@ -74,7 +80,8 @@ export function uniqueViolationField(error: unknown, candidates: readonly string
     if (depth > 6 || value === null || value === undefined) return;
     if (typeof value === 'string') names.push(value);
     else if (Array.isArray(value)) for (const item of value) collect(item, depth + 1);
-    else if (typeof value === 'object') for (const item of Object.values(value as Row)) collect(item, depth + 1);
+    else if (typeof value === 'object')
+      for (const item of Object.values(value as Row)) collect(item, depth + 1);
   };
   collect(meta, 0);
   const message = (error as PrismaLikeError | null)?.message;
@@ -140,13 +147,15 @@ export function createUserOperations(ctx: UserContext): UserOperations {
   function castUserFields(params: UserParams, data: Row): void {
     for (const field of userFields) {
       if (PROTECTED_FIELDS.has(field) || userIdFields.includes(field)) continue;
-      if (Object.prototype.hasOwnProperty.call(params, field) && params[field] !== undefined) data[field] = params[field];
+      if (Object.prototype.hasOwnProperty.call(params, field) && params[field] !== undefined)
+        data[field] = params[field];
     }
   }
 
   function checkConfirmation(params: UserParams, password: string, errors: FieldErrors): void {
     const confirmation = params.password_confirmation;
-    if (typeof confirmation !== 'string' || confirmation.length === 0) addError(errors, 'password_confirmation', 'errors.blank');
+    if (typeof confirmation !== 'string' || confirmation.length === 0)
+      addError(errors, 'password_confirmation', 'errors.blank');
     else if (confirmation !== password) addError(errors, 'password_confirmation', 'errors.confirmation');
   }
 
@@ -166,7 +175,11 @@ export function createUserOperations(ctx: UserContext): UserOperations {
     if (code === 'P2002') {
       const errors: FieldErrors = {};
       const candidates = userIdFields.filter((f) => data[f] !== undefined && data[f] !== null);
-      const field = uniqueViolationField(error, candidates) ?? uniqueViolationField(error, Object.keys(data)) ?? candidates[0] ?? userIdFields[0];
+      const field =
+        uniqueViolationField(error, candidates) ??
+        uniqueViolationField(error, Object.keys(data)) ??
+        candidates[0] ??
+        userIdFields[0];
       addError(errors, field, 'errors.taken');
       return { ok: false, errors };
     }
@@ -216,7 +229,11 @@ export function createUserOperations(ctx: UserContext): UserOperations {
       // Started before the lookup so that even the first unknown-user attempt costs one verify.
       const dummy = getDummyHash();
       let row: Row | null = null;
-      if (typeof identifier === 'string' && identifier.trim() !== '' && identifier.length <= 4 * MAX_USER_ID_LENGTH) {
+      if (
+        typeof identifier === 'string' &&
+        identifier.trim() !== '' &&
+        identifier.length <= 4 * MAX_USER_ID_LENGTH
+      ) {
         const or = userIdFields.map((field) => ({ [field]: normalizeUserId(field, identifier) }));
         const where = or.length === 1 ? or[0] : { OR: or };
         const rows = await delegate.findMany({ where, take: userIdFields.length });
@@ -227,7 +244,8 @@ export function createUserOperations(ctx: UserContext): UserOperations {
           if (row) break;
         }
       }
-      const hash = row && typeof row.passwordHash === 'string' && row.passwordHash.length > 0 ? row.passwordHash : null;
+      const hash =
+        row && typeof row.passwordHash === 'string' && row.passwordHash.length > 0 ? row.passwordHash : null;
       if (!row || !hash) {
         // Unknown user, no password set (invited), or no identifier: same cost, same answer.
         await hasher.verify(await dummy, candidate);
@@ -248,7 +266,8 @@ export function createUserOperations(ctx: UserContext): UserOperations {
     async update(user: UserRecord, params: UserParams): Promise<Result<UserRecord>> {
       params ??= {};
       const current = await findById(user?.id);
-      if (!current) return { ok: false, errors: { base: [{ key: 'errors.not_found', message: 'was not found' }] } };
+      if (!current)
+        return { ok: false, errors: { base: [{ key: 'errors.not_found', message: 'was not found' }] } };
       const errors: FieldErrors = {};
       const data: Row = {};
       let credentialChange = false;
@@ -271,10 +290,12 @@ export function createUserOperations(ctx: UserContext): UserOperations {
         }
         credentialChange = true;
       }
-      const currentHash = typeof current.passwordHash === 'string' && current.passwordHash ? current.passwordHash : null;
+      const currentHash =
+        typeof current.passwordHash === 'string' && current.passwordHash ? current.passwordHash : null;
       if (credentialChange && currentHash) {
         const given = params.current_password;
-        if (typeof given !== 'string' || given.length === 0) addError(errors, 'current_password', 'errors.blank');
+        if (typeof given !== 'string' || given.length === 0)
+          addError(errors, 'current_password', 'errors.blank');
         else if (passwordTooLong(given, policy) || !(await hasher.verify(currentHash, given))) {
           addError(errors, 'current_password', 'errors.invalid_current_password');
         }
@@ -313,11 +334,16 @@ export function createUserOperations(ctx: UserContext): UserOperations {
 
     async setPassword(user: UserRecord, password: string): Promise<Result<UserRecord>> {
       const current = await findById(user?.id);
-      if (!current) return { ok: false, errors: { base: [{ key: 'errors.not_found', message: 'was not found' }] } };
+      if (!current)
+        return { ok: false, errors: { base: [{ key: 'errors.not_found', message: 'was not found' }] } };
       const errors: FieldErrors = {};
-      if (!validatePassword(password, policy, errors, 'password', contextWords(current))) return { ok: false, errors };
+      if (!validatePassword(password, policy, errors, 'password', contextWords(current)))
+        return { ok: false, errors };
       const passwordHash = await hasher.hash(password);
-      return { ok: true, value: stripSecrets(await delegate.update({ where: { id: current.id }, data: { passwordHash } })) };
+      return {
+        ok: true,
+        value: stripSecrets(await delegate.update({ where: { id: current.id }, data: { passwordHash } })),
+      };
     },
   };
   return operations;

@@ -82,7 +82,10 @@ export function normalizeUserId(field: string, value: unknown): unknown {
 }
 
 /** Format rules per well-known user id field. Returns the i18n key of the problem, or null. */
-export function userIdFormatError(field: string, value: string): 'errors.invalid_email' | 'errors.invalid_format' | null {
+export function userIdFormatError(
+  field: string,
+  value: string,
+): 'errors.invalid_email' | 'errors.invalid_format' | null {
   if (field === 'email') return isValidEmail(value) ? null : 'errors.invalid_email';
   if (field === 'username') {
     // No "@" (so a username can never equal someone's e-mail) and no whitespace.

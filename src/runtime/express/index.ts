@@ -156,9 +156,9 @@ class RequestContextImpl implements PowRequestContext {
   readonly path: RoutesCallbacks['path'];
   readonly mountPath: string;
   readonly userType: string;
-  readonly t: (key: string, params?: Record<string, string | number>) => string;
   readonly #state: RequestState;
   readonly #internals: Internals;
+  #t: ((key: string, params?: Record<string, string | number>) => string) | undefined;
 
   constructor(internals: Internals, state: RequestState) {
     this.#state = state;
@@ -166,7 +166,11 @@ class RequestContextImpl implements PowRequestContext {
     this.path = internals.routes.path;
     this.mountPath = internals.mountPath;
     this.userType = internals.userType;
-    this.t = (key, params) => internals.translator.t(this.locale, key, params);
+  }
+
+  /** Bound on first use (views call `pow.t(...)`; code may also pass `pow.t` around). */
+  get t(): (key: string, params?: Record<string, string | number>) => string {
+    return (this.#t ??= (key, params) => this.#internals.translator.t(this.locale, key, params));
   }
 
   get locale(): string {

@@ -1,5 +1,7 @@
 import nodemailer from 'nodemailer';
 import type SMTPTransport from 'nodemailer/lib/smtp-transport/index.js';
+import type SMTPPool from 'nodemailer/lib/smtp-pool/index.js';
+import { parseConnectionUrl } from 'nodemailer/lib/shared/index.js';
 import type { MailMessage, Mailer } from './types.js';
 
 export interface SmtpMailerOptions extends SMTPTransport.Options {
@@ -7,6 +9,10 @@ export interface SmtpMailerOptions extends SMTPTransport.Options {
   url?: string;
   /** Default sender, e.g. '"Example" <no-reply@example.com>'. */
   from?: string;
+  /** Keep a pool of SMTP connections open and reuse them (busy apps). `close()` ends them. */
+  pool?: boolean;
+  /** With `pool`: at most this many parallel connections (nodemailer default 5). */
+  maxConnections?: number;
 }
 
 const DEFAULT_FROM = 'no-reply@localhost';
@@ -20,10 +26,16 @@ const DEFAULT_FROM = 'no-reply@localhost';
 export function smtpMailer(options: SmtpMailerOptions | string, extra: SmtpMailerOptions = {}): Mailer {
   const merged: SmtpMailerOptions =
     typeof options === 'string' ? { ...extra, url: options } : { ...options, ...extra };
-  const { url, from = DEFAULT_FROM, ...transportOptions } = merged;
-  const transport = url
-    ? nodemailer.createTransport(url, transportOptions)
-    : nodemailer.createTransport(transportOptions);
+  const { url, from = DEFAULT_FROM, pool, maxConnections, ...transportOptions } = merged;
+  // nodemailer ignores every other option when an options object carries `url`: merge them here.
+  const connection: SMTPTransport.Options = { ...(url ? parseConnectionUrl(url) : {}), ...transportOptions };
+  const transport = pool
+    ? nodemailer.createTransport({
+        ...(connection as SMTPPool.Options),
+        pool: true,
+        ...(maxConnections !== undefined ? { maxConnections } : {}),
+      })
+    : nodemailer.createTransport(connection);
   return {
     async send(message: MailMessage): Promise<void> {
       await transport.sendMail({

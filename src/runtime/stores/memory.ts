@@ -118,7 +118,8 @@ export function memoryStore(options: StoreOptions = {}): MemoryStore {
       sweep();
       const out: Array<{ namespace: string; key: string; value: string; expiresAt: number }> = [];
       for (const [namespace, map] of namespaces) {
-        for (const [key, entry] of map) out.push({ namespace, key, value: entry.json, expiresAt: entry.expiresAt });
+        for (const [key, entry] of map)
+          out.push({ namespace, key, value: entry.json, expiresAt: entry.expiresAt });
       }
       return out;
     },

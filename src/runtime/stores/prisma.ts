@@ -55,11 +55,18 @@ function pause(attempt: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, Math.min(20, attempt) * Math.random()));
 }
 
-export function prismaStore(prisma: object, options: PrismaStoreOptions = {}): Store & { sweep(): Promise<number>; useClock(clock: () => number): void } {
+export function prismaStore(
+  prisma: object,
+  options: PrismaStoreOptions = {},
+): Store & { sweep(): Promise<number>; useClock(clock: () => number): void } {
   const model = options.model ?? 'PowSession';
   const delegateKey = model.charAt(0).toLowerCase() + model.slice(1);
-  const delegate = (prisma as Record<string, unknown> | null)?.[delegateKey] as PowSessionDelegate | undefined;
-  if (!delegate || DELEGATE_METHODS.some((m) => typeof (delegate as unknown as Record<string, unknown>)[m] !== 'function')) {
+  const delegate = (prisma as Record<string, unknown> | null)?.[delegateKey] as
+    PowSessionDelegate | undefined;
+  if (
+    !delegate ||
+    DELEGATE_METHODS.some((m) => typeof (delegate as unknown as Record<string, unknown>)[m] !== 'function')
+  ) {
     throw configError(
       'prismaStore',
       `needs a Prisma client with the model "${model}" (prisma.${delegateKey})`,
@@ -164,7 +171,9 @@ export function prismaStore(prisma: object, options: PrismaStoreOptions = {}): S
         }
         await pause(attempt);
       }
-      throw new Error(`pow prismaStore: increment of ${namespace}/${key} did not settle after ${MAX_CAS_ATTEMPTS} attempts`);
+      throw new Error(
+        `pow prismaStore: increment of ${namespace}/${key} did not settle after ${MAX_CAS_ATTEMPTS} attempts`,
+      );
     },
 
     async putIfAbsent(namespace, key, value, ttlMs) {

@@ -39,11 +39,13 @@ type Connected = { client: RedisLike; owned: { close(): Promise<unknown> } | nul
  */
 export function redisStore(clientOrUrl: RedisLike | string, options: RedisStoreOptions = {}): Store {
   const prefix = options.prefix ?? 'pow';
-  if (typeof prefix !== 'string' || prefix.length === 0 || prefix.includes('*')) throw configError('redisStore.prefix', 'must be a non-empty string');
+  if (typeof prefix !== 'string' || prefix.length === 0 || prefix.includes('*'))
+    throw configError('redisStore.prefix', 'must be a non-empty string');
   let connection: Promise<Connected> | undefined;
 
   if (typeof clientOrUrl === 'string') {
-    if (!/^rediss?:\/\//.test(clientOrUrl)) throw configError('redisStore', 'URL must start with redis:// or rediss://');
+    if (!/^rediss?:\/\//.test(clientOrUrl))
+      throw configError('redisStore', 'URL must start with redis:// or rediss://');
   } else if (!clientOrUrl || typeof (clientOrUrl as RedisLike).sendCommand !== 'function') {
     throw configError('redisStore', 'needs a node-redis client (createClient()) or a redis:// URL');
   } else {
@@ -55,11 +57,38 @@ export function redisStore(clientOrUrl: RedisLike | string, options: RedisStoreO
       const url = clientOrUrl as string;
       connection = (async () => {
         const { createClient } = await import('redis');
-        const client = createClient({ url });
-        client.on('error', () => {
-          // Reconnects are automatic; command failures reach the caller as rejections.
+        let connected = false;
+        const client = createClient({
+          url,
+          // Fail a request rather than queue it while Redis is unreachable.
+          disableOfflineQueue: true,
+          socket: {
+            connectTimeout: 5000,
+            // The first connection fails fast (the next request tries again); once connected,
+            // reconnect with a capped back-off.
+            reconnectStrategy: (retries: number, cause: Error) =>
+              connected ? Math.min(50 * 2 ** retries, 2000) : retries < 2 ? 100 : cause,
+          },
         });
-        await client.connect();
+        let lastError: unknown;
+        client.on('error', (error: unknown) => {
+          // Reconnects are automatic; command failures reach the caller as rejections.
+          lastError = error;
+        });
+        client.on('ready', () => {
+          connected = true;
+        });
+        try {
+          await client.connect();
+        } catch (error) {
+          if (client.isOpen) client.destroy();
+          const reason = lastError ?? error;
+          const where = new URL(url).host;
+          throw new Error(
+            `pow redisStore: cannot connect to Redis at ${where}: ${reason instanceof Error ? reason.message : String(reason)}`,
+            { cause: error },
+          );
+        }
         return {
           client: client as unknown as RedisLike,
           owned: { close: () => client.close() },
@@ -78,7 +107,8 @@ export function redisStore(clientOrUrl: RedisLike | string, options: RedisStoreO
   }
 
   const keyOf = (namespace: string, key: string) => `${prefix}:${namespace}:${key}`;
-  const parse = <T>(value: unknown): T | null => (typeof value === 'string' ? (JSON.parse(value) as T) : null);
+  const parse = <T>(value: unknown): T | null =>
+    typeof value === 'string' ? (JSON.parse(value) as T) : null;
 
   return {
     async get<T>(namespace: string, key: string): Promise<T | null> {
@@ -125,14 +155,27 @@ export function redisStore(clientOrUrl: RedisLike | string, options: RedisStoreO
     async increment(namespace, key, ttlMs) {
       checkNamespaceKey(namespace, key);
       checkTtl(ttlMs);
-      const reply = await send(['EVAL', INCREMENT_SCRIPT, '1', keyOf(namespace, key), String(Math.ceil(ttlMs))]);
+      const reply = await send([
+        'EVAL',
+        INCREMENT_SCRIPT,
+        '1',
+        keyOf(namespace, key),
+        String(Math.ceil(ttlMs)),
+      ]);
       return Number(reply);
     },
 
     async putIfAbsent(namespace, key, value, ttlMs) {
       checkNamespaceKey(namespace, key);
       checkTtl(ttlMs);
-      const reply = await send(['SET', keyOf(namespace, key), serialize(value), 'PX', String(Math.ceil(ttlMs)), 'NX']);
+      const reply = await send([
+        'SET',
+        keyOf(namespace, key),
+        serialize(value),
+        'PX',
+        String(Math.ceil(ttlMs)),
+        'NX',
+      ]);
       return reply === 'OK';
     },
 

@@ -10,12 +10,15 @@ export interface StoreOptions {
 
 export function checkTtl(ttlMs: number): void {
   if (typeof ttlMs !== 'number' || !Number.isFinite(ttlMs) || ttlMs <= 0) {
-    throw new TypeError(`pow store: ttlMs must be a positive finite number of milliseconds (got ${String(ttlMs)})`);
+    throw new TypeError(
+      `pow store: ttlMs must be a positive finite number of milliseconds (got ${String(ttlMs)})`,
+    );
   }
 }
 
 export function checkNamespaceKey(namespace: string, key: string): void {
-  if (typeof namespace !== 'string' || namespace.length === 0) throw new TypeError('pow store: namespace must be a non-empty string');
+  if (typeof namespace !== 'string' || namespace.length === 0)
+    throw new TypeError('pow store: namespace must be a non-empty string');
   if (typeof key !== 'string') throw new TypeError('pow store: key must be a string');
 }
 

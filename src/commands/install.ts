@@ -1,0 +1,359 @@
+import type { Command } from 'commander';
+import type { CommandModule } from './index.js';
+import type { CommandContext } from '../cli/context.js';
+import type { InstallOptions } from '../recipes/install.js';
+import type { Plan } from '../generate/plan.js';
+import type { SessionStoreKind, UserIdType } from '../prisma/ensure-auth-schema.js';
+import type { ExtensionName } from '../runtime/core/types.js';
+import { PowError } from '../shared/pow-error.js';
+
+/** Commander's parsed flags of `pow install`. */
+interface InstallFlags {
+  userModel?: string;
+  userIdField?: string[];
+  sessionStore?: string;
+  idType?: string;
+  registration: boolean;
+  extension?: string[];
+  dryRun?: boolean;
+  diff?: boolean;
+  force?: boolean;
+  mergeConflicts?: boolean;
+  yes?: boolean;
+  cwd?: string;
+  json?: boolean;
+}
+
+const STORES: readonly SessionStoreKind[] = ['prisma', 'redis', 'memory'];
+const ID_TYPES: Record<string, UserIdType> = {
+  int: 'Int',
+  uuid: 'String-uuid',
+  cuid: 'String-cuid',
+};
+// Kept in step with EXTENSION_NAMES in src/recipes/template-context.ts (checked there again).
+const EXTENSIONS: readonly ExtensionName[] = [
+  'email-confirmation',
+  'reset-password',
+  'persistent-session',
+  'invitation',
+];
+const NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
+const FIELD = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+function invalid(message: string, fix: string): PowError {
+  return new PowError({ code: 'POW_INVALID_OPTION', message, fix, exitCode: 2 });
+}
+
+function collect(value: string, previous: string[] | undefined): string[] {
+  // Repeatable, and "email,username" works too.
+  const parts = value
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean);
+  return [...(previous ?? []), ...parts];
+}
+
+/** The install options given on the command line, validated (exit 2 on a bad value). */
+export function parseInstallFlags(
+  flags: InstallFlags,
+  given: (name: keyof InstallFlags) => boolean,
+): Partial<InstallOptions> {
+  const out: Partial<InstallOptions> = {};
+  if (flags.userModel !== undefined) {
+    if (!NAME.test(flags.userModel)) {
+      throw invalid(
+        `--user-model ${JSON.stringify(flags.userModel)} is not a Prisma model name.`,
+        'Pass a model name made of letters, digits and underscores, e.g. --user-model Account.',
+      );
+    }
+    out.userModel = flags.userModel;
+  }
+  if (flags.userIdField !== undefined) {
+    if (flags.userIdField.length === 0) {
+      throw invalid('--user-id-field needs a field name.', 'Pass e.g. --user-id-field email.');
+    }
+    const seen = new Set<string>();
+    for (const field of flags.userIdField) {
+      if (!FIELD.test(field)) {
+        throw invalid(
+          `--user-id-field ${JSON.stringify(field)} is not a Prisma field name.`,
+          'Pass field names such as --user-id-field email --user-id-field username.',
+        );
+      }
+      if (seen.has(field)) {
+        throw invalid(`--user-id-field ${field} is given twice.`, 'List each field once.');
+      }
+      seen.add(field);
+    }
+    out.userIdFields = flags.userIdField;
+  }
+  if (flags.sessionStore !== undefined) {
+    if (!(STORES as readonly string[]).includes(flags.sessionStore)) {
+      throw invalid(
+        `--session-store ${JSON.stringify(flags.sessionStore)} is not a session store pow knows.`,
+        'Choose --session-store prisma (database, the default), redis or memory.',
+      );
+    }
+    out.sessionStore = flags.sessionStore as SessionStoreKind;
+  }
+  if (flags.idType !== undefined) {
+    const idType = ID_TYPES[flags.idType.toLowerCase()];
+    if (!idType) {
+      throw invalid(
+        `--id-type ${JSON.stringify(flags.idType)} is not an id type pow knows.`,
+        'Choose --id-type int (autoincrement, the default), uuid or cuid.',
+      );
+    }
+    out.idType = idType;
+  }
+  if (given('registration')) out.registration = flags.registration;
+  if (flags.extension !== undefined) {
+    const seen = new Set<string>();
+    for (const name of flags.extension) {
+      if (!(EXTENSIONS as readonly string[]).includes(name)) {
+        throw invalid(
+          `--extension ${JSON.stringify(name)} is not a pow extension.`,
+          `Choose from: ${EXTENSIONS.join(', ')}.`,
+        );
+      }
+      if (seen.has(name)) throw invalid(`--extension ${name} is given twice.`, 'List each extension once.');
+      seen.add(name);
+    }
+    out.extensions = flags.extension as ExtensionName[];
+  }
+  return out;
+}
+
+/** The clock for the migration timestamp: POW_NOW (ISO date or epoch milliseconds) or the real time. */
+export function clockFrom(env: Record<string, string | undefined>): () => Date {
+  const frozen = env.POW_NOW;
+  if (frozen === undefined || frozen === '') return () => new Date();
+  const date = /^\d+$/.test(frozen) ? new Date(Number(frozen)) : new Date(frozen);
+  if (Number.isNaN(date.getTime())) {
+    throw invalid(
+      `POW_NOW=${JSON.stringify(frozen)} is not a date.`,
+      'Set POW_NOW to an ISO date (2026-01-31T12:00:00Z) or epoch milliseconds, or unset it.',
+    );
+  }
+  return () => date;
+}
+
+/** A person can answer questions: a TTY, not CI, no --yes, no --json. */
+function interactive(ctx: CommandContext, flags: InstallFlags): boolean {
+  const ci = ctx.io.env.CI;
+  return ctx.io.isTTY && !flags.yes && !flags.json && (ci === undefined || ci === '' || ci === 'false' || ci === '0');
+}
+
+/** The questions of an interactive install, for the options the flags left open. */
+async function askOptions(
+  open: (keyof InstallOptions)[],
+  defaults: InstallOptions,
+  userModelExists: (name: string) => boolean,
+): Promise<Partial<InstallOptions>> {
+  const prompts = (await import('prompts')).default;
+  let cancelled = false;
+  const onCancel = () => {
+    cancelled = true;
+    return false;
+  };
+  const answers: Partial<InstallOptions> = {};
+  const ask = async (question: Record<string, unknown>): Promise<unknown> => {
+    const result = (await prompts({ name: 'value', ...question } as never, { onCancel })) as { value?: unknown };
+    if (cancelled) {
+      throw new PowError({ code: 'POW_CANCELLED', message: 'Cancelled; nothing was written.', exitCode: 1 });
+    }
+    return result.value;
+  };
+  if (open.includes('userModel')) {
+    answers.userModel = String(
+      await ask({
+        type: 'text',
+        message: 'Prisma model that holds the users',
+        initial: defaults.userModel,
+        validate: (v: string) => NAME.test(v) || 'Letters, digits and underscores, e.g. User',
+      }),
+    );
+  }
+  if (open.includes('userIdFields')) {
+    const value = String(
+      await ask({
+        type: 'text',
+        message: 'Fields people sign in with (comma-separated, first one required)',
+        initial: defaults.userIdFields.join(', '),
+        validate: (v: string) =>
+          collect(v, []).length > 0 && collect(v, []).every((f) => FIELD.test(f)) ? true : 'e.g. email, username',
+      }),
+    );
+    answers.userIdFields = collect(value, []);
+  }
+  if (open.includes('sessionStore')) {
+    const choices = [
+      { title: 'prisma: a table in your database (survives restarts)', value: 'prisma' },
+      { title: 'redis: a Redis server (REDIS_URL)', value: 'redis' },
+      { title: 'memory: this process only (lost on restart; development)', value: 'memory' },
+    ];
+    answers.sessionStore = (await ask({
+      type: 'select',
+      message: 'Where should sessions live?',
+      choices,
+      initial: Math.max(0, choices.findIndex((c) => c.value === defaults.sessionStore)),
+    })) as SessionStoreKind;
+  }
+  const model = answers.userModel ?? defaults.userModel;
+  if (open.includes('idType') && !userModelExists(model)) {
+    const choices = [
+      { title: 'Int (autoincrement)', value: 'Int' },
+      { title: 'String (uuid)', value: 'String-uuid' },
+      { title: 'String (cuid)', value: 'String-cuid' },
+    ];
+    answers.idType = (await ask({
+      type: 'select',
+      message: `Primary key of the new ${model} model`,
+      choices,
+      initial: Math.max(0, choices.findIndex((c) => c.value === defaults.idType)),
+    })) as UserIdType;
+  }
+  if (open.includes('registration')) {
+    answers.registration = Boolean(
+      await ask({ type: 'confirm', message: 'Let people register (sign-up pages)?', initial: defaults.registration }),
+    );
+  }
+  if (open.includes('extensions')) {
+    answers.extensions = (await ask({
+      type: 'multiselect',
+      message: 'Extensions',
+      choices: EXTENSIONS.map((name) => ({ title: name, value: name, selected: defaults.extensions.includes(name) })),
+      hint: 'space to select, enter to confirm',
+      instructions: false,
+    })) as ExtensionName[];
+  }
+  return answers;
+}
+
+async function confirmWrite(): Promise<boolean> {
+  const prompts = (await import('prompts')).default;
+  const result = (await prompts({ type: 'confirm', name: 'value', message: 'Write these changes?', initial: true })) as {
+    value?: boolean;
+  };
+  return result.value === true;
+}
+
+/** `pow install`: adds pow to an Express + Prisma app (see src/recipes/install.ts). */
+export const command: CommandModule = {
+  name: 'install',
+  register(program, ctx) {
+    program
+      .command('install')
+      .description(
+        'add sign-in, registration and sessions to the app: Prisma schema + migration, controllers, routes, views, wiring',
+      )
+      .option('--user-model <name>', 'Prisma model that holds the users (default: User)')
+      .option(
+        '--user-id-field <field>',
+        'field people sign in with; repeat for more (default: email)',
+        collect,
+      )
+      .option('--session-store <store>', 'where sessions live: prisma (default), redis or memory')
+      .option('--id-type <type>', 'primary key of a User model pow creates: int (default), uuid or cuid')
+      .option('--no-registration', 'no sign-up pages (accounts are created another way)')
+      .option('--extension <name>', `enable an extension; repeatable (${EXTENSIONS.join(', ')})`, collect)
+      .option('--dry-run', 'print what would change; write nothing')
+      .option('--diff', 'show the diff of every file that changes (combine with --dry-run to review only)')
+      .option('--force', "overwrite files you changed (the diff is shown)")
+      .option('--merge-conflicts', 'write conflict markers into files where your edits and pow\'s clash')
+      .option('-y, --yes', 'ask nothing: use flags, earlier answers and defaults')
+      .option('--cwd <dir>', 'project directory (default: the current directory)')
+      .option('--json', 'print the result as JSON only')
+      .action(async (flags: InstallFlags, cmd: Command) => {
+        await install(ctx, flags, cmd);
+      });
+  },
+};
+
+async function install(ctx: CommandContext, flags: InstallFlags, cmd: Command): Promise<void> {
+  const root = ctx.resolveCwd(flags.cwd);
+  const given = parseInstallFlags(flags, (name) => cmd.getOptionValueSource(name) === 'cli');
+  const now = clockFrom(ctx.io.env);
+
+  // Loaded on use: ts-morph, prisma-ast, ejs and the schema engine are heavy.
+  const [{ inspectProject }, recipe, { readManifest }, render, colors] = await Promise.all([
+    import('../inspect/inspect-project.js'),
+    import('../recipes/install.js'),
+    import('../generate/manifest.js'),
+    import('../generate/render-plan.js'),
+    import('../generate/colors.js'),
+  ]);
+
+  const previous = recipe.previousInstallOptions(readManifest(root));
+  const defaults: InstallOptions = { ...recipe.DEFAULT_INSTALL_OPTIONS, ...previous };
+  const isInteractive = interactive(ctx, flags);
+  let options: InstallOptions = { ...defaults, ...given };
+  let project = await inspectProject(root, { userModel: options.userModel });
+  if (isInteractive) {
+    const open = (Object.keys(defaults) as (keyof InstallOptions)[]).filter((key) => given[key] === undefined);
+    const models = new Set(project.prisma?.models ?? []);
+    const answers = await askOptions(open, defaults, (name) => models.has(name));
+    options = { ...options, ...answers };
+    if (options.userModel !== project.prisma?.userModel?.name && models.has(options.userModel)) {
+      project = await inspectProject(root, { userModel: options.userModel });
+    }
+  }
+
+  const c = colors.createColors(!flags.json && colors.colorsEnabled(ctx.io.env, ctx.io.isTTY));
+  const printPlan = (plan: Plan, dryRun: boolean) => {
+    for (const line of render.renderPlan(plan, { colors: c, diff: flags.diff, dryRun })) ctx.out.line(line);
+  };
+  let shown = false;
+  const outcome = await recipe.runInstall({
+    root,
+    project,
+    options,
+    powVersion: ctx.version,
+    now,
+    flags: { dryRun: flags.dryRun, force: flags.force, mergeConflicts: flags.mergeConflicts },
+    confirm: isInteractive
+      ? async (plan) => {
+          printPlan(plan, true);
+          shown = true;
+          ctx.out.line();
+          return confirmWrite();
+        }
+      : undefined,
+  });
+
+  const { plan, applied } = outcome.result;
+  const { isNoop } = await import('../generate/plan.js');
+  const noop = isNoop(plan);
+  if (flags.json) {
+    ctx.out.json({
+      ...render.summarizePlan(plan),
+      dryRun: Boolean(flags.dryRun),
+      written: applied ? applied.written : [],
+      deleted: applied ? applied.deleted : [],
+      upToDate: noop,
+      options,
+      migration: outcome.migration,
+      dependenciesAdded: outcome.dependenciesAdded,
+      nextSteps: outcome.nextSteps,
+    });
+    ctx.setExitCode(outcome.result.exitCode);
+    return;
+  }
+
+  if (!shown) printPlan(plan, Boolean(flags.dryRun));
+  if (isInteractive && !flags.dryRun && !noop && applied === null) {
+    ctx.out.line('Nothing was written.');
+    return;
+  }
+  if (noop) {
+    ctx.out.line('Up to date: pow install has nothing to change, no file was written.');
+  } else if (shown && applied) {
+    ctx.out.line(`Written: ${applied.written.length} file${applied.written.length === 1 ? '' : 's'}.`);
+  }
+  if (!noop) {
+    ctx.out.line('');
+    ctx.out.line(c.bold('Next steps:'));
+    outcome.nextSteps.forEach((step, index) => ctx.out.line(`  ${index + 1}. ${step}`));
+  }
+  ctx.setExitCode(outcome.result.exitCode);
+}

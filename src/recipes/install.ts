@@ -1,0 +1,550 @@
+/**
+ * The `pow install` recipe: everything the install adds to a project, recorded into the generation
+ * engine's virtual tree (src/generate/index.ts), which plans, prints and applies it atomically.
+ *
+ * 1. Prisma schema: the user id fields, `passwordHash`, extension fields and (with the prisma
+ *    session store) the PowSession model, via ensureAuthSchema. Single-file schemas and the file
+ *    of an existing User model are patched; a multi-file schema gets pow's models in an owned
+ *    `pow.prisma`. A conflicting field throws the PowError of that module before anything is written.
+ * 2. Migration: the diff from the schema on disk to the new one (planMigration), written as the
+ *    owned file `<migrations>/<timestamp>_pow_install/migration.sql` (+ `migration_lock.toml` when
+ *    missing). No schema change → no migration.
+ * 3. Owned code and views: every selected template (install-templates.ts) through `ctx.emit`, with
+ *    the data of buildTemplateContext (the transforms make it JS / CommonJS where needed).
+ * 4. Wiring: imports of the config and routes, `app.use(auth.middleware())`, `app.use(powRoutes)`
+ *    and the ejs view engine in the app entry (codemods); an entry pow cannot patch safely becomes
+ *    one manual step with the exact snippet. package.json gets the missing runtime packages,
+ *    `.env.example` the variables, `.gitattributes` the `.pow/**` line.
+ *
+ * Patches carry ids that name what they add (`prisma:User.passwordHash+PowSession`,
+ * `package.json:ejs`, `.env.example:POW_SECRET`), so a later run with more options adds only
+ * the new things, and something the team removed on purpose is reported instead of re-added.
+ */
+import { readFileSync } from 'node:fs';
+import { join, posix } from 'node:path';
+import {
+  createGeneration,
+  type GenerateContext,
+  type GenerateFlags,
+  type GenerateResult,
+} from '../generate/index.js';
+import { isNoop, planExitCode, type Plan } from '../generate/plan.js';
+import { ensureAppUse } from '../generate/codemods/ensure-app-use.js';
+import { ensureImport } from '../generate/codemods/ensure-import.js';
+import { ensureViewEngine } from '../generate/codemods/ensure-view-engine.js';
+import type { JsonValue, Manifest, ManifestFile } from '../generate/manifest.js';
+import type { PrismaInfo, ProjectInfo } from '../inspect/project-info.js';
+import {
+  ensureAuthSchema,
+  POW_SCHEMA_FILE,
+  type EnsureAuthSchemaResult,
+  type SessionStoreKind,
+  type UserIdType,
+} from '../prisma/ensure-auth-schema.js';
+import type { MigrationGenerator } from '../prisma/migrations.js';
+import type { SchemaTexts } from '../prisma/schema-ast.js';
+import type { ExtensionName } from '../runtime/core/types.js';
+import { PowError } from '../shared/pow-error.js';
+import { ensureDependencies, listedIn, type DependencySpec } from '../deps/package-json.js';
+import { isPinned, PINNED_VERSIONS, powRange } from '../deps/versions.js';
+import { listInstallTemplates, selectInstallTemplates } from './install-templates.js';
+import { ensureEnvKeys, ensureGitattributesLine, type EnvKey } from './project-files.js';
+import { buildTemplateContext, relativeSpecifier, type TemplateContext } from './template-context.js';
+
+/** The generator scope recorded in the manifest. */
+export const INSTALL_GENERATOR = 'install';
+/** Migration name (folder `<timestamp>_pow_install`). */
+export const INSTALL_MIGRATION_NAME = 'pow_install';
+
+/** The answers of `pow install` (flags or prompts); stored in the manifest for re-runs. */
+export interface InstallOptions {
+  userModel: string;
+  userIdFields: string[];
+  sessionStore: SessionStoreKind;
+  /** Primary key of a User model pow creates (ignored for an existing model). */
+  idType: UserIdType;
+  registration: boolean;
+  extensions: ExtensionName[];
+}
+
+export const DEFAULT_INSTALL_OPTIONS: Readonly<InstallOptions> = Object.freeze({
+  userModel: 'User',
+  userIdFields: ['email'],
+  // Sessions in the database survive restarts and are shared between processes.
+  sessionStore: 'prisma',
+  idType: 'Int',
+  registration: true,
+  extensions: [],
+});
+
+export interface InstallInput {
+  /** Absolute project root. */
+  root: string;
+  /** inspectProject(root, { userModel }) of this run. */
+  project: ProjectInfo;
+  options: InstallOptions;
+  powVersion: string;
+  /** Clock of the migration folder's timestamp. */
+  now: () => Date;
+  flags?: GenerateFlags;
+  /** pow's templates folder (tests). */
+  templatesDir?: string;
+  /**
+   * Asked after planning, before writing, when the plan writes something (interactive runs show
+   * the plan and ask). False → nothing is written and `result.applied` is null.
+   */
+  confirm?: (plan: Plan) => Promise<boolean>;
+}
+
+export interface InstallMigration {
+  /** Folder name, `<timestamp>_pow_install`. */
+  name: string;
+  /** migration.sql, relative to the root. */
+  path: string;
+  generator: MigrationGenerator;
+  /** Prisma's "Warnings" lines (steps that can fail on existing data). */
+  warnings: string[];
+}
+
+export interface InstallResult {
+  result: GenerateResult;
+  migration: InstallMigration | null;
+  /** What the schema edit added, e.g. ["User.passwordHash", "PowSession"]. */
+  schemaAdded: string[];
+  /** Packages added to package.json. */
+  dependenciesAdded: string[];
+  nextSteps: string[];
+  context: TemplateContext;
+}
+
+/** CRLF → LF, BOM dropped: schema texts as the Prisma tools see them. */
+function lf(text: string): string {
+  const noBom = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  return noBom.replace(/\r\n?/g, '\n');
+}
+
+/** "User.passwordHash", "PowSession" (a whole model), in the order ensureAuthSchema added them. */
+function additionLabels(result: EnsureAuthSchemaResult, file?: string): string[] {
+  return result.added
+    .filter((a) => a.kind !== 'file' && (file === undefined || a.file === file))
+    .map((a) => (a.kind === 'field' ? `${a.model}.${a.field}` : a.model));
+}
+
+/** The path of pow's own schema file of a multi-file schema, or null. */
+export function powSchemaFile(prisma: PrismaInfo): string | null {
+  return prisma.multiFile ? posix.join(prisma.schemaPath, POW_SCHEMA_FILE) : null;
+}
+
+/**
+ * Tracked files an install run is responsible for deleting when it no longer emits them. Migrations
+ * are history (never orphans), and pow.prisma is written only when its models change.
+ */
+export function installOwns(prisma: PrismaInfo): (path: string, entry: ManifestFile) => boolean {
+  const migrations = `${prisma.migrationsDir.replace(/\/+$/, '')}/`;
+  const powSchema = powSchemaFile(prisma);
+  return (path, entry) =>
+    entry.generator === INSTALL_GENERATOR && !path.startsWith(migrations) && path !== powSchema;
+}
+
+/** The install options stored by a previous run, merged over the defaults (null when none). */
+export function previousInstallOptions(manifest: Manifest | null): Partial<InstallOptions> | null {
+  const stored = manifest?.options[INSTALL_GENERATOR];
+  if (!stored || typeof stored !== 'object' || Array.isArray(stored)) return null;
+  const out: Partial<InstallOptions> = {};
+  const s = stored as Record<string, JsonValue>;
+  if (typeof s.userModel === 'string') out.userModel = s.userModel;
+  if (Array.isArray(s.userIdFields) && s.userIdFields.every((f) => typeof f === 'string'))
+    out.userIdFields = s.userIdFields as string[];
+  if (s.sessionStore === 'memory' || s.sessionStore === 'prisma' || s.sessionStore === 'redis')
+    out.sessionStore = s.sessionStore;
+  if (s.idType === 'Int' || s.idType === 'String-uuid' || s.idType === 'String-cuid') out.idType = s.idType;
+  if (typeof s.registration === 'boolean') out.registration = s.registration;
+  if (Array.isArray(s.extensions) && s.extensions.every((e) => typeof e === 'string'))
+    out.extensions = s.extensions as ExtensionName[];
+  return out;
+}
+
+function requirePrisma(project: ProjectInfo): PrismaInfo {
+  if (project.prisma) return project.prisma;
+  throw new PowError({
+    code: 'POW_PRISMA_NOT_FOUND',
+    message: 'No Prisma schema found; pow keeps users in a Prisma model.',
+    fix: 'Set up Prisma first (npx prisma init), then run pow install again.',
+  });
+}
+
+/**
+ * The project as the templates should see it. A `<src>/pow/prisma.ts` written by an earlier
+ * install is detected as "the app's Prisma client module"; it is pow's own, so it stays generated.
+ */
+function templateProject(project: ProjectInfo): ProjectInfo {
+  const client = project.prismaClientModule;
+  if (client === null) return project;
+  const generated = buildTemplateContext({ ...project, prismaClientModule: null }).paths.prismaClient;
+  return client.path === generated ? { ...project, prismaClientModule: null } : project;
+}
+
+/** Runs the install recipe through the generation engine (plans; applies unless dryRun). */
+export async function runInstall(input: InstallInput): Promise<InstallResult> {
+  const project = templateProject(input.project);
+  const prisma = requirePrisma(project);
+  const { options } = input;
+  const it = buildTemplateContext(project, {
+    userModel: options.userModel,
+    userIdFields: options.userIdFields,
+    store: options.sessionStore,
+    extensions: options.extensions,
+    registration: options.registration,
+  });
+
+  const gen = createGeneration({
+    root: input.root,
+    generator: INSTALL_GENERATOR,
+    powVersion: input.powVersion,
+    project,
+    flags: input.flags,
+    owns: installOwns(prisma),
+    options: { ...options } as unknown as JsonValue,
+    templatesDir: input.templatesDir,
+  });
+  const schema = await addSchemaAndMigration(gen, input, prisma);
+  emitTemplates(gen, it, input.templatesDir);
+  wireEntry(gen, project, it);
+  const dependenciesAdded = addDependencies(gen, it, options, input.powVersion);
+  addProjectFiles(gen, options);
+  checkRequiredUserFields(gen, project, it, options);
+
+  const plan = gen.plan();
+  let applied: GenerateResult['applied'] = null;
+  if (!input.flags?.dryRun) {
+    const go = isNoop(plan) || !input.confirm ? true : await input.confirm(plan);
+    if (go) applied = gen.apply(plan);
+  }
+  const result: GenerateResult = { plan, applied, exitCode: planExitCode(plan) };
+
+  return {
+    result,
+    migration: schema.migration,
+    schemaAdded: schema.added,
+    dependenciesAdded,
+    nextSteps: nextSteps(project, it, dependenciesAdded.length > 0),
+    context: it,
+  };
+}
+
+// ---- 1 + 2: schema and migration ---------------------------------------------------------------
+
+async function addSchemaAndMigration(
+  ctx: GenerateContext,
+  input: InstallInput,
+  prisma: PrismaInfo,
+): Promise<{ migration: InstallMigration | null; added: string[] }> {
+  const before: SchemaTexts = {};
+  for (const file of prisma.schemaFiles) {
+    const text = ctx.tree.readDisk(file);
+    if (text !== null) before[file] = lf(text);
+  }
+  const powFile = powSchemaFile(prisma);
+  const schema = ensureAuthSchema({
+    files: before,
+    provider: prisma.provider,
+    multiFileDir: prisma.multiFile ? prisma.schemaPath : null,
+    options: {
+      userModel: input.options.userModel,
+      userIdFields: input.options.userIdFields,
+      idType: input.options.idType,
+      sessionStore: input.options.sessionStore,
+      extensions: input.options.extensions,
+    },
+  });
+  for (const note of schema.notes) ctx.note(`schema: ${note}`);
+  if (schema.status === 'already-present') return { migration: null, added: [] };
+
+  for (const [file, text] of Object.entries(schema.files)) {
+    if (file === powFile) {
+      ctx.write(file, text, { ownership: 'owned', origin: `prisma:${POW_SCHEMA_FILE}` });
+    } else {
+      const labels = additionLabels(schema, file);
+      ctx.patch(file, `prisma:${labels.join('+')}`, () => ({ status: 'applied', text }));
+    }
+  }
+
+  // The migration covers what is really written: a patch the team removed on purpose is not re-added.
+  const after: SchemaTexts = {};
+  for (const file of new Set([...Object.keys(before), ...Object.keys(schema.files)])) {
+    const text = ctx.tree.read(file);
+    if (text !== null) after[file] = lf(text);
+  }
+  const added = additionLabels(schema);
+  ctx.note(`schema: ${added.join(', ')} added`);
+
+  const { planMigration } = await import('../prisma/migrations.js');
+  const planned = await planMigration({
+    provider: prisma.provider,
+    before,
+    after,
+    root: input.root,
+    migrationsDir: prisma.migrationsDir,
+    name: INSTALL_MIGRATION_NAME,
+    now: input.now,
+  });
+  if (planned === null) return { migration: null, added };
+  let sqlPath = '';
+  for (const [path, text] of Object.entries(planned.files)) {
+    const isLock = path.endsWith('/migration_lock.toml');
+    if (!isLock) sqlPath = path;
+    ctx.write(path, text, {
+      ownership: 'owned',
+      origin: isLock ? 'prisma:migration_lock.toml' : `prisma:migration (${planned.generator})`,
+    });
+  }
+  ctx.note(
+    planned.generator === 'schema-engine'
+      ? `migration: ${sqlPath}: SQL from Prisma's schema engine (the diff \`prisma migrate dev\` writes)`
+      : `migration: ${sqlPath}: SQL from pow's MySQL templates (Prisma's WebAssembly schema engine has no MySQL support; \`prisma migrate diff\` with the native engine gives the same SQL)`,
+  );
+  for (const warning of planned.warnings) ctx.note(`migration warning: ${warning}`);
+  return {
+    migration: { name: planned.name, path: sqlPath, generator: planned.generator, warnings: planned.warnings },
+    added,
+  };
+}
+
+// ---- 3: templates ---------------------------------------------------------------------------------
+
+function emitTemplates(ctx: GenerateContext, it: TemplateContext, templatesDir?: string): void {
+  for (const template of selectInstallTemplates(listInstallTemplates(templatesDir), it)) {
+    ctx.emit(template.id, it, {
+      ownership: 'owned',
+      prefix: template.prefix,
+      tokens: { namespace: it.namespacePath },
+    });
+  }
+}
+
+// ---- 4: wiring ----------------------------------------------------------------------------------
+
+/** The lines the entry needs, as one snippet (manual steps). */
+export function entrySnippet(project: ProjectInfo, it: TemplateContext, entryPath: string, app = 'app'): string {
+  const ext = project.relativeImportExtension;
+  const config = relativeSpecifier(entryPath, it.paths.config, ext);
+  const routes = relativeSpecifier(entryPath, it.paths.routes, ext);
+  const imports =
+    project.moduleSystem === 'cjs'
+      ? [
+          `const { ${it.names.auth} } = require('${config}');`,
+          `const { ${it.names.routes} } = require('${routes}');`,
+        ]
+      : [
+          `import { ${it.names.auth} } from '${config}';`,
+          `import { ${it.names.routes} } from '${routes}';`,
+        ];
+  return [
+    '// with the other imports:',
+    ...imports,
+    '',
+    `// after \`const ${app} = express()\` and its app.set(...) / body parser calls, before your routes:`,
+    `${app}.use(${it.names.auth}.middleware());`,
+    `${app}.use(${it.names.routes});`,
+  ].join('\n');
+}
+
+function wireEntry(ctx: GenerateContext, project: ProjectInfo, it: TemplateContext): void {
+  const entry = project.entry;
+  if (entry === null) {
+    ctx.manual({
+      file: `${it.project.sourceDir === '.' ? '' : `${it.project.sourceDir}/`}app.${project.language}`,
+      why: "no `express()` app found, so pow could not mount its middleware and pages; add these lines to the file that creates your app",
+      snippet: entrySnippet(project, it, `${it.project.sourceDir}/app.${project.language}`),
+    });
+    return;
+  }
+  if (!entry.patchable) {
+    ctx.manual({
+      file: entry.path,
+      why: `${entry.reason ?? 'pow cannot patch this file safely'}; add these lines where the app is built`,
+      snippet: entrySnippet(project, it, entry.path, entry.appVariable ?? 'app'),
+    });
+    return;
+  }
+  const ext = project.relativeImportExtension;
+  const app = entry.appVariable;
+  const moduleSystem = project.moduleSystem;
+  ctx.codemod(
+    entry.path,
+    'entry:import-pow-config',
+    ensureImport({
+      module: relativeSpecifier(entry.path, it.paths.config, ext),
+      named: [it.names.auth],
+      moduleSystem,
+    }),
+  );
+  ctx.codemod(
+    entry.path,
+    'entry:import-pow-routes',
+    ensureImport({
+      module: relativeSpecifier(entry.path, it.paths.routes, ext),
+      named: [it.names.routes],
+      moduleSystem,
+    }),
+  );
+  ctx.codemod(entry.path, 'entry:ejs-view-engine', ensureViewEngine({ app }));
+  ctx.codemod(
+    entry.path,
+    'entry:use-pow-middleware',
+    ensureAppUse({ args: `${it.names.auth}.middleware()`, app }),
+  );
+  ctx.codemod(entry.path, 'entry:use-pow-routes', ensureAppUse({ args: it.names.routes, app }));
+}
+
+function addDependencies(
+  ctx: GenerateContext,
+  it: TemplateContext,
+  options: InstallOptions,
+  powVersion: string,
+): string[] {
+  const wanted: DependencySpec[] = [
+    { name: 'pow', range: powRange(powVersion) },
+    { name: 'ejs', range: PINNED_VERSIONS.ejs },
+  ];
+  if (options.sessionStore === 'redis') wanted.push({ name: 'redis', range: PINNED_VERSIONS.redis });
+  if (it.prisma.generateClient && it.prisma.adapter) {
+    for (const name of it.prisma.adapter.dependencies) {
+      if (isPinned(name)) wanted.push({ name, range: PINNED_VERSIONS[name] });
+    }
+  }
+  const added: string[] = [];
+  for (const dep of wanted) {
+    const record = ctx.patch('package.json', `package.json:${dep.name}`, ensureDependencies([dep]));
+    if (record.status === 'applied' || record.status === 'reapplied') added.push(dep.name);
+  }
+  const pkgText = ctx.tree.read('package.json');
+  if (pkgText !== null) {
+    try {
+      const pkg = JSON.parse(pkgText) as Record<string, unknown>;
+      if (listedIn(pkg, 'pow') === 'devDependencies') {
+        ctx.note(
+          'package.json: pow is a devDependency, but the generated code imports it at run time; move it to "dependencies".',
+        );
+      }
+    } catch {
+      // ensureDependencies already reported an invalid package.json.
+    }
+  }
+  return added;
+}
+
+export const SECRET_COMMAND = `node -p "require('node:crypto').randomBytes(48).toString('base64url')"`;
+
+function addProjectFiles(ctx: GenerateContext, options: InstallOptions): void {
+  const keys: EnvKey[] = [
+    {
+      key: 'POW_SECRET',
+      value: '',
+      comment: [
+        'pow signs session cookies and tokens with POW_SECRET: 32+ random characters, never committed.',
+        `Generate one with: ${SECRET_COMMAND}`,
+      ],
+    },
+    { key: 'POW_BASE_URL', value: 'http://localhost:3000', comment: ['Origin of links in e-mails pow sends.'] },
+  ];
+  if (options.sessionStore === 'redis') {
+    keys.push({ key: 'REDIS_URL', value: '', comment: ['Redis for pow sessions, e.g. redis://localhost:6379'] });
+  }
+  for (const key of keys) ctx.patch('.env.example', `.env.example:${key.key}`, ensureEnvKeys([key]));
+  ctx.patch('.gitattributes', '.gitattributes:pow', ensureGitattributesLine('.pow/** linguist-generated'));
+}
+
+/**
+ * Registration creates users from the form's fields only. An existing User model with a required
+ * column pow does not fill (no default) makes every registration fail: say how to add it.
+ */
+function checkRequiredUserFields(
+  ctx: GenerateContext,
+  project: ProjectInfo,
+  it: TemplateContext,
+  options: InstallOptions,
+): void {
+  const model = project.prisma?.userModel;
+  if (!model || model.name !== it.model.name || !options.registration) return;
+  const models = new Set(project.prisma?.models ?? []);
+  const missing = model.fields.filter(
+    (field) =>
+      !field.optional &&
+      !field.list &&
+      !models.has(field.type) &&
+      !it.userIdFields.includes(field.name) &&
+      field.name !== 'passwordHash' &&
+      !field.attributes.some((a) => a.startsWith('@default') || a.startsWith('@updatedAt')),
+  );
+  if (missing.length === 0) return;
+  const controller = ctx.tree.read(it.paths.registrationController) ?? '';
+  const unhandled = missing.filter((f) => !controller.includes(`'${f.name}'`) && !controller.includes(`"${f.name}"`));
+  if (unhandled.length === 0) return;
+  const names = unhandled.map((f) => f.name);
+  const quoted = names.map((n) => `'${n}'`).join(', ');
+  ctx.manual({
+    file: it.paths.registrationController,
+    why: `${unhandled.map((f) => `${model.name}.${f.name}`).join(', ')} ${unhandled.length === 1 ? 'is' : 'are'} required and ${unhandled.length === 1 ? 'has' : 'have'} no default, so registration cannot create users until the form sets ${unhandled.length === 1 ? 'it' : 'them'} (or give ${unhandled.length === 1 ? 'it' : 'them'} a @default in ${model.file})`,
+    snippet: [
+      `// ${it.paths.registrationController}:`,
+      `const USER_FIELDS = [${[...it.userIdFields.map((f) => `'${f}'`), quoted].join(', ')}];`,
+      `// ${it.paths.config}, in createPow({ ... }):`,
+      `userFields: [${quoted}],`,
+      `// ${it.paths.viewsDir}/registration/new.ejs and edit.ejs: an input for ${names.map((n) => `"${n}"`).join(', ')} (copy the ${it.userIdFields[0]} field)`,
+    ].join('\n'),
+  });
+}
+
+// ---- next steps -----------------------------------------------------------------------------------
+
+function runner(project: ProjectInfo): { exec: string; install: string; run: (script: string) => string } {
+  switch (project.packageManager) {
+    case 'pnpm':
+      return { exec: 'pnpm exec', install: 'pnpm install', run: (s) => `pnpm ${s}` };
+    case 'yarn':
+      return { exec: 'yarn', install: 'yarn install', run: (s) => `yarn ${s}` };
+    case 'bun':
+      return { exec: 'bunx', install: 'bun install', run: (s) => `bun run ${s}` };
+    default:
+      return { exec: 'npx', install: 'npm install', run: (s) => (s === 'start' ? 'npm start' : `npm run ${s}`) };
+  }
+}
+
+/** The "Next steps" block: exact commands, in order. */
+export function nextSteps(project: ProjectInfo, it: TemplateContext, depsAdded: boolean): string[] {
+  const r = runner(project);
+  const steps: string[] = [];
+  if (depsAdded) steps.push(`${r.install}    # install the packages pow added to package.json`);
+  const urlVar = project.prisma?.urlEnvVar ?? 'DATABASE_URL';
+  steps.push(`${r.exec} pow migrate    # apply the migration to the database in ${urlVar}`);
+  steps.push(`${r.exec} prisma generate    # regenerate the Prisma client for the new models`);
+  steps.push(
+    `Set ${it.env.secret} in the environment or .env (32+ random characters): ${SECRET_COMMAND}`,
+  );
+  if (it.store === 'redis') steps.push(`Set ${it.env.redisUrl}, e.g. redis://localhost:6379`);
+  const entry = project.entry;
+  const app = entry?.appVariable ?? 'app';
+  steps.push(
+    `Protect your pages with ${it.names.entryAuth}.requireAuthenticated, e.g. ${app}.get('/dashboard', ${it.names.entryAuth}.requireAuthenticated, ...)${entry ? ` in ${entry.path}` : ''}`,
+  );
+  const scripts = packageScripts(project);
+  const start = scripts.includes('dev') ? r.run('dev') : scripts.includes('start') ? r.run('start') : null;
+  const page = it.has.registration ? '/registration/new' : '/session/new';
+  steps.push(
+    `${start ?? 'Start your app'}, then open http://localhost:3000${it.mountPath}${page}`,
+  );
+  return steps;
+}
+
+function packageScripts(project: ProjectInfo): string[] {
+  // ProjectInfo carries no scripts; they only shape the last "start the app" line.
+  try {
+    const pkg = JSON.parse(readFileSync(join(project.root, 'package.json'), 'utf8')) as {
+      scripts?: Record<string, string>;
+    };
+    return Object.keys(pkg.scripts ?? {});
+  } catch {
+    return [];
+  }
+}
