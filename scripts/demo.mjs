@@ -1,16 +1,120 @@
 #!/usr/bin/env node
-// The README's demo: runs pow on the SQLite fixture. `npm run demo` builds first.
-// Placeholder until `pow install` lands: for now it shows what `pow inspect` detects.
-import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+// The README's demo (`npm run demo`, which builds first): pow on the SQLite example app.
+//
+//   1. copies fixtures/express5-ts-esm-sqlite to .demo/app (fresh every time) and links its
+//      node_modules to the repo's (`pow` resolves to this checkout through node_modules/pow);
+//   2. pow install --yes, cp .env.example .env, pow migrate, prisma generate;
+//   3. protects /dashboard the way pow's "Next steps" say;
+//   4. serves the app on http://localhost:3000 (PORT overrides) with a random POW_SECRET.
+//
+// Ctrl-C stops the app. Nothing outside .demo/ is written (besides the node_modules/pow link).
+import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { REPO_ROOT as root, linkSelf } from './link-self.mjs';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
-const result = spawnSync(
-  process.execPath,
-  ['bin/pow.js', 'inspect', '--cwd', 'fixtures/express5-ts-esm-sqlite'],
-  {
-    cwd: root,
-    stdio: 'inherit',
+const fixture = join(root, 'fixtures/express5-ts-esm-sqlite');
+const app = join(root, '.demo/app');
+const bin = join(root, 'node_modules/.bin');
+const port = process.env.PORT ?? '3000';
+
+function step(title) {
+  console.log(`\n\x1b[1m== ${title}\x1b[22m`);
+}
+
+/** Runs `command args` in the app folder, showing it as `$ <shown>`; stops the demo on failure. */
+function run(shown, command, args, options = {}) {
+  console.log(`$ ${shown}`);
+  const result = spawnSync(command, args, { cwd: app, stdio: 'inherit', ...options });
+  if (result.status !== 0) {
+    console.error(`\ndemo: "${shown}" failed (exit ${result.status ?? result.signal}).`);
+    process.exit(result.status ?? 1);
+  }
+}
+
+if (!existsSync(join(root, 'dist/cli/main.js'))) {
+  console.error('demo: dist/ is missing; run `npm run demo` (it builds first) or `npm run build`.');
+  process.exit(1);
+}
+
+step(`Fresh copy of the example app in ${relative(root, app)}`);
+linkSelf();
+rmSync(join(root, '.demo'), { recursive: true, force: true });
+mkdirSync(join(root, '.demo'), { recursive: true });
+cpSync(fixture, app, { recursive: true });
+symlinkSync(join(root, 'node_modules'), join(app, 'node_modules'), 'dir');
+
+// The example app ships without a migration history. Its team would have one: the first
+// migration for its own Post model, written by `prisma migrate dev --name init` on their machine
+// (that command needs Prisma's native schema engine, which cannot be downloaded here). Write the
+// same migration with the WebAssembly schema engine, so `pow migrate` below builds the whole
+// database (Post, then pow's tables) the way `prisma migrate deploy` would.
+{
+  const { diffSchemas, migrationLockToml } = await import(join(root, 'dist/prisma/index.js'));
+  const schema = { 'prisma/schema.prisma': readFileSync(join(app, 'prisma/schema.prisma'), 'utf8') };
+  const init = join(app, 'prisma/migrations/20250101000000_init');
+  mkdirSync(init, { recursive: true });
+  writeFileSync(join(init, 'migration.sql'), await diffSchemas('sqlite', 'empty', schema));
+  writeFileSync(join(app, 'prisma/migrations/migration_lock.toml'), migrationLockToml('sqlite'));
+  console.log("(the app's own first migration: prisma/migrations/20250101000000_init)");
+}
+
+step('pow install');
+run('npx pow install --yes', process.execPath, [join(root, 'bin/pow.js'), 'install', '--yes'], {
+  env: { ...process.env, FORCE_COLOR: process.stdout.isTTY ? '1' : '0' },
+});
+
+step('Next steps, as printed above');
+console.log('$ cp .env.example .env');
+writeFileSync(join(app, '.env'), readFileSync(join(app, '.env.example'), 'utf8'));
+run('npx pow migrate', process.execPath, [join(root, 'bin/pow.js'), 'migrate']);
+run('npx prisma generate', join(bin, 'prisma'), ['generate'], {
+  env: {
+    ...process.env,
+    // prisma.config.ts reads it with env(); Prisma 7 does not load .env by itself.
+    DATABASE_URL: 'file:./dev.db',
+    // prisma generate does not need the native schema engine, but without this variable it first
+    // tries to download it, which fails offline. Any existing file will do.
+    PRISMA_SCHEMA_ENGINE_BINARY: '/bin/false',
+    PRISMA_HIDE_UPDATE_MESSAGE: '1',
+    CHECKPOINT_DISABLE: '1',
   },
-);
-process.exitCode = result.status ?? 1;
+});
+{
+  const entry = join(app, 'src/app.ts');
+  const text = readFileSync(entry, 'utf8');
+  writeFileSync(
+    entry,
+    text.replace("app.get('/dashboard', ", "app.get('/dashboard', auth.requireAuthenticated, "),
+  );
+  console.log("(protected /dashboard in src/app.ts: app.get('/dashboard', auth.requireAuthenticated, ...))");
+}
+
+step('Serving the app');
+const env = {
+  ...process.env,
+  NODE_ENV: 'development',
+  PORT: port,
+  DATABASE_URL: 'file:./dev.db',
+  // A fresh random secret per demo run (sessions end when the demo restarts).
+  POW_SECRET: randomBytes(48).toString('base64url'),
+};
+console.log(`$ POW_SECRET=<random> PORT=${port} tsx src/server.ts`);
+const child = spawn(join(bin, 'tsx'), ['src/server.ts'], {
+  cwd: app,
+  env,
+  stdio: ['ignore', 'pipe', 'inherit'],
+});
+child.stdout.on('data', (chunk) => {
+  process.stdout.write(chunk);
+  if (String(chunk).includes('Listening on')) {
+    const url = `http://localhost:${port}`;
+    console.log(`\nOpen ${url}/registration/new to sign up, ${url}/session/new to sign in,`);
+    console.log(`and ${url}/dashboard (signed-in only). Ctrl-C stops the demo.`);
+  }
+});
+for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
+child.on('exit', (code, signal) => {
+  process.exitCode = signal === 'SIGINT' || signal === 'SIGTERM' ? 0 : (code ?? 1);
+});

@@ -57,7 +57,8 @@ export const signIn = {
       jar,
       agent,
     });
-    expectOk(res, 'pow POST /session');
+    // The generated controller redirects (302) after a sign-in, with the new session cookie.
+    if (res.status !== 302 || !jar.cookies.size) throw new Error(`pow POST /session: HTTP ${res.status} ${res.body.slice(0, 300)}`);
     return jar;
   },
 };

@@ -1,5 +1,6 @@
-// Generates the Prisma client the benchmark servers share: the schema `pow install` gives the
-// fixture (User with email + passwordHash, PowSession as `pow_sessions`), one client per provider.
+// Generates the Prisma client the benchmark servers share: the models `pow install` adds to the
+// fixture (User with email, passwordHash and timestamps; PowSession as `pow_sessions`), one client
+// per provider; DDL is what its migration runs (checked against `pow install`'s migration.sql).
 // Prisma 7's `prisma-client` generator writes TypeScript; its imports already end in `.js`, so
 // erasing the types with ts-blank-space (a pow dependency) gives plain ESM that Node 20 runs
 // without a loader. Cached under bench/.tmp/ by a hash of the schema and Prisma's version.
@@ -14,9 +15,11 @@ const require = createRequire(import.meta.url);
 
 export const SCHEMA_MODELS = `
 model User {
-  id           Int     @id @default(autoincrement())
-  email        String  @unique
+  id           Int      @id @default(autoincrement())
+  email        String   @unique
   passwordHash String?
+  createdAt    DateTime @default(now())
+  updatedAt    DateTime @updatedAt
 }
 
 model PowSession {
@@ -34,13 +37,13 @@ model PowSession {
 /** The DDL Prisma's migration would run for SCHEMA_MODELS (the benchmark cannot run `prisma migrate` here). */
 export const DDL = {
   sqlite: [
-    'CREATE TABLE "User" ("id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT, "email" TEXT NOT NULL, "passwordHash" TEXT)',
+    'CREATE TABLE "User" ("id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT, "email" TEXT NOT NULL, "passwordHash" TEXT, "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP, "updatedAt" DATETIME NOT NULL)',
     'CREATE UNIQUE INDEX "User_email_key" ON "User"("email")',
     'CREATE TABLE "pow_sessions" ("namespace" TEXT NOT NULL, "key" TEXT NOT NULL, "value" TEXT NOT NULL, "expiresAt" DATETIME NOT NULL, PRIMARY KEY ("namespace", "key"))',
     'CREATE INDEX "pow_sessions_expiresAt_idx" ON "pow_sessions"("expiresAt")',
   ],
   postgresql: [
-    'CREATE TABLE "User" ("id" SERIAL NOT NULL, "email" TEXT NOT NULL, "passwordHash" TEXT, CONSTRAINT "User_pkey" PRIMARY KEY ("id"))',
+    'CREATE TABLE "User" ("id" SERIAL NOT NULL, "email" TEXT NOT NULL, "passwordHash" TEXT, "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP, "updatedAt" TIMESTAMP(3) NOT NULL, CONSTRAINT "User_pkey" PRIMARY KEY ("id"))',
     'CREATE UNIQUE INDEX "User_email_key" ON "User"("email")',
     'CREATE TABLE "pow_sessions" ("namespace" TEXT NOT NULL, "key" TEXT NOT NULL, "value" TEXT NOT NULL, "expiresAt" TIMESTAMP(3) NOT NULL, CONSTRAINT "pow_sessions_pkey" PRIMARY KEY ("namespace", "key"))',
     'CREATE INDEX "pow_sessions_expiresAt_idx" ON "pow_sessions"("expiresAt")',

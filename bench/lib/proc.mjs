@@ -28,11 +28,12 @@ for (const sig of ['SIGINT', 'SIGTERM']) {
  * Forks bench/servers/<script> with an IPC channel, waits for its `ready` message (port), and
  * returns a handle. Each server gets its own scratch folder (BENCH_DATA_DIR), removed at stop.
  */
-export async function startServer({ id, script, args = [], env = {}, timeoutMs = 60_000 }) {
+export async function startServer({ id, script, args = [], env = {}, execArgv, timeoutMs = 60_000 }) {
   const dataDir = mkdtempSync(join(tmpdir(), `pow-bench-${id}-`));
   const child = fork(join(SERVERS, script), args, {
     env: { ...process.env, NODE_ENV: 'production', BENCH_DATA_DIR: dataDir, ...env },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    ...(execArgv ? { execArgv } : {}),
   });
   live.add(child);
   let output = '';

@@ -20,7 +20,7 @@ function generation(g) {
       continue;
     }
     const files = r.filesCreated + r.filesModified;
-    const written = files === 0 ? 'none' : `${files} (${r.filesCreated} new, ${r.filesModified} changed)`;
+    const written = files === 0 ? 'none' : `${files} (${r.filesCreated} new, ${r.filesModified} changed${r.filesInPowDir ? `; ${r.filesInPowDir} of them pow's records in .pow/` : ''})`;
     out.push(`| ${esc(r.label)} | ${r.phase}${r.status === 'failed' ? ` (**${r.failed} of ${r.runs} failed**)` : ''} | ${secs(r.wallMs)} | ${fmt(r.peakRssMb)} MB | ${secs(r.cpuMs)} | ${written} |`);
   }
   for (const f of g.floors) out.push(`| floor: ${esc(f.label)} | | ${secs(f.wallMs)} | ${fmt(f.peakRssMb)} MB | ${secs(f.cpuMs)} | |`);
@@ -55,7 +55,7 @@ function signin(s) {
   const out = [];
   out.push(`## 3. Sign-in: ${c.clients} concurrent clients, ${c.durationS} s × ${c.rounds} rounds`);
   out.push('');
-  out.push('Each iteration is a full sign-in from an empty cookie jar (pow: `GET /session/new` for the CSRF token, then `POST /session`; Better Auth: `POST /api/auth/sign-in/email`), each side with its default hasher; event-loop lag is measured inside the server (`monitorEventLoopDelay`, 10 ms resolution).');
+  out.push('Each iteration is a full sign-in from an empty cookie jar (pow: `GET /session/new` for the CSRF token, answered as JSON in place of the generated EJS form, then `POST /session` through the generated controller code, answered 302 with a flash; Better Auth: `POST /api/auth/sign-in/email`), each side with its default hasher; event-loop lag is measured inside the server (`monitorEventLoopDelay`, 10 ms resolution).');
   out.push('');
   out.push('| server | sign-ins/s | event-loop lag p99 | server CPU per sign-in | sign-in latency p50 / p99 |');
   out.push('| --- | ---: | ---: | ---: | ---: |');

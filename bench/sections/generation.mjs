@@ -202,6 +202,8 @@ export async function runGeneration({ runs, powAvailable, powNote, log }) {
           ...summarize(list),
           filesCreated: last?.changes.created.length ?? null,
           filesModified: last?.changes.modified.length ?? null,
+          // pow's own bookkeeping (.pow/manifest.json, .pow/base/ merge bases), not project code.
+          filesInPowDir: last ? [...last.changes.created, ...last.changes.modified].filter((f) => f.startsWith('.pow/')).length : null,
           files: last ? [...last.changes.created.map((f) => `+ ${f}`), ...last.changes.modified.map((f) => `M ${f}`)].slice(0, 60) : [],
         });
       }

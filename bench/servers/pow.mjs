@@ -58,15 +58,18 @@ start(async () => {
   app.use(express.urlencoded({ extended: false }));
   app.use(auth.middleware());
 
-  // What the generated session controller does, answering JSON instead of rendering/redirecting.
-  app.get('/session/new', auth.requireNotAuthenticated, (req, res) => {
+  // The routes and session controller `pow install` generates, except that the sign-in page
+  // answers its CSRF token as JSON instead of rendering the EJS form (and a failure answers JSON).
+  app.get('/session/new', auth.requireNotAuthenticated, auth.page('session', 'new'), (req, res) => {
     res.json({ csrfToken: req.pow.csrfToken });
   });
-  app.post('/session', auth.requireNotAuthenticated, async (req, res, next) => {
+  app.post('/session', auth.requireNotAuthenticated, auth.page('session', 'create'), async (req, res, next) => {
     try {
-      const result = await auth.signIn(req, res, String(req.body.user_id ?? ''), String(req.body.password ?? ''));
+      const field = (name) => (typeof req.body?.[name] === 'string' ? req.body[name] : '');
+      const result = await auth.signIn(req, res, field('user_id'), field('password'));
       if (!result.ok) return res.status(result.status).json({ error: result.messageKey });
-      res.json({ id: result.user.id });
+      auth.flash(req, 'info', 'session.signed_in');
+      res.redirect(auth.routes.afterSignInPath(req));
     } catch (err) {
       next(err);
     }

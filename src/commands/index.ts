@@ -35,6 +35,10 @@
 import type { Command } from 'commander';
 import type { CommandContext } from '../cli/context.js';
 import { command as inspect } from './inspect.js';
+import { command as install } from './install.js';
+import { command as migrate } from './migrate.js';
+import { command as status } from './status.js';
+import { command as diff } from './diff.js';
 
 export interface CommandModule {
   /** The command's name as typed (`inspect`, `gen.templates`). */
@@ -43,4 +47,4 @@ export interface CommandModule {
   register(program: Command, ctx: CommandContext): void;
 }
 
-export const COMMANDS: readonly CommandModule[] = [inspect];
+export const COMMANDS: readonly CommandModule[] = [install, migrate, status, diff, inspect];

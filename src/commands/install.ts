@@ -141,7 +141,12 @@ export function clockFrom(env: Record<string, string | undefined>): () => Date {
 /** A person can answer questions: a TTY, not CI, no --yes, no --json. */
 function interactive(ctx: CommandContext, flags: InstallFlags): boolean {
   const ci = ctx.io.env.CI;
-  return ctx.io.isTTY && !flags.yes && !flags.json && (ci === undefined || ci === '' || ci === 'false' || ci === '0');
+  return (
+    ctx.io.isTTY &&
+    !flags.yes &&
+    !flags.json &&
+    (ci === undefined || ci === '' || ci === 'false' || ci === '0')
+  );
 }
 
 /** The questions of an interactive install, for the options the flags left open. */
@@ -158,7 +163,9 @@ async function askOptions(
   };
   const answers: Partial<InstallOptions> = {};
   const ask = async (question: Record<string, unknown>): Promise<unknown> => {
-    const result = (await prompts({ name: 'value', ...question } as never, { onCancel })) as { value?: unknown };
+    const result = (await prompts({ name: 'value', ...question } as never, { onCancel })) as {
+      value?: unknown;
+    };
     if (cancelled) {
       throw new PowError({ code: 'POW_CANCELLED', message: 'Cancelled; nothing was written.', exitCode: 1 });
     }
@@ -181,7 +188,9 @@ async function askOptions(
         message: 'Fields people sign in with (comma-separated, first one required)',
         initial: defaults.userIdFields.join(', '),
         validate: (v: string) =>
-          collect(v, []).length > 0 && collect(v, []).every((f) => FIELD.test(f)) ? true : 'e.g. email, username',
+          collect(v, []).length > 0 && collect(v, []).every((f) => FIELD.test(f))
+            ? true
+            : 'e.g. email, username',
       }),
     );
     answers.userIdFields = collect(value, []);
@@ -196,7 +205,10 @@ async function askOptions(
       type: 'select',
       message: 'Where should sessions live?',
       choices,
-      initial: Math.max(0, choices.findIndex((c) => c.value === defaults.sessionStore)),
+      initial: Math.max(
+        0,
+        choices.findIndex((c) => c.value === defaults.sessionStore),
+      ),
     })) as SessionStoreKind;
   }
   const model = answers.userModel ?? defaults.userModel;
@@ -210,19 +222,30 @@ async function askOptions(
       type: 'select',
       message: `Primary key of the new ${model} model`,
       choices,
-      initial: Math.max(0, choices.findIndex((c) => c.value === defaults.idType)),
+      initial: Math.max(
+        0,
+        choices.findIndex((c) => c.value === defaults.idType),
+      ),
     })) as UserIdType;
   }
   if (open.includes('registration')) {
     answers.registration = Boolean(
-      await ask({ type: 'confirm', message: 'Let people register (sign-up pages)?', initial: defaults.registration }),
+      await ask({
+        type: 'confirm',
+        message: 'Let people register (sign-up pages)?',
+        initial: defaults.registration,
+      }),
     );
   }
   if (open.includes('extensions')) {
     answers.extensions = (await ask({
       type: 'multiselect',
       message: 'Extensions',
-      choices: EXTENSIONS.map((name) => ({ title: name, value: name, selected: defaults.extensions.includes(name) })),
+      choices: EXTENSIONS.map((name) => ({
+        title: name,
+        value: name,
+        selected: defaults.extensions.includes(name),
+      })),
       hint: 'space to select, enter to confirm',
       instructions: false,
     })) as ExtensionName[];
@@ -232,7 +255,12 @@ async function askOptions(
 
 async function confirmWrite(): Promise<boolean> {
   const prompts = (await import('prompts')).default;
-  const result = (await prompts({ type: 'confirm', name: 'value', message: 'Write these changes?', initial: true })) as {
+  const result = (await prompts({
+    type: 'confirm',
+    name: 'value',
+    message: 'Write these changes?',
+    initial: true,
+  })) as {
     value?: boolean;
   };
   return result.value === true;
@@ -259,8 +287,8 @@ export const command: CommandModule = {
       .option('--extension <name>', `enable an extension; repeatable (${EXTENSIONS.join(', ')})`, collect)
       .option('--dry-run', 'print what would change; write nothing')
       .option('--diff', 'show the diff of every file that changes (combine with --dry-run to review only)')
-      .option('--force', "overwrite files you changed (the diff is shown)")
-      .option('--merge-conflicts', 'write conflict markers into files where your edits and pow\'s clash')
+      .option('--force', 'overwrite files you changed (the diff is shown)')
+      .option('--merge-conflicts', "write conflict markers into files where your edits and pow's clash")
       .option('-y, --yes', 'ask nothing: use flags, earlier answers and defaults')
       .option('--cwd <dir>', 'project directory (default: the current directory)')
       .option('--json', 'print the result as JSON only')
@@ -290,7 +318,9 @@ async function install(ctx: CommandContext, flags: InstallFlags, cmd: Command): 
   let options: InstallOptions = { ...defaults, ...given };
   let project = await inspectProject(root, { userModel: options.userModel });
   if (isInteractive) {
-    const open = (Object.keys(defaults) as (keyof InstallOptions)[]).filter((key) => given[key] === undefined);
+    const open = (Object.keys(defaults) as (keyof InstallOptions)[]).filter(
+      (key) => given[key] === undefined,
+    );
     const models = new Set(project.prisma?.models ?? []);
     const answers = await askOptions(open, defaults, (name) => models.has(name));
     options = { ...options, ...answers };
@@ -313,7 +343,7 @@ async function install(ctx: CommandContext, flags: InstallFlags, cmd: Command): 
     flags: { dryRun: flags.dryRun, force: flags.force, mergeConflicts: flags.mergeConflicts },
     confirm: isInteractive
       ? async (plan) => {
-          printPlan(plan, true);
+          printPlan(plan, false);
           shown = true;
           ctx.out.line();
           return confirmWrite();

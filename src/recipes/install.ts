@@ -44,7 +44,7 @@ import {
 import type { MigrationGenerator } from '../prisma/migrations.js';
 import type { SchemaTexts } from '../prisma/schema-ast.js';
 import type { ExtensionName } from '../runtime/core/types.js';
-import { PowError } from '../shared/pow-error.js';
+import { isPowError, PowError } from '../shared/pow-error.js';
 import { ensureDependencies, listedIn, type DependencySpec } from '../deps/package-json.js';
 import { isPinned, PINNED_VERSIONS, powRange } from '../deps/versions.js';
 import { listInstallTemplates, selectInstallTemplates } from './install-templates.js';
@@ -94,6 +94,8 @@ export interface InstallInput {
    * the plan and ask). False → nothing is written and `result.applied` is null.
    */
   confirm?: (plan: Plan) => Promise<boolean>;
+  /** Test seam: called before each write of the apply step (throw to simulate a failing disk). */
+  beforeWrite?: (path: string, index: number) => void;
 }
 
 export interface InstallMigration {
@@ -206,6 +208,7 @@ export async function runInstall(input: InstallInput): Promise<InstallResult> {
     owns: installOwns(prisma),
     options: { ...options } as unknown as JsonValue,
     templatesDir: input.templatesDir,
+    beforeWrite: input.beforeWrite,
   });
   const schema = await addSchemaAndMigration(gen, input, prisma);
   emitTemplates(gen, it, input.templatesDir);
@@ -279,15 +282,28 @@ async function addSchemaAndMigration(
   ctx.note(`schema: ${added.join(', ')} added`);
 
   const { planMigration } = await import('../prisma/migrations.js');
-  const planned = await planMigration({
-    provider: prisma.provider,
-    before,
-    after,
-    root: input.root,
-    migrationsDir: prisma.migrationsDir,
-    name: INSTALL_MIGRATION_NAME,
-    now: input.now,
-  });
+  let planned: Awaited<ReturnType<typeof planMigration>>;
+  try {
+    planned = await planMigration({
+      provider: prisma.provider,
+      before,
+      after,
+      root: input.root,
+      migrationsDir: prisma.migrationsDir,
+      name: INSTALL_MIGRATION_NAME,
+      now: input.now,
+    });
+  } catch (error) {
+    // A provider pow cannot write SQL for (e.g. CockroachDB): the schema edit stands, Prisma's
+    // own CLI writes the migration.
+    if (!isPowError(error) || error.code !== 'POW_MIGRATION_PROVIDER_UNSUPPORTED') throw error;
+    ctx.manual({
+      file: prisma.migrationsDir,
+      why: `pow cannot write migrations for the "${prisma.provider}" provider; create it with Prisma's CLI`,
+      snippet: `npx prisma migrate dev --name ${INSTALL_MIGRATION_NAME}`,
+    });
+    return { migration: null, added };
+  }
   if (planned === null) return { migration: null, added };
   let sqlPath = '';
   for (const [path, text] of Object.entries(planned.files)) {
@@ -305,7 +321,12 @@ async function addSchemaAndMigration(
   );
   for (const warning of planned.warnings) ctx.note(`migration warning: ${warning}`);
   return {
-    migration: { name: planned.name, path: sqlPath, generator: planned.generator, warnings: planned.warnings },
+    migration: {
+      name: planned.name,
+      path: sqlPath,
+      generator: planned.generator,
+      warnings: planned.warnings,
+    },
     added,
   };
 }
@@ -325,7 +346,12 @@ function emitTemplates(ctx: GenerateContext, it: TemplateContext, templatesDir?:
 // ---- 4: wiring ----------------------------------------------------------------------------------
 
 /** The lines the entry needs, as one snippet (manual steps). */
-export function entrySnippet(project: ProjectInfo, it: TemplateContext, entryPath: string, app = 'app'): string {
+export function entrySnippet(
+  project: ProjectInfo,
+  it: TemplateContext,
+  entryPath: string,
+  app = 'app',
+): string {
   const ext = project.relativeImportExtension;
   const config = relativeSpecifier(entryPath, it.paths.config, ext);
   const routes = relativeSpecifier(entryPath, it.paths.routes, ext);
@@ -335,10 +361,7 @@ export function entrySnippet(project: ProjectInfo, it: TemplateContext, entryPat
           `const { ${it.names.auth} } = require('${config}');`,
           `const { ${it.names.routes} } = require('${routes}');`,
         ]
-      : [
-          `import { ${it.names.auth} } from '${config}';`,
-          `import { ${it.names.routes} } from '${routes}';`,
-        ];
+      : [`import { ${it.names.auth} } from '${config}';`, `import { ${it.names.routes} } from '${routes}';`];
   return [
     '// with the other imports:',
     ...imports,
@@ -354,7 +377,7 @@ function wireEntry(ctx: GenerateContext, project: ProjectInfo, it: TemplateConte
   if (entry === null) {
     ctx.manual({
       file: `${it.project.sourceDir === '.' ? '' : `${it.project.sourceDir}/`}app.${project.language}`,
-      why: "no `express()` app found, so pow could not mount its middleware and pages; add these lines to the file that creates your app",
+      why: 'no `express()` app found, so pow could not mount its middleware and pages; add these lines to the file that creates your app',
       snippet: entrySnippet(project, it, `${it.project.sourceDir}/app.${project.language}`),
     });
     return;
@@ -446,10 +469,18 @@ function addProjectFiles(ctx: GenerateContext, options: InstallOptions): void {
         `Generate one with: ${SECRET_COMMAND}`,
       ],
     },
-    { key: 'POW_BASE_URL', value: 'http://localhost:3000', comment: ['Origin of links in e-mails pow sends.'] },
+    {
+      key: 'POW_BASE_URL',
+      value: 'http://localhost:3000',
+      comment: ['Origin of links in e-mails pow sends.'],
+    },
   ];
   if (options.sessionStore === 'redis') {
-    keys.push({ key: 'REDIS_URL', value: '', comment: ['Redis for pow sessions, e.g. redis://localhost:6379'] });
+    keys.push({
+      key: 'REDIS_URL',
+      value: '',
+      comment: ['Redis for pow sessions, e.g. redis://localhost:6379'],
+    });
   }
   for (const key of keys) ctx.patch('.env.example', `.env.example:${key.key}`, ensureEnvKeys([key]));
   ctx.patch('.gitattributes', '.gitattributes:pow', ensureGitattributesLine('.pow/** linguist-generated'));
@@ -478,8 +509,10 @@ function checkRequiredUserFields(
       !field.attributes.some((a) => a.startsWith('@default') || a.startsWith('@updatedAt')),
   );
   if (missing.length === 0) return;
-  const controller = ctx.tree.read(it.paths.registrationController) ?? '';
-  const unhandled = missing.filter((f) => !controller.includes(`'${f.name}'`) && !controller.includes(`"${f.name}"`));
+  // Once the team lists a field in the controller's USER_FIELDS, the form sets it.
+  const controller = ctx.tree.readDisk(it.paths.registrationController) ?? '';
+  const listed = /USER_FIELDS\s*=\s*\[([^\]]*)\]/.exec(controller)?.[1] ?? '';
+  const unhandled = missing.filter((f) => !new RegExp(`['"\`]${f.name}['"\`]`).test(listed));
   if (unhandled.length === 0) return;
   const names = unhandled.map((f) => f.name);
   const quoted = names.map((n) => `'${n}'`).join(', ');
@@ -507,7 +540,11 @@ function runner(project: ProjectInfo): { exec: string; install: string; run: (sc
     case 'bun':
       return { exec: 'bunx', install: 'bun install', run: (s) => `bun run ${s}` };
     default:
-      return { exec: 'npx', install: 'npm install', run: (s) => (s === 'start' ? 'npm start' : `npm run ${s}`) };
+      return {
+        exec: 'npx',
+        install: 'npm install',
+        run: (s) => (s === 'start' ? 'npm start' : `npm run ${s}`),
+      };
   }
 }
 
@@ -519,9 +556,7 @@ export function nextSteps(project: ProjectInfo, it: TemplateContext, depsAdded: 
   const urlVar = project.prisma?.urlEnvVar ?? 'DATABASE_URL';
   steps.push(`${r.exec} pow migrate    # apply the migration to the database in ${urlVar}`);
   steps.push(`${r.exec} prisma generate    # regenerate the Prisma client for the new models`);
-  steps.push(
-    `Set ${it.env.secret} in the environment or .env (32+ random characters): ${SECRET_COMMAND}`,
-  );
+  steps.push(`Set ${it.env.secret} in the environment or .env (32+ random characters): ${SECRET_COMMAND}`);
   if (it.store === 'redis') steps.push(`Set ${it.env.redisUrl}, e.g. redis://localhost:6379`);
   const entry = project.entry;
   const app = entry?.appVariable ?? 'app';
@@ -531,9 +566,7 @@ export function nextSteps(project: ProjectInfo, it: TemplateContext, depsAdded: 
   const scripts = packageScripts(project);
   const start = scripts.includes('dev') ? r.run('dev') : scripts.includes('start') ? r.run('start') : null;
   const page = it.has.registration ? '/registration/new' : '/session/new';
-  steps.push(
-    `${start ?? 'Start your app'}, then open http://localhost:3000${it.mountPath}${page}`,
-  );
+  steps.push(`${start ?? 'Start your app'}, then open http://localhost:3000${it.mountPath}${page}`);
   return steps;
 }
 

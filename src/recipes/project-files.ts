@@ -48,7 +48,8 @@ export function ensureGitattributesLine(line: string): PatchEdit {
   const normalise = (s: string) => s.trim().split(/\s+/).join(' ');
   return (text) => {
     const current = text ?? '';
-    if (current.split('\n').some((l) => normalise(l) === normalise(line))) return { status: 'already-present' };
+    if (current.split('\n').some((l) => normalise(l) === normalise(line)))
+      return { status: 'already-present' };
     let out = current;
     if (out.length > 0 && !out.endsWith('\n')) out += '\n';
     return { status: 'applied', text: `${out}${line}\n` };

@@ -35,3 +35,22 @@ export type {
   StoreOptions,
 } from './stores/index.js';
 export { PowError, isPowError } from '../shared/pow-error.js';
+// Mail adapters and the framework-agnostic extension services (the Express layer wires both).
+export {
+  smtpMailer,
+  consoleMailer,
+  memoryMailer,
+  flushDeliveries,
+  type Mailer,
+  type MailMessage,
+  type MailName,
+  type MemoryMailer,
+  type SmtpMailerOptions,
+  type ConsoleMailerOptions,
+} from './mail/index.js';
+export {
+  powExtensions,
+  type PowExtensions,
+  type ExtensionOptions,
+  type ExtensionMailOptions,
+} from './extensions/index.js';

@@ -71,7 +71,7 @@ describe('usage errors exit 2', () => {
     assert.equal(result.code, 2);
     assert.equal(
       result.stderr,
-      `error: unknown command 'frobnicate'\nCommands: inspect. Run "pow --help" for details.\n`,
+      `error: unknown command 'frobnicate'\nCommands: ${COMMANDS.map((c) => c.name).join(', ')}. Run "pow --help" for details.\n`,
     );
   });
 

@@ -5,7 +5,7 @@
  * pow secret and a purpose string, so a cookie of one kind (or one user type) never verifies as
  * another. Verification is constant-time and happens before any store lookup.
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, createSecretKey, timingSafeEqual } from 'node:crypto';
 
 /** Minimal response surface: works with Express 4 and 5 and plain `http.ServerResponse`. */
 export interface HeaderTarget {
@@ -94,9 +94,14 @@ export function deriveKey(secret: string, purpose: string): Buffer {
 }
 
 const MAC_LENGTH = 43; // base64url of 32 bytes, no padding
+const BASE64URL = /^[A-Za-z0-9_-]+$/;
+// Characters whose 2 spare low bits are zero: the only canonical last character of a 43-character
+// base64url encoding of 32 bytes. Any other last character decodes to the same bytes as a
+// canonical one, so it would let two spellings of one signature verify.
+const CANONICAL_LAST = new Set('AEIMQUYcgkosw048');
 
 export function createSigner(secret: string, purpose: string): Signer {
-  const key = deriveKey(secret, purpose);
+  const key = createSecretKey(deriveKey(secret, purpose));
   const mac = (value: string) => createHmac('sha256', key).update(value).digest();
   return {
     sign(value) {
@@ -104,14 +109,12 @@ export function createSigner(secret: string, purpose: string): Signer {
     },
     unsign(signed) {
       if (typeof signed !== 'string' || signed.length > 4096) return null;
-      const dot = signed.lastIndexOf('.');
-      if (dot <= 0 || signed.length - dot - 1 !== MAC_LENGTH) return null;
+      const dot = signed.length - MAC_LENGTH - 1;
+      if (dot <= 0 || signed.charCodeAt(dot) !== 46 /* . */) return null;
+      const encoded = signed.slice(dot + 1);
+      if (!CANONICAL_LAST.has(encoded[MAC_LENGTH - 1]) || !BASE64URL.test(encoded)) return null;
       const value = signed.slice(0, dot);
-      // Compare the encoded text, not decoded bytes: base64url decoding ignores the last
-      // character's spare bits, so two spellings would otherwise verify.
-      const given = Buffer.from(signed.slice(dot + 1), 'latin1');
-      const expected = Buffer.from(mac(value).toString('base64url'), 'latin1');
-      return given.length === expected.length && timingSafeEqual(given, expected) ? value : null;
+      return timingSafeEqual(Buffer.from(encoded, 'base64url'), mac(value)) ? value : null;
     },
   };
 }

@@ -25,7 +25,7 @@
  * Writes of session data happen before the response is sent (the `res.end` of a request that
  * changed something waits for the store), so the redirected request sees them.
  */
-import type { Pow, SessionRecord, UserParams, UserRecord, FieldErrors, Result } from '../core/types.js';
+import type { Pow, LoadedSession, SessionRecord, UserParams, UserRecord, FieldErrors, Result } from '../core/types.js';
 import { PowError } from '../../shared/pow-error.js';
 import { createTranslator, type TranslateParams, type Translator } from '../i18n/index.js';
 import { readCookie, serializeCookie, setCookieHeader, createSigner, type Signer } from './cookies.js';
@@ -33,6 +33,7 @@ import { BodyError, DEFAULT_BODY_LIMIT, readUrlencodedBody } from './body.js';
 import { SAFE_METHODS, createCsrfSecret, createCsrfToken, crossSiteRequest, presentedCsrfToken, verifyCsrfToken } from './csrf.js';
 import { createRoutes, normalizeMountPath } from './routes.js';
 import { createThrottle, resolveThrottleOptions, type Throttle } from './throttle.js';
+import { createExpressExtensions, type ExpressExtensions } from './extensions.js';
 import type {
   NextFunction,
   PowErrorKind,
@@ -133,7 +134,7 @@ interface Core {
   readonly userType: string;
   readonly cookieName: string;
   readonly anonCookieName: string;
-  loadState(req: Request, res: Response): Promise<RequestState>;
+  loadState(req: Request, res: Response): RequestState | Promise<RequestState>;
   csrfSecretOf(state: RequestState): string | undefined;
 }
 
@@ -337,31 +338,38 @@ export function powExpress(pow: Pow, options: PowExpressOptions = {}): PowExpres
     if (res.locals) res.locals[currentUserKey] = state.user;
   };
 
-  async function load(req: Request, res: Response): Promise<RequestState> {
+  /**
+   * Reads this user type's cookies and, only for a well-signed session cookie, asks the core for
+   * the session. Synchronous when there is nothing to look up (anonymous traffic).
+   */
+  function load(req: Request, res: Response): RequestState | Promise<RequestState> {
     const state = new RequestState(req, res);
     state.ctx = new RequestContextImpl(internals, state);
-    const header = req.headers.cookie;
-    const raw = readCookie(header, cookieName);
+    const raw = readCookie(req.headers.cookie, cookieName);
     if (raw !== undefined) {
       const token = sessionSigner.unsign(raw);
-      if (token === null) {
-        state.cookie = 'invalid';
+      if (token !== null) return pow.sessions.load(token).then((loaded) => loaded_(state, token, loaded));
+      state.cookie = 'invalid';
+    }
+    return loaded_(state, null, null);
+  }
+
+  function loaded_(state: RequestState, token: string | null, loaded: LoadedSession | null): RequestState {
+    const { req, res } = state;
+    if (token !== null) {
+      if (!loaded) {
+        state.cookie = 'stale';
+        state.staleToken = token;
       } else {
-        const loaded = await pow.sessions.load(token);
-        if (!loaded) {
-          state.cookie = 'stale';
-          state.staleToken = token;
-        } else {
-          state.cookie = 'valid';
-          state.session = loaded.session;
-          state.user = loaded.user;
-          state.token = loaded.renewedToken ?? token;
-          if (loaded.renewedToken) setSessionCookie(res, loaded.renewedToken);
-        }
+        state.cookie = 'valid';
+        state.session = loaded.session;
+        state.user = loaded.user;
+        state.token = loaded.renewedToken ?? token;
+        if (loaded.renewedToken) setSessionCookie(res, loaded.renewedToken);
       }
     }
     if (!state.user) {
-      const rawAnon = readCookie(header, anonCookieName);
+      const rawAnon = readCookie(req.headers.cookie, anonCookieName);
       if (rawAnon !== undefined) {
         state.anonCookiePresent = true;
         const value = anonSigner.unsign(rawAnon);
@@ -374,16 +382,16 @@ export function powExpress(pow: Pow, options: PowExpressOptions = {}): PowExpres
     return state;
   }
 
-  function loadState(req: Request, res: Response): Promise<RequestState> {
+  /** The request's state for this user type, loaded once per request (memoised on `req`). */
+  function loadState(req: Request, res: Response): RequestState | Promise<RequestState> {
     const bag = req as unknown as Record<symbol, unknown>;
     const done = bag[stateKey] as RequestState | undefined;
-    if (done) return Promise.resolve(done);
-    let pending = bag[loadingKey] as Promise<RequestState> | undefined;
-    if (!pending) {
-      pending = load(req, res);
-      bag[loadingKey] = pending;
-    }
-    return pending;
+    if (done) return done;
+    const pending = bag[loadingKey] as Promise<RequestState> | undefined;
+    if (pending) return pending;
+    const result = load(req, res);
+    if (result instanceof Promise) bag[loadingKey] = result;
+    return result;
   }
 
   const stateOf = (req: Request): RequestState | undefined =>
@@ -580,8 +588,8 @@ export function powExpress(pow: Pow, options: PowExpressOptions = {}): PowExpres
 
   // ---- middleware ----------------------------------------------------------------------------
 
-  async function handle(req: Request, res: Response, next: NextFunction): Promise<void> {
-    const state = await loadState(req, res);
+  /** After the state is loaded: expose it, and check state-changing requests. */
+  function proceed(state: RequestState, req: Request, res: Response, next: NextFunction): void {
     attach(req, res, state);
     req.pow = state.ctx;
     if (res.locals) res.locals.pow = state.ctx;
@@ -590,11 +598,15 @@ export function powExpress(pow: Pow, options: PowExpressOptions = {}): PowExpres
       state.anonCookieInvalid = false;
       clearCookie(res, anonCookieName);
     }
-    const method = req.method;
-    if (SAFE_METHODS.has(method)) {
+    if (SAFE_METHODS.has(req.method)) {
       next();
       return;
     }
+    checkStateChangingRequest(state, req, res, next).catch(next);
+  }
+
+  async function checkStateChangingRequest(state: RequestState, req: Request, res: Response, next: NextFunction): Promise<void> {
+    const method = req.method;
     const bodyHolder = req as Request & { body?: unknown; _body?: boolean };
     if (bodyHolder.body === undefined && !bodyHolder._body) {
       try {
@@ -634,6 +646,9 @@ export function powExpress(pow: Pow, options: PowExpressOptions = {}): PowExpres
     // visitor who has no session at all, nothing can be forged: send them to sign in instead
     // of showing an error (sign-out after expiry is a redirect, never an error).
     const expired = state.cookie === 'stale' || (!state.user && req.method === 'DELETE' && pathOf(req) === signOutPath);
+    // A sign-out whose session already ended still forgets "keep me logged in" (SameSite=Lax keeps
+    // the remember-me cookie off cross-site posts, and the origin check above has passed).
+    if (expired && req.method === 'DELETE' && pathOf(req) === signOutPath) await extensions.beforeSignOut(req, res);
     refuse(expired ? 'session_expired' : 'invalid_csrf', req, res, next);
   }
 
@@ -645,8 +660,36 @@ export function powExpress(pow: Pow, options: PowExpressOptions = {}): PowExpres
   };
 
   const middlewareHandler: RequestHandler = (req, res, next) => {
-    handle(req, res, next).catch(next);
+    let result: RequestState | Promise<RequestState>;
+    try {
+      extensions.seeRequest(req);
+      result = loadState(req, res);
+    } catch (error) {
+      next(error);
+      return;
+    }
+    if (!(result instanceof Promise)) {
+      if (extensions.wantsRestore(req, result.user !== null)) restoreThenProceed(result, req, res, next);
+      else proceed(result, req, res, next);
+      return;
+    }
+    result.then(
+      (state) => {
+        try {
+          if (extensions.wantsRestore(req, state.user !== null)) restoreThenProceed(state, req, res, next);
+          else proceed(state, req, res, next);
+        } catch (error) {
+          next(error);
+        }
+      },
+      next,
+    );
   };
+
+  /** persistent-session: a remember-me cookie without a live session starts a fresh one. */
+  function restoreThenProceed(state: RequestState, req: Request, res: Response, next: NextFunction): void {
+    extensions.restore(req, res).then(() => proceed(state, req, res, next), next);
+  }
 
   // ---- sessions ------------------------------------------------------------------------------
 
@@ -699,6 +742,25 @@ export function powExpress(pow: Pow, options: PowExpressOptions = {}): PowExpres
     dummyHash ??= pow.hasher.hash(`pow-dummy-${userType}-${Math.random()}`);
     await pow.hasher.verify(await dummyHash, password);
   };
+
+  const extensions: ExpressExtensions = createExpressExtensions(
+    {
+      pow,
+      userType,
+      cookieName,
+      routes,
+      translator,
+      cookieAttributes,
+      baseUrl: options.baseUrl,
+      currentUser: (req) => stateOf(req)?.user ?? null,
+      startSession: async (req, res, user) => {
+        await startSessionFor(req, res, user);
+      },
+      clearSignInFailures: (identifier) => throttle.clearAccount(identifier),
+      notAuthenticated: () => new PowHttpError('not_authenticated'),
+    },
+    options,
+  );
 
   const auth: PowExpress = {
     pow,
@@ -757,7 +819,7 @@ export function powExpress(pow: Pow, options: PowExpressOptions = {}): PowExpres
       return stateOf(req)?.user ?? null;
     },
 
-    async signIn(req, res, identifier, password) {
+    async signIn(req, res, identifier, password, signInOptions) {
       const id = typeof identifier === 'string' ? identifier : '';
       const secret = typeof password === 'string' ? password : '';
       const address = clientAddress(req) ?? 'unknown';
@@ -777,7 +839,11 @@ export function powExpress(pow: Pow, options: PowExpressOptions = {}): PowExpres
         return { ok: false, status: 401, messageKey: 'session.invalid_credentials' };
       }
       await throttle.clearAccount(id);
+      // email-confirmation: the right password, but no session until the address is confirmed.
+      const refused = await extensions.refuseSignIn(user);
+      if (refused) return refused;
       await startSessionFor(req, res, user);
+      await extensions.afterSignIn(req, res, user, signInOptions);
       return { ok: true, user };
     },
 
@@ -786,25 +852,28 @@ export function powExpress(pow: Pow, options: PowExpressOptions = {}): PowExpres
     },
 
     async signOut(req, res) {
+      await extensions.beforeSignOut(req, res);
       await endSession(req, res);
     },
 
     async register(_req: Request, params: UserParams): Promise<Result<UserRecord>> {
-      return pow.users.create(params);
+      return extensions.register(params, () => pow.users.create(params));
     },
 
     async updateUser(req, params) {
       const state = requireState(req, 'auth.updateUser()');
       if (!state.user) throw new PowHttpError('not_authenticated');
       const userId = state.user.id;
-      const result = await pow.users.update(state.user, params);
+      // email-confirmation: a new e-mail waits for confirmation (`emailConfirmationRequired`).
+      const result = (await extensions.updateUser(state.user, params)) ?? (await pow.users.update(state.user, params));
       if (!result.ok) return result;
       // Pow re-creates the session on every account update (new id, fresh CSRF secret).
       const rotated = await startSessionFor(req, state.res, result.value);
       const password = params?.password;
       if (typeof password === 'string' && password !== '' && rotated.token) {
-        // A password change ends every other session of the user (security bar D11).
+        // A password change ends every other session and remember-me token of the user (security bar D11).
         await pow.sessions.revokeOthers(userId, rotated.token);
+        await extensions.afterPasswordChange(req, state.res, result.value);
       }
       return result;
     },
@@ -815,6 +884,7 @@ export function powExpress(pow: Pow, options: PowExpressOptions = {}): PowExpres
       const user = state.user;
       await pow.users.delete(user);
       await pow.sessions.revokeAll(user.id);
+      await extensions.afterDelete(req, res, user);
       await endSession(req, res);
     },
 
@@ -851,6 +921,10 @@ export function powExpress(pow: Pow, options: PowExpressOptions = {}): PowExpres
     },
 
     defaultErrorResponse,
+
+    extensions: extensions.services,
+    rememberMeCookieName: extensions.rememberMeCookieName,
+    ...extensions.api,
   };
 
   const core: Core = { userType, cookieName, anonCookieName, loadState, csrfSecretOf };

@@ -4,7 +4,16 @@
  * Generated routes and controllers use only this surface. Request and response types are
  * structural so the same code compiles against @types/express 4 and 5.
  */
-import type { Pow, UserRecord, FieldErrors, UserParams, Result } from '../core/types.js';
+import type { Pow, UserRecord, FieldErrors, UserParams, Result, PrismaLike } from '../core/types.js';
+import type { MailErrorHandler, Mailer, RenderFile } from '../mail/types.js';
+import type {
+  AcceptInvitationResult,
+  ConfirmEmailResult,
+  ExtensionOptions,
+  InviteResult,
+  PowExtensions,
+  ResetPasswordResult,
+} from '../extensions/index.js';
 
 // Express's own types, imported as types only so that the runtime does not pin an Express major.
 import type { Request, Response, NextFunction, RequestHandler, ErrorRequestHandler } from 'express';
@@ -88,7 +97,83 @@ export interface PowExpressOptions {
   bodyLimit?: number;
   /** Called when persisting flash or CSRF data after a response failed (default: console.error). */
   onCommitError?: (error: unknown, req: Request) => void;
+
+  // ---- extensions (src/runtime/express/extensions.ts) ----------------------------------------
+
+  /**
+   * The app's PrismaClient (the one given to `createPow`). Required when `pow.extensions` is not
+   * empty: the extensions write the columns they own (`emailConfirmedAt`, `invitedById`, ...).
+   */
+  prisma?: PrismaLike;
+  /** How extension mails are sent and rendered. Required with reset-password, email-confirmation or invitation. */
+  mail?: PowMailOptions;
+  /** Token lifetimes, remember-me grace window, enumeration protection (see ExtensionOptions). */
+  extensionOptions?: Pick<
+    ExtensionOptions,
+    'tokenTtlMs' | 'rememberMeGraceMs' | 'revokeSessionsOnTheft' | 'preventUserEnumeration'
+  >;
+  /** Remember-me cookie name; default "<cookieName>_remember". */
+  rememberMeCookieName?: string;
+  /**
+   * Requests that send mail (reset request, confirmation resend, invitation) per client address
+   * and window, before 429. Default 20 per 15 min; `false` turns the limit off.
+   */
+  mailRateLimit?: { max?: number; windowMs?: number } | false;
 }
+
+/** Mail delivery of the extensions. */
+export interface PowMailOptions {
+  /** `smtpMailer(process.env.SMTP_URL)`, `consoleMailer()` (development), or your own adapter. */
+  mailer: Mailer;
+  /**
+   * Folder of the app's mail templates relative to the app's views folder (`app.get('views')`),
+   * e.g. "pow/mailer": `<name>.html.ejs` / `<name>.text.ejs` there are rendered with the app's view
+   * engine (`app.render`). Missing files fall back to pow's built-in texts.
+   */
+  views?: string;
+  /** Or: an absolute folder of mail templates and the function that renders them (`ejs.renderFile`). */
+  templateDir?: string;
+  renderFile?: RenderFile;
+  /** Sender, when the mailer has no default. */
+  from?: string;
+  /** Delivery failures (default: one line on stderr, never the body). */
+  onError?: MailErrorHandler;
+}
+
+/** Options of `auth.signIn`. */
+export interface SignInOptions {
+  /**
+   * Issue a remember-me cookie (persistent-session). Default: the `remember_me` field of the
+   * submitted form ("true", "on", "1"); a missing field means no.
+   */
+  rememberMe?: boolean;
+}
+
+/** The answer of `auth.signIn`. */
+export type SignInResult =
+  | { ok: true; user: UserRecord }
+  | {
+      ok: false;
+      /** 401 wrong credentials, 403 e-mail not confirmed (a new link was mailed), 429 throttled. */
+      status: 401 | 403 | 429;
+      messageKey: string;
+      retryAfterSeconds?: number;
+      /** Set for 403: the password was right but the address is not confirmed yet. */
+      reason?: 'unconfirmed';
+    };
+
+/** Requests that send mail answer the same for every address, unless rate-limited. */
+export type MailRequestResult =
+  | { ok: true }
+  | { ok: false; status: 429; messageKey: string; retryAfterSeconds: number };
+
+/** `auth.updateUser`: `emailConfirmationRequired` when a new e-mail waits for confirmation. */
+export type UpdateUserResult =
+  | { ok: true; value: UserRecord; emailConfirmationRequired?: boolean }
+  | { ok: false; errors: FieldErrors };
+
+/** `auth.registerWithConfirmation`: `{ ok: true }` also for a taken e-mail (nothing tells them apart). */
+export type RegisterWithConfirmationResult = { ok: true } | { ok: false; errors: FieldErrors };
 
 /** Why a guard or the CSRF check refused a request. */
 export type PowErrorKind =
@@ -148,18 +233,22 @@ export interface PowExpress {
    * Checks credentials with throttling; on success rotates the session (new id) and sets the
    * cookie. On failure returns the generic message key; never reveals whether the account exists.
    */
-  signIn(
-    req: Request,
-    res: Response,
-    identifier: string,
-    password: string,
-  ): Promise<{ ok: true; user: UserRecord } | { ok: false; status: 401 | 429; messageKey: string; retryAfterSeconds?: number }>;
+  signIn(req: Request, res: Response, identifier: string, password: string, options?: SignInOptions): Promise<SignInResult>;
   /** Starts a session for a user already verified (after registration, invitation accept). */
   startSession(req: Request, res: Response, user: UserRecord): Promise<void>;
   /** Ends the session and clears the cookie; works when the session already expired. */
   signOut(req: Request, res: Response): Promise<void>;
+  /**
+   * Creates an account. With email-confirmation on, the new account is unconfirmed and gets a
+   * confirmation mail; prefer `registerWithConfirmation`, which also hides taken addresses.
+   */
   register(req: Request, params: UserParams): Promise<Result<UserRecord>>;
-  updateUser(req: Request, params: UserParams): Promise<Result<UserRecord>>;
+  /**
+   * Account update. With email-confirmation on, a new e-mail is kept as `unconfirmedEmail` until
+   * confirmed (`emailConfirmationRequired`). A password change ends every other session and
+   * every remember-me token of the user.
+   */
+  updateUser(req: Request, params: UserParams): Promise<UpdateUserResult>;
   deleteUser(req: Request, res: Response): Promise<void>;
   /** Sets a flash message (by i18n key) for the next request. */
   flash(req: Request, kind: 'info' | 'error', key: string, params?: Record<string, string | number>): void;
@@ -176,4 +265,29 @@ export interface PowExpress {
   clearSignInFailures(identifier: string): Promise<void>;
   /** The built-in response for a guard/CSRF refusal (what `errorHandler` replaces). */
   defaultErrorResponse(kind: PowErrorKind, req: Request, res: Response): void;
+
+  // ---- extensions: each throws POW_EXTENSION_DISABLED when its extension is off ----------------
+
+  /** The framework-agnostic extension services of this user type (null when none is enabled). */
+  readonly extensions: PowExtensions | null;
+  /** Remember-me cookie name. */
+  readonly rememberMeCookieName: string;
+  /** email-confirmation: sign-up that never signs in and answers a taken e-mail like a new one. */
+  registerWithConfirmation(req: Request, params: UserParams): Promise<RegisterWithConfirmationResult>;
+  /** email-confirmation: confirms the address of a mailed link; re-creates the session of the same signed-in user. */
+  confirmEmail(req: Request, res: Response, token: unknown): Promise<ConfirmEmailResult>;
+  /** email-confirmation: mails a new link to an unconfirmed account with this e-mail (same answer for any input). */
+  resendConfirmation(req: Request, email: unknown): Promise<MailRequestResult>;
+  /** reset-password: mails a reset link when an account has this e-mail (same answer for any input). */
+  requestPasswordReset(req: Request, email: unknown): Promise<MailRequestResult>;
+  /** reset-password: the account of a valid reset token, or null. */
+  verifyResetToken(req: Request, token: unknown): Promise<UserRecord | null>;
+  /** reset-password: sets the new password; ends every session and remember-me token; signs nobody in. */
+  resetPassword(req: Request, token: unknown, params: UserParams): Promise<ResetPasswordResult>;
+  /** invitation: the signed-in user invites someone (not signed in → PowHttpError not_authenticated). */
+  invite(req: Request, params: UserParams): Promise<InviteResult | Extract<MailRequestResult, { ok: false }>>;
+  /** invitation: the invitee of a valid, unused invitation, or null. */
+  verifyInvitation(req: Request, token: unknown): Promise<UserRecord | null>;
+  /** invitation: sets the invitee's password and signs them in. */
+  acceptInvitation(req: Request, res: Response, token: unknown, params: UserParams): Promise<AcceptInvitationResult>;
 }

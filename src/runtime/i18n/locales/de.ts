@@ -13,6 +13,7 @@ export const de: Catalogue = {
     invalid_csrf:
       'Dieses Formular ist abgelaufen oder konnte nicht überprüft werden. Bitte laden Sie die Seite neu und versuchen Sie es noch einmal.',
     session_expired: 'Ihre Sitzung ist abgelaufen. Bitte melden Sie sich erneut an.',
+    too_many_requests: 'Zu viele Anfragen. Bitte warten Sie eine Weile und versuchen Sie es dann noch einmal.',
   },
 
   session: {
@@ -119,11 +120,20 @@ export const de: Catalogue = {
       },
     },
     reset_password: {
-      new: { title: 'Passwort zurücksetzen', submit: 'Anleitung senden' },
+      new: {
+        title: 'Passwort zurücksetzen',
+        submit: 'Anleitung senden',
+        description:
+          'Geben Sie die E-Mail-Adresse Ihres Kontos ein. Wir schicken Ihnen einen Link, mit dem Sie ein neues Passwort wählen können.',
+      },
       edit: { title: 'Neues Passwort wählen', submit: 'Passwort zurücksetzen' },
     },
     confirmation: {
-      new: { title: 'Bestätigungs-E-Mail erneut senden', submit: 'Bestätigungs-E-Mail erneut senden' },
+      new: {
+        title: 'Bestätigungs-E-Mail erneut senden',
+        submit: 'Bestätigungs-E-Mail erneut senden',
+        description: 'Geben Sie die E-Mail-Adresse Ihres Kontos ein. Wir schicken Ihnen einen neuen Bestätigungslink.',
+      },
     },
     invitation: {
       new: { title: 'Person einladen', submit: 'Einladung senden' },
@@ -131,7 +141,11 @@ export const de: Catalogue = {
         title: 'Einladung erstellt',
         description: 'Bitte schicken Sie der eingeladenen Person die folgende Adresse.',
       },
-      edit: { title: 'Einladung annehmen', submit: 'Einladung annehmen' },
+      edit: {
+        title: 'Einladung annehmen',
+        submit: 'Einladung annehmen',
+        description: 'Wählen Sie ein Passwort, um Ihr Konto einzurichten.',
+      },
     },
     sessions: {
       index: {
@@ -187,6 +201,11 @@ export const de: Catalogue = {
     email_changed: {
       subject: 'Ihre E-Mail-Adresse wird geändert',
       body: 'Es wurde beantragt, die E-Mail-Adresse Ihres Kontos in {{email}} zu ändern. Falls Sie das nicht waren, ändern Sie jetzt Ihr Passwort und kontaktieren Sie uns.',
+    },
+    registration_attempt: {
+      subject: 'Registrierungsversuch mit Ihrer E-Mail-Adresse',
+      body: 'Jemand hat versucht, mit dieser E-Mail-Adresse ein Konto anzulegen, obwohl es schon eines gibt. Falls Sie das waren, melden Sie sich an oder setzen Sie hier Ihr Passwort zurück:',
+      ignore: 'Andernfalls können Sie diese E-Mail ignorieren.',
     },
   },
 };

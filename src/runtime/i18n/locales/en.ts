@@ -26,6 +26,8 @@ export const en = {
     invalid_csrf: 'This form has expired or could not be verified. Please reload the page and try again.',
     /** Flash when a form is posted after the session ended (before redirecting to sign-in). */
     session_expired: 'Your session has expired. Please sign in again.',
+    /** 429: too many requests that send mail (reset, confirmation, invitation) from one address. */
+    too_many_requests: 'Too many requests. Please wait a while and try again.',
   },
 
   /** Pow.Phoenix.Messages, session controller. */
@@ -145,11 +147,19 @@ export const en = {
       },
     },
     reset_password: {
-      new: { title: 'Reset password', submit: 'Send reset instructions' },
+      new: {
+        title: 'Reset password',
+        submit: 'Send reset instructions',
+        description: "Enter your account's email address and we'll send you a link to choose a new password.",
+      },
       edit: { title: 'Choose a new password', submit: 'Reset password' },
     },
     confirmation: {
-      new: { title: 'Resend confirmation email', submit: 'Resend confirmation email' },
+      new: {
+        title: 'Resend confirmation email',
+        submit: 'Resend confirmation email',
+        description: "Enter your account's email address and we'll send you a new confirmation link.",
+      },
     },
     invitation: {
       new: { title: 'Invite a user', submit: 'Send invitation' },
@@ -157,7 +167,11 @@ export const en = {
         title: 'Invitation created',
         description: 'Please send the following URL to the invitee.',
       },
-      edit: { title: 'Accept invitation', submit: 'Accept invitation' },
+      edit: {
+        title: 'Accept invitation',
+        submit: 'Accept invitation',
+        description: 'Choose a password to finish setting up your account.',
+      },
     },
     sessions: {
       index: {
@@ -215,6 +229,11 @@ export const en = {
     email_changed: {
       subject: 'Your email address is being changed',
       body: 'A change of your account email to {{email}} was requested. If you did not do this, change your password now and contact us.',
+    },
+    registration_attempt: {
+      subject: 'Sign-up attempt with your email address',
+      body: 'Someone tried to create an account with this email address, which already has one. If it was you, sign in or reset your password here:',
+      ignore: 'Otherwise you can ignore this email.',
     },
   },
 } as const;

@@ -1,0 +1,429 @@
+/**
+ * The Express side of pow's extensions (reset password, e-mail confirmation, remember-me,
+ * invitations): wires `powExtensions` (src/runtime/extensions) into `powExpress`.
+ *
+ * - Setup: the services get the app's Prisma client, links built from the configured `baseUrl`
+ *   and the mount path (never the Host header), and mail rendered with the app's own view engine
+ *   (`mail.views`, through `app.render`) or an explicit `templateDir` + `renderFile`. A successful
+ *   password reset clears the sign-in throttle of the account.
+ * - Sign-in: an unconfirmed account gets a new confirmation link and no session (403 with
+ *   `email_confirmation.email_confirmation_required`). A ticked "keep me logged in" issues a
+ *   remember-me token in a signed cookie (HttpOnly, SameSite=Lax, Secure like the session cookie,
+ *   Max-Age = the token's server-side validity).
+ * - Middleware: a GET/HEAD without a live session but with a remember-me cookie starts a fresh
+ *   session (new id, not a "recent sign-in") and rotates the cookie. Forms (POST) are never
+ *   restored this way: their CSRF token belonged to the ended session.
+ * - Sign-out forgets the remember-me token; a password change revokes them all (the current
+ *   browser gets a new one when it had one); account deletion revokes every token.
+ * - Requests that send mail are rate-limited per client address (security bar F9).
+ */
+import { PowError } from '../../shared/pow-error.js';
+import type { Pow, Result, UserParams, UserRecord } from '../core/types.js';
+import {
+  powExtensions,
+  type ExtensionMailOptions,
+  type MailLinkName,
+  type PowExtensions,
+} from '../extensions/index.js';
+import type { RenderFile } from '../mail/types.js';
+import type { Translator } from '../i18n/index.js';
+import { createSigner, readCookie, serializeCookie, setCookieHeader, type CookieAttributes } from './cookies.js';
+import { SAFE_METHODS } from './csrf.js';
+import { normalizeAddress } from './throttle.js';
+import type {
+  MailRequestResult,
+  PowExpress,
+  PowExpressOptions,
+  PowMailOptions,
+  PowPathName,
+  Request,
+  Response,
+  RoutesCallbacks,
+  SignInOptions,
+  SignInResult,
+  UpdateUserResult,
+} from './types.js';
+
+/** What `powExpress` lends the extension layer. */
+export interface ExtensionHost {
+  readonly pow: Pow;
+  readonly userType: string;
+  readonly cookieName: string;
+  readonly routes: RoutesCallbacks;
+  readonly translator: Translator;
+  readonly cookieAttributes: CookieAttributes;
+  /** Absolute origin for links, or undefined. */
+  readonly baseUrl: string | undefined;
+  currentUser(req: Request): UserRecord | null;
+  /** Rotates to a fresh session for `user` (sets the cookie). */
+  startSession(req: Request, res: Response, user: UserRecord): Promise<void>;
+  clearSignInFailures(identifier: string): Promise<void>;
+  /** The error a guard throws for a signed-out visitor (PowHttpError not_authenticated). */
+  notAuthenticated(): Error;
+}
+
+/** Hooks the core of `powExpress` calls, plus the public methods of `PowExpress`. */
+export interface ExpressExtensions {
+  readonly services: PowExtensions | null;
+  readonly rememberMeCookieName: string;
+  /** Called for every request of the middleware (remembers the app for mail rendering). */
+  seeRequest(req: Request): void;
+  /** True when this request should be signed in from its remember-me cookie. */
+  wantsRestore(req: Request, signedIn: boolean): boolean;
+  restore(req: Request, res: Response): Promise<void>;
+  /** After a correct password: a refusal (unconfirmed account), or null to go on. */
+  refuseSignIn(user: UserRecord): Promise<Extract<SignInResult, { ok: false }> | null>;
+  afterSignIn(req: Request, res: Response, user: UserRecord, options: SignInOptions | undefined): Promise<void>;
+  beforeSignOut(req: Request, res: Response): Promise<void>;
+  register(params: UserParams, create: () => Promise<Result<UserRecord>>): Promise<Result<UserRecord>>;
+  updateUser(user: UserRecord, params: UserParams): Promise<UpdateUserResult | null>;
+  afterPasswordChange(req: Request, res: Response, user: UserRecord): Promise<void>;
+  afterDelete(req: Request, res: Response, user: UserRecord): Promise<void>;
+  api: Pick<
+    PowExpress,
+    | 'registerWithConfirmation'
+    | 'confirmEmail'
+    | 'resendConfirmation'
+    | 'requestPasswordReset'
+    | 'verifyResetToken'
+    | 'resetPassword'
+    | 'invite'
+    | 'verifyInvitation'
+    | 'acceptInvitation'
+  >;
+}
+
+const MAILING = ['reset-password', 'email-confirmation', 'invitation'] as const;
+const DEFAULT_MAIL_LIMIT = { max: 20, windowMs: 15 * 60_000 };
+const RATE_NAMESPACE = 'pow:throttle';
+
+function configError(message: string, fix?: string): PowError {
+  return new PowError({ code: 'POW_CONFIG_INVALID', message, fix });
+}
+
+function truthy(value: unknown): boolean {
+  return typeof value === 'string' && ['true', 'on', '1', 'yes'].includes(value.toLowerCase());
+}
+
+function bodyField(req: Request, name: string): unknown {
+  const body = (req as { body?: unknown }).body;
+  return body && typeof body === 'object' ? (body as Record<string, unknown>)[name] : undefined;
+}
+
+interface AppLike {
+  get(name: string): unknown;
+  render(view: string, locals: Record<string, unknown>, callback: (error: Error | null, html?: string) => void): void;
+}
+
+function viewsRoot(app: AppLike): string | undefined {
+  const views = app.get('views');
+  const first = Array.isArray(views) ? views[0] : views;
+  return typeof first === 'string' ? first : undefined;
+}
+
+/** Builds the mail options of the services from `PowMailOptions` (app-relative `views` resolved lazily). */
+function serviceMail(
+  mail: PowMailOptions,
+  appOf: () => AppLike | undefined,
+  translator: Translator,
+): ExtensionMailOptions {
+  if (!mail || typeof mail !== 'object' || !mail.mailer || typeof mail.mailer.send !== 'function') {
+    throw configError('powExpress: mail.mailer must be a Mailer (smtpMailer(url), consoleMailer()).');
+  }
+  if (mail.views !== undefined && (mail.templateDir !== undefined || mail.renderFile !== undefined)) {
+    throw configError('powExpress: give mail.views or mail.templateDir + mail.renderFile, not both.');
+  }
+  const locale = translator.defaultLocale;
+  const out: ExtensionMailOptions = {
+    mailer: mail.mailer,
+    ...(mail.from !== undefined ? { from: mail.from } : {}),
+    ...(mail.onError !== undefined ? { onError: mail.onError } : {}),
+    translate: () => (key, params) => translator.t(locale, key, params),
+  };
+  if (mail.views === undefined) {
+    if (mail.templateDir !== undefined) out.templateDir = mail.templateDir;
+    if (mail.renderFile !== undefined) out.renderFile = mail.renderFile;
+    return out;
+  }
+  const relative = mail.views.replace(/^\/+|\/+$/g, '');
+  const renderFile: RenderFile = (file, locals) =>
+    new Promise<string>((resolve, reject) => {
+      const app = appOf();
+      if (!app) {
+        reject(new Error('pow: no Express app seen yet to render mail templates with'));
+        return;
+      }
+      app.render(file, locals, (error, html) => (error ? reject(error) : resolve(html ?? '')));
+    });
+  // Read at send time: the app (and its views folder) is known once a request went through.
+  Object.defineProperty(out, 'templateDir', {
+    enumerable: true,
+    get() {
+      const app = appOf();
+      const root = app ? viewsRoot(app) : undefined;
+      return root ? `${root.replace(/\/+$/, '')}/${relative}` : undefined;
+    },
+  });
+  out.renderFile = renderFile;
+  return out;
+}
+
+export function createExpressExtensions(host: ExtensionHost, options: PowExpressOptions): ExpressExtensions {
+  const { pow, routes } = host;
+  const enabled = pow.extensions;
+  const rememberMeCookieName = options.rememberMeCookieName ?? `${host.cookieName}_remember`;
+  serializeCookie(rememberMeCookieName, 'x');
+  let app: AppLike | undefined;
+
+  let services: PowExtensions | null = null;
+  if (enabled.length > 0) {
+    if (!options.prisma) {
+      throw configError(
+        `powExpress: the extensions ${enabled.join(', ')} of user type "${host.userType}" need the Prisma client.`,
+        'Pass `prisma` (the client given to createPow) to powExpress(pow, { prisma, ... }).',
+      );
+    }
+    const mails = MAILING.filter((name) => enabled.includes(name));
+    if (mails.length > 0 && !options.mail) {
+      throw new PowError({
+        code: 'POW_MAIL_NOT_CONFIGURED',
+        message: `powExpress: the extensions ${mails.join(', ')} of user type "${host.userType}" send mail, but no mailer is configured.`,
+        fix: 'Pass `mail: { mailer: smtpMailer(process.env.SMTP_URL), views: "pow/mailer" }` (consoleMailer() in development).',
+      });
+    }
+    if (mails.length > 0 && !host.baseUrl) {
+      throw configError(
+        `powExpress: the extensions ${mails.join(', ')} of user type "${host.userType}" mail links, but no baseUrl is set.`,
+        'Set baseUrl (e.g. process.env.POW_BASE_URL = "https://example.com"); links are never built from the Host header.',
+      );
+    }
+    const origin = host.baseUrl ? new URL(host.baseUrl).origin : '';
+    // Keep a path prefix of the base URL (an app served under /app) but never a trailing slash.
+    const base = host.baseUrl ? origin + new URL(host.baseUrl).pathname.replace(/\/+$/, '') : '';
+    services = powExtensions(pow, {
+      ...options.extensionOptions,
+      prisma: options.prisma,
+      url: (name: MailLinkName, params?: { token: string }) => base + routes.path(name as PowPathName, params),
+      ...(options.mail ? { mail: serviceMail(options.mail, () => app, host.translator) } : {}),
+    });
+    services.onPasswordReset(async (user) => {
+      // The reset proves control of the address: lift a lock of the account.
+      for (const field of pow.userIdFields) {
+        const value = user[field];
+        if (typeof value === 'string' && value !== '') await host.clearSignInFailures(value);
+      }
+    });
+  }
+
+  const has = (name: Pow['extensions'][number]) => enabled.includes(name);
+  const require = (): PowExtensions => {
+    if (services) return services;
+    throw new PowError({
+      code: 'POW_EXTENSION_DISABLED',
+      message: `No extension is enabled for user type "${host.userType}".`,
+      fix: 'Add the extension to `extensions` in createPow({...}) (pow install --extension <name>).',
+    });
+  };
+
+  // ---- remember-me cookie ----------------------------------------------------------------------
+
+  const signer = createSigner(pow.secret, `remember:${host.userType}`);
+  const setRememberCookie = (res: Response, token: string, maxAgeMs: number) =>
+    setCookieHeader(
+      res,
+      rememberMeCookieName,
+      serializeCookie(rememberMeCookieName, signer.sign(token), {
+        ...host.cookieAttributes,
+        maxAge: Math.floor(maxAgeMs / 1000),
+      }),
+    );
+  const clearRememberCookie = (res: Response) =>
+    setCookieHeader(
+      res,
+      rememberMeCookieName,
+      serializeCookie(rememberMeCookieName, '', { ...host.cookieAttributes, maxAge: 0 }),
+    );
+  const rememberToken = (req: Request): string | null | undefined => {
+    const raw = readCookie(req.headers.cookie, rememberMeCookieName);
+    if (raw === undefined) return undefined;
+    return signer.unsign(raw);
+  };
+
+  // ---- rate limit of requests that send mail ----------------------------------------------------
+
+  const limit = options.mailRateLimit === false ? null : { ...DEFAULT_MAIL_LIMIT, ...options.mailRateLimit };
+  if (limit && (!Number.isInteger(limit.max) || limit.max < 1 || !Number.isInteger(limit.windowMs) || limit.windowMs < 1)) {
+    throw configError('powExpress: mailRateLimit.max and mailRateLimit.windowMs must be positive integers.');
+  }
+  const limited = async (req: Request): Promise<Extract<MailRequestResult, { ok: false }> | null> => {
+    if (!limit) return null;
+    const address = normalizeAddress(req.ip ?? req.socket?.remoteAddress ?? undefined);
+    const key = `${host.userType}:mail:${address}`;
+    const count = await pow.store.increment(RATE_NAMESPACE, key, limit.windowMs);
+    if (count === 1) await pow.store.put(RATE_NAMESPACE, `${key}:since`, pow.clock(), limit.windowMs);
+    if (count <= limit.max) return null;
+    const since = Number(await pow.store.get<unknown>(RATE_NAMESPACE, `${key}:since`));
+    const remaining = Number.isFinite(since) && since > 0 ? since + limit.windowMs - pow.clock() : limit.windowMs;
+    return {
+      ok: false,
+      status: 429,
+      messageKey: 'auth.too_many_requests',
+      retryAfterSeconds: Math.max(1, Math.ceil(Math.min(limit.windowMs, remaining) / 1000)),
+    };
+  };
+
+  // ---- the hooks --------------------------------------------------------------------------------
+
+  const hooks: ExpressExtensions = {
+    services,
+    rememberMeCookieName,
+
+    seeRequest(req) {
+      if (!app) {
+        const candidate = (req as { app?: unknown }).app as AppLike | undefined;
+        if (candidate && typeof candidate.render === 'function' && typeof candidate.get === 'function') app = candidate;
+      }
+    },
+
+    wantsRestore(req, signedIn) {
+      return (
+        !signedIn &&
+        has('persistent-session') &&
+        SAFE_METHODS.has(req.method) &&
+        readCookie(req.headers.cookie, rememberMeCookieName) !== undefined
+      );
+    },
+
+    async restore(req, res) {
+      const token = rememberToken(req);
+      const used = token ? await require().useRememberMe(token) : null;
+      if (!used) {
+        clearRememberCookie(res);
+        return;
+      }
+      await host.startSession(req, res, used.user);
+      if (used.next) setRememberCookie(res, used.next.token, used.next.maxAgeMs);
+    },
+
+    async refuseSignIn(user) {
+      if (!services || !has('email-confirmation') || services.isConfirmed(user)) return null;
+      await services.sendConfirmation(user);
+      return {
+        ok: false,
+        status: 403,
+        messageKey: 'email_confirmation.email_confirmation_required',
+        reason: 'unconfirmed',
+      };
+    },
+
+    async afterSignIn(req, res, user, signInOptions) {
+      if (!services || !has('persistent-session')) return;
+      const previous = rememberToken(req);
+      if (previous) await services.clearRememberMe(previous);
+      const wanted = signInOptions?.rememberMe ?? truthy(bodyField(req, 'remember_me'));
+      if (!wanted) {
+        if (previous !== undefined) clearRememberCookie(res);
+        return;
+      }
+      const issued = await services.issueRememberMe(user);
+      if (issued) setRememberCookie(res, issued.token, issued.maxAgeMs);
+    },
+
+    async beforeSignOut(req, res) {
+      const token = rememberToken(req);
+      if (token === undefined) return;
+      if (token !== null && services && has('persistent-session')) await services.clearRememberMe(token);
+      clearRememberCookie(res);
+    },
+
+    async register(params, create) {
+      const result = await create();
+      if (result.ok && services && has('email-confirmation') && !services.isConfirmed(result.value)) {
+        await services.sendConfirmation(result.value);
+      }
+      return result;
+    },
+
+    async updateUser(user, params) {
+      if (!services || !has('email-confirmation')) return null;
+      const result = await services.updateUser(user, params);
+      if (!result.ok) return result;
+      return { ok: true, value: result.user, emailConfirmationRequired: result.emailConfirmationRequired };
+    },
+
+    async afterPasswordChange(req, res, user) {
+      if (!services || !has('persistent-session')) return;
+      await services.revokeRememberMe(user);
+      // This browser keeps "keep me logged in" with a fresh token; every other one loses it.
+      if (rememberToken(req) === undefined) return;
+      const issued = await services.issueRememberMe(user);
+      if (issued) setRememberCookie(res, issued.token, issued.maxAgeMs);
+      else clearRememberCookie(res);
+    },
+
+    async afterDelete(req, res, user) {
+      if (services) await services.revokeAllTokens(user);
+      if (readCookie(req.headers.cookie, rememberMeCookieName) !== undefined) clearRememberCookie(res);
+    },
+
+    api: {
+      async registerWithConfirmation(_req, params) {
+        return require().register(params);
+      },
+
+      async confirmEmail(req, res, token) {
+        const result = await require().confirmEmail(token);
+        const current = host.currentUser(req);
+        if (result.ok && current && String(current.id) === String(result.user.id)) {
+          // The account changed under this session: rotate it (new id, fresh user record).
+          await host.startSession(req, res, result.user);
+        }
+        return result;
+      },
+
+      async resendConfirmation(req, email) {
+        const ext = require();
+        const refused = await limited(req);
+        if (refused) return refused;
+        await ext.resendConfirmation(email);
+        return { ok: true };
+      },
+
+      async requestPasswordReset(req, email) {
+        const ext = require();
+        const refused = await limited(req);
+        if (refused) return refused;
+        await ext.requestPasswordReset(email);
+        return { ok: true };
+      },
+
+      async verifyResetToken(_req, token) {
+        return require().verifyResetToken(token);
+      },
+
+      async resetPassword(_req, token, params) {
+        return require().resetPassword(token, params);
+      },
+
+      async invite(req, params) {
+        const ext = require();
+        const inviter = host.currentUser(req);
+        if (!inviter) throw host.notAuthenticated();
+        const refused = await limited(req);
+        if (refused) return refused;
+        return ext.invite(inviter, params);
+      },
+
+      async verifyInvitation(_req, token) {
+        return require().verifyInvitation(token);
+      },
+
+      async acceptInvitation(req, res, token, params) {
+        const result = await require().acceptInvitation(token, params);
+        if (result.ok) await host.startSession(req, res, result.user);
+        return result;
+      },
+    },
+  };
+  return hooks;
+}

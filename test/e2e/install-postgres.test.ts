@@ -1,0 +1,112 @@
+/**
+ * `pow install` end to end on the app with its own User model on PostgreSQL
+ * (fixtures/express5-ts-existing-user, a fresh `pow_e2e_<random>` database): the existing model
+ * gains `passwordHash` (mapped to snake_case like its other columns), the migration equals the
+ * schema engine's diff, `pow migrate` leaves no drift, strict tsc passes, and the booted app passes
+ * the browser walk once the developer has done the printed manual step for the required `name`.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { diffDatabaseToSchema, diffSchemas } from '../../src/prisma/schema-engine.js';
+import type { RunningApp } from '../helpers/app-process.js';
+import { FIXTURES_DIR, hashTree } from '../helpers/fixtures.js';
+import {
+  INIT_MIGRATION,
+  MIGRATION_DIR,
+  assertAuthFlow,
+  bootWithTsx,
+  e2eProject,
+  prismaGenerate,
+  protectDashboard,
+  typecheck,
+  withoutWarnings,
+} from '../helpers/e2e-project.js';
+
+const FIXTURE = 'express5-ts-existing-user';
+const SCHEMA = 'prisma/schema.prisma';
+
+test(`pow install on ${FIXTURE}: PostgreSQL, existing User model, end to end`, async (t) => {
+  const project = await e2eProject(FIXTURE, 'postgresql');
+  let app: RunningApp | null = null;
+  t.after(async () => {
+    await app?.stop();
+    await project.dispose();
+  });
+
+  await t.test('install patches the existing model and prints the manual step for User.name', async () => {
+    const res = await project.pow(['install', '--yes']);
+    assert.equal(res.code, 0, res.stderr);
+    assert.match(
+      res.stdout,
+      /^update {4}prisma\/schema\.prisma \(patched by prisma:User\.passwordHash\+PowSession\)$/m,
+    );
+    assert.match(res.stdout, /^update {4}src\/app\.ts \(patched by entry:/m);
+    assert.match(
+      res.stdout,
+      /Manual steps:\n {2}src\/controllers\/pow\/registration\.ts: User\.name is required and has no default/,
+    );
+    const schema = project.read(SCHEMA);
+    assert.match(schema, /\n\n {2}passwordHash String\? @map\("password_hash"\)\n\n {2}@@map\("users"\)/);
+    assert.ok(!project.read('src/app.ts').includes('app.engine('), 'ejs is already the view engine');
+  });
+
+  await t.test("the migration is the schema engine's diff", async () => {
+    const sql = project.read(`${MIGRATION_DIR}/migration.sql`);
+    assert.match(sql, /ALTER TABLE "users" ADD COLUMN {5}"password_hash" TEXT;/);
+    const before = { [SCHEMA]: readFileSync(join(FIXTURES_DIR, FIXTURE, SCHEMA), 'utf8') };
+    assert.equal(
+      withoutWarnings(sql),
+      await diffSchemas('postgresql', before, { [SCHEMA]: project.read(SCHEMA) }),
+    );
+  });
+
+  await t.test('pow migrate applies both migrations; no drift; a second run is up to date', async () => {
+    const first = await project.pow(['migrate']);
+    assert.equal(first.code, 0, first.stderr);
+    assert.match(
+      first.stdout,
+      new RegExp(`Applied 2 migrations .*\\n {2}${INIT_MIGRATION}\\n {2}20260102030405_pow_install\\n`),
+    );
+    assert.doesNotMatch(first.stdout, /postgres:[^@/]*@/, 'no password in the output');
+    assert.match((await project.pow(['migrate'])).stdout, /already up to date/);
+    assert.equal(await diffDatabaseToSchema(project.db.url, { [SCHEMA]: project.read(SCHEMA) }), '');
+  });
+
+  await t.test(
+    'the developer does the manual step; a re-run leaves their edits alone and writes nothing',
+    async () => {
+      const controller = 'src/controllers/pow/registration.ts';
+      const config = 'src/pow/config.ts';
+      project.write(
+        controller,
+        project
+          .read(controller)
+          .replace("const USER_FIELDS = ['email'];", "const USER_FIELDS = ['email', 'name'];"),
+      );
+      project.write(
+        config,
+        project
+          .read(config)
+          .replace("userIdFields: ['email'],", "userIdFields: ['email'],\n  userFields: ['name'],"),
+      );
+      assert.match(project.read(controller), /USER_FIELDS = \['email', 'name'\]/);
+      assert.match(project.read(config), /userFields: \['name'\]/);
+      const before = hashTree(project.dir);
+      const res = await project.pow(['install', '--yes']);
+      assert.equal(res.code, 0, res.stderr);
+      assert.doesNotMatch(res.stdout, /Manual steps/);
+      assert.equal(hashTree(project.dir), before);
+    },
+  );
+
+  await t.test('prisma generate, then strict tsc --noEmit passes', async () => {
+    await prismaGenerate(project);
+    await typecheck(project);
+  });
+
+  protectDashboard(project, 'src/app.ts', 'app');
+  app = await bootWithTsx(project, 'src/server.ts');
+  await assertAuthFlow(t, app.url, { extraFields: { name: 'Ada Lovelace' } });
+});
