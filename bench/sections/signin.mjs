@@ -17,6 +17,15 @@ export const SIGNIN_SERVERS = [
     pow: true,
   },
   {
+    // Same hasher without SQLite writes on the sign-in path: separates hashing from store cost.
+    id: 'pow-redis',
+    label: 'pow, Redis store (users in Prisma SQLite; same hasher)',
+    script: 'pow.mjs',
+    args: ['redis'],
+    client: 'pow',
+    pow: true,
+  },
+  {
     id: 'better-auth',
     label: 'Better Auth, SQLite (scrypt N=16384 r=16 p=1, its default; rate limiter off)',
     script: 'better-auth.mjs',

@@ -39,6 +39,7 @@ import { command as install } from './install.js';
 import { command as migrate } from './migrate.js';
 import { command as status } from './status.js';
 import { command as diff } from './diff.js';
+import { command as genTemplates } from './gen-templates.js';
 
 export interface CommandModule {
   /** The command's name as typed (`inspect`, `gen.templates`). */
@@ -47,4 +48,4 @@ export interface CommandModule {
   register(program: Command, ctx: CommandContext): void;
 }
 
-export const COMMANDS: readonly CommandModule[] = [install, migrate, status, diff, inspect];
+export const COMMANDS: readonly CommandModule[] = [install, genTemplates, migrate, status, diff, inspect];

@@ -6,6 +6,7 @@ import type { Plan } from '../generate/plan.js';
 import type { SessionStoreKind, UserIdType } from '../prisma/ensure-auth-schema.js';
 import type { ExtensionName } from '../runtime/core/types.js';
 import { PowError } from '../shared/pow-error.js';
+import { createProgress } from '../cli/progress.js';
 
 /** Commander's parsed flags of `pow install`. */
 interface InstallFlags {
@@ -19,6 +20,7 @@ interface InstallFlags {
   diff?: boolean;
   force?: boolean;
   mergeConflicts?: boolean;
+  reapply?: string[];
   yes?: boolean;
   cwd?: string;
   json?: boolean;
@@ -289,6 +291,7 @@ export const command: CommandModule = {
       .option('--diff', 'show the diff of every file that changes (combine with --dry-run to review only)')
       .option('--force', 'overwrite files you changed (the diff is shown)')
       .option('--merge-conflicts', "write conflict markers into files where your edits and pow's clash")
+      .option('--reapply <id>', 'restore a change pow made to one of your files that you removed; repeatable', collect)
       .option('-y, --yes', 'ask nothing: use flags, earlier answers and defaults')
       .option('--cwd <dir>', 'project directory (default: the current directory)')
       .option('--json', 'print the result as JSON only')
@@ -303,6 +306,9 @@ async function install(ctx: CommandContext, flags: InstallFlags, cmd: Command): 
   const given = parseInstallFlags(flags, (name) => cmd.getOptionValueSource(name) === 'cli');
   const now = clockFrom(ctx.io.env);
 
+  // A spinner on stderr for the slow steps, on an interactive terminal only (src/cli/progress.ts).
+  const progress = createProgress(ctx.io, flags.json ? { enabled: false } : {});
+  const loading = progress.start('Inspecting the project');
   // Loaded on use: ts-morph, prisma-ast, ejs and the schema engine are heavy.
   const [{ inspectProject }, recipe, { readManifest }, render, colors] = await Promise.all([
     import('../inspect/inspect-project.js'),
@@ -310,13 +316,20 @@ async function install(ctx: CommandContext, flags: InstallFlags, cmd: Command): 
     import('../generate/manifest.js'),
     import('../generate/render-plan.js'),
     import('../generate/colors.js'),
-  ]);
+  ]).finally(() => loading.stop());
 
   const previous = recipe.previousInstallOptions(readManifest(root));
   const defaults: InstallOptions = { ...recipe.DEFAULT_INSTALL_OPTIONS, ...previous };
   const isInteractive = interactive(ctx, flags);
   let options: InstallOptions = { ...defaults, ...given };
-  let project = await inspectProject(root, { userModel: options.userModel });
+  // --extension adds to the extensions of earlier runs (src/recipes/extensions.ts).
+  if (given.extensions) {
+    const { mergeExtensions } = await import('../recipes/extensions.js');
+    options.extensions = mergeExtensions(previous?.extensions, given.extensions);
+  }
+  let project = await progress.run('Inspecting the project', () =>
+    inspectProject(root, { userModel: options.userModel }),
+  );
   if (isInteractive) {
     const open = (Object.keys(defaults) as (keyof InstallOptions)[]).filter(
       (key) => given[key] === undefined,
@@ -334,22 +347,33 @@ async function install(ctx: CommandContext, flags: InstallFlags, cmd: Command): 
     for (const line of render.renderPlan(plan, { colors: c, diff: flags.diff, dryRun })) ctx.out.line(line);
   };
   let shown = false;
-  const outcome = await recipe.runInstall({
-    root,
-    project,
-    options,
-    powVersion: ctx.version,
-    now,
-    flags: { dryRun: flags.dryRun, force: flags.force, mergeConflicts: flags.mergeConflicts },
-    confirm: isInteractive
-      ? async (plan) => {
-          printPlan(plan, false);
-          shown = true;
-          ctx.out.line();
-          return confirmWrite();
-        }
-      : undefined,
-  });
+  const planning = progress.start(
+    "Planning the changes (schema, migration from Prisma's schema engine, files)",
+  );
+  const outcome = await recipe
+    .runInstall({
+      root,
+      project,
+      options,
+      powVersion: ctx.version,
+      now,
+      flags: {
+        dryRun: flags.dryRun,
+        force: flags.force,
+        mergeConflicts: flags.mergeConflicts,
+        reapply: flags.reapply,
+      },
+      confirm: isInteractive
+        ? async (plan) => {
+            planning.stop();
+            printPlan(plan, false);
+            shown = true;
+            ctx.out.line();
+            return confirmWrite();
+          }
+        : undefined,
+    })
+    .finally(() => planning.stop());
 
   const { plan, applied } = outcome.result;
   const { isNoop } = await import('../generate/plan.js');

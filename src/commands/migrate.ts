@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CommandModule } from './index.js';
 import { PowError } from '../shared/pow-error.js';
+import { createProgress } from '../cli/progress.js';
 
 const EXAMPLE_URLS: Record<string, string> = {
   sqlite: 'file:./dev.db',
@@ -105,8 +106,12 @@ export const command: CommandModule = {
           });
         }
         let result: Awaited<ReturnType<typeof migrate>>;
+        // A spinner on stderr, on an interactive terminal only (src/cli/progress.ts).
+        const progress = createProgress(ctx.io, flags.json ? { enabled: false } : {});
         try {
-          result = await migrate({ root, prismaInfo: prisma, url: resolved.url });
+          result = await progress.run(`Applying migrations from ${prisma.migrationsDir}`, () =>
+            migrate({ root, prismaInfo: prisma, url: resolved.url }),
+          );
         } catch (error) {
           throw notBaselined(error, prisma.migrationsDir) ?? error;
         }

@@ -18,6 +18,7 @@ import { join } from 'node:path';
 import { POW_TEMPLATES_DIR } from '../generate/render.js';
 import type { TemplateContext } from './template-context.js';
 import { EXTENSION_NAMES } from './template-context.js';
+import { mailTemplateExtension } from './extensions.js';
 
 /** The recipe folders of the install and what their output paths are relative to. */
 export const INSTALL_TEMPLATE_ROOTS = ['install', 'views'] as const;
@@ -59,6 +60,9 @@ function stem(segment: string): string {
 
 /** The extension a template belongs to, or null for the core templates. */
 export function templateExtension(id: string): string | null {
+  // Mails named after what they say (password_changed, email_changed) belong to their extension.
+  const mail = mailTemplateExtension(id);
+  if (mail !== null) return mail;
   for (const segment of id.split('/')) {
     const name = stem(segment);
     if ((EXTENSION_NAMES as readonly string[]).includes(name)) return name;

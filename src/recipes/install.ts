@@ -49,6 +49,7 @@ import { ensureDependencies, listedIn, type DependencySpec } from '../deps/packa
 import { isPinned, PINNED_VERSIONS, powRange } from '../deps/versions.js';
 import { listInstallTemplates, selectInstallTemplates } from './install-templates.js';
 import { ensureEnvKeys, ensureGitattributesLine, type EnvKey } from './project-files.js';
+import { addExtensionFiles, extensionNextSteps } from './extensions.js';
 import { buildTemplateContext, relativeSpecifier, type TemplateContext } from './template-context.js';
 
 /** The generator scope recorded in the manifest. */
@@ -166,7 +167,7 @@ export function previousInstallOptions(manifest: Manifest | null): Partial<Insta
   return out;
 }
 
-function requirePrisma(project: ProjectInfo): PrismaInfo {
+export function requirePrisma(project: ProjectInfo): PrismaInfo {
   if (project.prisma) return project.prisma;
   throw new PowError({
     code: 'POW_PRISMA_NOT_FOUND',
@@ -179,7 +180,7 @@ function requirePrisma(project: ProjectInfo): PrismaInfo {
  * The project as the templates should see it. A `<src>/pow/prisma.ts` written by an earlier
  * install is detected as "the app's Prisma client module"; it is pow's own, so it stays generated.
  */
-function templateProject(project: ProjectInfo): ProjectInfo {
+export function templateProject(project: ProjectInfo): ProjectInfo {
   const client = project.prismaClientModule;
   if (client === null) return project;
   const generated = buildTemplateContext({ ...project, prismaClientModule: null }).paths.prismaClient;
@@ -215,6 +216,7 @@ export async function runInstall(input: InstallInput): Promise<InstallResult> {
   wireEntry(gen, project, it);
   const dependenciesAdded = addDependencies(gen, it, options, input.powVersion);
   addProjectFiles(gen, options);
+  addExtensionFiles(gen, it);
   checkRequiredUserFields(gen, project, it, options);
 
   const plan = gen.plan();
@@ -237,10 +239,12 @@ export async function runInstall(input: InstallInput): Promise<InstallResult> {
 
 // ---- 1 + 2: schema and migration ---------------------------------------------------------------
 
-async function addSchemaAndMigration(
+/** Also used by gen.templates for a namespace's model (its own migration name, e.g. `pow_admin`). */
+export async function addSchemaAndMigration(
   ctx: GenerateContext,
-  input: InstallInput,
+  input: Pick<InstallInput, 'root' | 'options' | 'now'>,
   prisma: PrismaInfo,
+  migrationName: string = INSTALL_MIGRATION_NAME,
 ): Promise<{ migration: InstallMigration | null; added: string[] }> {
   const before: SchemaTexts = {};
   for (const file of prisma.schemaFiles) {
@@ -290,7 +294,7 @@ async function addSchemaAndMigration(
       after,
       root: input.root,
       migrationsDir: prisma.migrationsDir,
-      name: INSTALL_MIGRATION_NAME,
+      name: migrationName,
       now: input.now,
     });
   } catch (error) {
@@ -300,7 +304,7 @@ async function addSchemaAndMigration(
     ctx.manual({
       file: prisma.migrationsDir,
       why: `pow cannot write migrations for the "${prisma.provider}" provider; create it with Prisma's CLI`,
-      snippet: `npx prisma migrate dev --name ${INSTALL_MIGRATION_NAME}`,
+      snippet: `npx prisma migrate dev --name ${migrationName}`,
     });
     return { migration: null, added };
   }
@@ -558,6 +562,7 @@ export function nextSteps(project: ProjectInfo, it: TemplateContext, depsAdded: 
   steps.push(`${r.exec} prisma generate    # regenerate the Prisma client for the new models`);
   steps.push(`Set ${it.env.secret} in the environment or .env (32+ random characters): ${SECRET_COMMAND}`);
   if (it.store === 'redis') steps.push(`Set ${it.env.redisUrl}, e.g. redis://localhost:6379`);
+  steps.push(...extensionNextSteps(it));
   const entry = project.entry;
   const app = entry?.appVariable ?? 'app';
   steps.push(

@@ -22,6 +22,7 @@ import {
   type TemplateOptions,
 } from '../../src/recipes/template-context.js';
 import { createPathHelper } from '../../src/runtime/express/routes.js';
+import { templateExtension } from '../../src/recipes/install-templates.js';
 import { en } from '../../src/runtime/i18n/locales/en.js';
 
 const repo = fileURLToPath(new URL('../../', import.meta.url));
@@ -53,6 +54,9 @@ function outputPath(id: string, it: TemplateContext): string {
 /** Which templates a project gets (the recipes decide this in code). */
 function applies(id: string, it: TemplateContext): boolean {
   if (id === 'install/pow/prisma.ts.ejs') return it.prisma.generateClient;
+  // An extension's files (named after it, or its mails) only when it is enabled.
+  const extension = templateExtension(id);
+  if (extension !== null) return (it.extensions as string[]).includes(extension);
   if (id.includes('registration')) return it.registration;
   return true;
 }
@@ -151,6 +155,18 @@ const CASES: Case[] = [
     }),
     options: { store: 'memory', userIdFields: ['email', 'username'], extensions: ['email-confirmation'] },
     stubs: {},
+  },
+  {
+    name: 'users-all-extensions',
+    project: project(),
+    options: {
+      store: 'prisma',
+      extensions: ['email-confirmation', 'reset-password', 'persistent-session', 'invitation'],
+    },
+    stubs: {
+      'src/generated/prisma/client.ts':
+        'export class PrismaClient {\n  constructor(options?: { adapter?: unknown }) {\n    void options;\n  }\n}\n',
+    },
   },
 ];
 
@@ -326,6 +342,32 @@ for (const c of CASES) {
       );
     }
     if (it.prisma.generateClient) expected.push('src/pow/prisma.ts');
+    const mails = (...names: string[]) =>
+      names.flatMap((name) => [`views/${ns}pow/mailer/${name}.html.ejs`, `views/${ns}pow/mailer/${name}.text.ejs`]);
+    if (it.has.resetPassword) {
+      expected.push(
+        `src/controllers/${ns}pow/reset-password.ts`,
+        `views/${ns}pow/reset-password/new.ejs`,
+        `views/${ns}pow/reset-password/edit.ejs`,
+        ...mails('reset_password', 'password_changed'),
+      );
+    }
+    if (it.has.emailConfirmation) {
+      expected.push(
+        `src/controllers/${ns}pow/confirmation.ts`,
+        `views/${ns}pow/confirmation/new.ejs`,
+        ...mails('email_confirmation', 'email_changed', 'registration_attempt'),
+      );
+    }
+    if (it.has.invitation) {
+      expected.push(
+        `src/controllers/${ns}pow/invitation.ts`,
+        `views/${ns}pow/invitation/new.ejs`,
+        `views/${ns}pow/invitation/show.ejs`,
+        `views/${ns}pow/invitation/edit.ejs`,
+        ...mails('invitation'),
+      );
+    }
     assert.deepEqual(paths, expected.sort());
 
     for (const [path, text] of files) {

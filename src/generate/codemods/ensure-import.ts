@@ -8,7 +8,10 @@ export interface EnsureImportOptions {
   module: string;
   /** Default import name (`import x from`, or `const x = require()` in CommonJS). */
   default?: string;
-  /** Named imports (`import { a }`, or `const { a } = require()`). */
+  /**
+   * Named imports (`import { a }`, or `const { a } = require()`). `'a as b'` binds `a` under the
+   * local name `b` (`import { a as b }`, `const { a: b } = require()`).
+   */
   named?: string[];
   /** Namespace import (`import * as ns`; plain `require()` in CommonJS). */
   namespace?: string;
@@ -81,6 +84,19 @@ function topLevelBindings(sf: ts.SourceFile): Map<string, string | null> {
   return names;
 }
 
+/** "auth as adminAuth" → { imported: "auth", local: "adminAuth" }; "auth" → both "auth". */
+function splitNamed(entry: string): { imported: string; local: string } {
+  const m = /^\s*(\S+)\s+as\s+(\S+)\s*$/.exec(entry);
+  return m ? { imported: m[1]!, local: m[2]! } : { imported: entry.trim(), local: entry.trim() };
+}
+
+/** A named import as written in the list: `a`, `a as b` (ESM) or `a: b` (CommonJS destructuring). */
+function namedText(entry: string, system: 'esm' | 'cjs'): string {
+  const { imported, local } = splitNamed(entry);
+  if (imported === local) return local;
+  return system === 'cjs' ? `${imported}: ${local}` : `${imported} as ${local}`;
+}
+
 function snippetFor(
   opts: EnsureImportOptions,
   system: 'esm' | 'cjs',
@@ -88,7 +104,7 @@ function snippetFor(
   semi: string,
 ): string {
   const spec = quoteString(opts.module, quote);
-  const named = opts.named ?? [];
+  const named = (opts.named ?? []).map((entry) => namedText(entry, system));
   if (system === 'cjs') {
     const lines: string[] = [];
     const whole = opts.default ?? opts.namespace;
@@ -145,7 +161,7 @@ export function ensureImport(opts: EnsureImportOptions): Codemod {
     const semi = style.semicolons ? ';' : '';
     const system = detectModuleSystem(sf, opts.moduleSystem);
     const bindings = topLevelBindings(sf);
-    const wanted = [opts.default, opts.namespace, ...(opts.named ?? [])].filter((n): n is string =>
+    const wanted = [opts.default, opts.namespace, ...(opts.named ?? []).map((n) => splitNamed(n).local)].filter((n): n is string =>
       Boolean(n),
     );
     for (const name of wanted) {
@@ -160,7 +176,7 @@ export function ensureImport(opts: EnsureImportOptions): Codemod {
     }
     const missing = wanted.filter((name) => !bindings.has(name));
     if (missing.length === 0) return { status: 'already-present' };
-    const missingNamed = (opts.named ?? []).filter((n) => missing.includes(n));
+    const missingNamed = (opts.named ?? []).filter((n) => missing.includes(splitNamed(n).local));
     const needWhole =
       (opts.default && missing.includes(opts.default)) ||
       (opts.namespace && missing.includes(opts.namespace));
@@ -178,11 +194,19 @@ export function ensureImport(opts: EnsureImportOptions): Codemod {
           const clause = stmt.importClause;
           if (!clause || clause.isTypeOnly) continue;
           if (clause.namedBindings && ts.isNamedImports(clause.namedBindings)) {
-            addToList(file, clause.namedBindings.elements, clause.namedBindings, missingNamed);
+            addToList(
+              file,
+              clause.namedBindings.elements,
+              clause.namedBindings,
+              missingNamed.map((n) => namedText(n, 'esm')),
+            );
             return { status: 'applied' };
           }
           if (clause.name && !clause.namedBindings) {
-            file.insertText(clause.name.getEnd(), `, { ${missingNamed.join(', ')} }`);
+            file.insertText(
+              clause.name.getEnd(),
+              `, { ${missingNamed.map((n) => namedText(n, 'esm')).join(', ')} }`,
+            );
             return { status: 'applied' };
           }
         }
@@ -198,7 +222,12 @@ export function ensureImport(opts: EnsureImportOptions): Codemod {
           )
             continue;
           if (ts.isObjectBindingPattern(decl.name)) {
-            addToList(file, decl.name.elements, decl.name, missingNamed);
+            addToList(
+              file,
+              decl.name.elements,
+              decl.name,
+              missingNamed.map((n) => namedText(n, 'cjs')),
+            );
             return { status: 'applied' };
           }
         }

@@ -810,6 +810,10 @@ export function powExpress(pow: Pow, options: PowExpressOptions = {}): PowExpres
         if (state) {
           state.ctx.controller = controller;
           state.ctx.action = action;
+          // With several user types, the context of the last middleware that ran would be in
+          // `res.locals.pow`; a page of this user type renders with this type's context.
+          req.pow = state.ctx;
+          if (res.locals) res.locals.pow = state.ctx;
         }
         next();
       };

@@ -1,0 +1,187 @@
+/**
+ * `pow gen.templates [--namespace NAME] [--user-model MODEL] [--only GROUPS] [--no-registration]
+ * [--extension NAME] [--dry-run] [--diff] [--force] [--merge-conflicts] [--yes] [--cwd DIR] [--json]`
+ *
+ * Without --namespace: re-emits the views and controllers `pow install` wrote (its answers apply).
+ * With --namespace admin: a complete second user type mounted at /admin (src/recipes/templates.ts).
+ * Exit codes: 2 for a bad flag value, 1 when the project is not installed or the namespace's folders
+ * hold files pow did not write, 3 when a file conflicts.
+ */
+import type { Command } from 'commander';
+import type { CommandModule } from './index.js';
+import type { CommandContext } from '../cli/context.js';
+import type { Plan } from '../generate/plan.js';
+import type { ExtensionName } from '../runtime/core/types.js';
+import { PowError } from '../shared/pow-error.js';
+import { clockFrom, parseInstallFlags } from './install.js';
+
+interface GenTemplatesFlags {
+  namespace?: string;
+  userModel?: string;
+  only?: string[];
+  registration: boolean;
+  extension?: string[];
+  dryRun?: boolean;
+  diff?: boolean;
+  force?: boolean;
+  mergeConflicts?: boolean;
+  yes?: boolean;
+  cwd?: string;
+  json?: boolean;
+}
+
+function collect(value: string, previous: string[] | undefined): string[] {
+  const parts = value
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean);
+  return [...(previous ?? []), ...parts];
+}
+
+function interactive(ctx: CommandContext, flags: GenTemplatesFlags): boolean {
+  const ci = ctx.io.env.CI;
+  return (
+    ctx.io.isTTY &&
+    !flags.yes &&
+    !flags.json &&
+    (ci === undefined || ci === '' || ci === 'false' || ci === '0')
+  );
+}
+
+async function confirmWrite(): Promise<boolean> {
+  const prompts = (await import('prompts')).default;
+  const result = (await prompts({ type: 'confirm', name: 'value', message: 'Write these changes?', initial: true })) as {
+    value?: boolean;
+  };
+  return result.value === true;
+}
+
+export const command: CommandModule = {
+  name: 'gen.templates',
+  register(program, ctx) {
+    program
+      .command('gen.templates')
+      .description(
+        "pow's views and controllers: re-emit the default users' set, or a second user type side by side (--namespace admin)",
+      )
+      .option('--namespace <name>', 'a second user type with its own pages, cookie and model, mounted at /<name>')
+      .option('--user-model <name>', 'Prisma model of the namespace (default: its name in PascalCase, e.g. Admin)')
+      .option(
+        '--only <groups>',
+        're-emit only these page groups: layout, session, registration, reset-password, email-confirmation, invitation',
+        collect,
+      )
+      .option('--no-registration', 'no sign-up pages for the namespace (accounts come from a seed or an invitation)')
+      .option('--extension <name>', 'enable an extension for the namespace; repeatable', collect)
+      .option('--dry-run', 'print what would change; write nothing')
+      .option('--diff', 'show the diff of every file that changes')
+      .option('--force', "overwrite files you changed, and write next to files pow did not write")
+      .option('--merge-conflicts', "write conflict markers into files where your edits and pow's clash")
+      .option('-y, --yes', 'ask nothing')
+      .option('--cwd <dir>', 'project directory (default: the current directory)')
+      .option('--json', 'print the result as JSON only')
+      .action(async (flags: GenTemplatesFlags, cmd: Command) => {
+        await genTemplates(ctx, flags, cmd);
+      });
+  },
+};
+
+async function genTemplates(ctx: CommandContext, flags: GenTemplatesFlags, cmd: Command): Promise<void> {
+  const root = ctx.resolveCwd(flags.cwd);
+  const fromCli = (name: string) => cmd.getOptionValueSource(name) === 'cli';
+  // The same checks (and messages) as pow install for the flags both commands have.
+  const checked = parseInstallFlags(
+    { userModel: flags.userModel, extension: flags.extension, registration: flags.registration },
+    (name) => fromCli(name),
+  );
+  if (flags.namespace !== undefined && flags.namespace.trim() === '') {
+    throw new PowError({
+      code: 'POW_INVALID_OPTION',
+      message: '--namespace needs a name.',
+      fix: 'Pass e.g. --namespace admin, or leave it out for the default users.',
+      exitCode: 2,
+    });
+  }
+  const now = clockFrom(ctx.io.env);
+
+  const [{ inspectProject }, recipe, { readManifest }, render, colors, { isNoop }] = await Promise.all([
+    import('../inspect/inspect-project.js'),
+    import('../recipes/templates.js'),
+    import('../generate/manifest.js'),
+    import('../generate/render-plan.js'),
+    import('../generate/colors.js'),
+    import('../generate/plan.js'),
+  ]);
+
+  const manifest = readManifest(root);
+  const { options, install, only } = recipe.resolveGenTemplatesOptions(manifest, {
+    namespace: flags.namespace ?? null,
+    userModel: checked.userModel,
+    registration: checked.registration,
+    extensions: checked.extensions as ExtensionName[] | undefined,
+    only: flags.only,
+  });
+  const project = await inspectProject(root, { userModel: options.userModel });
+
+  const isInteractive = interactive(ctx, flags);
+  const c = colors.createColors(!flags.json && colors.colorsEnabled(ctx.io.env, ctx.io.isTTY));
+  const printPlan = (plan: Plan, dryRun: boolean) => {
+    for (const line of render.renderPlan(plan, { colors: c, diff: flags.diff, dryRun })) ctx.out.line(line);
+  };
+  let shown = false;
+  const outcome = await recipe.runGenTemplates({
+    root,
+    project,
+    options,
+    install,
+    only,
+    powVersion: ctx.version,
+    now,
+    flags: { dryRun: flags.dryRun, force: flags.force, mergeConflicts: flags.mergeConflicts },
+    confirm: isInteractive
+      ? async (plan) => {
+          printPlan(plan, false);
+          shown = true;
+          ctx.out.line();
+          return confirmWrite();
+        }
+      : undefined,
+  });
+
+  const { plan, applied } = outcome.result;
+  const noop = isNoop(plan);
+  if (flags.json) {
+    ctx.out.json({
+      ...render.summarizePlan(plan),
+      dryRun: Boolean(flags.dryRun),
+      written: applied ? applied.written : [],
+      deleted: applied ? applied.deleted : [],
+      upToDate: noop,
+      scope: outcome.scope,
+      options,
+      only,
+      mountPath: outcome.context.mountPath,
+      migration: outcome.migration,
+      nextSteps: outcome.nextSteps,
+    });
+    ctx.setExitCode(outcome.result.exitCode);
+    return;
+  }
+
+  if (!shown) printPlan(plan, Boolean(flags.dryRun));
+  if (isInteractive && !flags.dryRun && !noop && applied === null) {
+    ctx.out.line('Nothing was written.');
+    return;
+  }
+  if (noop) {
+    ctx.out.line('Up to date: pow gen.templates has nothing to change, no file was written.');
+  } else if (shown && applied) {
+    ctx.out.line(`Written: ${applied.written.length} file${applied.written.length === 1 ? '' : 's'}.`);
+  }
+  if (!noop && outcome.nextSteps.length > 0) {
+    ctx.out.line('');
+    ctx.out.line(c.bold('Next steps:'));
+    outcome.nextSteps.forEach((step, index) => ctx.out.line(`  ${index + 1}. ${step}`));
+  }
+  ctx.setExitCode(outcome.result.exitCode);
+}

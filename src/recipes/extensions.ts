@@ -1,0 +1,115 @@
+/**
+ * The extension part of `pow install` (`--extension email-confirmation|reset-password|
+ * persistent-session|invitation`, repeatable).
+ *
+ * What an extension adds, and where it comes from:
+ * - schema fields (email-confirmation: `emailConfirmedAt`, `unconfirmedEmail`; invitation:
+ *   `invitedById` + relation, `invitationAcceptedAt`): ensureAuthSchema, from the options; the
+ *   install's migration is the diff, so a later run that only adds an extension writes one new
+ *   migration with just those columns. reset-password and persistent-session need none (a notice
+ *   says so);
+ * - controllers, views and mail templates: templates whose path names the extension
+ *   (install-templates.ts), plus the mail templates of `EXTENSION_MAILS`;
+ * - routes, config and the session/registration controllers: `it.has.*` conditionals in the
+ *   install's own templates. Those files belong to the team after the install; a later run
+ *   three-way merges the extension's lines into their copy (src/generate/merge3.ts);
+ * - `.env.example`: SMTP_URL and MAIL_FROM when an extension sends mail.
+ *
+ * Extensions accumulate: `pow install --extension invitation` on a project installed with
+ * `--extension reset-password` keeps reset-password (mergeExtensions). Removing one is a
+ * hand edit (config, routes) that pow does not undo on later runs.
+ */
+import type { GenerateContext } from '../generate/index.js';
+import type { ExtensionName } from '../runtime/core/types.js';
+import { ensureEnvKeys, type EnvKey } from './project-files.js';
+import type { TemplateContext } from './template-context.js';
+
+/** Extensions that send e-mail (they need SMTP_URL and the mail templates). */
+export const MAILING_EXTENSIONS: readonly ExtensionName[] = ['email-confirmation', 'reset-password', 'invitation'];
+
+/** The mails each extension sends (`<views>/pow/mailer/<name>.{html,text}.ejs`). */
+export const EXTENSION_MAILS: Readonly<Record<string, ExtensionName>> = Object.freeze({
+  reset_password: 'reset-password',
+  password_changed: 'reset-password',
+  email_confirmation: 'email-confirmation',
+  email_changed: 'email-confirmation',
+  registration_attempt: 'email-confirmation',
+  invitation: 'invitation',
+});
+
+/** Template path segments (file stem or folder) that belong to an extension without naming it. */
+export const EXTENSION_SEGMENTS: Readonly<Record<string, ExtensionName>> = Object.freeze({
+  // controllers/pow/confirmation.ts, views/pow/confirmation/new.ejs (the `confirmation.*` pages).
+  confirmation: 'email-confirmation',
+});
+
+/**
+ * The extension a template belongs to when its path does not name it: a mail of
+ * `EXTENSION_MAILS` ("views/…/mailer/email_changed.html.ejs.ejs" → email-confirmation) or a
+ * segment of `EXTENSION_SEGMENTS`; else null.
+ */
+export function mailTemplateExtension(id: string): ExtensionName | null {
+  const segments = id.split('/');
+  const stem = (segment: string) => segment.slice(0, segment.indexOf('.') === -1 ? segment.length : segment.indexOf('.'));
+  const at = segments.lastIndexOf('mailer');
+  if (at !== -1 && at === segments.length - 2) return EXTENSION_MAILS[stem(segments[at + 1]!)] ?? null;
+  for (const segment of segments) {
+    const owner = EXTENSION_SEGMENTS[stem(segment)];
+    if (owner) return owner;
+  }
+  return null;
+}
+
+/**
+ * The extensions of a run: the earlier runs' list, plus the ones given now (in the order given),
+ * so adding one never drops another. Unknown names are left for buildTemplateContext to refuse.
+ */
+export function mergeExtensions(
+  previous: readonly ExtensionName[] | undefined,
+  given: readonly ExtensionName[] | undefined,
+): ExtensionName[] {
+  const out = [...(previous ?? [])];
+  for (const name of given ?? []) if (!out.includes(name)) out.push(name);
+  return out;
+}
+
+function sendsMail(it: TemplateContext): boolean {
+  return it.extensions.some((name) => MAILING_EXTENSIONS.includes(name));
+}
+
+/**
+ * The extension steps of the install recipe, after the templates: `.env.example` keys and notes
+ * about extensions that need no schema change.
+ */
+export function addExtensionFiles(ctx: GenerateContext, it: TemplateContext): void {
+  for (const name of it.extensions) {
+    if (name === 'reset-password' || name === 'persistent-session') {
+      ctx.note(
+        `extension ${name}: no schema change (its tokens live in the ${it.store} store, hashed)`,
+      );
+    }
+  }
+  if (!sendsMail(it)) return;
+  const keys: EnvKey[] = [
+    {
+      key: 'SMTP_URL',
+      value: '',
+      comment: [
+        'SMTP server for the e-mails of pow\'s extensions, e.g. smtp://user:password@smtp.example.com:587.',
+        'Unset in development: the e-mails are printed to the console.',
+      ],
+    },
+    { key: 'MAIL_FROM', value: 'no-reply@localhost', comment: ['Sender of those e-mails.'] },
+  ];
+  for (const key of keys) ctx.patch('.env.example', `.env.example:${key.key}`, ensureEnvKeys([key]));
+}
+
+/** Extra "next steps" lines of the extensions. */
+export function extensionNextSteps(it: TemplateContext): string[] {
+  if (!sendsMail(it)) return [];
+  return [
+    `Set SMTP_URL (and MAIL_FROM) for the e-mails of ${it.extensions
+      .filter((name) => MAILING_EXTENSIONS.includes(name))
+      .join(', ')}; without it, development prints them to the console. Set ${it.env.baseUrl} to the app's public origin: mailed links use it`,
+  ];
+}

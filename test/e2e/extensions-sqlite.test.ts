@@ -1,0 +1,488 @@
+/**
+ * The four extensions end to end on the SQLite example app (issue 7), with real mail.
+ *
+ * One project: `pow install`, the team edits some generated files, then
+ * `pow install --extension email-confirmation --extension reset-password
+ *  --extension persistent-session --extension invitation` adds only the delta (one new migration,
+ * merged routes/controllers, the team's other edits untouched). After `pow migrate`,
+ * `prisma generate` and strict `tsc`, the app boots with SMTP_URL pointing at an in-process SMTP
+ * server, and browser-like clients walk every flow of pow-behaviour.md §9 rows 38–57, reading the
+ * links from the captured mails and following them. Finally the database file is searched for
+ * every raw token that was mailed or set as a cookie.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startApp, type RunningApp } from '../helpers/app-process.js';
+import {
+  e2eProject,
+  prismaGenerate,
+  protectDashboard,
+  typecheck,
+  type E2EProject,
+} from '../helpers/e2e-project.js';
+import { HttpClient, csrfTokenFrom, type HttpResponse } from '../helpers/http-client.js';
+import { firstLink, startSmtpServer, tokenFromLink, type CapturedMail, type SmtpTestServer } from '../helpers/smtp-server.js';
+import { REPO_ROOT } from '../helpers/fixtures.js';
+
+const FIXTURE = 'express5-ts-esm-sqlite';
+const MIGRATIONS = 'prisma/migrations';
+const BASE_URL = 'https://app.example.test';
+const PASSWORD = 'purple-otter-maps-42-quietly';
+const NEW_PASSWORD = 'seven orange lanterns over harbor 18';
+const ROUTES = 'src/routes/pow.ts';
+const SESSION_CONTROLLER = 'src/controllers/pow/session.ts';
+const REGISTRATION_VIEW = 'views/pow/registration/new.ejs';
+const TEAM_ROUTE = "powRoutes.get('/team-route', (_req, res) => {\n  res.send('team');\n});\n";
+const TEAM_COMMENT = '// Team note: sign-in copy reviewed by the product team.\n';
+const ALL = ['email-confirmation', 'reset-password', 'persistent-session', 'invitation'];
+
+function migrationNames(project: E2EProject): string[] {
+  return readdirSync(join(project.dir, MIGRATIONS), { withFileTypes: true })
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort();
+}
+
+/** The `Set-Cookie` line for `name` in a response, or undefined. */
+function setCookie(res: HttpResponse, name: string): string | undefined {
+  return res.headers.getSetCookie().find((line) => line.startsWith(`${name}=`));
+}
+
+/** The flash text of a page (info or error). */
+function flash(body: string): string {
+  const match = /class="pow-flash[^"]*"[^>]*>(?:<span[^>]*>[^<]*<\/span>)?([^<]*)</.exec(body);
+  return match ? match[1]!.replace(/&#39;/g, "'").replace(/&amp;/g, '&').trim() : '';
+}
+
+/** The path + query of a mailed link, checked to be on the configured origin (never the Host header). */
+function pathOf(link: string): string {
+  const url = new URL(link);
+  assert.equal(url.origin, BASE_URL, `links use the configured base URL: ${link}`);
+  return url.pathname + url.search;
+}
+
+test(`extensions on ${FIXTURE}: install later, then every flow over HTTP with real mail`, async (t) => {
+  const project = await e2eProject(FIXTURE, 'sqlite');
+  let smtp: SmtpTestServer | null = null;
+  let app: RunningApp | null = null;
+  t.after(async () => {
+    await app?.stop();
+    await smtp?.close();
+    await project.dispose();
+  });
+
+  let firstMigrations: string[] = [];
+  await t.test('install without extensions, migrate; the team edits generated files', async () => {
+    const res = await project.pow(['install', '--yes']);
+    assert.equal(res.code, 0, res.stderr);
+    const migrated = await project.pow(['migrate']);
+    assert.equal(migrated.code, 0, migrated.stderr);
+    firstMigrations = migrationNames(project);
+    protectDashboard(project, 'src/app.ts', 'app');
+    project.write(ROUTES, project.read(ROUTES) + '\n' + TEAM_ROUTE);
+    project.write(SESSION_CONTROLLER, TEAM_COMMENT + project.read(SESSION_CONTROLLER));
+    project.write(
+      REGISTRATION_VIEW,
+      project.read(REGISTRATION_VIEW).replace('<h1 id="pow-title">', '<h1 id="pow-title" class="club">'),
+    );
+  });
+
+  await t.test('adding the extensions later: one new migration, the team edits kept', async () => {
+    const untouched = {
+      app: project.read('src/app.ts'),
+      view: project.read(REGISTRATION_VIEW),
+    };
+    const args = ['install', '--yes'];
+    for (const name of ALL) args.push('--extension', name);
+    const res = await project.pow(args);
+    assert.equal(res.code, 0, res.stderr + res.stdout);
+    assert.match(res.stdout, /extension reset-password: no schema change/);
+
+    const added = migrationNames(project).filter((name) => !firstMigrations.includes(name));
+    assert.equal(added.length, 1, `exactly one new migration: ${added.join(', ')}`);
+    const sql = project.read(`${MIGRATIONS}/${added[0]}/migration.sql`);
+    for (const column of ['emailConfirmedAt', 'unconfirmedEmail', 'invitedById', 'invitationAcceptedAt']) {
+      assert.match(sql, new RegExp(`"${column}"`), `the migration adds ${column}`);
+    }
+    assert.doesNotMatch(sql, /pow_sessions/, 'only the delta');
+
+    assert.equal(project.read('src/app.ts'), untouched.app, 'the app entry is not touched');
+    assert.equal(project.read(REGISTRATION_VIEW), untouched.view, 'an edited page the extensions do not change');
+    const routes = project.read(ROUTES);
+    assert.ok(routes.includes(TEAM_ROUTE), "the team's route stays");
+    assert.match(routes, /'\/reset-password\/:token\/edit'/);
+    assert.match(routes, /'\/confirm-email\/:token'/);
+    assert.match(routes, /'\/invitation\/:token\/edit'/);
+    const session = project.read(SESSION_CONTROLLER);
+    assert.ok(session.startsWith(TEAM_COMMENT), "the team's comment stays");
+    assert.match(session, /result\.reason === 'unconfirmed'/);
+    const config = project.read('src/pow/config.ts');
+    assert.match(config, /extensions: \['email-confirmation', 'reset-password', 'persistent-session', 'invitation'\]/);
+    assert.match(config, /smtpMailer\(url/);
+    assert.match(project.read('.env.example'), /^SMTP_URL=$/m);
+    for (const path of [
+      'src/controllers/pow/reset-password.ts',
+      'src/controllers/pow/confirmation.ts',
+      'src/controllers/pow/invitation.ts',
+      'views/pow/reset-password/edit.ejs',
+      'views/pow/invitation/edit.ejs',
+      'views/pow/mailer/reset_password.html.ejs',
+      'views/pow/mailer/invitation.text.ejs',
+    ]) {
+      assert.ok(existsSync(join(project.dir, path)), `${path} is written`);
+    }
+
+    const again = await project.pow(args);
+    assert.equal(again.code, 0, again.stderr);
+    assert.match(again.stdout, /Up to date/);
+  });
+
+  await t.test('migrate, prisma generate, strict tsc', async () => {
+    const migrated = await project.pow(['migrate']);
+    assert.equal(migrated.code, 0, migrated.stderr);
+    assert.match(migrated.stdout, /Applied 1 migration/);
+    await prismaGenerate(project);
+    await typecheck(project);
+  });
+
+  smtp = await startSmtpServer();
+  app = await startApp(
+    project.dir,
+    join(REPO_ROOT, 'node_modules/.bin/tsx'),
+    ['src/server.ts'],
+    { ...project.env, SMTP_URL: smtp.url, MAIL_FROM: 'pow@app.example.test', POW_BASE_URL: BASE_URL },
+    60_000,
+  );
+  const base = app.url;
+  const mailServer = smtp;
+  /** Raw tokens seen in mails and cookies (none may be in the database). */
+  const rawTokens = new Set<string>();
+  const mailTo = async (to: string, subject: string, after = 0): Promise<CapturedMail> => {
+    const mail = await mailServer.waitForMail(
+      (m) => m.to === to && m.subject === subject && mailServer.messages.indexOf(m) >= after,
+    );
+    try {
+      rawTokens.add(tokenFromLink(firstLink(mail)));
+    } catch {
+      // Notices carry plain links.
+    }
+    return mail;
+  };
+  const mailCount = () => mailServer.messages.length;
+
+  const register = async (browser: HttpClient, email: string): Promise<HttpResponse> => {
+    const page = await browser.get('/registration/new');
+    return browser.post('/registration', {
+      _csrf: csrfTokenFrom(page.body),
+      email,
+      password: PASSWORD,
+      password_confirmation: PASSWORD,
+    });
+  };
+  const signIn = async (
+    browser: HttpClient,
+    email: string,
+    password: string,
+    rememberMe = false,
+  ): Promise<HttpResponse> => {
+    const page = await browser.get('/session/new');
+    return browser.post('/session', {
+      _csrf: csrfTokenFrom(page.body),
+      user_id: email,
+      password,
+      ...(rememberMe ? { remember_me: 'true' } : {}),
+    });
+  };
+  const signedIn = async (browser: HttpClient): Promise<boolean> => (await browser.get('/dashboard')).status === 200;
+  const rememberCookie = (browser: HttpClient) => browser.cookies.get('pow_user_remember');
+  const rememberToken = (value: string) => value.slice(0, value.lastIndexOf('.'));
+
+  const ada = new HttpClient(base);
+  let adaEmail = 'ada@example.com';
+
+  await t.test('registration with confirmation: not signed in, mail, link confirms, sign-in works (rows 42, 43, 47, 52)', async () => {
+    const res = await register(ada, adaEmail);
+    assert.equal(res.status, 302, res.body.slice(0, 1000));
+    assert.equal(res.location, '/session/new');
+    const landing = await ada.follow(res);
+    assert.match(flash(landing.body), /You'll need to confirm your e-mail before you can sign in/);
+    assert.equal(await signedIn(ada), false);
+    const mail = await mailTo(adaEmail, 'Confirm your email address');
+    assert.equal(mail.from, 'pow@app.example.test');
+    const link = firstLink(mail);
+    assert.match(mail.html, new RegExp(`href="${link.replace(/[.?]/g, '\\$&')}"`));
+
+    // Unconfirmed: the right password sends a new link and signs nobody in; the box sets no cookie.
+    const before = mailCount();
+    const unconfirmed = await signIn(ada, adaEmail, PASSWORD, true);
+    assert.equal(unconfirmed.status, 302);
+    assert.equal(unconfirmed.location, '/session/new');
+    assert.equal(setCookie(unconfirmed, 'pow_user'), undefined, 'no session cookie');
+    assert.equal(setCookie(unconfirmed, 'pow_user_remember'), undefined, 'no remember-me cookie (row 52)');
+    assert.match(flash((await ada.follow(unconfirmed)).body), /You'll need to confirm your e-mail/);
+    await mailTo(adaEmail, 'Confirm your email address', before);
+    const wrongBefore = mailCount();
+    const wrong = await signIn(ada, adaEmail, 'not the password at all');
+    assert.equal(wrong.status, 401);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.equal(mailCount(), wrongBefore, 'a wrong password sends nothing');
+
+    const confirm = await ada.get(pathOf(link));
+    assert.equal(confirm.status, 302);
+    assert.equal(confirm.headers.get('referrer-policy'), 'no-referrer');
+    assert.equal(confirm.location, '/session/new');
+    assert.match(flash((await ada.follow(confirm)).body), /The email address has been confirmed\./);
+    const again = await ada.follow(await ada.get(pathOf(link)));
+    assert.match(flash(again.body), /already been confirmed/, 'a second click is not an error (row 47)');
+
+    const ok = await signIn(ada, adaEmail, PASSWORD);
+    assert.equal(ok.status, 302);
+    assert.equal(await signedIn(ada), true);
+  });
+
+  await t.test('sign-up with a taken e-mail answers like a fresh sign-up and sends no link (row 44)', async () => {
+    const fresh = await register(new HttpClient(base), 'fresh@example.com');
+    const browser = new HttpClient(base);
+    const before = mailCount();
+    const taken = await register(browser, 'ADA@example.com');
+    assert.equal(taken.status, fresh.status);
+    assert.equal(taken.location, fresh.location);
+    assert.equal(flash((await browser.follow(taken)).body), flash((await new HttpClient(base).follow(fresh)).body));
+    const notice = await mailTo(adaEmail, 'Sign-up attempt with your email address', before);
+    assert.doesNotMatch(notice.text, /confirm-email/, 'the owner gets a notice, no confirmation link');
+    await mailTo('fresh@example.com', 'Confirm your email address');
+  });
+
+  await t.test('remember-me: opt-in, survives a browser restart, rotates, cleared on sign-out (rows 48–51)', async () => {
+    const browser = new HttpClient(base);
+    const plain = await signIn(browser, adaEmail, PASSWORD);
+    assert.equal(plain.status, 302);
+    assert.equal(setCookie(plain, 'pow_user_remember'), undefined, 'unticked: no cookie (row 49)');
+
+    const fresh = new HttpClient(base);
+    const ticked = await signIn(fresh, adaEmail, PASSWORD, true);
+    const line = setCookie(ticked, 'pow_user_remember');
+    assert.ok(line, 'ticked: a remember-me cookie');
+    assert.match(line, /; Max-Age=2592000/);
+    assert.match(line, /; HttpOnly/);
+    assert.match(line, /; SameSite=Lax/);
+    const first = rememberCookie(fresh)!;
+    rawTokens.add(rememberToken(first));
+
+    // "Browser restart": the session cookie is gone, the remember-me cookie stays.
+    fresh.cookies.delete('pow_user');
+    fresh.cookies.delete('pow_user_anon');
+    const restored = await fresh.get('/dashboard');
+    assert.equal(restored.status, 200, 'signed in again from the remember-me cookie');
+    assert.ok(setCookie(restored, 'pow_user'), 'a fresh session');
+    const second = rememberCookie(fresh)!;
+    assert.notEqual(second, first, 'the remember-me token rotated');
+    rawTokens.add(rememberToken(second));
+
+    // Several tabs after a restart: all get in (the rotation grace window).
+    fresh.cookies.delete('pow_user');
+    const tabs = await Promise.all(
+      Array.from({ length: 5 }, () =>
+        fetch(`${base}/dashboard`, { headers: { cookie: `pow_user_remember=${second}` }, redirect: 'manual' }),
+      ),
+    );
+    assert.deepEqual(
+      tabs.map((r) => r.status),
+      [200, 200, 200, 200, 200],
+    );
+    for (const tab of tabs) {
+      const next = tab.headers.getSetCookie().find((l) => l.startsWith('pow_user_remember=') && !/Max-Age=0/.test(l));
+      if (next) fresh.cookies.set('pow_user_remember', next.slice('pow_user_remember='.length, next.indexOf(';')));
+    }
+    fresh.cookies.delete('pow_user');
+    assert.equal(await signedIn(fresh), true);
+
+    // Sign-out clears the cookie; replaying its last value is anonymous.
+    const last = rememberCookie(fresh)!;
+    rawTokens.add(rememberToken(last));
+    const page = await fresh.get('/registration/edit');
+    const out = await fresh.post('/session', { _csrf: csrfTokenFrom(page.body), _method: 'DELETE' });
+    assert.equal(out.status, 302);
+    assert.match(setCookie(out, 'pow_user_remember') ?? '', /Max-Age=0/);
+    const replay = await fetch(`${base}/dashboard`, {
+      headers: { cookie: `pow_user_remember=${last}` },
+      redirect: 'manual',
+    });
+    assert.equal(replay.status, 302, 'the old remember-me cookie no longer works (row 51)');
+  });
+
+  await t.test('e-mail change waits for confirmation of the new address (rows 45, 46)', async () => {
+    const change = async (email: string) => {
+      const page = await ada.get('/registration/edit');
+      return ada.post('/registration', {
+        _csrf: csrfTokenFrom(page.body),
+        _method: 'PATCH',
+        email,
+        password: '',
+        password_confirmation: '',
+        current_password: PASSWORD,
+      });
+    };
+    const before = mailCount();
+    const res = await change('ada.new@example.com');
+    assert.equal(res.status, 302, res.body.slice(0, 1000));
+    const edit = await ada.follow(res);
+    assert.match(flash(edit.body), /You'll need to confirm the e-mail before it's updated/);
+    assert.match(edit.body, /value="ada@example.com"/, 'the stored e-mail is unchanged');
+    const mail = await mailTo('ada.new@example.com', 'Confirm your email address', before);
+    await mailTo(adaEmail, 'Your email address is being changed', before);
+
+    // The same change again (Pow issue #512) still keeps the old address.
+    await change('ada.new@example.com');
+    assert.match((await ada.get('/registration/edit')).body, /value="ada@example.com"/);
+
+    const confirmed = await ada.follow(await ada.get(pathOf(firstLink(mail))));
+    assert.match(flash(confirmed.body), /The email address has been confirmed\./);
+    assert.match(confirmed.body, /value="ada.new@example.com"/);
+    adaEmail = 'ada.new@example.com';
+
+    // Someone takes the next address before the link is followed: nothing changes.
+    const mark = mailCount();
+    await change('carol@example.com');
+    const carolLink = firstLink(await mailTo('carol@example.com', 'Confirm your email address', mark));
+    assert.equal((await register(new HttpClient(base), 'carol@example.com')).status, 302);
+    const failed = await ada.follow(await ada.get(pathOf(carolLink)));
+    assert.match(flash(failed.body), /The email address couldn't be confirmed\./);
+    assert.match(failed.body, /value="ada.new@example.com"/);
+  });
+
+  await t.test('reset password: same answer for known and unknown, link works once, everything revoked (rows 38–41, 56)', async () => {
+    // Browser A: signed in with "keep me logged in".
+    const a = new HttpClient(base);
+    assert.equal((await signIn(a, adaEmail, PASSWORD, true)).status, 302);
+    assert.ok(rememberCookie(a));
+    rawTokens.add(rememberToken(rememberCookie(a)!));
+    const signedInReset = await a.get('/reset-password/new');
+    assert.equal(signedInReset.status, 302, 'the reset pages are for signed-out visitors (row 41)');
+    assert.equal(signedInReset.location, '/');
+
+    const b = new HttpClient(base);
+    const request = async (email: string) => {
+      const page = await b.get('/reset-password/new');
+      assert.equal(page.status, 200);
+      return b.post('/reset-password', { _csrf: csrfTokenFrom(page.body), email });
+    };
+    const before = mailCount();
+    const known = await request(adaEmail.toUpperCase());
+    const knownPage = await b.follow(known);
+    const unknown = await request('nobody@example.com');
+    const unknownPage = await b.follow(unknown);
+    assert.equal(known.status, 302);
+    assert.equal(unknown.status, known.status);
+    assert.equal(unknown.location, known.location);
+    assert.equal(flash(unknownPage.body), flash(knownPage.body));
+    assert.match(flash(knownPage.body), /If an account for the provided email exists/);
+    const mail = await mailTo(adaEmail, 'Reset password link', before);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.deepEqual(
+      mailServer.messages.slice(before).map((m) => m.subject),
+      ['Reset password link'],
+      'exactly one mail, for the existing account',
+    );
+    const link = pathOf(firstLink(mail));
+    const token = tokenFromLink(firstLink(mail));
+
+    // Purpose separation: a reset token is no confirmation or invitation token.
+    const asConfirmation = await b.follow(await b.get(`/confirm-email/${token}`));
+    assert.match(flash(asConfirmation.body), /The confirmation token is invalid or has expired\./);
+    const asInvitation = await b.follow(await b.get(`/invitation/${token}/edit`));
+    assert.match(flash(asInvitation.body), /The invitation doesn't exist\./);
+
+    const form = await b.get(link);
+    assert.equal(form.status, 200);
+    assert.equal(form.headers.get('referrer-policy'), 'no-referrer');
+    const done = await b.post(link.replace(/\/edit$/, ''), {
+      _csrf: csrfTokenFrom(form.body),
+      _method: 'PATCH',
+      password: NEW_PASSWORD,
+      password_confirmation: NEW_PASSWORD,
+    });
+    assert.equal(done.status, 302, done.body.slice(0, 1000));
+    assert.equal(done.location, '/session/new');
+    assert.match(flash((await b.follow(done)).body), /The password has been updated\./);
+    assert.equal(await signedIn(b), false, 'no automatic sign-in');
+    await mailTo(adaEmail, 'Your password has been changed', before);
+
+    // Browser A: its session and its remember-me token are gone.
+    assert.equal(await signedIn(a), false, 'the other session ended (row 40)');
+    a.cookies.delete('pow_user');
+    assert.equal(await signedIn(a), false, 'the remember-me token no longer works');
+
+    // Single use.
+    const reused = await b.get(link);
+    assert.equal(reused.status, 302);
+    assert.equal(reused.location, '/reset-password/new');
+    assert.match(flash((await b.follow(reused)).body), /The reset token has expired\./);
+
+    assert.equal((await signIn(new HttpClient(base), adaEmail, PASSWORD)).status, 401, 'the old password fails');
+    assert.equal((await signIn(ada, adaEmail, NEW_PASSWORD)).status, 302, 'the new one works');
+  });
+
+  await t.test('invitation: a signed-in user invites, the invitee sets a password and is signed in (rows 53, 54)', async () => {
+    const anonymous = await new HttpClient(base).get('/invitation/new');
+    assert.equal(anonymous.status, 302);
+    assert.match(anonymous.location ?? '', /^\/session\/new/);
+
+    assert.equal(await signedIn(ada), true);
+    const invite = async (email: string) => {
+      const page = await ada.get('/invitation/new');
+      assert.equal(page.status, 200);
+      return ada.post('/invitation', { _csrf: csrfTokenFrom(page.body), email });
+    };
+    const before = mailCount();
+    const res = await invite('ivy@example.com');
+    assert.equal(res.status, 302, res.body.slice(0, 1000));
+    assert.equal(res.location, '/invitation/new');
+    const resPage = await ada.follow(res);
+    assert.match(flash(resPage.body), /An e-mail with invitation link has been sent\./);
+    const mail = await mailTo('ivy@example.com', "You've been invited", before);
+    assert.match(mail.text, new RegExp(`invited by ${adaEmail.replace('.', '\\.')}`));
+
+    const takenMark = mailCount();
+    const taken = await invite('carol@example.com');
+    assert.equal(taken.status, res.status);
+    assert.equal(taken.location, res.location);
+    assert.equal(flash((await ada.follow(taken)).body), flash(resPage.body));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.equal(mailCount(), takenMark, 'no mail for a taken address (row 54)');
+
+    assert.equal((await signIn(new HttpClient(base), 'ivy@example.com', PASSWORD)).status, 401, 'no password yet');
+
+    const ivy = new HttpClient(base);
+    const link = pathOf(firstLink(mail));
+    const form = await ivy.get(link);
+    assert.equal(form.status, 200);
+    assert.equal(form.headers.get('referrer-policy'), 'no-referrer');
+    assert.match(form.body, /value="ivy@example.com"/);
+    const accepted = await ivy.post(link.replace(/\/edit$/, ''), {
+      _csrf: csrfTokenFrom(form.body),
+      _method: 'PATCH',
+      email: 'ivy@example.com',
+      password: PASSWORD,
+      password_confirmation: PASSWORD,
+    });
+    assert.equal(accepted.status, 302, accepted.body.slice(0, 1000));
+    assert.equal(await signedIn(ivy), true, 'the invitee is signed in');
+
+    const reused = await new HttpClient(base).follow(await new HttpClient(base).get(link));
+    assert.match(flash(reused.body), /The invitation doesn't exist\./);
+  });
+
+  await t.test('no raw token from a mail or cookie is in the database (row 57)', async () => {
+    assert.ok(rawTokens.size >= 8, `tokens collected: ${rawTokens.size}`);
+    let dump = '';
+    for (const file of ['dev.db', 'dev.db-wal', 'dev.db-journal']) {
+      const path = join(project.dir, file);
+      if (existsSync(path)) dump += readFileSync(path).toString('latin1');
+    }
+    assert.ok(dump.includes('ivy@example.com'), 'the dump holds the data');
+    for (const token of rawTokens) assert.ok(!dump.includes(token), 'a raw token is stored');
+  });
+});
