@@ -4,6 +4,7 @@
 //   node bench/run.mjs [--only generation,request,signin] [--quick]
 //                      [--gen-runs 5] [--rounds 3] [--duration 5] [--connections 50]
 //                      [--signin-rounds 3] [--signin-duration 8] [--clients 32]
+//                      [--servers bare,pow-redis,...]   (request/sign-in rows to run, by id)
 //
 // `npm run bench` builds pow first (the pow servers import dist/). Writes bench/results/latest.json
 // and latest.md (a part run with --only replaces just its part) and prints the table.
@@ -35,6 +36,7 @@ function parseArgs(argv) {
     signinDurationS: 8,
     signinWarmupS: 3,
     clients: 32,
+    servers: null,
   };
   const num = (i) => {
     const v = Number(argv[i + 1]);
@@ -59,8 +61,9 @@ function parseArgs(argv) {
     else if (a === '--signin-rounds') opts.signinRounds = num(i++);
     else if (a === '--signin-duration') opts.signinDurationS = num(i++);
     else if (a === '--clients') opts.clients = num(i++);
+    else if (a === '--servers') opts.servers = argv[++i].split(',').map((x) => x.trim()).filter(Boolean);
     else if (a === '--help' || a === '-h') {
-      console.log(readFileSync(new URL(import.meta.url), 'utf8').split('\n').slice(1, 9).join('\n').replace(/^\/\/ ?/gm, ''));
+      console.log(readFileSync(new URL(import.meta.url), 'utf8').split('\n').slice(1, 10).join('\n').replace(/^\/\/ ?/gm, ''));
       process.exit(0);
     } else throw new Error(`unknown argument ${a}`);
   }
@@ -164,10 +167,10 @@ async function main() {
     return runGeneration({ runs: opts.genRuns, powAvailable: st.available, powNote: st.note, log });
   });
   await run('request', 'signed-in request', () =>
-    runRequest({ rounds: opts.rounds, durationS: opts.durationS, warmupS: opts.warmupS, connections: opts.connections, env, powAvailable: powRuntime.available, powNote: powRuntime.note, log }),
+    runRequest({ servers: opts.servers, rounds: opts.rounds, durationS: opts.durationS, warmupS: opts.warmupS, connections: opts.connections, env, powAvailable: powRuntime.available, powNote: powRuntime.note, log }),
   );
   await run('signin', 'sign-in', () =>
-    runSignin({ rounds: opts.signinRounds, durationS: opts.signinDurationS, warmupS: opts.signinWarmupS, clients: opts.clients, env, powAvailable: powRuntime.available, powNote: powRuntime.note, log }),
+    runSignin({ servers: opts.servers, rounds: opts.signinRounds, durationS: opts.signinDurationS, warmupS: opts.signinWarmupS, clients: opts.clients, env, powAvailable: powRuntime.available, powNote: powRuntime.note, log }),
   );
 
   const versions = {
@@ -208,10 +211,18 @@ async function main() {
   };
 
   const md = renderMarkdown(data);
-  writeFileSync(latestJson, `${JSON.stringify(data, null, 2)}\n`);
-  writeFileSync(join(RESULTS, 'latest.md'), md);
+  let wrote;
+  if (opts.servers) {
+    // A run of some rows only is for a look, not for the record: latest.* keeps whole runs.
+    writeFileSync(join(RESULTS, 'partial.json.tmp'), `${JSON.stringify(data, null, 2)}\n`);
+    wrote = 'bench/results/partial.json.tmp (--servers: latest.* left as they were)';
+  } else {
+    writeFileSync(latestJson, `${JSON.stringify(data, null, 2)}\n`);
+    writeFileSync(join(RESULTS, 'latest.md'), md);
+    wrote = 'bench/results/latest.md and latest.json';
+  }
   console.log(`\n${md}`);
-  console.log(`(bench took ${Math.round((Date.now() - t0) / 1000)} s; wrote ${join('bench/results', 'latest.md')} and latest.json)`);
+  console.log(`(bench took ${Math.round((Date.now() - t0) / 1000)} s; wrote ${wrote})`);
   clearTimeout(watchdog);
 }
 

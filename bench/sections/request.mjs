@@ -45,7 +45,10 @@ function cannon({ url, cookie, connections, durationS }) {
  */
 export async function runRequest(opts) {
   const { rounds, durationS, warmupS, connections, log } = opts;
-  const rows = REQUEST_SERVERS.map((s) => ({ ...s, status: 'pending', samples: [] }));
+  const known = REQUEST_SERVERS.map((s) => s.id);
+  for (const id of opts.servers ?? []) if (!known.includes(id)) log(`  (no row "${id}" in this part; its rows: ${known.join(', ')})`);
+  const picked = opts.servers ? REQUEST_SERVERS.filter((s) => opts.servers.includes(s.id)) : REQUEST_SERVERS;
+  const rows = picked.map((s) => ({ ...s, status: 'pending', samples: [] }));
   const running = [];
   const notes = [];
 

@@ -68,7 +68,10 @@ async function hammer(base, kind, clients, durationS) {
 
 export async function runSignin(opts) {
   const { rounds, durationS, warmupS, clients, log } = opts;
-  const rows = SIGNIN_SERVERS.map((s) => ({ ...s, status: 'pending', samples: [] }));
+  const known = SIGNIN_SERVERS.map((s) => s.id);
+  for (const id of opts.servers ?? []) if (!known.includes(id)) log(`  (no row "${id}" in this part; its rows: ${known.join(', ')})`);
+  const picked = opts.servers ? SIGNIN_SERVERS.filter((s) => opts.servers.includes(s.id)) : SIGNIN_SERVERS;
+  const rows = picked.map((s) => ({ ...s, status: 'pending', samples: [] }));
   const running = [];
   const notes = [];
   try {

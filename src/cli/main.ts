@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import type { CliIo } from './io.js';
 import { createContext } from './context.js';
 import { createOutput, formatPowError, powErrorJson } from './output.js';
+import { stopAllSpinners } from './progress.js';
 import { COMMANDS, type CommandModule } from '../commands/index.js';
 import { isPowError } from '../shared/pow-error.js';
 
@@ -68,6 +69,8 @@ export async function run(argv: string[], io: CliIo, options: RunOptions = {}): 
     await program.parseAsync(args, { from: 'user' });
     return exitCode;
   } catch (error) {
+    // A command that threw mid-step leaves no spinner line under its error message.
+    stopAllSpinners();
     if (error instanceof CommanderError) return commanderExit(error, program, argv, io);
     if (isPowError(error)) {
       if (jsonRequested) out.json(powErrorJson(error));

@@ -59,6 +59,14 @@ export function progressEnabled(io: Pick<CliIo, 'env' | 'isTTY' | 'stderr'>): bo
 
 const NOOP_SPINNER: Spinner = { update() {}, stop() {} };
 
+/** Spinners on screen; `run()` in src/cli/main.ts erases any left by a command that threw. */
+const active = new Set<Spinner>();
+
+/** Stops (and erases) every running spinner: before an error message is printed. */
+export function stopAllSpinners(): void {
+  for (const spinner of [...active]) spinner.stop();
+}
+
 export function createProgress(
   io: Pick<CliIo, 'env' | 'isTTY' | 'stderr'>,
   options: ProgressOptions = {},
@@ -68,7 +76,9 @@ export function createProgress(
   const intervalMs = options.intervalMs ?? 80;
   const frames =
     io.env.TERM === 'linux' || (process.platform === 'win32' && !io.env.WT_SESSION) ? ASCII_FRAMES : FRAMES;
-  const columns = (io.stderr as { columns?: number }).columns ?? 80;
+  // A pty without a size reports 0 columns.
+  const reported = (io.stderr as { columns?: number }).columns;
+  const columns = reported !== undefined && reported > 0 ? reported : 80;
 
   const start = (initial: string): Spinner => {
     if (!enabled) return NOOP_SPINNER;
@@ -94,18 +104,21 @@ export function createProgress(
       interval.unref?.();
     }, delayMs);
     delay.unref?.();
-    return {
+    const spinner: Spinner = {
       update(next) {
         label = next;
       },
       stop() {
         if (stopped) return;
         stopped = true;
+        active.delete(spinner);
         clearTimeout(delay);
         if (interval) clearInterval(interval);
         if (drawn > 0) io.stderr.write(`\r${' '.repeat(drawn)}\r`);
       },
     };
+    active.add(spinner);
+    return spinner;
   };
 
   return {

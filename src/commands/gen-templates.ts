@@ -1,5 +1,5 @@
 /**
- * `pow gen.templates [--namespace NAME] [--user-model MODEL] [--only GROUPS] [--no-registration]
+ * `pow gen.templates [--namespace NAME] [--user-model MODEL] [--only GROUPS] [--[no-]registration]
  * [--extension NAME] [--dry-run] [--diff] [--force] [--merge-conflicts] [--yes] [--cwd DIR] [--json]`
  *
  * Without --namespace: re-emits the views and controllers `pow install` wrote (its answers apply).
@@ -19,7 +19,7 @@ interface GenTemplatesFlags {
   namespace?: string;
   userModel?: string;
   only?: string[];
-  registration: boolean;
+  registration?: boolean;
   extension?: string[];
   dryRun?: boolean;
   diff?: boolean;
@@ -50,7 +50,12 @@ function interactive(ctx: CommandContext, flags: GenTemplatesFlags): boolean {
 
 async function confirmWrite(): Promise<boolean> {
   const prompts = (await import('prompts')).default;
-  const result = (await prompts({ type: 'confirm', name: 'value', message: 'Write these changes?', initial: true })) as {
+  const result = (await prompts({
+    type: 'confirm',
+    name: 'value',
+    message: 'Write these changes?',
+    initial: true,
+  })) as {
     value?: boolean;
   };
   return result.value === true;
@@ -64,18 +69,31 @@ export const command: CommandModule = {
       .description(
         "pow's views and controllers: re-emit the default users' set, or a second user type side by side (--namespace admin)",
       )
-      .option('--namespace <name>', 'a second user type with its own pages, cookie and model, mounted at /<name>')
-      .option('--user-model <name>', 'Prisma model of the namespace (default: its name in PascalCase, e.g. Admin)')
+      .option(
+        '--namespace <name>',
+        'a second user type with its own pages, cookie and model, mounted at /<name>',
+      )
+      .option(
+        '--user-model <name>',
+        'Prisma model of the namespace (default: its name in PascalCase, e.g. Admin)',
+      )
       .option(
         '--only <groups>',
         're-emit only these page groups: layout, session, registration, reset-password, email-confirmation, invitation',
         collect,
       )
-      .option('--no-registration', 'no sign-up pages for the namespace (accounts come from a seed or an invitation)')
+      .option(
+        '--registration',
+        "sign-up pages for the namespace (the default, unless it shares the default users' model)",
+      )
+      .option(
+        '--no-registration',
+        'no sign-up pages for the namespace (accounts come from a seed or an invitation)',
+      )
       .option('--extension <name>', 'enable an extension for the namespace; repeatable', collect)
       .option('--dry-run', 'print what would change; write nothing')
       .option('--diff', 'show the diff of every file that changes')
-      .option('--force', "overwrite files you changed, and write next to files pow did not write")
+      .option('--force', 'overwrite files you changed, and write next to files pow did not write')
       .option('--merge-conflicts', "write conflict markers into files where your edits and pow's clash")
       .option('-y, --yes', 'ask nothing')
       .option('--cwd <dir>', 'project directory (default: the current directory)')
@@ -91,7 +109,7 @@ async function genTemplates(ctx: CommandContext, flags: GenTemplatesFlags, cmd: 
   const fromCli = (name: string) => cmd.getOptionValueSource(name) === 'cli';
   // The same checks (and messages) as pow install for the flags both commands have.
   const checked = parseInstallFlags(
-    { userModel: flags.userModel, extension: flags.extension, registration: flags.registration },
+    { userModel: flags.userModel, extension: flags.extension, registration: flags.registration ?? true },
     (name) => fromCli(name),
   );
   if (flags.namespace !== undefined && flags.namespace.trim() === '') {

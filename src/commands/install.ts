@@ -291,7 +291,11 @@ export const command: CommandModule = {
       .option('--diff', 'show the diff of every file that changes (combine with --dry-run to review only)')
       .option('--force', 'overwrite files you changed (the diff is shown)')
       .option('--merge-conflicts', "write conflict markers into files where your edits and pow's clash")
-      .option('--reapply <id>', 'restore a change pow made to one of your files that you removed; repeatable', collect)
+      .option(
+        '--reapply <id>',
+        'restore a change pow made to one of your files that you removed; repeatable',
+        collect,
+      )
       .option('-y, --yes', 'ask nothing: use flags, earlier answers and defaults')
       .option('--cwd <dir>', 'project directory (default: the current directory)')
       .option('--json', 'print the result as JSON only')
@@ -308,7 +312,8 @@ async function install(ctx: CommandContext, flags: InstallFlags, cmd: Command): 
 
   // A spinner on stderr for the slow steps, on an interactive terminal only (src/cli/progress.ts).
   const progress = createProgress(ctx.io, flags.json ? { enabled: false } : {});
-  const loading = progress.start('Inspecting the project');
+  // Stopped once the project is inspected (or by run() in src/cli/main.ts when a step throws).
+  const inspecting = progress.start('Inspecting the project');
   // Loaded on use: ts-morph, prisma-ast, ejs and the schema engine are heavy.
   const [{ inspectProject }, recipe, { readManifest }, render, colors] = await Promise.all([
     import('../inspect/inspect-project.js'),
@@ -316,7 +321,7 @@ async function install(ctx: CommandContext, flags: InstallFlags, cmd: Command): 
     import('../generate/manifest.js'),
     import('../generate/render-plan.js'),
     import('../generate/colors.js'),
-  ]).finally(() => loading.stop());
+  ]);
 
   const previous = recipe.previousInstallOptions(readManifest(root));
   const defaults: InstallOptions = { ...recipe.DEFAULT_INSTALL_OPTIONS, ...previous };
@@ -327,9 +332,8 @@ async function install(ctx: CommandContext, flags: InstallFlags, cmd: Command): 
     const { mergeExtensions } = await import('../recipes/extensions.js');
     options.extensions = mergeExtensions(previous?.extensions, given.extensions);
   }
-  let project = await progress.run('Inspecting the project', () =>
-    inspectProject(root, { userModel: options.userModel }),
-  );
+  let project = await inspectProject(root, { userModel: options.userModel });
+  inspecting.stop();
   if (isInteractive) {
     const open = (Object.keys(defaults) as (keyof InstallOptions)[]).filter(
       (key) => given[key] === undefined,
@@ -407,7 +411,10 @@ async function install(ctx: CommandContext, flags: InstallFlags, cmd: Command): 
   if (!noop) {
     ctx.out.line('');
     ctx.out.line(c.bold('Next steps:'));
-    outcome.nextSteps.forEach((step, index) => ctx.out.line(`  ${index + 1}. ${step}`));
+    // The "    # why" comment after a command is dimmed, so the command stands out.
+    outcome.nextSteps.forEach((step, index) =>
+      ctx.out.line(`  ${index + 1}. ${step.replace(/ {2,}# .*$/, (comment) => c.dim(comment))}`),
+    );
   }
   ctx.setExitCode(outcome.result.exitCode);
 }

@@ -85,8 +85,20 @@ export async function replanProject(
   const reruns: Rerun[] = [];
   const unknown: string[] = [];
   for (const scope of manifestScopes(manifest)) {
-    if (scope === 'install') reruns.push(await replanInstall(root, manifest, options));
-    else if (!(scope in REPLANNERS)) unknown.push(scope);
+    if (scope === 'install') {
+      reruns.push(await replanInstall(root, manifest, options));
+      continue;
+    }
+    // Namespaces made by `pow gen.templates --namespace NAME` are re-planned with their stored answers.
+    if (scope.startsWith('gen.templates:')) {
+      const { replanNamespace } = await import('../recipes/templates.js');
+      const rerun = await replanNamespace(root, manifest, scope, options);
+      if (rerun !== null) {
+        reruns.push(rerun);
+        continue;
+      }
+    }
+    if (!(scope in REPLANNERS)) unknown.push(scope);
   }
   return { reruns, unknown };
 }

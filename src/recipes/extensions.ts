@@ -25,7 +25,11 @@ import { ensureEnvKeys, type EnvKey } from './project-files.js';
 import type { TemplateContext } from './template-context.js';
 
 /** Extensions that send e-mail (they need SMTP_URL and the mail templates). */
-export const MAILING_EXTENSIONS: readonly ExtensionName[] = ['email-confirmation', 'reset-password', 'invitation'];
+export const MAILING_EXTENSIONS: readonly ExtensionName[] = [
+  'email-confirmation',
+  'reset-password',
+  'invitation',
+];
 
 /** The mails each extension sends (`<views>/pow/mailer/<name>.{html,text}.ejs`). */
 export const EXTENSION_MAILS: Readonly<Record<string, ExtensionName>> = Object.freeze({
@@ -50,7 +54,8 @@ export const EXTENSION_SEGMENTS: Readonly<Record<string, ExtensionName>> = Objec
  */
 export function mailTemplateExtension(id: string): ExtensionName | null {
   const segments = id.split('/');
-  const stem = (segment: string) => segment.slice(0, segment.indexOf('.') === -1 ? segment.length : segment.indexOf('.'));
+  const stem = (segment: string) =>
+    segment.slice(0, segment.indexOf('.') === -1 ? segment.length : segment.indexOf('.'));
   const at = segments.lastIndexOf('mailer');
   if (at !== -1 && at === segments.length - 2) return EXTENSION_MAILS[stem(segments[at + 1]!)] ?? null;
   for (const segment of segments) {
@@ -84,9 +89,7 @@ function sendsMail(it: TemplateContext): boolean {
 export function addExtensionFiles(ctx: GenerateContext, it: TemplateContext): void {
   for (const name of it.extensions) {
     if (name === 'reset-password' || name === 'persistent-session') {
-      ctx.note(
-        `extension ${name}: no schema change (its tokens live in the ${it.store} store, hashed)`,
-      );
+      ctx.note(`extension ${name}: no schema change (its tokens live in the ${it.store} store, hashed)`);
     }
   }
   if (!sendsMail(it)) return;
@@ -95,7 +98,7 @@ export function addExtensionFiles(ctx: GenerateContext, it: TemplateContext): vo
       key: 'SMTP_URL',
       value: '',
       comment: [
-        'SMTP server for the e-mails of pow\'s extensions, e.g. smtp://user:password@smtp.example.com:587.',
+        "SMTP server for the e-mails of pow's extensions, e.g. smtp://user:password@smtp.example.com:587.",
         'Unset in development: the e-mails are printed to the console.',
       ],
     },
@@ -110,6 +113,8 @@ export function extensionNextSteps(it: TemplateContext): string[] {
   return [
     `Set SMTP_URL (and MAIL_FROM) for the e-mails of ${it.extensions
       .filter((name) => MAILING_EXTENSIONS.includes(name))
-      .join(', ')}; without it, development prints them to the console. Set ${it.env.baseUrl} to the app's public origin: mailed links use it`,
+      .join(
+        ', ',
+      )}; without it, development prints them to the console. Set ${it.env.baseUrl} to the app's public origin: mailed links use it`,
   ];
 }

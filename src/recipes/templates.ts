@@ -34,7 +34,12 @@
  */
 import { lstatSync, readdirSync } from 'node:fs';
 import { join, posix } from 'node:path';
-import { createGeneration, type GenerateContext, type GenerateFlags, type GenerateResult } from '../generate/index.js';
+import {
+  createGeneration,
+  type GenerateContext,
+  type GenerateFlags,
+  type GenerateResult,
+} from '../generate/index.js';
 import type { JsonValue, Manifest, ManifestFile } from '../generate/manifest.js';
 import { isNoop, planExitCode, type Plan } from '../generate/plan.js';
 import { ensureAppUse } from '../generate/codemods/ensure-app-use.js';
@@ -56,7 +61,12 @@ import {
   type InstallOptions,
 } from './install.js';
 import { listInstallTemplates, selectInstallTemplates, templateExtension } from './install-templates.js';
-import { buildTemplateContext, EXTENSION_NAMES, relativeSpecifier, type TemplateContext } from './template-context.js';
+import {
+  buildTemplateContext,
+  EXTENSION_NAMES,
+  relativeSpecifier,
+  type TemplateContext,
+} from './template-context.js';
 
 /** Prefix of a namespace's generator scope: `gen.templates:admin`. */
 export const GEN_TEMPLATES_GENERATOR = 'gen.templates';
@@ -195,7 +205,7 @@ export function resolveGenTemplatesOptions(
   if (namespace === null) {
     for (const [flag, value] of [
       ['--user-model', given.userModel],
-      ['--no-registration', given.registration],
+      ['--[no-]registration', given.registration],
       ['--extension', given.extensions],
     ] as const) {
       if (value === undefined) continue;
@@ -203,7 +213,7 @@ export function resolveGenTemplatesOptions(
         `${flag} needs --namespace: the default users' templates follow the answers of \`pow install\`.`,
         flag === '--extension'
           ? 'Add the extension to the default users with `npx pow install --extension <name>`, or pass --namespace for another user type.'
-          : `Change it with \`npx pow install ${flag === '--user-model' ? '--user-model <Model>' : '--no-registration'}\`, or pass --namespace for another user type.`,
+          : `Change it with \`npx pow install ${flag === '--user-model' ? '--user-model <Model>' : '--[no-]registration'}\`, or pass --namespace for another user type.`,
       );
     }
     const options: GenTemplatesOptions = {
@@ -229,11 +239,13 @@ export function resolveGenTemplatesOptions(
       'Pass a model name made of letters, digits and underscores, e.g. --user-model Admin.',
     );
   }
+  const userModel = given.userModel ?? stored?.userModel ?? pascal(namespace);
   const options: GenTemplatesOptions = {
     namespace,
-    userModel: given.userModel ?? stored?.userModel ?? pascal(namespace),
+    userModel,
     userIdFields: stored?.userIdFields ?? install.userIdFields,
-    registration: given.registration ?? stored?.registration ?? true,
+    // Sharing the default users' model, a sign-up page would only create more default users.
+    registration: given.registration ?? stored?.registration ?? userModel !== install.userModel,
     extensions: mergeExtensions(stored?.extensions, given.extensions),
   };
   if (only) checkOnlyEnabled(only, options);
@@ -262,11 +274,14 @@ function checkOnlyEnabled(only: readonly OnlyGroup[], options: GenTemplatesOptio
   for (const group of only) {
     if (group === 'registration' && !options.registration) {
       throw usage(
-        `--only registration: ${who} have no registration (--no-registration).`,
+        `--only registration: registration is off for ${who} (--no-registration).`,
         'Leave registration out of --only.',
       );
     }
-    if ((EXTENSION_NAMES as readonly string[]).includes(group) && !options.extensions.includes(group as ExtensionName)) {
+    if (
+      (EXTENSION_NAMES as readonly string[]).includes(group) &&
+      !options.extensions.includes(group as ExtensionName)
+    ) {
       throw usage(
         `--only ${group}: the ${group} extension is not enabled for ${who}.`,
         options.namespace === null
@@ -283,7 +298,8 @@ export function templateGroup(id: string): OnlyGroup | 'config' | 'routes' | 'cl
   if (id.startsWith('install/pow/')) return 'config';
   if (id.startsWith('install/routes/')) return 'routes';
   const extension = templateExtension(id);
-  if (extension !== null && (ONLY_GROUPS as readonly string[]).includes(extension)) return extension as OnlyGroup;
+  if (extension !== null && (ONLY_GROUPS as readonly string[]).includes(extension))
+    return extension as OnlyGroup;
   const stems = id.split('/').map((segment) => segment.split('.')[0]!.replace(/_/g, '-'));
   if (stems.includes('confirmation')) return 'email-confirmation';
   if (stems.includes('registration')) return 'registration';
@@ -381,7 +397,7 @@ export async function runGenTemplates(input: GenTemplatesInput): Promise<GenTemp
     addExtensionFiles(ctx, it);
     if (options.userModel === install.userModel) {
       ctx.note(
-        `${it.namespace}: signs in ${options.userModel} accounts, the same as the default users: every ${options.userModel} can sign in at ${it.mountPath}/session/new until you restrict it (docs/multiple-user-types.md, "Admins who are users with a role")`,
+        `${it.namespace}: signs in ${options.userModel} accounts, the same as the default users: every ${options.userModel} can sign in at ${it.mountPath}/session/new until you restrict it (docs/guides/multiple-user-types.md, "Admins who are users with a role")`,
       );
     }
   }
@@ -503,7 +519,8 @@ function checkClash(root: string, gen: GenerateContext, it: TemplateContext): vo
   }
   if (existsOnDisk(root, it.paths.routes) && !tracked[it.paths.routes]) foreign.push(it.paths.routes);
   if (foreign.length === 0) return;
-  const shown = foreign.slice(0, 5).join(', ') + (foreign.length > 5 ? `, and ${foreign.length - 5} more` : '');
+  const shown =
+    foreign.slice(0, 5).join(', ') + (foreign.length > 5 ? `, and ${foreign.length - 5} more` : '');
   throw new PowError({
     code: 'POW_NAMESPACE_CLASH',
     message: `The "${it.namespace}" namespace would write into ${folders.map((f) => `${f}/`).join(', ')} and ${it.paths.routes}, but ${shown} ${foreign.length === 1 ? 'is' : 'are'} already there and pow did not write ${foreign.length === 1 ? 'it' : 'them'}. Nothing was written.`,
@@ -514,7 +531,12 @@ function checkClash(root: string, gen: GenerateContext, it: TemplateContext): vo
 // ---- wiring ---------------------------------------------------------------------------------------
 
 /** The entry lines of a namespace, as one snippet (manual steps). */
-export function namespaceEntrySnippet(project: ProjectInfo, it: TemplateContext, entryPath: string, app = 'app'): string {
+export function namespaceEntrySnippet(
+  project: ProjectInfo,
+  it: TemplateContext,
+  entryPath: string,
+  app = 'app',
+): string {
   const ext = project.relativeImportExtension;
   const config = relativeSpecifier(entryPath, it.paths.config, ext);
   const routes = relativeSpecifier(entryPath, it.paths.routes, ext);
@@ -542,7 +564,9 @@ function wireNamespace(ctx: GenerateContext, project: ProjectInfo, it: TemplateC
   const entry = project.entry;
   const ns = it.namespace!;
   if (entry === null || !entry.patchable) {
-    const file = entry?.path ?? `${it.project.sourceDir === '.' ? '' : `${it.project.sourceDir}/`}app.${project.language}`;
+    const file =
+      entry?.path ??
+      `${it.project.sourceDir === '.' ? '' : `${it.project.sourceDir}/`}app.${project.language}`;
     ctx.manual({
       file,
       why:
@@ -627,7 +651,7 @@ export function nextSteps(
   );
   if (options.userModel === install.userModel) {
     steps.push(
-      `Restrict ${it.mountPath} to the ${options.userModel} accounts allowed there (e.g. a role column): docs/multiple-user-types.md, "Admins who are users with a role"`,
+      `Restrict ${it.mountPath} to the ${options.userModel} accounts allowed there (e.g. a role column): docs/guides/multiple-user-types.md, "Admins who are users with a role"`,
     );
   }
   steps.push(`Start your app, then open http://localhost:3000${it.mountPath}/session/new`);

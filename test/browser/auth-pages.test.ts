@@ -7,8 +7,11 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import {
+  SCREENSHOT_DIR,
+  axeSummary,
   checkPage,
   focused,
   installedApp,
@@ -188,6 +191,7 @@ test('generated pages in Chromium: sign up, sign in, account, keyboard, locale',
       assert.match(await focused(kp), /^input#password/);
       const outline = (await kp.evaluate(`getComputedStyle(document.activeElement).outlineStyle`)) as string;
       assert.notEqual(outline, 'none', 'the focused field shows a focus ring');
+      await kp.screenshot({ path: join(SCREENSHOT_DIR, 'sign-in-keyboard-focus-1280.png'), caret: 'hide' });
       await kp.keyboard.type(PASSWORD);
       await kp.keyboard.press('Enter');
       await kp.waitForURL(`${base}/dashboard`);
@@ -220,4 +224,6 @@ test('generated pages in Chromium: sign up, sign in, account, keyboard, locale',
       await german.close();
     }
   });
+
+  t.diagnostic(axeSummary());
 });

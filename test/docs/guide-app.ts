@@ -108,7 +108,7 @@ export function variant(base: E2EProject, guide: string | null, options: { ownCl
       try {
         const { stdout, stderr } = await exec(join(REPO_ROOT, 'node_modules/.bin', name), args, {
           cwd: dir,
-          env: { ...process.env, ...env, ...extra },
+          env: childEnv({ ...env, ...extra }),
           maxBuffer: 16 * 1024 * 1024,
         });
         return stdout + stderr;
@@ -123,6 +123,16 @@ export function variant(base: E2EProject, guide: string | null, options: { ownCl
       if (process.env.POW_KEEP_TMP !== '1') rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * This process's environment plus `extra`, without what node's test runner sets for its own
+ * children (a test file run from here would otherwise refuse to run as a child of this test).
+ */
+export function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, ...extra };
+  delete env.NODE_TEST_CONTEXT;
+  return env;
 }
 
 /** What the app's modules export, as the guides' tests use them. */
@@ -157,6 +167,9 @@ export async function start(copy: Variant, extraEnv: Record<string, string> = {}
   const server = await new Promise<Server>((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
+  // Longer than any pause in a test (a script run between two requests), so the client never
+  // reuses a keep-alive connection the server is just closing.
+  server.keepAliveTimeout = 120_000;
   const address = server.address();
   const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
   return {

@@ -23,7 +23,13 @@ import {
   type E2EProject,
 } from '../helpers/e2e-project.js';
 import { HttpClient, csrfTokenFrom, type HttpResponse } from '../helpers/http-client.js';
-import { firstLink, startSmtpServer, tokenFromLink, type CapturedMail, type SmtpTestServer } from '../helpers/smtp-server.js';
+import {
+  firstLink,
+  startSmtpServer,
+  tokenFromLink,
+  type CapturedMail,
+  type SmtpTestServer,
+} from '../helpers/smtp-server.js';
 import { REPO_ROOT } from '../helpers/fixtures.js';
 
 const FIXTURE = 'express5-ts-esm-sqlite';
@@ -109,7 +115,11 @@ test(`extensions on ${FIXTURE}: install later, then every flow over HTTP with re
     assert.doesNotMatch(sql, /pow_sessions/, 'only the delta');
 
     assert.equal(project.read('src/app.ts'), untouched.app, 'the app entry is not touched');
-    assert.equal(project.read(REGISTRATION_VIEW), untouched.view, 'an edited page the extensions do not change');
+    assert.equal(
+      project.read(REGISTRATION_VIEW),
+      untouched.view,
+      'an edited page the extensions do not change',
+    );
     const routes = project.read(ROUTES);
     assert.ok(routes.includes(TEAM_ROUTE), "the team's route stays");
     assert.match(routes, /'\/reset-password\/:token\/edit'/);
@@ -119,7 +129,10 @@ test(`extensions on ${FIXTURE}: install later, then every flow over HTTP with re
     assert.ok(session.startsWith(TEAM_COMMENT), "the team's comment stays");
     assert.match(session, /result\.reason === 'unconfirmed'/);
     const config = project.read('src/pow/config.ts');
-    assert.match(config, /extensions: \['email-confirmation', 'reset-password', 'persistent-session', 'invitation'\]/);
+    assert.match(
+      config,
+      /extensions: \['email-confirmation', 'reset-password', 'persistent-session', 'invitation'\]/,
+    );
     assert.match(config, /smtpMailer\(url/);
     assert.match(project.read('.env.example'), /^SMTP_URL=$/m);
     for (const path of [
@@ -171,6 +184,12 @@ test(`extensions on ${FIXTURE}: install later, then every flow over HTTP with re
     return mail;
   };
   const mailCount = () => mailServer.messages.length;
+  const waitForMails = async (predicate: (mail: CapturedMail) => boolean, count: number) => {
+    for (let i = 0; i < 100 && mailServer.messages.filter(predicate).length < count; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    assert.equal(mailServer.messages.filter(predicate).length, count);
+  };
 
   const register = async (browser: HttpClient, email: string): Promise<HttpResponse> => {
     const page = await browser.get('/registration/new');
@@ -195,123 +214,140 @@ test(`extensions on ${FIXTURE}: install later, then every flow over HTTP with re
       ...(rememberMe ? { remember_me: 'true' } : {}),
     });
   };
-  const signedIn = async (browser: HttpClient): Promise<boolean> => (await browser.get('/dashboard')).status === 200;
+  const signedIn = async (browser: HttpClient): Promise<boolean> =>
+    (await browser.get('/dashboard')).status === 200;
   const rememberCookie = (browser: HttpClient) => browser.cookies.get('pow_user_remember');
   const rememberToken = (value: string) => value.slice(0, value.lastIndexOf('.'));
 
   const ada = new HttpClient(base);
   let adaEmail = 'ada@example.com';
 
-  await t.test('registration with confirmation: not signed in, mail, link confirms, sign-in works (rows 42, 43, 47, 52)', async () => {
-    const res = await register(ada, adaEmail);
-    assert.equal(res.status, 302, res.body.slice(0, 1000));
-    assert.equal(res.location, '/session/new');
-    const landing = await ada.follow(res);
-    assert.match(flash(landing.body), /You'll need to confirm your e-mail before you can sign in/);
-    assert.equal(await signedIn(ada), false);
-    const mail = await mailTo(adaEmail, 'Confirm your email address');
-    assert.equal(mail.from, 'pow@app.example.test');
-    const link = firstLink(mail);
-    assert.match(mail.html, new RegExp(`href="${link.replace(/[.?]/g, '\\$&')}"`));
+  await t.test(
+    'registration with confirmation: not signed in, mail, link confirms, sign-in works (rows 42, 43, 47, 52)',
+    async () => {
+      const res = await register(ada, adaEmail);
+      assert.equal(res.status, 302, res.body.slice(0, 1000));
+      assert.equal(res.location, '/session/new');
+      const landing = await ada.follow(res);
+      assert.match(flash(landing.body), /You'll need to confirm your e-mail before you can sign in/);
+      assert.equal(await signedIn(ada), false);
+      const mail = await mailTo(adaEmail, 'Confirm your email address');
+      assert.equal(mail.from, 'pow@app.example.test');
+      const link = firstLink(mail);
+      assert.match(mail.html, new RegExp(`href="${link.replace(/[.?]/g, '\\$&')}"`));
 
-    // Unconfirmed: the right password sends a new link and signs nobody in; the box sets no cookie.
-    const before = mailCount();
-    const unconfirmed = await signIn(ada, adaEmail, PASSWORD, true);
-    assert.equal(unconfirmed.status, 302);
-    assert.equal(unconfirmed.location, '/session/new');
-    assert.equal(setCookie(unconfirmed, 'pow_user'), undefined, 'no session cookie');
-    assert.equal(setCookie(unconfirmed, 'pow_user_remember'), undefined, 'no remember-me cookie (row 52)');
-    assert.match(flash((await ada.follow(unconfirmed)).body), /You'll need to confirm your e-mail/);
-    await mailTo(adaEmail, 'Confirm your email address', before);
-    const wrongBefore = mailCount();
-    const wrong = await signIn(ada, adaEmail, 'not the password at all');
-    assert.equal(wrong.status, 401);
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    assert.equal(mailCount(), wrongBefore, 'a wrong password sends nothing');
+      // Unconfirmed: the right password sends a new link and signs nobody in; the box sets no cookie.
+      const before = mailCount();
+      const unconfirmed = await signIn(ada, adaEmail, PASSWORD, true);
+      assert.equal(unconfirmed.status, 302);
+      assert.equal(unconfirmed.location, '/session/new');
+      assert.equal(setCookie(unconfirmed, 'pow_user'), undefined, 'no session cookie');
+      assert.equal(setCookie(unconfirmed, 'pow_user_remember'), undefined, 'no remember-me cookie (row 52)');
+      assert.match(flash((await ada.follow(unconfirmed)).body), /You'll need to confirm your e-mail/);
+      await mailTo(adaEmail, 'Confirm your email address', before);
+      const wrongBefore = mailCount();
+      const wrong = await signIn(ada, adaEmail, 'not the password at all');
+      assert.equal(wrong.status, 401);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      assert.equal(mailCount(), wrongBefore, 'a wrong password sends nothing');
 
-    const confirm = await ada.get(pathOf(link));
-    assert.equal(confirm.status, 302);
-    assert.equal(confirm.headers.get('referrer-policy'), 'no-referrer');
-    assert.equal(confirm.location, '/session/new');
-    assert.match(flash((await ada.follow(confirm)).body), /The email address has been confirmed\./);
-    const again = await ada.follow(await ada.get(pathOf(link)));
-    assert.match(flash(again.body), /already been confirmed/, 'a second click is not an error (row 47)');
+      const confirm = await ada.get(pathOf(link));
+      assert.equal(confirm.status, 302);
+      assert.equal(confirm.headers.get('referrer-policy'), 'no-referrer');
+      assert.equal(confirm.location, '/session/new');
+      assert.match(flash((await ada.follow(confirm)).body), /The email address has been confirmed\./);
+      const again = await ada.follow(await ada.get(pathOf(link)));
+      assert.match(flash(again.body), /already been confirmed/, 'a second click is not an error (row 47)');
 
-    const ok = await signIn(ada, adaEmail, PASSWORD);
-    assert.equal(ok.status, 302);
-    assert.equal(await signedIn(ada), true);
-  });
+      const ok = await signIn(ada, adaEmail, PASSWORD);
+      assert.equal(ok.status, 302);
+      assert.equal(await signedIn(ada), true);
+    },
+  );
 
-  await t.test('sign-up with a taken e-mail answers like a fresh sign-up and sends no link (row 44)', async () => {
-    const fresh = await register(new HttpClient(base), 'fresh@example.com');
-    const browser = new HttpClient(base);
-    const before = mailCount();
-    const taken = await register(browser, 'ADA@example.com');
-    assert.equal(taken.status, fresh.status);
-    assert.equal(taken.location, fresh.location);
-    assert.equal(flash((await browser.follow(taken)).body), flash((await new HttpClient(base).follow(fresh)).body));
-    const notice = await mailTo(adaEmail, 'Sign-up attempt with your email address', before);
-    assert.doesNotMatch(notice.text, /confirm-email/, 'the owner gets a notice, no confirmation link');
-    await mailTo('fresh@example.com', 'Confirm your email address');
-  });
+  await t.test(
+    'sign-up with a taken e-mail answers like a fresh sign-up and sends no link (row 44)',
+    async () => {
+      const first = new HttpClient(base);
+      const fresh = await register(first, 'fresh@example.com');
+      const browser = new HttpClient(base);
+      const before = mailCount();
+      const taken = await register(browser, 'ADA@example.com');
+      assert.equal(taken.status, fresh.status);
+      assert.equal(taken.location, fresh.location);
+      assert.equal(flash((await browser.follow(taken)).body), flash((await first.follow(fresh)).body));
+      const notice = await mailTo(adaEmail, 'Sign-up attempt with your email address', before);
+      assert.doesNotMatch(notice.text, /confirm-email/, 'the owner gets a notice, no confirmation link');
+      await mailTo('fresh@example.com', 'Confirm your email address');
+    },
+  );
 
-  await t.test('remember-me: opt-in, survives a browser restart, rotates, cleared on sign-out (rows 48–51)', async () => {
-    const browser = new HttpClient(base);
-    const plain = await signIn(browser, adaEmail, PASSWORD);
-    assert.equal(plain.status, 302);
-    assert.equal(setCookie(plain, 'pow_user_remember'), undefined, 'unticked: no cookie (row 49)');
+  await t.test(
+    'remember-me: opt-in, survives a browser restart, rotates, cleared on sign-out (rows 48–51)',
+    async () => {
+      const browser = new HttpClient(base);
+      const plain = await signIn(browser, adaEmail, PASSWORD);
+      assert.equal(plain.status, 302);
+      assert.equal(setCookie(plain, 'pow_user_remember'), undefined, 'unticked: no cookie (row 49)');
 
-    const fresh = new HttpClient(base);
-    const ticked = await signIn(fresh, adaEmail, PASSWORD, true);
-    const line = setCookie(ticked, 'pow_user_remember');
-    assert.ok(line, 'ticked: a remember-me cookie');
-    assert.match(line, /; Max-Age=2592000/);
-    assert.match(line, /; HttpOnly/);
-    assert.match(line, /; SameSite=Lax/);
-    const first = rememberCookie(fresh)!;
-    rawTokens.add(rememberToken(first));
+      const fresh = new HttpClient(base);
+      const ticked = await signIn(fresh, adaEmail, PASSWORD, true);
+      const line = setCookie(ticked, 'pow_user_remember');
+      assert.ok(line, 'ticked: a remember-me cookie');
+      assert.match(line, /; Max-Age=2592000/);
+      assert.match(line, /; HttpOnly/);
+      assert.match(line, /; SameSite=Lax/);
+      const first = rememberCookie(fresh)!;
+      rawTokens.add(rememberToken(first));
 
-    // "Browser restart": the session cookie is gone, the remember-me cookie stays.
-    fresh.cookies.delete('pow_user');
-    fresh.cookies.delete('pow_user_anon');
-    const restored = await fresh.get('/dashboard');
-    assert.equal(restored.status, 200, 'signed in again from the remember-me cookie');
-    assert.ok(setCookie(restored, 'pow_user'), 'a fresh session');
-    const second = rememberCookie(fresh)!;
-    assert.notEqual(second, first, 'the remember-me token rotated');
-    rawTokens.add(rememberToken(second));
+      // "Browser restart": the session cookie is gone, the remember-me cookie stays.
+      fresh.cookies.delete('pow_user');
+      fresh.cookies.delete('pow_user_anon');
+      const restored = await fresh.get('/dashboard');
+      assert.equal(restored.status, 200, 'signed in again from the remember-me cookie');
+      assert.ok(setCookie(restored, 'pow_user'), 'a fresh session');
+      const second = rememberCookie(fresh)!;
+      assert.notEqual(second, first, 'the remember-me token rotated');
+      rawTokens.add(rememberToken(second));
 
-    // Several tabs after a restart: all get in (the rotation grace window).
-    fresh.cookies.delete('pow_user');
-    const tabs = await Promise.all(
-      Array.from({ length: 5 }, () =>
-        fetch(`${base}/dashboard`, { headers: { cookie: `pow_user_remember=${second}` }, redirect: 'manual' }),
-      ),
-    );
-    assert.deepEqual(
-      tabs.map((r) => r.status),
-      [200, 200, 200, 200, 200],
-    );
-    for (const tab of tabs) {
-      const next = tab.headers.getSetCookie().find((l) => l.startsWith('pow_user_remember=') && !/Max-Age=0/.test(l));
-      if (next) fresh.cookies.set('pow_user_remember', next.slice('pow_user_remember='.length, next.indexOf(';')));
-    }
-    fresh.cookies.delete('pow_user');
-    assert.equal(await signedIn(fresh), true);
+      // Several tabs after a restart: all get in (the rotation grace window).
+      fresh.cookies.delete('pow_user');
+      const tabs = await Promise.all(
+        Array.from({ length: 5 }, () =>
+          fetch(`${base}/dashboard`, {
+            headers: { cookie: `pow_user_remember=${second}` },
+            redirect: 'manual',
+          }),
+        ),
+      );
+      assert.deepEqual(
+        tabs.map((r) => r.status),
+        [200, 200, 200, 200, 200],
+      );
+      for (const tab of tabs) {
+        const next = tab.headers
+          .getSetCookie()
+          .find((l) => l.startsWith('pow_user_remember=') && !/Max-Age=0/.test(l));
+        if (next)
+          fresh.cookies.set('pow_user_remember', next.slice('pow_user_remember='.length, next.indexOf(';')));
+      }
+      fresh.cookies.delete('pow_user');
+      assert.equal(await signedIn(fresh), true);
 
-    // Sign-out clears the cookie; replaying its last value is anonymous.
-    const last = rememberCookie(fresh)!;
-    rawTokens.add(rememberToken(last));
-    const page = await fresh.get('/registration/edit');
-    const out = await fresh.post('/session', { _csrf: csrfTokenFrom(page.body), _method: 'DELETE' });
-    assert.equal(out.status, 302);
-    assert.match(setCookie(out, 'pow_user_remember') ?? '', /Max-Age=0/);
-    const replay = await fetch(`${base}/dashboard`, {
-      headers: { cookie: `pow_user_remember=${last}` },
-      redirect: 'manual',
-    });
-    assert.equal(replay.status, 302, 'the old remember-me cookie no longer works (row 51)');
-  });
+      // Sign-out clears the cookie; replaying its last value is anonymous.
+      const last = rememberCookie(fresh)!;
+      rawTokens.add(rememberToken(last));
+      const page = await fresh.get('/registration/edit');
+      const out = await fresh.post('/session', { _csrf: csrfTokenFrom(page.body), _method: 'DELETE' });
+      assert.equal(out.status, 302);
+      assert.match(setCookie(out, 'pow_user_remember') ?? '', /Max-Age=0/);
+      const replay = await fetch(`${base}/dashboard`, {
+        headers: { cookie: `pow_user_remember=${last}` },
+        redirect: 'manual',
+      });
+      assert.equal(replay.status, 302, 'the old remember-me cookie no longer works (row 51)');
+    },
+  );
 
   await t.test('e-mail change waits for confirmation of the new address (rows 45, 46)', async () => {
     const change = async (email: string) => {
@@ -348,132 +384,148 @@ test(`extensions on ${FIXTURE}: install later, then every flow over HTTP with re
     await change('carol@example.com');
     const carolLink = firstLink(await mailTo('carol@example.com', 'Confirm your email address', mark));
     assert.equal((await register(new HttpClient(base), 'carol@example.com')).status, 302);
+    await waitForMails((m) => m.to === 'carol@example.com', 2);
     const failed = await ada.follow(await ada.get(pathOf(carolLink)));
     assert.match(flash(failed.body), /The email address couldn't be confirmed\./);
     assert.match(failed.body, /value="ada.new@example.com"/);
   });
 
-  await t.test('reset password: same answer for known and unknown, link works once, everything revoked (rows 38–41, 56)', async () => {
-    // Browser A: signed in with "keep me logged in".
-    const a = new HttpClient(base);
-    assert.equal((await signIn(a, adaEmail, PASSWORD, true)).status, 302);
-    assert.ok(rememberCookie(a));
-    rawTokens.add(rememberToken(rememberCookie(a)!));
-    const signedInReset = await a.get('/reset-password/new');
-    assert.equal(signedInReset.status, 302, 'the reset pages are for signed-out visitors (row 41)');
-    assert.equal(signedInReset.location, '/');
+  await t.test(
+    'reset password: same answer for known and unknown, link works once, everything revoked (rows 38–41, 56)',
+    async () => {
+      // Browser A: signed in with "keep me logged in".
+      const a = new HttpClient(base);
+      assert.equal((await signIn(a, adaEmail, PASSWORD, true)).status, 302);
+      assert.ok(rememberCookie(a));
+      rawTokens.add(rememberToken(rememberCookie(a)!));
+      const signedInReset = await a.get('/reset-password/new');
+      assert.equal(signedInReset.status, 302, 'the reset pages are for signed-out visitors (row 41)');
+      assert.equal(signedInReset.location, '/');
 
-    const b = new HttpClient(base);
-    const request = async (email: string) => {
-      const page = await b.get('/reset-password/new');
-      assert.equal(page.status, 200);
-      return b.post('/reset-password', { _csrf: csrfTokenFrom(page.body), email });
-    };
-    const before = mailCount();
-    const known = await request(adaEmail.toUpperCase());
-    const knownPage = await b.follow(known);
-    const unknown = await request('nobody@example.com');
-    const unknownPage = await b.follow(unknown);
-    assert.equal(known.status, 302);
-    assert.equal(unknown.status, known.status);
-    assert.equal(unknown.location, known.location);
-    assert.equal(flash(unknownPage.body), flash(knownPage.body));
-    assert.match(flash(knownPage.body), /If an account for the provided email exists/);
-    const mail = await mailTo(adaEmail, 'Reset password link', before);
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    assert.deepEqual(
-      mailServer.messages.slice(before).map((m) => m.subject),
-      ['Reset password link'],
-      'exactly one mail, for the existing account',
-    );
-    const link = pathOf(firstLink(mail));
-    const token = tokenFromLink(firstLink(mail));
+      const b = new HttpClient(base);
+      const request = async (email: string) => {
+        const page = await b.get('/reset-password/new');
+        assert.equal(page.status, 200);
+        return b.post('/reset-password', { _csrf: csrfTokenFrom(page.body), email });
+      };
+      const before = mailCount();
+      const known = await request(adaEmail.toUpperCase());
+      const knownPage = await b.follow(known);
+      const unknown = await request('nobody@example.com');
+      const unknownPage = await b.follow(unknown);
+      assert.equal(known.status, 302);
+      assert.equal(unknown.status, known.status);
+      assert.equal(unknown.location, known.location);
+      assert.equal(flash(unknownPage.body), flash(knownPage.body));
+      assert.match(flash(knownPage.body), /If an account for the provided email exists/);
+      const mail = await mailTo(adaEmail, 'Reset password link', before);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      assert.deepEqual(
+        mailServer.messages.slice(before).map((m) => m.subject),
+        ['Reset password link'],
+        'exactly one mail, for the existing account',
+      );
+      const link = pathOf(firstLink(mail));
+      const token = tokenFromLink(firstLink(mail));
 
-    // Purpose separation: a reset token is no confirmation or invitation token.
-    const asConfirmation = await b.follow(await b.get(`/confirm-email/${token}`));
-    assert.match(flash(asConfirmation.body), /The confirmation token is invalid or has expired\./);
-    const asInvitation = await b.follow(await b.get(`/invitation/${token}/edit`));
-    assert.match(flash(asInvitation.body), /The invitation doesn't exist\./);
+      // Purpose separation: a reset token is no confirmation or invitation token.
+      const asConfirmation = await b.follow(await b.get(`/confirm-email/${token}`));
+      assert.match(flash(asConfirmation.body), /The confirmation token is invalid or has expired\./);
+      const asInvitation = await b.follow(await b.get(`/invitation/${token}/edit`));
+      assert.match(flash(asInvitation.body), /The invitation doesn't exist\./);
 
-    const form = await b.get(link);
-    assert.equal(form.status, 200);
-    assert.equal(form.headers.get('referrer-policy'), 'no-referrer');
-    const done = await b.post(link.replace(/\/edit$/, ''), {
-      _csrf: csrfTokenFrom(form.body),
-      _method: 'PATCH',
-      password: NEW_PASSWORD,
-      password_confirmation: NEW_PASSWORD,
-    });
-    assert.equal(done.status, 302, done.body.slice(0, 1000));
-    assert.equal(done.location, '/session/new');
-    assert.match(flash((await b.follow(done)).body), /The password has been updated\./);
-    assert.equal(await signedIn(b), false, 'no automatic sign-in');
-    await mailTo(adaEmail, 'Your password has been changed', before);
+      const form = await b.get(link);
+      assert.equal(form.status, 200);
+      assert.equal(form.headers.get('referrer-policy'), 'no-referrer');
+      const done = await b.post(link.replace(/\/edit$/, ''), {
+        _csrf: csrfTokenFrom(form.body),
+        _method: 'PATCH',
+        password: NEW_PASSWORD,
+        password_confirmation: NEW_PASSWORD,
+      });
+      assert.equal(done.status, 302, done.body.slice(0, 1000));
+      assert.equal(done.location, '/session/new');
+      assert.match(flash((await b.follow(done)).body), /The password has been updated\./);
+      assert.equal(await signedIn(b), false, 'no automatic sign-in');
+      await mailTo(adaEmail, 'Your password has been changed', before);
 
-    // Browser A: its session and its remember-me token are gone.
-    assert.equal(await signedIn(a), false, 'the other session ended (row 40)');
-    a.cookies.delete('pow_user');
-    assert.equal(await signedIn(a), false, 'the remember-me token no longer works');
+      // Browser A: its session and its remember-me token are gone.
+      assert.equal(await signedIn(a), false, 'the other session ended (row 40)');
+      a.cookies.delete('pow_user');
+      assert.equal(await signedIn(a), false, 'the remember-me token no longer works');
 
-    // Single use.
-    const reused = await b.get(link);
-    assert.equal(reused.status, 302);
-    assert.equal(reused.location, '/reset-password/new');
-    assert.match(flash((await b.follow(reused)).body), /The reset token has expired\./);
+      // Single use.
+      const reused = await b.get(link);
+      assert.equal(reused.status, 302);
+      assert.equal(reused.location, '/reset-password/new');
+      assert.match(flash((await b.follow(reused)).body), /The reset token has expired\./);
 
-    assert.equal((await signIn(new HttpClient(base), adaEmail, PASSWORD)).status, 401, 'the old password fails');
-    assert.equal((await signIn(ada, adaEmail, NEW_PASSWORD)).status, 302, 'the new one works');
-  });
+      assert.equal(
+        (await signIn(new HttpClient(base), adaEmail, PASSWORD)).status,
+        401,
+        'the old password fails',
+      );
+      assert.equal((await signIn(ada, adaEmail, NEW_PASSWORD)).status, 302, 'the new one works');
+    },
+  );
 
-  await t.test('invitation: a signed-in user invites, the invitee sets a password and is signed in (rows 53, 54)', async () => {
-    const anonymous = await new HttpClient(base).get('/invitation/new');
-    assert.equal(anonymous.status, 302);
-    assert.match(anonymous.location ?? '', /^\/session\/new/);
+  await t.test(
+    'invitation: a signed-in user invites, the invitee sets a password and is signed in (rows 53, 54)',
+    async () => {
+      const anonymous = await new HttpClient(base).get('/invitation/new');
+      assert.equal(anonymous.status, 302);
+      assert.match(anonymous.location ?? '', /^\/session\/new/);
 
-    assert.equal(await signedIn(ada), true);
-    const invite = async (email: string) => {
-      const page = await ada.get('/invitation/new');
-      assert.equal(page.status, 200);
-      return ada.post('/invitation', { _csrf: csrfTokenFrom(page.body), email });
-    };
-    const before = mailCount();
-    const res = await invite('ivy@example.com');
-    assert.equal(res.status, 302, res.body.slice(0, 1000));
-    assert.equal(res.location, '/invitation/new');
-    const resPage = await ada.follow(res);
-    assert.match(flash(resPage.body), /An e-mail with invitation link has been sent\./);
-    const mail = await mailTo('ivy@example.com', "You've been invited", before);
-    assert.match(mail.text, new RegExp(`invited by ${adaEmail.replace('.', '\\.')}`));
+      assert.equal(await signedIn(ada), true);
+      const invite = async (email: string) => {
+        const page = await ada.get('/invitation/new');
+        assert.equal(page.status, 200);
+        return ada.post('/invitation', { _csrf: csrfTokenFrom(page.body), email });
+      };
+      const before = mailCount();
+      const res = await invite('ivy@example.com');
+      assert.equal(res.status, 302, res.body.slice(0, 1000));
+      assert.equal(res.location, '/invitation/new');
+      const resPage = await ada.follow(res);
+      assert.match(flash(resPage.body), /An e-mail with invitation link has been sent\./);
+      const mail = await mailTo('ivy@example.com', "You've been invited", before);
+      assert.match(mail.text, new RegExp(`invited by ${adaEmail.replace('.', '\\.')}`));
 
-    const takenMark = mailCount();
-    const taken = await invite('carol@example.com');
-    assert.equal(taken.status, res.status);
-    assert.equal(taken.location, res.location);
-    assert.equal(flash((await ada.follow(taken)).body), flash(resPage.body));
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    assert.equal(mailCount(), takenMark, 'no mail for a taken address (row 54)');
+      const takenMark = mailCount();
+      const taken = await invite('carol@example.com');
+      assert.equal(taken.status, res.status);
+      assert.equal(taken.location, res.location);
+      assert.equal(flash((await ada.follow(taken)).body), flash(resPage.body));
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      assert.equal(mailCount(), takenMark, 'no mail for a taken address (row 54)');
 
-    assert.equal((await signIn(new HttpClient(base), 'ivy@example.com', PASSWORD)).status, 401, 'no password yet');
+      assert.equal(
+        (await signIn(new HttpClient(base), 'ivy@example.com', PASSWORD)).status,
+        401,
+        'no password yet',
+      );
 
-    const ivy = new HttpClient(base);
-    const link = pathOf(firstLink(mail));
-    const form = await ivy.get(link);
-    assert.equal(form.status, 200);
-    assert.equal(form.headers.get('referrer-policy'), 'no-referrer');
-    assert.match(form.body, /value="ivy@example.com"/);
-    const accepted = await ivy.post(link.replace(/\/edit$/, ''), {
-      _csrf: csrfTokenFrom(form.body),
-      _method: 'PATCH',
-      email: 'ivy@example.com',
-      password: PASSWORD,
-      password_confirmation: PASSWORD,
-    });
-    assert.equal(accepted.status, 302, accepted.body.slice(0, 1000));
-    assert.equal(await signedIn(ivy), true, 'the invitee is signed in');
+      const ivy = new HttpClient(base);
+      const link = pathOf(firstLink(mail));
+      const form = await ivy.get(link);
+      assert.equal(form.status, 200);
+      assert.equal(form.headers.get('referrer-policy'), 'no-referrer');
+      assert.match(form.body, /value="ivy@example.com"/);
+      const accepted = await ivy.post(link.replace(/\/edit$/, ''), {
+        _csrf: csrfTokenFrom(form.body),
+        _method: 'PATCH',
+        email: 'ivy@example.com',
+        password: PASSWORD,
+        password_confirmation: PASSWORD,
+      });
+      assert.equal(accepted.status, 302, accepted.body.slice(0, 1000));
+      assert.equal(await signedIn(ivy), true, 'the invitee is signed in');
 
-    const reused = await new HttpClient(base).follow(await new HttpClient(base).get(link));
-    assert.match(flash(reused.body), /The invitation doesn't exist\./);
-  });
+      const other = new HttpClient(base);
+      const reused = await other.follow(await other.get(link));
+      assert.match(flash(reused.body), /The invitation doesn't exist\./);
+    },
+  );
 
   await t.test('no raw token from a mail or cookie is in the database (row 57)', async () => {
     assert.ok(rawTokens.size >= 8, `tokens collected: ${rawTokens.size}`);

@@ -146,8 +146,19 @@ export interface PageCheck {
   lesser: AxeViolation[];
 }
 
-/** Every check made by checkPage in this process: page → widths checked, for a closing summary. */
-export const checkedPages: Array<{ name: string; width: number; violations: AxeViolation[] }> = [];
+/** Every check made by checkPage in this process, for axeSummary. */
+const checkedPages: Array<{ name: string; width: number; violations: AxeViolation[] }> = [];
+
+/** "axe: 12 page views checked (6 pages × 2 widths): 0 serious or critical, 0 moderate, 0 minor". */
+export function axeSummary(): string {
+  const pages = new Set(checkedPages.map((check) => check.name));
+  const count = (impacts: string[]) =>
+    checkedPages.flatMap((check) => check.violations).filter((v) => impacts.includes(v.impact ?? '')).length;
+  return (
+    `axe: ${checkedPages.length} page views checked (${pages.size} pages at ${WIDTHS.join(' and ')} px): ` +
+    `${count(['serious', 'critical'])} serious or critical, ${count(['moderate'])} moderate, ${count(['minor'])} minor violations`
+  );
+}
 
 /**
  * At 1280 and 390 px: a full-page screenshot to test-artifacts/screenshots/<name>-<width>.png,

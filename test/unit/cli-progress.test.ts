@@ -4,7 +4,7 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createProgress, progressEnabled } from '../../src/cli/progress.js';
+import { createProgress, progressEnabled, stopAllSpinners } from '../../src/cli/progress.js';
 
 function sink(isTTY: boolean): {
   isTTY?: boolean;
@@ -55,7 +55,7 @@ describe('createProgress', () => {
     assert.match(stderr.written, /^\r\S Inspecting the project/);
     assert.ok(stderr.written.split('\r').length > 3, 'the spinner turns');
     assert.match(stderr.written, /\r {10,}\r$/, 'the line is blanked and the cursor back at its start');
-    assert.doesNotMatch(stderr.written, /\u001b/, 'no escape codes');
+    assert.ok(!stderr.written.includes('\u001b'), 'no escape codes');
     assert.doesNotMatch(stderr.written, /\n/, 'never more than one line');
   });
 
@@ -95,6 +95,18 @@ describe('createProgress', () => {
       /boom/,
     );
     assert.match(stderr.written, /\r {9,}\r$/);
+  });
+
+  test('stopAllSpinners erases a spinner a failed command left running', async () => {
+    const stderr = sink(true);
+    const progress = createProgress({ isTTY: true, stderr, env: {} }, { delayMs: 0, intervalMs: 5 });
+    progress.start('Left running');
+    await sleep(30);
+    stopAllSpinners();
+    const after = stderr.written;
+    assert.match(after, /\r {10,}\r$/);
+    await sleep(30);
+    assert.equal(stderr.written, after, 'nothing drawn after the stop');
   });
 
   test('a long label is cut to the terminal width', async () => {

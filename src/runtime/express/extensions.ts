@@ -27,7 +27,13 @@ import {
 } from '../extensions/index.js';
 import type { RenderFile } from '../mail/types.js';
 import type { Translator } from '../i18n/index.js';
-import { createSigner, readCookie, serializeCookie, setCookieHeader, type CookieAttributes } from './cookies.js';
+import {
+  createSigner,
+  readCookie,
+  serializeCookie,
+  setCookieHeader,
+  type CookieAttributes,
+} from './cookies.js';
 import { SAFE_METHODS } from './csrf.js';
 import { normalizeAddress } from './throttle.js';
 import type {
@@ -73,7 +79,12 @@ export interface ExpressExtensions {
   restore(req: Request, res: Response): Promise<void>;
   /** After a correct password: a refusal (unconfirmed account), or null to go on. */
   refuseSignIn(user: UserRecord): Promise<Extract<SignInResult, { ok: false }> | null>;
-  afterSignIn(req: Request, res: Response, user: UserRecord, options: SignInOptions | undefined): Promise<void>;
+  afterSignIn(
+    req: Request,
+    res: Response,
+    user: UserRecord,
+    options: SignInOptions | undefined,
+  ): Promise<void>;
   beforeSignOut(req: Request, res: Response): Promise<void>;
   register(params: UserParams, create: () => Promise<Result<UserRecord>>): Promise<Result<UserRecord>>;
   updateUser(user: UserRecord, params: UserParams): Promise<UpdateUserResult | null>;
@@ -112,7 +123,11 @@ function bodyField(req: Request, name: string): unknown {
 
 interface AppLike {
   get(name: string): unknown;
-  render(view: string, locals: Record<string, unknown>, callback: (error: Error | null, html?: string) => void): void;
+  render(
+    view: string,
+    locals: Record<string, unknown>,
+    callback: (error: Error | null, html?: string) => void,
+  ): void;
 }
 
 function viewsRoot(app: AppLike): string | undefined {
@@ -203,7 +218,8 @@ export function createExpressExtensions(host: ExtensionHost, options: PowExpress
     services = powExtensions(pow, {
       ...options.extensionOptions,
       prisma: options.prisma,
-      url: (name: MailLinkName, params?: { token: string }) => base + routes.path(name as PowPathName, params),
+      url: (name: MailLinkName, params?: { token: string }) =>
+        base + routes.path(name as PowPathName, params),
       ...(options.mail ? { mail: serviceMail(options.mail, () => app, host.translator) } : {}),
     });
     services.onPasswordReset(async (user) => {
@@ -252,7 +268,10 @@ export function createExpressExtensions(host: ExtensionHost, options: PowExpress
   // ---- rate limit of requests that send mail ----------------------------------------------------
 
   const limit = options.mailRateLimit === false ? null : { ...DEFAULT_MAIL_LIMIT, ...options.mailRateLimit };
-  if (limit && (!Number.isInteger(limit.max) || limit.max < 1 || !Number.isInteger(limit.windowMs) || limit.windowMs < 1)) {
+  if (
+    limit &&
+    (!Number.isInteger(limit.max) || limit.max < 1 || !Number.isInteger(limit.windowMs) || limit.windowMs < 1)
+  ) {
     throw configError('powExpress: mailRateLimit.max and mailRateLimit.windowMs must be positive integers.');
   }
   const limited = async (req: Request): Promise<Extract<MailRequestResult, { ok: false }> | null> => {
@@ -263,7 +282,8 @@ export function createExpressExtensions(host: ExtensionHost, options: PowExpress
     if (count === 1) await pow.store.put(RATE_NAMESPACE, `${key}:since`, pow.clock(), limit.windowMs);
     if (count <= limit.max) return null;
     const since = Number(await pow.store.get<unknown>(RATE_NAMESPACE, `${key}:since`));
-    const remaining = Number.isFinite(since) && since > 0 ? since + limit.windowMs - pow.clock() : limit.windowMs;
+    const remaining =
+      Number.isFinite(since) && since > 0 ? since + limit.windowMs - pow.clock() : limit.windowMs;
     return {
       ok: false,
       status: 429,
@@ -281,7 +301,8 @@ export function createExpressExtensions(host: ExtensionHost, options: PowExpress
     seeRequest(req) {
       if (!app) {
         const candidate = (req as { app?: unknown }).app as AppLike | undefined;
-        if (candidate && typeof candidate.render === 'function' && typeof candidate.get === 'function') app = candidate;
+        if (candidate && typeof candidate.render === 'function' && typeof candidate.get === 'function')
+          app = candidate;
       }
     },
 

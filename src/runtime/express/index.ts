@@ -300,7 +300,6 @@ export function powExpress(pow: Pow, options: PowExpressOptions = {}): PowExpres
     }
   }
   const stateKey = Symbol(`pow:${userType}:state`);
-  const loadingKey = Symbol(`pow:${userType}:loading`);
   const cookieAttributes = { secure, httpOnly: true, sameSite: 'Lax' as const, path: '/' };
 
   const resolveLocale = (req: Request): string => {
@@ -382,20 +381,22 @@ export function powExpress(pow: Pow, options: PowExpressOptions = {}): PowExpres
     return state;
   }
 
-  /** The request's state for this user type, loaded once per request (memoised on `req`). */
+  /**
+   * The request's state for this user type, loaded once per request: memoised on `req` under one
+   * symbol (the pending promise while loading, then the state).
+   */
   function loadState(req: Request, res: Response): RequestState | Promise<RequestState> {
-    const bag = req as unknown as Record<symbol, unknown>;
-    const done = bag[stateKey] as RequestState | undefined;
-    if (done) return done;
-    const pending = bag[loadingKey] as Promise<RequestState> | undefined;
-    if (pending) return pending;
+    const memo = (req as unknown as Record<symbol, RequestState | Promise<RequestState> | undefined>)[stateKey];
+    if (memo !== undefined) return memo;
     const result = load(req, res);
-    if (result instanceof Promise) bag[loadingKey] = result;
+    if (result instanceof Promise) (req as unknown as Record<symbol, unknown>)[stateKey] = result;
     return result;
   }
 
-  const stateOf = (req: Request): RequestState | undefined =>
-    (req as unknown as Record<symbol, RequestState | undefined>)[stateKey];
+  const stateOf = (req: Request): RequestState | undefined => {
+    const memo = (req as unknown as Record<symbol, unknown>)[stateKey];
+    return memo instanceof RequestState ? memo : undefined;
+  };
 
   const middlewareMissing = (what: string) =>
     new PowError({

@@ -1,0 +1,174 @@
+/**
+ * The reset-password and persistent-session extensions in a real browser (Debian's Chromium through
+ * playwright-core), against the SQLite example app after
+ * `pow install --extension reset-password --extension persistent-session` (installed and booted
+ * once for the file): a password reset through the link of the captured e-mail, and "keep me
+ * logged in" across a browser restart. Pages are screenshotted at 1280 and 390 px and checked with
+ * axe-core, as in auth-pages.test.ts.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import {
+  axeSummary,
+  checkPage,
+  installedApp,
+  launchChromium,
+  type InstalledApp,
+} from '../helpers/browser.js';
+import { firstLink, startSmtpServer, type SmtpTestServer } from '../helpers/smtp-server.js';
+
+const EMAIL = 'grace@example.com';
+const PASSWORD = 'purple-otter-maps-42-quietly';
+const NEW_PASSWORD = 'seven-green-lanterns-glow-softly';
+/** The origin mailed links use (POW_BASE_URL); the test swaps in the app's real one. */
+const MAIL_ORIGIN = 'http://pow.test';
+
+async function text(page: Page, selector: string): Promise<string> {
+  return ((await page.locator(selector).first().textContent()) ?? '').replace(/\s+/g, ' ').trim();
+}
+
+test('extensions in Chromium: reset password by e-mail, remember me across a restart', async (t) => {
+  let site: InstalledApp | null = null;
+  let browser: Browser | null = null;
+  let smtp: SmtpTestServer | null = null;
+  t.after(async () => {
+    await browser?.close();
+    await site?.dispose();
+    await smtp?.close();
+  });
+  smtp = await startSmtpServer();
+  [site, browser] = await Promise.all([
+    installedApp({
+      installArgs: ['--extension', 'reset-password', '--extension', 'persistent-session'],
+      env: { SMTP_URL: smtp.url, MAIL_FROM: 'pow@example.com', POW_BASE_URL: MAIL_ORIGIN },
+    }),
+    launchChromium(),
+  ]);
+  const base = site.url;
+  const newContext = async (storageState?: Awaited<ReturnType<BrowserContext['storageState']>>) => {
+    const context = await browser!.newContext({
+      viewport: { width: 1280, height: 800 },
+      locale: 'en-US',
+      storageState,
+    });
+    context.setDefaultTimeout(10_000);
+    return context;
+  };
+  const signIn = async (page: Page, password: string, remember: boolean) => {
+    await page.goto(`${base}/session/new`);
+    await page.fill('#user_id', EMAIL);
+    await page.fill('#password', password);
+    if (remember) await page.check('#remember_me');
+    await page.click('form.pow-form button[type=submit]');
+  };
+
+  const context = await newContext();
+  const page = await context.newPage();
+
+  await t.test('the sign-in page offers "keep me logged in" and "forgot your password?"', async () => {
+    await page.goto(`${base}/registration/new`);
+    await page.fill('#email', EMAIL);
+    await page.fill('#password', PASSWORD);
+    await page.fill('#password_confirmation', PASSWORD);
+    await page.click('form.pow-form button[type=submit]');
+    await page.waitForURL(`${base}/`);
+    await page.goto(`${base}/registration/edit`);
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.waitForURL(`${base}/session/new`);
+    assert.equal(await page.getByLabel('Keep me logged in').getAttribute('type'), 'checkbox');
+    assert.ok(await page.getByRole('link', { name: 'Forgot your password?' }).isVisible());
+    await checkPage(t, page, 'sign-in-extensions');
+  });
+
+  await t.test('reset password: the link of the e-mail opens the form, the new password works', async () => {
+    await page.getByRole('link', { name: 'Forgot your password?' }).click();
+    await page.waitForURL(`${base}/reset-password/new`);
+    assert.equal(await text(page, 'h1'), 'Reset password');
+    assert.equal(await page.getAttribute('#email', 'autocomplete'), 'email');
+    assert.equal(await page.getAttribute('#email', 'type'), 'email');
+    await checkPage(t, page, 'reset-password');
+
+    await page.fill('#email', EMAIL);
+    await page.click('form.pow-form button[type=submit]');
+    await page.waitForURL(/\/session\/new$/);
+    assert.match(await text(page, '.pow-flash-info'), /If an account for the provided email exists/);
+    await checkPage(t, page, 'reset-password-sent');
+
+    const mail = await smtp!.waitForMail((m) => m.to === EMAIL, 15_000);
+    const link = new URL(firstLink(mail));
+    assert.equal(link.origin, MAIL_ORIGIN, 'links use POW_BASE_URL, never the Host header');
+    await page.goto(`${base}${link.pathname}${link.search}`);
+    assert.equal(await text(page, 'h1'), 'Choose a new password');
+    assert.equal(await page.getAttribute('#password', 'autocomplete'), 'new-password');
+    await checkPage(t, page, 'reset-password-edit');
+
+    await page.fill('#password', NEW_PASSWORD);
+    await page.fill('#password_confirmation', 'something else entirely');
+    await page.click('form.pow-form button[type=submit]');
+    await page.waitForSelector('#password_confirmation-error');
+    assert.equal(
+      await page.getAttribute('#password_confirmation', 'aria-describedby'),
+      'password_confirmation-error',
+    );
+    await checkPage(t, page, 'reset-password-errors');
+
+    await page.fill('#password', NEW_PASSWORD);
+    await page.fill('#password_confirmation', NEW_PASSWORD);
+    await page.click('form.pow-form button[type=submit]');
+    await page.waitForURL(/\/session\/new$/);
+    assert.match(await text(page, '.pow-flash-info'), /The password has been updated\./);
+
+    // The link is spent; the old password is gone, the new one signs in.
+    await page.goto(`${base}${link.pathname}${link.search}`);
+    assert.doesNotMatch(page.url(), /\/edit$/, 'a used link does not open the form again');
+    await signIn(page, PASSWORD, false);
+    await page.waitForSelector('#form-error');
+    assert.match(await text(page, '#form-error'), /The provided login details did not work/);
+    await signIn(page, NEW_PASSWORD, false);
+    await page.waitForURL(`${base}/`);
+    await context.close();
+  });
+
+  await t.test('keep me logged in: still signed in after the browser restarts; without it, not', async () => {
+    /** Signs in, then "restarts the browser": a new context with the old one's persistent cookies only. */
+    const restartAfterSignIn = async (remember: boolean) => {
+      const before = await newContext();
+      const tab = await before.newPage();
+      await signIn(tab, NEW_PASSWORD, remember);
+      await tab.waitForURL(`${base}/`);
+      const state = await before.storageState();
+      await before.close();
+      // A browser keeps cookies with an expiry across a restart and drops the session ones.
+      const kept = state.cookies.filter((cookie) => cookie.expires !== -1);
+      const dropped = state.cookies.filter((cookie) => cookie.expires === -1).map((c) => c.name);
+      assert.ok(dropped.length > 0, 'the session cookie ends with the browser session');
+      return { context: await newContext({ ...state, cookies: kept }), kept: kept.map((c) => c.name) };
+    };
+
+    const remembered = await restartAfterSignIn(true);
+    try {
+      assert.equal(remembered.kept.length, 1, `one remember-me cookie: ${remembered.kept.join(', ')}`);
+      const tab = await remembered.context.newPage();
+      await tab.goto(`${base}/dashboard`);
+      assert.equal(tab.url(), `${base}/dashboard`, 'signed in again from the remember-me cookie');
+      assert.equal(await text(tab, 'h1'), 'Dashboard');
+      await tab.goto(`${base}/registration/edit`);
+      assert.match(await text(tab, '.pow-nav-user'), new RegExp(`Signed in as ${EMAIL}`));
+    } finally {
+      await remembered.context.close();
+    }
+
+    const forgotten = await restartAfterSignIn(false);
+    try {
+      assert.deepEqual(forgotten.kept, [], 'no persistent cookie without "keep me logged in"');
+      const tab = await forgotten.context.newPage();
+      await tab.goto(`${base}/dashboard`);
+      assert.equal(tab.url(), `${base}/session/new?request_path=%2Fdashboard`);
+    } finally {
+      await forgotten.context.close();
+    }
+  });
+
+  t.diagnostic(axeSummary());
+});

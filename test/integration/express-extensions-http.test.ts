@@ -1,0 +1,459 @@
+/**
+ * The Express side of the extensions (src/runtime/express/extensions.ts) over real HTTP, with a
+ * fake clock, a real SQLite database with the extension columns, a real in-process SMTP server
+ * and small JSON routes calling `auth.*` (the generated controllers are covered end to end in
+ * test/e2e/extensions-sqlite.test.ts). What needs a clock or a store dump is tested here:
+ * remember-me expiry and theft, reset-token lifetime, "no raw token" in Redis, Host-header
+ * injection, the admin mount path in mailed links, rate limits and configuration errors.
+ */
+import { test, type TestContext } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { randomBytes } from 'node:crypto';
+import express from 'express';
+import { createClient } from 'redis';
+import {
+  createPow,
+  fakeClock,
+  memoryStore,
+  redisStore,
+  smtpMailer,
+  flushDeliveries,
+  type FakeClock,
+} from '../../src/runtime/index.js';
+import type { ExtensionName, Pow, Store, UserRecord } from '../../src/runtime/core/types.js';
+import { powExpress, type PowExpress, type PowExpressOptions } from '../../src/runtime/express/index.js';
+import { createExtTestDatabase, REDIS_URL, type ExtTestDatabase } from '../helpers/prisma-ext-client.js';
+import { HttpClient, type HttpResponse } from '../helpers/http-client.js';
+import { firstLink, startSmtpServer, tokenFromLink, type SmtpTestServer } from '../helpers/smtp-server.js';
+
+const SECRET = 'express-extensions-secret-'.repeat(2);
+const PASSWORD = 'violet kettle drums at midnight 93';
+const NEW_PASSWORD = 'seven orange lanterns over harbor 18';
+const BASE_URL = 'https://app.test';
+const MIN = 60_000;
+const ALL: ExtensionName[] = ['email-confirmation', 'reset-password', 'persistent-session', 'invitation'];
+
+interface Setup {
+  db: ExtTestDatabase;
+  pow: Pow;
+  auth: PowExpress;
+  clock: FakeClock;
+  smtp: SmtpTestServer;
+  url: string;
+  store: Store;
+  dumpStore(): Promise<string>;
+  user(email: string, confirmed?: boolean): Promise<UserRecord>;
+  browser(): HttpClient;
+}
+
+type JsonBody = Record<string, unknown>;
+
+async function setup(
+  t: TestContext,
+  options: { store?: 'memory' | 'redis'; mountPath?: string; auth?: Partial<PowExpressOptions> } = {},
+): Promise<Setup> {
+  const db = await createExtTestDatabase('sqlite');
+  const clock = fakeClock();
+  const smtp = await startSmtpServer();
+  const mailer = smtpMailer(smtp.url, { from: 'pow@app.test', pool: true });
+  let store: Store;
+  let dumpStore: () => Promise<string>;
+  let closeStore: () => Promise<void>;
+  if (options.store === 'redis') {
+    const client = createClient({ url: REDIS_URL });
+    client.on('error', () => {});
+    await client.connect();
+    const prefix = `pow_express_ext_${randomBytes(6).toString('hex')}`;
+    store = redisStore(client, { prefix });
+    dumpStore = async () => {
+      const keys = await client.keys(`${prefix}:*`);
+      const values: string[] = [];
+      for (const key of keys) {
+        const type = await client.type(key);
+        if (type === 'string') values.push(String(await client.get(key)));
+        else if (type === 'hash') values.push(JSON.stringify(await client.hGetAll(key)));
+        else if (type === 'zset') values.push(JSON.stringify(await client.zRange(key, 0, -1)));
+        else if (type === 'set') values.push(JSON.stringify(await client.sMembers(key)));
+      }
+      return JSON.stringify([keys, values]);
+    };
+    closeStore = async () => {
+      const keys = await client.keys(`${prefix}:*`);
+      if (keys.length > 0) await client.del(keys);
+      await client.close();
+    };
+  } else {
+    const memory = memoryStore();
+    store = memory;
+    dumpStore = async () => JSON.stringify(memory.dump());
+    closeStore = () => memory.close();
+  }
+  const pow = createPow({
+    prisma: db.prisma,
+    store,
+    secret: SECRET,
+    extensions: ALL,
+    hashing: { insecureTestParameters: true },
+    clock: clock.now,
+  });
+  const mountPath = options.mountPath ?? '';
+  const auth = powExpress(pow, {
+    prisma: db.prisma,
+    baseUrl: BASE_URL,
+    mountPath,
+    mail: { mailer },
+    ...options.auth,
+  });
+
+  const app = express();
+  app.set('trust proxy', false);
+  const r = express.Router();
+  const json = (res: express.Response, body: JsonBody) => res.json(body);
+  r.get('/csrf', (req, res) => json(res, { csrf: auth.csrfToken(req) }));
+  r.get('/me', (req, res) =>
+    json(res, { email: (auth.currentUser(req)?.email as string | undefined) ?? null }),
+  );
+  r.post('/session', async (req, res) => {
+    const result = await auth.signIn(
+      req,
+      res,
+      String(req.body.user_id ?? ''),
+      String(req.body.password ?? ''),
+    );
+    json(res, result.ok ? { ok: true } : { ok: false, status: result.status, reason: result.reason ?? null });
+  });
+  r.delete('/session', async (req, res) => {
+    await auth.signOut(req, res);
+    json(res, { ok: true });
+  });
+  r.patch('/registration', auth.requireAuthenticated, async (req, res) => {
+    const result = await auth.updateUser(req, { ...req.body });
+    json(res, result.ok ? { ok: true, pending: result.emailConfirmationRequired ?? false } : { ok: false });
+  });
+  r.post('/reset-password', async (req, res) => {
+    const result = await auth.requestPasswordReset(req, req.body.email);
+    if (!result.ok) res.status(result.status).set('Retry-After', String(result.retryAfterSeconds));
+    json(res, { ...result });
+  });
+  r.patch('/reset-password/:token', async (req, res) => {
+    const result = await auth.resetPassword(req, req.params.token, { ...req.body });
+    json(res, { ok: result.ok, error: result.ok ? null : result.error });
+  });
+  r.get('/confirm-email/:token', async (req, res) => {
+    const result = await auth.confirmEmail(req, res, req.params.token);
+    json(res, { ok: result.ok, status: result.ok ? result.status : result.error });
+  });
+  r.post('/invitation', async (req, res) => {
+    const result = await auth.invite(req, { email: req.body.email });
+    json(res, { ok: result.ok });
+  });
+  app.use(mountPath || '/', auth.middleware(), r);
+  app.use(auth.errorHandler());
+  const server = await new Promise<Server>((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}${mountPath}`;
+
+  t.after(async () => {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await flushDeliveries();
+    await mailer.close?.();
+    await smtp.close();
+    await closeStore();
+    await db.cleanup();
+  });
+
+  return {
+    db,
+    pow,
+    auth,
+    clock,
+    smtp,
+    url,
+    store,
+    dumpStore,
+    async user(email, confirmed = true) {
+      const created = await pow.users.create({ email, password: PASSWORD, password_confirmation: PASSWORD });
+      assert.ok(created.ok);
+      if (!confirmed) return created.value;
+      const marked = await auth.extensions!.markConfirmed(created.value);
+      assert.ok(marked.ok);
+      return marked.value;
+    },
+    browser: () => new HttpClient(url.replace(/\/admin$/, '')),
+  };
+}
+
+/** A client bound to the mount path: `path` is relative to it. */
+async function call(
+  s: Setup,
+  browser: HttpClient,
+  method: string,
+  path: string,
+  form: Record<string, string> = {},
+): Promise<HttpResponse & { json: JsonBody }> {
+  const prefix = new URL(s.url).pathname.replace(/\/$/, '');
+  let res: HttpResponse;
+  if (method === 'GET') res = await browser.get(prefix + path);
+  else {
+    const csrf = (JSON.parse((await browser.get(`${prefix}/csrf`)).body) as { csrf: string }).csrf;
+    res = await browser.post(prefix + path, {
+      ...form,
+      _csrf: csrf,
+      ...(method !== 'POST' ? { _method: method } : {}),
+    });
+  }
+  let json: JsonBody = {};
+  try {
+    json = JSON.parse(res.body) as JsonBody;
+  } catch {
+    // redirects and errors
+  }
+  return { ...res, json };
+}
+
+const me = async (s: Setup, browser: HttpClient) => (await call(s, browser, 'GET', '/me')).json.email;
+
+const storeText = (s: Setup) => s.dumpStore();
+
+const setCookie = (res: HttpResponse, name: string) =>
+  res.headers.getSetCookie().find((line) => line.startsWith(`${name}=`));
+
+test('remember-me: expiry of the session, rotation, theft after the grace window, password change', async (t) => {
+  const s = await setup(t);
+  await s.user('ada@example.com');
+  const a = s.browser();
+  const signIn = await call(s, a, 'POST', '/session', {
+    user_id: 'ada@example.com',
+    password: PASSWORD,
+    remember_me: 'on',
+  });
+  assert.deepEqual(signIn.json, { ok: true });
+  const line = setCookie(signIn, 'pow_user_remember')!;
+  assert.match(line, /Max-Age=2592000; HttpOnly; SameSite=Lax/);
+  const first = a.cookies.get('pow_user_remember')!;
+
+  // The session expires (30 min idle); the next GET is signed in again from the cookie, rotated.
+  s.clock.advance(31 * MIN);
+  assert.equal(await me(s, a), 'ada@example.com');
+  const second = a.cookies.get('pow_user_remember')!;
+  assert.notEqual(second, first);
+
+  // A POST is never restored from the cookie (its CSRF token belonged to the ended session).
+  s.clock.advance(31 * MIN);
+  const post = await a.post('/session', { user_id: 'x', password: 'y' });
+  assert.equal(post.status, 302);
+  assert.equal(post.location, '/session/new', 'session expired: sign in again');
+  assert.equal(a.cookies.get('pow_user_remember'), second, 'not used, not rotated');
+
+  // The old value after the grace window: a theft signal. Every token and session of the user ends.
+  s.clock.advance(2 * MIN);
+  const thief = s.browser();
+  thief.cookies.set('pow_user_remember', first);
+  assert.equal(await me(s, thief), null);
+  assert.equal(thief.cookies.has('pow_user_remember'), false, 'the refused cookie is cleared');
+  a.cookies.delete('pow_user');
+  assert.equal(await me(s, a), null, "the victim's newer token was revoked too");
+
+  // A password change keeps remember-me in this browser only.
+  const b = s.browser();
+  const c = s.browser();
+  for (const browser of [b, c]) {
+    await call(s, browser, 'POST', '/session', {
+      user_id: 'ada@example.com',
+      password: PASSWORD,
+      remember_me: 'true',
+    });
+  }
+  const changed = await call(s, b, 'PATCH', '/registration', {
+    current_password: PASSWORD,
+    password: NEW_PASSWORD,
+    password_confirmation: NEW_PASSWORD,
+  });
+  assert.deepEqual(changed.json, { ok: true, pending: false });
+  assert.ok(setCookie(changed, 'pow_user_remember'), 'a new token for this browser');
+  b.cookies.delete('pow_user');
+  c.cookies.delete('pow_user');
+  assert.equal(await me(s, b), 'ada@example.com');
+  assert.equal(await me(s, c), null, 'the other browser lost it');
+});
+
+test('sign-out after the session expired still forgets the remember-me token', async (t) => {
+  const s = await setup(t);
+  await s.user('ada@example.com');
+  const a = s.browser();
+  await call(s, a, 'POST', '/session', {
+    user_id: 'ada@example.com',
+    password: PASSWORD,
+    remember_me: 'true',
+  });
+  const token = a.cookies.get('pow_user_remember')!;
+  const csrf = (JSON.parse((await a.get('/csrf')).body) as { csrf: string }).csrf;
+  s.clock.advance(31 * MIN);
+  const out = await a.post('/session', { _csrf: csrf, _method: 'DELETE' });
+  assert.equal(out.status, 302, 'a sign-out after expiry is a redirect, never an error');
+  assert.match(setCookie(out, 'pow_user_remember') ?? '', /Max-Age=0/);
+  const replay = s.browser();
+  replay.cookies.set('pow_user_remember', token);
+  assert.equal(await me(s, replay), null);
+});
+
+test('unconfirmed accounts: 403 with a new link, no session and no remember-me; confirming rotates a signed-in session', async (t) => {
+  const s = await setup(t);
+  await s.user('una@example.com', false);
+  const a = s.browser();
+  const res = await call(s, a, 'POST', '/session', {
+    user_id: 'una@example.com',
+    password: PASSWORD,
+    remember_me: 'true',
+  });
+  assert.deepEqual(res.json, { ok: false, status: 403, reason: 'unconfirmed' });
+  assert.equal(setCookie(res, 'pow_user'), undefined);
+  assert.equal(setCookie(res, 'pow_user_remember'), undefined);
+  const mail = await s.smtp.waitForMail((m) => m.to === 'una@example.com');
+  assert.equal(mail.subject, 'Confirm your email address');
+
+  // A confirmed user changes the address while signed in; following the link rotates the session.
+  await s.user('ada@example.com');
+  const b = s.browser();
+  await call(s, b, 'POST', '/session', { user_id: 'ada@example.com', password: PASSWORD });
+  const changed = await call(s, b, 'PATCH', '/registration', {
+    email: 'ada@example.org',
+    current_password: PASSWORD,
+  });
+  assert.deepEqual(changed.json, { ok: true, pending: true });
+  const link = firstLink(await s.smtp.waitForMail((m) => m.to === 'ada@example.org'));
+  const before = b.cookies.get('pow_user');
+  const confirmed = await call(s, b, 'GET', new URL(link).pathname);
+  assert.deepEqual(confirmed.json, { ok: true, status: 'confirmed' });
+  assert.notEqual(b.cookies.get('pow_user'), before, 'a new session id');
+  assert.equal(await me(s, b), 'ada@example.org');
+});
+
+test('reset password: links from baseUrl (not Host), 1 h lifetime, throttle lifted, mail rate limit', async (t) => {
+  const s = await setup(t, { auth: { mailRateLimit: { max: 2, windowMs: 15 * MIN } } });
+  await s.user('ada@example.com');
+  const a = s.browser();
+  const evil = await a.request('POST', '/reset-password', {
+    form: {
+      _csrf: (JSON.parse((await a.get('/csrf')).body) as { csrf: string }).csrf,
+      email: 'ada@example.com',
+    },
+    headers: { host: 'evil.test', 'x-forwarded-host': 'evil.test' },
+  });
+  assert.equal(evil.status, 200);
+  const old = firstLink(await s.smtp.waitForMail((m) => m.to === 'ada@example.com'));
+  assert.ok(old.startsWith(`${BASE_URL}/reset-password/`), old);
+
+  // 1 h 1 min later the link is dead.
+  s.clock.advance(61 * MIN);
+  const expired = await call(s, a, 'PATCH', `/reset-password/${tokenFromLink(old)}`, {
+    password: NEW_PASSWORD,
+    password_confirmation: NEW_PASSWORD,
+  });
+  assert.deepEqual(expired.json, { ok: false, error: 'invalid_token' });
+
+  for (let i = 0; i < 4; i++) {
+    await call(s, a, 'POST', '/session', { user_id: 'ada@example.com', password: 'wrong wrong wrong' });
+  }
+  assert.match(await storeText(s), /user:account:/, 'failed sign-ins are counted');
+  s.smtp.clear();
+  await call(s, a, 'POST', '/reset-password', { email: 'ada@example.com' });
+  const fresh = tokenFromLink(
+    firstLink(await s.smtp.waitForMail((m) => m.subject === 'Reset password link')),
+  );
+  const done = await call(s, a, 'PATCH', `/reset-password/${fresh}`, {
+    password: NEW_PASSWORD,
+    password_confirmation: NEW_PASSWORD,
+  });
+  assert.deepEqual(done.json, { ok: true, error: null });
+  // The failed sign-ins before the reset no longer count against the account.
+  assert.doesNotMatch(await storeText(s), /user:account:/);
+
+  // Two mail requests per window (the clock moved past the first one's window above).
+  assert.equal((await call(s, a, 'POST', '/reset-password', { email: 'nobody@example.com' })).status, 200);
+  const limited = await call(s, a, 'POST', '/reset-password', { email: 'ada@example.com' });
+  assert.equal(limited.status, 429, 'the third mail request from this address in the window');
+  assert.ok(Number(limited.headers.get('retry-after')) > 0);
+});
+
+test('admin mount path: mailed links stay under /admin; invite needs a signed-in user', async (t) => {
+  const s = await setup(t, { mountPath: '/admin' });
+  await s.user('root@example.com');
+  const a = s.browser();
+  const anonymous = await call(s, a, 'POST', '/invitation', { email: 'ivy@example.com' });
+  assert.equal(anonymous.status, 302, 'not signed in: sent to sign in');
+  assert.match(anonymous.location ?? '', /^\/admin\/session\/new/);
+
+  await call(s, a, 'POST', '/reset-password', { email: 'root@example.com' });
+  const reset = firstLink(await s.smtp.waitForMail((m) => m.subject === 'Reset password link'));
+  assert.match(reset, /^https:\/\/app\.test\/admin\/reset-password\/[A-Za-z0-9_-]{43}\/edit$/);
+
+  await call(s, a, 'POST', '/session', { user_id: 'root@example.com', password: PASSWORD });
+  const invited = await call(s, a, 'POST', '/invitation', { email: 'ivy@example.com' });
+  assert.deepEqual(invited.json, { ok: true });
+  const invitation = firstLink(await s.smtp.waitForMail((m) => m.to === 'ivy@example.com'));
+  assert.match(invitation, /^https:\/\/app\.test\/admin\/invitation\/[A-Za-z0-9_-]{43}\/edit$/);
+});
+
+test('Redis store: no raw token from a mail or cookie in the store dump or the database', async (t) => {
+  const s = await setup(t, { store: 'redis' });
+  await s.user('ada@example.com');
+  await s.user('una@example.com', false);
+  const a = s.browser();
+  const raw: string[] = [];
+  await call(s, a, 'POST', '/session', {
+    user_id: 'ada@example.com',
+    password: PASSWORD,
+    remember_me: 'true',
+  });
+  raw.push(a.cookies.get('pow_user_remember')!.split('.')[0]!);
+  await call(s, a, 'POST', '/invitation', { email: 'ivy@example.com' });
+  await call(s, s.browser(), 'POST', '/reset-password', { email: 'ada@example.com' });
+  await call(s, s.browser(), 'POST', '/session', { user_id: 'una@example.com', password: PASSWORD });
+  for (const subject of ["You've been invited", 'Reset password link', 'Confirm your email address']) {
+    raw.push(tokenFromLink(firstLink(await s.smtp.waitForMail((m) => m.subject === subject))));
+  }
+  const dump = (await s.dumpStore()) + (await s.db.dumpTables());
+  assert.match(dump, /ivy@example\.com/, 'the dump holds the data');
+  assert.ok(dump.length > 500);
+  for (const token of raw) assert.ok(!dump.includes(token), 'a raw token is stored');
+});
+
+test('configuration errors at startup', async () => {
+  const db = {
+    user: {
+      findFirst: async () => null,
+      findMany: async () => [],
+      create: async () => ({}),
+      update: async () => ({}),
+      delete: async () => ({}),
+    },
+  };
+  const prisma = db;
+  const pow = createPow({
+    prisma,
+    store: memoryStore(),
+    secret: SECRET,
+    extensions: ['reset-password'],
+    hashing: { insecureTestParameters: true },
+  });
+  assert.throws(() => powExpress(pow, {}), /need the Prisma client/);
+  assert.throws(() => powExpress(pow, { prisma: db }), { code: 'POW_MAIL_NOT_CONFIGURED' });
+  const mailer = { send: async () => {} };
+  assert.throws(() => powExpress(pow, { prisma: db, mail: { mailer } }), /no baseUrl is set/);
+  assert.doesNotThrow(() => powExpress(pow, { prisma: db, mail: { mailer }, baseUrl: BASE_URL }));
+  const quiet = createPow({
+    prisma,
+    store: memoryStore(),
+    secret: SECRET,
+    extensions: ['persistent-session'],
+    hashing: { insecureTestParameters: true },
+  });
+  assert.doesNotThrow(() => powExpress(quiet, { prisma: db }), 'remember-me alone sends no mail');
+  const none = powExpress(createPow({ prisma, store: memoryStore(), secret: SECRET }), {});
+  assert.equal(none.extensions, null);
+  await assert.rejects(none.requestPasswordReset({} as never, 'a@b.c'), { code: 'POW_EXTENSION_DISABLED' });
+});
