@@ -10,8 +10,10 @@
  *   `reset-password.ts.ejs`, `extensions/invitation/...`) is emitted only when that extension is
  *   enabled, so an extension's controllers, routes, views and mail templates can be dropped into
  *   these folders and are picked up without touching the recipe;
- * - `mailer/` templates not named after an extension (a shared mail layout): only when an
- *   extension that sends e-mail is enabled.
+ * - templates that belong to an extension without naming it (`mailer/password_changed.*`,
+ *   `confirmation/...`: EXTENSION_MAILS and EXTENSION_SEGMENTS in extensions.ts) follow that extension;
+ * - other `mailer/` templates (a shared mail layout): only when an extension that sends e-mail is
+ *   enabled.
  */
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';

@@ -13,6 +13,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createClient } from 'redis';
 import { createUser } from 'pow';
+import { hashContent } from '../../src/generate/index.js';
 import type { E2EProject } from '../helpers/e2e-project.js';
 import { csrfTokenFrom } from '../helpers/http-client.js';
 import { REDIS_URL } from '../helpers/db-redis.js';
@@ -72,6 +73,59 @@ async function signOut(browser: ReturnType<RunningGuideApp['browser']>) {
 }
 
 describe('guides', () => {
+  // First: powExpress keeps a process-wide registry of instances for CSRF checks across user
+  // types, and a cross-type form post would also consult the (closed) apps of earlier tests.
+  test('namespaces: users and admins side by side, each with its own pages and cookie', async () => {
+    const command = 'npx pow gen.templates --namespace admin --no-registration';
+    assertGuideRuns('guides/namespaces.md', command);
+    assertGuideRuns('guides/namespaces.md', 'npx pow migrate');
+    assertGuideRuns('guides/namespaces.md', 'npx prisma generate');
+    await run(
+      'namespaces',
+      async (app) => {
+        const admin = await app.load<{ pow: unknown }>('src/pow/admin/config.ts');
+        await createUser(app.pow, { email: 'ada@example.com', password: PASSWORD });
+        await createUser(admin.pow as never, { email: 'root@example.com', password: PASSWORD });
+        const browser = app.browser();
+
+        assert.equal((await signIn(browser, 'ada@example.com', PASSWORD)).status, 302);
+        assert.equal((await browser.get('/dashboard')).status, 200);
+        const refused = await browser.get('/admin/dashboard');
+        assert.equal(refused.location, '/admin/session/new?request_path=%2Fadmin%2Fdashboard', 'a user is no admin');
+        const asAdmin = await signIn(browser, 'ada@example.com', PASSWORD, '/admin/session/new');
+        assert.equal(asAdmin.status, 401, asAdmin.body.slice(0, 3000));
+        assert.equal((await browser.get('/admin/registration/new')).status, 404, 'no admin sign-up');
+
+        const back = await signIn(browser, 'root@example.com', PASSWORD, '/admin/session/new?request_path=%2Fadmin%2Fdashboard');
+        assert.equal(back.location, '/admin/dashboard');
+        const page = await browser.get('/admin/dashboard');
+        assert.equal(page.status, 200);
+        assert.match(page.body, /Signed in as root@example\.com/);
+        assert.ok(browser.cookies.has('pow_user') && browser.cookies.has('pow_admin'), 'two cookies');
+
+        await signOut(browser);
+        assert.equal((await browser.get('/dashboard')).status, 302, 'the user signed out');
+        assert.equal((await browser.get('/admin/dashboard')).status, 200, 'the admin did not');
+      },
+      {
+        ownClient: true,
+        async prepare(copy) {
+          const example = copy.read('src/app.ts');
+          copy.write('src/app.ts', base.read('src/app.ts'));
+          await mustPass(copy.pow(['gen.templates', '--namespace', 'admin', '--no-registration', '--yes']), command);
+          assert.equal(
+            example.replace(/\n\/\/ #region admin-page[\s\S]*?\/\/ #endregion admin-page\n/, ''),
+            copy.read('src/app.ts'),
+            'examples/namespaces/src/app.ts is the generated src/app.ts plus the admin page',
+          );
+          copy.write('src/app.ts', example);
+          await mustPass(copy.pow(['migrate']), 'pow migrate');
+          await copy.bin('prisma', ['generate'], PRISMA_OFFLINE);
+        },
+      },
+    );
+  });
+
   test('redirect-after-sign-in: sign-in lands on the chosen page, or on the page that asked', async () => {
     await run('redirect-after-sign-in', async (app) => {
       await createUser(app.pow, { email: 'ada@example.com', password: PASSWORD });
@@ -363,55 +417,48 @@ describe('guides', () => {
     }
   });
 
-  test('namespaces: users and admins side by side, each with its own pages and cookie', async () => {
-    const command = 'npx pow gen.templates --namespace admin --no-registration';
-    assertGuideRuns('guides/namespaces.md', command);
-    assertGuideRuns('guides/namespaces.md', 'npx pow migrate');
-    assertGuideRuns('guides/namespaces.md', 'npx prisma generate');
-    await run(
-      'namespaces',
-      async (app) => {
-        const admin = await app.load<{ pow: unknown }>('src/pow/admin/config.ts');
-        await createUser(app.pow, { email: 'ada@example.com', password: PASSWORD });
-        await createUser(admin.pow as never, { email: 'root@example.com', password: PASSWORD });
-        const browser = app.browser();
+  test('upgrading: status and diff show what a new pow changes; install applies it, keeping edits', async () => {
+    for (const command of ['npx pow status', 'npx pow diff', 'npx pow install --yes', 'npx pow status --check']) {
+      assertGuideRuns('guides/upgrading.md', command);
+    }
+    const copy = variant(base, null);
+    try {
+      // As if an older pow had written two views with another button (the file, what pow
+      // remembers writing in .pow/base, and its hash in the manifest), and the team had then
+      // edited one of them on another line.
+      const OLD = '<button type="submit" class="pow-button pow-button-v0">';
+      const NEW = '<button type="submit" class="pow-button">';
+      const INTRO = '      <p class="intro">Accounts are free for members of the club.</p>\n';
+      const manifest = JSON.parse(copy.read('.pow/manifest.json')) as { files: Record<string, { hash: string }> };
+      for (const view of ['views/pow/session/new.ejs', 'views/pow/registration/new.ejs']) {
+        const old = copy.read(view).replace(NEW, OLD);
+        assert.notEqual(old, copy.read(view));
+        copy.write(view, old);
+        copy.write(`.pow/base/${view}`, old);
+        manifest.files[view].hash = hashContent(old);
+      }
+      copy.write('.pow/manifest.json', `${JSON.stringify(manifest, null, 2)}\n`);
+      const registration = copy.read('views/pow/registration/new.ejs');
+      copy.write('views/pow/registration/new.ejs', registration.replace(/(<h1 id="pow-title">.*\n)/, `$1${INTRO}`));
 
-        assert.equal((await signIn(browser, 'ada@example.com', PASSWORD)).status, 302);
-        assert.equal((await browser.get('/dashboard')).status, 200);
-        const refused = await browser.get('/admin/dashboard');
-        assert.equal(refused.location, '/admin/session/new?request_path=%2Fadmin%2Fdashboard', 'a user is no admin');
-        const asAdmin = await signIn(browser, 'ada@example.com', PASSWORD, '/admin/session/new');
-        assert.equal(asAdmin.status, 401, asAdmin.body.slice(0, 3000));
-        assert.equal((await browser.get('/admin/registration/new')).status, 404, 'no admin sign-up');
+      const status = await copy.pow(['status']);
+      assert.equal(status.code, 0, status.stderr);
+      assert.match(status.stdout, /views\/pow\/session\/new\.ejs/);
+      assert.equal((await copy.pow(['status', '--check'])).code, 3, 'drift until the re-run');
+      const diff = await mustPass(copy.pow(['diff']), 'pow diff');
+      assert.match(diff.stdout, new RegExp(`^-.*${OLD}`, 'm'));
+      assert.match(diff.stdout, new RegExp(`^\\+.*${NEW}`, 'm'));
 
-        const back = await signIn(browser, 'root@example.com', PASSWORD, '/admin/session/new?request_path=%2Fadmin%2Fdashboard');
-        assert.equal(back.location, '/admin/dashboard');
-        const page = await browser.get('/admin/dashboard');
-        assert.equal(page.status, 200);
-        assert.match(page.body, /Signed in as root@example\.com/);
-        assert.ok(browser.cookies.has('pow_user') && browser.cookies.has('pow_admin'), 'two cookies');
-
-        await signOut(browser);
-        assert.equal((await browser.get('/dashboard')).status, 302, 'the user signed out');
-        assert.equal((await browser.get('/admin/dashboard')).status, 200, 'the admin did not');
-      },
-      {
-        ownClient: true,
-        async prepare(copy) {
-          const example = copy.read('src/app.ts');
-          copy.write('src/app.ts', base.read('src/app.ts'));
-          await mustPass(copy.pow(['gen.templates', '--namespace', 'admin', '--no-registration', '--yes']), command);
-          assert.equal(
-            example.replace(/\n\/\/ #region admin-page[\s\S]*?\/\/ #endregion admin-page\n/, ''),
-            copy.read('src/app.ts'),
-            'examples/namespaces/src/app.ts is the generated src/app.ts plus the admin page',
-          );
-          copy.write('src/app.ts', example);
-          await mustPass(copy.pow(['migrate']), 'pow migrate');
-          await copy.bin('prisma', ['generate'], PRISMA_OFFLINE);
-        },
-      },
-    );
+      const res = await mustPass(copy.pow(['install', '--yes']), 'pow install --yes');
+      assert.match(res.stdout, /^update {4}views\/pow\/session\/new\.ejs/m);
+      assert.match(res.stdout, /^merge {5}views\/pow\/registration\/new\.ejs/m);
+      assert.equal(copy.read('views/pow/session/new.ejs'), base.read('views/pow/session/new.ejs'));
+      const merged = copy.read('views/pow/registration/new.ejs');
+      assert.ok(merged.includes(INTRO) && merged.includes(NEW) && !merged.includes(OLD), merged);
+      await mustPass(copy.pow(['status', '--check']), 'pow status --check');
+    } finally {
+      copy.remove();
+    }
   });
 
   test('api-tokens: JSON sign-in returns a bearer token; /api/me needs it; sign-out ends it', async () => {

@@ -7,8 +7,9 @@
  * merged routes/controllers, the team's other edits untouched). After `pow migrate`,
  * `prisma generate` and strict `tsc`, the app boots with SMTP_URL pointing at an in-process SMTP
  * server, and browser-like clients walk every flow of pow-behaviour.md §9 rows 38–57, reading the
- * links from the captured mails and following them. Finally the database file is searched for
- * every raw token that was mailed or set as a cookie.
+ * links from the captured mails and following them. Then the database file is searched for
+ * every raw token that was mailed or set as a cookie. Last, `pow gen.templates --namespace admin
+ * --extension reset-password` adds admins: their reset mail links and pages stay under /admin.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -536,5 +537,80 @@ test(`extensions on ${FIXTURE}: install later, then every flow over HTTP with re
     }
     assert.ok(dump.includes('ivy@example.com'), 'the dump holds the data');
     for (const token of rawTokens) assert.ok(!dump.includes(token), 'a raw token is stored');
+  });
+
+  await t.test('admin namespace with reset-password: its links and pages stay under /admin', async () => {
+    await app?.stop();
+    app = null;
+    const gen = await project.pow([
+      'gen.templates',
+      '--namespace',
+      'admin',
+      '--extension',
+      'reset-password',
+      '--yes',
+    ]);
+    assert.equal(gen.code, 0, gen.stderr + gen.stdout);
+    assert.ok(existsSync(join(project.dir, 'src/controllers/admin/pow/reset-password.ts')));
+    assert.ok(existsSync(join(project.dir, 'views/admin/pow/mailer/reset_password.html.ejs')));
+    assert.ok(
+      !existsSync(join(project.dir, 'src/controllers/admin/pow/invitation.ts')),
+      'only its own extensions',
+    );
+    const migrated = await project.pow(['migrate']);
+    assert.equal(migrated.code, 0, migrated.stderr);
+    await prismaGenerate(project);
+    app = await startApp(
+      project.dir,
+      join(REPO_ROOT, 'node_modules/.bin/tsx'),
+      ['src/server.ts'],
+      { ...project.env, SMTP_URL: mailServer.url, MAIL_FROM: 'pow@app.example.test', POW_BASE_URL: BASE_URL },
+      60_000,
+    );
+    const admin = new HttpClient(app.url);
+    const page = await admin.get('/admin/registration/new');
+    assert.equal(page.status, 200);
+    const created = await admin.post('/admin/registration', {
+      _csrf: csrfTokenFrom(page.body),
+      email: 'root@example.com',
+      password: PASSWORD,
+      password_confirmation: PASSWORD,
+    });
+    assert.equal(created.status, 302, created.body.slice(0, 1000));
+    const edit = await admin.get('/admin/registration/edit');
+    await admin.post('/admin/session', { _csrf: csrfTokenFrom(edit.body), _method: 'DELETE' });
+
+    const form = await admin.get('/admin/reset-password/new');
+    assert.equal(form.status, 200);
+    assert.match(form.body, /action="\/admin\/reset-password"/);
+    const before = mailCount();
+    const requested = await admin.post('/admin/reset-password', {
+      _csrf: csrfTokenFrom(form.body),
+      email: 'root@example.com',
+    });
+    assert.equal(requested.location, '/admin/session/new');
+    const link = firstLink(await mailTo('root@example.com', 'Reset password link', before));
+    assert.match(link, /^https:\/\/app\.example\.test\/admin\/reset-password\/[A-Za-z0-9_-]{43}\/edit$/);
+    const resetPage = await admin.get(pathOf(link));
+    assert.equal(resetPage.status, 200);
+    const action = /<form[^>]*action="([^"]+)"/.exec(
+      resetPage.body.slice(resetPage.body.indexOf('pow-card')),
+    )![1]!;
+    assert.match(action, /^\/admin\/reset-password\//);
+    const done = await admin.post(action, {
+      _csrf: csrfTokenFrom(resetPage.body),
+      _method: 'PATCH',
+      password: NEW_PASSWORD,
+      password_confirmation: NEW_PASSWORD,
+    });
+    assert.equal(done.location, '/admin/session/new');
+    const signInPage = await admin.get('/admin/session/new');
+    const signedInAdmin = await admin.post('/admin/session', {
+      _csrf: csrfTokenFrom(signInPage.body),
+      user_id: 'root@example.com',
+      password: NEW_PASSWORD,
+    });
+    assert.equal(signedInAdmin.status, 302);
+    assert.equal(signedInAdmin.location, '/admin');
   });
 });
