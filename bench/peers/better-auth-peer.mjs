@@ -29,14 +29,17 @@ export function writeBetterAuthPeer(fixtureDir, dir, betterAuthVersion) {
   const pkgPath = join(dir, 'package.json');
   const pkg = JSON.parse(readFileSync(pkgPath, 'utf8'));
   pkg.name = 'bench-peer-better-auth';
-  pkg.dependencies = Object.fromEntries(Object.entries({ ...pkg.dependencies, 'better-auth': betterAuthVersion }).sort());
+  pkg.dependencies = Object.fromEntries(
+    Object.entries({ ...pkg.dependencies, 'better-auth': betterAuthVersion }).sort(),
+  );
   writeFileSync(pkgPath, `${JSON.stringify(pkg, null, 2)}\n`);
 
   writeFileSync(join(dir, 'src/auth.ts'), AUTH_TS);
 
   const appPath = join(dir, 'src/app.ts');
   let app = readFileSync(appPath, 'utf8');
-  if (!app.includes('app.use(') || !app.includes("import express from 'express';")) throw new Error('fixture src/app.ts changed: update bench/peers/better-auth-peer.mjs');
+  if (!app.includes('app.use(') || !app.includes("import express from 'express';"))
+    throw new Error('fixture src/app.ts changed: update bench/peers/better-auth-peer.mjs');
   app = app.replace(
     "import express from 'express';",
     "import express from 'express';\nimport { toNodeHandler } from 'better-auth/node';\nimport { auth } from './auth.js';",

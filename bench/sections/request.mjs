@@ -6,7 +6,12 @@ import { startServer } from '../lib/proc.mjs';
 import { median, round } from '../lib/stats.mjs';
 
 export const REQUEST_SERVERS = [
-  { id: 'bare', label: 'bare Express 5 (ceiling: no session, no user lookup)', script: 'bare-express.mjs', client: 'bare' },
+  {
+    id: 'bare',
+    label: 'bare Express 5 (ceiling: no session, no user lookup)',
+    script: 'bare-express.mjs',
+    client: 'bare',
+  },
   {
     id: 'passport-redis',
     label: 'express-session + connect-redis + passport-local (user via Prisma SQLite)',
@@ -19,10 +24,38 @@ export const REQUEST_SERVERS = [
     script: 'better-auth.mjs',
     client: 'betterAuth',
   },
-  { id: 'pow-memory', label: 'pow, memory store (user via Prisma SQLite)', script: 'pow.mjs', args: ['memory'], client: 'pow', pow: true },
-  { id: 'pow-prisma-sqlite', label: 'pow, Prisma store, SQLite', script: 'pow.mjs', args: ['prisma-sqlite'], client: 'pow', pow: true },
-  { id: 'pow-prisma-pg', label: 'pow, Prisma store, PostgreSQL', script: 'pow.mjs', args: ['prisma-pg'], client: 'pow', pow: true },
-  { id: 'pow-redis', label: 'pow, Redis store (user via Prisma SQLite)', script: 'pow.mjs', args: ['redis'], client: 'pow', pow: true },
+  {
+    id: 'pow-memory',
+    label: 'pow, memory store (user via Prisma SQLite)',
+    script: 'pow.mjs',
+    args: ['memory'],
+    client: 'pow',
+    pow: true,
+  },
+  {
+    id: 'pow-prisma-sqlite',
+    label: 'pow, Prisma store, SQLite',
+    script: 'pow.mjs',
+    args: ['prisma-sqlite'],
+    client: 'pow',
+    pow: true,
+  },
+  {
+    id: 'pow-prisma-pg',
+    label: 'pow, Prisma store, PostgreSQL',
+    script: 'pow.mjs',
+    args: ['prisma-pg'],
+    client: 'pow',
+    pow: true,
+  },
+  {
+    id: 'pow-redis',
+    label: 'pow, Redis store (user via Prisma SQLite)',
+    script: 'pow.mjs',
+    args: ['redis'],
+    client: 'pow',
+    pow: true,
+  },
 ];
 
 function cannon({ url, cookie, connections, durationS }) {
@@ -46,7 +79,8 @@ function cannon({ url, cookie, connections, durationS }) {
 export async function runRequest(opts) {
   const { rounds, durationS, warmupS, connections, log } = opts;
   const known = REQUEST_SERVERS.map((s) => s.id);
-  for (const id of opts.servers ?? []) if (!known.includes(id)) log(`  (no row "${id}" in this part; its rows: ${known.join(', ')})`);
+  for (const id of opts.servers ?? [])
+    if (!known.includes(id)) log(`  (no row "${id}" in this part; its rows: ${known.join(', ')})`);
   const picked = opts.servers ? REQUEST_SERVERS.filter((s) => opts.servers.includes(s.id)) : REQUEST_SERVERS;
   const rows = picked.map((s) => ({ ...s, status: 'pending', samples: [] }));
   const running = [];
@@ -70,7 +104,10 @@ export async function runRequest(opts) {
         row.status = 'ok';
       } catch (err) {
         row.status = 'failed';
-        row.note = String(err.message ?? err).split('\n').slice(0, 6).join(' | ');
+        row.note = String(err.message ?? err)
+          .split('\n')
+          .slice(0, 6)
+          .join(' | ');
         log(`  ${row.id} FAILED: ${row.note}`);
         await row.server?.stop();
         row.server = undefined;
@@ -80,7 +117,8 @@ export async function runRequest(opts) {
 
     if (warmupS > 0) {
       log(`  warm-up ${warmupS} s each`);
-      for (const row of active) await cannon({ url: row.server.url, cookie: row.cookie, connections, durationS: warmupS });
+      for (const row of active)
+        await cannon({ url: row.server.url, cookie: row.cookie, connections, durationS: warmupS });
     }
 
     for (let r = 0; r < rounds; r++) {
@@ -102,7 +140,9 @@ export async function runRequest(opts) {
           rssMb: win.rssMb,
         };
         row.samples.push(sample);
-        log(`  round ${r + 1} ${row.id.padEnd(18)} ${Math.round(sample.rps)} req/s  p99 ${sample.p99Ms} ms${sample.non2xx || sample.errors ? `  (${sample.non2xx} non-2xx, ${sample.errors} errors)` : ''}`);
+        log(
+          `  round ${r + 1} ${row.id.padEnd(18)} ${Math.round(sample.rps)} req/s  p99 ${sample.p99Ms} ms${sample.non2xx || sample.errors ? `  (${sample.non2xx} non-2xx, ${sample.errors} errors)` : ''}`,
+        );
       }
     }
   } finally {
@@ -116,7 +156,10 @@ export async function runRequest(opts) {
     if (row.status !== 'ok') return base;
     const rps = median(row.samples.map((s) => s.rps));
     const bad = row.samples.reduce((n, s) => n + s.non2xx + s.errors, 0);
-    if (bad) notes.push(`${row.id}: ${bad} non-2xx responses or errors during the measured rounds: its figures are not valid.`);
+    if (bad)
+      notes.push(
+        `${row.id}: ${bad} non-2xx responses or errors during the measured rounds: its figures are not valid.`,
+      );
     return {
       ...base,
       rps: round(rps),
@@ -127,11 +170,24 @@ export async function runRequest(opts) {
       lagP99Ms: round(median(row.samples.map((s) => s.lagP99Ms)), 1),
       rssMb: round(Math.max(...row.samples.map((s) => s.rssMb))),
       nonOk: bad,
-      samples: row.samples.map((s) => ({ ...s, rps: round(s.rps), serverCpuUsPerReq: round(s.serverCpuUsPerReq), lagP99Ms: round(s.lagP99Ms, 1), rssMb: round(s.rssMb) })),
+      samples: row.samples.map((s) => ({
+        ...s,
+        rps: round(s.rps),
+        serverCpuUsPerReq: round(s.serverCpuUsPerReq),
+        lagP99Ms: round(s.lagP99Ms, 1),
+        rssMb: round(s.rssMb),
+      })),
     };
   });
   return {
-    config: { rounds, durationS, warmupS, connections, path: 'GET /me (signed in)', order: 'interleaved, rotated each round' },
+    config: {
+      rounds,
+      durationS,
+      warmupS,
+      connections,
+      path: 'GET /me (signed in)',
+      order: 'interleaved, rotated each round',
+    },
     rows: results,
     notes,
   };

@@ -63,13 +63,22 @@ async function hammer(base, kind, clients, durationS) {
   const elapsedS = (performance.now() - t0) / 1000;
   agent.destroy();
   latencies.sort((a, b) => a - b);
-  return { ok: latencies.length, failures, firstError, elapsedS, rate: latencies.length / elapsedS, p50Ms: percentile(latencies, 50), p99Ms: percentile(latencies, 99) };
+  return {
+    ok: latencies.length,
+    failures,
+    firstError,
+    elapsedS,
+    rate: latencies.length / elapsedS,
+    p50Ms: percentile(latencies, 50),
+    p99Ms: percentile(latencies, 99),
+  };
 }
 
 export async function runSignin(opts) {
   const { rounds, durationS, warmupS, clients, log } = opts;
   const known = SIGNIN_SERVERS.map((s) => s.id);
-  for (const id of opts.servers ?? []) if (!known.includes(id)) log(`  (no row "${id}" in this part; its rows: ${known.join(', ')})`);
+  for (const id of opts.servers ?? [])
+    if (!known.includes(id)) log(`  (no row "${id}" in this part; its rows: ${known.join(', ')})`);
   const picked = opts.servers ? SIGNIN_SERVERS.filter((s) => opts.servers.includes(s.id)) : SIGNIN_SERVERS;
   const rows = picked.map((s) => ({ ...s, status: 'pending', samples: [] }));
   const running = [];
@@ -83,13 +92,21 @@ export async function runSignin(opts) {
       }
       try {
         log(`  starting ${row.id}`);
-        row.server = await startServer({ id: `signin-${row.id}`, script: row.script, args: row.args, env: opts.env });
+        row.server = await startServer({
+          id: `signin-${row.id}`,
+          script: row.script,
+          args: row.args,
+          env: opts.env,
+        });
         running.push(row.server);
         await signIn[row.client](row.server.url);
         row.status = 'ok';
       } catch (err) {
         row.status = 'failed';
-        row.note = String(err.message ?? err).split('\n').slice(0, 6).join(' | ');
+        row.note = String(err.message ?? err)
+          .split('\n')
+          .slice(0, 6)
+          .join(' | ');
         log(`  ${row.id} FAILED: ${row.note}`);
         await row.server?.stop();
       }
@@ -115,9 +132,12 @@ export async function runSignin(opts) {
           cpuMsPerSignIn: h.ok ? win.cpuMs / h.ok : NaN,
           rssMb: win.rssMb,
         };
-        if (h.failures) notes.push(`${row.id} round ${r + 1}: ${h.failures} failed sign-ins (first: ${h.firstError})`);
+        if (h.failures)
+          notes.push(`${row.id} round ${r + 1}: ${h.failures} failed sign-ins (first: ${h.firstError})`);
         row.samples.push(sample);
-        log(`  round ${r + 1} ${row.id.padEnd(12)} ${sample.rate.toFixed(1)} sign-ins/s  loop lag p99 ${sample.lagP99Ms.toFixed(1)} ms  CPU ${sample.cpuMsPerSignIn.toFixed(1)} ms each${h.failures ? `  (${h.failures} failed)` : ''}`);
+        log(
+          `  round ${r + 1} ${row.id.padEnd(12)} ${sample.rate.toFixed(1)} sign-ins/s  loop lag p99 ${sample.lagP99Ms.toFixed(1)} ms  CPU ${sample.cpuMsPerSignIn.toFixed(1)} ms each${h.failures ? `  (${h.failures} failed)` : ''}`,
+        );
       }
     }
   } finally {
@@ -137,13 +157,28 @@ export async function runSignin(opts) {
       p99Ms: round(m('p99Ms')),
       rssMb: round(Math.max(...row.samples.map((s) => s.rssMb))),
       failures: row.samples.reduce((n, s) => n + s.failures, 0),
-      samples: row.samples.map((s) => ({ ...s, rate: round(s.rate, 1), p50Ms: round(s.p50Ms), p99Ms: round(s.p99Ms), lagP99Ms: round(s.lagP99Ms, 1), lagMaxMs: round(s.lagMaxMs, 1), cpuMsPerSignIn: round(s.cpuMsPerSignIn, 1), rssMb: round(s.rssMb) })),
+      samples: row.samples.map((s) => ({
+        ...s,
+        rate: round(s.rate, 1),
+        p50Ms: round(s.p50Ms),
+        p99Ms: round(s.p99Ms),
+        lagP99Ms: round(s.lagP99Ms, 1),
+        lagMaxMs: round(s.lagMaxMs, 1),
+        cpuMsPerSignIn: round(s.cpuMsPerSignIn, 1),
+        rssMb: round(s.rssMb),
+      })),
     };
   });
   const powRow = results.find((r) => r.id === 'pow' && r.status === 'ok');
   const baRow = results.find((r) => r.id === 'better-auth' && r.status === 'ok');
   return {
-    config: { rounds, durationS, warmupS, clients, flow: 'full sign-in from an empty cookie jar per iteration' },
+    config: {
+      rounds,
+      durationS,
+      warmupS,
+      clients,
+      flow: 'full sign-in from an empty cookie jar per iteration',
+    },
     rows: results,
     ratio: powRow && baRow ? round(powRow.signInsPerS / baRow.signInsPerS, 2) : null,
     notes,

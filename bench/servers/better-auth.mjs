@@ -24,7 +24,9 @@ start(async () => {
   const { runMigrations } = await getMigrations(options);
   await runMigrations();
   const auth = betterAuth(options);
-  await auth.api.signUpEmail({ body: { email: BENCH_USER.email, password: BENCH_USER.password, name: BENCH_USER.name } });
+  await auth.api.signUpEmail({
+    body: { email: BENCH_USER.email, password: BENCH_USER.password, name: BENCH_USER.name },
+  });
 
   const app = express();
   app.disable('x-powered-by');

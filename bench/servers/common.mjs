@@ -7,7 +7,11 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** The one account every server signs in. 25 characters: passes pow's 15-character minimum and its blocklist. */
-export const BENCH_USER = { email: 'bench@example.com', password: 'bench pw 7f3a9c2e51d84b06', name: 'Bench User' };
+export const BENCH_USER = {
+  email: 'bench@example.com',
+  password: 'bench pw 7f3a9c2e51d84b06',
+  name: 'Bench User',
+};
 export const SECRET = 'bench-secret-0123456789abcdef0123456789abcdef';
 export const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 export const PG_URL = process.env.BENCH_PG_URL ?? 'postgresql://postgres@127.0.0.1:5432';

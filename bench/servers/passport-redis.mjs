@@ -14,14 +14,23 @@ import { openPrisma } from './prisma-db.mjs';
 start(async () => {
   const { prisma } = await openPrisma('sqlite');
   await prisma.user.create({
-    data: { email: BENCH_USER.email, passwordHash: await hash(BENCH_USER.password, { algorithm: 2, memoryCost: 19456, timeCost: 2, parallelism: 1 }) },
+    data: {
+      email: BENCH_USER.email,
+      passwordHash: await hash(BENCH_USER.password, {
+        algorithm: 2,
+        memoryCost: 19456,
+        timeCost: 2,
+        parallelism: 1,
+      }),
+    },
   });
 
   const redis = createClient({ url: REDIS_URL });
   await redis.connect();
   const prefix = `powbench:passport:${process.pid}:`;
   atCleanup(async () => {
-    for await (const keys of redis.scanIterator({ MATCH: `${prefix}*`, COUNT: 500 })) if (keys.length) await redis.del(keys);
+    for await (const keys of redis.scanIterator({ MATCH: `${prefix}*`, COUNT: 500 }))
+      if (keys.length) await redis.del(keys);
     await redis.quit();
   });
 

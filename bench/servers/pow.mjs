@@ -34,7 +34,8 @@ start(async () => {
     const prefix = `powbench-pow-${process.pid}`;
     store = runtime.redisStore(client, { prefix });
     atCleanup(async () => {
-      for await (const keys of client.scanIterator({ MATCH: `${prefix}:*`, COUNT: 500 })) if (keys.length) await client.del(keys);
+      for await (const keys of client.scanIterator({ MATCH: `${prefix}:*`, COUNT: 500 }))
+        if (keys.length) await client.del(keys);
       await client.quit();
     });
   } else {
@@ -63,17 +64,22 @@ start(async () => {
   app.get('/session/new', auth.requireNotAuthenticated, auth.page('session', 'new'), (req, res) => {
     res.json({ csrfToken: req.pow.csrfToken });
   });
-  app.post('/session', auth.requireNotAuthenticated, auth.page('session', 'create'), async (req, res, next) => {
-    try {
-      const field = (name) => (typeof req.body?.[name] === 'string' ? req.body[name] : '');
-      const result = await auth.signIn(req, res, field('user_id'), field('password'));
-      if (!result.ok) return res.status(result.status).json({ error: result.messageKey });
-      auth.flash(req, 'info', 'session.signed_in');
-      res.redirect(auth.routes.afterSignInPath(req));
-    } catch (err) {
-      next(err);
-    }
-  });
+  app.post(
+    '/session',
+    auth.requireNotAuthenticated,
+    auth.page('session', 'create'),
+    async (req, res, next) => {
+      try {
+        const field = (name) => (typeof req.body?.[name] === 'string' ? req.body[name] : '');
+        const result = await auth.signIn(req, res, field('user_id'), field('password'));
+        if (!result.ok) return res.status(result.status).json({ error: result.messageKey });
+        auth.flash(req, 'info', 'session.signed_in');
+        res.redirect(auth.routes.afterSignInPath(req));
+      } catch (err) {
+        next(err);
+      }
+    },
+  );
   app.get('/me', auth.requireAuthenticated, (req, res) => {
     const user = auth.currentUser(req);
     res.json({ id: user.id, email: user.email });

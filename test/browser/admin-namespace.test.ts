@@ -7,14 +7,8 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser, Page } from 'playwright-core';
-import {
-  axeSummary,
-  checkPage,
-  installedApp,
-  launchChromium,
-  type InstalledApp,
-} from '../helpers/browser.js';
+import type { Page } from 'playwright-core';
+import { axeSummary, checkPage, startSite } from '../helpers/browser.js';
 
 const USER = 'user@example.com';
 const ADMIN = 'admin@example.com';
@@ -33,23 +27,15 @@ async function register(page: Page, url: string, email: string): Promise<void> {
 }
 
 test('admin namespace in Chromium: a user and an admin side by side in two tabs', async (t) => {
-  let site: InstalledApp | null = null;
-  let browser: Browser | null = null;
-  t.after(async () => {
-    await browser?.close();
-    await site?.dispose();
+  const { site, browser, close } = await startSite({
+    async beforeBoot(project) {
+      const gen = await project.pow(['gen.templates', '--namespace', 'admin', '--yes']);
+      assert.equal(gen.code, 0, gen.stdout + gen.stderr);
+      const migrate = await project.pow(['migrate']);
+      assert.equal(migrate.code, 0, migrate.stdout + migrate.stderr);
+    },
   });
-  [site, browser] = await Promise.all([
-    installedApp({
-      async beforeBoot(project) {
-        const gen = await project.pow(['gen.templates', '--namespace', 'admin', '--yes']);
-        assert.equal(gen.code, 0, gen.stdout + gen.stderr);
-        const migrate = await project.pow(['migrate']);
-        assert.equal(migrate.code, 0, migrate.stdout + migrate.stderr);
-      },
-    }),
-    launchChromium(),
-  ]);
+  t.after(close);
   const base = site.url;
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });
   context.setDefaultTimeout(10_000);
@@ -91,7 +77,7 @@ test('admin namespace in Chromium: a user and an admin side by side in two tabs'
     await checkPage(t, adminTab, 'admin-account');
 
     // The admin is not signed in as a user by their admin session, and the other way round.
-    const visitor = await browser!.newContext();
+    const visitor = await browser.newContext();
     try {
       const adminOnly = (await context.cookies()).filter((cookie) => cookie.name !== 'pow_user');
       await visitor.addCookies(adminOnly);

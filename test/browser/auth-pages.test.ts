@@ -8,17 +8,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import {
-  SCREENSHOT_DIR,
-  axeSummary,
-  checkPage,
-  focused,
-  installedApp,
-  launchChromium,
-  tabTo,
-  type InstalledApp,
-} from '../helpers/browser.js';
+import type { Page } from 'playwright-core';
+import { SCREENSHOT_DIR, axeSummary, checkPage, focused, startSite, tabTo } from '../helpers/browser.js';
 
 const EMAIL = 'ada@example.com';
 const NEW_EMAIL = 'ada.lovelace@example.com';
@@ -31,13 +22,8 @@ async function text(page: Page, selector: string): Promise<string> {
 }
 
 test('generated pages in Chromium: sign up, sign in, account, keyboard, locale', async (t) => {
-  let site: InstalledApp | null = null;
-  let browser: Browser | null = null;
-  t.after(async () => {
-    await browser?.close();
-    await site?.dispose();
-  });
-  [site, browser] = await Promise.all([installedApp(), launchChromium()]);
+  const { site, browser, close } = await startSite();
+  t.after(close);
   const base = site.url;
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });
   context.setDefaultTimeout(10_000);
@@ -170,7 +156,7 @@ test('generated pages in Chromium: sign up, sign in, account, keyboard, locale',
   });
 
   await t.test('keyboard only: skip link, then sign in with Tab, typing and Enter', async () => {
-    const keyboard = await browser!.newContext({ viewport: { width: 1280, height: 800 } });
+    const keyboard = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     keyboard.setDefaultTimeout(10_000);
     try {
       const kp = await keyboard.newPage();
@@ -202,7 +188,7 @@ test('generated pages in Chromium: sign up, sign in, account, keyboard, locale',
   });
 
   await t.test('a German browser (Accept-Language: de) gets the pages in German', async () => {
-    const german = await browser!.newContext({ viewport: { width: 1280, height: 800 }, locale: 'de-DE' });
+    const german = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'de-DE' });
     german.setDefaultTimeout(10_000);
     try {
       const dp = await german.newPage();

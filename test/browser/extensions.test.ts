@@ -8,15 +8,9 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import {
-  axeSummary,
-  checkPage,
-  installedApp,
-  launchChromium,
-  type InstalledApp,
-} from '../helpers/browser.js';
-import { firstLink, startSmtpServer, type SmtpTestServer } from '../helpers/smtp-server.js';
+import type { BrowserContext, Page } from 'playwright-core';
+import { axeSummary, checkPage, startSite } from '../helpers/browser.js';
+import { firstLink, startSmtpServer } from '../helpers/smtp-server.js';
 
 const EMAIL = 'grace@example.com';
 const PASSWORD = 'purple-otter-maps-42-quietly';
@@ -29,25 +23,16 @@ async function text(page: Page, selector: string): Promise<string> {
 }
 
 test('extensions in Chromium: reset password by e-mail, remember me across a restart', async (t) => {
-  let site: InstalledApp | null = null;
-  let browser: Browser | null = null;
-  let smtp: SmtpTestServer | null = null;
-  t.after(async () => {
-    await browser?.close();
-    await site?.dispose();
-    await smtp?.close();
+  const smtp = await startSmtpServer();
+  t.after(() => smtp.close());
+  const { site, browser, close } = await startSite({
+    installArgs: ['--extension', 'reset-password', '--extension', 'persistent-session'],
+    env: { SMTP_URL: smtp.url, MAIL_FROM: 'pow@example.com', POW_BASE_URL: MAIL_ORIGIN },
   });
-  smtp = await startSmtpServer();
-  [site, browser] = await Promise.all([
-    installedApp({
-      installArgs: ['--extension', 'reset-password', '--extension', 'persistent-session'],
-      env: { SMTP_URL: smtp.url, MAIL_FROM: 'pow@example.com', POW_BASE_URL: MAIL_ORIGIN },
-    }),
-    launchChromium(),
-  ]);
+  t.after(close);
   const base = site.url;
   const newContext = async (storageState?: Awaited<ReturnType<BrowserContext['storageState']>>) => {
-    const context = await browser!.newContext({
+    const context = await browser.newContext({
       viewport: { width: 1280, height: 800 },
       locale: 'en-US',
       storageState,
@@ -95,7 +80,7 @@ test('extensions in Chromium: reset password by e-mail, remember me across a res
     assert.match(await text(page, '.pow-flash-info'), /If an account for the provided email exists/);
     await checkPage(t, page, 'reset-password-sent');
 
-    const mail = await smtp!.waitForMail((m) => m.to === EMAIL, 15_000);
+    const mail = await smtp.waitForMail((m) => m.to === EMAIL, 15_000);
     const link = new URL(firstLink(mail));
     assert.equal(link.origin, MAIL_ORIGIN, 'links use POW_BASE_URL, never the Host header');
     await page.goto(`${base}${link.pathname}${link.search}`);

@@ -24,7 +24,7 @@ const SHOWN_DIR = '/home/you/my-app';
 const BIN = join(REPO_ROOT, 'node_modules/.bin');
 
 /** `<!-- output: <command> -->` followed by a ```text block: what the guide shows `command` printing. */
-const OUTPUT_BLOCK = /<!-- output: (.+?) -->\n```text\n([\s\S]*?)^```$/gm;
+const OUTPUT_BLOCK = /<!-- output: (.+?) -->\n\n?```text\n([\s\S]*?)^```$/gm;
 
 function shownOutputs(text: string): Map<string, string> {
   return new Map([...text.matchAll(OUTPUT_BLOCK)].map((m) => [m[1], m[2]]));
@@ -136,7 +136,10 @@ test('docs/getting-started.md, step by step, ends with a working sign-up and sig
     assert.equal(created.status, 302, created.body.slice(0, 1500));
     assert.equal((await browser.get('/dashboard')).status, 200);
     const edit = await browser.get('/registration/edit');
-    assert.equal((await browser.post('/session', { _csrf: csrfTokenFrom(edit.body), _method: 'DELETE' })).status, 302);
+    assert.equal(
+      (await browser.post('/session', { _csrf: csrfTokenFrom(edit.body), _method: 'DELETE' })).status,
+      302,
+    );
     assert.equal((await browser.get('/dashboard')).status, 302);
 
     const back = await signIn(browser, 'ada@example.com', PASSWORD, '/session/new?request_path=%2Fdashboard');
@@ -152,7 +155,9 @@ test('docs/getting-started.md, step by step, ends with a working sign-up and sig
     if (process.env.POW_UPDATE_DOCS === '1') {
       const updated = guide.replace(OUTPUT_BLOCK, (whole, command: string) => {
         const out = printed.get(command);
-        return out === undefined ? whole : `<!-- output: ${command} -->\n\`\`\`text\n${out.replace(/\n*$/, '\n')}\`\`\``;
+        return out === undefined
+          ? whole
+          : `<!-- output: ${command} -->\n\n\`\`\`text\n${out.replace(/\n*$/, '\n')}\`\`\``;
       });
       writeFileSync(GUIDE, updated);
       return;

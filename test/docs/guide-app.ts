@@ -10,13 +10,28 @@
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
-import { e2eProject, prismaGenerate, protectDashboard, TEST_POW_SECRET, type E2EProject } from '../helpers/e2e-project.js';
+import {
+  e2eProject,
+  prismaGenerate,
+  protectDashboard,
+  TEST_POW_SECRET,
+  type E2EProject,
+} from '../helpers/e2e-project.js';
 import { REPO_ROOT, runPow, type PowResult } from '../helpers/fixtures.js';
 import { HttpClient, csrfTokenFrom, type HttpResponse } from '../helpers/http-client.js';
 
@@ -81,7 +96,11 @@ export interface Variant {
  * A copy of the installed app with `examples/<guide>/` copied over it. `ownClient: true` copies
  * the generated Prisma client instead of linking it (for guides that change the schema).
  */
-export function variant(base: E2EProject, guide: string | null, options: { ownClient?: boolean } = {}): Variant {
+export function variant(
+  base: E2EProject,
+  guide: string | null,
+  options: { ownClient?: boolean } = {},
+): Variant {
   const dir = mkdtempSync(join(tmpdir(), `pow-guide-${guide ?? 'base'}-`));
   const generated = join(base.dir, 'src/generated');
   cpSync(base.dir, dir, {
@@ -138,11 +157,9 @@ export function childEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
 /** What the app's modules export, as the guides' tests use them. */
 export interface AppModules {
   // The app's own modules are typed by its generated Prisma client, which lives in a temp folder.
-  /* eslint-disable @typescript-eslint/no-explicit-any */
   pow: any;
   auth: any;
   prisma: any;
-  /* eslint-enable @typescript-eslint/no-explicit-any */
 }
 
 export interface RunningGuideApp extends AppModules {
@@ -198,7 +215,11 @@ export async function signIn(
   const form = await browser.get(page);
   assert.equal(form.status, 200, `GET ${page}: ${form.status}`);
   const action = /<form class="pow-form" method="post" action="([^"]+)"/.exec(form.body)?.[1] ?? '/session';
-  return browser.post(action.replace(/&amp;/g, '&'), { _csrf: csrfTokenFrom(form.body), user_id: userId, password });
+  return browser.post(action.replace(/&amp;/g, '&'), {
+    _csrf: csrfTokenFrom(form.body),
+    user_id: userId,
+    password,
+  });
 }
 
 /** The guide's markdown. */
@@ -210,7 +231,12 @@ export function guideText(path: string): string {
 export function assertGuideRuns(guide: string, command: string): void {
   const text = guideText(guide);
   const lines = [...text.matchAll(/^```(?:sh|bash|console)\n([\s\S]*?)^```$/gm)].flatMap((m) =>
-    m[1].split('\n').map((line) => line.replace(/^\$ /, '').replace(/\s+#.*$/, '').trim()),
+    m[1].split('\n').map((line) =>
+      line
+        .replace(/^\$ /, '')
+        .replace(/\s+#.*$/, '')
+        .trim(),
+    ),
   );
   assert.ok(lines.includes(command), `${guide} should tell the reader to run: ${command}`);
 }

@@ -9,12 +9,15 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createClient } from 'redis';
-import { createUser } from 'pow';
+// The runtime's source (the apps load the built one, dist/): createUser only calls pow.users.create.
+import { createUser } from '../../src/runtime/index.js';
 import { hashContent } from '../../src/generate/index.js';
+import { diffSchemas } from '../../src/prisma/schema-engine.js';
 import type { E2EProject } from '../helpers/e2e-project.js';
+import { runPow } from '../helpers/fixtures.js';
 import { csrfTokenFrom } from '../helpers/http-client.js';
 import { REDIS_URL } from '../helpers/db-redis.js';
 import {
@@ -22,6 +25,7 @@ import {
   PASSWORD,
   assertGuideRuns,
   childEnv,
+  exampleFiles,
   installedApp,
   mustPass,
   signIn,
@@ -50,7 +54,13 @@ after(async () => {
 async function run(
   guide: string | null,
   body: (app: RunningGuideApp, copy: Variant) => Promise<void>,
-  options: { prepare?: (copy: Variant) => Promise<void>; env?: Record<string, string>; ownClient?: boolean } = {},
+  options: {
+    prepare?: (copy: Variant) => Promise<void>;
+    env?: Record<string, string>;
+    ownClient?: boolean;
+    /** Type-check this guide's example files in the copy (when `prepare` copies them in). */
+    typecheck?: string;
+  } = {},
 ) {
   const copy = variant(base, guide, { ownClient: options.ownClient });
   try {
@@ -62,9 +72,20 @@ async function run(
       await app.close();
     }
   } finally {
-    copy.remove();
+    keepForTypecheck(copy, options.typecheck ?? guide);
   }
 }
+
+/** Copies whose example files the last test type-checks; removed after it. */
+const typecheckQueue: Array<{ copy: Variant; guide: string }> = [];
+function keepForTypecheck(copy: Variant, guide: string | null) {
+  if (guide !== null && exampleFiles(guide).some((file) => file.endsWith('.ts')))
+    typecheckQueue.push({ copy, guide });
+  else copy.remove();
+}
+after(() => {
+  for (const { copy } of typecheckQueue) copy.remove();
+});
 
 /** Signs out through the header's sign-out button. */
 async function signOut(browser: ReturnType<RunningGuideApp['browser']>) {
@@ -91,12 +112,21 @@ describe('guides', () => {
         assert.equal((await signIn(browser, 'ada@example.com', PASSWORD)).status, 302);
         assert.equal((await browser.get('/dashboard')).status, 200);
         const refused = await browser.get('/admin/dashboard');
-        assert.equal(refused.location, '/admin/session/new?request_path=%2Fadmin%2Fdashboard', 'a user is no admin');
+        assert.equal(
+          refused.location,
+          '/admin/session/new?request_path=%2Fadmin%2Fdashboard',
+          'a user is no admin',
+        );
         const asAdmin = await signIn(browser, 'ada@example.com', PASSWORD, '/admin/session/new');
         assert.equal(asAdmin.status, 401, asAdmin.body.slice(0, 3000));
         assert.equal((await browser.get('/admin/registration/new')).status, 404, 'no admin sign-up');
 
-        const back = await signIn(browser, 'root@example.com', PASSWORD, '/admin/session/new?request_path=%2Fadmin%2Fdashboard');
+        const back = await signIn(
+          browser,
+          'root@example.com',
+          PASSWORD,
+          '/admin/session/new?request_path=%2Fadmin%2Fdashboard',
+        );
         assert.equal(back.location, '/admin/dashboard');
         const page = await browser.get('/admin/dashboard');
         assert.equal(page.status, 200);
@@ -112,7 +142,10 @@ describe('guides', () => {
         async prepare(copy) {
           const example = copy.read('src/app.ts');
           copy.write('src/app.ts', base.read('src/app.ts'));
-          await mustPass(copy.pow(['gen.templates', '--namespace', 'admin', '--no-registration', '--yes']), command);
+          await mustPass(
+            copy.pow(['gen.templates', '--namespace', 'admin', '--no-registration', '--yes']),
+            command,
+          );
           assert.equal(
             example.replace(/\n\/\/ #region admin-page[\s\S]*?\/\/ #endregion admin-page\n/, ''),
             copy.read('src/app.ts'),
@@ -136,10 +169,20 @@ describe('guides', () => {
 
       const asked = await browser.get('/dashboard');
       assert.equal(asked.location, '/session/new?request_path=%2Fdashboard');
-      const back = await signIn(browser, 'ada@example.com', PASSWORD, '/session/new?request_path=%2Fposts%3Fpage%3D2');
+      const back = await signIn(
+        browser,
+        'ada@example.com',
+        PASSWORD,
+        '/session/new?request_path=%2Fposts%3Fpage%3D2',
+      );
       assert.equal(back.location, '/posts?page=2');
       const other = app.browser();
-      const evil = await signIn(other, 'ada@example.com', PASSWORD, '/session/new?request_path=%2F%2Fevil.example');
+      const evil = await signIn(
+        other,
+        'ada@example.com',
+        PASSWORD,
+        '/session/new?request_path=%2F%2Fevil.example',
+      );
       assert.equal(evil.location, '/dashboard', 'never another origin');
     });
   });
@@ -171,7 +214,10 @@ describe('guides', () => {
   });
 
   test('set-password: the script and the REPL set a password and end the sessions', async () => {
-    assertGuideRuns('guides/set-password.md', 'npx tsx --env-file=.env scripts/set-password.ts ada@example.com');
+    assertGuideRuns(
+      'guides/set-password.md',
+      'npx tsx --env-file=.env scripts/set-password.ts ada@example.com',
+    );
     assertGuideRuns('guides/set-password.md', 'npx tsx --env-file=.env');
     await run('set-password', async (app, copy) => {
       await createUser(app.pow, { email: 'ada@example.com', password: PASSWORD });
@@ -179,7 +225,10 @@ describe('guides', () => {
       assert.equal((await signIn(browser, 'ada@example.com', PASSWORD)).status, 302);
       assert.equal((await browser.get('/dashboard')).status, 200);
 
-      copy.write('.env', copy.read('.env.example').replace(/^POW_SECRET=$/m, `POW_SECRET=${copy.env.POW_SECRET}`));
+      copy.write(
+        '.env',
+        copy.read('.env.example').replace(/^POW_SECRET=$/m, `POW_SECRET=${copy.env.POW_SECRET}`),
+      );
       const newPassword = 'velvet-harbor-kites-at-dawn-7';
       const out = await copy.bin('tsx', ['--env-file=.env', 'scripts/set-password.ts', 'ada@example.com'], {
         NEW_PASSWORD: newPassword,
@@ -196,14 +245,18 @@ describe('guides', () => {
         env: childEnv(copy.env),
         timeout: 60_000,
       });
-      assert.equal((await signIn(app.browser(), 'ada@example.com', 'a-brand-new-passphrase-for-ada')).status, 302);
+      assert.equal(
+        (await signIn(app.browser(), 'ada@example.com', 'a-brand-new-passphrase-for-ada')).status,
+        302,
+      );
     });
   });
 
   test('session-store: sessions are rows of pow_sessions by default', async () => {
     await run(null, async (app) => {
       await createUser(app.pow, { email: 'ada@example.com', password: PASSWORD });
-      const count = async () => (await app.prisma.powSession.findMany({ where: { namespace: 'user:session' } })).length;
+      const count = async () =>
+        (await app.prisma.powSession.findMany({ where: { namespace: 'user:session' } })).length;
       const browser = app.browser();
       assert.equal(await count(), 0);
       await signIn(browser, 'ada@example.com', PASSWORD);
@@ -237,7 +290,10 @@ describe('guides', () => {
             // The guide's re-run, then its example config (the re-run's config with a key prefix).
             const example = copy.read('src/pow/config.ts');
             copy.write('src/pow/config.ts', base.read('src/pow/config.ts'));
-            const res = await mustPass(copy.pow(['install', '--session-store', 'redis', '--yes']), 'install redis');
+            const res = await mustPass(
+              copy.pow(['install', '--session-store', 'redis', '--yes']),
+              'install redis',
+            );
             assert.match(res.stdout, /^update {4}src\/pow\/config\.ts/m);
             const regenerated = copy.read('src/pow/config.ts');
             assert.equal(
@@ -296,7 +352,9 @@ describe('guides', () => {
 
   test('custom-session-controller: sign-in, failure and sign-out go through the own controller', async () => {
     await run('custom-session-controller', async (app) => {
-      const { recentEvents } = await app.load<{ recentEvents: Array<Record<string, unknown>> }>('src/audit.ts');
+      const { recentEvents } = await app.load<{ recentEvents: Array<Record<string, unknown>> }>(
+        'src/audit.ts',
+      );
       const user = await createUser(app.pow, { email: 'ada@example.com', password: PASSWORD });
       const browser = app.browser();
       assert.equal((await signIn(browser, 'ada@example.com', 'not-the-password-at-all')).status, 401);
@@ -330,7 +388,10 @@ describe('guides', () => {
       },
       {
         async prepare(copy) {
-          const res = await mustPass(copy.pow(['install', '--no-registration', '--yes']), 'install --no-registration');
+          const res = await mustPass(
+            copy.pow(['install', '--no-registration', '--yes']),
+            'install --no-registration',
+          );
           assert.match(res.stdout, /^delete {4}src\/controllers\/pow\/registration\.ts/m);
           assert.match(res.stdout, /^delete {4}views\/pow\/registration\/new\.ejs/m);
         },
@@ -404,21 +465,27 @@ describe('guides', () => {
 
   test("testing: the guide's test file passes with node's test runner", async () => {
     assertGuideRuns('guides/testing.md', 'DATABASE_URL=file:./test.db npx pow migrate');
-    assertGuideRuns('guides/testing.md', 'DATABASE_URL=file:./test.db npx tsx --env-file=.env --test test/dashboard.test.ts');
+    assertGuideRuns(
+      'guides/testing.md',
+      'DATABASE_URL=file:./test.db npx tsx --env-file=.env --test test/dashboard.test.ts',
+    );
     const copy = variant(base, 'testing');
-    try {
-      const env = { DATABASE_URL: 'file:./test.db' };
-      await mustPass((await import('../helpers/fixtures.js')).runPow(['migrate'], { cwd: copy.dir, env }), 'migrate test.db');
-      writeFileSync(join(copy.dir, '.env'), `POW_SECRET=${copy.env.POW_SECRET}\n`);
-      const out = await copy.bin('tsx', ['--env-file=.env', '--test', 'test/dashboard.test.ts'], env);
-      assert.match(out, /# pass 3\n# fail 0/);
-    } finally {
-      copy.remove();
-    }
+    keepForTypecheck(copy, 'testing');
+    // The guide's DATABASE_URL: a test.db next to the app's dev.db.
+    const env = { DATABASE_URL: 'file:./test.db' };
+    await mustPass(runPow(['migrate'], { cwd: copy.dir, env }), 'migrate test.db');
+    writeFileSync(join(copy.dir, '.env'), `POW_SECRET=${copy.env.POW_SECRET}\n`);
+    const out = await copy.bin('tsx', ['--env-file=.env', '--test', 'test/dashboard.test.ts'], env);
+    assert.match(out, /# pass 3\n# fail 0/);
   });
 
   test('upgrading: status and diff show what a new pow changes; install applies it, keeping edits', async () => {
-    for (const command of ['npx pow status', 'npx pow diff', 'npx pow install --yes', 'npx pow status --check']) {
+    for (const command of [
+      'npx pow status',
+      'npx pow diff',
+      'npx pow install --yes',
+      'npx pow status --check',
+    ]) {
       assertGuideRuns('guides/upgrading.md', command);
     }
     const copy = variant(base, null);
@@ -429,7 +496,9 @@ describe('guides', () => {
       const OLD = '<button type="submit" class="pow-button pow-button-v0">';
       const NEW = '<button type="submit" class="pow-button">';
       const INTRO = '      <p class="intro">Accounts are free for members of the club.</p>\n';
-      const manifest = JSON.parse(copy.read('.pow/manifest.json')) as { files: Record<string, { hash: string }> };
+      const manifest = JSON.parse(copy.read('.pow/manifest.json')) as {
+        files: Record<string, { hash: string }>;
+      };
       for (const view of ['views/pow/session/new.ejs', 'views/pow/registration/new.ejs']) {
         const old = copy.read(view).replace(NEW, OLD);
         assert.notEqual(old, copy.read(view));
@@ -439,15 +508,18 @@ describe('guides', () => {
       }
       copy.write('.pow/manifest.json', `${JSON.stringify(manifest, null, 2)}\n`);
       const registration = copy.read('views/pow/registration/new.ejs');
-      copy.write('views/pow/registration/new.ejs', registration.replace(/(<h1 id="pow-title">.*\n)/, `$1${INTRO}`));
+      copy.write(
+        'views/pow/registration/new.ejs',
+        registration.replace(/(<h1 id="pow-title">.*\n)/, `$1${INTRO}`),
+      );
 
       const status = await copy.pow(['status']);
       assert.equal(status.code, 0, status.stderr);
       assert.match(status.stdout, /views\/pow\/session\/new\.ejs/);
       assert.equal((await copy.pow(['status', '--check'])).code, 3, 'drift until the re-run');
       const diff = await mustPass(copy.pow(['diff']), 'pow diff');
-      assert.match(diff.stdout, new RegExp(`^-.*${OLD}`, 'm'));
-      assert.match(diff.stdout, new RegExp(`^\\+.*${NEW}`, 'm'));
+      assert.match(diff.stdout, new RegExp(`^ *-.*${OLD}`, 'm'));
+      assert.match(diff.stdout, new RegExp(`^ *\\+.*${NEW}`, 'm'));
 
       const res = await mustPass(copy.pow(['install', '--yes']), 'pow install --yes');
       assert.match(res.stdout, /^update {4}views\/pow\/session\/new\.ejs/m);
@@ -459,6 +531,69 @@ describe('guides', () => {
     } finally {
       copy.remove();
     }
+  });
+
+  test('schema-change: a required column of your own; pow install lists the manual steps', async () => {
+    assertGuideRuns('guides/schema-change.md', 'npx pow install');
+    assertGuideRuns('guides/schema-change.md', 'npx prisma migrate dev --name user-name');
+    await run(
+      null,
+      async (app) => {
+        const browser = app.browser();
+        const form = await browser.get('/registration/new');
+        const fields = { email: 'ada@example.com', password: PASSWORD, password_confirmation: PASSWORD };
+        const missing = await browser.post('/registration', { _csrf: csrfTokenFrom(form.body), ...fields });
+        assert.equal(missing.status, 422);
+        assert.match(missing.body, /id="name-error">can(&#39;|')t be blank/);
+        const created = await browser.post('/registration', {
+          _csrf: csrfTokenFrom(missing.body),
+          ...fields,
+          name: 'Ada',
+        });
+        assert.equal(created.status, 302, created.body.slice(0, 1500));
+        const user = await app.prisma.user.findUnique({ where: { email: 'ada@example.com' } });
+        assert.equal(user.name, 'Ada');
+        assert.match((await browser.get('/registration/edit')).body, /id="name" name="name"[^>]*value="Ada"/);
+      },
+      {
+        ownClient: true,
+        typecheck: 'schema-change',
+        async prepare(copy) {
+          const before = copy.read('prisma/schema.prisma');
+          copy.write(
+            'prisma/schema.prisma',
+            readFileSync(join(EXAMPLES_DIR, 'schema-change/prisma/schema.prisma'), 'utf8'),
+          );
+          for (const file of [
+            'src/controllers/pow/registration.ts',
+            'src/pow/config.ts',
+            'views/pow/registration/new.ejs',
+            'views/pow/registration/edit.ejs',
+          ]) {
+            copy.write(file, base.read(file));
+          }
+          const res = await mustPass(copy.pow(['install']), 'pow install');
+          assert.match(res.stdout, /User\.name is required and has no default/);
+          assert.match(res.stdout, /const USER_FIELDS = \['email', 'name'\];/);
+          assert.match(res.stdout, /userFields: \['name'\],/);
+          assert.doesNotMatch(res.stdout, /_pow_install/, 'your own column: no pow migration');
+          for (const file of exampleFiles('schema-change')) {
+            copy.write(file, readFileSync(join(EXAMPLES_DIR, 'schema-change', file), 'utf8'));
+          }
+          // What `prisma migrate dev --name user-name` writes (it needs Prisma's native engine,
+          // which this machine cannot download): the schema engine's diff.
+          const sql = await diffSchemas(
+            'sqlite',
+            { 'prisma/schema.prisma': before },
+            { 'prisma/schema.prisma': copy.read('prisma/schema.prisma') },
+          );
+          mkdirSync(join(copy.dir, 'prisma/migrations/20260105000000_user_name'));
+          copy.write('prisma/migrations/20260105000000_user_name/migration.sql', sql);
+          await mustPass(copy.pow(['migrate']), 'pow migrate');
+          await copy.bin('prisma', ['generate'], PRISMA_OFFLINE);
+        },
+      },
+    );
   });
 
   test('api-tokens: JSON sign-in returns a bearer token; /api/me needs it; sign-out ends it', async () => {
@@ -476,7 +611,11 @@ describe('guides', () => {
         });
 
       assert.equal((await json('GET', '/api/me')).status, 401);
-      assert.equal((await json('POST', '/api/session', { email: 'ada@example.com', password: 'wrong-password-here' })).status, 401);
+      assert.equal(
+        (await json('POST', '/api/session', { email: 'ada@example.com', password: 'wrong-password-here' }))
+          .status,
+        401,
+      );
       const signedIn = await json('POST', '/api/session', { email: 'Ada@Example.com', password: PASSWORD });
       assert.equal(signedIn.status, 201);
       const { token, user } = (await signedIn.json()) as { token: string; user: { email: string } };
@@ -487,14 +626,43 @@ describe('guides', () => {
       assert.equal(me.status, 200);
       assert.deepEqual(((await me.json()) as { user: { email: string } }).user.email, 'ada@example.com');
       assert.equal((await json('GET', '/api/me', undefined, `${token}x`)).status, 401);
-      assert.equal((await app.browser({ authorization: `Bearer ${token}` }).get('/dashboard')).status, 302, 'pages want the cookie');
+      assert.equal(
+        (await app.browser({ authorization: `Bearer ${token}` }).get('/dashboard')).status,
+        302,
+        'pages want the cookie',
+      );
 
       assert.equal((await json('DELETE', '/api/session', undefined, token)).status, 204);
       assert.equal((await json('GET', '/api/me', undefined, token)).status, 401);
 
       // Ten failures in a row lock the e-mail out for the window, even with the right password.
-      for (let i = 0; i < 10; i++) await json('POST', '/api/session', { email: 'ada@example.com', password: `wrong-${i}` });
-      assert.equal((await json('POST', '/api/session', { email: 'ada@example.com', password: PASSWORD })).status, 429);
+      for (let i = 0; i < 10; i++)
+        await json('POST', '/api/session', { email: 'ada@example.com', password: `wrong-${i}` });
+      assert.equal(
+        (await json('POST', '/api/session', { email: 'ada@example.com', password: PASSWORD })).status,
+        429,
+      );
     });
+  });
+
+  test("the example files type-check (strict tsc, against each copy's generated Prisma client)", async () => {
+    const copies = [...typecheckQueue, { copy: variant(base, 'getting-started'), guide: 'getting-started' }];
+    typecheckQueue.push(copies[copies.length - 1]);
+    const files = copies.flatMap(({ copy, guide }) =>
+      exampleFiles(guide)
+        .filter((file) => file.endsWith('.ts'))
+        .map((file) => join(copy.dir, file)),
+    );
+    assert.ok(files.length >= 15, files.join('\n'));
+    // One program over every copy (the app's own tsconfig options; each file resolves its
+    // imports from its copy), so tsc starts once.
+    const root = copies[0].copy.dir;
+    const app = JSON.parse(base.read('tsconfig.json')) as { compilerOptions: Record<string, unknown> };
+    const { rootDir: _rootDir, outDir: _outDir, ...compilerOptions } = app.compilerOptions;
+    writeFileSync(
+      join(root, 'tsconfig.examples.json'),
+      JSON.stringify({ compilerOptions: { ...compilerOptions, noEmit: true }, files }, null, 2),
+    );
+    await copies[0].copy.bin('tsc', ['-p', 'tsconfig.examples.json']);
   });
 });

@@ -4,20 +4,18 @@
  * test file), and a page check that saves screenshots at 1280 and 390 px and runs axe-core inside
  * the page.
  *
- *   const site = await installedApp();            // in the test file's top-level test
- *   const browser = await launchChromium();
- *   t.after(async () => { await browser.close(); await site.dispose(); });
+ *   const { site, browser, close } = await startSite();   // in the test file's top-level test
+ *   t.after(close);
  *   ...
  *   await checkPage(t, page, 'sign-in');          // screenshots + axe, asserts
  *
  * Screenshots go to test-artifacts/screenshots/<page>-<width>.png (git-ignored).
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import type { RunningApp } from './app-process.js';
 import { bootWithTsx, e2eProject, prismaGenerate, protectDashboard, type E2EProject } from './e2e-project.js';
 import { REPO_ROOT } from './fixtures.js';
@@ -51,30 +49,6 @@ export const CHROMIUM_ARGS = [
 /** One headless Chromium for a test file; close it in `after`. */
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: chromiumPath(), headless: true, args: CHROMIUM_ARGS });
-}
-
-/**
- * A persistent Chromium profile in a fresh temp folder (a "browser restart" is closing it and
- * launching again on the same folder). `dispose` closes it and removes the folder.
- */
-export async function launchProfile(
-  options: Parameters<typeof chromium.launchPersistentContext>[1] = {},
-): Promise<{ context: BrowserContext; dir: string; dispose(): Promise<void> }> {
-  const dir = mkdtempSync(join(tmpdir(), 'pow-chromium-'));
-  const context = await chromium.launchPersistentContext(dir, {
-    executablePath: chromiumPath(),
-    headless: true,
-    args: CHROMIUM_ARGS,
-    ...options,
-  });
-  return {
-    context,
-    dir,
-    async dispose() {
-      await context.close().catch(() => {});
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
 }
 
 export interface InstalledApp {
@@ -124,6 +98,34 @@ export async function installedApp(options: InstalledAppOptions = {}): Promise<I
     await project.dispose();
     throw error;
   }
+}
+
+export interface BrowserSite {
+  site: InstalledApp;
+  browser: Browser;
+  /** Closes the browser, stops the app and removes the temp project. */
+  close(): Promise<void>;
+}
+
+/**
+ * installedApp and launchChromium side by side (one app and one browser per test file). When one
+ * fails, the other is closed before the error is thrown, so nothing outlives the test.
+ */
+export async function startSite(options: InstalledAppOptions = {}): Promise<BrowserSite> {
+  const [site, browser] = await Promise.allSettled([installedApp(options), launchChromium()]);
+  if (site.status === 'fulfilled' && browser.status === 'fulfilled') {
+    return {
+      site: site.value,
+      browser: browser.value,
+      async close() {
+        await browser.value.close().catch(() => {});
+        await site.value.dispose();
+      },
+    };
+  }
+  if (site.status === 'fulfilled') await site.value.dispose();
+  if (browser.status === 'fulfilled') await browser.value.close();
+  throw site.status === 'rejected' ? site.reason : (browser as PromiseRejectedResult).reason;
 }
 
 export const SCREENSHOT_DIR = join(REPO_ROOT, 'test-artifacts/screenshots');

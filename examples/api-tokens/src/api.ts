@@ -71,7 +71,10 @@ api.post('/session', async (req: Request, res: Response) => {
   }
   const key = email.trim().toLowerCase();
   if (((await apiPow.store.get<number>(FAILURES, key)) ?? 0) >= MAX_FAILURES) {
-    res.status(429).set('Retry-After', String(WINDOW_MS / 1000)).json({ error: 'Too many failed sign-ins.' });
+    res
+      .status(429)
+      .set('Retry-After', String(WINDOW_MS / 1000))
+      .json({ error: 'Too many failed sign-ins.' });
     return;
   }
   // Unknown e-mail and wrong password take the same time and get the same answer.

@@ -38,7 +38,12 @@ test('signed in: the dashboard opens', async () => {
 
 test('a form post needs the session and its CSRF token', async () => {
   const { cookie, csrfToken } = await sessionFor(auth, user);
-  await request(app).post('/session').set('Cookie', cookie).type('form').send({ _method: 'DELETE' }).expect(403);
+  await request(app)
+    .post('/session')
+    .set('Cookie', cookie)
+    .type('form')
+    .send({ _method: 'DELETE' })
+    .expect(403);
   await request(app)
     .post('/session')
     .set('Cookie', cookie)
