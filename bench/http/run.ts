@@ -51,11 +51,17 @@ function memoryUsers() {
       return row ? { ...row } : null;
     },
     async findMany({ where, take }: { where: Row; take?: number }) {
-      return rows.filter((r) => matches(r, where)).slice(0, take ?? rows.length).map((r) => ({ ...r }));
+      return rows
+        .filter((r) => matches(r, where))
+        .slice(0, take ?? rows.length)
+        .map((r) => ({ ...r }));
     },
     async create({ data }: { data: Row }) {
       if (rows.some((r) => r.email === data.email)) {
-        throw Object.assign(new Error('Unique constraint failed'), { code: 'P2002', meta: { target: ['email'] } });
+        throw Object.assign(new Error('Unique constraint failed'), {
+          code: 'P2002',
+          meta: { target: ['email'] },
+        });
       }
       const row = { id: nextId++, createdAt: new Date(), ...data };
       rows.push(row);
@@ -102,7 +108,11 @@ async function main(): Promise<void> {
     secret: 'bench-secret-'.repeat(4),
     hashing: { insecureTestParameters: true },
   });
-  const created = await pow.users.create({ email: 'bench@example.com', password: 'benchmark passphrase 2026', password_confirmation: 'benchmark passphrase 2026' });
+  const created = await pow.users.create({
+    email: 'bench@example.com',
+    password: 'benchmark passphrase 2026',
+    password_confirmation: 'benchmark passphrase 2026',
+  });
   if (!created.ok) throw new Error(`could not create the bench user: ${JSON.stringify(created.errors)}`);
   const auth = powExpress(pow);
   const powApp = express();
@@ -123,9 +133,11 @@ async function main(): Promise<void> {
   for (const [name, target] of Object.entries(targets)) {
     const res = await fetch(target.url, { headers: target.headers, redirect: 'manual' });
     const body = (await res.json()) as { email?: string };
-    if (res.status !== 200 || body.email !== 'bench@example.com') throw new Error(`${name}: HTTP ${res.status}`);
+    if (res.status !== 200 || body.email !== 'bench@example.com')
+      throw new Error(`${name}: HTTP ${res.status}`);
   }
-  if ((await fetch(powServer.url, { redirect: 'manual' })).status !== 302) throw new Error('pow: anonymous request was not redirected');
+  if ((await fetch(powServer.url, { redirect: 'manual' })).status !== 302)
+    throw new Error('pow: anonymous request was not redirected');
 
   const loadScript = fileURLToPath(new URL('./load.mjs', import.meta.url));
   interface LoadResult {
@@ -135,14 +147,25 @@ async function main(): Promise<void> {
     errors: number;
   }
   const run = async (name: keyof typeof targets, duration: number) => {
-    const options = { url: targets[name].url, headers: targets[name].headers, connections: CONNECTIONS, duration };
+    const options = {
+      url: targets[name].url,
+      headers: targets[name].headers,
+      connections: CONNECTIONS,
+      duration,
+    };
     const cpuBefore = process.cpuUsage();
     const result = await new Promise<LoadResult>((resolve, reject) => {
-      const child = spawn(process.execPath, [loadScript, JSON.stringify(options)], { stdio: ['ignore', 'pipe', 'inherit'] });
+      const child = spawn(process.execPath, [loadScript, JSON.stringify(options)], {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
       let out = '';
       child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
       child.on('error', reject);
-      child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out) as LoadResult) : reject(new Error(`load.mjs exited with ${code}`))));
+      child.on('exit', (code) =>
+        code === 0
+          ? resolve(JSON.parse(out) as LoadResult)
+          : reject(new Error(`load.mjs exited with ${code}`)),
+      );
     });
     const cpu = process.cpuUsage(cpuBefore);
     const cpuUsPerRequest = (cpu.user + cpu.system) / Math.max(1, result.requests.total);
@@ -153,7 +176,10 @@ async function main(): Promise<void> {
   await run('bare', 2);
   await run('pow', 2);
 
-  const results: Record<'bare' | 'pow', Array<{ rps: number; p99: number; cpuUs: number; non2xx: number; errors: number }>> = {
+  const results: Record<
+    'bare' | 'pow',
+    Array<{ rps: number; p99: number; cpuUs: number; non2xx: number; errors: number }>
+  > = {
     bare: [],
     pow: [],
   };
@@ -162,7 +188,13 @@ async function main(): Promise<void> {
     for (const name of order) {
       const result = await run(name, DURATION);
       const cpuUs = Math.round(result.cpuUsPerRequest * 10) / 10;
-      results[name].push({ rps: result.requests.average, p99: result.latency.p99, cpuUs, non2xx: result.non2xx, errors: result.errors });
+      results[name].push({
+        rps: result.requests.average,
+        p99: result.latency.p99,
+        cpuUs,
+        non2xx: result.non2xx,
+        errors: result.errors,
+      });
       if (!JSON_OUTPUT) {
         process.stderr.write(
           `round ${round + 1}/${ROUNDS} ${name.padEnd(4)} ${Math.round(result.requests.average)} req/s, p99 ${result.latency.p99} ms, server CPU ${cpuUs} µs/request\n`,
@@ -209,7 +241,8 @@ async function main(): Promise<void> {
     pass: false,
   };
   summary.ratio = Math.round((summary.pow.medianRps / summary.bare.medianRps) * 1000) / 1000;
-  summary.cpuRatio = Math.round((summary.bare.medianCpuUsPerRequest / summary.pow.medianCpuUsPerRequest) * 1000) / 1000;
+  summary.cpuRatio =
+    Math.round((summary.bare.medianCpuUsPerRequest / summary.pow.medianCpuUsPerRequest) * 1000) / 1000;
   summary.pass = summary.ratio >= summary.target;
   const failures = [...results.bare, ...results.pow].reduce((n, r) => n + r.non2xx + r.errors, 0);
   if (failures > 0) throw new Error(`${failures} non-2xx responses or errors during the benchmark`);

@@ -13,7 +13,10 @@ export interface HttpResponse {
 export class HttpClient {
   readonly cookies = new Map<string, string>();
 
-  constructor(readonly baseUrl: string, readonly defaultHeaders: Record<string, string> = {}) {}
+  constructor(
+    readonly baseUrl: string,
+    readonly defaultHeaders: Record<string, string> = {},
+  ) {}
 
   cookieHeader(): string {
     return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
@@ -25,14 +28,19 @@ export class HttpClient {
       const eq = pair.indexOf('=');
       const name = pair.slice(0, eq).trim();
       const value = pair.slice(eq + 1).trim();
-      const expired = attributes.some((a) => /^\s*max-age=0\s*$/i.test(a)) ||
+      const expired =
+        attributes.some((a) => /^\s*max-age=0\s*$/i.test(a)) ||
         attributes.some((a) => /^\s*expires=thu, 01 jan 1970/i.test(a));
       if (expired || value === '') this.cookies.delete(name);
       else this.cookies.set(name, value);
     }
   }
 
-  async request(method: string, path: string, options: { form?: Record<string, string>; headers?: Record<string, string> } = {}): Promise<HttpResponse> {
+  async request(
+    method: string,
+    path: string,
+    options: { form?: Record<string, string>; headers?: Record<string, string> } = {},
+  ): Promise<HttpResponse> {
     const headers: Record<string, string> = { ...this.defaultHeaders, ...options.headers };
     const cookie = this.cookieHeader();
     if (cookie) headers.cookie = cookie;
@@ -48,7 +56,10 @@ export class HttpClient {
       status: response.status,
       headers: response.headers,
       body: await response.text(),
-      location: location === null ? null : new URL(location, this.baseUrl).pathname + new URL(location, this.baseUrl).search,
+      location:
+        location === null
+          ? null
+          : new URL(location, this.baseUrl).pathname + new URL(location, this.baseUrl).search,
     };
   }
 
@@ -63,7 +74,11 @@ export class HttpClient {
   /** Follows redirects (GET) until a non-redirect response, at most 10 hops. */
   async follow(response: HttpResponse): Promise<HttpResponse> {
     let current = response;
-    for (let hops = 0; hops < 10 && current.status >= 300 && current.status < 400 && current.location; hops++) {
+    for (
+      let hops = 0;
+      hops < 10 && current.status >= 300 && current.status < 400 && current.location;
+      hops++
+    ) {
       current = await this.get(current.location);
     }
     return current;
@@ -83,5 +98,11 @@ export function formActions(html: string): string[] {
 }
 
 function decodeHtml(text: string): string {
-  return text.replace(/&amp;/g, '&').replace(/&#x2F;/g, '/').replace(/&#39;/g, "'").replace(/&quot;/g, '"').replace(/&lt;/g, '<').replace(/&gt;/g, '>');
+  return text
+    .replace(/&amp;/g, '&')
+    .replace(/&#x2F;/g, '/')
+    .replace(/&#39;/g, "'")
+    .replace(/&quot;/g, '"')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>');
 }

@@ -12,9 +12,20 @@ import { createRequire } from 'node:module';
 import express5 from 'express';
 import request from 'supertest';
 import { createPow, createUser, memoryStore, fakeClock, type FakeClock } from '../../src/runtime/index.js';
-import type { Pow, Store, UserRecord } from '../../src/runtime/core/types.js';
-import { asyncHandler, powExpress, type PowExpress, type PowExpressOptions } from '../../src/runtime/express/index.js';
-import { CookieJar, anonymousSession, joinCookies, sessionFor, signInAs } from '../../src/runtime/express/testing.js';
+import type { Pow, Store } from '../../src/runtime/core/types.js';
+import {
+  asyncHandler,
+  powExpress,
+  type PowExpress,
+  type PowExpressOptions,
+} from '../../src/runtime/express/index.js';
+import {
+  CookieJar,
+  anonymousSession,
+  joinCookies,
+  sessionFor,
+  signInAs,
+} from '../../src/runtime/express/testing.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/prisma-test-client.js';
 
 const require = createRequire(import.meta.url);
@@ -44,11 +55,20 @@ function countingStore(inner: Store): CountingStore {
       if (wrapped.failGets) return Promise.reject(new Error('store down'));
       return inner.get(ns, key);
     },
-    put: (ns, key, value, ttl) => (calls.push({ method: 'put', namespace: ns, key }), inner.put(ns, key, value, ttl)),
+    put: (ns, key, value, ttl) => (
+      calls.push({ method: 'put', namespace: ns, key }),
+      inner.put(ns, key, value, ttl)
+    ),
     delete: (ns, key) => (calls.push({ method: 'delete', namespace: ns, key }), inner.delete(ns, key)),
     all: (ns, prefix) => (calls.push({ method: 'all', namespace: ns, key: prefix }), inner.all(ns, prefix)),
-    increment: (ns, key, ttl) => (calls.push({ method: 'increment', namespace: ns, key }), inner.increment(ns, key, ttl)),
-    putIfAbsent: (ns, key, value, ttl) => (calls.push({ method: 'putIfAbsent', namespace: ns, key }), inner.putIfAbsent(ns, key, value, ttl)),
+    increment: (ns, key, ttl) => (
+      calls.push({ method: 'increment', namespace: ns, key }),
+      inner.increment(ns, key, ttl)
+    ),
+    putIfAbsent: (ns, key, value, ttl) => (
+      calls.push({ method: 'putIfAbsent', namespace: ns, key }),
+      inner.putIfAbsent(ns, key, value, ttl)
+    ),
     useClock: (clock) => inner.useClock?.(clock),
     close: () => inner.close?.() ?? Promise.resolve(),
   };
@@ -74,7 +94,13 @@ function buildApp(
 ): Setup {
   const clock = fakeClock();
   const store = countingStore(memoryStore());
-  const base = { prisma: db.prisma, store, secret: SECRET, clock: clock.now, hashing: { insecureTestParameters: true } };
+  const base = {
+    prisma: db.prisma,
+    store,
+    secret: SECRET,
+    clock: clock.now,
+    hashing: { insecureTestParameters: true },
+  };
   const pow = createPow(base);
   const adminPow = createPow({ ...base, userType: 'admin' });
   const auth = powExpress(pow, options);
@@ -87,7 +113,11 @@ function buildApp(
 
   const mountAuthRoutes = (router: any, a: PowExpress, key: string) => {
     router.get('/session/new', a.requireNotAuthenticated, a.page('session', 'new'), (req: any, res: any) => {
-      res.json({ csrf: a.context(req).csrfToken, flash: a.context(req).flash, page: [a.context(req).controller, a.context(req).action] });
+      res.json({
+        csrf: a.context(req).csrfToken,
+        flash: a.context(req).flash,
+        page: [a.context(req).controller, a.context(req).action],
+      });
     });
     // No requireNotAuthenticated here, so a signed-in client can sign in again (rotation test).
     router.post(
@@ -99,7 +129,9 @@ function buildApp(
           return res.redirect(a.routes.afterSignInPath(req));
         }
         a.flash(req, 'error', result.messageKey);
-        res.status(result.status).json({ flash: a.context(req).flash, retryAfter: result.retryAfterSeconds ?? null });
+        res
+          .status(result.status)
+          .json({ flash: a.context(req).flash, retryAfter: result.retryAfterSeconds ?? null });
       }),
     );
     router.delete(
@@ -112,15 +144,27 @@ function buildApp(
       }),
     );
     router.get('/protected', a.requireAuthenticated, (req: any, res: any) => {
-      res.json({ email: req[key]?.email ?? null, local: res.locals[key]?.email ?? null, csrf: a.csrfToken(req) });
+      res.json({
+        email: req[key]?.email ?? null,
+        local: res.locals[key]?.email ?? null,
+        csrf: a.csrfToken(req),
+      });
     });
-    router.post('/protected', a.requireAuthenticated, (req: any, res: any) => res.json({ ok: true, method: req.method }));
-    router.get('/whoami', (req: any, res: any) => res.json({ email: a.currentUser(req)?.email ?? null, flash: a.context(req).flash }));
+    router.post('/protected', a.requireAuthenticated, (req: any, res: any) =>
+      res.json({ ok: true, method: req.method }),
+    );
+    router.get('/whoami', (req: any, res: any) =>
+      res.json({ email: a.currentUser(req)?.email ?? null, flash: a.context(req).flash }),
+    );
     router.post(
       '/registration',
       a.requireNotAuthenticated,
       wrap(async (req, res) => {
-        const result = await a.register(req, { email: req.body.email, password: req.body.password, password_confirmation: req.body.password_confirmation });
+        const result = await a.register(req, {
+          email: req.body.email,
+          password: req.body.password,
+          password_confirmation: req.body.password_confirmation,
+        });
         if (!result.ok) return res.status(422).json({ errors: a.translateErrors(req, result.errors) });
         await a.startSession(req, res, result.value);
         a.flash(req, 'info', 'registration.user_has_been_created');
@@ -153,7 +197,12 @@ function buildApp(
   adminRouter.use(admin.middleware());
   mountAuthRoutes(adminRouter, admin, 'currentAdmin');
   adminRouter.get('/both', (req: any, res: any) =>
-    res.json({ user: req.currentUser?.email ?? null, admin: req.currentAdmin?.email ?? null, locals: [res.locals.currentUser?.email ?? null, res.locals.currentAdmin?.email ?? null], pow: req.pow.userType }),
+    res.json({
+      user: req.currentUser?.email ?? null,
+      admin: req.currentAdmin?.email ?? null,
+      locals: [res.locals.currentUser?.email ?? null, res.locals.currentAdmin?.email ?? null],
+      pow: req.pow.userType,
+    }),
   );
   app.use('/admin', adminRouter);
   app.use(auth.errorHandler());
@@ -172,7 +221,14 @@ async function formToken(app: any, jar: CookieJar, path = '/session/new'): Promi
   return res.body.csrf as string;
 }
 
-async function signInViaForm(app: any, jar: CookieJar, email: string, password = PASSWORD, prefix = '', ip?: string) {
+async function signInViaForm(
+  app: any,
+  jar: CookieJar,
+  email: string,
+  password = PASSWORD,
+  prefix = '',
+  ip?: string,
+) {
   const csrf = await formToken(app, jar, `${prefix}/session/new`);
   let req = request(app).post(`${prefix}/session`).set('Cookie', jar.header()).type('form');
   if (ip) req = req.set('X-Forwarded-For', ip);
@@ -208,7 +264,8 @@ for (const [version, expressLib] of versions) {
     before(() => {
       s = buildApp(expressLib, db);
     });
-    const newUser = async (label = 'user', pow?: Pow) => createUser(pow ?? s.pow, { email: email(label), password: PASSWORD });
+    const newUser = async (label = 'user', pow?: Pow) =>
+      createUser(pow ?? s.pow, { email: email(label), password: PASSWORD });
 
     describe('sessions and cookies', () => {
       it('signs in through the form: cookie attributes, user on req and res.locals, flash after the redirect', async () => {
@@ -257,7 +314,11 @@ for (const [version, expressLib] of versions) {
         const current = await request(s.app).get('/whoami').set('Cookie', jar.header());
         assert.equal(current.body.email, user.email);
         // The CSRF token of the old session no longer works with the new one (G3).
-        const stale = await request(s.app).post('/protected').set('Cookie', jar.header()).type('form').send({ _csrf: first.csrfToken });
+        const stale = await request(s.app)
+          .post('/protected')
+          .set('Cookie', jar.header())
+          .type('form')
+          .send({ _csrf: first.csrfToken });
         assert.equal(stale.status, 403);
       });
 
@@ -303,7 +364,10 @@ for (const [version, expressLib] of versions) {
         assert.notEqual(jar.header(), cookie);
         s.clock.advance(2 * MIN); // past the grace period of the old token
         assert.equal((await request(s.app).get('/whoami').set('Cookie', cookie)).body.email, null);
-        assert.equal((await request(s.app).get('/whoami').set('Cookie', jar.header())).body.email, user.email);
+        assert.equal(
+          (await request(s.app).get('/whoami').set('Cookie', jar.header())).body.email,
+          user.email,
+        );
       });
 
       it('an expired session is anonymous; protected pages redirect to sign-in', async () => {
@@ -332,28 +396,53 @@ for (const [version, expressLib] of versions) {
         const mine = await sessionFor(s.auth, user);
         const theirs = await sessionFor(s.auth, other);
         for (const body of [{}, { _csrf: 'nope' }, { _csrf: theirs.csrfToken }]) {
-          const res = await request(s.app).post('/protected').set('Cookie', mine.cookie).type('form').send(body);
+          const res = await request(s.app)
+            .post('/protected')
+            .set('Cookie', mine.cookie)
+            .type('form')
+            .send(body);
           assert.equal(res.status, 403, JSON.stringify(body));
           assert.match(res.text, /could not be verified/);
         }
-        const ok = await request(s.app).post('/protected').set('Cookie', mine.cookie).type('form').send({ _csrf: mine.csrfToken });
+        const ok = await request(s.app)
+          .post('/protected')
+          .set('Cookie', mine.cookie)
+          .type('form')
+          .send({ _csrf: mine.csrfToken });
         assert.deepEqual(ok.body, { ok: true, method: 'POST' });
-        const header = await request(s.app).post('/protected').set('Cookie', mine.cookie).set('X-CSRF-Token', mine.csrfToken);
+        const header = await request(s.app)
+          .post('/protected')
+          .set('Cookie', mine.cookie)
+          .set('X-CSRF-Token', mine.csrfToken);
         assert.equal(header.status, 200);
       });
 
       it('protects the sign-in and registration forms of anonymous visitors (login CSRF)', async () => {
         const user = await newUser();
-        const noToken = await request(s.app).post('/session').type('form').send({ user_id: user.email, password: PASSWORD });
+        const noToken = await request(s.app)
+          .post('/session')
+          .type('form')
+          .send({ user_id: user.email, password: PASSWORD });
         assert.equal(noToken.status, 403);
-        const reg = await request(s.app).post('/registration').type('form').send({ email: email('new'), password: PASSWORD, password_confirmation: PASSWORD });
+        const reg = await request(s.app)
+          .post('/registration')
+          .type('form')
+          .send({ email: email('new'), password: PASSWORD, password_confirmation: PASSWORD });
         assert.equal(reg.status, 403);
         // Someone else's anonymous token does not work with this visitor's cookie.
         const a = anonymousSession(s.auth);
         const b = anonymousSession(s.auth);
-        const cross = await request(s.app).post('/session').set('Cookie', a.cookie).type('form').send({ user_id: user.email, password: PASSWORD, _csrf: b.csrfToken });
+        const cross = await request(s.app)
+          .post('/session')
+          .set('Cookie', a.cookie)
+          .type('form')
+          .send({ user_id: user.email, password: PASSWORD, _csrf: b.csrfToken });
         assert.equal(cross.status, 403);
-        const good = await request(s.app).post('/session').set('Cookie', a.cookie).type('form').send({ user_id: user.email, password: PASSWORD, _csrf: a.csrfToken });
+        const good = await request(s.app)
+          .post('/session')
+          .set('Cookie', a.cookie)
+          .type('form')
+          .send({ user_id: user.email, password: PASSWORD, _csrf: a.csrfToken });
         assert.equal(good.status, 302);
       });
 
@@ -385,7 +474,11 @@ for (const [version, expressLib] of versions) {
       it('applies the _method override of POST forms after the CSRF check', async () => {
         const user = await newUser();
         const mine = await sessionFor(s.auth, user);
-        const res = await request(s.app).post('/session').set('Cookie', mine.cookie).type('form').send({ _method: 'DELETE', _csrf: mine.csrfToken });
+        const res = await request(s.app)
+          .post('/session')
+          .set('Cookie', mine.cookie)
+          .type('form')
+          .send({ _method: 'DELETE', _csrf: mine.csrfToken });
         assert.equal(res.status, 302);
         assert.equal(res.headers.location, '/session/new');
         assert.equal(await s.pow.sessions.load(mine.token), null);
@@ -395,7 +488,10 @@ for (const [version, expressLib] of versions) {
       });
 
       it('refuses an oversized urlencoded body with 413', async () => {
-        const res = await request(s.app).post('/protected').type('form').send({ big: 'x'.repeat(200 * 1024) });
+        const res = await request(s.app)
+          .post('/protected')
+          .type('form')
+          .send({ big: 'x'.repeat(200 * 1024) });
         assert.equal(res.status, 413);
       });
     });
@@ -405,14 +501,20 @@ for (const [version, expressLib] of versions) {
         const user = await newUser();
         const mine = await sessionFor(s.auth, user);
         const jar = new CookieJar().store(mine.cookie);
-        const res = await request(s.app).delete('/session').set('Cookie', jar.header()).set('X-CSRF-Token', mine.csrfToken);
+        const res = await request(s.app)
+          .delete('/session')
+          .set('Cookie', jar.header())
+          .set('X-CSRF-Token', mine.csrfToken);
         assert.equal(res.status, 302);
         assert.equal(res.headers.location, '/session/new');
         jar.store(res.headers['set-cookie']);
         assert.equal(jar.get('pow_user'), undefined);
         assert.ok(jar.get('pow_user_anon'), 'flash carried in the anonymous cookie');
         const next = await request(s.app).get('/whoami').set('Cookie', jar.header());
-        assert.deepEqual(next.body, { email: null, flash: { info: 'Your account has been deleted. Sorry to see you go!' } });
+        assert.deepEqual(next.body, {
+          email: null,
+          flash: { info: 'Your account has been deleted. Sorry to see you go!' },
+        });
         jar.store(next.headers['set-cookie']);
         const again = await request(s.app).get('/whoami').set('Cookie', jar.header());
         assert.deepEqual(again.body.flash, {});
@@ -423,22 +525,39 @@ for (const [version, expressLib] of versions) {
         const user = await newUser();
         const mine = await sessionFor(s.auth, user);
         s.clock.advance(31 * MIN);
-        const res = await request(s.app).post('/session').set('Cookie', mine.cookie).type('form').send({ _method: 'DELETE', _csrf: mine.csrfToken });
+        const res = await request(s.app)
+          .post('/session')
+          .set('Cookie', mine.cookie)
+          .type('form')
+          .send({ _method: 'DELETE', _csrf: mine.csrfToken });
         assert.equal(res.status, 302);
         assert.equal(res.headers.location, '/session/new');
         assert.ok(setCookies(res).some((c) => c.startsWith('pow_user=;')));
         const jar = new CookieJar().store(mine.cookie).store(res.headers['set-cookie']);
         const next = await request(s.app).get('/whoami').set('Cookie', jar.header());
-        assert.deepEqual(next.body, { email: null, flash: { error: 'Your session has expired. Please sign in again.' } });
+        assert.deepEqual(next.body, {
+          email: null,
+          flash: { error: 'Your session has expired. Please sign in again.' },
+        });
         // Even with no cookie left at all (browser restarted), a stale sign-out form redirects.
-        const noCookie = await request(s.app).post('/session').type('form').send({ _method: 'DELETE', _csrf: mine.csrfToken });
+        const noCookie = await request(s.app)
+          .post('/session')
+          .type('form')
+          .send({ _method: 'DELETE', _csrf: mine.csrfToken });
         assert.equal(noCookie.status, 302);
         assert.equal(noCookie.headers.location, '/session/new');
         // But a signed-in user's sign-out still needs a valid token (no forged sign-out).
         const other = await sessionFor(s.auth, user);
-        const forged = await request(s.app).post('/session').set('Cookie', other.cookie).type('form').send({ _method: 'DELETE' });
+        const forged = await request(s.app)
+          .post('/session')
+          .set('Cookie', other.cookie)
+          .type('form')
+          .send({ _method: 'DELETE' });
         assert.equal(forged.status, 403);
-        assert.equal((await request(s.app).get('/whoami').set('Cookie', other.cookie)).body.email, user.email);
+        assert.equal(
+          (await request(s.app).get('/whoami').set('Cookie', other.cookie)).body.email,
+          user.email,
+        );
         // Any other form posted without a session and without a token is still a 403.
         const elsewhere = await request(s.app).post('/registration').type('form').send({ _method: 'DELETE' });
         assert.equal(elsewhere.status, 403);
@@ -451,7 +570,11 @@ for (const [version, expressLib] of versions) {
         assert.equal(get.status, 302);
         assert.equal(get.headers.location, '/session/new?request_path=%2Fprotected%3Fx%3D1');
         const anon = anonymousSession(s.auth);
-        const post = await request(s.app).post('/protected').set('Cookie', anon.cookie).type('form').send({ _csrf: anon.csrfToken });
+        const post = await request(s.app)
+          .post('/protected')
+          .set('Cookie', anon.cookie)
+          .type('form')
+          .send({ _csrf: anon.csrfToken });
         assert.equal(post.status, 302);
         assert.equal(post.headers.location, '/session/new');
       });
@@ -492,7 +615,10 @@ for (const [version, expressLib] of versions) {
         assert.deepEqual(res.body, { error: { code: 401, message: 'Not authenticated.' } });
         const user = await newUser();
         const cookie = await signInAs(s.auth, user);
-        const already = await request(s.app).get('/session/new').set('Cookie', cookie).set('Accept', 'application/json');
+        const already = await request(s.app)
+          .get('/session/new')
+          .set('Cookie', cookie)
+          .set('Accept', 'application/json');
         assert.equal(already.status, 403);
         assert.equal(already.body.error.code, 403);
       });
@@ -522,7 +648,10 @@ for (const [version, expressLib] of versions) {
           .set('Cookie', anon.cookie)
           .type('form')
           .send({ user_id: user.email, password: 'wrong password, sorry', _csrf: anon.csrfToken });
-        assert.equal(english.body.flash.error, 'The provided login details did not work. Please verify your credentials, and try again.');
+        assert.equal(
+          english.body.flash.error,
+          'The provided login details did not work. Please verify your credentials, and try again.',
+        );
       });
 
       it('forwards a failing store to the error handler (no hanging request, no unhandled rejection)', async () => {
@@ -543,12 +672,18 @@ for (const [version, expressLib] of versions) {
 
     it('asyncHandler forwards a rejected handler to the error handler', async () => {
       const app = expressLib();
-      app.get('/boom', asyncHandler(async () => {
-        throw new Error('boom');
-      }));
-      app.get('/sync-boom', asyncHandler(() => {
-        throw new Error('sync boom');
-      }));
+      app.get(
+        '/boom',
+        asyncHandler(async () => {
+          throw new Error('boom');
+        }),
+      );
+      app.get(
+        '/sync-boom',
+        asyncHandler(() => {
+          throw new Error('sync boom');
+        }),
+      );
       app.use((err: Error, _req: any, res: any, _next: any) => res.status(500).json({ error: err.message }));
       assert.deepEqual((await request(app).get('/boom').timeout(5000)).body, { error: 'boom' });
       assert.deepEqual((await request(app).get('/sync-boom').timeout(5000)).body, { error: 'sync boom' });
@@ -576,10 +711,18 @@ for (const [version, expressLib] of versions) {
           .set('Cookie', anon.cookie)
           .set('Accept-Language', 'de')
           .type('form')
-          .send({ email: 'not-an-email', password: 'short', password_confirmation: 'other', _csrf: anon.csrfToken });
+          .send({
+            email: 'not-an-email',
+            password: 'short',
+            password_confirmation: 'other',
+            _csrf: anon.csrfToken,
+          });
         assert.equal(res.status, 422);
         assert.deepEqual(res.body.errors.email, ['hat ein ungültiges Format']);
-        assert.ok(res.body.errors.password.includes('muss mindestens 15 Zeichen lang sein'), JSON.stringify(res.body.errors));
+        assert.ok(
+          res.body.errors.password.includes('muss mindestens 15 Zeichen lang sein'),
+          JSON.stringify(res.body.errors),
+        );
       });
 
       it('a password change rotates this session and ends the others', async () => {
@@ -587,16 +730,21 @@ for (const [version, expressLib] of versions) {
         const here = await sessionFor(s.auth, user);
         const elsewhere = await sessionFor(s.auth, user);
         const newPassword = 'another long passphrase for pow';
-        const res = await request(s.app)
-          .post('/registration')
-          .set('Cookie', here.cookie)
-          .type('form')
-          .send({ _method: 'PATCH', _csrf: here.csrfToken, password: newPassword, password_confirmation: newPassword, current_password: PASSWORD });
+        const res = await request(s.app).post('/registration').set('Cookie', here.cookie).type('form').send({
+          _method: 'PATCH',
+          _csrf: here.csrfToken,
+          password: newPassword,
+          password_confirmation: newPassword,
+          current_password: PASSWORD,
+        });
         assert.equal(res.status, 302, res.text);
         assert.equal(res.headers.location, '/registration/edit');
         const jar = new CookieJar().store(here.cookie).store(res.headers['set-cookie']);
         assert.notEqual(jar.header(), here.cookie);
-        assert.equal((await request(s.app).get('/whoami').set('Cookie', jar.header())).body.email, user.email);
+        assert.equal(
+          (await request(s.app).get('/whoami').set('Cookie', jar.header())).body.email,
+          user.email,
+        );
         assert.equal((await request(s.app).get('/whoami').set('Cookie', here.cookie)).body.email, null);
         assert.equal((await request(s.app).get('/whoami').set('Cookie', elsewhere.cookie)).body.email, null);
       });
@@ -618,7 +766,10 @@ for (const [version, expressLib] of versions) {
       it('deletes the account and signs out', async () => {
         const user = await newUser();
         const here = await sessionFor(s.auth, user);
-        const res = await request(s.app).delete('/registration').set('Cookie', here.cookie).set('X-CSRF-Token', here.csrfToken);
+        const res = await request(s.app)
+          .delete('/registration')
+          .set('Cookie', here.cookie)
+          .set('X-CSRF-Token', here.csrfToken);
         assert.equal(res.status, 302);
         assert.equal(res.headers.location, '/session/new');
         assert.equal(await db.prisma.user.findFirst({ where: { id: user.id } }), null);
@@ -650,13 +801,26 @@ for (const [version, expressLib] of versions) {
         assert.equal(s.store.calls.filter((c) => c.namespace.startsWith('admin:')).length, 0);
 
         const both = joinCookies(userCookie, adminCookie);
-        assert.equal((await request(s.app).get('/admin/protected').set('Cookie', both)).body.email, user.email);
+        assert.equal(
+          (await request(s.app).get('/admin/protected').set('Cookie', both)).body.email,
+          user.email,
+        );
         assert.equal((await request(s.app).get('/protected').set('Cookie', both)).body.email, user.email);
         // Both keys are set on one request without overwriting each other.
         const keys = await request(s.app).get('/admin/both').set('Cookie', both);
-        assert.deepEqual(keys.body, { user: user.email, admin: user.email, locals: [user.email, user.email], pow: 'admin' });
+        assert.deepEqual(keys.body, {
+          user: user.email,
+          admin: user.email,
+          locals: [user.email, user.email],
+          pow: 'admin',
+        });
         const onlyUser = await request(s.app).get('/admin/both').set('Cookie', userCookie);
-        assert.deepEqual(onlyUser.body, { user: user.email, admin: null, locals: [user.email, null], pow: 'admin' });
+        assert.deepEqual(onlyUser.body, {
+          user: user.email,
+          admin: null,
+          locals: [user.email, null],
+          pow: 'admin',
+        });
       });
 
       it('signing out the admin leaves the user signed in; admin forms pass the user middleware', async () => {
@@ -665,7 +829,11 @@ for (const [version, expressLib] of versions) {
         const a = await sessionFor(s.admin, user);
         const both = joinCookies(u.cookie, a.cookie);
         // The admin form's token belongs to the admin session; the user middleware runs first.
-        const res = await request(s.app).post('/admin/session').set('Cookie', both).type('form').send({ _method: 'DELETE', _csrf: a.csrfToken });
+        const res = await request(s.app)
+          .post('/admin/session')
+          .set('Cookie', both)
+          .type('form')
+          .send({ _method: 'DELETE', _csrf: a.csrfToken });
         assert.equal(res.status, 302);
         assert.equal(res.headers.location, '/admin/session/new');
         assert.ok(setCookies(res).some((c) => c.startsWith('pow_admin=;')));
@@ -673,7 +841,11 @@ for (const [version, expressLib] of versions) {
         assert.equal((await request(s.app).get('/whoami').set('Cookie', u.cookie)).body.email, user.email);
         assert.equal((await request(s.app).get('/admin/whoami').set('Cookie', a.cookie)).body.email, null);
         // A user token is still refused for a user route when it is not the user's.
-        const wrong = await request(s.app).post('/protected').set('Cookie', both).type('form').send({ _csrf: 'x' + a.csrfToken });
+        const wrong = await request(s.app)
+          .post('/protected')
+          .set('Cookie', both)
+          .type('form')
+          .send({ _csrf: 'x' + a.csrfToken });
         assert.equal(wrong.status, 403);
       });
 
@@ -686,7 +858,10 @@ for (const [version, expressLib] of versions) {
         assert.ok(jar.get('pow_admin'));
         assert.equal(jar.get('pow_user'), undefined);
         assert.equal((await request(s.app).get('/whoami').set('Cookie', jar.header())).body.email, null);
-        assert.equal((await request(s.app).get('/admin/whoami').set('Cookie', jar.header())).body.email, user.email);
+        assert.equal(
+          (await request(s.app).get('/admin/whoami').set('Cookie', jar.header())).body.email,
+          user.email,
+        );
       });
     });
 
@@ -698,7 +873,10 @@ for (const [version, expressLib] of versions) {
         try {
           await new Promise((resolve) => server.once('listening', resolve));
           const { port } = server.address();
-          const res = await fetch(`http://127.0.0.1:${port}/protected`, { headers: { cookie }, redirect: 'manual' });
+          const res = await fetch(`http://127.0.0.1:${port}/protected`, {
+            headers: { cookie },
+            redirect: 'manual',
+          });
           assert.equal(res.status, 200);
           assert.equal(((await res.json()) as { email: string }).email, user.email);
         } finally {
@@ -726,14 +904,23 @@ describe('throttling (Express 5 and 4)', () => {
       const wrong = [];
       for (let i = 1; i <= 10; i++) {
         // Identifier variants normalise to one account.
-        wrong.push(await attempt(`198.51.100.${i}`, i % 2 ? ` ${String(user.email).toUpperCase()}` : String(user.email), 'wrong password number ' + i));
+        wrong.push(
+          await attempt(
+            `198.51.100.${i}`,
+            i % 2 ? ` ${String(user.email).toUpperCase()}` : String(user.email),
+            'wrong password number ' + i,
+          ),
+        );
       }
       for (const res of wrong) assert.equal(res.status, 401);
       const locked = await attempt('198.51.100.11', String(user.email), PASSWORD);
       assert.equal(locked.status, 401);
       assert.deepEqual(locked.body, wrong[0].body, 'same response as a wrong password');
       assert.equal(locked.headers['retry-after'], undefined);
-      assert.equal(setCookies(locked).some((c) => c.startsWith('pow_user=')), false);
+      assert.equal(
+        setCookies(locked).some((c) => c.startsWith('pow_user=')),
+        false,
+      );
 
       s.clock.advance(15 * MIN + 1000);
       const lifted = await attempt('198.51.100.12', String(user.email), PASSWORD);
@@ -758,13 +945,17 @@ describe('throttling (Express 5 and 4)', () => {
           .type('form')
           .send({ user_id: identifier, password, _csrf: anon.csrfToken });
       };
-      for (let i = 0; i < 5; i++) assert.equal((await attempt(`nobody-${i}@example.com`, 'whatever password')).status, 401);
+      for (let i = 0; i < 5; i++)
+        assert.equal((await attempt(`nobody-${i}@example.com`, 'whatever password')).status, 401);
       s.clock.advance(4 * MIN);
       const limited = await attempt(String(user.email), PASSWORD);
       assert.equal(limited.status, 429);
       assert.equal(limited.headers['retry-after'], String(6 * 60));
       assert.equal(limited.body.retryAfter, 6 * 60);
-      assert.equal(limited.body.flash.error, 'Too many failed sign-in attempts. Please wait a while and try again.');
+      assert.equal(
+        limited.body.flash.error,
+        'Too many failed sign-in attempts. Please wait a while and try again.',
+      );
       // Another address is not affected.
       assert.equal((await attempt(String(user.email), PASSWORD, '192.0.2.8')).status, 302);
       // The limit lifts with the window.
@@ -776,18 +967,31 @@ describe('throttling (Express 5 and 4)', () => {
   it('counters live in the store, so two app instances share them', async () => {
     const s = buildApp(express5, db, { throttle: { maxFailuresPerAccount: 4 } });
     // A second instance: its own pow + powExpress, same store and database.
-    const pow2 = createPow({ prisma: db.prisma, store: s.store, secret: SECRET, clock: s.clock.now, hashing: { insecureTestParameters: true } });
+    const pow2 = createPow({
+      prisma: db.prisma,
+      store: s.store,
+      secret: SECRET,
+      clock: s.clock.now,
+      hashing: { insecureTestParameters: true },
+    });
     const auth2 = powExpress(pow2, { throttle: { maxFailuresPerAccount: 4 } });
     const app2 = express5();
     app2.use(auth2.middleware());
-    app2.post('/session', wrap(async (req, res) => {
-      const result = await auth2.signIn(req, res, req.body.user_id, req.body.password);
-      res.status(result.ok ? 200 : result.status).end();
-    }));
+    app2.post(
+      '/session',
+      wrap(async (req, res) => {
+        const result = await auth2.signIn(req, res, req.body.user_id, req.body.password);
+        res.status(result.ok ? 200 : result.status).end();
+      }),
+    );
     const user = await createUser(s.pow, { email: email('shared'), password: PASSWORD });
     const attempt = async (app: any, auth: PowExpress, password: string) => {
       const anon = anonymousSession(auth);
-      return request(app).post('/session').set('Cookie', anon.cookie).type('form').send({ user_id: user.email, password, _csrf: anon.csrfToken });
+      return request(app)
+        .post('/session')
+        .set('Cookie', anon.cookie)
+        .type('form')
+        .send({ user_id: user.email, password, _csrf: anon.csrfToken });
     };
     await attempt(s.app, s.auth, 'bad one two three');
     await attempt(s.app, s.auth, 'bad one two three');
@@ -803,16 +1007,25 @@ describe('throttling (Express 5 and 4)', () => {
 describe('configuration', () => {
   it('secure cookies use the __Host- prefix and the Secure attribute', async () => {
     const clock = fakeClock();
-    const pow = createPow({ prisma: db.prisma, store: memoryStore(), secret: SECRET, clock: clock.now, hashing: { insecureTestParameters: true } });
+    const pow = createPow({
+      prisma: db.prisma,
+      store: memoryStore(),
+      secret: SECRET,
+      clock: clock.now,
+      hashing: { insecureTestParameters: true },
+    });
     const auth = powExpress(pow, { secureCookies: true });
     assert.equal(auth.cookieName, '__Host-pow_user');
     const app = express5();
     app.set('trust proxy', true);
     app.use(auth.middleware());
-    app.post('/session', wrap(async (req, res) => {
-      const result = await auth.signIn(req, res, req.body.user_id, req.body.password);
-      res.status(result.ok ? 200 : 401).end();
-    }));
+    app.post(
+      '/session',
+      wrap(async (req, res) => {
+        const result = await auth.signIn(req, res, req.body.user_id, req.body.password);
+        res.status(result.ok ? 200 : 401).end();
+      }),
+    );
     const user = await createUser(pow, { email: email('secure'), password: PASSWORD });
     const anon = anonymousSession(auth);
     const res = await request(app)
@@ -831,14 +1044,23 @@ describe('configuration', () => {
 
   it('a custom error handler replaces the guard responses; a custom key and locale resolver apply', async () => {
     const clock = fakeClock();
-    const pow = createPow({ prisma: db.prisma, store: memoryStore(), secret: SECRET, clock: clock.now, hashing: { insecureTestParameters: true } });
+    const pow = createPow({
+      prisma: db.prisma,
+      store: memoryStore(),
+      secret: SECRET,
+      clock: clock.now,
+      hashing: { insecureTestParameters: true },
+    });
     let ran = false;
     const auth = powExpress(pow, {
       currentUserKey: 'member',
       errorHandler: (kind, _req, res) => {
         res.status(kind === 'not_authenticated' ? 401 : 418).json({ custom: kind });
       },
-      i18n: { resolveLocale: (req) => (req.headers['x-lang'] as string | undefined) ?? undefined, messages: { de: { 'auth.not_authenticated': 'Bitte anmelden!' } } },
+      i18n: {
+        resolveLocale: (req) => (req.headers['x-lang'] as string | undefined) ?? undefined,
+        messages: { de: { 'auth.not_authenticated': 'Bitte anmelden!' } },
+      },
     });
     const app = express5();
     app.use(auth.middleware());
@@ -854,17 +1076,27 @@ describe('configuration', () => {
     assert.deepEqual(res.body, { custom: 'not_authenticated' });
     assert.equal(ran, false, 'the route handler never runs');
     const user = await createUser(pow, { email: email('member'), password: PASSWORD });
-    const ok = await request(app).get('/api/me').set('Cookie', await signInAs(auth, user));
+    const ok = await request(app)
+      .get('/api/me')
+      .set('Cookie', await signInAs(auth, user));
     assert.deepEqual(ok.body, { id: user.id });
     assert.deepEqual((await request(app).get('/t').set('x-lang', 'de-CH')).body, { text: 'Bitte anmelden!' });
-    assert.deepEqual((await request(app).get('/t').set('Accept-Language', 'de')).body, { text: 'Bitte anmelden!' });
+    assert.deepEqual((await request(app).get('/t').set('Accept-Language', 'de')).body, {
+      text: 'Bitte anmelden!',
+    });
     const posted = await request(app).post('/t');
     assert.equal(posted.status, 418);
   });
 
   it('json: true answers JSON whatever the Accept header; routes overrides chain', async () => {
     const clock = fakeClock();
-    const pow = createPow({ prisma: db.prisma, store: memoryStore(), secret: SECRET, clock: clock.now, hashing: { insecureTestParameters: true } });
+    const pow = createPow({
+      prisma: db.prisma,
+      store: memoryStore(),
+      secret: SECRET,
+      clock: clock.now,
+      hashing: { insecureTestParameters: true },
+    });
     const api = powExpress(pow, { json: true, cookieName: 'api_session' });
     const app = express5();
     app.use(api.middleware());
@@ -883,13 +1115,21 @@ describe('configuration', () => {
 
   it('a guard used without auth.middleware() fails with a clear error', async () => {
     const clock = fakeClock();
-    const pow = createPow({ prisma: db.prisma, store: memoryStore(), secret: SECRET, clock: clock.now, hashing: { insecureTestParameters: true } });
+    const pow = createPow({
+      prisma: db.prisma,
+      store: memoryStore(),
+      secret: SECRET,
+      clock: clock.now,
+      hashing: { insecureTestParameters: true },
+    });
     const auth = powExpress(pow);
     const app = express5();
     app.get('/p', auth.requireAuthenticated, (_req, res) => {
       res.end();
     });
-    app.use((err: any, _req: any, res: any, _next: any) => res.status(500).json({ code: err.code, fix: err.fix }));
+    app.use((err: any, _req: any, res: any, _next: any) =>
+      res.status(500).json({ code: err.code, fix: err.fix }),
+    );
     const res = await request(app).get('/p');
     assert.equal(res.status, 500);
     assert.equal(res.body.code, 'POW_MIDDLEWARE_MISSING');
@@ -898,8 +1138,17 @@ describe('configuration', () => {
 
   it('refuses unknown message keys and a __Host- cookie without Secure at start-up', () => {
     const clock = fakeClock();
-    const pow = createPow({ prisma: db.prisma, store: memoryStore(), secret: SECRET, clock: clock.now, hashing: { insecureTestParameters: true } });
-    assert.throws(() => powExpress(pow, { i18n: { messages: { en: { 'session.signed_inn': 'Hi' } } } }), /session\.signed_inn.*not a pow message key/);
+    const pow = createPow({
+      prisma: db.prisma,
+      store: memoryStore(),
+      secret: SECRET,
+      clock: clock.now,
+      hashing: { insecureTestParameters: true },
+    });
+    assert.throws(
+      () => powExpress(pow, { i18n: { messages: { en: { 'session.signed_inn': 'Hi' } } } }),
+      /session\.signed_inn.*not a pow message key/,
+    );
     assert.throws(() => powExpress(pow, { cookieName: '__Host-x', secureCookies: false }), /__Host-/);
     assert.throws(() => powExpress(pow, { mountPath: 'admin' }), /mountPath/);
   });

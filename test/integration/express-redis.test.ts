@@ -43,10 +43,19 @@ describe('pow/express on a shared Redis store', () => {
     await db?.cleanup();
   });
 
-  function instance(windowMs: number): { app: express.Express; auth: PowExpress; pow: ReturnType<typeof createPow> } {
+  function instance(windowMs: number): {
+    app: express.Express;
+    auth: PowExpress;
+    pow: ReturnType<typeof createPow>;
+  } {
     const store = redisStore(REDIS_URL, { prefix: PREFIX });
     stores.push(store);
-    const pow = createPow({ prisma: db.prisma, store, secret: SECRET, hashing: { insecureTestParameters: true } });
+    const pow = createPow({
+      prisma: db.prisma,
+      store,
+      secret: SECRET,
+      hashing: { insecureTestParameters: true },
+    });
     const auth = powExpress(pow, { throttle: { maxFailuresPerAccount: 3, windowMs } });
     const app = express();
     app.use(auth.middleware());
@@ -54,7 +63,9 @@ describe('pow/express on a shared Redis store', () => {
       '/session',
       asyncHandler(async (req, res) => {
         const result = await auth.signIn(req, res, req.body.user_id, req.body.password);
-        res.status(result.ok ? 200 : result.status).json(result.ok ? { ok: true } : { error: result.messageKey });
+        res
+          .status(result.ok ? 200 : result.status)
+          .json(result.ok ? { ok: true } : { error: result.messageKey });
       }),
     );
     app.get('/whoami', (req, res) => {
@@ -66,10 +77,17 @@ describe('pow/express on a shared Redis store', () => {
   it('shares sessions and throttle counters between instances; the lock lifts with the Redis TTL', async () => {
     const a = instance(1500);
     const b = instance(1500);
-    const user = await createUser(a.pow, { email: `redis-${randomBytes(4).toString('hex')}@example.com`, password: PASSWORD });
+    const user = await createUser(a.pow, {
+      email: `redis-${randomBytes(4).toString('hex')}@example.com`,
+      password: PASSWORD,
+    });
     const attempt = (target: typeof a, password: string) => {
       const anon = anonymousSession(target.auth);
-      return request(target.app).post('/session').set('Cookie', anon.cookie).type('form').send({ user_id: user.email, password, _csrf: anon.csrfToken });
+      return request(target.app)
+        .post('/session')
+        .set('Cookie', anon.cookie)
+        .type('form')
+        .send({ user_id: user.email, password, _csrf: anon.csrfToken });
     };
 
     // Session made on A works on B (same secret, same store).

@@ -1,6 +1,12 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createSigner, readCookie, serializeCookie, setCookieHeader, type HeaderTarget } from '../../src/runtime/express/cookies.js';
+import {
+  createSigner,
+  readCookie,
+  serializeCookie,
+  setCookieHeader,
+  type HeaderTarget,
+} from '../../src/runtime/express/cookies.js';
 
 const SECRET = 'x'.repeat(40);
 
@@ -54,8 +60,14 @@ describe('signer', () => {
 describe('serializeCookie / setCookieHeader', () => {
   it('writes HttpOnly, SameSite=Lax, Path=/ and no Domain by default; Secure on request', () => {
     assert.equal(serializeCookie('a', 'b'), 'a=b; Path=/; HttpOnly; SameSite=Lax');
-    assert.equal(serializeCookie('__Host-a', 'b', { secure: true }), '__Host-a=b; Path=/; HttpOnly; Secure; SameSite=Lax');
-    assert.match(serializeCookie('a', '', { maxAge: 0 }), /^a=; Path=\/; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT; HttpOnly; SameSite=Lax$/);
+    assert.equal(
+      serializeCookie('__Host-a', 'b', { secure: true }),
+      '__Host-a=b; Path=/; HttpOnly; Secure; SameSite=Lax',
+    );
+    assert.match(
+      serializeCookie('a', '', { maxAge: 0 }),
+      /^a=; Path=\/; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT; HttpOnly; SameSite=Lax$/,
+    );
     assert.throws(() => serializeCookie('a b', 'c'), /invalid cookie name/);
     assert.throws(() => serializeCookie('a', 'b;c'), /invalid value/);
   });

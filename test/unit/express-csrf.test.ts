@@ -2,7 +2,13 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { PassThrough } from 'node:stream';
 import type { IncomingMessage } from 'node:http';
-import { createCsrfSecret, createCsrfToken, crossSiteRequest, presentedCsrfToken, verifyCsrfToken } from '../../src/runtime/express/csrf.js';
+import {
+  createCsrfSecret,
+  createCsrfToken,
+  crossSiteRequest,
+  presentedCsrfToken,
+  verifyCsrfToken,
+} from '../../src/runtime/express/csrf.js';
 import { BodyError, parseUrlencoded, readUrlencodedBody } from '../../src/runtime/express/body.js';
 
 function fakeRequest(headers: Record<string, string>, body?: string): IncomingMessage {
@@ -39,7 +45,13 @@ describe('csrf tokens', () => {
 
   it('flags cross-site requests by Sec-Fetch-Site, else by Origin against baseUrl', () => {
     assert.equal(crossSiteRequest(fakeRequest({ 'sec-fetch-site': 'cross-site' }), undefined), true);
-    assert.equal(crossSiteRequest(fakeRequest({ 'sec-fetch-site': 'same-origin', origin: 'https://evil.test' }), 'https://app.test'), false);
+    assert.equal(
+      crossSiteRequest(
+        fakeRequest({ 'sec-fetch-site': 'same-origin', origin: 'https://evil.test' }),
+        'https://app.test',
+      ),
+      false,
+    );
     assert.equal(crossSiteRequest(fakeRequest({ origin: 'https://evil.test' }), 'https://app.test'), true);
     assert.equal(crossSiteRequest(fakeRequest({ origin: 'https://app.test' }), 'https://app.test'), false);
     assert.equal(crossSiteRequest(fakeRequest({ origin: 'https://evil.test' }), undefined), false);
@@ -57,10 +69,25 @@ describe('urlencoded body', () => {
 
   it('reads urlencoded bodies only, within the limit', async () => {
     const form = 'application/x-www-form-urlencoded; charset=utf-8';
-    assert.deepEqual(await readUrlencodedBody(fakeRequest({ 'content-type': form }, '_csrf=t&_method=DELETE')), { _csrf: 't', _method: 'DELETE' });
-    assert.equal(await readUrlencodedBody(fakeRequest({ 'content-type': 'application/json' }, '{}')), undefined);
-    await assert.rejects(readUrlencodedBody(fakeRequest({ 'content-type': form }, 'a='.padEnd(200, 'x')), 100), (e: unknown) => e instanceof BodyError && e.status === 413);
-    await assert.rejects(readUrlencodedBody(fakeRequest({ 'content-type': form, 'content-length': '999999' }, 'a=1'), 100), (e: unknown) => e instanceof BodyError && e.status === 413);
-    await assert.rejects(readUrlencodedBody(fakeRequest({ 'content-type': form, 'content-encoding': 'gzip' }, 'a=1')), (e: unknown) => e instanceof BodyError && e.status === 415);
+    assert.deepEqual(
+      await readUrlencodedBody(fakeRequest({ 'content-type': form }, '_csrf=t&_method=DELETE')),
+      { _csrf: 't', _method: 'DELETE' },
+    );
+    assert.equal(
+      await readUrlencodedBody(fakeRequest({ 'content-type': 'application/json' }, '{}')),
+      undefined,
+    );
+    await assert.rejects(
+      readUrlencodedBody(fakeRequest({ 'content-type': form }, 'a='.padEnd(200, 'x')), 100),
+      (e: unknown) => e instanceof BodyError && e.status === 413,
+    );
+    await assert.rejects(
+      readUrlencodedBody(fakeRequest({ 'content-type': form, 'content-length': '999999' }, 'a=1'), 100),
+      (e: unknown) => e instanceof BodyError && e.status === 413,
+    );
+    await assert.rejects(
+      readUrlencodedBody(fakeRequest({ 'content-type': form, 'content-encoding': 'gzip' }, 'a=1')),
+      (e: unknown) => e instanceof BodyError && e.status === 415,
+    );
   });
 });

@@ -1,6 +1,14 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { catalogues, createTranslator, de, en, flattenCatalogue, parseAcceptLanguage, validateMessageKeys } from '../../src/runtime/i18n/index.js';
+import {
+  catalogues,
+  createTranslator,
+  de,
+  en,
+  flattenCatalogue,
+  parseAcceptLanguage,
+  validateMessageKeys,
+} from '../../src/runtime/i18n/index.js';
 import { coreMessages } from '../../src/runtime/core/errors.js';
 
 const flatEn = flattenCatalogue(en);
@@ -25,16 +33,31 @@ describe('catalogues', () => {
   });
 
   it('has Pow’s flash texts', () => {
-    assert.equal(flatEn['session.invalid_credentials'], 'The provided login details did not work. Please verify your credentials, and try again.');
+    assert.equal(
+      flatEn['session.invalid_credentials'],
+      'The provided login details did not work. Please verify your credentials, and try again.',
+    );
     assert.equal(flatEn['registration.user_has_been_updated'], 'Your account has been updated.');
-    assert.equal(flatEn['registration.user_has_been_deleted'], 'Your account has been deleted. Sorry to see you go!');
+    assert.equal(
+      flatEn['registration.user_has_been_deleted'],
+      'Your account has been deleted. Sorry to see you go!',
+    );
     assert.equal(flatEn['registration.user_could_not_be_deleted'], 'Your account could not be deleted.');
-    for (const none of ['session.signed_in', 'session.signed_out', 'registration.user_has_been_created', 'auth.user_not_authenticated', 'auth.user_already_authenticated']) {
+    for (const none of [
+      'session.signed_in',
+      'session.signed_out',
+      'registration.user_has_been_created',
+      'auth.user_not_authenticated',
+      'auth.user_already_authenticated',
+    ]) {
       assert.equal(flatEn[none], '', none);
     }
     assert.equal(flatEn['invitation.invalid_invitation'], "The invitation doesn't exist.");
     assert.equal(flatEn['reset_password.invalid_token'], 'The reset token has expired.');
-    assert.equal(flatEn['email_confirmation.invalid_token'], 'The confirmation token is invalid or has expired.');
+    assert.equal(
+      flatEn['email_confirmation.invalid_token'],
+      'The confirmation token is invalid or has expired.',
+    );
     assert.deepEqual(Object.keys(catalogues).sort(), ['de', 'en']);
   });
 });
@@ -45,7 +68,10 @@ describe('translator', () => {
     assert.equal(tr.t('de', 'errors.too_short', { count: 15 }), 'muss mindestens 15 Zeichen lang sein');
     assert.equal(tr.t('en', 'errors.too_short', { count: 1 }), 'should be at least 1 character');
     assert.equal(tr.t('en', 'errors.too_short', { count: 15 }), 'should be at least 15 characters');
-    assert.equal(tr.t('en', 'hints.unconfirmed_email', { email: '<b>&' }), 'Click the link in the confirmation email to change your email to <b>&.');
+    assert.equal(
+      tr.t('en', 'hints.unconfirmed_email', { email: '<b>&' }),
+      'Click the link in the confirmation email to change your email to <b>&.',
+    );
     assert.equal(tr.t('xx', 'session.invalid_credentials'), flatEn['session.invalid_credentials']);
     assert.equal(tr.t('en', 'session.signed_in'), '');
     assert.equal(tr.exists('en', 'errors.taken'), true);
@@ -76,14 +102,19 @@ describe('translator', () => {
   });
 
   it('refuses misspelt pow keys (Pow issue #60) but allows the app’s own groups', () => {
-    assert.throws(() => validateMessageKeys({ en: { 'session.signed_inn': 'x' } }), (error: any) => {
-      assert.equal(error.code, 'POW_I18N_UNKNOWN_KEY');
-      assert.match(error.fix, /session\.signed_in/);
-      return true;
-    });
+    assert.throws(
+      () => validateMessageKeys({ en: { 'session.signed_inn': 'x' } }),
+      (error: any) => {
+        assert.equal(error.code, 'POW_I18N_UNKNOWN_KEY');
+        assert.match(error.fix, /session\.signed_in/);
+        return true;
+      },
+    );
     assert.throws(() => validateMessageKeys({ en: { 'errors.nope': 'x' } }), /not a pow message key/);
     assert.throws(() => validateMessageKeys({ 'not a locale': {} }), /locale tag/);
-    assert.doesNotThrow(() => validateMessageKeys({ en: { 'app.anything': 'x', 'errors.too_short_few': 'x' }, 'pt-BR': {} }));
+    assert.doesNotThrow(() =>
+      validateMessageKeys({ en: { 'app.anything': 'x', 'errors.too_short_few': 'x' }, 'pt-BR': {} }),
+    );
   });
 });
 

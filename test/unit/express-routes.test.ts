@@ -1,6 +1,11 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createPathHelper, createRoutes, normalizeMountPath, POW_PATHS } from '../../src/runtime/express/routes.js';
+import {
+  createPathHelper,
+  createRoutes,
+  normalizeMountPath,
+  POW_PATHS,
+} from '../../src/runtime/express/routes.js';
 import { isSafeRedirectPath, safeRedirectPath } from '../../src/runtime/express/safe-redirect.js';
 
 const req = (method: string, originalUrl: string, query: Record<string, unknown> = {}, body?: unknown) =>
@@ -8,7 +13,8 @@ const req = (method: string, originalUrl: string, query: Record<string, unknown>
 
 describe('safe redirects', () => {
   it('accepts same-origin relative paths only', () => {
-    for (const ok of ['/', '/a', '/a/b?c=d#e', '/%2F%2Fevil.com', '/a//b']) assert.equal(isSafeRedirectPath(ok), true, ok);
+    for (const ok of ['/', '/a', '/a/b?c=d#e', '/%2F%2Fevil.com', '/a//b'])
+      assert.equal(isSafeRedirectPath(ok), true, ok);
     for (const bad of [
       '//evil.com',
       '///evil.com',
@@ -61,14 +67,20 @@ describe('routes callbacks', () => {
     const routes = createRoutes('');
     assert.equal(routes.afterSignInPath(req('POST', '/session')), '/');
     assert.equal(routes.afterSignInPath(req('POST', '/session', { request_path: '/x' })), '/x');
-    assert.equal(routes.afterSignInPath(req('POST', '/session', {}, { request_path: '/from-body' })), '/from-body');
+    assert.equal(
+      routes.afterSignInPath(req('POST', '/session', {}, { request_path: '/from-body' })),
+      '/from-body',
+    );
     assert.equal(routes.afterSignInPath(req('POST', '/session', { request_path: '//evil.com' })), '/');
     assert.equal(routes.afterSignInPath(req('POST', '/session', { request_path: ['/a', '/b'] })), '/');
     assert.equal(routes.afterSignOutPath(req('DELETE', '/session')), '/session/new');
     assert.equal(routes.afterRegistrationPath(req('POST', '/registration')), '/');
     assert.equal(routes.afterUserUpdatedPath(req('PATCH', '/registration')), '/registration/edit');
     assert.equal(routes.afterUserDeletedPath(req('DELETE', '/registration')), '/session/new');
-    assert.equal(routes.userNotAuthenticatedPath(req('GET', '/p?q=1')), '/session/new?request_path=%2Fp%3Fq%3D1');
+    assert.equal(
+      routes.userNotAuthenticatedPath(req('GET', '/p?q=1')),
+      '/session/new?request_path=%2Fp%3Fq%3D1',
+    );
     assert.equal(routes.userNotAuthenticatedPath(req('POST', '/p?q=1')), '/session/new');
     assert.equal(routes.userAlreadyAuthenticatedPath(req('GET', '/session/new')), '/');
   });
@@ -77,7 +89,10 @@ describe('routes callbacks', () => {
     const routes = createRoutes('/admin');
     assert.equal(routes.afterSignInPath(req('POST', '/admin/session')), '/admin');
     assert.equal(routes.afterSignOutPath(req('DELETE', '/admin/session')), '/admin/session/new');
-    assert.equal(routes.userNotAuthenticatedPath(req('GET', '/admin/x')), '/admin/session/new?request_path=%2Fadmin%2Fx');
+    assert.equal(
+      routes.userNotAuthenticatedPath(req('GET', '/admin/x')),
+      '/admin/session/new?request_path=%2Fadmin%2Fx',
+    );
   });
 
   it('overrides one callback at a time; the defaults chain through the override', () => {

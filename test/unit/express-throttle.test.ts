@@ -1,7 +1,13 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { memoryStore, fakeClock } from '../../src/runtime/index.js';
-import { createThrottle, normalizeAddress, normalizeIdentifier, resolveThrottleOptions, THROTTLE_NAMESPACE } from '../../src/runtime/express/throttle.js';
+import {
+  createThrottle,
+  normalizeAddress,
+  normalizeIdentifier,
+  resolveThrottleOptions,
+  THROTTLE_NAMESPACE,
+} from '../../src/runtime/express/throttle.js';
 
 const MIN = 60_000;
 
@@ -27,12 +33,20 @@ describe('throttle', () => {
   it('locks an account after the limit within a fixed window; the lock lifts by the clock', async () => {
     const clock = fakeClock();
     const store = memoryStore({ clock: clock.now });
-    const throttle = createThrottle(store, 'user', clock.now, resolveThrottleOptions({ maxFailuresPerAccount: 3, windowMs: 10 * MIN }));
+    const throttle = createThrottle(
+      store,
+      'user',
+      clock.now,
+      resolveThrottleOptions({ maxFailuresPerAccount: 3, windowMs: 10 * MIN }),
+    );
     for (let i = 0; i < 3; i++) {
       assert.deepEqual(await throttle.check('a@example.com', `10.0.0.${i}`), { allowed: true });
       await throttle.recordFailure(i === 1 ? ' A@EXAMPLE.com' : 'a@example.com', `10.0.0.${i}`);
     }
-    assert.deepEqual(await throttle.check('a@example.com', '10.0.0.9'), { allowed: false, reason: 'account' });
+    assert.deepEqual(await throttle.check('a@example.com', '10.0.0.9'), {
+      allowed: false,
+      reason: 'account',
+    });
     assert.deepEqual(await throttle.check('b@example.com', '10.0.0.9'), { allowed: true });
     // Failures while locked do not extend the lock.
     clock.advance(9 * MIN);
@@ -45,11 +59,20 @@ describe('throttle', () => {
   it('limits an address with Retry-After; stores no identifier in clear text', async () => {
     const clock = fakeClock();
     const store = memoryStore({ clock: clock.now });
-    const throttle = createThrottle(store, 'user', clock.now, resolveThrottleOptions({ maxFailuresPerAddress: 2, windowMs: 10 * MIN }));
+    const throttle = createThrottle(
+      store,
+      'user',
+      clock.now,
+      resolveThrottleOptions({ maxFailuresPerAddress: 2, windowMs: 10 * MIN }),
+    );
     await throttle.recordFailure('x@example.com', '10.1.1.1');
     clock.advance(3 * MIN);
     await throttle.recordFailure('y@example.com', '10.1.1.1');
-    assert.deepEqual(await throttle.check('z@example.com', '10.1.1.1'), { allowed: false, reason: 'address', retryAfterSeconds: 7 * 60 });
+    assert.deepEqual(await throttle.check('z@example.com', '10.1.1.1'), {
+      allowed: false,
+      reason: 'address',
+      retryAfterSeconds: 7 * 60,
+    });
     assert.deepEqual(await throttle.check('z@example.com', '10.1.1.2'), { allowed: true });
     const dump = JSON.stringify(store.dump());
     assert.doesNotMatch(dump, /example\.com/);
@@ -61,7 +84,11 @@ describe('throttle', () => {
   });
 
   it('validates options', () => {
-    assert.deepEqual(resolveThrottleOptions(), { maxFailuresPerAccount: 10, maxFailuresPerAddress: 50, windowMs: 15 * MIN });
+    assert.deepEqual(resolveThrottleOptions(), {
+      maxFailuresPerAccount: 10,
+      maxFailuresPerAddress: 50,
+      windowMs: 15 * MIN,
+    });
     assert.throws(() => resolveThrottleOptions({ windowMs: 0 }), /positive integer/);
     assert.throws(() => resolveThrottleOptions({ maxFailuresPerAccount: 1.5 }), /positive integer/);
   });

@@ -15,7 +15,7 @@ import {
 
 const FIXTURES = join(import.meta.dirname, '../../fixtures/codemods');
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+ 
 const CODEMODS: Record<string, (options: any) => Codemod> = {
   'ensure-app-use': ensureAppUse,
   'ensure-import': ensureImport,

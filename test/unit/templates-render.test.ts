@@ -343,7 +343,10 @@ for (const c of CASES) {
     }
     if (it.prisma.generateClient) expected.push('src/pow/prisma.ts');
     const mails = (...names: string[]) =>
-      names.flatMap((name) => [`views/${ns}pow/mailer/${name}.html.ejs`, `views/${ns}pow/mailer/${name}.text.ejs`]);
+      names.flatMap((name) => [
+        `views/${ns}pow/mailer/${name}.html.ejs`,
+        `views/${ns}pow/mailer/${name}.text.ejs`,
+      ]);
     if (it.has.resetPassword) {
       expected.push(
         `src/controllers/${ns}pow/reset-password.ts`,

@@ -161,9 +161,11 @@ export function ensureImport(opts: EnsureImportOptions): Codemod {
     const semi = style.semicolons ? ';' : '';
     const system = detectModuleSystem(sf, opts.moduleSystem);
     const bindings = topLevelBindings(sf);
-    const wanted = [opts.default, opts.namespace, ...(opts.named ?? []).map((n) => splitNamed(n).local)].filter((n): n is string =>
-      Boolean(n),
-    );
+    const wanted = [
+      opts.default,
+      opts.namespace,
+      ...(opts.named ?? []).map((n) => splitNamed(n).local),
+    ].filter((n): n is string => Boolean(n));
     for (const name of wanted) {
       const from = bindings.get(name);
       if (bindings.has(name) && (from === null || from === undefined || !sameModule(from, opts.module))) {

@@ -23,7 +23,9 @@ export function isUrlencoded(req: IncomingMessage): boolean {
   const type = req.headers['content-type'];
   if (typeof type !== 'string') return false;
   const semi = type.indexOf(';');
-  return (semi === -1 ? type : type.slice(0, semi)).trim().toLowerCase() === 'application/x-www-form-urlencoded';
+  return (
+    (semi === -1 ? type : type.slice(0, semi)).trim().toLowerCase() === 'application/x-www-form-urlencoded'
+  );
 }
 
 export function parseUrlencoded(text: string): Record<string, string | string[]> {

@@ -27,9 +27,14 @@ export function readCookie(header: string | undefined, name: string): string | u
     if (end === -1) end = length;
     let i = start;
     while (i < end && (header.charCodeAt(i) === 32 || header.charCodeAt(i) === 9)) i++;
-    if (end - i > name.length && header.charCodeAt(i + name.length) === 61 /* = */ && header.startsWith(name, i)) {
+    if (
+      end - i > name.length &&
+      header.charCodeAt(i + name.length) === 61 /* = */ &&
+      header.startsWith(name, i)
+    ) {
       let value = header.slice(i + name.length + 1, end).trim();
-      if (value.length >= 2 && value.charCodeAt(0) === 34 && value.charCodeAt(value.length - 1) === 34) value = value.slice(1, -1);
+      if (value.length >= 2 && value.charCodeAt(0) === 34 && value.charCodeAt(value.length - 1) === 34)
+        value = value.slice(1, -1);
       return value;
     }
     start = end + 1;

@@ -25,12 +25,27 @@
  * Writes of session data happen before the response is sent (the `res.end` of a request that
  * changed something waits for the store), so the redirected request sees them.
  */
-import type { Pow, LoadedSession, SessionRecord, UserParams, UserRecord, FieldErrors, Result } from '../core/types.js';
+import type {
+  Pow,
+  LoadedSession,
+  SessionRecord,
+  UserParams,
+  UserRecord,
+  FieldErrors,
+  Result,
+} from '../core/types.js';
 import { PowError } from '../../shared/pow-error.js';
 import { createTranslator, type TranslateParams, type Translator } from '../i18n/index.js';
 import { readCookie, serializeCookie, setCookieHeader, createSigner, type Signer } from './cookies.js';
 import { BodyError, DEFAULT_BODY_LIMIT, readUrlencodedBody } from './body.js';
-import { SAFE_METHODS, createCsrfSecret, createCsrfToken, crossSiteRequest, presentedCsrfToken, verifyCsrfToken } from './csrf.js';
+import {
+  SAFE_METHODS,
+  createCsrfSecret,
+  createCsrfToken,
+  crossSiteRequest,
+  presentedCsrfToken,
+  verifyCsrfToken,
+} from './csrf.js';
 import { createRoutes, normalizeMountPath } from './routes.js';
 import { createThrottle, resolveThrottleOptions, type Throttle } from './throttle.js';
 import { createExpressExtensions, type ExpressExtensions } from './extensions.js';
@@ -77,7 +92,9 @@ export class PowHttpError extends Error {
  * Wraps an async route handler so that a rejected promise reaches `next(err)`. Express 5 does
  * this itself; Express 4 does not (an unwrapped rejection there leaves the request hanging).
  */
-export function asyncHandler(fn: (req: Request, res: Response, next: NextFunction) => unknown): RequestHandler {
+export function asyncHandler(
+  fn: (req: Request, res: Response, next: NextFunction) => unknown,
+): RequestHandler {
   return (req, res, next) => {
     try {
       Promise.resolve(fn(req, res, next)).catch(next);
@@ -138,17 +155,24 @@ interface Core {
   csrfSecretOf(state: RequestState): string | undefined;
 }
 
-/** Instances whose middleware exists, for CSRF checks of forms that belong to another user type. */
-const liveCores = new Set<WeakRef<Core>>();
+/**
+ * The user types whose middleware has served each Express app, for CSRF checks of forms that belong
+ * to another user type (a POST to /admin/session passes the users' middleware first). Scoped per
+ * app so that several apps in one process (test suites) never consult each other's stores.
+ */
+const coresByApp = new WeakMap<object, Set<Core>>();
 
-function otherCores(self: Core): Core[] {
-  const out: Core[] = [];
-  for (const ref of liveCores) {
-    const core = ref.deref();
-    if (!core) liveCores.delete(ref);
-    else if (core !== self) out.push(core);
-  }
-  return out;
+function registerCore(app: unknown, core: Core): void {
+  if (typeof app !== 'object' && typeof app !== 'function') return;
+  if (app === null) return;
+  let cores = coresByApp.get(app);
+  if (!cores) coresByApp.set(app, (cores = new Set()));
+  cores.add(core);
+}
+
+function otherCores(app: unknown, self: Core): Core[] {
+  if ((typeof app !== 'object' && typeof app !== 'function') || app === null) return [];
+  return [...(coresByApp.get(app) ?? [])].filter((core) => core !== self);
 }
 
 class RequestContextImpl implements PowRequestContext {
@@ -263,7 +287,10 @@ function userAgentOf(req: Request): string | undefined {
 
 export function powExpress(pow: Pow, options: PowExpressOptions = {}): PowExpress {
   if (!pow || typeof pow !== 'object' || !pow.sessions || !pow.users) {
-    throw new PowError({ code: 'POW_CONFIG_INVALID', message: 'powExpress(pow): pass the object createPow() returned.' });
+    throw new PowError({
+      code: 'POW_CONFIG_INVALID',
+      message: 'powExpress(pow): pass the object createPow() returned.',
+    });
   }
   const userType = pow.userType;
   const mountPath = normalizeMountPath(options.mountPath);
@@ -282,8 +309,16 @@ export function powExpress(pow: Pow, options: PowExpressOptions = {}): PowExpres
   }
   const currentUserKey = options.currentUserKey ?? defaultCurrentUserKey(userType);
   const routes = createRoutes(mountPath, options.routes);
-  const translator = createTranslator({ defaultLocale: options.i18n?.defaultLocale, messages: options.i18n?.messages });
-  const throttle: Throttle = createThrottle(pow.store, userType, pow.clock, resolveThrottleOptions(options.throttle));
+  const translator = createTranslator({
+    defaultLocale: options.i18n?.defaultLocale,
+    messages: options.i18n?.messages,
+  });
+  const throttle: Throttle = createThrottle(
+    pow.store,
+    userType,
+    pow.clock,
+    resolveThrottleOptions(options.throttle),
+  );
   const sessionSigner = createSigner(pow.secret, `session:${userType}`);
   const anonSigner = createSigner(pow.secret, `anonymous:${userType}`);
   const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
@@ -310,7 +345,11 @@ export function powExpress(pow: Pow, options: PowExpressOptions = {}): PowExpres
   // ---- cookies -------------------------------------------------------------------------------
 
   const setSessionCookie = (res: Response, token: string) =>
-    setCookieHeader(res, cookieName, serializeCookie(cookieName, sessionSigner.sign(token), cookieAttributes));
+    setCookieHeader(
+      res,
+      cookieName,
+      serializeCookie(cookieName, sessionSigner.sign(token), cookieAttributes),
+    );
   const clearCookie = (res: Response, name: string) =>
     setCookieHeader(res, name, serializeCookie(name, '', { ...cookieAttributes, maxAge: 0 }));
 
@@ -386,7 +425,9 @@ export function powExpress(pow: Pow, options: PowExpressOptions = {}): PowExpres
    * symbol (the pending promise while loading, then the state).
    */
   function loadState(req: Request, res: Response): RequestState | Promise<RequestState> {
-    const memo = (req as unknown as Record<symbol, RequestState | Promise<RequestState> | undefined>)[stateKey];
+    const memo = (req as unknown as Record<symbol, RequestState | Promise<RequestState> | undefined>)[
+      stateKey
+    ];
     if (memo !== undefined) return memo;
     const result = load(req, res);
     if (result instanceof Promise) (req as unknown as Record<symbol, unknown>)[stateKey] = result;
@@ -520,11 +561,19 @@ export function powExpress(pow: Pow, options: PowExpressOptions = {}): PowExpres
     return out;
   };
 
-  async function verifyWithOtherUserTypes(req: Request, res: Response, token: string | undefined): Promise<boolean> {
+  async function verifyWithOtherUserTypes(
+    req: Request,
+    res: Response,
+    token: string | undefined,
+  ): Promise<boolean> {
     if (!token) return false;
     const header = req.headers.cookie;
-    for (const other of otherCores(core)) {
-      if (readCookie(header, other.cookieName) === undefined && readCookie(header, other.anonCookieName) === undefined) continue;
+    for (const other of otherCores(req.app, core)) {
+      if (
+        readCookie(header, other.cookieName) === undefined &&
+        readCookie(header, other.anonCookieName) === undefined
+      )
+        continue;
       const otherState = await other.loadState(req, res);
       if (verifyCsrfToken(other.csrfSecretOf(otherState), token)) return true;
     }
@@ -560,13 +609,20 @@ export function powExpress(pow: Pow, options: PowExpressOptions = {}): PowExpres
           res.status(401).json({ error: { code: 401, message: translate(req, 'auth.not_authenticated') } });
           return;
         }
-        if (state) flashFor(req, 'error', kind === 'session_expired' ? 'auth.session_expired' : 'auth.user_not_authenticated');
+        if (state)
+          flashFor(
+            req,
+            'error',
+            kind === 'session_expired' ? 'auth.session_expired' : 'auth.user_not_authenticated',
+          );
         res.redirect(routes.userNotAuthenticatedPath(req));
         return;
       }
       case 'already_authenticated': {
         if (json) {
-          res.status(403).json({ error: { code: 403, message: translate(req, 'auth.already_authenticated') } });
+          res
+            .status(403)
+            .json({ error: { code: 403, message: translate(req, 'auth.already_authenticated') } });
           return;
         }
         if (state) flashFor(req, 'error', 'auth.user_already_authenticated');
@@ -606,7 +662,12 @@ export function powExpress(pow: Pow, options: PowExpressOptions = {}): PowExpres
     checkStateChangingRequest(state, req, res, next).catch(next);
   }
 
-  async function checkStateChangingRequest(state: RequestState, req: Request, res: Response, next: NextFunction): Promise<void> {
+  async function checkStateChangingRequest(
+    state: RequestState,
+    req: Request,
+    res: Response,
+    next: NextFunction,
+  ): Promise<void> {
     const method = req.method;
     const bodyHolder = req as Request & { body?: unknown; _body?: boolean };
     if (bodyHolder.body === undefined && !bodyHolder._body) {
@@ -646,10 +707,12 @@ export function powExpress(pow: Pow, options: PowExpressOptions = {}): PowExpres
     // No valid token. With a session that ended (its secret went with it), or a sign-out of a
     // visitor who has no session at all, nothing can be forged: send them to sign in instead
     // of showing an error (sign-out after expiry is a redirect, never an error).
-    const expired = state.cookie === 'stale' || (!state.user && req.method === 'DELETE' && pathOf(req) === signOutPath);
+    const expired =
+      state.cookie === 'stale' || (!state.user && req.method === 'DELETE' && pathOf(req) === signOutPath);
     // A sign-out whose session already ended still forgets "keep me logged in" (SameSite=Lax keeps
     // the remember-me cookie off cross-site posts, and the origin check above has passed).
-    if (expired && req.method === 'DELETE' && pathOf(req) === signOutPath) await extensions.beforeSignOut(req, res);
+    if (expired && req.method === 'DELETE' && pathOf(req) === signOutPath)
+      await extensions.beforeSignOut(req, res);
     refuse(expired ? 'session_expired' : 'invalid_csrf', req, res, next);
   }
 
@@ -662,6 +725,7 @@ export function powExpress(pow: Pow, options: PowExpressOptions = {}): PowExpres
 
   const middlewareHandler: RequestHandler = (req, res, next) => {
     let result: RequestState | Promise<RequestState>;
+    registerCore(req.app, core);
     try {
       extensions.seeRequest(req);
       result = loadState(req, res);
@@ -674,17 +738,14 @@ export function powExpress(pow: Pow, options: PowExpressOptions = {}): PowExpres
       else proceed(result, req, res, next);
       return;
     }
-    result.then(
-      (state) => {
-        try {
-          if (extensions.wantsRestore(req, state.user !== null)) restoreThenProceed(state, req, res, next);
-          else proceed(state, req, res, next);
-        } catch (error) {
-          next(error);
-        }
-      },
-      next,
-    );
+    result.then((state) => {
+      try {
+        if (extensions.wantsRestore(req, state.user !== null)) restoreThenProceed(state, req, res, next);
+        else proceed(state, req, res, next);
+      } catch (error) {
+        next(error);
+      }
+    }, next);
   };
 
   /** persistent-session: a remember-me cookie without a live session starts a fresh one. */
@@ -698,7 +759,10 @@ export function powExpress(pow: Pow, options: PowExpressOptions = {}): PowExpres
     const state = await loadState(req, res);
     const previous = state.token ?? state.staleToken;
     if (previous) await pow.sessions.delete(previous);
-    const { token, session } = await pow.sessions.create(user, { ip: clientAddress(req), userAgent: userAgentOf(req) });
+    const { token, session } = await pow.sessions.create(user, {
+      ip: clientAddress(req),
+      userAgent: userAgentOf(req),
+    });
     session.data.csrf = createCsrfSecret();
     await pow.sessions.save(token, session);
     state.token = token;
@@ -771,7 +835,6 @@ export function powExpress(pow: Pow, options: PowExpressOptions = {}): PowExpres
     routes,
 
     middleware() {
-      liveCores.add(new WeakRef(core));
       return middlewareHandler;
     },
 
@@ -779,7 +842,12 @@ export function powExpress(pow: Pow, options: PowExpressOptions = {}): PowExpres
       const state = stateOf(req);
       if (!state) return next(middlewareMissing('auth.requireAuthenticated'));
       if (state.user) return next();
-      refuse(state.cookie === 'stale' && !SAFE_METHODS.has(req.method) ? 'session_expired' : 'not_authenticated', req, res, next);
+      refuse(
+        state.cookie === 'stale' && !SAFE_METHODS.has(req.method) ? 'session_expired' : 'not_authenticated',
+        req,
+        res,
+        next,
+      );
     },
 
     requireNotAuthenticated(req, res, next) {
@@ -831,7 +899,12 @@ export function powExpress(pow: Pow, options: PowExpressOptions = {}): PowExpres
       const verdict = await throttle.check(id, address);
       if (!verdict.allowed && verdict.reason === 'address') {
         if (!res.headersSent) res.setHeader('Retry-After', String(verdict.retryAfterSeconds));
-        return { ok: false, status: 429, messageKey: 'session.too_many_attempts', retryAfterSeconds: verdict.retryAfterSeconds };
+        return {
+          ok: false,
+          status: 429,
+          messageKey: 'session.too_many_attempts',
+          retryAfterSeconds: verdict.retryAfterSeconds,
+        };
       }
       if (!verdict.allowed) {
         await equalCostVerify(secret);
@@ -870,7 +943,8 @@ export function powExpress(pow: Pow, options: PowExpressOptions = {}): PowExpres
       if (!state.user) throw new PowHttpError('not_authenticated');
       const userId = state.user.id;
       // email-confirmation: a new e-mail waits for confirmation (`emailConfirmationRequired`).
-      const result = (await extensions.updateUser(state.user, params)) ?? (await pow.users.update(state.user, params));
+      const result =
+        (await extensions.updateUser(state.user, params)) ?? (await pow.users.update(state.user, params));
       if (!result.ok) return result;
       // Pow re-creates the session on every account update (new id, fresh CSRF secret).
       const rotated = await startSessionFor(req, state.res, result.value);
@@ -903,7 +977,9 @@ export function powExpress(pow: Pow, options: PowExpressOptions = {}): PowExpres
       const locale = state ? state.ctx.locale : resolveLocale(req);
       for (const [field, list] of Object.entries(errors ?? {})) {
         out[field] = (list ?? []).map((error) =>
-          translator.exists(locale, error.key) ? translator.t(locale, error.key, error.params) : error.message,
+          translator.exists(locale, error.key)
+            ? translator.t(locale, error.key, error.params)
+            : error.message,
         );
       }
       return out;

@@ -50,14 +50,16 @@ export function createPathHelper(mountPath: string): RoutesCallbacks['path'] {
     const used = new Set<string>();
     const path = template.replace(/:([a-z_]+)/g, (_, key: string) => {
       const value = params?.[key];
-      if (value === undefined || value === '') throw new TypeError(`pow: path "${name}" needs the "${key}" param`);
+      if (value === undefined || value === '')
+        throw new TypeError(`pow: path "${name}" needs the "${key}" param`);
       used.add(key);
       return encodeURIComponent(value);
     });
     let query = '';
     if (params) {
       const search = new URLSearchParams();
-      for (const [key, value] of Object.entries(params)) if (!used.has(key) && value !== undefined) search.append(key, value);
+      for (const [key, value] of Object.entries(params))
+        if (!used.has(key) && value !== undefined) search.append(key, value);
       const text = search.toString();
       if (text) query = `?${text}`;
     }
@@ -80,7 +82,10 @@ export function requestPath(req: Request): string | undefined {
   return safe === '' ? undefined : safe;
 }
 
-export function createRoutes(mountPath: string, overrides: Partial<Omit<RoutesCallbacks, 'path'>> = {}): RoutesCallbacks {
+export function createRoutes(
+  mountPath: string,
+  overrides: Partial<Omit<RoutesCallbacks, 'path'>> = {},
+): RoutesCallbacks {
   const path = createPathHelper(mountPath);
   const home = mountPath || '/';
   for (const [name, value] of Object.entries(overrides)) {
@@ -96,7 +101,9 @@ export function createRoutes(mountPath: string, overrides: Partial<Omit<RoutesCa
       const method = (req.method ?? 'GET').toUpperCase();
       if (method !== 'GET') return path('session.new');
       const current = req.originalUrl ?? req.url;
-      return safeRedirectPathOrNone(current) ? path('session.new', { request_path: current }) : path('session.new');
+      return safeRedirectPathOrNone(current)
+        ? path('session.new', { request_path: current })
+        : path('session.new');
     },
     userAlreadyAuthenticatedPath: (req) => routes.afterSignInPath(req),
     path,

@@ -33,7 +33,11 @@ export interface TestSession {
 }
 
 /** Starts a real session for `user` and returns its cookie and a CSRF token for it. */
-export async function sessionFor(auth: PowExpress, user: UserRecord, options: TestSessionOptions = {}): Promise<TestSession> {
+export async function sessionFor(
+  auth: PowExpress,
+  user: UserRecord,
+  options: TestSessionOptions = {},
+): Promise<TestSession> {
   const internals = internalsOf(auth);
   const { token, session } = await internals.pow.sessions.create(user, {
     ip: options.ip ?? '127.0.0.1',
@@ -50,7 +54,11 @@ export async function sessionFor(auth: PowExpress, user: UserRecord, options: Te
 }
 
 /** Signs `user` in without the form; returns the `Cookie` header value. */
-export async function signInAs(auth: PowExpress, user: UserRecord, options: TestSessionOptions = {}): Promise<string> {
+export async function signInAs(
+  auth: PowExpress,
+  user: UserRecord,
+  options: TestSessionOptions = {},
+): Promise<string> {
   return (await sessionFor(auth, user, options)).cookie;
 }
 

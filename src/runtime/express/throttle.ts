@@ -84,7 +84,9 @@ function expandIPv6(address: string): string[] {
   const h = groups(headParts);
   const t = groups(tailParts);
   const missing = tail === undefined ? 0 : 8 - h.length - t.length;
-  return [...h, ...Array<string>(Math.max(0, missing)).fill('0'), ...t].map((g) => (g || '0').replace(/^0+(?=.)/, ''));
+  return [...h, ...Array<string>(Math.max(0, missing)).fill('0'), ...t].map((g) =>
+    (g || '0').replace(/^0+(?=.)/, ''),
+  );
 }
 
 export interface Throttle {
@@ -96,7 +98,12 @@ export interface Throttle {
   clearAccount(identifier: string): Promise<void>;
 }
 
-export function createThrottle(store: Store, userType: string, clock: () => number, options: ResolvedThrottle): Throttle {
+export function createThrottle(
+  store: Store,
+  userType: string,
+  clock: () => number,
+  options: ResolvedThrottle,
+): Throttle {
   const { maxFailuresPerAccount, maxFailuresPerAddress, windowMs } = options;
   const accountKey = (identifier: string) =>
     `${userType}:account:${createHash('sha256').update(normalizeIdentifier(identifier)).digest('base64url')}`;
@@ -132,11 +139,17 @@ export function createThrottle(store: Store, userType: string, clock: () => numb
       return { allowed: true };
     },
     async recordFailure(identifier, address, accountLocked = false) {
-      await Promise.all([bump(addressKey(address)), accountLocked ? undefined : bump(accountKey(identifier))]);
+      await Promise.all([
+        bump(addressKey(address)),
+        accountLocked ? undefined : bump(accountKey(identifier)),
+      ]);
     },
     async clearAccount(identifier) {
       const key = accountKey(identifier);
-      await Promise.all([store.delete(THROTTLE_NAMESPACE, key), store.delete(THROTTLE_NAMESPACE, `${key}:since`)]);
+      await Promise.all([
+        store.delete(THROTTLE_NAMESPACE, key),
+        store.delete(THROTTLE_NAMESPACE, `${key}:since`),
+      ]);
     },
   };
 }

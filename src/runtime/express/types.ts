@@ -164,13 +164,11 @@ export type SignInResult =
 
 /** Requests that send mail answer the same for every address, unless rate-limited. */
 export type MailRequestResult =
-  | { ok: true }
-  | { ok: false; status: 429; messageKey: string; retryAfterSeconds: number };
+  { ok: true } | { ok: false; status: 429; messageKey: string; retryAfterSeconds: number };
 
 /** `auth.updateUser`: `emailConfirmationRequired` when a new e-mail waits for confirmation. */
 export type UpdateUserResult =
-  | { ok: true; value: UserRecord; emailConfirmationRequired?: boolean }
-  | { ok: false; errors: FieldErrors };
+  { ok: true; value: UserRecord; emailConfirmationRequired?: boolean } | { ok: false; errors: FieldErrors };
 
 /** `auth.registerWithConfirmation`: `{ ok: true }` also for a taken e-mail (nothing tells them apart). */
 export type RegisterWithConfirmationResult = { ok: true } | { ok: false; errors: FieldErrors };
@@ -233,7 +231,13 @@ export interface PowExpress {
    * Checks credentials with throttling; on success rotates the session (new id) and sets the
    * cookie. On failure returns the generic message key; never reveals whether the account exists.
    */
-  signIn(req: Request, res: Response, identifier: string, password: string, options?: SignInOptions): Promise<SignInResult>;
+  signIn(
+    req: Request,
+    res: Response,
+    identifier: string,
+    password: string,
+    options?: SignInOptions,
+  ): Promise<SignInResult>;
   /** Starts a session for a user already verified (after registration, invitation accept). */
   startSession(req: Request, res: Response, user: UserRecord): Promise<void>;
   /** Ends the session and clears the cookie; works when the session already expired. */
@@ -289,5 +293,10 @@ export interface PowExpress {
   /** invitation: the invitee of a valid, unused invitation, or null. */
   verifyInvitation(req: Request, token: unknown): Promise<UserRecord | null>;
   /** invitation: sets the invitee's password and signs them in. */
-  acceptInvitation(req: Request, res: Response, token: unknown, params: UserParams): Promise<AcceptInvitationResult>;
+  acceptInvitation(
+    req: Request,
+    res: Response,
+    token: unknown,
+    params: UserParams,
+  ): Promise<AcceptInvitationResult>;
 }

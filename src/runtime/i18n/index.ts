@@ -13,7 +13,8 @@ export { en, de };
 export type { Catalogue };
 
 function deepFreeze<T extends object>(value: T): T {
-  for (const child of Object.values(value)) if (child && typeof child === 'object') deepFreeze(child as object);
+  for (const child of Object.values(value))
+    if (child && typeof child === 'object') deepFreeze(child as object);
   return Object.freeze(value);
 }
 deepFreeze(en);
@@ -87,7 +88,9 @@ export function validateMessageKeys(messages: Record<string, Record<string, stri
         throw new PowError({
           code: 'POW_I18N_UNKNOWN_KEY',
           message: `i18n.messages.${locale}: "${key}" is not a pow message key, so it would never be shown.`,
-          fix: suggestion ? `Did you mean "${suggestion}"?` : 'See src/runtime/i18n/locales/en.ts for the keys.',
+          fix: suggestion
+            ? `Did you mean "${suggestion}"?`
+            : 'See src/runtime/i18n/locales/en.ts for the keys.',
         });
       }
     }
@@ -154,7 +157,8 @@ export function createTranslator(options: TranslatorOptions = {}): Translator {
   const resources: Record<string, { translation: object }> = {};
   // i18next keeps (and `addResources` mutates) the objects it is given: copy the shipped
   // catalogues so overrides stay in this instance.
-  for (const [locale, catalogue] of Object.entries(catalogues)) resources[locale] = { translation: structuredClone(catalogue) };
+  for (const [locale, catalogue] of Object.entries(catalogues))
+    resources[locale] = { translation: structuredClone(catalogue) };
   void instance.init({
     resources,
     lng: defaultLocale,

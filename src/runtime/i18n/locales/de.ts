@@ -13,7 +13,8 @@ export const de: Catalogue = {
     invalid_csrf:
       'Dieses Formular ist abgelaufen oder konnte nicht überprüft werden. Bitte laden Sie die Seite neu und versuchen Sie es noch einmal.',
     session_expired: 'Ihre Sitzung ist abgelaufen. Bitte melden Sie sich erneut an.',
-    too_many_requests: 'Zu viele Anfragen. Bitte warten Sie eine Weile und versuchen Sie es dann noch einmal.',
+    too_many_requests:
+      'Zu viele Anfragen. Bitte warten Sie eine Weile und versuchen Sie es dann noch einmal.',
   },
 
   session: {
@@ -21,7 +22,8 @@ export const de: Catalogue = {
     signed_out: '',
     invalid_credentials:
       'Die angegebenen Anmeldedaten haben nicht funktioniert. Bitte überprüfen Sie Ihre Angaben und versuchen Sie es noch einmal.',
-    too_many_attempts: 'Zu viele fehlgeschlagene Anmeldeversuche. Bitte warten Sie eine Weile und versuchen Sie es dann noch einmal.',
+    too_many_attempts:
+      'Zu viele fehlgeschlagene Anmeldeversuche. Bitte warten Sie eine Weile und versuchen Sie es dann noch einmal.',
   },
 
   registration: {
@@ -132,7 +134,8 @@ export const de: Catalogue = {
       new: {
         title: 'Bestätigungs-E-Mail erneut senden',
         submit: 'Bestätigungs-E-Mail erneut senden',
-        description: 'Geben Sie die E-Mail-Adresse Ihres Kontos ein. Wir schicken Ihnen einen neuen Bestätigungslink.',
+        description:
+          'Geben Sie die E-Mail-Adresse Ihres Kontos ein. Wir schicken Ihnen einen neuen Bestätigungslink.',
       },
     },
     invitation: {

@@ -34,7 +34,8 @@ export const en = {
   session: {
     signed_in: '',
     signed_out: '',
-    invalid_credentials: 'The provided login details did not work. Please verify your credentials, and try again.',
+    invalid_credentials:
+      'The provided login details did not work. Please verify your credentials, and try again.',
     /** 429: too many failed sign-ins from one address (not used for a locked account: that gets invalid_credentials). */
     too_many_attempts: 'Too many failed sign-in attempts. Please wait a while and try again.',
   },
