@@ -44,9 +44,9 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 export interface ExtPrismaClient {
   // The generated client's delegates are fully typed, but generated at test time.
-   
+
   user: any;
-   
+
   powSession: any;
   $disconnect(): Promise<void>;
   $executeRawUnsafe(sql: string, ...values: unknown[]): Promise<number>;

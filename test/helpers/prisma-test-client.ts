@@ -39,9 +39,9 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 /** The structural surface tests use; the generated client has much more. */
 export interface TestPrismaClient {
   // The generated client's own types live in a temp dir that is created at run time.
-   
+
   user: any;
-   
+
   powSession: any;
   $disconnect(): Promise<void>;
   $executeRawUnsafe(sql: string, ...values: unknown[]): Promise<number>;

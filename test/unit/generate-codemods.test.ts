@@ -15,7 +15,6 @@ import {
 
 const FIXTURES = join(import.meta.dirname, '../../fixtures/codemods');
 
- 
 const CODEMODS: Record<string, (options: any) => Codemod> = {
   'ensure-app-use': ensureAppUse,
   'ensure-import': ensureImport,
