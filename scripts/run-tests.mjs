@@ -4,7 +4,7 @@
 // Usage: node scripts/run-tests.mjs [path-filter ...]
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { linkSelf } from './link-self.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -28,6 +28,19 @@ const files = walk(join(root, 'test'))
 
 // Copies of the example apps resolve `pow` through the repo's node_modules (see link-self.mjs).
 linkSelf();
+
+// On a fresh machine `npm test` must pass by itself: start the databases and Redis if they are
+// down and install Debian's Chromium if missing (POW_SKIP_TEST_ENV=1 skips this, e.g. in a sandbox
+// without root where they are provided another way).
+if (process.env.POW_SKIP_TEST_ENV !== '1') {
+  const env = spawnSync('bash', [join(root, 'scripts/ensure-test-env.sh')], { stdio: 'inherit' });
+  if (env.status !== 0) {
+    console.error(
+      'The test environment is not ready (see above); set POW_SKIP_TEST_ENV=1 to skip this check.',
+    );
+    process.exit(1);
+  }
+}
 
 const child = spawn(
   process.execPath,
