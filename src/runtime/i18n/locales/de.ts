@@ -91,6 +91,7 @@ export const de: Catalogue = {
   fields: {
     email: 'E-Mail',
     username: 'Benutzername',
+    phone: 'Telefonnummer',
     user_id: 'E-Mail oder Benutzername',
     password: 'Passwort',
     password_confirmation: 'Passwort bestätigen',

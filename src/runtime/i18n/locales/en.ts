@@ -115,6 +115,7 @@ export const en = {
   fields: {
     email: 'Email',
     username: 'Username',
+    phone: 'Phone number',
     /** Label of the sign-in identifier when several user id fields are accepted. */
     user_id: 'Email or username',
     password: 'Password',
