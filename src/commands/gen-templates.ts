@@ -13,6 +13,7 @@ import type { CommandContext } from '../cli/context.js';
 import type { Plan } from '../generate/plan.js';
 import type { ExtensionName } from '../runtime/core/types.js';
 import { PowError } from '../shared/pow-error.js';
+import { canPrompt, collect, confirmWrite } from '../cli/prompting.js';
 import { clockFrom, parseInstallFlags } from './install.js';
 
 interface GenTemplatesFlags {
@@ -28,37 +29,6 @@ interface GenTemplatesFlags {
   yes?: boolean;
   cwd?: string;
   json?: boolean;
-}
-
-function collect(value: string, previous: string[] | undefined): string[] {
-  const parts = value
-    .split(',')
-    .map((part) => part.trim())
-    .filter(Boolean);
-  return [...(previous ?? []), ...parts];
-}
-
-function interactive(ctx: CommandContext, flags: GenTemplatesFlags): boolean {
-  const ci = ctx.io.env.CI;
-  return (
-    ctx.io.isTTY &&
-    !flags.yes &&
-    !flags.json &&
-    (ci === undefined || ci === '' || ci === 'false' || ci === '0')
-  );
-}
-
-async function confirmWrite(): Promise<boolean> {
-  const prompts = (await import('prompts')).default;
-  const result = (await prompts({
-    type: 'confirm',
-    name: 'value',
-    message: 'Write these changes?',
-    initial: true,
-  })) as {
-    value?: boolean;
-  };
-  return result.value === true;
 }
 
 export const command: CommandModule = {
@@ -141,7 +111,7 @@ async function genTemplates(ctx: CommandContext, flags: GenTemplatesFlags, cmd: 
   });
   const project = await inspectProject(root, { userModel: options.userModel });
 
-  const isInteractive = interactive(ctx, flags);
+  const isInteractive = canPrompt(ctx, flags);
   const c = colors.createColors(!flags.json && colors.colorsEnabled(ctx.io.env, ctx.io.isTTY));
   const printPlan = (plan: Plan, dryRun: boolean) => {
     for (const line of render.renderPlan(plan, { colors: c, diff: flags.diff, dryRun })) ctx.out.line(line);

@@ -6,6 +6,7 @@ import type { Plan } from '../generate/plan.js';
 import type { SessionStoreKind, UserIdType } from '../prisma/ensure-auth-schema.js';
 import type { ExtensionName } from '../runtime/core/types.js';
 import { PowError } from '../shared/pow-error.js';
+import { canPrompt, collect, confirmWrite } from '../cli/prompting.js';
 import { createProgress } from '../cli/progress.js';
 
 /** Commander's parsed flags of `pow install`. */
@@ -44,15 +45,6 @@ const FIELD = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 function invalid(message: string, fix: string): PowError {
   return new PowError({ code: 'POW_INVALID_OPTION', message, fix, exitCode: 2 });
-}
-
-function collect(value: string, previous: string[] | undefined): string[] {
-  // Repeatable, and "email,username" works too.
-  const parts = value
-    .split(',')
-    .map((part) => part.trim())
-    .filter(Boolean);
-  return [...(previous ?? []), ...parts];
 }
 
 /** The install options given on the command line, validated (exit 2 on a bad value). */
@@ -141,15 +133,6 @@ export function clockFrom(env: Record<string, string | undefined>): () => Date {
 }
 
 /** A person can answer questions: a TTY, not CI, no --yes, no --json. */
-function interactive(ctx: CommandContext, flags: InstallFlags): boolean {
-  const ci = ctx.io.env.CI;
-  return (
-    ctx.io.isTTY &&
-    !flags.yes &&
-    !flags.json &&
-    (ci === undefined || ci === '' || ci === 'false' || ci === '0')
-  );
-}
 
 /** The questions of an interactive install, for the options the flags left open. */
 async function askOptions(
@@ -255,19 +238,6 @@ async function askOptions(
   return answers;
 }
 
-async function confirmWrite(): Promise<boolean> {
-  const prompts = (await import('prompts')).default;
-  const result = (await prompts({
-    type: 'confirm',
-    name: 'value',
-    message: 'Write these changes?',
-    initial: true,
-  })) as {
-    value?: boolean;
-  };
-  return result.value === true;
-}
-
 /** `pow install`: adds pow to an Express + Prisma app (see src/recipes/install.ts). */
 export const command: CommandModule = {
   name: 'install',
@@ -325,7 +295,7 @@ async function install(ctx: CommandContext, flags: InstallFlags, cmd: Command): 
 
   const previous = recipe.previousInstallOptions(readManifest(root));
   const defaults: InstallOptions = { ...recipe.DEFAULT_INSTALL_OPTIONS, ...previous };
-  const isInteractive = interactive(ctx, flags);
+  const isInteractive = canPrompt(ctx, flags);
   let options: InstallOptions = { ...defaults, ...given };
   // --extension adds to the extensions of earlier runs (src/recipes/extensions.ts).
   if (given.extensions) {
