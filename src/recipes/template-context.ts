@@ -14,6 +14,7 @@ import { posix } from 'node:path';
 import type { PrismaModelInfo, PrismaProvider, ProjectInfo } from '../inspect/project-info.js';
 import type { ExtensionName } from '../runtime/core/types.js';
 import { PowError } from '../shared/pow-error.js';
+import { fieldLabelExpression, userIdLabelExpression } from './id-field-labels.js';
 
 export type StoreKind = 'memory' | 'prisma' | 'redis';
 
@@ -52,14 +53,14 @@ export interface ModuleImport {
 
 /** An identifier field of the registration and account forms. */
 export interface IdFieldInput {
-  /** Form field name = Prisma field name: "email", "username". */
+  /** Form field name = Prisma field name: "email", "username", "phone". */
   name: string;
-  /** i18n key of the label: "fields.email". */
-  labelKey: string;
-  type: 'email' | 'text';
+  /** EJS expression printing the label: `pow.t('fields.email')` (see id-field-labels.ts). */
+  label: string;
+  type: 'email' | 'tel' | 'text';
   inputmode: 'email' | null;
   /** Value of `autocomplete`, or null to leave the attribute out. */
-  autocomplete: 'username' | 'email' | null;
+  autocomplete: 'username' | 'email' | 'tel' | null;
   required: boolean;
 }
 
@@ -104,8 +105,14 @@ export interface TemplateContext {
   userIdFields: string[];
   /** The one identifier field of the sign-in form (form field name `user_id`). */
   signIn: {
-    labelKey: string;
-    type: 'email' | 'text';
+    /**
+     * EJS expression printing the label, naming every user id field: `pow.t('fields.email')`,
+     * or `pow.t('fields.one_of.two', { first: pow.t('fields.email'), last: pow.t('fields.in_list.phone') })`
+     * for "Email or phone number" (see id-field-labels.ts).
+     */
+    label: string;
+    /** "email" / "tel" when that is the only id field, else "text". */
+    type: 'email' | 'tel' | 'text';
     inputmode: 'email' | null;
   };
   /** Identifier inputs of the registration and account forms, in `userIdFields` order. */
@@ -239,7 +246,7 @@ function checkIdFields(fields: readonly string[]): string[] {
   if (fields.length === 0) {
     throw usage(
       'userIdFields is empty: people need at least one field to sign in with.',
-      'Pass --user-id-fields email.',
+      'Pass --user-id-field email.',
     );
   }
   const seen = new Set<string>();
@@ -337,19 +344,26 @@ function adapterFor(provider: PrismaProvider, major: number): PrismaAdapter | nu
   }
 }
 
+/** Input type of a user id field: an e-mail or phone keyboard where the field name says so. */
+function inputType(field: string): IdFieldInput['type'] {
+  if (field === 'email') return 'email';
+  return field === 'phone' ? 'tel' : 'text';
+}
+
 function idFieldInputs(fields: string[], model: PrismaModelInfo | null): IdFieldInput[] {
   const hasUsername = fields.includes('username');
   return fields.map((name, index) => {
     const existing = model?.fields.find((field) => field.name === name);
     const isEmail = name === 'email';
+    // The field password managers save with the password: the username, else the first id field.
     let autocomplete: IdFieldInput['autocomplete'] = null;
-    if (name === 'username') autocomplete = 'username';
-    else if (isEmail) autocomplete = !hasUsername && index === 0 ? 'username' : 'email';
-    else if (!hasUsername && index === 0) autocomplete = 'username';
+    if (name === 'username' || (!hasUsername && index === 0)) autocomplete = 'username';
+    else if (isEmail) autocomplete = 'email';
+    else if (name === 'phone') autocomplete = 'tel';
     return {
       name,
-      labelKey: `fields.${name}`,
-      type: isEmail ? 'email' : 'text',
+      label: fieldLabelExpression(name),
+      type: inputType(name),
       inputmode: isEmail ? 'email' : null,
       autocomplete,
       required: existing ? !existing.optional : index === 0,
@@ -425,7 +439,7 @@ export function buildTemplateContext(project: ProjectInfo, options: TemplateOpti
     ? relativeSpecifier(paths.prismaClient, under(src, clientImport), importExt)
     : clientImport;
 
-  const signInSingleEmail = userIdFields.length === 1 && userIdFields[0] === 'email';
+  const signInType = userIdFields.length === 1 ? inputType(userIdFields[0]!) : 'text';
 
   return {
     namespace,
@@ -449,9 +463,9 @@ export function buildTemplateContext(project: ProjectInfo, options: TemplateOpti
     },
     userIdFields,
     signIn: {
-      labelKey: userIdFields.length === 1 ? `fields.${userIdFields[0]}` : 'fields.user_id',
-      type: signInSingleEmail ? 'email' : 'text',
-      inputmode: signInSingleEmail ? 'email' : null,
+      label: userIdLabelExpression(userIdFields),
+      type: signInType,
+      inputmode: signInType === 'email' ? 'email' : null,
     },
     idFieldInputs: idFieldInputs(userIdFields, model),
     store,

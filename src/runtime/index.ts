@@ -18,6 +18,7 @@ export { coreMessages, fieldError, type CoreMessageKey } from './core/errors.js'
 export {
   isValidEmail,
   normalizeUserId,
+  normalizePassword,
   validatePassword,
   DEFAULT_MIN_PASSWORD_LENGTH,
   DEFAULT_MAX_PASSWORD_BYTES,

@@ -400,7 +400,7 @@ describe('users', () => {
         'errors.invalid_format',
       ]);
       const badPhone = await create({ email: 'k@example.com', phone: 'call me' });
-      assert.deepEqual(!badPhone.ok && badPhone.errors.phone.map((e) => e.key), ['errors.invalid_format']);
+      assert.deepEqual(!badPhone.ok && badPhone.errors.phone.map((e) => e.key), ['errors.invalid_phone']);
       assert.ok((await create({ email: 'kim@example.com', username: 'kim' })).ok);
       const takenUsername = await create({ email: 'kim2@example.com', username: 'KIM' });
       assert.deepEqual(!takenUsername.ok && takenUsername.errors, {

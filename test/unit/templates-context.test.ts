@@ -204,11 +204,11 @@ test('Prisma: a driver adapter per provider on Prisma 7, none on Prisma 6 or Mon
 
 test('sign-in field: email input only when email is the only id field; labels and autocomplete per field', () => {
   const emailOnly = buildTemplateContext(project());
-  assert.deepEqual(emailOnly.signIn, { labelKey: 'fields.email', type: 'email', inputmode: 'email' });
+  assert.deepEqual(emailOnly.signIn, { label: "pow.t('fields.email')", type: 'email', inputmode: 'email' });
   assert.deepEqual(emailOnly.idFieldInputs, [
     {
       name: 'email',
-      labelKey: 'fields.email',
+      label: "pow.t('fields.email')",
       type: 'email',
       inputmode: 'email',
       autocomplete: 'username',
@@ -217,7 +217,7 @@ test('sign-in field: email input only when email is the only id field; labels an
   ]);
 
   const both = buildTemplateContext(project(), { userIdFields: ['email', 'username'] });
-  assert.deepEqual(both.signIn, { labelKey: 'fields.user_id', type: 'text', inputmode: null });
+  assert.deepEqual(both.signIn, { label: "pow.t('fields.user_id')", type: 'text', inputmode: null });
   assert.deepEqual(
     both.idFieldInputs.map((input) => [input.name, input.autocomplete, input.required]),
     [
@@ -227,7 +227,51 @@ test('sign-in field: email input only when email is the only id field; labels an
   );
 
   const username = buildTemplateContext(project(), { userIdFields: ['username'] });
-  assert.deepEqual(username.signIn, { labelKey: 'fields.username', type: 'text', inputmode: null });
+  assert.deepEqual(username.signIn, { label: "pow.t('fields.username')", type: 'text', inputmode: null });
+});
+
+test('phone as an id field: tel inputs, the phone label, a sign-in label naming every field', () => {
+  const phoneOnly = buildTemplateContext(project(), { userIdFields: ['phone'] });
+  assert.deepEqual(phoneOnly.signIn, { label: "pow.t('fields.phone')", type: 'tel', inputmode: null });
+  assert.deepEqual(phoneOnly.idFieldInputs, [
+    {
+      name: 'phone',
+      label: "pow.t('fields.phone')",
+      type: 'tel',
+      inputmode: null,
+      autocomplete: 'username',
+      required: true,
+    },
+  ]);
+
+  const emailPhone = buildTemplateContext(project(), { userIdFields: ['email', 'phone'] });
+  assert.deepEqual(emailPhone.signIn, {
+    label:
+      "pow.t('fields.one_of.two', { first: pow.t('fields.email'), last: pow.t('fields.in_list.phone') })",
+    type: 'text',
+    inputmode: null,
+  });
+  assert.deepEqual(
+    emailPhone.idFieldInputs.map((input) => [input.name, input.type, input.autocomplete, input.label]),
+    [
+      ['email', 'email', 'username', "pow.t('fields.email')"],
+      ['phone', 'tel', 'tel', "pow.t('fields.phone')"],
+    ],
+  );
+
+  const three = buildTemplateContext(project(), { userIdFields: ['email', 'username', 'phone'] });
+  assert.equal(
+    three.signIn.label,
+    "pow.t('fields.one_of.more', { first: pow.t('fields.email'), middle: pow.t('fields.in_list.username'), last: pow.t('fields.in_list.phone') })",
+  );
+  assert.deepEqual(
+    three.idFieldInputs.map((input) => [input.name, input.autocomplete]),
+    [
+      ['email', 'email'],
+      ['username', 'username'],
+      ['phone', 'tel'],
+    ],
+  );
 });
 
 test('invalid options fail with POW_INVALID_TEMPLATE_OPTION (exit 2)', () => {

@@ -161,6 +161,7 @@ const CASES: Case[] = [
     project: project(),
     options: {
       store: 'prisma',
+      userIdFields: ['email', 'username', 'phone'],
       extensions: ['email-confirmation', 'reset-password', 'persistent-session', 'invitation'],
     },
     stubs: {
@@ -581,7 +582,13 @@ for (const c of CASES) {
     assert.equal(identifier.attrs.get('autocomplete'), 'username');
     assert.equal(identifier.attrs.get('type'), it.signIn.type);
     assert.equal(identifier.attrs.get('inputmode'), it.signIn.inputmode ?? undefined);
-    assert.ok(signIn.includes(`<label for="user_id">${it.signIn.labelKey}</label>`));
+    // The label expression, printed with the same stand-in translator ("key(param,...)").
+    const printLabel = new Function('pow', `return ${it.signIn.label};`) as (pow: object) => string;
+    const expectedLabel = printLabel({
+      t: (key: string, params?: Record<string, string>) =>
+        params ? `${key}(${Object.values(params).join(',')})` : key,
+    });
+    assert.ok(signIn.includes(`<label for="user_id">${expectedLabel}</label>`), expectedLabel);
     assert.equal(
       signIn.includes('name="remember_me"'),
       it.has.persistentSession,

@@ -1,13 +1,23 @@
 /**
- * A small shipped blocklist (security bar A8, partial): well-known common passwords, the words
- * they are built on, keyboard walks, sequences and repetitions, and the user's own identifiers.
+ * The shipped blocklist (security bar A8): common passwords, the words they are built on,
+ * keyboard walks, sequences and repetitions, and the user's own identifiers.
  *
- * Matching is done on a folded form: lower-cased, common "leet" substitutions undone, and
- * trailing digits/symbols removed, so "P@ssw0rd2024!" folds to "password". No network is used.
+ * Whole passwords come from two sources: the generated `COMMON_PASSWORDS_DATA` (zxcvbn's
+ * frequency list, MIT licence; see common-passwords.ts and scripts/build-blocklist.mjs) and the
+ * hand-picked `EXTRA_COMMON_PASSWORDS` below. Both are turned into one Set on first use, so
+ * importing pow stays cheap.
+ *
+ * Matching is case-insensitive and done after NFKC, on the password itself and on a folded
+ * form: lower-cased, common "leet" substitutions undone, and trailing digits/symbols removed,
+ * so "P@ssw0rd2024!" folds to "password". No network is used.
  */
+import { COMMON_PASSWORDS_DATA } from './common-passwords.js';
 
-/** Whole passwords that show up at the top of every breach corpus (length >= 8). */
-const COMMON_PASSWORDS = [
+/**
+ * Whole passwords that show up at the top of every breach corpus (length >= 8), kept by hand next
+ * to the generated list: well-known passphrases and a few that zxcvbn's list lacks.
+ */
+const EXTRA_COMMON_PASSWORDS = [
   '12345678',
   '123456789',
   '1234567890',
@@ -38,7 +48,6 @@ const COMMON_PASSWORDS = [
   'qwertyuiopasdfghjkl',
   'qwertyuiopasdfghjklzxcvbnm',
   'asdfghjkl',
-  'zxcvbnm',
   'qwerty123',
   'qwerty1234',
   'qwerty12345',
@@ -140,7 +149,6 @@ const COMMON_PASSWORDS = [
   'iloveyoubaby',
   'iloveyoumom',
   'mustang1',
-  'harley1',
   'access14',
   'ncc1701d',
   'q1w2e3r4t5y6u7i8o9p0',
@@ -223,7 +231,24 @@ const SEQUENCES = [
   'q1w2e3r4t5y6u7i8o9p0',
 ];
 
-const commonSet = new Set(COMMON_PASSWORDS);
+let commonSet: Set<string> | undefined;
+
+/** NFKC, then lower case: the form list entries are stored in and compared against. */
+function canonical(value: string): string {
+  return value.normalize('NFKC').toLowerCase();
+}
+
+/** All whole-password entries, built on first use. */
+function commonPasswords(): Set<string> {
+  if (!commonSet) {
+    const set = new Set<string>();
+    for (const entry of COMMON_PASSWORDS_DATA.split('\n')) if (entry) set.add(entry);
+    for (const entry of EXTRA_COMMON_PASSWORDS) set.add(canonical(entry));
+    commonSet = set;
+  }
+  return commonSet;
+}
+
 const baseSet = new Set(BASE_WORDS);
 
 const LEET: Record<string, string> = {
@@ -239,7 +264,7 @@ const LEET: Record<string, string> = {
 };
 
 function fold(password: string): string {
-  const lower = password.normalize('NFKC').toLowerCase();
+  const lower = canonical(password);
   // Strip what people append ("2024!", "123") before undoing substitutions in the rest.
   const stem = lower.replace(/[^\p{L}]+$/u, '').replace(/^[^\p{L}]+/u, '');
   return [...stem]
@@ -266,16 +291,17 @@ function isSequence(value: string): boolean {
  * the user's e-mail, its local part, or the username).
  */
 export function isCommonPassword(password: string, context: string[] = []): boolean {
-  const lower = password.normalize('NFKC').toLowerCase();
+  const common = commonPasswords();
+  const lower = canonical(password);
   const compact = lower.replace(/\s+/g, '');
-  if (commonSet.has(lower) || commonSet.has(compact)) return true;
+  if (common.has(lower) || common.has(compact)) return true;
   if (isRepetition(compact) || isSequence(compact)) return true;
   const folded = fold(password);
   if (folded.length === 0) return isSequence(compact) || isRepetition(compact);
   const words = new Set(baseSet);
   for (const word of context) {
     if (typeof word !== 'string') continue;
-    const w = word.trim().toLowerCase();
+    const w = canonical(word).trim();
     if (w.length >= 3) {
       words.add(w);
       words.add(fold(w));
@@ -283,7 +309,7 @@ export function isCommonPassword(password: string, context: string[] = []): bool
       if (at > 0) words.add(fold(w.slice(0, at)));
     }
   }
-  if (commonSet.has(folded) || words.has(folded)) return true;
+  if (common.has(folded) || words.has(folded)) return true;
   for (const word of words) {
     if (
       word.length >= 3 &&
@@ -296,6 +322,10 @@ export function isCommonPassword(password: string, context: string[] = []): bool
   return isRepetition(folded) || isSequence(folded);
 }
 
-/** Number of whole entries in the shipped list (for documentation and tests). */
-export const COMMON_PASSWORD_COUNT = COMMON_PASSWORDS.length;
-export const COMMON_PASSWORD_LIST: readonly string[] = COMMON_PASSWORDS;
+/**
+ * The whole-password entries of the shipped list (NFKC, lower case), for documentation and tests.
+ * Every entry is at least 8 code points long (the policy's floor).
+ */
+export function commonPasswordList(): readonly string[] {
+  return [...commonPasswords()];
+}

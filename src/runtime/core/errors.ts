@@ -13,6 +13,7 @@ export const coreMessages = {
   'errors.taken': 'has already been taken',
   'errors.invalid_email': 'has invalid format',
   'errors.invalid_format': 'has invalid format',
+  'errors.invalid_phone': 'should have 7 to 15 digits, optionally starting with + and the country code',
   'errors.too_short': 'should be at least {{count}} character(s)',
   'errors.too_long': 'should be at most {{count}} character(s)',
   'errors.too_long_bytes': 'should be at most {{count}} byte(s)',

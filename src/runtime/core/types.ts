@@ -49,7 +49,11 @@ export interface Store {
   useClock?(clock: () => number): void;
 }
 
-/** A password hashing backend. `verify` must be constant-time and never throw on a malformed hash. */
+/**
+ * A password hashing backend. `verify` must be constant-time and never throw on a malformed hash.
+ * pow passes passwords NFKC-normalised (`normalizePassword`); `verify` may also receive the input
+ * as typed, to check a hash made before normalisation (which is then rehashed).
+ */
 export interface Hasher {
   readonly id: string;
   hash(password: string): Promise<string>;
@@ -69,14 +73,22 @@ export interface SessionTimeouts {
   renewGraceMs?: number;
 }
 
+/**
+ * The password policy. Passwords are NFKC-normalised before they are measured, checked and
+ * hashed (and before they are verified), so the same password typed in another Unicode form
+ * signs in; nothing else about them changes (no case folding, no trimming).
+ */
 export interface PasswordPolicy {
-  /** Minimum length in Unicode code points. Default 15 (NIST 800-63B-4); never below 8. */
+  /**
+   * Minimum length in Unicode code points of the NFKC form. Default 15 (NIST 800-63B-4); never
+   * below 8.
+   */
   minLength?: number;
   /** Hard cap in UTF-8 bytes, checked before any hashing. Default 4096. */
   maxBytes?: number;
   /**
-   * Refuse common passwords, keyboard walks, repetitions and the user's own identifiers
-   * (a small list shipped with pow). Default true.
+   * Refuse common passwords (a list of about 11,600 shipped with pow, from zxcvbn), keyboard walks,
+   * sequences, repetitions and the user's own identifiers, case-insensitively. Default true.
    */
   blocklist?: boolean;
 }

@@ -8,6 +8,7 @@ import { randomToken } from './crypto.js';
 import {
   MAX_USER_ID_LENGTH,
   codePointLength,
+  normalizePassword,
   normalizeUserId,
   passwordTooLong,
   userIdFormatError,
@@ -16,6 +17,12 @@ import {
 } from './validation.js';
 
 type Row = Record<string, unknown>;
+
+/**
+ * How a password matched a stored hash: `normalized` (its NFKC form, as pow hashes passwords) or
+ * `as-typed` (the input itself, for a hash made before normalisation; it is rehashed).
+ */
+type PasswordMatch = 'normalized' | 'as-typed' | null;
 
 /** The part of a Prisma model delegate pow uses. */
 export interface UserDelegate {
@@ -120,6 +127,27 @@ export function createUserOperations(ctx: UserContext): UserOperations {
     return dummyHash;
   }
 
+  /**
+   * Verifies `password` against `hash` the way pow hashes passwords: its NFKC form
+   * (validation.ts, `normalizePassword`). Hashes stored before pow normalised passwords (imported
+   * users, older versions) were made from the password as typed, so when the NFKC form fails and
+   * differs from the input, the input itself is tried too. That second try can only match such a
+   * hash (pow hashes NFKC strings, and an input that differs from its NFKC form is not one), and
+   * callers then rehash. The number of verifies depends on the input only, never on the account:
+   * the dummy verify for unknown users goes through here too.
+   */
+  async function verifyPassword(hash: string, password: string): Promise<PasswordMatch> {
+    const normalized = normalizePassword(password);
+    if (await hasher.verify(hash, normalized)) return 'normalized';
+    if (normalized !== password && (await hasher.verify(hash, password))) return 'as-typed';
+    return null;
+  }
+
+  /** The hash to store for `password` (always of its NFKC form). */
+  function hashPassword(password: string): Promise<string> {
+    return hasher.hash(normalizePassword(password));
+  }
+
   /** Validates and normalises one user id field into `data`. */
   function castUserId(field: string, index: number, raw: unknown, data: Row, errors: FieldErrors): void {
     if (isBlank(raw)) {
@@ -156,7 +184,8 @@ export function createUserOperations(ctx: UserContext): UserOperations {
     const confirmation = params.password_confirmation;
     if (typeof confirmation !== 'string' || confirmation.length === 0)
       addError(errors, 'password_confirmation', 'errors.blank');
-    else if (confirmation !== password) addError(errors, 'password_confirmation', 'errors.confirmation');
+    else if (normalizePassword(confirmation) !== normalizePassword(password))
+      addError(errors, 'password_confirmation', 'errors.confirmation');
   }
 
   function contextWords(...rows: Row[]): string[] {
@@ -214,7 +243,7 @@ export function createUserOperations(ctx: UserContext): UserOperations {
       }
       if (hasErrors(errors)) return { ok: false, errors };
       // Hash only once everything else is valid (no wasted work on invalid input).
-      data.passwordHash = await hasher.hash(password as string);
+      data.passwordHash = await hashPassword(password as string);
       try {
         return { ok: true, value: stripSecrets(await delegate.create({ data })) };
       } catch (error) {
@@ -248,13 +277,15 @@ export function createUserOperations(ctx: UserContext): UserOperations {
         row && typeof row.passwordHash === 'string' && row.passwordHash.length > 0 ? row.passwordHash : null;
       if (!row || !hash) {
         // Unknown user, no password set (invited), or no identifier: same cost, same answer.
-        await hasher.verify(await dummy, candidate);
+        await verifyPassword(await dummy, candidate);
         return null;
       }
-      if (!(await hasher.verify(hash, candidate))) return null;
-      if (hasher.needsRehash(hash)) {
+      const match = await verifyPassword(hash, candidate);
+      if (!match) return null;
+      // Legacy algorithm or parameters, or a hash of the un-normalised password: store a fresh one.
+      if (match === 'as-typed' || hasher.needsRehash(hash)) {
         try {
-          const upgraded = await hasher.hash(candidate);
+          const upgraded = await hashPassword(candidate);
           row = await delegate.update({ where: { id: row.id }, data: { passwordHash: upgraded } });
         } catch {
           // The sign-in stands; the upgrade is retried at the next one.
@@ -292,16 +323,21 @@ export function createUserOperations(ctx: UserContext): UserOperations {
       }
       const currentHash =
         typeof current.passwordHash === 'string' && current.passwordHash ? current.passwordHash : null;
+      let staleHashOf: string | undefined;
       if (credentialChange && currentHash) {
         const given = params.current_password;
         if (typeof given !== 'string' || given.length === 0)
           addError(errors, 'current_password', 'errors.blank');
-        else if (passwordTooLong(given, policy) || !(await hasher.verify(currentHash, given))) {
-          addError(errors, 'current_password', 'errors.invalid_current_password');
+        else {
+          const match = passwordTooLong(given, policy) ? null : await verifyPassword(currentHash, given);
+          if (!match) addError(errors, 'current_password', 'errors.invalid_current_password');
+          else if (match === 'as-typed' || hasher.needsRehash(currentHash)) staleHashOf = given;
         }
       }
       if (hasErrors(errors)) return { ok: false, errors };
-      if (newPassword !== undefined) data.passwordHash = await hasher.hash(newPassword);
+      if (newPassword !== undefined) data.passwordHash = await hashPassword(newPassword);
+      // The current password was verified against a legacy hash: upgrade it, as sign-in does.
+      else if (staleHashOf !== undefined) data.passwordHash = await hashPassword(staleHashOf);
       if (Object.keys(data).length === 0) return { ok: true, value: stripSecrets(current) };
       try {
         return { ok: true, value: stripSecrets(await delegate.update({ where: { id: current.id }, data })) };
@@ -339,7 +375,7 @@ export function createUserOperations(ctx: UserContext): UserOperations {
       const errors: FieldErrors = {};
       if (!validatePassword(password, policy, errors, 'password', contextWords(current)))
         return { ok: false, errors };
-      const passwordHash = await hasher.hash(password);
+      const passwordHash = await hashPassword(password);
       return {
         ok: true,
         value: stripSecrets(await delegate.update({ where: { id: current.id }, data: { passwordHash } })),

@@ -1,11 +1,13 @@
 /**
  * Validation rules of the runtime core: e-mail format (a port of Pow's RFC 3696-based
  * validator), user id normalisation and the password policy (NIST 800-63B-4: length only,
- * no composition rules, no truncation, no trimming, a small blocklist).
+ * no composition rules, no truncation, no trimming, NFKC normalisation, a blocklist of common
+ * passwords).
  */
 import type { FieldErrors } from './types.js';
 import { addError } from './errors.js';
 import { isCommonPassword } from './blocklist.js';
+import { normalizePhone, phoneFormatError } from './identifiers.js';
 
 export const DEFAULT_MIN_PASSWORD_LENGTH = 15;
 export const MIN_PASSWORD_LENGTH_FLOOR = 8;
@@ -65,14 +67,11 @@ function isValidDomain(domain: string): boolean {
   return labels.length === 1 || !/^[0-9]+$/.test(tld);
 }
 
-/** Phone numbers: optional "+", digits and the usual separators; stored without separators. */
-export function normalizePhone(value: string): string {
-  return value.trim().replace(/[\s().-]/g, '');
-}
+export { normalizePhone } from './identifiers.js';
 
 /**
  * Normalises a user id value as stored and looked up: trimmed and lower-cased (every user id
- * field, as Pow does); `phone` additionally drops spaces, dots, dashes and parentheses.
+ * field, as Pow does); `phone` additionally drops the separators people type (identifiers.ts).
  * Non-string values are returned unchanged.
  */
 export function normalizeUserId(field: string, value: unknown): unknown {
@@ -85,13 +84,13 @@ export function normalizeUserId(field: string, value: unknown): unknown {
 export function userIdFormatError(
   field: string,
   value: string,
-): 'errors.invalid_email' | 'errors.invalid_format' | null {
+): 'errors.invalid_email' | 'errors.invalid_format' | 'errors.invalid_phone' | null {
   if (field === 'email') return isValidEmail(value) ? null : 'errors.invalid_email';
   if (field === 'username') {
     // No "@" (so a username can never equal someone's e-mail) and no whitespace.
     return /^[^\s@]+$/u.test(value) ? null : 'errors.invalid_format';
   }
-  if (field === 'phone') return /^\+?[0-9]{4,20}$/.test(value) ? null : 'errors.invalid_format';
+  if (field === 'phone') return phoneFormatError(value);
   return null;
 }
 
@@ -99,6 +98,16 @@ export function codePointLength(value: string): number {
   let count = 0;
   for (const _ of value) count++;
   return count;
+}
+
+/**
+ * The form of a password that is measured, checked against the blocklist, hashed and verified:
+ * Unicode NFKC (NIST 800-63B §5.1.1.2), so "é" typed as one code point (NFC) or as "e" plus a
+ * combining accent (NFD) is the same password. Nothing else changes: no case folding, no
+ * trimming. Every path that hashes or verifies a password goes through this.
+ */
+export function normalizePassword(password: string): string {
+  return password.normalize('NFKC');
 }
 
 /** True when the password is over the byte cap: checked before anything else touches it. */
@@ -109,8 +118,9 @@ export function passwordTooLong(password: string, policy: ResolvedPasswordPolicy
 }
 
 /**
- * Adds the password's problems to `errors` under `field`. Length in Unicode code points, a cap in
- * UTF-8 bytes (checked first, so nothing else runs on a huge input), no composition rules.
+ * Adds the password's problems to `errors` under `field`. A cap in UTF-8 bytes (checked first on
+ * the input as given, so nothing else runs on a huge input, then on the NFKC form that gets
+ * hashed), length in Unicode code points of the NFKC form, no composition rules, the blocklist.
  * `context` holds words the password must not equal (e.g. the user's e-mail and username).
  */
 export function validatePassword(
@@ -128,11 +138,17 @@ export function validatePassword(
     addError(errors, field, 'errors.too_long_bytes', { count: policy.maxBytes });
     return false;
   }
-  if (codePointLength(password) < policy.minLength) {
+  const normalized = normalizePassword(password);
+  // NFKC can expand (a ligature becomes several letters): the hashed form obeys the cap too.
+  if (normalized !== password && passwordTooLong(normalized, policy)) {
+    addError(errors, field, 'errors.too_long_bytes', { count: policy.maxBytes });
+    return false;
+  }
+  if (codePointLength(normalized) < policy.minLength) {
     addError(errors, field, 'errors.too_short', { count: policy.minLength });
     return false;
   }
-  if (policy.blocklist && isCommonPassword(password, context)) {
+  if (policy.blocklist && isCommonPassword(normalized, context)) {
     addError(errors, field, 'errors.common_password');
     return false;
   }

@@ -72,6 +72,7 @@ export const de: Catalogue = {
     invalid: 'ist ungültig',
     invalid_email: 'hat ein ungültiges Format',
     invalid_format: 'hat ein ungültiges Format',
+    invalid_phone: 'muss 7 bis 15 Ziffern haben, optional mit + und Ländervorwahl am Anfang',
     too_short: 'muss mindestens {{count}} Zeichen lang sein',
     too_short_one: 'muss mindestens {{count}} Zeichen lang sein',
     too_short_other: 'muss mindestens {{count}} Zeichen lang sein',
@@ -93,6 +94,15 @@ export const de: Catalogue = {
     username: 'Benutzername',
     phone: 'Telefonnummer',
     user_id: 'E-Mail oder Benutzername',
+    one_of: {
+      two: '{{first}} oder {{last}}',
+      more: '{{first}}, {{middle}} oder {{last}}',
+    },
+    in_list: {
+      email: 'E-Mail',
+      username: 'Benutzername',
+      phone: 'Telefonnummer',
+    },
     password: 'Passwort',
     password_confirmation: 'Passwort bestätigen',
     current_password: 'Aktuelles Passwort',

@@ -94,6 +94,8 @@ export const en = {
     invalid: 'is invalid',
     invalid_email: 'has invalid format',
     invalid_format: 'has invalid format',
+    /** A phone number user id outside 7–15 digits (src/runtime/core/identifiers.ts). */
+    invalid_phone: 'should have 7 to 15 digits, optionally starting with + and the country code',
     too_short: 'should be at least {{count}} character(s)',
     too_short_one: 'should be at least {{count}} character',
     too_short_other: 'should be at least {{count}} characters',
@@ -116,8 +118,23 @@ export const en = {
     email: 'Email',
     username: 'Username',
     phone: 'Phone number',
-    /** Label of the sign-in identifier when several user id fields are accepted. */
+    /** Label of the sign-in identifier for email + username (kept for views generated before `one_of`). */
     user_id: 'Email or username',
+    /**
+     * Label of the sign-in identifier when several user id fields are accepted: `first` is the
+     * first field's label (`fields.email`), `middle` and `last` the others' `in_list` names
+     * ("Email, username or phone number"). Built by src/recipes/id-field-labels.ts.
+     */
+    one_of: {
+      two: '{{first}} or {{last}}',
+      more: '{{first}}, {{middle}} or {{last}}',
+    },
+    /** A user id field's name inside `one_of` ("Email or phone number"). */
+    in_list: {
+      email: 'email',
+      username: 'username',
+      phone: 'phone number',
+    },
     password: 'Password',
     password_confirmation: 'Confirm password',
     current_password: 'Current password',
