@@ -2,8 +2,8 @@
  * The reset-password and persistent-session extensions in a real browser (Debian's Chromium through
  * playwright-core), against the SQLite example app after
  * `pow install --extension reset-password --extension persistent-session` (installed and booted
- * once for the file): a password reset through the link of the captured e-mail, and "keep me
- * logged in" across a browser restart. Pages are screenshotted at 1280 and 390 px and checked with
+ * once for the file): a password reset through the link of the captured e-mail (whose token
+ * never shows in the address bar), and "keep me logged in" across a browser restart. Pages are screenshotted at 1280 and 390 px and checked with
  * axe-core, as in auth-pages.test.ts.
  */
 import { test } from 'node:test';
@@ -83,7 +83,19 @@ test('extensions in Chromium: reset password by e-mail, remember me across a res
     const mail = await smtp.waitForMail((m) => m.to === EMAIL, 15_000);
     const link = new URL(firstLink(mail));
     assert.equal(link.origin, MAIL_ORIGIN, 'links use POW_BASE_URL, never the Host header');
-    await page.goto(`${base}${link.pathname}${link.search}`);
+    // The link's token moves into a cookie for the reset pages: the address bar shows none (F8).
+    const token = /^\/reset-password\/([A-Za-z0-9_-]{43})\/edit$/.exec(link.pathname)?.[1];
+    assert.ok(token, `a reset link: ${link.pathname}`);
+    const opened = await page.goto(`${base}${link.pathname}${link.search}`);
+    assert.equal(page.url(), `${base}/reset-password/edit`);
+    assert.ok(!page.url().includes(token), 'no token in the address bar');
+    assert.equal(opened?.headers()['referrer-policy'], 'no-referrer');
+    assert.equal(opened?.headers()['cache-control'], 'no-store');
+    assert.ok(!(await page.content()).includes(token), 'nor in the page');
+    const kept = (await context.cookies()).find((cookie) => cookie.name === 'pow_user_reset');
+    assert.equal(kept?.path, '/reset-password');
+    assert.equal(kept?.httpOnly, true);
+    assert.equal(kept?.sameSite, 'Lax');
     assert.equal(await text(page, 'h1'), 'Choose a new password');
     assert.equal(await page.getAttribute('#password', 'autocomplete'), 'new-password');
     await checkPage(t, page, 'reset-password-edit');
@@ -92,6 +104,7 @@ test('extensions in Chromium: reset password by e-mail, remember me across a res
     await page.fill('#password_confirmation', 'something else entirely');
     await page.click('form.pow-form button[type=submit]');
     await page.waitForSelector('#password_confirmation-error');
+    assert.ok(!page.url().includes(token), 'the form posts to a URL without the token');
     assert.equal(
       await page.getAttribute('#password_confirmation', 'aria-describedby'),
       'password_confirmation-error',
@@ -103,10 +116,16 @@ test('extensions in Chromium: reset password by e-mail, remember me across a res
     await page.click('form.pow-form button[type=submit]');
     await page.waitForURL(/\/session\/new$/);
     assert.match(await text(page, '.pow-flash-info'), /The password has been updated\./);
+    assert.equal(
+      (await context.cookies()).some((cookie) => cookie.name === 'pow_user_reset'),
+      false,
+      'the kept token is forgotten after the reset',
+    );
 
     // The link is spent; the old password is gone, the new one signs in.
     await page.goto(`${base}${link.pathname}${link.search}`);
-    assert.doesNotMatch(page.url(), /\/edit$/, 'a used link does not open the form again');
+    assert.equal(page.url(), `${base}/reset-password/new`, 'a used link does not open the form again');
+    assert.match(await text(page, '.pow-flash-error'), /The reset token has expired\./);
     await signIn(page, PASSWORD, false);
     await page.waitForSelector('#form-error');
     assert.match(await text(page, '#form-error'), /The provided login details did not work/);

@@ -19,6 +19,7 @@ import { diffSchemas } from '../../src/prisma/schema-engine.js';
 import type { E2EProject } from '../helpers/e2e-project.js';
 import { runPow } from '../helpers/fixtures.js';
 import { csrfTokenFrom } from '../helpers/http-client.js';
+import { firstLink, startSmtpServer, tokenFromLink } from '../helpers/smtp-server.js';
 import { REDIS_URL } from '../helpers/db-redis.js';
 import {
   EXAMPLES_DIR,
@@ -397,6 +398,69 @@ describe('guides', () => {
         },
       },
     );
+  });
+
+  test('reset-password: the mailed link redirects to a token-free form; the new password signs in', async () => {
+    assertGuideRuns('guides/reset-password.md', 'npx pow install --extension reset-password');
+    const smtp = await startSmtpServer();
+    const mailEnv = { SMTP_URL: smtp.url, MAIL_FROM: 'pow@example.com', POW_BASE_URL: 'https://example.com' };
+    try {
+      await run(
+        null,
+        async (app) => {
+          await createUser(app.pow, { email: 'ada@example.com', password: PASSWORD });
+          const browser = app.browser();
+          const form = await browser.get('/reset-password/new');
+          assert.equal(form.status, 200);
+          await browser.post('/reset-password', {
+            _csrf: csrfTokenFrom(form.body),
+            email: 'ada@example.com',
+          });
+          const link = new URL(firstLink(await smtp.waitForMail((m) => m.to === 'ada@example.com', 15_000)));
+          assert.equal(link.origin, 'https://example.com');
+          const token = tokenFromLink(link.href);
+          assert.equal(link.pathname, `/reset-password/${token}/edit`);
+
+          const opened = await browser.get(link.pathname);
+          assert.equal(opened.status, 302);
+          assert.equal(opened.location, '/reset-password/edit');
+          const cookie = opened.headers.getSetCookie().find((line) => line.startsWith('pow_user_reset='));
+          assert.match(cookie ?? '', /; Path=\/reset-password; Max-Age=7200; HttpOnly; SameSite=Lax$/);
+          const page = await browser.get('/reset-password/edit');
+          assert.equal(page.status, 200);
+          assert.equal(page.headers.get('referrer-policy'), 'no-referrer');
+          assert.equal(page.headers.get('cache-control'), 'no-store');
+          assert.ok(!page.body.includes(token), 'the form page carries no token');
+          const NEW_PASSWORD = 'seven-green-lanterns-glow-softly';
+          const done = await browser.post('/reset-password', {
+            _csrf: csrfTokenFrom(page.body),
+            _method: 'PATCH',
+            password: NEW_PASSWORD,
+            password_confirmation: NEW_PASSWORD,
+          });
+          assert.equal(done.location, '/session/new');
+          assert.equal(browser.cookies.has('pow_user_reset'), false, 'the kept token is dropped');
+          await smtp.waitForMail((m) => m.subject === 'Your password has been changed', 15_000);
+          assert.equal((await signIn(browser, 'ada@example.com', NEW_PASSWORD)).status, 302);
+          await signOut(browser);
+
+          const again = await browser.follow(await browser.get(link.pathname));
+          assert.match(again.body, /The reset token has expired\./);
+        },
+        {
+          env: mailEnv,
+          async prepare(copy) {
+            await mustPass(
+              copy.pow(['install', '--extension', 'reset-password', '--yes']),
+              'install --extension reset-password',
+            );
+          },
+        },
+      );
+    } finally {
+      for (const name of Object.keys(mailEnv)) delete process.env[name];
+      await smtp.close();
+    }
   });
 
   test('sign-in-with-username: a re-run adds the field; people sign in with either', async () => {

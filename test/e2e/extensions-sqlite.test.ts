@@ -435,10 +435,22 @@ test(`extensions on ${FIXTURE}: install later, then every flow over HTTP with re
       const asInvitation = await b.follow(await b.get(`/invitation/${token}/edit`));
       assert.match(flash(asInvitation.body), /The invitation doesn't exist\./);
 
-      const form = await b.get(link);
+      // The link keeps its token in a cookie for the reset pages and leaves the address bar (F8).
+      const opened = await b.get(link);
+      assert.equal(opened.status, 302);
+      assert.equal(opened.location, '/reset-password/edit');
+      assert.equal(opened.headers.get('referrer-policy'), 'no-referrer');
+      assert.match(
+        setCookie(opened, 'pow_user_reset') ?? '',
+        /; Path=\/reset-password; Max-Age=\d+; HttpOnly/,
+      );
+      const form = await b.get(opened.location!);
       assert.equal(form.status, 200);
       assert.equal(form.headers.get('referrer-policy'), 'no-referrer');
-      const done = await b.post(link.replace(/\/edit$/, ''), {
+      assert.equal(form.headers.get('cache-control'), 'no-store');
+      assert.ok(!form.body.includes(token), 'the page does not carry the token');
+      assert.match(form.body, /<form class="pow-form" method="post" action="\/reset-password">/);
+      const done = await b.post('/reset-password', {
         _csrf: csrfTokenFrom(form.body),
         _method: 'PATCH',
         password: NEW_PASSWORD,
@@ -446,6 +458,7 @@ test(`extensions on ${FIXTURE}: install later, then every flow over HTTP with re
       });
       assert.equal(done.status, 302, done.body.slice(0, 1000));
       assert.equal(done.location, '/session/new');
+      assert.match(setCookie(done, 'pow_user_reset') ?? '', /Max-Age=0/, 'the kept token is forgotten');
       assert.match(flash((await b.follow(done)).body), /The password has been updated\./);
       assert.equal(await signedIn(b), false, 'no automatic sign-in');
       await mailTo(adaEmail, 'Your password has been changed', before);
@@ -457,9 +470,11 @@ test(`extensions on ${FIXTURE}: install later, then every flow over HTTP with re
 
       // Single use.
       const reused = await b.get(link);
-      assert.equal(reused.status, 302);
-      assert.equal(reused.location, '/reset-password/new');
-      assert.match(flash((await b.follow(reused)).body), /The reset token has expired\./);
+      assert.equal(reused.location, '/reset-password/edit');
+      const refused = await b.get(reused.location!);
+      assert.equal(refused.status, 302);
+      assert.equal(refused.location, '/reset-password/new');
+      assert.match(flash((await b.follow(refused)).body), /The reset token has expired\./);
 
       assert.equal(
         (await signIn(new HttpClient(base), adaEmail, PASSWORD)).status,
@@ -591,12 +606,15 @@ test(`extensions on ${FIXTURE}: install later, then every flow over HTTP with re
     assert.equal(requested.location, '/admin/session/new');
     const link = firstLink(await mailTo('root@example.com', 'Reset password link', before));
     assert.match(link, /^https:\/\/app\.example\.test\/admin\/reset-password\/[A-Za-z0-9_-]{43}\/edit$/);
-    const resetPage = await admin.get(pathOf(link));
+    const opened = await admin.get(pathOf(link));
+    assert.equal(opened.location, '/admin/reset-password/edit');
+    assert.match(setCookie(opened, 'pow_admin_reset') ?? '', /; Path=\/admin\/reset-password; /);
+    const resetPage = await admin.get(opened.location!);
     assert.equal(resetPage.status, 200);
     const action = /<form[^>]*action="([^"]+)"/.exec(
       resetPage.body.slice(resetPage.body.indexOf('pow-card')),
     )![1]!;
-    assert.match(action, /^\/admin\/reset-password\//);
+    assert.equal(action, '/admin/reset-password');
     const done = await admin.post(action, {
       _csrf: csrfTokenFrom(resetPage.body),
       _method: 'PATCH',

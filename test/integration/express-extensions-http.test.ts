@@ -141,6 +141,21 @@ async function setup(
     const result = await auth.resetPassword(req, req.params.token, { ...req.body });
     json(res, { ok: result.ok, error: result.ok ? null : result.error });
   });
+  // The token-free reset pages (security bar F8), as the generated controller has them.
+  r.get('/reset-password/:token/edit', (req, res) => {
+    auth.keepResetToken(req, res, req.params.token);
+    res.redirect(auth.routes.path('reset_password.form'));
+  });
+  r.get('/reset-password/edit', async (req, res) => {
+    const user = await auth.verifyResetToken(req, auth.keptResetToken(req));
+    if (!user) auth.forgetResetToken(req, res);
+    json(res, { email: (user?.email as string | undefined) ?? null });
+  });
+  r.patch('/reset-password', async (req, res) => {
+    const result = await auth.resetPassword(req, auth.keptResetToken(req), { ...req.body });
+    if (result.ok || result.error === 'invalid_token') auth.forgetResetToken(req, res);
+    json(res, { ok: result.ok, error: result.ok ? null : result.error });
+  });
   r.get('/confirm-email/:token', async (req, res) => {
     const result = await auth.confirmEmail(req, res, req.params.token);
     json(res, { ok: result.ok, status: result.ok ? result.status : result.error });
@@ -377,6 +392,107 @@ test('reset password: links from baseUrl (not Host), 2 h lifetime, throttle lift
   const limited = await call(s, a, 'POST', '/reset-password', { email: 'ada@example.com' });
   assert.equal(limited.status, 429, 'the third mail request from this address in the window');
   assert.ok(Number(limited.headers.get('retry-after')) > 0);
+});
+
+test('reset link: the token moves into a cookie for the reset pages only, the form URL has none (F8)', async (t) => {
+  const s = await setup(t);
+  await s.user('ada@example.com');
+  const a = s.browser();
+  await call(s, a, 'POST', '/reset-password', { email: 'ada@example.com' });
+  const link = firstLink(await s.smtp.waitForMail((m) => m.subject === 'Reset password link'));
+  const token = tokenFromLink(link);
+  assert.equal(new URL(link).pathname, `/reset-password/${token}/edit`, 'the mailed link is unchanged');
+
+  // Only the format is checked on the link: no store lookup tells a valid token from a spent one.
+  const opened = await a.get(new URL(link).pathname);
+  assert.equal(opened.status, 302);
+  assert.equal(opened.location, '/reset-password/edit');
+  const line = setCookie(opened, 'pow_user_reset')!;
+  assert.match(line, /^pow_user_reset=[A-Za-z0-9_-]{43}\.[A-Za-z0-9_-]{43}; /);
+  assert.match(line, /; Path=\/reset-password; Max-Age=7200; HttpOnly; SameSite=Lax$/);
+  assert.equal(a.cookies.get('pow_user_reset')!.split('.')[0], token);
+
+  assert.deepEqual((await call(s, a, 'GET', '/reset-password/edit')).json, { email: 'ada@example.com' });
+  assert.deepEqual(
+    (await call(s, s.browser(), 'GET', '/reset-password/edit')).json,
+    { email: null },
+    'another browser has no token',
+  );
+  const forged = s.browser();
+  forged.cookies.set('pow_user_reset', `${token}.${'A'.repeat(43)}`);
+  assert.deepEqual((await call(s, forged, 'GET', '/reset-password/edit')).json, { email: null });
+  const unsigned = s.browser();
+  unsigned.cookies.set('pow_user_reset', token);
+  assert.deepEqual((await call(s, unsigned, 'GET', '/reset-password/edit')).json, { email: null });
+
+  // A mangled link drops what an earlier link kept.
+  const mangled = s.browser();
+  mangled.cookies.set('pow_user_reset', a.cookies.get('pow_user_reset')!);
+  const bad = await mangled.get('/reset-password/not-a-token/edit');
+  assert.equal(bad.location, '/reset-password/edit');
+  assert.match(setCookie(bad, 'pow_user_reset') ?? '', /^pow_user_reset=; Path=\/reset-password; Max-Age=0/);
+  assert.deepEqual((await call(s, mangled, 'GET', '/reset-password/edit')).json, { email: null });
+  assert.equal(setCookie(await s.browser().get('/reset-password/x/edit'), 'pow_user_reset'), undefined);
+
+  // Validation errors keep the token; success uses it up and clears the cookie.
+  const mismatch = await call(s, a, 'PATCH', '/reset-password', {
+    password: NEW_PASSWORD,
+    password_confirmation: 'something else',
+  });
+  assert.deepEqual(mismatch.json, { ok: false, error: 'invalid' });
+  assert.equal(setCookie(mismatch, 'pow_user_reset'), undefined);
+  const done = await call(s, a, 'PATCH', '/reset-password', {
+    password: NEW_PASSWORD,
+    password_confirmation: NEW_PASSWORD,
+  });
+  assert.deepEqual(done.json, { ok: true, error: null });
+  assert.match(setCookie(done, 'pow_user_reset') ?? '', /Max-Age=0/);
+  assert.equal(a.cookies.has('pow_user_reset'), false);
+  assert.ok(await s.pow.users.authenticate('ada@example.com', NEW_PASSWORD));
+
+  // Single use: the same link again is kept, then refused by the form.
+  await a.get(new URL(link).pathname);
+  assert.deepEqual((await call(s, a, 'GET', '/reset-password/edit')).json, { email: null });
+  assert.equal(a.cookies.has('pow_user_reset'), false, 'an invalid token is forgotten');
+  const replay = await call(s, s.browser(), 'PATCH', '/reset-password', {
+    password: PASSWORD,
+    password_confirmation: PASSWORD,
+  });
+  assert.deepEqual(replay.json, { ok: false, error: 'invalid_token' });
+});
+
+test('reset cookie: under the mount path; Secure, and __Secure- instead of __Host- with secure cookies', async (t) => {
+  const s = await setup(t, { mountPath: '/admin' });
+  const res = await s.browser().get('/admin/reset-password/' + 'a'.repeat(43) + '/edit');
+  assert.equal(res.location, '/admin/reset-password/edit');
+  assert.match(setCookie(res, 'pow_user_reset') ?? '', /; Path=\/admin\/reset-password; Max-Age=7200; /);
+
+  const secure = powExpress(s.pow, {
+    prisma: s.db.prisma,
+    baseUrl: BASE_URL,
+    mail: { mailer: { send: async () => {} } },
+    secureCookies: true,
+    extensionOptions: { tokenTtlMs: { reset_password: 30 * MIN } },
+  });
+  assert.equal(secure.cookieName, '__Host-pow_user');
+  const headers = new Map<string, unknown>();
+  const fakeRes = {
+    headersSent: false,
+    getHeader: (name: string) => headers.get(name.toLowerCase()),
+    setHeader: (name: string, value: unknown) => headers.set(name.toLowerCase(), value),
+  };
+  secure.keepResetToken({ headers: {} } as never, fakeRes as never, 'b'.repeat(43));
+  const [line] = headers.get('set-cookie') as string[];
+  assert.match(
+    line!,
+    /^__Secure-pow_user_reset=b{43}\.[A-Za-z0-9_-]{43}; Path=\/reset-password; Max-Age=1800; HttpOnly; Secure; SameSite=Lax$/,
+  );
+  const cookie = line!.split(';')[0]!;
+  assert.equal(secure.keptResetToken({ headers: { cookie } } as never), 'b'.repeat(43));
+  assert.equal(s.auth.keptResetToken({ headers: { cookie } } as never), null, 'another name and key');
+
+  const none = powExpress(createPow({ prisma: s.db.prisma, store: memoryStore(), secret: SECRET }), {});
+  assert.throws(() => none.keptResetToken({ headers: {} } as never), { code: 'POW_EXTENSION_DISABLED' });
 });
 
 test('admin mount path: mailed links stay under /admin; invite needs a signed-in user', async (t) => {

@@ -46,10 +46,13 @@ describe('path helper', () => {
     assert.equal(user('session.new'), '/session/new');
     assert.equal(admin('session.new'), '/admin/session/new');
     assert.equal(admin('reset_password.edit', { token: 'a/b c' }), '/admin/reset-password/a%2Fb%20c/edit');
+    // The token-free reset form (security bar F8) and its target.
+    assert.equal(admin('reset_password.form'), '/admin/reset-password/edit');
+    assert.equal(user('reset_password.submit'), '/reset-password');
     assert.equal(user('session.new', { request_path: '/x?y=1' }), '/session/new?request_path=%2Fx%3Fy%3D1');
     assert.throws(() => user('invitation.update'), /needs the "token" param/);
     assert.throws(() => user('nope' as any), /unknown path name/);
-    assert.equal(Object.keys(POW_PATHS).length, 18);
+    assert.equal(Object.keys(POW_PATHS).length, 20);
   });
 
   it('normalises mount paths', () => {

@@ -16,6 +16,9 @@
  * - Sign-out forgets the remember-me token; a password change revokes them all (the current
  *   browser gets a new one when it had one); account deletion revokes every token.
  * - Requests that send mail are rate-limited per client address (security bar F9).
+ * - Reset links: the token of a mailed link is kept in a signed cookie sent only to the reset
+ *   pages (HttpOnly, SameSite=Lax, Max-Age = the token's validity), so the form is served under a
+ *   URL without it (security bar F8). The cookie holds nothing the link did not already carry.
  */
 import { PowError } from '../../shared/pow-error.js';
 import type { Pow, Result, UserParams, UserRecord } from '../core/types.js';
@@ -34,6 +37,7 @@ import {
   setCookieHeader,
   type CookieAttributes,
 } from './cookies.js';
+import { isWellFormedToken } from '../extensions/tokens.js';
 import { SAFE_METHODS } from './csrf.js';
 import { normalizeAddress } from './throttle.js';
 import type {
@@ -96,6 +100,9 @@ export interface ExpressExtensions {
     | 'confirmEmail'
     | 'resendConfirmation'
     | 'requestPasswordReset'
+    | 'keepResetToken'
+    | 'keptResetToken'
+    | 'forgetResetToken'
     | 'verifyResetToken'
     | 'resetPassword'
     | 'invite'
@@ -265,6 +272,29 @@ export function createExpressExtensions(host: ExtensionHost, options: PowExpress
     return signer.unsign(raw);
   };
 
+  // ---- reset token cookie (security bar F8) ------------------------------------------------------
+
+  // Scoped to the reset pages, so a `__Host-` name (which requires Path=/) becomes `__Secure-`.
+  const resetCookieName = `${host.cookieName.replace(/^__Host-/, '__Secure-')}_reset`;
+  serializeCookie(resetCookieName, 'x');
+  const resetCookiePath = routes.path('reset_password.submit');
+  const resetSigner = createSigner(pow.secret, `reset-password:${host.userType}`);
+  const requireReset = (): PowExtensions => {
+    const ext = require();
+    ext.context.require('reset-password');
+    return ext;
+  };
+  const writeResetCookie = (res: Response, value: string, maxAgeSeconds: number) =>
+    setCookieHeader(
+      res,
+      resetCookieName,
+      serializeCookie(resetCookieName, value, {
+        ...host.cookieAttributes,
+        path: resetCookiePath,
+        maxAge: maxAgeSeconds,
+      }),
+    );
+
   // ---- rate limit of requests that send mail ----------------------------------------------------
 
   const limit = options.mailRateLimit === false ? null : { ...DEFAULT_MAIL_LIMIT, ...options.mailRateLimit };
@@ -416,6 +446,28 @@ export function createExpressExtensions(host: ExtensionHost, options: PowExpress
         if (refused) return refused;
         await ext.requestPasswordReset(email);
         return { ok: true };
+      },
+
+      keepResetToken(req, res, token) {
+        const ttlMs = requireReset().context.ttl.reset_password;
+        if (isWellFormedToken(token)) {
+          writeResetCookie(res, resetSigner.sign(token), Math.max(1, Math.floor(ttlMs / 1000)));
+        } else if (readCookie(req.headers.cookie, resetCookieName) !== undefined) {
+          // A mangled link replaces whatever an earlier link kept: the form says "expired".
+          writeResetCookie(res, '', 0);
+        }
+      },
+
+      keptResetToken(req) {
+        requireReset();
+        const raw = readCookie(req.headers.cookie, resetCookieName);
+        const token = raw === undefined ? null : resetSigner.unsign(raw);
+        return isWellFormedToken(token) ? token : null;
+      },
+
+      forgetResetToken(req, res) {
+        requireReset();
+        if (readCookie(req.headers.cookie, resetCookieName) !== undefined) writeResetCookie(res, '', 0);
       },
 
       async verifyResetToken(_req, token) {

@@ -20,8 +20,13 @@ export const POW_PATHS: Readonly<Record<PowPathName, string>> = Object.freeze({
   'registration.delete': '/registration',
   'reset_password.new': '/reset-password/new',
   'reset_password.create': '/reset-password',
+  // The link in the reset mail: it moves the token into a cookie and redirects to the form.
   'reset_password.edit': '/reset-password/:token/edit',
+  // The form target of apps generated before the token-free pages (their views still resolve it).
   'reset_password.update': '/reset-password/:token',
+  // The token-free form and its target (security bar F8: the token never stays in the URL).
+  'reset_password.form': '/reset-password/edit',
+  'reset_password.submit': '/reset-password',
   'confirmation.show': '/confirm-email/:token',
   'confirmation.resend': '/confirm-email',
   'invitation.new': '/invitation/new',

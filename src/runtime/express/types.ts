@@ -46,6 +46,8 @@ export type PowPathName =
   | 'reset_password.create'
   | 'reset_password.edit'
   | 'reset_password.update'
+  | 'reset_password.form'
+  | 'reset_password.submit'
   | 'confirmation.show'
   | 'confirmation.resend'
   | 'invitation.new'
@@ -284,6 +286,18 @@ export interface PowExpress {
   resendConfirmation(req: Request, email: unknown): Promise<MailRequestResult>;
   /** reset-password: mails a reset link when an account has this e-mail (same answer for any input). */
   requestPasswordReset(req: Request, email: unknown): Promise<MailRequestResult>;
+  /**
+   * reset-password: keeps the token of a mailed reset link for this browser, so the form page can
+   * be shown under a URL without it (security bar F8): a signed cookie that is HttpOnly,
+   * SameSite=Lax, sent only to the reset pages (`Path=<mountPath>/reset-password`) and dropped
+   * when the token would have expired. Only the format is checked here (a malformed token clears
+   * the cookie instead); redirect to `routes.path('reset_password.form')` next.
+   */
+  keepResetToken(req: Request, res: Response, token: unknown): void;
+  /** reset-password: the token `keepResetToken` kept for this browser, or null. */
+  keptResetToken(req: Request): string | null;
+  /** reset-password: forgets the kept token (after a reset, or when it turned out invalid). */
+  forgetResetToken(req: Request, res: Response): void;
   /** reset-password: the account of a valid reset token, or null. */
   verifyResetToken(req: Request, token: unknown): Promise<UserRecord | null>;
   /** reset-password: sets the new password; ends every session and remember-me token; signs nobody in. */
