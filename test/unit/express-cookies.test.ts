@@ -1,7 +1,10 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { createHmac, randomBytes } from 'node:crypto';
 import {
   createSigner,
+  deriveKey,
+  hmacSha256Base64url,
   readCookie,
   serializeCookie,
   setCookieHeader,
@@ -45,6 +48,19 @@ describe('signer', () => {
     assert.equal(signer.unsign(`token-value.${mac}x`), null);
     assert.equal(signer.unsign(''), null);
     assert.equal(signer.unsign(`.${mac}`), null);
+  });
+
+  it('signs with standard HMAC-SHA256 (same bytes as createHmac) for any key and message size', () => {
+    const messages = ['', 'token-value', 'ünïcödé ✓', 'a'.repeat(512), 'b'.repeat(513), 'c'.repeat(3800)];
+    for (const key of [randomBytes(32), randomBytes(64), randomBytes(65), randomBytes(1)]) {
+      const mac = hmacSha256Base64url(key);
+      for (const message of [...messages, randomBytes(40).toString('base64url'), ...messages.reverse()]) {
+        assert.equal(mac(message), createHmac('sha256', key).update(message).digest('base64url'));
+      }
+    }
+    const signer = createSigner(SECRET, 'session:user');
+    const expected = createHmac('sha256', deriveKey(SECRET, 'session:user')).update('t').digest('base64url');
+    assert.equal(signer.sign('t'), `t.${expected}`);
   });
 
   it('binds signatures to the purpose and the secret', () => {

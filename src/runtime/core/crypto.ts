@@ -1,4 +1,4 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { hash, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /** 32 random bytes from the CSPRNG, base64url (43 characters). */
 export function randomToken(bytes = 32): string {
@@ -10,7 +10,8 @@ export const TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
 
 /** SHA-256 as lowercase hex: the only form in which tokens reach a store. */
 export function sha256Hex(value: string): string {
-  return createHash('sha256').update(value, 'utf8').digest('hex');
+  // One-shot `hash` (no Hash stream object): this runs on every signed-in request.
+  return hash('sha256', value, 'hex');
 }
 
 /** Constant-time comparison that is safe for inputs of different lengths. */

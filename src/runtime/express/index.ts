@@ -36,6 +36,7 @@ import type {
 } from '../core/types.js';
 import { PowError } from '../../shared/pow-error.js';
 import { createTranslator, type TranslateParams, type Translator } from '../i18n/index.js';
+import { normalizePassword } from '../core/validation.js';
 import { readCookie, serializeCookie, setCookieHeader, createSigner, type Signer } from './cookies.js';
 import { BodyError, DEFAULT_BODY_LIMIT, readUrlencodedBody } from './body.js';
 import {
@@ -723,11 +724,16 @@ export function powExpress(pow: Pow, options: PowExpressOptions = {}): PowExpres
     return query === -1 ? url : url.slice(0, query);
   };
 
+  // The app this middleware last registered with: registration is per app, not per request.
+  let registeredApp: unknown;
   const middlewareHandler: RequestHandler = (req, res, next) => {
     let result: RequestState | Promise<RequestState>;
-    registerCore(req.app, core);
     try {
-      extensions.seeRequest(req);
+      if (req.app !== registeredApp) {
+        registeredApp = req.app;
+        registerCore(req.app, core);
+        extensions.seeRequest(req);
+      }
       result = loadState(req, res);
     } catch (error) {
       next(error);
@@ -805,7 +811,11 @@ export function powExpress(pow: Pow, options: PowExpressOptions = {}): PowExpres
     // A locked account answers like a wrong password, including the time one verify takes.
     if (Buffer.byteLength(password, 'utf8') > 4096) return;
     dummyHash ??= pow.hasher.hash(`pow-dummy-${userType}-${Math.random()}`);
-    await pow.hasher.verify(await dummyHash, password);
+    // As many verifies as users.authenticate does for this input: the NFKC form, then the input
+    // as typed when the two differ (core/users.ts, verifyPassword).
+    const normalized = normalizePassword(password);
+    await pow.hasher.verify(await dummyHash, normalized);
+    if (normalized !== password) await pow.hasher.verify(await dummyHash, password);
   };
 
   const extensions: ExpressExtensions = createExpressExtensions(
