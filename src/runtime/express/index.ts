@@ -5,7 +5,8 @@
  * 1. reads this user type's session cookie, checks its HMAC (constant time) and only then asks
  *    the core for the session (a tampered cookie is anonymous without any store lookup);
  * 2. puts the user at `req[currentUserKey]` and `res.locals[currentUserKey]`, and the request
- *    context at `req.pow` / `res.locals.pow` (t, locale, csrfToken, flash, path, mountPath);
+ *    context at `req.pow` / `res.locals.pow` (t, locale, csrfToken, flash, path, mountPath); on
+ *    `req` these are accessors on the app's request prototype (request-accessors.ts);
  * 3. sends the new cookie when the core renewed the token;
  * 4. for state-changing methods: reads an urlencoded body if nothing parsed it yet, applies the
  *    `_method` override of POST forms, and verifies the CSRF token (403 when missing or wrong).
@@ -37,6 +38,7 @@ import type {
 import { PowError } from '../../shared/pow-error.js';
 import { createTranslator, type TranslateParams, type Translator } from '../i18n/index.js';
 import { normalizePassword } from '../core/validation.js';
+import { hasRequestAccessor, installRequestAccessor, requestPrototypeOf } from './request-accessors.js';
 import { readCookie, serializeCookie, setCookieHeader, createSigner, type Signer } from './cookies.js';
 import { BodyError, DEFAULT_BODY_LIMIT, readUrlencodedBody } from './body.js';
 import {
@@ -141,6 +143,10 @@ export class RequestState {
   locale: string | undefined = undefined;
   csrfToken: string | undefined = undefined;
   hooked = false;
+  /** Set once the session and user are known (stateOf() returns only ready states). */
+  ready = false;
+  /** While the core answers: the promise of this state. */
+  loading: Promise<RequestState> | null = null;
   ctx!: RequestContextImpl;
   constructor(
     readonly req: Request,
@@ -373,21 +379,51 @@ export function powExpress(pow: Pow, options: PowExpressOptions = {}): PowExpres
   // ---- request state -------------------------------------------------------------------------
 
   const attach = (req: Request, res: Response, state: RequestState) => {
-    (req as unknown as Record<string, unknown>)[currentUserKey] = state.user;
+    if (!hasRequestAccessor(req, currentUserKey))
+      (req as unknown as Record<string, unknown>)[currentUserKey] = state.user;
     if (res.locals) res.locals[currentUserKey] = state.user;
+  };
+
+  /** Exposes the request context; `req.pow` reads `res.locals.pow` where the accessor exists. */
+  const exposeContext = (req: Request, res: Response, state: RequestState) => {
+    if (!hasRequestAccessor(req, 'pow')) req.pow = state.ctx;
+    if (res.locals) res.locals.pow = state.ctx;
   };
 
   /**
    * Reads this user type's cookies and, only for a well-signed session cookie, asks the core for
-   * the session. Synchronous when there is nothing to look up (anonymous traffic).
+   * the session. Synchronous when there is nothing to look up (anonymous traffic). The state is
+   * memoised on `req` at once (with `loading` set while the core answers), so the request's state
+   * is loaded once. The middleware passes its continuation as `then`/`fail`: one promise reaction
+   * per signed-in request instead of a chain (this runs on every request).
    */
-  function load(req: Request, res: Response): RequestState | Promise<RequestState> {
+  function load(
+    req: Request,
+    res: Response,
+    then?: (state: RequestState) => void,
+    fail?: (error: unknown) => void,
+  ): RequestState | Promise<RequestState> {
     const state = new RequestState(req, res);
     state.ctx = new RequestContextImpl(internals, state);
+    memoHolder(req)[stateKey] = state;
     const raw = readCookie(req.headers.cookie, cookieName);
     if (raw !== undefined) {
       const token = sessionSigner.unsign(raw);
-      if (token !== null) return pow.sessions.load(token).then((loaded) => loaded_(state, token, loaded));
+      if (token !== null) {
+        return (state.loading = pow.sessions.load(token).then(
+          (loaded) => {
+            loaded_(state, token, loaded);
+            then?.(state);
+            return state;
+          },
+          fail &&
+            ((error: unknown) => {
+              state.loading = null;
+              fail(error);
+              return state;
+            }),
+        ));
+      }
       state.cookie = 'invalid';
     }
     return loaded_(state, null, null);
@@ -417,27 +453,30 @@ export function powExpress(pow: Pow, options: PowExpressOptions = {}): PowExpres
         else state.anonCookieInvalid = true;
       }
     }
-    (req as unknown as Record<symbol, unknown>)[stateKey] = state;
+    state.ready = true;
+    state.loading = null;
     return state;
   }
 
-  /**
-   * The request's state for this user type, loaded once per request: memoised on `req` under one
-   * symbol (the pending promise while loading, then the state).
-   */
+  /** The request's state for this user type, loaded once per request (memoised on `req`). */
   function loadState(req: Request, res: Response): RequestState | Promise<RequestState> {
-    const memo = (req as unknown as Record<symbol, RequestState | Promise<RequestState> | undefined>)[
-      stateKey
-    ];
-    if (memo !== undefined) return memo;
-    const result = load(req, res);
-    if (result instanceof Promise) (req as unknown as Record<symbol, unknown>)[stateKey] = result;
-    return result;
+    const memo = memoOf(req);
+    if (memo === undefined) return load(req, res);
+    return memo.loading ?? memo;
   }
 
+  /** The loaded state, or undefined before (or without) this user type's middleware. */
+  /**
+   * Where a request's state is memoised: `res.locals` (a dictionary object, so the key costs no
+   * shape change, see request-accessors.ts), or `req` outside Express.
+   */
+  const memoHolder = (req: Request): Record<symbol, RequestState | undefined> =>
+    (req.res?.locals as Record<symbol, RequestState | undefined> | undefined) ??
+    (req as unknown as Record<symbol, RequestState | undefined>);
+  const memoOf = (req: Request): RequestState | undefined => memoHolder(req)[stateKey];
   const stateOf = (req: Request): RequestState | undefined => {
-    const memo = (req as unknown as Record<symbol, unknown>)[stateKey];
-    return memo instanceof RequestState ? memo : undefined;
+    const memo = memoOf(req);
+    return memo?.ready ? memo : undefined;
   };
 
   const middlewareMissing = (what: string) =>
@@ -649,8 +688,7 @@ export function powExpress(pow: Pow, options: PowExpressOptions = {}): PowExpres
   /** After the state is loaded: expose it, and check state-changing requests. */
   function proceed(state: RequestState, req: Request, res: Response, next: NextFunction): void {
     attach(req, res, state);
-    req.pow = state.ctx;
-    if (res.locals) res.locals.pow = state.ctx;
+    exposeContext(req, res, state);
     if (state.cookie === 'invalid' || state.cookie === 'stale') clearCookie(res, cookieName);
     if (state.anonCookieInvalid) {
       state.anonCookieInvalid = false;
@@ -727,31 +765,37 @@ export function powExpress(pow: Pow, options: PowExpressOptions = {}): PowExpres
   // The app this middleware last registered with: registration is per app, not per request.
   let registeredApp: unknown;
   const middlewareHandler: RequestHandler = (req, res, next) => {
-    let result: RequestState | Promise<RequestState>;
-    try {
-      if (req.app !== registeredApp) {
-        registeredApp = req.app;
-        registerCore(req.app, core);
-        extensions.seeRequest(req);
-      }
-      result = loadState(req, res);
-    } catch (error) {
-      next(error);
-      return;
-    }
-    if (!(result instanceof Promise)) {
-      if (extensions.wantsRestore(req, result.user !== null)) restoreThenProceed(result, req, res, next);
-      else proceed(result, req, res, next);
-      return;
-    }
-    result.then((state) => {
+    const continueWith = (state: RequestState) => {
       try {
         if (extensions.wantsRestore(req, state.user !== null)) restoreThenProceed(state, req, res, next);
         else proceed(state, req, res, next);
       } catch (error) {
         next(error);
       }
-    }, next);
+    };
+    try {
+      if (req.app !== registeredApp) {
+        registeredApp = req.app;
+        registerCore(req.app, core);
+        extensions.seeRequest(req);
+        const proto = requestPrototypeOf(req);
+        if (proto) {
+          installRequestAccessor(proto, currentUserKey, (request) => stateOf(request)?.user);
+          installRequestAccessor(proto, 'pow', (request) => request.res?.locals?.pow);
+        }
+      }
+      const memo = memoOf(req);
+      if (memo === undefined) {
+        const result = load(req, res, continueWith, next);
+        if (!(result instanceof Promise)) continueWith(result);
+      } else if (memo.loading) {
+        memo.loading.then(continueWith, next);
+      } else {
+        continueWith(memo);
+      }
+    } catch (error) {
+      next(error);
+    }
   };
 
   /** persistent-session: a remember-me cookie without a live session starts a fresh one. */
@@ -891,8 +935,7 @@ export function powExpress(pow: Pow, options: PowExpressOptions = {}): PowExpres
           state.ctx.action = action;
           // With several user types, the context of the last middleware that ran would be in
           // `res.locals.pow`; a page of this user type renders with this type's context.
-          req.pow = state.ctx;
-          if (res.locals) res.locals.pow = state.ctx;
+          exposeContext(req, res, state);
         }
         next();
       };
