@@ -1,10 +1,10 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac, randomBytes } from 'node:crypto';
+import { hmacSha256Base64url } from '../../src/runtime/core/crypto.js';
 import {
   createSigner,
   deriveKey,
-  hmacSha256Base64url,
   readCookie,
   serializeCookie,
   setCookieHeader,

@@ -34,7 +34,7 @@ describe('session tokens', () => {
     for (const token of [...tokens].slice(0, 100)) assert.equal(Buffer.from(token, 'base64url').length, 32);
   });
 
-  it('a malformed token is refused without any store lookup; keys in the store are SHA-256 hex', async () => {
+  it('a malformed, forged or foreign token is refused without any store lookup; the store keeps only the tag', async () => {
     const clock = fakeClock();
     const inner = memoryStore();
     const lookups: string[] = [];
@@ -51,25 +51,54 @@ describe('session tokens', () => {
       password: 'a perfectly fine passphrase',
     });
     const { token } = await pow.sessions.create(user);
+    const [random, tag] = token.split('.');
+    const admins = createPow({
+      prisma: db.prisma,
+      store,
+      secret: 'k'.repeat(32),
+      userType: 'admin',
+      clock: clock.now,
+      hashing: { insecureTestParameters: true },
+    });
+    const otherSecret = createPow({
+      prisma: db.prisma,
+      store,
+      secret: 'j'.repeat(32),
+      clock: clock.now,
+      hashing: { insecureTestParameters: true },
+    });
+    const flipped = (text: string, at: number) =>
+      `${text.slice(0, at)}${text[at] === 'A' ? 'B' : 'A'}${text.slice(at + 1)}`;
     for (const bad of [
       '',
       'short',
+      random,
       token + '=',
       token.slice(1),
-      `${token.slice(0, 42)}!`,
+      `${token.slice(0, 86)}!`,
+      `${flipped(random, 0)}.${tag}`,
+      `${random}.${flipped(tag, 42)}`,
+      `${random}.${random}`,
+      `${random}_${tag}`,
       'x'.repeat(4096),
     ]) {
+      assert.equal(pow.sessions.isGenuine(bad), false);
       assert.equal(await pow.sessions.load(bad), null);
     }
+    assert.equal(admins.sessions.isGenuine(token), false, 'a user token is not an admin token');
+    assert.equal(await admins.sessions.load(token), null);
+    assert.equal(otherSecret.sessions.isGenuine(token), false, 'the tag depends on the secret');
+    assert.equal(await otherSecret.sessions.load(token), null);
     assert.deepEqual(lookups, []);
+    assert.equal(pow.sessions.isGenuine(token), true);
     assert.ok(await pow.sessions.load(token));
     assert.ok(lookups.length > 0);
     const tokenKeys = inner
       .dump()
       .filter((r) => r.namespace === 'user:session-token')
       .map((r) => r.key);
-    assert.equal(tokenKeys.length, 1);
-    assert.match(tokenKeys[0], /^[0-9a-f]{64}$/);
+    assert.deepEqual(tokenKeys, [tag]);
+    assert.equal(JSON.stringify(inner.dump()).includes(random), false, 'the random part is not stored');
   });
 
   it('store TTLs follow the timeouts: an idle session disappears from the store without any load', async () => {

@@ -7,6 +7,7 @@ import { configError } from './errors.js';
 import { ARGON2_INSECURE_TEST, argon2Hasher } from './hashers.js';
 import { USER_DELEGATE_METHODS, createUserOperations, delegateName, type UserDelegate } from './users.js';
 import { DEFAULT_TIMEOUTS, createSessionOperations, type ResolvedTimeouts } from './sessions.js';
+import { deriveSecretKey } from './crypto.js';
 import {
   DEFAULT_MAX_PASSWORD_BYTES,
   DEFAULT_MIN_PASSWORD_LENGTH,
@@ -254,7 +255,14 @@ export function createPow(config: PowConfig): Pow {
       await holder.sessions?.revokeAll(userId);
     },
   });
-  const sessions = createSessionOperations({ store, userType, timeouts, clock, users });
+  const sessions = createSessionOperations({
+    store,
+    userType,
+    timeouts,
+    clock,
+    users,
+    tokenKey: deriveSecretKey(config.secret, `sessions:${userType}`),
+  });
   holder.sessions = sessions;
 
   return Object.freeze({

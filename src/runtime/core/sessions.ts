@@ -5,10 +5,18 @@
  * - `<userType>:session`       key `<encoded user id>:<session id>` → the session record.
  *   Keys start with the user id, so `all(prefix)` is the per-user index (list / revoke).
  *   TTL: until the idle or the absolute timeout, whichever comes first.
- * - `<userType>:session-token` key `sha256(token)` → pointer `{ rk, sid, issuedAt, expiresAt,
- *   supersededAt? }`. The raw token is never stored. TTL: the absolute timeout, or the latest
- *   moment the token could still be renewed (issuedAt + renewAfter + idle), whichever is first.
- * - `<userType>:lock`          key `renew:<sha256(token)>` → renewal lock (`putIfAbsent`).
+ * - `<userType>:session-token` key `tag` → pointer `{ rk, sid, issuedAt, expiresAt, supersededAt? }`.
+ *   TTL: the absolute timeout, or the latest moment the token could still be renewed
+ *   (issuedAt + renewAfter + idle), whichever is first.
+ * - `<userType>:lock`          key `renew:<tag>` → renewal lock (`putIfAbsent`).
+ *
+ * Tokens: `<random>.<tag>`, 32 random bytes and tag = HMAC-SHA256(key, random), both base64url.
+ * The key comes from the pow secret and the user type. Only the tag is stored (a keyed hash of
+ * the random part, so a copy of the store neither signs anyone in nor allows guessing offline),
+ * and a token whose tag does not verify is refused before any store call: a tampered or forged
+ * cookie costs one HMAC, never a lookup. One HMAC is all a signed-in request computes (the
+ * tag is also the store key), which is why the token carries it rather than the cookie layer
+ * signing a separately hashed token.
  *
  * Timeouts are enforced from record timestamps (pow's clock) on every load, and by store TTLs.
  * Renewal: once a token is older than `renewAfterMs`, the first request to take the lock gets a
@@ -24,7 +32,7 @@ import type {
   UserOperations,
   UserRecord,
 } from './types.js';
-import { TOKEN_PATTERN, randomToken, sha256Hex } from './crypto.js';
+import { equalAt, hmacSha256Base64url, randomToken } from './crypto.js';
 
 export interface ResolvedTimeouts {
   idleMs: number;
@@ -57,6 +65,8 @@ interface StoredSession extends SessionRecord {
 
 export interface SessionContext {
   store: Store;
+  /** HMAC key of the token tags (derived from the pow secret, per user type). */
+  tokenKey: Buffer;
   userType: string;
   timeouts: ResolvedTimeouts;
   clock: () => number;
@@ -64,6 +74,8 @@ export interface SessionContext {
 }
 
 const MAX_META_LENGTH = 512;
+const RANDOM_LENGTH = 43; // base64url of 32 bytes
+const TOKEN_LENGTH = RANDOM_LENGTH * 2 + 1; // <random>.<tag>
 const LOCK_TTL_MS = 30_000;
 
 export function sessionNamespaces(userType: string) {
@@ -105,6 +117,19 @@ function publicRecord(stored: StoredSession, issuedAt: number = stored.issuedAt)
 export function createSessionOperations(ctx: SessionContext): SessionOperations {
   const { store, userType, timeouts, clock, users } = ctx;
   const ns = sessionNamespaces(userType);
+  const tagOf = hmacSha256Base64url(ctx.tokenKey);
+
+  /**
+   * The store key (tag) of a well-formed token whose tag verifies, else null: checked before any
+   * store call. Constant-time comparison.
+   */
+  const storeKeyOf = (token: unknown): string | null =>
+    typeof token === 'string' &&
+    token.length === TOKEN_LENGTH &&
+    token.charCodeAt(RANDOM_LENGTH) === 46 /* . */ &&
+    equalAt(tagOf(token.slice(0, RANDOM_LENGTH)), token, RANDOM_LENGTH + 1)
+      ? token.slice(RANDOM_LENGTH + 1)
+      : null;
   // How stale lastSeenAt may get before a load writes it back (bounds writes per session).
   const touchEveryMs = Math.max(1000, Math.min(60_000, Math.floor(timeouts.idleMs / 10)));
 
@@ -127,9 +152,10 @@ export function createSessionOperations(ctx: SessionContext): SessionOperations 
   }
 
   async function issueToken(rk: string, s: StoredSession, now: number): Promise<string> {
-    const token = randomToken(32);
-    await putPointer(sha256Hex(token), { rk, sid: s.id, issuedAt: now, expiresAt: tokenEnd(s, now) }, now);
-    return token;
+    const random = randomToken(32);
+    const tag = tagOf(random);
+    await putPointer(tag, { rk, sid: s.id, issuedAt: now, expiresAt: tokenEnd(s, now) }, now);
+    return `${random}.${tag}`;
   }
 
   /** False once the token is past its end, or past its grace period after a renewal. */
@@ -139,8 +165,8 @@ export function createSessionOperations(ctx: SessionContext): SessionOperations 
 
   /** The pointer for a token if the token is well-formed, known and not past its grace period. */
   async function resolve(token: string): Promise<{ hash: string; pointer: TokenPointer } | null> {
-    if (typeof token !== 'string' || !TOKEN_PATTERN.test(token)) return null;
-    const hash = sha256Hex(token);
+    const hash = storeKeyOf(token);
+    if (hash === null) return null;
     const pointer = await store.get<TokenPointer>(ns.tokens, hash);
     if (!pointer || typeof pointer.rk !== 'string') return null;
     if (!pointerLive(pointer, clock())) {
@@ -161,6 +187,10 @@ export function createSessionOperations(ctx: SessionContext): SessionOperations 
   }
 
   return {
+    isGenuine(token: string): boolean {
+      return storeKeyOf(token) !== null;
+    },
+
     async create(user: UserRecord, meta: SessionMeta = {}) {
       if (!user || (typeof user.id !== 'string' && typeof user.id !== 'number')) {
         throw new TypeError('pow sessions.create: user must be a record with an id');
@@ -189,8 +219,8 @@ export function createSessionOperations(ctx: SessionContext): SessionOperations 
 
     async load(token: string): Promise<LoadedSession | null> {
       // `resolve()` inlined: this runs on every signed-in request, one await fewer.
-      if (typeof token !== 'string' || !TOKEN_PATTERN.test(token)) return null;
-      const hash = sha256Hex(token);
+      const hash = storeKeyOf(token);
+      if (hash === null) return null;
       const pointer = await store.get<TokenPointer>(ns.tokens, hash);
       if (!pointer || typeof pointer.rk !== 'string') return null;
       if (!pointerLive(pointer, clock())) {
@@ -258,8 +288,8 @@ export function createSessionOperations(ctx: SessionContext): SessionOperations 
     },
 
     async delete(token: string): Promise<void> {
-      if (typeof token !== 'string' || !TOKEN_PATTERN.test(token)) return;
-      const hash = sha256Hex(token);
+      const hash = storeKeyOf(token);
+      if (hash === null) return;
       const pointer = await store.get<TokenPointer>(ns.tokens, hash);
       if (pointer && typeof pointer.rk === 'string') await store.delete(ns.sessions, pointer.rk);
       await store.delete(ns.tokens, hash);

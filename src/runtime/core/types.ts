@@ -210,6 +210,11 @@ export interface UserOperations {
 }
 
 export interface SessionOperations {
+  /**
+   * True when the token's tag verifies: it was issued with this secret for this user type. Says
+   * nothing about whether its session still exists; no store call.
+   */
+  isGenuine(token: string): boolean;
   /** Creates a session for the user and returns the raw token (for the cookie). */
   create(user: UserRecord, meta?: SessionMeta): Promise<{ token: string; session: SessionRecord }>;
   /** Resolves a token; null when unknown, expired, for another user type or the user is gone. */

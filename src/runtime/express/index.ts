@@ -2,8 +2,9 @@
  * pow's Express layer (`pow/express`), for Express 5 and 4: `powExpress(pow, options)`.
  *
  * Per request, `auth.middleware()`:
- * 1. reads this user type's session cookie, checks its HMAC (constant time) and only then asks
- *    the core for the session (a tampered cookie is anonymous without any store lookup);
+ * 1. reads this user type's session cookie and asks the core for the session (the core checks
+ *    the token's HMAC tag, constant time, before any store call: a tampered cookie is anonymous
+ *    without a lookup);
  * 2. puts the user at `req[currentUserKey]` and `res.locals[currentUserKey]`, and the request
  *    context at `req.pow` / `res.locals.pow` (t, locale, csrfToken, flash, path, mountPath); on
  *    `req` these are accessors on the app's request prototype (request-accessors.ts);
@@ -225,7 +226,6 @@ export interface Internals {
   readonly mountPath: string;
   readonly routes: RoutesCallbacks;
   readonly translator: Translator;
-  readonly sessionSigner: Signer;
   readonly anonSigner: Signer;
   readonly cookieName: string;
   readonly anonCookieName: string;
@@ -326,7 +326,6 @@ export function powExpress(pow: Pow, options: PowExpressOptions = {}): PowExpres
     pow.clock,
     resolveThrottleOptions(options.throttle),
   );
-  const sessionSigner = createSigner(pow.secret, `session:${userType}`);
   const anonSigner = createSigner(pow.secret, `anonymous:${userType}`);
   const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
   let allowedOrigin: string | undefined;
@@ -352,11 +351,7 @@ export function powExpress(pow: Pow, options: PowExpressOptions = {}): PowExpres
   // ---- cookies -------------------------------------------------------------------------------
 
   const setSessionCookie = (res: Response, token: string) =>
-    setCookieHeader(
-      res,
-      cookieName,
-      serializeCookie(cookieName, sessionSigner.sign(token), cookieAttributes),
-    );
+    setCookieHeader(res, cookieName, serializeCookie(cookieName, token, cookieAttributes));
   const clearCookie = (res: Response, name: string) =>
     setCookieHeader(res, name, serializeCookie(name, '', { ...cookieAttributes, maxAge: 0 }));
 
@@ -406,25 +401,22 @@ export function powExpress(pow: Pow, options: PowExpressOptions = {}): PowExpres
     const state = new RequestState(req, res);
     state.ctx = new RequestContextImpl(internals, state);
     memoHolder(req)[stateKey] = state;
-    const raw = readCookie(req.headers.cookie, cookieName);
-    if (raw !== undefined) {
-      const token = sessionSigner.unsign(raw);
-      if (token !== null) {
-        return (state.loading = pow.sessions.load(token).then(
-          (loaded) => {
-            loaded_(state, token, loaded);
-            then?.(state);
+    const token = readCookie(req.headers.cookie, cookieName);
+    if (token !== undefined) {
+      // The core checks the token's tag before any store call (core/sessions.ts).
+      return (state.loading = pow.sessions.load(token).then(
+        (loaded) => {
+          loaded_(state, token, loaded);
+          then?.(state);
+          return state;
+        },
+        fail &&
+          ((error: unknown) => {
+            state.loading = null;
+            fail(error);
             return state;
-          },
-          fail &&
-            ((error: unknown) => {
-              state.loading = null;
-              fail(error);
-              return state;
-            }),
-        ));
-      }
-      state.cookie = 'invalid';
+          }),
+      ));
     }
     return loaded_(state, null, null);
   }
@@ -433,8 +425,11 @@ export function powExpress(pow: Pow, options: PowExpressOptions = {}): PowExpres
     const { req, res } = state;
     if (token !== null) {
       if (!loaded) {
-        state.cookie = 'stale';
-        state.staleToken = token;
+        // Only a genuine token can belong to a session that ended; anything else was forged.
+        if (pow.sessions.isGenuine(token)) {
+          state.cookie = 'stale';
+          state.staleToken = token;
+        } else state.cookie = 'invalid';
       } else {
         state.cookie = 'valid';
         state.session = loaded.session;
@@ -1069,7 +1064,6 @@ export function powExpress(pow: Pow, options: PowExpressOptions = {}): PowExpres
     mountPath,
     routes,
     translator,
-    sessionSigner,
     anonSigner,
     cookieName,
     anonCookieName,

@@ -47,7 +47,7 @@ export async function sessionFor(
   session.data.csrf = secret;
   await internals.pow.sessions.save(token, session);
   return {
-    cookie: `${internals.cookieName}=${internals.sessionSigner.sign(token)}`,
+    cookie: `${internals.cookieName}=${token}`,
     csrfToken: createCsrfToken(secret),
     token,
   };
