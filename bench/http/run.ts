@@ -10,9 +10,9 @@
  *
  * Acceptance (issue 4): pow's median req/s >= 85 % of bare Express.
  *
- * What the pow request does: read the cookie, check its HMAC, SHA-256 the token, two memory
- * store reads (token pointer, session record), re-read the user, set req/res.locals keys and the
- * request context. By default (`--users memory`) the user is re-read from an in-memory stand-in
+ * What the pow request does: read the cookie, check the token's HMAC tag (the tag is also the
+ * store key), two memory store reads (token pointer, session record), re-read the user, set the
+ * res.locals keys and the request context (req.currentUser / req.pow are accessors). By default (`--users memory`) the user is re-read from an in-memory stand-in
  * for the Prisma delegate (same `findFirst` surface), so the numbers measure pow's middleware,
  * not a database round trip; `--users sqlite` re-reads it through a real Prisma client on SQLite
  * (what an app pays per request, dominated by the query).

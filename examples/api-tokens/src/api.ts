@@ -34,7 +34,7 @@ export const apiPow = createPow({
 // #region require-token
 /** Lets a request through with a valid `Authorization: Bearer <token>`; 401 otherwise. */
 export async function requireToken(req: Request, res: Response, next: NextFunction): Promise<void> {
-  const token = /^Bearer ([\w-]+)$/.exec(req.get('authorization') ?? '')?.[1];
+  const token = /^Bearer ([\w.~+/-]+=*)$/.exec(req.get('authorization') ?? '')?.[1];
   const loaded = token ? await apiPow.sessions.load(token) : null;
   if (!token || !loaded) {
     res.status(401).set('WWW-Authenticate', 'Bearer').json({ error: 'Not authenticated.' });

@@ -357,13 +357,17 @@ export function createUserOperations(ctx: UserContext): UserOperations {
 
     async getBy(where: Record<string, unknown>): Promise<UserRecord | null> {
       if (!where || typeof where !== 'object') return null;
-      const entries = Object.entries(where);
-      // Prisma ignores `undefined` filters: `{ email: undefined }` would match the first user.
-      if (entries.length === 0 || entries.some(([, value]) => value === undefined)) return null;
+      // A plain loop (no entry arrays): the session layer calls this on every signed-in request.
       const normalized: Row = {};
-      for (const [field, value] of entries) {
+      let fields = 0;
+      for (const field of Object.keys(where)) {
+        const value = where[field];
+        // Prisma ignores `undefined` filters: `{ email: undefined }` would match the first user.
+        if (value === undefined) return null;
         normalized[field] = userIdFields.includes(field) ? normalizeUserId(field, value) : value;
+        fields++;
       }
+      if (fields === 0) return null;
       const row = await delegate.findFirst({ where: normalized });
       return row ? stripSecrets(row) : null;
     },
