@@ -6,7 +6,10 @@
  * process's CPU time is the servers' alone: besides req/s, the report gives server CPU time per
  * request, which stays meaningful when other work competes for the machine's cores.
  *
- *   node --import tsx bench/http/run.ts [--rounds 5] [--duration 5] [--connections 50] [--users memory|sqlite] [--json]
+ *   npm run bench:http -- [--rounds 5] [--duration 5] [--connections 50] [--users memory|sqlite] [--json]
+ *
+ * It measures the built package (dist/, what apps install), so `bench:http` builds first. Running
+ * src/ through tsx instead would add esbuild's `__name` helper to every closure made per request.
  *
  * Acceptance (issue 4): pow's median req/s >= 85 % of bare Express.
  *
@@ -23,9 +26,9 @@ import express from 'express';
 import type { AddressInfo } from 'node:net';
 import { loadavg } from 'node:os';
 import type { Server } from 'node:http';
-import { createPow, memoryStore } from '../../src/runtime/index.js';
-import { powExpress } from '../../src/runtime/express/index.js';
-import { signInAs } from '../../src/runtime/express/testing.js';
+import { createPow, memoryStore } from '../../dist/runtime/index.js';
+import { powExpress } from '../../dist/runtime/express/index.js';
+import { signInAs } from '../../dist/runtime/express/testing.js';
 
 function arg(name: string, fallback: number): number {
   const index = process.argv.indexOf(`--${name}`);

@@ -389,15 +389,10 @@ export function powExpress(pow: Pow, options: PowExpressOptions = {}): PowExpres
    * Reads this user type's cookies and, only for a well-signed session cookie, asks the core for
    * the session. Synchronous when there is nothing to look up (anonymous traffic). The state is
    * memoised on `req` at once (with `loading` set while the core answers), so the request's state
-   * is loaded once. The middleware passes its continuation as `then`/`fail`: one promise reaction
-   * per signed-in request instead of a chain (this runs on every request).
+   * is loaded once. Given the middleware's `next`, the request continues from the core's answer
+   * (one promise reaction per signed-in request instead of a chain: this runs on every request).
    */
-  function load(
-    req: Request,
-    res: Response,
-    then?: (state: RequestState) => void,
-    fail?: (error: unknown) => void,
-  ): RequestState | Promise<RequestState> {
+  function load(req: Request, res: Response, next?: NextFunction): RequestState | Promise<RequestState> {
     const state = new RequestState(req, res);
     state.ctx = new RequestContextImpl(internals, state);
     memoHolder(req)[stateKey] = state;
@@ -407,13 +402,13 @@ export function powExpress(pow: Pow, options: PowExpressOptions = {}): PowExpres
       return (state.loading = pow.sessions.load(token).then(
         (loaded) => {
           loaded_(state, token, loaded);
-          then?.(state);
+          if (next) continueRequest(state, next);
           return state;
         },
-        fail &&
+        next &&
           ((error: unknown) => {
             state.loading = null;
-            fail(error);
+            next(error);
             return state;
           }),
       ));
@@ -760,14 +755,6 @@ export function powExpress(pow: Pow, options: PowExpressOptions = {}): PowExpres
   // The app this middleware last registered with: registration is per app, not per request.
   let registeredApp: unknown;
   const middlewareHandler: RequestHandler = (req, res, next) => {
-    const continueWith = (state: RequestState) => {
-      try {
-        if (extensions.wantsRestore(req, state.user !== null)) restoreThenProceed(state, req, res, next);
-        else proceed(state, req, res, next);
-      } catch (error) {
-        next(error);
-      }
-    };
     try {
       if (req.app !== registeredApp) {
         registeredApp = req.app;
@@ -781,17 +768,28 @@ export function powExpress(pow: Pow, options: PowExpressOptions = {}): PowExpres
       }
       const memo = memoOf(req);
       if (memo === undefined) {
-        const result = load(req, res, continueWith, next);
-        if (!(result instanceof Promise)) continueWith(result);
+        const result = load(req, res, next);
+        if (!(result instanceof Promise)) continueRequest(result, next);
       } else if (memo.loading) {
-        memo.loading.then(continueWith, next);
+        memo.loading.then((state) => continueRequest(state, next), next);
       } else {
-        continueWith(memo);
+        continueRequest(memo, next);
       }
     } catch (error) {
       next(error);
     }
   };
+
+  /** The middleware's work once the state is loaded. */
+  function continueRequest(state: RequestState, next: NextFunction): void {
+    const { req, res } = state;
+    try {
+      if (extensions.wantsRestore(req, state.user !== null)) restoreThenProceed(state, req, res, next);
+      else proceed(state, req, res, next);
+    } catch (error) {
+      next(error);
+    }
+  }
 
   /** persistent-session: a remember-me cookie without a live session starts a fresh one. */
   function restoreThenProceed(state: RequestState, req: Request, res: Response, next: NextFunction): void {
