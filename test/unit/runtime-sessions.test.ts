@@ -38,7 +38,12 @@ describe('session tokens', () => {
     const clock = fakeClock();
     const inner = memoryStore();
     const lookups: string[] = [];
-    const store: Store = { ...inner, get: (ns, key) => (lookups.push(`${ns}/${key}`), inner.get(ns, key)) };
+    // Both read paths are counted: `get`, and the memory store's synchronous `getNow`.
+    const store: Store = {
+      ...inner,
+      get: (ns, key) => (lookups.push(`${ns}/${key}`), inner.get(ns, key)),
+      getNow: (ns, key) => (lookups.push(`${ns}/${key}`), inner.getNow!(ns, key)),
+    };
     const pow = createPow({
       prisma: db.prisma,
       store,

@@ -14,6 +14,22 @@ storeContract('memory', async () => {
 });
 
 describe('memoryStore extras', () => {
+  it('getNow() answers synchronously what get() answers, with the same copy and expiry rules', async () => {
+    const clock = fakeClock();
+    const store = memoryStore({ clock: clock.now });
+    const value = { list: [1], nested: { at: new Date(0) } };
+    await store.put('ns', 'k', value, 1000);
+    const now = store.getNow<{ list: number[]; nested: { at: string } }>('ns', 'k');
+    assert.deepEqual(now, await store.get('ns', 'k'));
+    assert.equal(now?.nested.at, '1970-01-01T00:00:00.000Z', 'JSON normalisation, as in the other stores');
+    now!.list.push(2);
+    assert.deepEqual(store.getNow('ns', 'k'), { list: [1], nested: { at: '1970-01-01T00:00:00.000Z' } });
+    assert.equal(store.getNow('ns', 'missing'), null);
+    clock.advance(1000);
+    assert.equal(store.getNow('ns', 'k'), null, 'expired');
+    assert.throws(() => store.getNow('', 'k'), /namespace/);
+  });
+
   it('size() and dump() only see live records; useClock switches the time source', async () => {
     const a = fakeClock(1000);
     const store = memoryStore({ clock: a.now });

@@ -221,13 +221,17 @@ export function createSessionOperations(ctx: SessionContext): SessionOperations 
       // `resolve()` inlined: this runs on every signed-in request, one await fewer.
       const hash = storeKeyOf(token);
       if (hash === null) return null;
-      const pointer = await store.get<TokenPointer>(ns.tokens, hash);
+      const pointer = store.getNow
+        ? store.getNow<TokenPointer>(ns.tokens, hash)
+        : await store.get<TokenPointer>(ns.tokens, hash);
       if (!pointer || typeof pointer.rk !== 'string') return null;
       if (!pointerLive(pointer, clock())) {
         await store.delete(ns.tokens, hash);
         return null;
       }
-      const stored = await store.get<StoredSession>(ns.sessions, pointer.rk);
+      const stored = store.getNow
+        ? store.getNow<StoredSession>(ns.sessions, pointer.rk)
+        : await store.get<StoredSession>(ns.sessions, pointer.rk);
       const now = clock();
       if (!stored || stored.id !== pointer.sid || stored.userType !== userType) {
         await store.delete(ns.tokens, hash);

@@ -28,6 +28,12 @@ export type Result<T> = { ok: true; value: T } | { ok: false; errors: FieldError
  */
 export interface Store {
   get<T = unknown>(namespace: string, key: string): Promise<T | null>;
+  /**
+   * Optional synchronous `get`, for stores that live in the process (the memory store). The
+   * session layer reads two records per signed-in request and uses it, when present, to skip two
+   * promise round trips. Same result and copy semantics as `get`.
+   */
+  getNow?<T = unknown>(namespace: string, key: string): T | null;
   /** `ttlMs` is required: nothing pow stores lives forever. */
   put(namespace: string, key: string, value: unknown, ttlMs: number): Promise<void>;
   delete(namespace: string, key: string): Promise<void>;

@@ -26,6 +26,7 @@ function copyJson(value: JsonValue): JsonValue {
 }
 
 export interface MemoryStore extends Store {
+  getNow<T = unknown>(namespace: string, key: string): T | null;
   /** Number of live records (for tests). */
   size(): number;
   /** Every live record (namespace, key, value as JSON text): for "nothing secret at rest" checks. */
@@ -73,12 +74,17 @@ export function memoryStore(options: StoreOptions = {}): MemoryStore {
     if (++writes % SWEEP_EVERY === 0) sweep();
   }
 
+  function getNow<T>(namespace: string, key: string): T | null {
+    checkNamespaceKey(namespace, key);
+    const entry = live(namespace, key);
+    return entry ? (copyJson(entry.value) as T) : null;
+  }
+
   return {
     async get<T>(namespace: string, key: string): Promise<T | null> {
-      checkNamespaceKey(namespace, key);
-      const entry = live(namespace, key);
-      return entry ? (copyJson(entry.value) as T) : null;
+      return getNow<T>(namespace, key);
     },
+    getNow,
     async put(namespace, key, value, ttlMs) {
       checkNamespaceKey(namespace, key);
       checkTtl(ttlMs);
