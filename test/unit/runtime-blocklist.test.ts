@@ -13,16 +13,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createTestDatabase, type TestDatabase } from '../helpers/prisma-test-client.js';
+import { spyHasher } from '../helpers/spy-hasher.js';
 import {
   createPow,
-  argon2Hasher,
   memoryStore,
   isCommonPassword,
   validatePassword,
-  ARGON2_INSECURE_TEST,
   DEFAULT_MIN_PASSWORD_LENGTH,
   type Pow,
-  type Hasher,
 } from '../../src/runtime/index.js';
 import { commonPasswordList } from '../../src/runtime/core/blocklist.js';
 import { codePointLength } from '../../src/runtime/core/validation.js';
@@ -136,7 +134,7 @@ describe('shipped blocklist (A8)', () => {
 describe('blocklist at registration and password change (A8)', () => {
   let db: TestDatabase;
   let pow: Pow;
-  const calls = { hash: 0 };
+  let spy: ReturnType<typeof spyHasher>;
 
   before(async () => {
     db = await createTestDatabase('sqlite');
@@ -146,14 +144,12 @@ describe('blocklist at registration and password change (A8)', () => {
   });
   beforeEach(async () => {
     await db.prisma.user.deleteMany();
-    const inner = argon2Hasher({ ...ARGON2_INSECURE_TEST, allowWeak: true });
-    const hasher: Hasher = { ...inner, hash: (p) => (calls.hash++, inner.hash(p)) };
-    calls.hash = 0;
+    spy = spyHasher();
     pow = createPow({
       prisma: db.prisma,
       store: memoryStore(),
       secret: 'k'.repeat(32),
-      hashing: { hasher },
+      hashing: { hasher: spy.hasher },
       password: { minLength: MIN },
     });
   });
@@ -171,7 +167,7 @@ describe('blocklist at registration and password change (A8)', () => {
         assert.deepEqual(!result.ok && keys(result.errors), ['errors.common_password'], password);
       }
     }
-    assert.equal(calls.hash, 0);
+    assert.equal(spy.calls.hash, 0);
     assert.equal(await db.prisma.user.count(), 0);
   });
 

@@ -8,16 +8,14 @@
 import { describe, it, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { createTestDatabase, type TestDatabase } from '../helpers/prisma-test-client.js';
+import { spyHasher } from '../helpers/spy-hasher.js';
 import {
   createPow,
   createUser,
-  argon2Hasher,
   memoryStore,
   normalizePassword,
   validatePassword,
-  ARGON2_INSECURE_TEST,
   type Pow,
-  type Hasher,
 } from '../../src/runtime/index.js';
 import type { FieldErrors } from '../../src/runtime/core/types.js';
 
@@ -27,29 +25,6 @@ const NFD = NFC.normalize('NFD');
 /** Full-width Latin letters: NFKC (not NFC) maps them to ASCII. */
 const FULL_WIDTH = 'ｍｅｌｌｏｗ ｏｔｔｅｒ ｐａｒａｄｅ';
 const ASCII = 'mellow otter parade';
-
-function spyHasher() {
-  const inner = argon2Hasher({ ...ARGON2_INSECURE_TEST, allowWeak: true });
-  const calls = { hash: 0, verify: 0 };
-  const seen: string[] = [];
-  const hasher: Hasher = {
-    id: inner.id,
-    hash: (p) => (calls.hash++, seen.push(p), inner.hash(p)),
-    verify: (h, p) => (calls.verify++, inner.verify(h, p)),
-    needsRehash: (h) => inner.needsRehash(h),
-  };
-  return {
-    hasher,
-    inner,
-    calls,
-    seen,
-    reset() {
-      calls.hash = 0;
-      calls.verify = 0;
-      seen.length = 0;
-    },
-  };
-}
 
 describe('password normalisation (A5)', () => {
   let db: TestDatabase;

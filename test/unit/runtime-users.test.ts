@@ -3,40 +3,20 @@ import assert from 'node:assert/strict';
 import { pbkdf2Sync } from 'node:crypto';
 import bcrypt from 'bcryptjs';
 import { createTestDatabase, type TestDatabase } from '../helpers/prisma-test-client.js';
+import { spyHasher } from '../helpers/spy-hasher.js';
 import {
   createPow,
   createUser,
   argon2Hasher,
   memoryStore,
   isPowError,
-  ARGON2_INSECURE_TEST,
   type PowConfig,
   type Pow,
-  type Hasher,
 } from '../../src/runtime/index.js';
 
 const PASSWORD = 'mellow otter parade';
 
 /** The test hasher (cheap argon2id) with call counters. */
-function spyHasher() {
-  const inner = argon2Hasher({ ...ARGON2_INSECURE_TEST, allowWeak: true });
-  const calls = { hash: 0, verify: 0 };
-  const hasher: Hasher = {
-    id: inner.id,
-    hash: (p) => (calls.hash++, inner.hash(p)),
-    verify: (h, p) => (calls.verify++, inner.verify(h, p)),
-    needsRehash: (h) => inner.needsRehash(h),
-  };
-  return {
-    hasher,
-    calls,
-    reset() {
-      calls.hash = 0;
-      calls.verify = 0;
-    },
-  };
-}
-
 describe('users', () => {
   let db: TestDatabase;
   let pow: Pow;
