@@ -26,9 +26,16 @@ import express from 'express';
 import type { AddressInfo } from 'node:net';
 import { loadavg } from 'node:os';
 import type { Server } from 'node:http';
-import { createPow, memoryStore } from '../../dist/runtime/index.js';
-import { powExpress } from '../../dist/runtime/express/index.js';
-import { signInAs } from '../../dist/runtime/express/testing.js';
+// The built package (dist/), typed by its sources: a fresh checkout type-checks before it builds.
+const built = (path: string): Promise<unknown> =>
+  import(new URL(`../../dist/runtime/${path}`, import.meta.url).href);
+const { createPow, memoryStore } = (await built('index.js')) as typeof import('../../src/runtime/index.js');
+const { powExpress } = (await built(
+  'express/index.js',
+)) as typeof import('../../src/runtime/express/index.js');
+const { signInAs } = (await built(
+  'express/testing.js',
+)) as typeof import('../../src/runtime/express/testing.js');
 
 function arg(name: string, fallback: number): number {
   const index = process.argv.indexOf(`--${name}`);
