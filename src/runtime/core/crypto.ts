@@ -57,10 +57,10 @@ export function hmacSha256Base64url(key: Buffer): (value: string) => string {
   block.fill(0);
   const innerViews: Buffer[] = [];
   return (value) => {
-    const length = Buffer.byteLength(value, 'utf8');
+    // `write` stops at the buffer's end; only a message that filled it can have been cut short.
+    const length = inner.write(value, BLOCK, 'utf8');
     let message: Buffer;
-    if (length <= SCRATCH) {
-      inner.write(value, BLOCK, 'utf8');
+    if (length < SCRATCH - 3 || Buffer.byteLength(value, 'utf8') === length) {
       message = innerViews[length] ??= inner.subarray(0, BLOCK + length);
     } else {
       message = Buffer.concat([inner.subarray(0, BLOCK), Buffer.from(value, 'utf8')]);

@@ -39,7 +39,7 @@ import type {
 import { PowError } from '../../shared/pow-error.js';
 import { createTranslator, type TranslateParams, type Translator } from '../i18n/index.js';
 import { normalizePassword } from '../core/validation.js';
-import { hasRequestAccessor, installRequestAccessor, requestPrototypeOf } from './request-accessors.js';
+import { installRequestAccessor, requestPrototypeOf } from './request-accessors.js';
 import { readCookie, serializeCookie, setCookieHeader, createSigner, type Signer } from './cookies.js';
 import { BodyError, DEFAULT_BODY_LIMIT, readUrlencodedBody } from './body.js';
 import {
@@ -374,14 +374,14 @@ export function powExpress(pow: Pow, options: PowExpressOptions = {}): PowExpres
   // ---- request state -------------------------------------------------------------------------
 
   const attach = (req: Request, res: Response, state: RequestState) => {
-    if (!hasRequestAccessor(req, currentUserKey))
+    if (Object.getPrototypeOf(req) !== accessorPrototype)
       (req as unknown as Record<string, unknown>)[currentUserKey] = state.user;
     if (res.locals) res.locals[currentUserKey] = state.user;
   };
 
   /** Exposes the request context; `req.pow` reads `res.locals.pow` where the accessor exists. */
   const exposeContext = (req: Request, res: Response, state: RequestState) => {
-    if (!hasRequestAccessor(req, 'pow')) req.pow = state.ctx;
+    if (Object.getPrototypeOf(req) !== accessorPrototype) req.pow = state.ctx;
     if (res.locals) res.locals.pow = state.ctx;
   };
 
@@ -754,16 +754,19 @@ export function powExpress(pow: Pow, options: PowExpressOptions = {}): PowExpres
 
   // The app this middleware last registered with: registration is per app, not per request.
   let registeredApp: unknown;
+  // That app's request prototype, which carries the `req[currentUserKey]` and `req.pow` accessors
+  // (request-accessors.ts); requests with another prototype get plain properties.
+  let accessorPrototype: object | null = null;
   const middlewareHandler: RequestHandler = (req, res, next) => {
     try {
       if (req.app !== registeredApp) {
         registeredApp = req.app;
         registerCore(req.app, core);
         extensions.seeRequest(req);
-        const proto = requestPrototypeOf(req);
-        if (proto) {
-          installRequestAccessor(proto, currentUserKey, (request) => stateOf(request)?.user);
-          installRequestAccessor(proto, 'pow', (request) => request.res?.locals?.pow);
+        accessorPrototype = requestPrototypeOf(req);
+        if (accessorPrototype) {
+          installRequestAccessor(accessorPrototype, currentUserKey, (request) => stateOf(request)?.user);
+          installRequestAccessor(accessorPrototype, 'pow', (request) => request.res?.locals?.pow);
         }
       }
       const memo = memoOf(req);

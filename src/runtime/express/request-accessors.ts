@@ -49,8 +49,3 @@ export function installRequestAccessor(proto: object, key: string, read: (req: R
     },
   });
 }
-
-/** True when `req`'s prototype carries pow's accessor for `key` (no own property to write). */
-export function hasRequestAccessor(req: Request, key: string): boolean {
-  return installedKeys.get(Object.getPrototypeOf(req) as object)?.has(key) === true;
-}
