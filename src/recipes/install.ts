@@ -490,6 +490,15 @@ function addProjectFiles(ctx: GenerateContext, options: InstallOptions): void {
   ctx.patch('.gitattributes', '.gitattributes:pow', ensureGitattributesLine('.pow/** linguist-generated'));
 }
 
+/** A plausible `@default(...)` argument for a scalar type, for the manual step's example. */
+function exampleDefault(type: string): string {
+  if (type === 'String') return '""';
+  if (type === 'Boolean') return 'false';
+  if (type === 'DateTime') return 'now()';
+  if (['Int', 'BigInt', 'Float', 'Decimal'].includes(type)) return '0';
+  return '…';
+}
+
 /**
  * Registration creates users from the form's fields only. An existing User model with a required
  * column pow does not fill (no default) makes every registration fail: say how to add it.
@@ -501,7 +510,7 @@ function checkRequiredUserFields(
   options: InstallOptions,
 ): void {
   const model = project.prisma?.userModel;
-  if (!model || model.name !== it.model.name || !options.registration) return;
+  if (!model || model.name !== it.model.name) return;
   const models = new Set(project.prisma?.models ?? []);
   const missing = model.fields.filter(
     (field) =>
@@ -513,6 +522,21 @@ function checkRequiredUserFields(
       !field.attributes.some((a) => a.startsWith('@default') || a.startsWith('@updatedAt')),
   );
   if (missing.length === 0) return;
+  if (it.extensions.includes('invitation')) {
+    // An invitation creates the invitee from the e-mail alone, before any form: no form field
+    // can fill these, only a default (or making them optional).
+    const fields = missing.map((f) => `${model.name}.${f.name}`).join(', ');
+    ctx.manual({
+      file: model.file,
+      why: `${fields} ${missing.length === 1 ? 'is' : 'are'} required and ${missing.length === 1 ? 'has' : 'have'} no default, so the invitation extension cannot create invited users (they get only an e-mail until they accept)`,
+      snippet: [
+        `// ${model.file}, model ${model.name}: a default (or make the field optional with "?"), e.g.`,
+        ...missing.map((f) => `${f.name} ${f.type} @default(${exampleDefault(f.type)})`),
+        '// then add a migration for it: docs/guides/schema-change.md',
+      ].join('\n'),
+    });
+  }
+  if (!options.registration) return;
   // Once the team lists a field in the controller's USER_FIELDS, the form sets it.
   const controller = ctx.tree.readDisk(it.paths.registrationController) ?? '';
   const listed = /USER_FIELDS\s*=\s*\[([^\]]*)\]/.exec(controller)?.[1] ?? '';

@@ -33,6 +33,18 @@ for (const kind of ['memory', 'redis', 'prisma'] as StoreKind[]) {
       return tokenFromLink(firstLink(mail));
     }
 
+    it('a User column pow cannot fill is named in a clear error, not a raw Prisma dump', async () => {
+      // The test schema requires `email`: a create without it fails the way a required column
+      // without a default fails for invitees (they are created from the e-mail alone).
+      await assert.rejects(h.ext.context.insertUser({ invitedById: null }), (error: unknown) => {
+        const powError = error as { code?: string; message: string; fix?: string };
+        assert.equal(powError.code, 'POW_USER_FIELD_REQUIRED');
+        assert.match(powError.message, /requires "email" and has no default/);
+        assert.match(powError.fix ?? '', /@default/);
+        return true;
+      });
+    });
+
     it('creates a passwordless invitee and mails a link; accepting sets the password once', async () => {
       const inviter = await seedUser(h, 'boss@example.com');
       const result = await h.ext.invite(inviter, { email: ' Guest@Example.com ' });

@@ -107,6 +107,13 @@ function extensionError(message: string, fix?: string): PowError {
   return new PowError({ code: 'POW_EXTENSION_CONFIG', message, fix });
 }
 
+/** The field of Prisma's "Argument `x` is missing" validation error, else null. */
+function missingArgument(error: unknown): string | null {
+  if (!isObject(error) || error.name !== 'PrismaClientValidationError') return null;
+  const message = typeof error.message === 'string' ? error.message : '';
+  return /Argument `(\w+)` is missing/.exec(message)?.[1] ?? null;
+}
+
 function isUniqueViolation(error: unknown): boolean {
   return isObject(error) && error.code === 'P2002';
 }
@@ -157,6 +164,16 @@ export function createExtensionContext(pow: Pow, options: ExtensionOptions): Ext
       const field = uniqueViolationField(error, Object.keys(data)) ?? pow.userIdFields[0];
       addError(errors, field, 'errors.taken');
       return { ok: false, errors };
+    }
+    const missing = missingArgument(error);
+    if (missing !== null) {
+      // A User column pow cannot fill (required, no default): say which, not Prisma's dump.
+      throw new PowError({
+        code: 'POW_USER_FIELD_REQUIRED',
+        message: `pow could not create a user with only ${Object.keys(data).join(', ')}: the User model requires "${missing}" and has no default for it.`,
+        fix: `Give ${missing} a @default(...) in schema.prisma, or make it optional, and add a migration (invited users exist before they fill in any form).`,
+        cause: error,
+      });
     }
     throw error;
   }
