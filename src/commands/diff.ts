@@ -17,7 +17,7 @@
 import { isAbsolute, relative } from 'node:path';
 import type { CommandModule } from './index.js';
 import type { CommandContext } from '../cli/context.js';
-import type { Colors } from '../generate/colors.js';
+import { colorDiff, type Colors } from '../generate/colors.js';
 import type { Manifest } from '../generate/manifest.js';
 import { actionOf, type PlannedFile } from '../generate/plan.js';
 import { PowError } from '../shared/pow-error.js';
@@ -176,20 +176,6 @@ function fileBlock(
     lines.push(...colorDiff(fileDiff(file), c).map((line) => `    ${line}`));
   }
   return lines;
-}
-
-function colorDiff(diff: string, c: Colors): string[] {
-  if (diff === '') return [];
-  return diff
-    .replace(/\n$/, '')
-    .split('\n')
-    .map((line) => {
-      if (line.startsWith('+++') || line.startsWith('---')) return c.bold(line);
-      if (line.startsWith('@@')) return c.cyan(line);
-      if (line.startsWith('+')) return c.green(line);
-      if (line.startsWith('-')) return c.red(line);
-      return line;
-    });
 }
 
 function known(manifest: Manifest, reruns: readonly Rerun[], filter: string): boolean {

@@ -14,6 +14,7 @@ import type { Plan } from '../generate/plan.js';
 import type { ExtensionName } from '../runtime/core/types.js';
 import { PowError } from '../shared/pow-error.js';
 import { canPrompt, collect, confirmWrite } from '../cli/prompting.js';
+import { generationJson, reportGeneration } from '../cli/report-generation.js';
 import { clockFrom, parseInstallFlags } from './install.js';
 
 interface GenTemplatesFlags {
@@ -140,11 +141,7 @@ async function genTemplates(ctx: CommandContext, flags: GenTemplatesFlags, cmd: 
   const noop = isNoop(plan);
   if (flags.json) {
     ctx.out.json({
-      ...render.summarizePlan(plan),
-      dryRun: Boolean(flags.dryRun),
-      written: applied ? applied.written : [],
-      deleted: applied ? applied.deleted : [],
-      upToDate: noop,
+      ...generationJson(render.summarizePlan(plan), applied, Boolean(flags.dryRun), noop),
       scope: outcome.scope,
       options,
       only,
@@ -156,16 +153,17 @@ async function genTemplates(ctx: CommandContext, flags: GenTemplatesFlags, cmd: 
     return;
   }
 
-  if (!shown) printPlan(plan, Boolean(flags.dryRun));
-  if (isInteractive && !flags.dryRun && !noop && applied === null) {
-    ctx.out.line('Nothing was written.');
-    return;
-  }
-  if (noop) {
-    ctx.out.line('Up to date: pow gen.templates has nothing to change, no file was written.');
-  } else if (shown && applied) {
-    ctx.out.line(`Written: ${applied.written.length} file${applied.written.length === 1 ? '' : 's'}.`);
-  }
+  const goOn = reportGeneration(ctx, {
+    command: 'pow gen.templates',
+    plan,
+    applied,
+    shown,
+    dryRun: Boolean(flags.dryRun),
+    interactive: isInteractive,
+    upToDate: noop,
+    printPlan,
+  });
+  if (!goOn) return;
   if (!noop && outcome.nextSteps.length > 0) {
     ctx.out.line('');
     ctx.out.line(c.bold('Next steps:'));

@@ -7,6 +7,7 @@ import type { SessionStoreKind, UserIdType } from '../prisma/ensure-auth-schema.
 import type { ExtensionName } from '../runtime/core/types.js';
 import { PowError } from '../shared/pow-error.js';
 import { canPrompt, collect, confirmWrite } from '../cli/prompting.js';
+import { generationJson, reportGeneration } from '../cli/report-generation.js';
 import { createProgress } from '../cli/progress.js';
 
 /** Commander's parsed flags of `pow install`. */
@@ -354,11 +355,7 @@ async function install(ctx: CommandContext, flags: InstallFlags, cmd: Command): 
   const noop = isNoop(plan);
   if (flags.json) {
     ctx.out.json({
-      ...render.summarizePlan(plan),
-      dryRun: Boolean(flags.dryRun),
-      written: applied ? applied.written : [],
-      deleted: applied ? applied.deleted : [],
-      upToDate: noop,
+      ...generationJson(render.summarizePlan(plan), applied, Boolean(flags.dryRun), noop),
       options,
       migration: outcome.migration,
       dependenciesAdded: outcome.dependenciesAdded,
@@ -368,16 +365,17 @@ async function install(ctx: CommandContext, flags: InstallFlags, cmd: Command): 
     return;
   }
 
-  if (!shown) printPlan(plan, Boolean(flags.dryRun));
-  if (isInteractive && !flags.dryRun && !noop && applied === null) {
-    ctx.out.line('Nothing was written.');
-    return;
-  }
-  if (noop) {
-    ctx.out.line('Up to date: pow install has nothing to change, no file was written.');
-  } else if (shown && applied) {
-    ctx.out.line(`Written: ${applied.written.length} file${applied.written.length === 1 ? '' : 's'}.`);
-  }
+  const goOn = reportGeneration(ctx, {
+    command: 'pow install',
+    plan,
+    applied,
+    shown,
+    dryRun: Boolean(flags.dryRun),
+    interactive: isInteractive,
+    upToDate: noop,
+    printPlan,
+  });
+  if (!goOn) return;
   if (!noop) {
     ctx.out.line('');
     ctx.out.line(c.bold('Next steps:'));

@@ -33,3 +33,18 @@ export function createColors(enabled: boolean): Colors {
 
 /** No colours (tests, --json, pipes). */
 export const NO_COLORS: Colors = createColors(false);
+
+/** A unified diff's lines, coloured the way `git diff` does (headers bold, hunks cyan). */
+export function colorDiff(diff: string, c: Colors): string[] {
+  if (diff === '') return [];
+  return diff
+    .replace(/\n$/, '')
+    .split('\n')
+    .map((line) => {
+      if (line.startsWith('+++') || line.startsWith('---')) return c.bold(line);
+      if (line.startsWith('@@')) return c.cyan(line);
+      if (line.startsWith('+')) return c.green(line);
+      if (line.startsWith('-')) return c.red(line);
+      return line;
+    });
+}

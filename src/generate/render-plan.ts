@@ -1,4 +1,4 @@
-import { NO_COLORS, type Colors } from './colors.js';
+import { NO_COLORS, colorDiff, type Colors } from './colors.js';
 import { CONFLICT_END, CONFLICT_SEPARATOR, CONFLICT_START } from './merge3.js';
 import { actionOf, countActions, hasConflicts, type Action, type Plan, type PlannedFile } from './plan.js';
 import { unifiedDiff } from './unified-diff.js';
@@ -32,19 +32,6 @@ function colorVerb(action: Action, c: Colors): string {
     default:
       return c.dim(padded);
   }
-}
-
-function colorDiff(diff: string, c: Colors): string[] {
-  return diff
-    .replace(/\n$/, '')
-    .split('\n')
-    .map((line) => {
-      if (line.startsWith('+++') || line.startsWith('---')) return c.bold(line);
-      if (line.startsWith('@@')) return c.cyan(line);
-      if (line.startsWith('+')) return c.green(line);
-      if (line.startsWith('-')) return c.red(line);
-      return line;
-    });
 }
 
 function matches(path: string, filters: string[] | undefined): boolean {

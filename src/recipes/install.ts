@@ -78,12 +78,12 @@ export const DEFAULT_INSTALL_OPTIONS: Readonly<InstallOptions> = Object.freeze({
   extensions: [],
 });
 
-export interface InstallInput {
+/** What every generating recipe run takes besides its own options (install, gen.templates). */
+export interface RecipeRun {
   /** Absolute project root. */
   root: string;
   /** inspectProject(root, { userModel }) of this run. */
   project: ProjectInfo;
-  options: InstallOptions;
   powVersion: string;
   /** Clock of the migration folder's timestamp. */
   now: () => Date;
@@ -97,6 +97,10 @@ export interface InstallInput {
   confirm?: (plan: Plan) => Promise<boolean>;
   /** Test seam: called before each write of the apply step (throw to simulate a failing disk). */
   beforeWrite?: (path: string, index: number) => void;
+}
+
+export interface InstallInput extends RecipeRun {
+  options: InstallOptions;
 }
 
 export interface InstallMigration {

@@ -212,7 +212,8 @@ function usage(message: string, fix: string): PowError {
   return new PowError({ code: 'POW_INVALID_TEMPLATE_OPTION', message, fix, exitCode: 2 });
 }
 
-function pascal(words: string): string {
+/** `admin-users` / `admin_users` → `AdminUsers`. */
+export function pascal(words: string): string {
   return words
     .split(/[-_]/)
     .filter(Boolean)

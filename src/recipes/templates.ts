@@ -34,12 +34,7 @@
  */
 import { lstatSync, readdirSync } from 'node:fs';
 import { join, posix } from 'node:path';
-import {
-  createGeneration,
-  type GenerateContext,
-  type GenerateFlags,
-  type GenerateResult,
-} from '../generate/index.js';
+import { createGeneration, type GenerateContext, type GenerateResult } from '../generate/index.js';
 import type { JsonValue, Manifest, ManifestFile } from '../generate/manifest.js';
 import { isNoop, planExitCode, type Plan } from '../generate/plan.js';
 import { ensureAppUse } from '../generate/codemods/ensure-app-use.js';
@@ -59,11 +54,13 @@ import {
   DEFAULT_INSTALL_OPTIONS,
   type InstallMigration,
   type InstallOptions,
+  type RecipeRun,
 } from './install.js';
 import { listInstallTemplates, selectInstallTemplates, templateExtension } from './install-templates.js';
 import {
   buildTemplateContext,
   EXTENSION_NAMES,
+  pascal,
   relativeSpecifier,
   type TemplateContext,
 } from './template-context.js';
@@ -148,14 +145,6 @@ export function checkNamespaceName(namespace: string): string {
     );
   }
   return namespace;
-}
-
-function pascal(words: string): string {
-  return words
-    .split(/[-_]/)
-    .filter(Boolean)
-    .map((word) => word[0]!.toUpperCase() + word.slice(1))
-    .join('');
 }
 
 /** The stored answers of a namespace (null when gen.templates never ran for it). */
@@ -307,24 +296,12 @@ export function templateGroup(id: string): OnlyGroup | 'config' | 'routes' | 'cl
   return 'layout';
 }
 
-export interface GenTemplatesInput {
-  /** Absolute project root. */
-  root: string;
-  /** inspectProject(root, { userModel: options.userModel }) of this run. */
-  project: ProjectInfo;
+export interface GenTemplatesInput extends RecipeRun {
   options: GenTemplatesOptions;
   /** The install's answers (session store and id type of a new model). */
   install: InstallOptions;
   /** `--only`: re-emit these page groups only. */
   only?: OnlyGroup[] | null;
-  powVersion: string;
-  /** Clock of a migration's folder name. */
-  now: () => Date;
-  flags?: GenerateFlags;
-  templatesDir?: string;
-  /** Asked after planning, before writing, when the plan writes something. */
-  confirm?: (plan: Plan) => Promise<boolean>;
-  beforeWrite?: (path: string, index: number) => void;
 }
 
 export interface GenTemplatesResult {

@@ -18,17 +18,21 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { diffDatabaseToSchema, diffSchemas } from '../../src/prisma/schema-engine.js';
-import { startApp, type RunningApp } from '../helpers/app-process.js';
+import type { RunningApp } from '../helpers/app-process.js';
 import { e2eProject, prismaGenerate, protectDashboard, typecheck } from '../helpers/e2e-project.js';
-import { REPO_ROOT } from '../helpers/fixtures.js';
-import { HttpClient, csrfTokenFrom, type HttpResponse } from '../helpers/http-client.js';
 import {
-  firstLink,
-  startSmtpServer,
-  tokenFromLink,
-  type CapturedMail,
-  type SmtpTestServer,
-} from '../helpers/smtp-server.js';
+  flash,
+  mailedPath,
+  register as registerWith,
+  rememberCookie,
+  rememberToken,
+  setCookie,
+  signIn,
+  signedIn,
+  startMailedApp,
+} from '../helpers/extensions-e2e.js';
+import { HttpClient, csrfTokenFrom, type HttpResponse } from '../helpers/http-client.js';
+import { firstLink, tokenFromLink, type SmtpTestServer } from '../helpers/smtp-server.js';
 
 const FIXTURE = 'express5-ts-existing-user';
 const BASE_URL = 'https://app.example.test';
@@ -38,24 +42,6 @@ const ALL = ['email-confirmation', 'reset-password', 'persistent-session', 'invi
 const SCHEMA = 'prisma/schema.prisma';
 const TEAM_MIGRATION = 'prisma/migrations/20260102030406_user_name_default';
 const CONFIG = 'src/pow/config.ts';
-
-/** The `Set-Cookie` line for `name` in a response, or undefined. */
-function setCookie(res: HttpResponse, name: string): string | undefined {
-  return res.headers.getSetCookie().find((line) => line.startsWith(`${name}=`));
-}
-
-/** The flash text of a page (info or error). */
-function flash(body: string): string {
-  const match = /class="pow-flash[^"]*"[^>]*>(?:<span[^>]*>[^<]*<\/span>)?([^<]*)</.exec(body);
-  return match ? match[1]!.replace(/&#39;/g, "'").replace(/&amp;/g, '&').trim() : '';
-}
-
-/** The path + query of a mailed link, checked to be on the configured origin. */
-function pathOf(link: string): string {
-  const url = new URL(link);
-  assert.equal(url.origin, BASE_URL, `links use the configured base URL: ${link}`);
-  return url.pathname + url.search;
-}
 
 /**
  * An HttpClient that hands every pow cookie value the server sets to `record` (the value, and
@@ -136,65 +122,19 @@ test(`extensions on ${FIXTURE}: PostgreSQL, every flow over HTTP with real mail`
     protectDashboard(project, 'src/app.ts', 'app');
   });
 
-  smtp = await startSmtpServer();
-  app = await startApp(
-    project.dir,
-    join(REPO_ROOT, 'node_modules/.bin/tsx'),
-    ['src/server.ts'],
-    { ...project.env, SMTP_URL: smtp.url, MAIL_FROM: 'pow@app.example.test', POW_BASE_URL: BASE_URL },
-    60_000,
-  );
-  const base = app.url;
-  const mailServer = smtp;
-  /** Raw tokens seen in mails and cookies (none may be in the database). */
-  const rawTokens = new Set<string>();
-  const mailTo = async (to: string, subject: string, after = 0): Promise<CapturedMail> => {
-    const mail = await mailServer.waitForMail(
-      (m) => m.to === to && m.subject === subject && mailServer.messages.indexOf(m) >= after,
-    );
-    try {
-      rawTokens.add(tokenFromLink(firstLink(mail)));
-    } catch {
-      // Notices carry plain links.
-    }
-    return mail;
-  };
-  const mailCount = () => mailServer.messages.length;
+  const mailed = await startMailedApp(project, BASE_URL);
+  ({ app, smtp } = mailed);
+  const { rawTokens, mailTo, mailCount } = mailed;
+  const base = mailed.app.url;
   /** Every cookie value the app sets (session, remember-me, the parked reset token...). */
   const cookieTokens = new Set<string>();
   const newBrowser = () => new RecordingClient(base, (value) => cookieTokens.add(value));
 
-  const register = async (browser: HttpClient, email: string): Promise<HttpResponse> => {
-    const page = await browser.get('/registration/new');
-    return browser.post('/registration', {
-      _csrf: csrfTokenFrom(page.body),
-      email,
-      password: PASSWORD,
-      password_confirmation: PASSWORD,
-    });
-  };
-  const signIn = async (
-    browser: HttpClient,
-    email: string,
-    password: string,
-    rememberMe = false,
-  ): Promise<HttpResponse> => {
-    const page = await browser.get('/session/new');
-    return browser.post('/session', {
-      _csrf: csrfTokenFrom(page.body),
-      user_id: email,
-      password,
-      ...(rememberMe ? { remember_me: 'true' } : {}),
-    });
-  };
+  const register = (browser: HttpClient, email: string) => registerWith(browser, email, PASSWORD);
   const signOut = async (browser: HttpClient): Promise<HttpResponse> => {
     const page = await browser.get('/registration/edit');
     return browser.post('/session', { _csrf: csrfTokenFrom(page.body), _method: 'DELETE' });
   };
-  const signedIn = async (browser: HttpClient): Promise<boolean> =>
-    (await browser.get('/dashboard')).status === 200;
-  const rememberCookie = (browser: HttpClient) => browser.cookies.get('pow_user_remember');
-  const rememberToken = (value: string) => value.slice(0, value.lastIndexOf('.'));
 
   const ada = newBrowser();
   const adaEmail = 'ada@example.com';
@@ -215,7 +155,7 @@ test(`extensions on ${FIXTURE}: PostgreSQL, every flow over HTTP with real mail`
     assert.equal(unconfirmed.location, '/session/new');
     assert.equal(setCookie(unconfirmed, 'pow_user'), undefined, 'unconfirmed: no session cookie');
 
-    const confirm = await ada.get(pathOf(link));
+    const confirm = await ada.get(mailedPath(link, BASE_URL));
     assert.equal(confirm.status, 302);
     assert.equal(confirm.headers.get('referrer-policy'), 'no-referrer');
     assert.equal(confirm.location, '/session/new');
@@ -241,7 +181,7 @@ test(`extensions on ${FIXTURE}: PostgreSQL, every flow over HTTP with real mail`
     assert.equal(requested.status, 302);
     assert.match(flash((await b.follow(requested)).body), /If an account for the provided email exists/);
     const mail = await mailTo(adaEmail, 'Reset password link', before);
-    const link = pathOf(firstLink(mail));
+    const link = mailedPath(firstLink(mail), BASE_URL);
     const token = tokenFromLink(firstLink(mail));
 
     const opened = await b.get(link);
@@ -323,7 +263,7 @@ test(`extensions on ${FIXTURE}: PostgreSQL, every flow over HTTP with real mail`
       const mail = await mailTo('ivy@example.com', "You've been invited", before);
 
       const ivy = newBrowser();
-      const link = pathOf(firstLink(mail));
+      const link = mailedPath(firstLink(mail), BASE_URL);
       const form = await ivy.get(link);
       assert.equal(form.status, 200);
       assert.equal(form.headers.get('referrer-policy'), 'no-referrer');

@@ -23,14 +23,19 @@ import {
   typecheck,
   type E2EProject,
 } from '../helpers/e2e-project.js';
-import { HttpClient, csrfTokenFrom, type HttpResponse } from '../helpers/http-client.js';
+import { HttpClient, csrfTokenFrom } from '../helpers/http-client.js';
+import { firstLink, tokenFromLink, type CapturedMail, type SmtpTestServer } from '../helpers/smtp-server.js';
 import {
-  firstLink,
-  startSmtpServer,
-  tokenFromLink,
-  type CapturedMail,
-  type SmtpTestServer,
-} from '../helpers/smtp-server.js';
+  flash,
+  mailedPath,
+  register as registerWith,
+  rememberCookie,
+  rememberToken,
+  setCookie,
+  signIn,
+  signedIn,
+  startMailedApp,
+} from '../helpers/extensions-e2e.js';
 import { REPO_ROOT } from '../helpers/fixtures.js';
 
 const FIXTURE = 'express5-ts-esm-sqlite';
@@ -50,24 +55,6 @@ function migrationNames(project: E2EProject): string[] {
     .filter((e) => e.isDirectory())
     .map((e) => e.name)
     .sort();
-}
-
-/** The `Set-Cookie` line for `name` in a response, or undefined. */
-function setCookie(res: HttpResponse, name: string): string | undefined {
-  return res.headers.getSetCookie().find((line) => line.startsWith(`${name}=`));
-}
-
-/** The flash text of a page (info or error). */
-function flash(body: string): string {
-  const match = /class="pow-flash[^"]*"[^>]*>(?:<span[^>]*>[^<]*<\/span>)?([^<]*)</.exec(body);
-  return match ? match[1]!.replace(/&#39;/g, "'").replace(/&amp;/g, '&').trim() : '';
-}
-
-/** The path + query of a mailed link, checked to be on the configured origin (never the Host header). */
-function pathOf(link: string): string {
-  const url = new URL(link);
-  assert.equal(url.origin, BASE_URL, `links use the configured base URL: ${link}`);
-  return url.pathname + url.search;
 }
 
 test(`extensions on ${FIXTURE}: install later, then every flow over HTTP with real mail`, async (t) => {
@@ -161,30 +148,11 @@ test(`extensions on ${FIXTURE}: install later, then every flow over HTTP with re
     await typecheck(project);
   });
 
-  smtp = await startSmtpServer();
-  app = await startApp(
-    project.dir,
-    join(REPO_ROOT, 'node_modules/.bin/tsx'),
-    ['src/server.ts'],
-    { ...project.env, SMTP_URL: smtp.url, MAIL_FROM: 'pow@app.example.test', POW_BASE_URL: BASE_URL },
-    60_000,
-  );
-  const base = app.url;
-  const mailServer = smtp;
-  /** Raw tokens seen in mails and cookies (none may be in the database). */
-  const rawTokens = new Set<string>();
-  const mailTo = async (to: string, subject: string, after = 0): Promise<CapturedMail> => {
-    const mail = await mailServer.waitForMail(
-      (m) => m.to === to && m.subject === subject && mailServer.messages.indexOf(m) >= after,
-    );
-    try {
-      rawTokens.add(tokenFromLink(firstLink(mail)));
-    } catch {
-      // Notices carry plain links.
-    }
-    return mail;
-  };
-  const mailCount = () => mailServer.messages.length;
+  const mailed = await startMailedApp(project, BASE_URL);
+  ({ app, smtp } = mailed);
+  const { rawTokens, mailTo, mailCount } = mailed;
+  const base = mailed.app.url;
+  const mailServer = mailed.smtp;
   const waitForMails = async (predicate: (mail: CapturedMail) => boolean, count: number) => {
     for (let i = 0; i < 100 && mailServer.messages.filter(predicate).length < count; i++) {
       await new Promise((resolve) => setTimeout(resolve, 50));
@@ -192,33 +160,7 @@ test(`extensions on ${FIXTURE}: install later, then every flow over HTTP with re
     assert.equal(mailServer.messages.filter(predicate).length, count);
   };
 
-  const register = async (browser: HttpClient, email: string): Promise<HttpResponse> => {
-    const page = await browser.get('/registration/new');
-    return browser.post('/registration', {
-      _csrf: csrfTokenFrom(page.body),
-      email,
-      password: PASSWORD,
-      password_confirmation: PASSWORD,
-    });
-  };
-  const signIn = async (
-    browser: HttpClient,
-    email: string,
-    password: string,
-    rememberMe = false,
-  ): Promise<HttpResponse> => {
-    const page = await browser.get('/session/new');
-    return browser.post('/session', {
-      _csrf: csrfTokenFrom(page.body),
-      user_id: email,
-      password,
-      ...(rememberMe ? { remember_me: 'true' } : {}),
-    });
-  };
-  const signedIn = async (browser: HttpClient): Promise<boolean> =>
-    (await browser.get('/dashboard')).status === 200;
-  const rememberCookie = (browser: HttpClient) => browser.cookies.get('pow_user_remember');
-  const rememberToken = (value: string) => value.slice(0, value.lastIndexOf('.'));
+  const register = (browser: HttpClient, email: string) => registerWith(browser, email, PASSWORD);
 
   const ada = new HttpClient(base);
   let adaEmail = 'ada@example.com';
@@ -252,12 +194,12 @@ test(`extensions on ${FIXTURE}: install later, then every flow over HTTP with re
       await new Promise((resolve) => setTimeout(resolve, 300));
       assert.equal(mailCount(), wrongBefore, 'a wrong password sends nothing');
 
-      const confirm = await ada.get(pathOf(link));
+      const confirm = await ada.get(mailedPath(link, BASE_URL));
       assert.equal(confirm.status, 302);
       assert.equal(confirm.headers.get('referrer-policy'), 'no-referrer');
       assert.equal(confirm.location, '/session/new');
       assert.match(flash((await ada.follow(confirm)).body), /The email address has been confirmed\./);
-      const again = await ada.follow(await ada.get(pathOf(link)));
+      const again = await ada.follow(await ada.get(mailedPath(link, BASE_URL)));
       assert.match(flash(again.body), /already been confirmed/, 'a second click is not an error (row 47)');
 
       const ok = await signIn(ada, adaEmail, PASSWORD);
@@ -375,7 +317,7 @@ test(`extensions on ${FIXTURE}: install later, then every flow over HTTP with re
     await change('ada.new@example.com');
     assert.match((await ada.get('/registration/edit')).body, /value="ada@example.com"/);
 
-    const confirmed = await ada.follow(await ada.get(pathOf(firstLink(mail))));
+    const confirmed = await ada.follow(await ada.get(mailedPath(firstLink(mail), BASE_URL)));
     assert.match(flash(confirmed.body), /The email address has been confirmed\./);
     assert.match(confirmed.body, /value="ada.new@example.com"/);
     adaEmail = 'ada.new@example.com';
@@ -386,7 +328,7 @@ test(`extensions on ${FIXTURE}: install later, then every flow over HTTP with re
     const carolLink = firstLink(await mailTo('carol@example.com', 'Confirm your email address', mark));
     assert.equal((await register(new HttpClient(base), 'carol@example.com')).status, 302);
     await waitForMails((m) => m.to === 'carol@example.com', 2);
-    const failed = await ada.follow(await ada.get(pathOf(carolLink)));
+    const failed = await ada.follow(await ada.get(mailedPath(carolLink, BASE_URL)));
     assert.match(flash(failed.body), /The email address couldn't be confirmed\./);
     assert.match(failed.body, /value="ada.new@example.com"/);
   });
@@ -426,7 +368,7 @@ test(`extensions on ${FIXTURE}: install later, then every flow over HTTP with re
         ['Reset password link'],
         'exactly one mail, for the existing account',
       );
-      const link = pathOf(firstLink(mail));
+      const link = mailedPath(firstLink(mail), BASE_URL);
       const token = tokenFromLink(firstLink(mail));
 
       // Purpose separation: a reset token is no confirmation or invitation token.
@@ -522,7 +464,7 @@ test(`extensions on ${FIXTURE}: install later, then every flow over HTTP with re
       );
 
       const ivy = new HttpClient(base);
-      const link = pathOf(firstLink(mail));
+      const link = mailedPath(firstLink(mail), BASE_URL);
       const form = await ivy.get(link);
       assert.equal(form.status, 200);
       assert.equal(form.headers.get('referrer-policy'), 'no-referrer');
@@ -606,7 +548,7 @@ test(`extensions on ${FIXTURE}: install later, then every flow over HTTP with re
     assert.equal(requested.location, '/admin/session/new');
     const link = firstLink(await mailTo('root@example.com', 'Reset password link', before));
     assert.match(link, /^https:\/\/app\.example\.test\/admin\/reset-password\/[A-Za-z0-9_-]{43}\/edit$/);
-    const opened = await admin.get(pathOf(link));
+    const opened = await admin.get(mailedPath(link, BASE_URL));
     assert.equal(opened.location, '/admin/reset-password/edit');
     assert.match(setCookie(opened, 'pow_admin_reset') ?? '', /; Path=\/admin\/reset-password; /);
     const resetPage = await admin.get(opened.location!);

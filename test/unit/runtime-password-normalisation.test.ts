@@ -125,6 +125,10 @@ describe('password normalisation (A5)', () => {
         assert.equal(await pow.users.authenticate(identifier, typed), null);
         assert.deepEqual(spy.calls, { hash: 0, verify: verifies }, `${identifier}: ${typed}`);
       }
+      // A refusal that checks nothing (a locked account) costs the same.
+      spy.reset();
+      await pow.users.spendVerify(typed);
+      assert.deepEqual(spy.calls, { hash: 0, verify: verifies }, `spendVerify: ${typed}`);
     }
   });
 

@@ -191,6 +191,12 @@ export interface UserOperations {
    */
   authenticate(identifier: string, password: string): Promise<UserRecord | null>;
   /**
+   * Spends on `password` what `authenticate` spends on it (the same verifies, against a dummy
+   * hash) and checks nothing: for refusals, such as a locked account, that must not answer faster
+   * than a wrong password.
+   */
+  spendVerify(password: string): Promise<void>;
+  /**
    * Account update; changing a user id field (email, username, ...) or the password requires
    * `current_password`. An empty `password` means "keep the current one". Sessions are not
    * touched here: after a password change the HTTP layer rotates the current session and calls

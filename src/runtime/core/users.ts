@@ -294,6 +294,12 @@ export function createUserOperations(ctx: UserContext): UserOperations {
       return stripSecrets(row);
     },
 
+    async spendVerify(password: string): Promise<void> {
+      const candidate = typeof password === 'string' ? password : '';
+      if (passwordTooLong(candidate, policy)) return;
+      await verifyPassword(await getDummyHash(), candidate);
+    },
+
     async update(user: UserRecord, params: UserParams): Promise<Result<UserRecord>> {
       params ??= {};
       const current = await findById(user?.id);

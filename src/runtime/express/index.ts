@@ -38,7 +38,6 @@ import type {
 } from '../core/types.js';
 import { PowError } from '../../shared/pow-error.js';
 import { createTranslator, type TranslateParams, type Translator } from '../i18n/index.js';
-import { normalizePassword } from '../core/validation.js';
 import { installRequestAccessor, requestPrototypeOf } from './request-accessors.js';
 import { readCookie, serializeCookie, setCookieHeader, createSigner, type Signer } from './cookies.js';
 import { BodyError, DEFAULT_BODY_LIMIT, readUrlencodedBody } from './body.js';
@@ -846,18 +845,6 @@ export function powExpress(pow: Pow, options: PowExpressOptions = {}): PowExpres
     attach(req, res, state);
   }
 
-  let dummyHash: Promise<string> | undefined;
-  const equalCostVerify = async (password: string) => {
-    // A locked account answers like a wrong password, including the time one verify takes.
-    if (Buffer.byteLength(password, 'utf8') > 4096) return;
-    dummyHash ??= pow.hasher.hash(`pow-dummy-${userType}-${Math.random()}`);
-    // As many verifies as users.authenticate does for this input: the NFKC form, then the input
-    // as typed when the two differ (core/users.ts, verifyPassword).
-    const normalized = normalizePassword(password);
-    await pow.hasher.verify(await dummyHash, normalized);
-    if (normalized !== password) await pow.hasher.verify(await dummyHash, password);
-  };
-
   const extensions: ExpressExtensions = createExpressExtensions(
     {
       pow,
@@ -956,7 +943,8 @@ export function powExpress(pow: Pow, options: PowExpressOptions = {}): PowExpres
         };
       }
       if (!verdict.allowed) {
-        await equalCostVerify(secret);
+        // A locked account answers like a wrong password, including the time the verify takes.
+        await pow.users.spendVerify(secret);
         await throttle.recordFailure(id, address, true);
         return { ok: false, status: 401, messageKey: 'session.invalid_credentials' };
       }
