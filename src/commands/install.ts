@@ -256,6 +256,7 @@ export const command: CommandModule = {
       )
       .option('--session-store <store>', 'where sessions live: prisma (default), redis or memory')
       .option('--id-type <type>', 'primary key of a User model pow creates: int (default), uuid or cuid')
+      .option('--registration', 'sign-up pages (the default; turns an earlier --no-registration back on)')
       .option('--no-registration', 'no sign-up pages (accounts are created another way)')
       .option('--extension <name>', `enable an extension; repeatable (${EXTENSIONS.join(', ')})`, collect)
       .option('--dry-run', 'print what would change; write nothing')

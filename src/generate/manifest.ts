@@ -62,6 +62,16 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** What a field holds instead of what it should: `"version" must be a number, not the string "1"`. */
+function wrongType(field: string, expected: string, value: unknown): string {
+  let found: string;
+  if (value === null) found = 'null';
+  else if (Array.isArray(value)) found = 'an array';
+  else if (typeof value === 'object') found = 'an object';
+  else found = `the ${typeof value} ${JSON.stringify(value)}`;
+  return `"${field}" must be ${expected}, not ${found}`;
+}
+
 /** Parses and validates manifest text. Throws POW_MANIFEST_INVALID / POW_MANIFEST_TOO_NEW. */
 export function parseManifest(text: string): Manifest {
   let raw: unknown;
@@ -71,10 +81,12 @@ export function parseManifest(text: string): Manifest {
     throw manifestInvalid('it is not JSON', error);
   }
   if (!isRecord(raw)) throw manifestInvalid('expected an object');
-  if (typeof raw.version !== 'number') throw manifestInvalid('"version" is missing');
+  if (raw.version === undefined) throw manifestInvalid('"version" is missing');
+  if (typeof raw.version !== 'number') throw manifestInvalid(wrongType('version', 'a number', raw.version));
   if (raw.version > MANIFEST_VERSION) throw manifestTooNew(raw.version, MANIFEST_VERSION);
   if (raw.version !== MANIFEST_VERSION) throw manifestInvalid(`unknown version ${raw.version}`);
-  if (typeof raw.pow !== 'string') throw manifestInvalid('"pow" (the pow version) is missing');
+  if (raw.pow === undefined) throw manifestInvalid('"pow" (the pow version) is missing');
+  if (typeof raw.pow !== 'string') throw manifestInvalid(wrongType('pow', 'a string', raw.pow));
   const options = raw.options ?? {};
   const files = raw.files ?? {};
   const patches = raw.patches ?? {};

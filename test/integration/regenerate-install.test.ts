@@ -281,6 +281,26 @@ describe('re-running pow install after changes', () => {
     ok(await p.pow(['status', '--check']));
   });
 
+  test('--registration turns an earlier --no-registration back on: the files follow, the manifest keeps it', async () => {
+    const p = fresh();
+    ok(await p.pow(['install', '--yes', '--no-registration']));
+    assert.equal(p.exists(EDIT_VIEW), false);
+    const optionsOf = () =>
+      (JSON.parse(p.read('.pow/manifest.json')) as { options: { install: { registration: boolean } } })
+        .options.install;
+    assert.equal(optionsOf().registration, false);
+    // A re-run without the flag keeps the stored answer.
+    ok(await p.pow(['install', '--yes']));
+    assert.equal(p.exists(EDIT_VIEW), false);
+    const res = await p.pow(['install', '--yes', '--registration']);
+    ok(res);
+    assert.equal(optionsOf().registration, true);
+    assert.ok(p.exists(EDIT_VIEW), res.stdout);
+    assert.ok(p.exists('src/controllers/pow/registration.ts'), res.stdout);
+    assert.deepEqual(p.migrations().length, 1, 'no migration');
+    ok(await p.pow(['status', '--check']));
+  });
+
   test('removing a sign-in field from the options drops nothing from the schema or the database', async () => {
     const p = fresh();
     ok(await p.pow(['install', '--yes', ...USERNAME]));

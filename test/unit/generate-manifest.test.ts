@@ -108,6 +108,26 @@ describe('manifest', () => {
     );
   });
 
+  it('names what is wrong with a field: missing, or there with the wrong type', () => {
+    const messageOf = (text: string): string => {
+      try {
+        parseManifest(text);
+      } catch (error) {
+        assert.ok(isPowError(error) && error.code === 'POW_MANIFEST_INVALID');
+        return error.message;
+      }
+      assert.fail('the manifest was accepted');
+    };
+    assert.match(messageOf('{"pow":"0.1.0"}'), /"version" is missing/);
+    assert.match(
+      messageOf('{"version":"1","pow":"0.1.0"}'),
+      /"version" must be a number, not the string "1"/,
+    );
+    assert.match(messageOf('{"version":null,"pow":"0.1.0"}'), /"version" must be a number, not null/);
+    assert.match(messageOf('{"version":1}'), /"pow" \(the pow version\) is missing/);
+    assert.match(messageOf('{"version":1,"pow":[]}'), /"pow" must be a string, not an array/);
+  });
+
   it('stores merge bases under .pow/base/<path>', () => {
     assert.equal(basePath('src/pow/config.ts'), '.pow/base/src/pow/config.ts');
   });
