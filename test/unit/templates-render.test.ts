@@ -21,7 +21,7 @@ import {
   type TemplateContext,
   type TemplateOptions,
 } from '../../src/recipes/template-context.js';
-import { createPathHelper } from '../../src/runtime/express/routes.js';
+import { createPathHelpers } from '../../src/runtime/express/routes.js';
 import { templateExtension } from '../../src/recipes/install-templates.js';
 import { en } from '../../src/runtime/i18n/locales/en.js';
 
@@ -226,6 +226,7 @@ async function renderView(
   flash: { info?: string; error?: string } = {},
 ): Promise<ViewRender> {
   const keys = new Set<string>();
+  const paths = createPathHelpers(it.mountPath);
   const pow = {
     t(key: string, params?: Record<string, string | number>): string {
       keys.add(key);
@@ -236,7 +237,8 @@ async function renderView(
     flash,
     controller: page.controller,
     action: page.action,
-    path: createPathHelper(it.mountPath),
+    path: paths.path,
+    has: paths.has,
     mountPath: it.mountPath,
   };
   // Express's ejs defaults: `with` on, locals merged with app locals; the user key is set by the middleware.
