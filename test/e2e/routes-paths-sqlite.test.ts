@@ -10,7 +10,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { e2eProject, prismaGenerate, protectDashboard, typecheck } from '../helpers/e2e-project.js';
+import { e2eProject, prismaGenerate, protectDashboard, runBin, typecheck } from '../helpers/e2e-project.js';
 import { HttpClient, csrfTokenFrom, formActions, type HttpResponse } from '../helpers/http-client.js';
 import { firstLink, tokenFromLink } from '../helpers/smtp-server.js';
 import { flash, mailedPath, register, startMailedApp } from '../helpers/extensions-e2e.js';
@@ -175,4 +175,30 @@ test(`a path changed in the routes file of ${FIXTURE} is the path of every link,
     assert.equal(signedIn.status, 302);
     assert.equal((await browser.get('/dashboard')).status, 200);
   });
+
+  await t.test(
+    'a page marked twice, or a page pow needs without a route, stops start-up naming both',
+    async () => {
+      const routes = project.read(ROUTES);
+      const load = () =>
+        runBin(project, 'tsx', [ROUTES], { SMTP_URL: 'smtp://127.0.0.1:9', POW_BASE_URL: BASE_URL });
+      try {
+        project.write(
+          ROUTES,
+          routes.replace("auth.page('registration', 'new')", "auth.page('session', 'new')"),
+        );
+        await assert.rejects(
+          load(),
+          /src\/routes\/pow\.ts marks two routes with auth\.page\('session', 'new'\): \/login \(src\/routes\/pow\.ts:\d+\) and \/registration\/new \(src\/routes\/pow\.ts:\d+\)/,
+        );
+        project.write(ROUTES, routes.replace("auth.page('session', 'new'),\n", ''));
+        await assert.rejects(
+          load(),
+          /src\/routes\/pow\.ts has no route marked auth\.page\('session', 'new'\), which pow needs for signing in and out/,
+        );
+      } finally {
+        project.write(ROUTES, routes);
+      }
+    },
+  );
 });

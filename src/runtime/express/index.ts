@@ -187,7 +187,6 @@ class RequestContextImpl implements PowRequestContext {
   controller?: string;
   action?: string;
   readonly path: RoutesCallbacks['path'];
-  readonly has: RoutesCallbacks['has'];
   readonly mountPath: string;
   readonly userType: string;
   readonly #state: RequestState;
@@ -198,9 +197,13 @@ class RequestContextImpl implements PowRequestContext {
     this.#state = state;
     this.#internals = internals;
     this.path = internals.routes.path;
-    this.has = internals.routes.has;
     this.mountPath = internals.mountPath;
     this.userType = internals.userType;
+  }
+
+  /** A getter, not a field: only views that hide optional links read it, so requests pay nothing for it. */
+  get has(): RoutesCallbacks['has'] {
+    return this.#internals.routes.has;
   }
 
   /** Bound on first use (views call `pow.t(...)`; code may also pass `pow.t` around). */
