@@ -144,7 +144,7 @@ function routesError(message: string, fix: string): PowError {
   return new PowError({ code: 'POW_ROUTES_INVALID', message, fix });
 }
 
-/** Routes are functions with a `stack` (Express 4 and 5 alike); anything else is not a router. */
+/** Routers are functions with a `stack` (Express 4 and 5 alike); anything else is not a router. */
 function stackOf(router: unknown): unknown[] | undefined {
   if (typeof router !== 'function' && (typeof router !== 'object' || router === null)) return undefined;
   const stack = (router as { stack?: unknown }).stack;
