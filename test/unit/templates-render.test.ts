@@ -21,7 +21,8 @@ import {
   type TemplateContext,
   type TemplateOptions,
 } from '../../src/recipes/template-context.js';
-import { createPathHelper } from '../../src/runtime/express/routes.js';
+import { POW_PATHS, createPathHelpers } from '../../src/runtime/express/routes.js';
+import type { PagePathTable } from '../../src/runtime/express/page-paths.js';
 import { templateExtension } from '../../src/recipes/install-templates.js';
 import { en } from '../../src/runtime/i18n/locales/en.js';
 
@@ -224,8 +225,12 @@ async function renderView(
   locals: Record<string, unknown>,
   user: Record<string, unknown> | null,
   flash: { info?: string; error?: string } = {},
+  /** The page paths of the routes file (default: pow's defaults, as without `auth.readPages`). */
+  table?: PagePathTable,
 ): Promise<ViewRender> {
   const keys = new Set<string>();
+  const paths = createPathHelpers(it.mountPath);
+  if (table) paths.use(table, 'src/routes/pow.ts');
   const pow = {
     t(key: string, params?: Record<string, string | number>): string {
       keys.add(key);
@@ -236,7 +241,8 @@ async function renderView(
     flash,
     controller: page.controller,
     action: page.action,
-    path: createPathHelper(it.mountPath),
+    path: paths.path,
+    has: paths.has,
     mountPath: it.mountPath,
   };
   // Express's ejs defaults: `with` on, locals merged with app locals; the user key is set by the middleware.
@@ -673,6 +679,37 @@ for (const c of CASES) {
       const newPassword = scanTags(edit).find((tag) => tag.attrs.get('name') === 'password')!;
       assert.ok(!newPassword.attrs.has('required'), 'the new password is optional');
       assert.equal(edit.includes('hints.unconfirmed_email(new@example.com)'), it.has.emailConfirmation);
+
+      // Routes the team dropped from the routes file leave no link or form behind.
+      const dropped = new Set(['registration.new', 'registration.delete', 'reset_password.new']);
+      const kept = Object.fromEntries(Object.entries(POW_PATHS).filter(([name]) => !dropped.has(name)));
+      const signInWithout = (
+        await renderView(
+          root,
+          it,
+          'session/new',
+          { controller: 'session', action: 'new' },
+          pages[0]![2],
+          null,
+          {},
+          kept,
+        )
+      ).html;
+      assert.ok(!signInWithout.includes('/registration/new'), 'no link to a dropped sign-up page');
+      assert.ok(!signInWithout.includes('/reset-password/new'), 'no link to a dropped reset page');
+      const editWithout = (
+        await renderView(
+          root,
+          it,
+          'registration/edit',
+          { controller: 'registration', action: 'edit' },
+          pages[4]![2],
+          user,
+          {},
+          kept,
+        )
+      ).html;
+      assert.equal(forms(editWithout).length, 2, 'no delete-account form without its route');
     }
 
     for (const key of used) assert.ok(CATALOGUE.has(key), `i18n key ${key} is in the en catalogue`);

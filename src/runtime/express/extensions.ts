@@ -54,6 +54,25 @@ import type {
   UpdateUserResult,
 } from './types.js';
 
+/**
+ * The path a mail links to. "Reset your password" in the password-changed and e-mail-changed
+ * mails goes to the sign-in page when the routes file has no reset page (reset-password is not
+ * installed, or its route was dropped); the token links are pages the extensions require.
+ */
+function mailLinkPath(routes: RoutesCallbacks, name: MailLinkName, params?: { token: string }): string {
+  const page: PowPathName = params === undefined && !routes.has(name) ? 'session.new' : name;
+  return routes.path(page, params);
+}
+
+/** The longest path both paths are under, by whole segments ("/a/b/c", "/a/b" → "/a/b"; at least "/"). */
+export function commonPathPrefix(first: string, second: string): string {
+  const a = first.split('/');
+  const b = second.split('/');
+  let shared = 0;
+  while (shared < a.length && shared < b.length && a[shared] === b[shared]) shared++;
+  return a.slice(0, shared).join('/') || '/';
+}
+
 /** What `powExpress` lends the extension layer. */
 export interface ExtensionHost {
   readonly pow: Pow;
@@ -225,8 +244,7 @@ export function createExpressExtensions(host: ExtensionHost, options: PowExpress
     services = powExtensions(pow, {
       ...options.extensionOptions,
       prisma: options.prisma,
-      url: (name: MailLinkName, params?: { token: string }) =>
-        base + routes.path(name as PowPathName, params),
+      url: (name: MailLinkName, params?: { token: string }) => base + mailLinkPath(routes, name, params),
       ...(options.mail ? { mail: serviceMail(options.mail, () => app, host.translator) } : {}),
     });
     services.onPasswordReset(async (user) => {
@@ -277,7 +295,9 @@ export function createExpressExtensions(host: ExtensionHost, options: PowExpress
   // Scoped to the reset pages, so a `__Host-` name (which requires Path=/) becomes `__Secure-`.
   const resetCookieName = `${host.cookieName.replace(/^__Host-/, '__Secure-')}_reset`;
   serializeCookie(resetCookieName, 'x');
-  const resetCookiePath = routes.path('reset_password.submit');
+  // Sent to the form page and its target only: the path they share, from the routes file.
+  const resetCookiePath = () =>
+    commonPathPrefix(routes.path('reset_password.form'), routes.path('reset_password.submit'));
   const resetSigner = createSigner(pow.secret, `reset-password:${host.userType}`);
   const requireReset = (): PowExtensions => {
     const ext = require();
@@ -290,7 +310,7 @@ export function createExpressExtensions(host: ExtensionHost, options: PowExpress
       resetCookieName,
       serializeCookie(resetCookieName, value, {
         ...host.cookieAttributes,
-        path: resetCookiePath,
+        path: resetCookiePath(),
         maxAge: maxAgeSeconds,
       }),
     );

@@ -49,7 +49,8 @@ import {
   presentedCsrfToken,
   verifyCsrfToken,
 } from './csrf.js';
-import { createRoutes, normalizeMountPath } from './routes.js';
+import { POW_PATHS, createPathHelpers, createRoutes, normalizeMountPath } from './routes.js';
+import { callerOf, findMarkedRoutes, resolvePagePaths, type PageMark } from './page-paths.js';
 import { createThrottle, resolveThrottleOptions, type Throttle } from './throttle.js';
 import { createExpressExtensions, type ExpressExtensions } from './extensions.js';
 import type {
@@ -200,6 +201,11 @@ class RequestContextImpl implements PowRequestContext {
     this.userType = internals.userType;
   }
 
+  /** A getter, not a field: only views that hide optional links read it, so requests pay nothing for it. */
+  get has(): RoutesCallbacks['has'] {
+    return this.#internals.routes.has;
+  }
+
   /** Bound on first use (views call `pow.t(...)`; code may also pass `pow.t` around). */
   get t(): (key: string, params?: Record<string, string | number>) => string {
     return (this.#t ??= (key, params) => this.#internals.translator.t(this.locale, key, params));
@@ -314,7 +320,10 @@ export function powExpress(pow: Pow, options: PowExpressOptions = {}): PowExpres
     });
   }
   const currentUserKey = options.currentUserKey ?? defaultCurrentUserKey(userType);
-  const routes = createRoutes(mountPath, options.routes);
+  const paths = createPathHelpers(mountPath);
+  const routes = createRoutes(mountPath, options.routes, paths);
+  // The handlers `auth.page()` returned, for `auth.readPages` to find them in the router.
+  const pageMarks = new WeakMap<object, PageMark>();
   const translator = createTranslator({
     defaultLocale: options.i18n?.defaultLocale,
     messages: options.i18n?.messages,
@@ -735,16 +744,14 @@ export function powExpress(pow: Pow, options: PowExpressOptions = {}): PowExpres
     // No valid token. With a session that ended (its secret went with it), or a sign-out of a
     // visitor who has no session at all, nothing can be forged: send them to sign in instead
     // of showing an error (sign-out after expiry is a redirect, never an error).
-    const expired =
-      state.cookie === 'stale' || (!state.user && req.method === 'DELETE' && pathOf(req) === signOutPath);
+    const signOut = req.method === 'DELETE' && pathOf(req) === routes.path('session.delete');
+    const expired = state.cookie === 'stale' || (!state.user && signOut);
     // A sign-out whose session already ended still forgets "keep me logged in" (SameSite=Lax keeps
     // the remember-me cookie off cross-site posts, and the origin check above has passed).
-    if (expired && req.method === 'DELETE' && pathOf(req) === signOutPath)
-      await extensions.beforeSignOut(req, res);
+    if (expired && signOut) await extensions.beforeSignOut(req, res);
     refuse(expired ? 'session_expired' : 'invalid_csrf', req, res, next);
   }
 
-  const signOutPath = routes.path('session.delete');
   const pathOf = (req: Request): string => {
     const url = req.originalUrl ?? req.url ?? '';
     const query = url.indexOf('?');
@@ -910,7 +917,10 @@ export function powExpress(pow: Pow, options: PowExpressOptions = {}): PowExpres
     },
 
     page(controller, action) {
-      return (req, res, next) => {
+      // Where the routes file calls this, for the messages of `readPages` (formatted only then).
+      const site = {};
+      Error.captureStackTrace(site, auth.page);
+      const handler: RequestHandler = (req, res, next) => {
         res.setHeader('Cache-Control', 'no-store');
         const state = stateOf(req);
         if (state) {
@@ -922,6 +932,19 @@ export function powExpress(pow: Pow, options: PowExpressOptions = {}): PowExpres
         }
         next();
       };
+      pageMarks.set(handler, { controller, action, site });
+      return handler;
+    },
+
+    readPages(router) {
+      const site = {};
+      Error.captureStackTrace(site, auth.readPages);
+      const routesFile = callerOf(site);
+      const marked = findMarkedRoutes(router, (handler) => pageMarks.get(handler as object), routesFile);
+      paths.use(
+        resolvePagePaths(marked, { extensions: pow.extensions, routesFile, defaults: POW_PATHS }),
+        routesFile,
+      );
     },
 
     currentUser(req) {

@@ -5,10 +5,16 @@
  * overriding `afterSignInPath` also changes `afterRegistrationPath` and
  * `userAlreadyAuthenticatedPath`, which default to it.
  */
+import { PowError } from '../../shared/pow-error.js';
 import type { PowPathName, Request, RoutesCallbacks } from './types.js';
+import type { PagePathTable } from './page-paths.js';
 import { safeRedirectPath } from './safe-redirect.js';
 
-/** Paths of pow's pages relative to the mount path (docs/internal/conventions.md). */
+/**
+ * Default paths of pow's pages relative to the mount path (docs/internal/conventions.md): the
+ * paths the generated routes file starts with, and the paths of apps whose routes file does not
+ * call `auth.readPages` (generated before it existed).
+ */
 export const POW_PATHS: Readonly<Record<PowPathName, string>> = Object.freeze({
   'session.new': '/session/new',
   'session.create': '/session',
@@ -28,6 +34,9 @@ export const POW_PATHS: Readonly<Record<PowPathName, string>> = Object.freeze({
   'reset_password.form': '/reset-password/edit',
   'reset_password.submit': '/reset-password',
   'confirmation.show': '/confirm-email/:token',
+  'confirmation.new': '/confirm-email',
+  'confirmation.create': '/confirm-email',
+  // The older name of confirmation.new (older views use it as link and form target).
   'confirmation.resend': '/confirm-email',
   'invitation.new': '/invitation/new',
   'invitation.create': '/invitation',
@@ -44,16 +53,54 @@ export function normalizeMountPath(mountPath: string | undefined): string {
   return mountPath.replace(/\/$/, '');
 }
 
+/** One path, compiled once: a fixed string, or the template to fill in. */
+interface CompiledPath {
+  readonly fixed?: string;
+  readonly template: string;
+}
+
+/** The path helpers of one user type, and the switch to the paths of the team's routes file. */
+export interface PathHelpers {
+  readonly path: RoutesCallbacks['path'];
+  readonly has: RoutesCallbacks['has'];
+  /** From now on, build paths from this table (what `auth.readPages` found in `routesFile`). */
+  use(table: PagePathTable, routesFile: string | undefined): void;
+}
+
+function compile(mountPath: string, table: PagePathTable): Map<string, CompiledPath> {
+  const compiled = new Map<string, CompiledPath>();
+  for (const [name, template] of Object.entries(table)) {
+    if (template === undefined) continue;
+    compiled.set(
+      name,
+      template.includes(':') ? { template } : { fixed: `${mountPath}${template}`, template },
+    );
+  }
+  return compiled;
+}
+
 /**
  * `path(name, params)`: placeholders (`:token`) are filled from params (URL-encoded); other
- * params become the query string. A missing placeholder param throws.
+ * params become the query string. A missing placeholder param throws, and so does a page the
+ * routes file has no route for (check `has(name)` before linking to an optional page).
+ * Paths are compiled once per table, not per call (views call this on every render).
  */
-export function createPathHelper(mountPath: string): RoutesCallbacks['path'] {
-  return (name, params) => {
-    const template = POW_PATHS[name];
-    if (template === undefined) throw new TypeError(`pow: unknown path name "${String(name)}"`);
+export function createPathHelpers(mountPath: string): PathHelpers {
+  let compiled = compile(mountPath, POW_PATHS);
+  let routesFile: string | undefined;
+  const path: RoutesCallbacks['path'] = (name, params) => {
+    const entry = compiled.get(name);
+    if (entry === undefined) {
+      if (!Object.hasOwn(POW_PATHS, name)) throw new TypeError(`pow: unknown path name "${String(name)}"`);
+      throw new PowError({
+        code: 'POW_PAGE_NOT_ROUTED',
+        message: `pow: ${routesFile ?? 'the routes file'} has no route for the page "${name}", so there is no path to link to.`,
+        fix: `Add the route back, or check pow.has('${name}') / auth.routes.has('${name}') before linking to it.`,
+      });
+    }
+    if (entry.fixed !== undefined && params === undefined) return entry.fixed;
     const used = new Set<string>();
-    const path = template.replace(/:([a-z_]+)/g, (_, key: string) => {
+    const filled = entry.template.replace(/:([A-Za-z_][A-Za-z0-9_]*)/g, (_, key: string) => {
       const value = params?.[key];
       if (value === undefined || value === '')
         throw new TypeError(`pow: path "${name}" needs the "${key}" param`);
@@ -68,8 +115,21 @@ export function createPathHelper(mountPath: string): RoutesCallbacks['path'] {
       const text = search.toString();
       if (text) query = `?${text}`;
     }
-    return `${mountPath}${path}${query}`;
+    return `${mountPath}${filled}${query}`;
   };
+  return {
+    path,
+    has: (name) => compiled.has(name),
+    use(table, file) {
+      compiled = compile(mountPath, table);
+      routesFile = file;
+    },
+  };
+}
+
+/** The path helper over pow's default paths. */
+export function createPathHelper(mountPath: string): RoutesCallbacks['path'] {
+  return createPathHelpers(mountPath).path;
 }
 
 function requestPathParam(req: Request): unknown {
@@ -89,9 +149,10 @@ export function requestPath(req: Request): string | undefined {
 
 export function createRoutes(
   mountPath: string,
-  overrides: Partial<Omit<RoutesCallbacks, 'path'>> = {},
+  overrides: Partial<Omit<RoutesCallbacks, 'path' | 'has'>> = {},
+  paths: PathHelpers = createPathHelpers(mountPath),
 ): RoutesCallbacks {
-  const path = createPathHelper(mountPath);
+  const { path, has } = paths;
   const home = mountPath || '/';
   for (const [name, value] of Object.entries(overrides)) {
     if (typeof value !== 'function') throw new TypeError(`pow: routes.${name} must be a function`);
@@ -112,6 +173,7 @@ export function createRoutes(
     },
     userAlreadyAuthenticatedPath: (req) => routes.afterSignInPath(req),
     path,
+    has,
   };
   Object.assign(routes, overrides);
   return routes;

@@ -29,8 +29,14 @@ export interface RoutesCallbacks {
   afterUserDeletedPath(req: Request): string;
   userNotAuthenticatedPath(req: Request): string;
   userAlreadyAuthenticatedPath(req: Request): string;
-  /** Paths of pow's own pages, prefixed with the mount path (e.g. "/admin/session/new"). */
+  /**
+   * Paths of pow's own pages, prefixed with the mount path (e.g. "/admin/session/new"): the paths
+   * of the routes file when it calls `auth.readPages`, else pow's defaults. Throws for a page the
+   * routes file has no route for.
+   */
   path(name: PowPathName, params?: Record<string, string>): string;
+  /** Whether the routes file has a route for this page (links to optional pages check it). */
+  has(name: PowPathName): boolean;
 }
 
 export type PowPathName =
@@ -49,6 +55,9 @@ export type PowPathName =
   | 'reset_password.form'
   | 'reset_password.submit'
   | 'confirmation.show'
+  | 'confirmation.new'
+  | 'confirmation.create'
+  /** The older name of confirmation.new. */
   | 'confirmation.resend'
   | 'invitation.new'
   | 'invitation.create'
@@ -82,7 +91,7 @@ export interface PowExpressOptions {
   mountPath?: string;
   /** Absolute origin for links in e-mails, e.g. "https://example.com". Never taken from Host. */
   baseUrl?: string;
-  routes?: Partial<Omit<RoutesCallbacks, 'path'>>;
+  routes?: Partial<Omit<RoutesCallbacks, 'path' | 'has'>>;
   i18n?: I18nOptions;
   throttle?: ThrottleOptions;
   /** Send Secure cookies. Default: NODE_ENV === "production". */
@@ -202,6 +211,8 @@ export interface PowRequestContext {
   action?: string;
   /** Path helper for this user type's pages. */
   path: RoutesCallbacks['path'];
+  /** Whether this user type's routes file has a route for the page (hide links to pages it dropped). */
+  has: RoutesCallbacks['has'];
   /** Mount path of this user type ("" or "/admin"). */
   mountPath: string;
   /** The user type this context belongs to ("user", "admin"). */
@@ -224,8 +235,18 @@ export interface PowExpress {
   requireNotAuthenticated: RequestHandler;
   /** Maps pow errors to an HTML redirect with flash, or JSON 401/403 for APIs. */
   errorHandler(): ErrorRequestHandler;
-  /** Sets `res.locals.pow.controller/action` and `Cache-Control: no-store`. */
+  /**
+   * Marks a route as one of pow's pages: sets `res.locals.pow.controller/action` and
+   * `Cache-Control: no-store`, and tells `readPages` which page the route's path serves.
+   */
   page(controller: string, action: string): RequestHandler;
+  /**
+   * Reads the path of every page from the router of the routes file (the routes marked with
+   * `auth.page`), once, at start-up: from then on pow's forms, links, redirects and mailed URLs use
+   * those paths (relative to `mountPath`). Throws, naming the page and the file, when a page is
+   * marked twice or a page pow needs has no route. Without this call pow uses its default paths.
+   */
+  readPages(router: unknown): void;
 
   /** The signed-in user of this type, or null. */
   currentUser(req: Request): UserRecord | null;
@@ -289,9 +310,10 @@ export interface PowExpress {
   /**
    * reset-password: keeps the token of a mailed reset link for this browser, so the form page can
    * be shown under a URL without it (security bar F8): a signed cookie that is HttpOnly,
-   * SameSite=Lax, sent only to the reset pages (`Path=<mountPath>/reset-password`) and dropped
-   * when the token would have expired. Only the format is checked here (a malformed token clears
-   * the cookie instead); redirect to `routes.path('reset_password.form')` next.
+   * SameSite=Lax, sent only to the reset form and its target (the path both share in the routes
+   * file, by default `<mountPath>/reset-password`) and dropped when the token would have expired.
+   * Only the format is checked here (a malformed token clears the cookie instead); redirect to
+   * `routes.path('reset_password.form')` next.
    */
   keepResetToken(req: Request, res: Response, token: unknown): void;
   /** reset-password: the token `keepResetToken` kept for this browser, or null. */
