@@ -175,7 +175,11 @@ for (const kind of ['memory', 'redis', 'prisma'] as StoreKind[]) {
       const user = await seedUser(h, 'cancel@example.com');
       await h.ext.updateUser(user, { email: 'cancel-new@example.com', current_password: PASSWORD });
       const token = tokenFromLink(firstLink(await mailTo('cancel-new@example.com', CONFIRM)));
-      const cancelled = await h.ext.updateUser(user, { email: 'cancel@example.com' });
+      // Like every account update, the cancellation needs the current password (issue 16, defect 5).
+      const cancelled = await h.ext.updateUser(user, {
+        email: 'cancel@example.com',
+        current_password: PASSWORD,
+      });
       assert.ok(
         cancelled.ok && !cancelled.emailConfirmationRequired && cancelled.user.unconfirmedEmail === null,
       );
@@ -189,7 +193,11 @@ for (const kind of ['memory', 'redis', 'prisma'] as StoreKind[]) {
         password_confirmation: PASSWORD,
       });
       const user = (await h.pow.users.getBy({ email: 'stay@example.com' }))!;
-      const result = await h.ext.updateUser(user, { email: 'stay@example.com', name: 'Same' });
+      const result = await h.ext.updateUser(user, {
+        email: 'stay@example.com',
+        name: 'Same',
+        current_password: PASSWORD,
+      });
       assert.ok(result.ok);
       assert.equal(h.ext.isConfirmed((await h.pow.users.getBy({ id: user.id }))!), false);
     });

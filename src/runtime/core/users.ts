@@ -307,15 +307,11 @@ export function createUserOperations(ctx: UserContext): UserOperations {
         return { ok: false, errors: { base: [{ key: 'errors.not_found', message: 'was not found' }] } };
       const errors: FieldErrors = {};
       const data: Row = {};
-      let credentialChange = false;
       userIdFields.forEach((field, index) => {
         if (!Object.prototype.hasOwnProperty.call(params, field) || params[field] === undefined) return;
         const next: Row = {};
         castUserId(field, index, params[field], next, errors);
-        if (field in next && next[field] !== (current[field] ?? null)) {
-          data[field] = next[field];
-          credentialChange = true;
-        }
+        if (field in next && next[field] !== (current[field] ?? null)) data[field] = next[field];
       });
       castUserFields(params, data);
       let newPassword: string | undefined;
@@ -325,12 +321,12 @@ export function createUserOperations(ctx: UserContext): UserOperations {
           checkConfirmation(params, password as string, errors);
           newPassword = password as string;
         }
-        credentialChange = true;
       }
       const currentHash =
         typeof current.passwordHash === 'string' && current.passwordHash ? current.passwordHash : null;
       let staleHashOf: string | undefined;
-      if (credentialChange && currentHash) {
+      // Every update of an account with a password proves it (Pow; issue 16, defect 5).
+      if (currentHash) {
         const given = params.current_password;
         if (typeof given !== 'string' || given.length === 0)
           addError(errors, 'current_password', 'errors.blank');

@@ -246,18 +246,9 @@ export async function updateUserWithConfirmation(
   if (typeof requested !== 'string' || requested === '') addError(errors, 'email', 'errors.blank');
   else if (requested.length > 254) addError(errors, 'email', 'errors.too_long', { count: 254 });
   else if (!isValidEmail(requested)) addError(errors, 'email', 'errors.invalid_email');
-  const changingPassword = typeof params.password === 'string' && params.password !== '';
-  if (!changingPassword) {
-    // pow.users.update checks the current password only for credential changes it sees; the e-mail
-    // is not one of them here, so check it the same way (one verify, equal cost).
-    const given = params.current_password;
-    if (typeof given !== 'string' || given === '') addError(errors, 'current_password', 'errors.blank');
-    else if (Object.keys(errors).length === 0) {
-      const verified = current ? await pow.users.authenticate(current, given) : null;
-      if (!verified || String(verified.id) !== String(fresh.id))
-        addError(errors, 'current_password', 'errors.invalid_current_password');
-    }
-  }
+  // Shown with the address's problems; pow.users.update verifies it (every update needs it).
+  if (typeof params.current_password !== 'string' || params.current_password === '')
+    addError(errors, 'current_password', 'errors.blank');
   if (Object.keys(errors).length > 0) return { ok: false, errors };
   const result = await pow.users.update(fresh, rest);
   if (!result.ok) return result;
