@@ -7,11 +7,10 @@ import { addError, hasErrors } from './errors.js';
 import { randomToken } from './crypto.js';
 import {
   MAX_USER_ID_LENGTH,
-  codePointLength,
+  checkUserId,
   normalizePassword,
   normalizeUserId,
   passwordTooLong,
-  userIdFormatError,
   validatePassword,
   type ResolvedPasswordPolicy,
 } from './validation.js';
@@ -155,21 +154,9 @@ export function createUserOperations(ctx: UserContext): UserOperations {
       else data[field] = null;
       return;
     }
-    if (typeof raw !== 'string') {
-      addError(errors, field, 'errors.invalid_format');
-      return;
-    }
-    const value = normalizeUserId(field, raw) as string;
-    if (codePointLength(value) > MAX_USER_ID_LENGTH) {
-      addError(errors, field, 'errors.too_long', { count: MAX_USER_ID_LENGTH });
-      return;
-    }
-    const formatError = userIdFormatError(field, value);
-    if (formatError) {
-      addError(errors, field, formatError);
-      return;
-    }
-    data[field] = value;
+    const checked = checkUserId(field, raw);
+    if (checked.ok) data[field] = checked.value;
+    else addError(errors, field, checked.problem.key, checked.problem.params);
   }
 
   function castUserFields(params: UserParams, data: Row): void {

@@ -94,6 +94,29 @@ export function normalizeUserId(field: string, value: unknown): unknown {
   return field === 'phone' ? normalizePhone(trimmed) : trimmed;
 }
 
+/** Why a typed user id value is refused: an i18n key (`errors.*`) and its params. */
+export interface UserIdProblem {
+  key: 'errors.too_long' | 'errors.invalid_email' | 'errors.invalid_format' | 'errors.invalid_phone';
+  params?: { count: number };
+}
+
+export type UserIdCheck = { ok: true; value: string } | { ok: false; problem: UserIdProblem };
+
+/**
+ * The one check of a typed user id value, wherever it comes from: registration, the edit-account
+ * form, an invitation, the address an invitee picks, an e-mail change, and every address pow
+ * mails. Normalised (`normalizeUserId`), then at most `MAX_USER_ID_LENGTH` characters, then the
+ * field's format rule. Blank values are the caller's business (required or not).
+ */
+export function checkUserId(field: string, raw: unknown): UserIdCheck {
+  if (typeof raw !== 'string') return { ok: false, problem: { key: 'errors.invalid_format' } };
+  const value = normalizeUserId(field, raw) as string;
+  if (codePointLength(value) > MAX_USER_ID_LENGTH)
+    return { ok: false, problem: { key: 'errors.too_long', params: { count: MAX_USER_ID_LENGTH } } };
+  const key = userIdFormatError(field, value);
+  return key ? { ok: false, problem: { key } } : { ok: true, value };
+}
+
 /** Format rules per well-known user id field. Returns the i18n key of the problem, or null. */
 export function userIdFormatError(
   field: string,

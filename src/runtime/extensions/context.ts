@@ -7,6 +7,7 @@ import { PowError } from '../../shared/pow-error.js';
 import type { ExtensionName, FieldErrors, Pow, PrismaLike, Result, UserRecord } from '../core/types.js';
 import { addError } from '../core/errors.js';
 import { delegateName, stripSecrets, uniqueViolationField, type UserDelegate } from '../core/users.js';
+import { checkUserId } from '../core/validation.js';
 import { deliverLater, logMailError } from '../mail/deliver.js';
 import { renderMail } from '../mail/render.js';
 import type { Translate } from '../mail/templates.js';
@@ -230,6 +231,15 @@ export function createExtensionContext(pow: Pow, options: ExtensionOptions): Ext
     },
     sendMail(name, to, user, locals = {}, link) {
       const mail = context.requireMail();
+      // Every address pow mails passes the edit-account checks (issue 16, defect 1), whatever
+      // path it came by; the mailer's own check (mail/recipient.ts) is the last line behind this.
+      if (!checkUserId('email', to).ok) {
+        (mail.onError ?? logMailError)(
+          new Error(`pow: refused to send "${name}": the address fails e-mail validation`),
+          null,
+        );
+        return;
+      }
       deliverLater(
         mail.mailer,
         async () => {
