@@ -160,6 +160,16 @@ async function setup(
     const result = await auth.confirmEmail(req, res, req.params.token);
     json(res, { ok: result.ok, status: result.ok ? result.status : result.error });
   });
+  r.post('/confirmation', async (req, res) => {
+    const result = await auth.resendConfirmation(req, req.body.email);
+    if (!result.ok) res.status(result.status).set('Retry-After', String(result.retryAfterSeconds));
+    json(res, { ...result });
+  });
+  r.post('/registration', async (req, res) => {
+    const result = await auth.registerWithConfirmation(req, { ...req.body });
+    if (!result.ok) res.status(422);
+    json(res, result.ok ? { ok: true } : { ok: false, errors: Object.keys(result.errors) });
+  });
   r.post('/invitation', async (req, res) => {
     const result = await auth.invite(req, { email: req.body.email });
     json(res, { ok: result.ok });
@@ -392,6 +402,50 @@ test('reset password: links from baseUrl (not Host), 1 h lifetime, throttle lift
   const limited = await call(s, a, 'POST', '/reset-password', { email: 'ada@example.com' });
   assert.equal(limited.status, 429, 'the third mail request from this address in the window');
   assert.ok(Number(limited.headers.get('retry-after')) > 0);
+});
+
+// Issue 16, defect 3: reset, confirmation and invitation mails were limited per source address
+// only (from 40 addresses one victim received 40 reset mails and 40 confirmation mails), and
+// sign-ups not at all.
+test('mail bombing: mails per recipient are capped whatever the source; sign-ups per address (issue 16, defect 3)', async (t) => {
+  // The per-address limit off stands in for requests from 40 addresses.
+  const s = await setup(t, { auth: { rateLimits: { mailRequestsPerAddress: false } } });
+  await s.user('victim@example.com');
+  await s.user('pending@example.com', false);
+  const a = s.browser();
+  for (let i = 0; i < 40; i++) {
+    const reset = await call(s, a, 'POST', '/reset-password', { email: 'Victim@Example.com' });
+    assert.deepEqual(reset.json, { ok: true }, 'the answer never changes');
+    const resend = await call(s, a, 'POST', '/confirmation', { email: 'pending@example.com' });
+    assert.deepEqual(resend.json, { ok: true });
+  }
+  await flushDeliveries();
+  const count = (to: string, subject: string) =>
+    s.smtp.messages.filter((m) => m.to === to && m.subject === subject).length;
+  assert.equal(count('victim@example.com', 'Reset password link'), 3);
+  assert.equal(count('pending@example.com', 'Confirm your email address'), 3);
+  // The cap is per recipient: someone else still gets theirs; the window lifts it.
+  await s.user('other@example.com');
+  await call(s, a, 'POST', '/reset-password', { email: 'other@example.com' });
+  s.clock.advance(61 * MIN);
+  await call(s, a, 'POST', '/reset-password', { email: 'victim@example.com' });
+  await flushDeliveries();
+  assert.equal(count('other@example.com', 'Reset password link'), 1);
+  assert.equal(count('victim@example.com', 'Reset password link'), 4);
+
+  // Sign-ups from one address: 10 per hour, then a form error and Retry-After, nothing created.
+  const signUp = (n: number) =>
+    call(s, a, 'POST', '/registration', {
+      email: `new-${n}@example.com`,
+      password: PASSWORD,
+      password_confirmation: PASSWORD,
+    });
+  for (let i = 0; i < 10; i++) assert.deepEqual((await signUp(i)).json, { ok: true });
+  const refused = await signUp(10);
+  assert.equal(refused.status, 422);
+  assert.deepEqual(refused.json, { ok: false, errors: ['base'] });
+  assert.ok(Number(refused.headers.get('retry-after')) > 0);
+  assert.equal(await s.pow.users.getBy({ email: 'new-10@example.com' }), null);
 });
 
 test('reset link: the token moves into a cookie for the reset pages only, the form URL has none (F8)', async (t) => {
