@@ -10,6 +10,7 @@ import {
   type StoreKind,
 } from '../helpers/prisma-ext-client.js';
 import { firstLink, tokenFromLink, type CapturedMail } from '../helpers/smtp-server.js';
+import { createToken } from '../../src/runtime/extensions/tokens.js';
 
 for (const kind of ['memory', 'redis', 'prisma'] as StoreKind[]) {
   describe(`email confirmation (${kind} store)`, () => {
@@ -169,6 +170,25 @@ for (const kind of ['memory', 'redis', 'prisma'] as StoreKind[]) {
       assert.ok(ok.ok && ok.user.email === 'second-choice@example.com');
       // A reset link mailed to the old address is dead now.
       assert.equal(await h.ext.verifyResetToken(oldReset), null);
+    });
+
+    // Issue 16, defect 1: confirming made a raw pending address (stored unchecked by an older
+    // pow) the account's e-mail. Such a value is neither mailed nor applied.
+    it('a pending address that fails the checks is never mailed or applied (issue 16, defect 1)', async () => {
+      const user = await seedUser(h, 'raw-pending@example.com');
+      const raw = 'victim@example.com\r\nBcc: attacker@example.com';
+      await h.db.prisma.user.update({ where: { id: user.id }, data: { unconfirmedEmail: raw } });
+      const fresh = (await h.pow.users.getBy({ id: user.id }))!;
+      await h.ext.sendConfirmation(fresh);
+      await h.flush();
+      assert.deepEqual(
+        h.smtp.messages.filter((m) => m.subject === CONFIRM),
+        [],
+        'nothing mailed',
+      );
+      const { token } = await createToken(h.pow, 'email_confirmation', { userId: user.id, sentTo: raw });
+      assert.deepEqual(await h.ext.confirmEmail(token), { ok: false, error: 'confirmation_failed' });
+      assert.equal((await h.pow.users.getBy({ id: user.id }))!.email, 'raw-pending@example.com');
     });
 
     it('submitting the current e-mail cancels a pending change', async () => {

@@ -198,6 +198,8 @@ export async function confirmEmail(ext: ExtensionContext, token: unknown): Promi
 
   let data: Record<string, unknown> | null;
   if (typeof user.unconfirmedEmail === 'string' && user.unconfirmedEmail === sentTo) {
+    // A pending address stored before it was checked (pow before issue 16) never becomes the e-mail.
+    if (!checkUserId('email', sentTo).ok) return { ok: false, error: 'confirmation_failed' };
     data = { email: sentTo, unconfirmedEmail: null, emailConfirmedAt: ext.now() };
   } else if (emailOf(user) === sentTo) {
     data = isConfirmed(ext, user) ? null : { emailConfirmedAt: ext.now() };
