@@ -24,6 +24,13 @@ export {
   DEFAULT_MAX_PASSWORD_BYTES,
 } from './core/validation.js';
 export { isCommonPassword } from './core/blocklist.js';
+export {
+  DEFAULT_RATE_LIMITS,
+  type Limit,
+  type LimitName,
+  type RateLimitOptions,
+  type RateLimits,
+} from './core/rate-limit.js';
 export { DEFAULT_TIMEOUTS } from './core/sessions.js';
 export { fakeClock, type FakeClock } from './core/clock.js';
 export { randomToken, sha256Hex, safeEqual } from './core/crypto.js';

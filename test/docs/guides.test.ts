@@ -425,7 +425,7 @@ describe('guides', () => {
           assert.equal(opened.status, 302);
           assert.equal(opened.location, '/reset-password/edit');
           const cookie = opened.headers.getSetCookie().find((line) => line.startsWith('pow_user_reset='));
-          assert.match(cookie ?? '', /; Path=\/reset-password; Max-Age=7200; HttpOnly; SameSite=Lax$/);
+          assert.match(cookie ?? '', /; Path=\/reset-password; Max-Age=3600; HttpOnly; SameSite=Lax$/);
           const page = await browser.get('/reset-password/edit');
           assert.equal(page.status, 200);
           assert.equal(page.headers.get('referrer-policy'), 'no-referrer');

@@ -160,6 +160,16 @@ async function setup(
     const result = await auth.confirmEmail(req, res, req.params.token);
     json(res, { ok: result.ok, status: result.ok ? result.status : result.error });
   });
+  r.post('/confirmation', async (req, res) => {
+    const result = await auth.resendConfirmation(req, req.body.email);
+    if (!result.ok) res.status(result.status).set('Retry-After', String(result.retryAfterSeconds));
+    json(res, { ...result });
+  });
+  r.post('/registration', async (req, res) => {
+    const result = await auth.registerWithConfirmation(req, { ...req.body });
+    if (!result.ok) res.status(422);
+    json(res, result.ok ? { ok: true } : { ok: false, errors: Object.keys(result.errors) });
+  });
   r.post('/invitation', async (req, res) => {
     const result = await auth.invite(req, { email: req.body.email });
     json(res, { ok: result.ok });
@@ -347,7 +357,7 @@ test('unconfirmed accounts: 403 with a new link, no session and no remember-me; 
   assert.equal(await me(s, b), 'ada@example.org');
 });
 
-test('reset password: links from baseUrl (not Host), 2 h lifetime, throttle lifted, mail rate limit', async (t) => {
+test('reset password: links from baseUrl (not Host), 1 h lifetime, throttle lifted, mail rate limit', async (t) => {
   const s = await setup(t, { auth: { mailRateLimit: { max: 2, windowMs: 15 * MIN } } });
   await s.user('ada@example.com');
   const a = s.browser();
@@ -362,8 +372,8 @@ test('reset password: links from baseUrl (not Host), 2 h lifetime, throttle lift
   const old = firstLink(await s.smtp.waitForMail((m) => m.to === 'ada@example.com'));
   assert.ok(old.startsWith(`${BASE_URL}/reset-password/`), old);
 
-  // 2 h 1 min later the link is dead.
-  s.clock.advance(121 * MIN);
+  // 1 h 1 min later the link is dead (issue 16, defect 7: it lived 2 h).
+  s.clock.advance(61 * MIN);
   const expired = await call(s, a, 'PATCH', `/reset-password/${tokenFromLink(old)}`, {
     password: NEW_PASSWORD,
     password_confirmation: NEW_PASSWORD,
@@ -394,6 +404,50 @@ test('reset password: links from baseUrl (not Host), 2 h lifetime, throttle lift
   assert.ok(Number(limited.headers.get('retry-after')) > 0);
 });
 
+// Issue 16, defect 3: reset, confirmation and invitation mails were limited per source address
+// only (from 40 addresses one victim received 40 reset mails and 40 confirmation mails), and
+// sign-ups not at all.
+test('mail bombing: mails per recipient are capped whatever the source; sign-ups per address (issue 16, defect 3)', async (t) => {
+  // The per-address limit off stands in for requests from 40 addresses.
+  const s = await setup(t, { auth: { rateLimits: { mailRequestsPerAddress: false } } });
+  await s.user('victim@example.com');
+  await s.user('pending@example.com', false);
+  const a = s.browser();
+  for (let i = 0; i < 40; i++) {
+    const reset = await call(s, a, 'POST', '/reset-password', { email: 'Victim@Example.com' });
+    assert.deepEqual(reset.json, { ok: true }, 'the answer never changes');
+    const resend = await call(s, a, 'POST', '/confirmation', { email: 'pending@example.com' });
+    assert.deepEqual(resend.json, { ok: true });
+  }
+  await flushDeliveries();
+  const count = (to: string, subject: string) =>
+    s.smtp.messages.filter((m) => m.to === to && m.subject === subject).length;
+  assert.equal(count('victim@example.com', 'Reset password link'), 3);
+  assert.equal(count('pending@example.com', 'Confirm your email address'), 3);
+  // The cap is per recipient: someone else still gets theirs; the window lifts it.
+  await s.user('other@example.com');
+  await call(s, a, 'POST', '/reset-password', { email: 'other@example.com' });
+  s.clock.advance(61 * MIN);
+  await call(s, a, 'POST', '/reset-password', { email: 'victim@example.com' });
+  await flushDeliveries();
+  assert.equal(count('other@example.com', 'Reset password link'), 1);
+  assert.equal(count('victim@example.com', 'Reset password link'), 4);
+
+  // Sign-ups from one address: 10 per hour, then a form error and Retry-After, nothing created.
+  const signUp = (n: number) =>
+    call(s, a, 'POST', '/registration', {
+      email: `new-${n}@example.com`,
+      password: PASSWORD,
+      password_confirmation: PASSWORD,
+    });
+  for (let i = 0; i < 10; i++) assert.deepEqual((await signUp(i)).json, { ok: true });
+  const refused = await signUp(10);
+  assert.equal(refused.status, 422);
+  assert.deepEqual(refused.json, { ok: false, errors: ['base'] });
+  assert.ok(Number(refused.headers.get('retry-after')) > 0);
+  assert.equal(await s.pow.users.getBy({ email: 'new-10@example.com' }), null);
+});
+
 test('reset link: the token moves into a cookie for the reset pages only, the form URL has none (F8)', async (t) => {
   const s = await setup(t);
   await s.user('ada@example.com');
@@ -409,7 +463,7 @@ test('reset link: the token moves into a cookie for the reset pages only, the fo
   assert.equal(opened.location, '/reset-password/edit');
   const line = setCookie(opened, 'pow_user_reset')!;
   assert.match(line, /^pow_user_reset=[A-Za-z0-9_-]{43}\.[A-Za-z0-9_-]{43}; /);
-  assert.match(line, /; Path=\/reset-password; Max-Age=7200; HttpOnly; SameSite=Lax$/);
+  assert.match(line, /; Path=\/reset-password; Max-Age=3600; HttpOnly; SameSite=Lax$/);
   assert.equal(a.cookies.get('pow_user_reset')!.split('.')[0], token);
 
   assert.deepEqual((await call(s, a, 'GET', '/reset-password/edit')).json, { email: 'ada@example.com' });
@@ -465,7 +519,7 @@ test('reset cookie: under the mount path; Secure, and __Secure- instead of __Hos
   const s = await setup(t, { mountPath: '/admin' });
   const res = await s.browser().get('/admin/reset-password/' + 'a'.repeat(43) + '/edit');
   assert.equal(res.location, '/admin/reset-password/edit');
-  assert.match(setCookie(res, 'pow_user_reset') ?? '', /; Path=\/admin\/reset-password; Max-Age=7200; /);
+  assert.match(setCookie(res, 'pow_user_reset') ?? '', /; Path=\/admin\/reset-password; Max-Age=3600; /);
 
   const secure = powExpress(s.pow, {
     prisma: s.db.prisma,

@@ -964,6 +964,65 @@ describe('throttling (Express 5 and 4)', () => {
     });
   }
 
+  // Issue 16, defect 2: sign-in found a phone number after stripping separators, but the
+  // per-account counter used the raw input, so every spelling had its own ten tries.
+  it('every spelling of a phone number counts against its one account (issue 16, defect 2)', async () => {
+    const s = buildApp(express5, db);
+    const pow = createPow({
+      prisma: db.prisma,
+      store: s.store,
+      secret: SECRET,
+      clock: s.clock.now,
+      hashing: { insecureTestParameters: true },
+      userIdFields: ['email', 'phone'],
+    });
+    const auth = powExpress(pow);
+    const app = express5();
+    app.set('trust proxy', true);
+    app.use(auth.middleware());
+    app.post(
+      '/session',
+      wrap(async (req, res) => {
+        const result = await auth.signIn(req, res, req.body.user_id, req.body.password);
+        res.status(result.ok ? 200 : result.status).end();
+      }),
+    );
+    await createUser(pow, { email: email('phone'), phone: '+49 30 9876543', password: PASSWORD });
+    const attempt = async (identifier: string, password: string, ip: string) => {
+      const anon = anonymousSession(auth);
+      return request(app)
+        .post('/session')
+        .set('Cookie', anon.cookie)
+        .set('X-Forwarded-For', ip)
+        .type('form')
+        .send({ user_id: identifier, password, _csrf: anon.csrfToken });
+    };
+    const spellings = [
+      '+49 30 9876543',
+      '+49309876543',
+      '+49-30-9876543',
+      '+49 (30) 987 65 43',
+      '+49.30.9876543',
+    ];
+    for (let i = 0; i < 10; i++) {
+      const res = await attempt(
+        spellings[i % spellings.length],
+        `wrong password ${i}`,
+        `198.51.100.${i + 1}`,
+      );
+      assert.equal(res.status, 401);
+    }
+    for (const spelling of ['+49/30/9876543', '+49 (0)30 9876543']) {
+      assert.equal((await attempt(spelling, PASSWORD, '198.51.100.77')).status, 401, `${spelling} is locked`);
+    }
+    s.clock.advance(15 * MIN + 1000);
+    assert.equal(
+      (await attempt('+49 30 98 76 54 3', PASSWORD, '198.51.100.78')).status,
+      200,
+      'the lock lifts',
+    );
+  });
+
   it('counters live in the store, so two app instances share them', async () => {
     const s = buildApp(express5, db, { throttle: { maxFailuresPerAccount: 4 } });
     // A second instance: its own pow + powExpress, same store and database.

@@ -10,6 +10,7 @@ import {
   type StoreKind,
 } from '../helpers/prisma-ext-client.js';
 import { firstLink, tokenFromLink, type CapturedMail } from '../helpers/smtp-server.js';
+import { createToken } from '../../src/runtime/extensions/tokens.js';
 
 for (const kind of ['memory', 'redis', 'prisma'] as StoreKind[]) {
   describe(`email confirmation (${kind} store)`, () => {
@@ -171,11 +172,34 @@ for (const kind of ['memory', 'redis', 'prisma'] as StoreKind[]) {
       assert.equal(await h.ext.verifyResetToken(oldReset), null);
     });
 
+    // Issue 16, defect 1: confirming made a raw pending address (stored unchecked by an older
+    // pow) the account's e-mail. Such a value is neither mailed nor applied.
+    it('a pending address that fails the checks is never mailed or applied (issue 16, defect 1)', async () => {
+      const user = await seedUser(h, 'raw-pending@example.com');
+      const raw = 'victim@example.com\r\nBcc: attacker@example.com';
+      await h.db.prisma.user.update({ where: { id: user.id }, data: { unconfirmedEmail: raw } });
+      const fresh = (await h.pow.users.getBy({ id: user.id }))!;
+      await h.ext.sendConfirmation(fresh);
+      await h.flush();
+      assert.deepEqual(
+        h.smtp.messages.filter((m) => m.subject === CONFIRM),
+        [],
+        'nothing mailed',
+      );
+      const { token } = await createToken(h.pow, 'email_confirmation', { userId: user.id, sentTo: raw });
+      assert.deepEqual(await h.ext.confirmEmail(token), { ok: false, error: 'confirmation_failed' });
+      assert.equal((await h.pow.users.getBy({ id: user.id }))!.email, 'raw-pending@example.com');
+    });
+
     it('submitting the current e-mail cancels a pending change', async () => {
       const user = await seedUser(h, 'cancel@example.com');
       await h.ext.updateUser(user, { email: 'cancel-new@example.com', current_password: PASSWORD });
       const token = tokenFromLink(firstLink(await mailTo('cancel-new@example.com', CONFIRM)));
-      const cancelled = await h.ext.updateUser(user, { email: 'cancel@example.com' });
+      // Like every account update, the cancellation needs the current password (issue 16, defect 5).
+      const cancelled = await h.ext.updateUser(user, {
+        email: 'cancel@example.com',
+        current_password: PASSWORD,
+      });
       assert.ok(
         cancelled.ok && !cancelled.emailConfirmationRequired && cancelled.user.unconfirmedEmail === null,
       );
@@ -189,7 +213,11 @@ for (const kind of ['memory', 'redis', 'prisma'] as StoreKind[]) {
         password_confirmation: PASSWORD,
       });
       const user = (await h.pow.users.getBy({ email: 'stay@example.com' }))!;
-      const result = await h.ext.updateUser(user, { email: 'stay@example.com', name: 'Same' });
+      const result = await h.ext.updateUser(user, {
+        email: 'stay@example.com',
+        name: 'Same',
+        current_password: PASSWORD,
+      });
       assert.ok(result.ok);
       assert.equal(h.ext.isConfirmed((await h.pow.users.getBy({ id: user.id }))!), false);
     });

@@ -153,6 +153,51 @@ for (const kind of ['memory', 'redis', 'prisma'] as StoreKind[]) {
       assert.ok(done.ok && done.user.email === 'elsewhere@example.com');
     });
 
+    // Issue 16, defect 1: an invitee who changed the address while accepting stored any string
+    // as the pending address and got a confirmation mail sent to it (two recipients, a display
+    // name, a Bcc: line, 5,000 characters, another user's address). The account form refused them.
+    it('a changed address passes the account form checks; nothing is stored or mailed (issue 16, defect 1)', async () => {
+      const inviter = await seedUser(h, 'boss-d1@example.com');
+      await seedUser(h, 'victim-d1@example.com');
+      await h.ext.invite(inviter, { email: 'invitee-d1@example.com' });
+      const token = await inviteLink('invitee-d1@example.com');
+      const bad: Array<[string, string]> = [
+        ['invalid', 'errors.invalid_email'],
+        ['a@example.com, b@example.com', 'errors.invalid_email'],
+        ['Victim <victim-d1@example.com>', 'errors.invalid_email'],
+        ['victim-d1@example.com\r\nBcc: attacker@example.com', 'errors.invalid_email'],
+        [`${'a'.repeat(5000)}@example.com`, 'errors.too_long'],
+        ['Victim-D1@example.com', 'errors.taken'],
+      ];
+      for (const [email, key] of bad) {
+        const refused = await h.ext.acceptInvitation(token, {
+          email,
+          password: PASSWORD,
+          password_confirmation: PASSWORD,
+        });
+        assert.deepEqual(
+          !refused.ok && 'errors' in refused && refused.errors.email?.map((e) => e.key),
+          [key],
+          JSON.stringify(email).slice(0, 60),
+        );
+      }
+      const invitee = await h.ext.verifyInvitation(token);
+      assert.ok(invitee, 'the link still works');
+      assert.equal(invitee.unconfirmedEmail ?? null, null, 'no pending address was stored');
+      await h.flush();
+      assert.deepEqual(
+        h.smtp.messages.filter((m) => m.subject !== INVITED).map((m) => m.envelopeTo),
+        [],
+        'no confirmation mail went anywhere',
+      );
+      const accepted = await h.ext.acceptInvitation(token, {
+        email: 'invitee-d1@example.com',
+        password: PASSWORD,
+        password_confirmation: PASSWORD,
+      });
+      assert.ok(accepted.ok && accepted.user.email === 'invitee-d1@example.com');
+    });
+
     it('an invitee who resets the password instead counts as accepted', async () => {
       const inviter = await seedUser(h, 'boss7@example.com');
       await h.ext.invite(inviter, { email: 'resetter@example.com' });

@@ -9,6 +9,7 @@ import {
   type ExtHarness,
   type StoreKind,
 } from '../helpers/prisma-ext-client.js';
+import { RATE_LIMIT_NAMESPACE } from '../../src/runtime/core/rate-limit.js';
 import { firstLink, tokenFromLink } from '../helpers/smtp-server.js';
 import { isPowError } from '../../src/shared/pow-error.js';
 
@@ -74,7 +75,8 @@ for (const kind of ['memory', 'redis', 'prisma'] as StoreKind[]) {
         let writes = 0;
         const put = h.store.put.bind(h.store);
         h.store.put = async (...args) => {
-          writes++;
+          // The per-recipient mail counter is written off the request path, with the mail.
+          if (args[0] !== RATE_LIMIT_NAMESPACE) writes++;
           return put(...args);
         };
         try {
@@ -170,10 +172,11 @@ for (const kind of ['memory', 'redis', 'prisma'] as StoreKind[]) {
       assert.equal(results.filter((r) => r.ok).length, 1);
     });
 
-    it('expires: a token older than the lifetime (2 h default) is rejected', async () => {
+    // Issue 16, defect 7: reset links lived 2 h; security bar F4 and OWASP ask for at most 1 h.
+    it('expires: a token older than the lifetime (1 h default) is rejected', async () => {
       await seedUser(h, 'expiry@example.com');
       const { token } = await requestLink('expiry@example.com');
-      h.clock.advance(2 * 60 * 60 * 1000 - 1000);
+      h.clock.advance(60 * 60 * 1000 - 1000);
       assert.ok(await h.ext.verifyResetToken(token));
       h.clock.advance(2000);
       assert.equal(await h.ext.verifyResetToken(token), null);

@@ -1,23 +1,24 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { memoryStore, fakeClock } from '../../src/runtime/index.js';
+import { createThrottle, expressRateLimits, normalizeAddress } from '../../src/runtime/express/throttle.js';
 import {
-  createThrottle,
-  normalizeAddress,
-  normalizeIdentifier,
-  resolveThrottleOptions,
-  THROTTLE_NAMESPACE,
-} from '../../src/runtime/express/throttle.js';
+  createRateLimiter,
+  DEFAULT_RATE_LIMITS,
+  RATE_LIMIT_NAMESPACE,
+  resolveRateLimits,
+  type RateLimitOptions,
+} from '../../src/runtime/core/rate-limit.js';
+import type { Store } from '../../src/runtime/core/types.js';
 
 const MIN = 60_000;
 
-describe('normalisation', () => {
-  it('treats identifier variants as one account', () => {
-    assert.equal(normalizeIdentifier(' Alice@Example.COM '), 'alice@example.com');
-    assert.equal(normalizeIdentifier('ＡＬＩＣＥ'), 'alice');
-    assert.equal(normalizeIdentifier(undefined), '');
-  });
+/** The sign-in throttle of a user type with these id fields, on pow's one limiter. */
+function throttleOf(store: Store, clock: () => number, limits: RateLimitOptions, fields = ['email']) {
+  return createThrottle(createRateLimiter(store, 'user', clock, resolveRateLimits(limits)), fields);
+}
 
+describe('normalisation', () => {
   it('groups IPv6 by /64 and unwraps IPv4-mapped addresses', () => {
     assert.equal(normalizeAddress('203.0.113.9'), '203.0.113.9');
     assert.equal(normalizeAddress('::ffff:203.0.113.9'), '203.0.113.9');
@@ -33,12 +34,9 @@ describe('throttle', () => {
   it('locks an account after the limit within a fixed window; the lock lifts by the clock', async () => {
     const clock = fakeClock();
     const store = memoryStore({ clock: clock.now });
-    const throttle = createThrottle(
-      store,
-      'user',
-      clock.now,
-      resolveThrottleOptions({ maxFailuresPerAccount: 3, windowMs: 10 * MIN }),
-    );
+    const throttle = throttleOf(store, clock.now, {
+      signInFailuresPerAccount: { max: 3, windowMs: 10 * MIN },
+    });
     for (let i = 0; i < 3; i++) {
       assert.deepEqual(await throttle.check('a@example.com', `10.0.0.${i}`), { allowed: true });
       await throttle.recordFailure(i === 1 ? ' A@EXAMPLE.com' : 'a@example.com', `10.0.0.${i}`);
@@ -59,12 +57,9 @@ describe('throttle', () => {
   it('limits an address with Retry-After; stores no identifier in clear text', async () => {
     const clock = fakeClock();
     const store = memoryStore({ clock: clock.now });
-    const throttle = createThrottle(
-      store,
-      'user',
-      clock.now,
-      resolveThrottleOptions({ maxFailuresPerAddress: 2, windowMs: 10 * MIN }),
-    );
+    const throttle = throttleOf(store, clock.now, {
+      signInFailuresPerAddress: { max: 2, windowMs: 10 * MIN },
+    });
     await throttle.recordFailure('x@example.com', '10.1.1.1');
     clock.advance(3 * MIN);
     await throttle.recordFailure('y@example.com', '10.1.1.1');
@@ -76,20 +71,65 @@ describe('throttle', () => {
     assert.deepEqual(await throttle.check('z@example.com', '10.1.1.2'), { allowed: true });
     const dump = JSON.stringify(store.dump());
     assert.doesNotMatch(dump, /example\.com/);
-    assert.ok(store.dump().every((row) => row.namespace === THROTTLE_NAMESPACE));
+    assert.ok(store.dump().every((row) => row.namespace === RATE_LIMIT_NAMESPACE));
     await throttle.clearAccount('x@example.com');
     clock.advance(7 * MIN + 1);
     assert.deepEqual(await throttle.check('z@example.com', '10.1.1.1'), { allowed: true });
     await store.close();
   });
 
-  it('validates options', () => {
-    assert.deepEqual(resolveThrottleOptions(), {
-      maxFailuresPerAccount: 10,
-      maxFailuresPerAddress: 50,
-      windowMs: 15 * MIN,
+  // Issue 16, defect 2: sign-in found a phone number after stripping separators, but the account
+  // counter was keyed by the raw input, so every spelling had its own ten tries.
+  it('counts every spelling the lookup treats as one account against it (issue 16, defect 2)', async () => {
+    const clock = fakeClock();
+    const store = memoryStore({ clock: clock.now });
+    for (const fields of [['phone'], ['email', 'phone']]) {
+      const throttle = throttleOf(store, clock.now, {}, fields);
+      const max = DEFAULT_RATE_LIMITS.signInFailuresPerAccount.max;
+      const spellings = [
+        '+49 30 1234567',
+        '+49301234567',
+        '+49-30-1234567',
+        '+49 (30) 123 45 67',
+        '+49.30.1234567',
+      ];
+      for (let i = 0; i < max; i++) {
+        const spelling = spellings[i % spellings.length];
+        assert.deepEqual(
+          await throttle.check(spelling, `10.2.0.${i}`),
+          { allowed: true },
+          `${fields}: try ${i}`,
+        );
+        await throttle.recordFailure(spelling, `10.2.0.${i}`);
+      }
+      for (const spelling of [...spellings, ' +49 (0)30 1234567 ']) {
+        assert.deepEqual(
+          await throttle.check(spelling, '10.2.1.1'),
+          { allowed: false, reason: 'account' },
+          spelling,
+        );
+      }
+      assert.deepEqual(await throttle.check('+49 30 7654321', '10.2.1.1'), { allowed: true });
+      await throttle.clearAccount('+49301234567');
+      assert.deepEqual(await throttle.check('+49 30 1234567', '10.2.1.1'), { allowed: true });
+    }
+    await store.close();
+  });
+
+  it('validates options; the older throttle and mailRateLimit options still apply', () => {
+    assert.deepEqual(resolveRateLimits(), DEFAULT_RATE_LIMITS);
+    assert.deepEqual(resolveRateLimits({ mailsPerRecipient: false }).mailsPerRecipient, null);
+    assert.throws(() => resolveRateLimits({ signUpsPerAddress: { windowMs: 0 } }), /positive integer/);
+    assert.throws(() => resolveRateLimits({ signInFailuresPerAccount: { max: 1.5 } }), /positive integer/);
+    assert.throws(() => resolveRateLimits({ nope: {} } as RateLimitOptions), /is not a limit/);
+    const legacy = expressRateLimits({
+      throttle: { maxFailuresPerAccount: 3, windowMs: MIN },
+      mailRateLimit: false,
+      rateLimits: { signInFailuresPerAddress: { max: 7 } },
     });
-    assert.throws(() => resolveThrottleOptions({ windowMs: 0 }), /positive integer/);
-    assert.throws(() => resolveThrottleOptions({ maxFailuresPerAccount: 1.5 }), /positive integer/);
+    assert.deepEqual(legacy.signInFailuresPerAccount, { max: 3, windowMs: MIN });
+    assert.deepEqual(legacy.signInFailuresPerAddress, { max: 7, windowMs: 15 * MIN });
+    assert.equal(legacy.mailRequestsPerAddress, null);
+    assert.throws(() => expressRateLimits({ throttle: { windowMs: 0 } }), /positive integer/);
   });
 });

@@ -117,3 +117,39 @@ test('consoleMailer prints the message to the given stream', async () => {
   assert.match(out, /Body https:\/\/x.test\/t/);
   assert.doesNotMatch(out, /<b>x<\/b>/);
 });
+
+// Issue 16, defect 1 (and its scope line): the mailer refuses, as a last line of defence, any
+// recipient with CR/LF or more than one recipient, whatever validation ran before it. On main the
+// first two reached the SMTP server as a Bcc header and as two envelope recipients.
+test('smtpMailer and deliverLater refuse CR/LF, several recipients and display names (issue 16, defect 1)', async (t) => {
+  const smtp = await startSmtpServer();
+  const mailer = smtpMailer(smtp.url, { from: 'pow@test.local' });
+  t.after(async () => {
+    await mailer.close?.();
+    await smtp.close();
+  });
+  const refused = [
+    'victim@example.com\r\nBcc: attacker@example.com',
+    'victim@example.com\nBcc: attacker@example.com',
+    'a@example.com, b@example.com',
+    'a@example.com; b@example.com',
+    'Victim <v@example.com>',
+    '"a,b"@example.com',
+    '',
+  ];
+  const body = { subject: 'Reset password link', text: 'x', html: 'x' };
+  for (const to of refused) {
+    await assert.rejects(mailer.send({ to, ...body }), /refused to send mail/, JSON.stringify(to));
+    const errors: unknown[] = [];
+    deliverLater(mailer, { to, ...body }, (error) => errors.push(error));
+    await flushDeliveries();
+    assert.equal(errors.length, 1, JSON.stringify(to));
+  }
+  await mailer.send({ to: 'ok@example.com', ...body });
+  await smtp.waitForMail((m) => m.to === 'ok@example.com');
+  assert.deepEqual(
+    smtp.messages.map((m) => m.envelopeTo),
+    [['ok@example.com']],
+    'only the one bare address reached the server',
+  );
+});

@@ -285,7 +285,27 @@ describe('users', () => {
       assert.ok(await pow.users.authenticate('carol2@example.com', 'a brand new passphrase'));
     });
 
-    it('unchanged e-mail and allowed plain fields need no current password; a taken e-mail is errors.taken', async () => {
+    // Issue 16, defect 5: an update that changed nothing passed with a blank or wrong current
+    // password and the account form said "Your account has been updated.".
+    it('every update needs the right current password, even one that changes nothing (Pow; issue 16, defect 5)', async () => {
+      const created = await register('nina@example.com');
+      assert.ok(created.ok);
+      const keys = (result: Awaited<ReturnType<Pow['users']['update']>>) =>
+        !result.ok && result.errors.current_password?.map((e) => e.key);
+      const nothing = { email: 'nina@example.com', password: '' };
+      assert.deepEqual(keys(await pow.users.update(created.value, nothing)), ['errors.blank']);
+      assert.deepEqual(keys(await pow.users.update(created.value, { ...nothing, current_password: '' })), [
+        'errors.blank',
+      ]);
+      assert.deepEqual(
+        keys(await pow.users.update(created.value, { ...nothing, current_password: 'wrong wrong wrong' })),
+        ['errors.invalid_current_password'],
+      );
+      assert.deepEqual(keys(await pow.users.update(created.value, {})), ['errors.blank']);
+      assert.ok((await pow.users.update(created.value, { ...nothing, current_password: PASSWORD })).ok);
+    });
+
+    it('plain fields need the current password too; a taken e-mail is errors.taken', async () => {
       const withRole = createPow({ ...config, userFields: ['role'] });
       const a = await withRole.users.create({
         email: 'dan@example.com',
@@ -294,11 +314,10 @@ describe('users', () => {
       });
       await register('erin@example.com');
       assert.ok(a.ok);
-      const same = await withRole.users.update(a.value, {
-        email: 'DAN@example.com',
-        role: 'editor',
-        password: '',
-      });
+      const params = { email: 'DAN@example.com', role: 'editor', password: '' };
+      const refused = await withRole.users.update(a.value, params);
+      assert.deepEqual(!refused.ok && Object.keys(refused.errors), ['current_password']);
+      const same = await withRole.users.update(a.value, { ...params, current_password: PASSWORD });
       assert.ok(same.ok);
       assert.equal(same.value.role, 'editor');
       const taken = await withRole.users.update(a.value, {

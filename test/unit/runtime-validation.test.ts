@@ -41,6 +41,101 @@ describe('e-mail format (Pow rules, checklist row 17)', () => {
   it('accepts a 64-character local part', () => assert.equal(isValidEmail(`${'l'.repeat(64)}@x.io`), true));
 });
 
+/**
+ * Issue 16, defect 8: Pow's own `validate_email/1` table (test/pow/ecto/schema/changeset_test.exs),
+ * row by row. Main refused quoted local parts with backslash escapes, accepted
+ * `just"not"right@example.com` and accepted a 255-character domain.
+ */
+describe("e-mail format: Pow's validate_email table (issue 16, defect 8)", () => {
+  const x = (n: number) => 'x'.repeat(n);
+  const accepted = [
+    '".John.Doe"@example.com',
+    '"John.Doe."@example.com',
+    '"John..Doe"@example.com',
+    'john.smith(comment)@example.com',
+    '(comment)john.smith@example.com',
+    'john.smith@(comment)example.com',
+    'john.smith@example.com(comment)',
+    'simple@example.com',
+    'very.common@example.com',
+    'disposable.style.email.with+symbol@example.com',
+    'other.email-with-hyphen@example.com',
+    'fully-qualified-domain@example.com',
+    'user.name+tag+sorting@example.com',
+    'x@example.com',
+    'example-indeed@strange-example.com',
+    'admin@mailserver1',
+    'example@s.example',
+    '" "@example.org',
+    '"john..doe"@example.org',
+    'mailhost!username@example.org',
+    'user%example.com@example.org',
+    'Pelé@example.com',
+    'δοκιμή@παράδειγμα.δοκιμή',
+    '我買@屋企.香港',
+    '二ノ宮@黒川.日本',
+    'медведь@с-балалайкой.рф',
+    'संपर्क@डाटामेल.भारत',
+    '"Abc\\@def"@example.com',
+    '"Fred\\ Bloggs"@example.com',
+    '"Joe.\\\\Blow"@example.com',
+    '"Abc@def"@example.com',
+    '"Fred Bloggs"@example.com',
+    'user+mailbox@example.com',
+    'customer/department=shipping@example.com',
+    '$A12345@example.com',
+    '!def!xyz%abc@example.com',
+    '_somename@example.com',
+    'john.doe@1.2.com',
+    'john.doe@example.x1',
+    'john.doe@sub-domain-with-hyphen.domain-with-hyphen.com',
+    // Pow's table has 63.63.63.63 (255 characters) here; the longest deliverable address is 254.
+    `j@${x(63)}.${x(63)}.${x(63)}.${x(60)}`,
+  ];
+  const refused = [
+    'John..Doe@example.com',
+    'Abc.example.com',
+    'A@b@c@example.com',
+    'a"b(c)d,e:f;g<h>i[j\\k]l@example.com',
+    'just"not"right@example.com',
+    'this is"not\\allowed@example.com',
+    'this\\ still\\"not\\\\allowed@example.com',
+    '1234567890123456789012345678901234567890123456789012345678901234+x@example.com',
+    'i_like_underscore@but_its_not_allow_in_this_part.example.com',
+    'jsmith@[192.168.2.1]',
+    'jsmith@[IPv6:2001:db8::1]',
+    'noatsign',
+    'john..doe@example.com',
+    `john.doe@${x(63)}.${x(63)}.${x(63)}.${x(60)}.com`,
+    'john.doe@-example.com',
+    'john.doe@-example.example.com',
+    'john.doe@example-.com',
+    'john.doe@example-.example.com',
+    'john.doe@invaliddomain$',
+    'john(comment)doe@example.com',
+    'johndoe@example(comment).com',
+    'john.doe@.',
+    'john.doe@.com',
+    'john.doe@example.',
+    'john.doe@example.1',
+    `john.doe@${x(64)}.com`,
+    `john.doe@${x(64)}.example.com`,
+    // Stricter than Pow: the 255-character domain of Pow's success table, a whole address over
+    // 254 characters, a second recipient, a display name, and header injection.
+    `john.doe@${x(63)}.${x(63)}.${x(63)}.${x(63)}`,
+    `${x(64)}@${x(63)}.${x(63)}.${x(63)}.${x(57)}`,
+    'a,b@example.com',
+    'a@example.com, b@example.com',
+    'Victim <v@example.com>',
+    'a@example.com\r\nBcc: b@example.com',
+    '"a\r\nBcc: b@example.com"@example.com',
+  ];
+  for (const email of accepted)
+    it(`accepts ${email.slice(0, 60)}`, () => assert.equal(isValidEmail(email), true));
+  for (const email of refused)
+    it(`refuses ${JSON.stringify(email).slice(0, 60)}`, () => assert.equal(isValidEmail(email), false));
+});
+
 describe('user id normalisation', () => {
   it('trims and lower-cases every field; phone also drops separators; non-strings pass through', () => {
     assert.equal(normalizeUserId('email', '  Foo@Example.COM '), 'foo@example.com');

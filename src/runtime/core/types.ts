@@ -197,8 +197,9 @@ export interface UserOperations {
    */
   spendVerify(password: string): Promise<void>;
   /**
-   * Account update; changing a user id field (email, username, ...) or the password requires
-   * `current_password`. An empty `password` means "keep the current one". Sessions are not
+   * Account update. When the account has a password, every update needs the right
+   * `current_password`, as in Pow, even one that changes nothing (issue 16, defect 5: a blank or
+   * wrong password must never answer "updated"). An empty `password` means "keep the current one". Sessions are not
    * touched here: after a password change the HTTP layer rotates the current session and calls
    * `sessions.revokeOthers` (security bar D11).
    */

@@ -7,11 +7,10 @@ import { addError, hasErrors } from './errors.js';
 import { randomToken } from './crypto.js';
 import {
   MAX_USER_ID_LENGTH,
-  codePointLength,
+  checkUserId,
   normalizePassword,
   normalizeUserId,
   passwordTooLong,
-  userIdFormatError,
   validatePassword,
   type ResolvedPasswordPolicy,
 } from './validation.js';
@@ -155,21 +154,9 @@ export function createUserOperations(ctx: UserContext): UserOperations {
       else data[field] = null;
       return;
     }
-    if (typeof raw !== 'string') {
-      addError(errors, field, 'errors.invalid_format');
-      return;
-    }
-    const value = normalizeUserId(field, raw) as string;
-    if (codePointLength(value) > MAX_USER_ID_LENGTH) {
-      addError(errors, field, 'errors.too_long', { count: MAX_USER_ID_LENGTH });
-      return;
-    }
-    const formatError = userIdFormatError(field, value);
-    if (formatError) {
-      addError(errors, field, formatError);
-      return;
-    }
-    data[field] = value;
+    const checked = checkUserId(field, raw);
+    if (checked.ok) data[field] = checked.value;
+    else addError(errors, field, checked.problem.key, checked.problem.params);
   }
 
   function castUserFields(params: UserParams, data: Row): void {
@@ -307,15 +294,11 @@ export function createUserOperations(ctx: UserContext): UserOperations {
         return { ok: false, errors: { base: [{ key: 'errors.not_found', message: 'was not found' }] } };
       const errors: FieldErrors = {};
       const data: Row = {};
-      let credentialChange = false;
       userIdFields.forEach((field, index) => {
         if (!Object.prototype.hasOwnProperty.call(params, field) || params[field] === undefined) return;
         const next: Row = {};
         castUserId(field, index, params[field], next, errors);
-        if (field in next && next[field] !== (current[field] ?? null)) {
-          data[field] = next[field];
-          credentialChange = true;
-        }
+        if (field in next && next[field] !== (current[field] ?? null)) data[field] = next[field];
       });
       castUserFields(params, data);
       let newPassword: string | undefined;
@@ -325,12 +308,12 @@ export function createUserOperations(ctx: UserContext): UserOperations {
           checkConfirmation(params, password as string, errors);
           newPassword = password as string;
         }
-        credentialChange = true;
       }
       const currentHash =
         typeof current.passwordHash === 'string' && current.passwordHash ? current.passwordHash : null;
       let staleHashOf: string | undefined;
-      if (credentialChange && currentHash) {
+      // Every update of an account with a password proves it (Pow; issue 16, defect 5).
+      if (currentHash) {
         const given = params.current_password;
         if (typeof given !== 'string' || given.length === 0)
           addError(errors, 'current_password', 'errors.blank');

@@ -15,13 +15,15 @@
  *   restored this way: their CSRF token belonged to the ended session.
  * - Sign-out forgets the remember-me token; a password change revokes them all (the current
  *   browser gets a new one when it had one); account deletion revokes every token.
- * - Requests that send mail are rate-limited per client address (security bar F9).
+ * - Requests that send mail are rate-limited per client address (security bar F9), sign-ups too,
+ *   and mails per recipient (the services' `sendMail`), all on the user type's one limiter.
  * - Reset links: the token of a mailed link is kept in a signed cookie sent only to the reset
  *   pages (HttpOnly, SameSite=Lax, Max-Age = the token's validity), so the form is served under a
  *   URL without it (security bar F8). The cookie holds nothing the link did not already carry.
  */
 import { PowError } from '../../shared/pow-error.js';
-import type { Pow, Result, UserParams, UserRecord } from '../core/types.js';
+import type { FieldErrors, Pow, Result, UserParams, UserRecord } from '../core/types.js';
+import type { RateLimiter } from '../core/rate-limit.js';
 import {
   powExtensions,
   type ExtensionMailOptions,
@@ -87,6 +89,10 @@ export interface ExtensionHost {
   /** Rotates to a fresh session for `user` (sets the cookie). */
   startSession(req: Request, res: Response, user: UserRecord): Promise<void>;
   clearSignInFailures(identifier: string): Promise<void>;
+  /** The limiter of this user type (core/rate-limit.ts). */
+  readonly limiter: RateLimiter;
+  /** Counts a sign-up from this request's address; a form error when over the limit. */
+  signUpRefused(req: Request): Promise<{ ok: false; errors: FieldErrors } | null>;
   /** The error a guard throws for a signed-out visitor (PowHttpError not_authenticated). */
   notAuthenticated(): Error;
 }
@@ -131,8 +137,6 @@ export interface ExpressExtensions {
 }
 
 const MAILING = ['reset-password', 'email-confirmation', 'invitation'] as const;
-const DEFAULT_MAIL_LIMIT = { max: 20, windowMs: 15 * 60_000 };
-const RATE_NAMESPACE = 'pow:throttle';
 
 function configError(message: string, fix?: string): PowError {
   return new PowError({ code: 'POW_CONFIG_INVALID', message, fix });
@@ -244,6 +248,7 @@ export function createExpressExtensions(host: ExtensionHost, options: PowExpress
     services = powExtensions(pow, {
       ...options.extensionOptions,
       prisma: options.prisma,
+      rateLimiter: host.limiter,
       url: (name: MailLinkName, params?: { token: string }) => base + mailLinkPath(routes, name, params),
       ...(options.mail ? { mail: serviceMail(options.mail, () => app, host.translator) } : {}),
     });
@@ -317,28 +322,15 @@ export function createExpressExtensions(host: ExtensionHost, options: PowExpress
 
   // ---- rate limit of requests that send mail ----------------------------------------------------
 
-  const limit = options.mailRateLimit === false ? null : { ...DEFAULT_MAIL_LIMIT, ...options.mailRateLimit };
-  if (
-    limit &&
-    (!Number.isInteger(limit.max) || limit.max < 1 || !Number.isInteger(limit.windowMs) || limit.windowMs < 1)
-  ) {
-    throw configError('powExpress: mailRateLimit.max and mailRateLimit.windowMs must be positive integers.');
-  }
   const limited = async (req: Request): Promise<Extract<MailRequestResult, { ok: false }> | null> => {
-    if (!limit) return null;
     const address = normalizeAddress(req.ip ?? req.socket?.remoteAddress ?? undefined);
-    const key = `${host.userType}:mail:${address}`;
-    const count = await pow.store.increment(RATE_NAMESPACE, key, limit.windowMs);
-    if (count === 1) await pow.store.put(RATE_NAMESPACE, `${key}:since`, pow.clock(), limit.windowMs);
-    if (count <= limit.max) return null;
-    const since = Number(await pow.store.get<unknown>(RATE_NAMESPACE, `${key}:since`));
-    const remaining =
-      Number.isFinite(since) && since > 0 ? since + limit.windowMs - pow.clock() : limit.windowMs;
+    const verdict = await host.limiter.hit('mailRequestsPerAddress', address);
+    if (verdict.allowed) return null;
     return {
       ok: false,
       status: 429,
       messageKey: 'auth.too_many_requests',
-      retryAfterSeconds: Math.max(1, Math.ceil(Math.min(limit.windowMs, remaining) / 1000)),
+      retryAfterSeconds: verdict.retryAfterSeconds,
     };
   };
 
@@ -438,8 +430,11 @@ export function createExpressExtensions(host: ExtensionHost, options: PowExpress
     },
 
     api: {
-      async registerWithConfirmation(_req, params) {
-        return require().register(params);
+      async registerWithConfirmation(req, params) {
+        const ext = require();
+        const refused = await host.signUpRefused(req);
+        if (refused) return refused;
+        return ext.register(params);
       },
 
       async confirmEmail(req, res, token) {

@@ -51,7 +51,8 @@ import {
 } from './csrf.js';
 import { POW_PATHS, createPathHelpers, createRoutes, normalizeMountPath } from './routes.js';
 import { callerOf, findMarkedRoutes, resolvePagePaths, type PageMark } from './page-paths.js';
-import { createThrottle, resolveThrottleOptions, type Throttle } from './throttle.js';
+import { createThrottle, expressRateLimits, normalizeAddress, type Throttle } from './throttle.js';
+import { createRateLimiter, type RateLimiter } from '../core/rate-limit.js';
 import { createExpressExtensions, type ExpressExtensions } from './extensions.js';
 import type {
   NextFunction,
@@ -69,7 +70,7 @@ import type {
 export type * from './types.js';
 export { isSafeRedirectPath, safeRedirectPath } from './safe-redirect.js';
 export { POW_PATHS } from './routes.js';
-export { normalizeIdentifier, normalizeAddress } from './throttle.js';
+export { normalizeAddress } from './throttle.js';
 export { createTranslator, catalogues, en, de, type Catalogue, type Translator } from '../i18n/index.js';
 
 declare global {
@@ -328,12 +329,9 @@ export function powExpress(pow: Pow, options: PowExpressOptions = {}): PowExpres
     defaultLocale: options.i18n?.defaultLocale,
     messages: options.i18n?.messages,
   });
-  const throttle: Throttle = createThrottle(
-    pow.store,
-    userType,
-    pow.clock,
-    resolveThrottleOptions(options.throttle),
-  );
+  // One limiter for every limit of this user type (core/rate-limit.ts; issue 16, defects 2 and 3).
+  const limiter: RateLimiter = createRateLimiter(pow.store, userType, pow.clock, expressRateLimits(options));
+  const throttle: Throttle = createThrottle(limiter, pow.userIdFields);
   const anonSigner = createSigner(pow.secret, `anonymous:${userType}`);
   const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
   let allowedOrigin: string | undefined;
@@ -852,6 +850,19 @@ export function powExpress(pow: Pow, options: PowExpressOptions = {}): PowExpres
     attach(req, res, state);
   }
 
+  /**
+   * Sign-ups per client address (issue 16, defect 3): over the limit, a form error for the page
+   * and Retry-After on the response; nothing is created or mailed.
+   */
+  async function signUpRefused(req: Request): Promise<{ ok: false; errors: FieldErrors } | null> {
+    const verdict = await limiter.hit('signUpsPerAddress', normalizeAddress(clientAddress(req)));
+    if (verdict.allowed) return null;
+    const res = stateOf(req)?.res;
+    if (res && !res.headersSent) res.setHeader('Retry-After', String(verdict.retryAfterSeconds));
+    const message = translator.t(translator.defaultLocale, 'auth.too_many_requests');
+    return { ok: false, errors: { base: [{ key: 'auth.too_many_requests', message }] } };
+  }
+
   const extensions: ExpressExtensions = createExpressExtensions(
     {
       pow,
@@ -866,6 +877,8 @@ export function powExpress(pow: Pow, options: PowExpressOptions = {}): PowExpres
         await startSessionFor(req, res, user);
       },
       clearSignInFailures: (identifier) => throttle.clearAccount(identifier),
+      limiter,
+      signUpRefused: (req) => signUpRefused(req),
       notAuthenticated: () => new PowHttpError('not_authenticated'),
     },
     options,
@@ -994,7 +1007,9 @@ export function powExpress(pow: Pow, options: PowExpressOptions = {}): PowExpres
       await endSession(req, res);
     },
 
-    async register(_req: Request, params: UserParams): Promise<Result<UserRecord>> {
+    async register(req: Request, params: UserParams): Promise<Result<UserRecord>> {
+      const refused = await signUpRefused(req);
+      if (refused) return refused;
       return extensions.register(params, () => pow.users.create(params));
     },
 

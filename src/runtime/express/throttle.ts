@@ -1,61 +1,34 @@
 /**
- * Sign-in throttling with counters in the pow store, so every app instance on the same store
- * shares them (security bar C5–C8).
+ * Sign-in throttling (security bar C5–C8) on pow's one rate limiter (core/rate-limit.ts), so
+ * every app instance on the same store shares the counters.
  *
- * - Per account (normalised identifier, hashed before it reaches the store): after
- *   `maxFailuresPerAccount` failures within a window the account is temporarily locked. The
- *   locked response is the wrong-password response (same message, same status, one password
- *   verify of the same cost), so a lock tells an attacker nothing.
- * - Per source address (IPv6 grouped by /64): after `maxFailuresPerAddress` failures the
+ * - Per account: after `signInFailuresPerAccount.max` failures within its window the account is
+ *   temporarily locked. The account is the identifier as the lookup normalises it
+ *   (`normalizeUserId` of each user id field: the one normalisation of lookup, uniqueness and
+ *   throttle keys), so "+49 30 1234", "+49-30-1234" and "+49301234" count against one phone
+ *   number (issue 16, defect 2). The locked response is the wrong-password response (same
+ *   message, same status, one password verify of the same cost), so a lock tells an attacker
+ *   nothing.
+ * - Per source address (IPv6 grouped by /64): after `signInFailuresPerAddress.max` failures the
  *   address gets 429 with Retry-After.
  *
- * Windows are fixed: the first failure creates the counter with a TTL of `windowMs`
- * (`Store.increment`) and the lock lifts when it expires (by pow's clock for the memory and
- * Prisma stores; Redis TTLs are real time). Failures while locked do not extend an account lock,
- * so a lock always lifts on its own. A successful sign-in clears the account counter; so can
- * a password reset (`clearAccount`).
+ * Failures while locked do not extend an account lock, so a lock always lifts on its own. A
+ * successful sign-in clears the account counter; so can a password reset (`clearAccount`).
  */
-import { createHash } from 'node:crypto';
 import { isIP } from 'node:net';
-import type { Store } from '../core/types.js';
-import type { ThrottleOptions } from './types.js';
-
-export const THROTTLE_NAMESPACE = 'pow:throttle';
-
-export interface ResolvedThrottle {
-  maxFailuresPerAccount: number;
-  maxFailuresPerAddress: number;
-  windowMs: number;
-}
-
-export const DEFAULT_THROTTLE: ResolvedThrottle = {
-  maxFailuresPerAccount: 10,
-  maxFailuresPerAddress: 50,
-  windowMs: 15 * 60_000,
-};
-
-export function resolveThrottleOptions(options: ThrottleOptions = {}): ResolvedThrottle {
-  const out = { ...DEFAULT_THROTTLE };
-  for (const key of ['maxFailuresPerAccount', 'maxFailuresPerAddress', 'windowMs'] as const) {
-    const value = options[key];
-    if (value === undefined) continue;
-    if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
-      throw new TypeError(`pow: throttle.${key} must be a positive integer (got ${String(value)})`);
-    }
-    out[key] = value;
-  }
-  return out;
-}
+import { normalizeUserId } from '../core/validation.js';
+import {
+  resolveRateLimits,
+  type RateLimitOptions,
+  type RateLimiter,
+  type RateLimits,
+} from '../core/rate-limit.js';
+import type { PowExpressOptions } from './types.js';
 
 export type ThrottleVerdict =
   | { allowed: true }
   | { allowed: false; reason: 'account' }
   | { allowed: false; reason: 'address'; retryAfterSeconds: number };
-
-/** Trimmed, NFKC, lower-cased: " Alice@Example.COM " and "alice@example.com" are one account. */
-export function normalizeIdentifier(identifier: unknown): string {
-  return typeof identifier === 'string' ? identifier.normalize('NFKC').trim().toLowerCase() : '';
-}
 
 /** IPv4 as is; IPv4-mapped IPv6 as IPv4; other IPv6 by its /64 prefix (one host's usual range). */
 export function normalizeAddress(address: string | undefined): string {
@@ -90,7 +63,6 @@ function expandIPv6(address: string): string[] {
 }
 
 export interface Throttle {
-  readonly options: ResolvedThrottle;
   check(identifier: string, address: string): Promise<ThrottleVerdict>;
   /** Records one failed sign-in; `accountLocked` skips the account counter (a lock never extends itself). */
   recordFailure(identifier: string, address: string, accountLocked?: boolean): Promise<void>;
@@ -98,58 +70,59 @@ export interface Throttle {
   clearAccount(identifier: string): Promise<void>;
 }
 
-export function createThrottle(
-  store: Store,
-  userType: string,
-  clock: () => number,
-  options: ResolvedThrottle,
-): Throttle {
-  const { maxFailuresPerAccount, maxFailuresPerAddress, windowMs } = options;
-  const accountKey = (identifier: string) =>
-    `${userType}:account:${createHash('sha256').update(normalizeIdentifier(identifier)).digest('base64url')}`;
-  const addressKey = (address: string) => `${userType}:address:${normalizeAddress(address)}`;
+/**
+ * The account counters an identifier typed at sign-in counts against: one per user id field, in
+ * that field's normalised form, as the lookup tries each field (core/users.ts `authenticate`).
+ */
+export function accountKeys(userIdFields: readonly string[], identifier: string): string[] {
+  const keys = userIdFields.map((field) => `${field}:${String(normalizeUserId(field, identifier))}`);
+  return [...new Set(keys)];
+}
 
-  const count = async (key: string): Promise<number> => {
-    const value = await store.get<unknown>(THROTTLE_NAMESPACE, key);
-    const n = Number(value);
-    return Number.isFinite(n) ? n : 0;
-  };
-
-  const bump = async (key: string): Promise<void> => {
-    const n = await store.increment(THROTTLE_NAMESPACE, key, windowMs);
-    // Remember when the window started, for Retry-After.
-    if (n === 1) await store.put(THROTTLE_NAMESPACE, `${key}:since`, clock(), windowMs);
-  };
-
-  const retryAfter = async (key: string): Promise<number> => {
-    const since = Number(await store.get<unknown>(THROTTLE_NAMESPACE, `${key}:since`));
-    const remaining = Number.isFinite(since) && since > 0 ? since + windowMs - clock() : windowMs;
-    return Math.max(1, Math.ceil(Math.min(windowMs, remaining) / 1000));
-  };
-
+export function createThrottle(limiter: RateLimiter, userIdFields: readonly string[]): Throttle {
+  const keysOf = (identifier: string) =>
+    accountKeys(userIdFields, typeof identifier === 'string' ? identifier : '');
   return {
-    options,
     async check(identifier, address) {
-      const aKey = addressKey(address);
-      const [byAddress, byAccount] = await Promise.all([count(aKey), count(accountKey(identifier))]);
-      if (byAddress >= maxFailuresPerAddress) {
-        return { allowed: false, reason: 'address', retryAfterSeconds: await retryAfter(aKey) };
-      }
-      if (byAccount >= maxFailuresPerAccount) return { allowed: false, reason: 'account' };
+      const [byAddress, ...byAccount] = await Promise.all([
+        limiter.peek('signInFailuresPerAddress', normalizeAddress(address)),
+        ...keysOf(identifier).map((key) => limiter.peek('signInFailuresPerAccount', key)),
+      ]);
+      if (!byAddress.allowed)
+        return { allowed: false, reason: 'address', retryAfterSeconds: byAddress.retryAfterSeconds };
+      if (byAccount.some((verdict) => !verdict.allowed)) return { allowed: false, reason: 'account' };
       return { allowed: true };
     },
     async recordFailure(identifier, address, accountLocked = false) {
       await Promise.all([
-        bump(addressKey(address)),
-        accountLocked ? undefined : bump(accountKey(identifier)),
+        limiter.hit('signInFailuresPerAddress', normalizeAddress(address)),
+        ...(accountLocked
+          ? []
+          : keysOf(identifier).map((key) => limiter.hit('signInFailuresPerAccount', key))),
       ]);
     },
     async clearAccount(identifier) {
-      const key = accountKey(identifier);
-      await Promise.all([
-        store.delete(THROTTLE_NAMESPACE, key),
-        store.delete(THROTTLE_NAMESPACE, `${key}:since`),
-      ]);
+      await Promise.all(keysOf(identifier).map((key) => limiter.reset('signInFailuresPerAccount', key)));
     },
   };
+}
+
+/**
+ * The rate limits of a `powExpress` instance: `rateLimits`, over the older `throttle` and
+ * `mailRateLimit` options (still read, so existing configs keep their values).
+ */
+export function expressRateLimits(options: PowExpressOptions): RateLimits {
+  const legacy: RateLimitOptions = {};
+  const { throttle, mailRateLimit } = options;
+  if (throttle) {
+    const windowMs = throttle.windowMs === undefined ? {} : { windowMs: throttle.windowMs };
+    legacy.signInFailuresPerAccount = { ...windowMs, ...maxOf(throttle.maxFailuresPerAccount) };
+    legacy.signInFailuresPerAddress = { ...windowMs, ...maxOf(throttle.maxFailuresPerAddress) };
+  }
+  if (mailRateLimit !== undefined) legacy.mailRequestsPerAddress = mailRateLimit;
+  return resolveRateLimits({ ...legacy, ...options.rateLimits });
+}
+
+function maxOf(max: number | undefined): { max?: number } {
+  return max === undefined ? {} : { max };
 }

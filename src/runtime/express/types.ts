@@ -6,6 +6,7 @@
  */
 import type { Pow, UserRecord, FieldErrors, UserParams, Result, PrismaLike } from '../core/types.js';
 import type { MailErrorHandler, Mailer, RenderFile } from '../mail/types.js';
+import type { RateLimitOptions } from '../core/rate-limit.js';
 import type {
   AcceptInvitationResult,
   ConfirmEmailResult,
@@ -73,6 +74,7 @@ export interface I18nOptions {
   messages?: Record<string, Record<string, string>>;
 }
 
+/** @deprecated Use `rateLimits.signInFailuresPerAccount` / `rateLimits.signInFailuresPerAddress`. */
 export interface ThrottleOptions {
   /** Failed sign-ins per account within `windowMs` before the account is temporarily locked. Default 10. */
   maxFailuresPerAccount?: number;
@@ -93,6 +95,15 @@ export interface PowExpressOptions {
   baseUrl?: string;
   routes?: Partial<Omit<RoutesCallbacks, 'path' | 'has'>>;
   i18n?: I18nOptions;
+  /**
+   * Every rate limit of this user type, in one table (defaults in `DEFAULT_RATE_LIMITS`): failed
+   * sign-ins per account (10 / 15 min, then a temporary lock) and per client address (50 / 15 min,
+   * then 429), sign-ups per client address (10 / h), requests that send mail per client address
+   * (20 / 15 min), mails of one kind per recipient (3 / h; more are not sent). Each is
+   * `{ max, windowMs }` or `false` (off). Counters live in the pow store, shared by every instance.
+   */
+  rateLimits?: RateLimitOptions;
+  /** @deprecated Use `rateLimits.signInFailuresPerAccount` / `.signInFailuresPerAddress`. */
   throttle?: ThrottleOptions;
   /** Send Secure cookies. Default: NODE_ENV === "production". */
   secureCookies?: boolean;
@@ -125,10 +136,7 @@ export interface PowExpressOptions {
   >;
   /** Remember-me cookie name; default "<cookieName>_remember". */
   rememberMeCookieName?: string;
-  /**
-   * Requests that send mail (reset request, confirmation resend, invitation) per client address
-   * and window, before 429. Default 20 per 15 min; `false` turns the limit off.
-   */
+  /** @deprecated Use `rateLimits.mailRequestsPerAddress`. */
   mailRateLimit?: { max?: number; windowMs?: number } | false;
 }
 

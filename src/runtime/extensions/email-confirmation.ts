@@ -11,7 +11,7 @@
  */
 import type { FieldErrors, Result, UserParams, UserRecord } from '../core/types.js';
 import { addError } from '../core/errors.js';
-import { isValidEmail, normalizeUserId } from '../core/validation.js';
+import { checkUserId, normalizeUserId } from '../core/validation.js';
 import type { ExtensionContext } from './context.js';
 import { INVALID_TOKEN, type InvalidToken } from './results.js';
 import {
@@ -48,6 +48,29 @@ function confirmationAddress(user: UserRecord): string | undefined {
   return typeof user.unconfirmedEmail === 'string' && user.unconfirmedEmail
     ? user.unconfirmedEmail
     : emailOf(user);
+}
+
+/**
+ * The one check of an address a user asks to move to, on the account form or while accepting an
+ * invitation: the edit-account rules (`checkUserId`: format, length, no CR/LF, one recipient;
+ * issue 16, defect 1), and not another account's address (confirming would refuse it anyway;
+ * refusing it now mails nothing to that account's owner). Problems are under `email`.
+ */
+export async function checkNewEmail(
+  ext: ExtensionContext,
+  user: UserRecord,
+  raw: unknown,
+): Promise<{ ok: true; value: string } | { ok: false; errors: FieldErrors }> {
+  const errors: FieldErrors = {};
+  const checked = typeof raw === 'string' && raw.trim() !== '' ? checkUserId('email', raw) : null;
+  if (!checked) addError(errors, 'email', 'errors.blank');
+  else if (!checked.ok) addError(errors, 'email', checked.problem.key, checked.problem.params);
+  else {
+    const owner = await ext.pow.users.getBy({ email: checked.value });
+    if (!owner || String(owner.id) === String(user.id)) return { ok: true, value: checked.value };
+    addError(errors, 'email', 'errors.taken');
+  }
+  return { ok: false, errors };
 }
 
 /**
@@ -175,6 +198,8 @@ export async function confirmEmail(ext: ExtensionContext, token: unknown): Promi
 
   let data: Record<string, unknown> | null;
   if (typeof user.unconfirmedEmail === 'string' && user.unconfirmedEmail === sentTo) {
+    // A pending address stored before it was checked (pow before issue 16) never becomes the e-mail.
+    if (!checkUserId('email', sentTo).ok) return { ok: false, error: 'confirmation_failed' };
     data = { email: sentTo, unconfirmedEmail: null, emailConfirmedAt: ext.now() };
   } else if (emailOf(user) === sentTo) {
     data = isConfirmed(ext, user) ? null : { emailConfirmedAt: ext.now() };
@@ -242,31 +267,20 @@ export async function updateUserWithConfirmation(
   }
 
   ext.requireMail();
-  const errors: FieldErrors = {};
-  if (typeof requested !== 'string' || requested === '') addError(errors, 'email', 'errors.blank');
-  else if (requested.length > 254) addError(errors, 'email', 'errors.too_long', { count: 254 });
-  else if (!isValidEmail(requested)) addError(errors, 'email', 'errors.invalid_email');
-  const changingPassword = typeof params.password === 'string' && params.password !== '';
-  if (!changingPassword) {
-    // pow.users.update checks the current password only for credential changes it sees; the e-mail
-    // is not one of them here, so check it the same way (one verify, equal cost).
-    const given = params.current_password;
-    if (typeof given !== 'string' || given === '') addError(errors, 'current_password', 'errors.blank');
-    else if (Object.keys(errors).length === 0) {
-      const verified = current ? await pow.users.authenticate(current, given) : null;
-      if (!verified || String(verified.id) !== String(fresh.id))
-        addError(errors, 'current_password', 'errors.invalid_current_password');
-    }
-  }
-  if (Object.keys(errors).length > 0) return { ok: false, errors };
+  const next = await checkNewEmail(ext, fresh, params.email);
+  const errors: FieldErrors = next.ok ? {} : next.errors;
+  // Shown with the address's problems; pow.users.update verifies it (every update needs it).
+  if (typeof params.current_password !== 'string' || params.current_password === '')
+    addError(errors, 'current_password', 'errors.blank');
+  if (!next.ok || Object.keys(errors).length > 0) return { ok: false, errors };
   const result = await pow.users.update(fresh, rest);
   if (!result.ok) return result;
-  const written = await ext.writeUser(result.value, { unconfirmedEmail: requested });
+  const written = await ext.writeUser(result.value, { unconfirmedEmail: next.value });
   if (!written.ok) return written;
   const updated = written.value;
   await sendConfirmation(ext, updated);
   if (current)
-    ext.sendMail('email_changed', current, updated, { newEmail: requested }, { name: 'reset_password.new' });
+    ext.sendMail('email_changed', current, updated, { newEmail: next.value }, { name: 'reset_password.new' });
   return { ok: true, user: updated, emailConfirmationRequired: true };
 }
 

@@ -8,10 +8,10 @@
  */
 import type { FieldErrors, UserParams, UserRecord } from '../core/types.js';
 import { addError } from '../core/errors.js';
-import { MAX_USER_ID_LENGTH, normalizeUserId, userIdFormatError } from '../core/validation.js';
+import { checkUserId, normalizeUserId } from '../core/validation.js';
 import type { ExtensionContext } from './context.js';
 import { INVALID_TOKEN, validationFailed, type InvalidToken, type ValidationFailed } from './results.js';
-import { isConfirmed, sendConfirmation } from './email-confirmation.js';
+import { checkNewEmail, isConfirmed, sendConfirmation } from './email-confirmation.js';
 import {
   consumeFound,
   createToken,
@@ -64,10 +64,9 @@ export async function invite(
   let value: string | undefined;
   if (typeof raw !== 'string' || raw.trim() === '') addError(errors, field, 'errors.blank');
   else {
-    value = normalizeUserId(field, raw) as string;
-    const problem = value.length > MAX_USER_ID_LENGTH ? 'errors.too_long' : userIdFormatError(field, value);
-    if (problem === 'errors.too_long') addError(errors, field, problem, { count: MAX_USER_ID_LENGTH });
-    else if (problem) addError(errors, field, problem);
+    const checked = checkUserId(field, raw);
+    if (checked.ok) value = checked.value;
+    else addError(errors, field, checked.problem.key, checked.problem.params);
   }
   if (Object.keys(errors).length > 0 || value === undefined) return { ok: false, errors };
 
@@ -136,7 +135,8 @@ export type AcceptInvitationResult =
  * Accepts an invitation: sets the invitee's password (policy and confirmation apply) and other
  * allowed fields, marks `invitationAcceptedAt` and returns the user to sign in. The invited
  * address counts as confirmed (the link was mailed there). Changing the e-mail on the form with
- * email-confirmation on stores it as a pending change and mails a confirmation link.
+ * email-confirmation on stores it as a pending change and mails a confirmation link; the new
+ * address passes the account form's checks first (`checkNewEmail`; issue 16, defect 1).
  */
 export async function acceptInvitation(
   ext: ExtensionContext,
@@ -155,14 +155,18 @@ export async function acceptInvitation(
   if (typeof params.password_confirmation !== 'string' || params.password_confirmation === '') {
     addError(errors, 'password_confirmation', 'errors.blank');
   }
+  const currentEmail = typeof user.email === 'string' ? user.email : undefined;
+  let requestedEmail = currentEmail;
+  const typed = typeof params.email === 'string' ? normalizeUserId('email', params.email) : '';
+  if (currentEmail !== undefined && typed !== '' && typed !== currentEmail) {
+    // The checks of the account form, before anything is stored or mailed (issue 16, defect 1).
+    const next = await checkNewEmail(ext, user, params.email);
+    if (next.ok) requestedEmail = next.value;
+    else Object.assign(errors, next.errors);
+  }
   if (Object.keys(errors).length > 0) return validationFailed(errors);
 
   const confirmation = ext.enabled('email-confirmation');
-  const currentEmail = typeof user.email === 'string' ? user.email : undefined;
-  const requestedEmail =
-    typeof params.email === 'string' && params.email.trim() !== ''
-      ? (normalizeUserId('email', params.email) as string)
-      : currentEmail;
   const changesEmail = currentEmail !== undefined && requestedEmail !== currentEmail;
   // With confirmation on, a new address is not applied until confirmed.
   const updateParams: UserParams = { ...params };

@@ -2,7 +2,7 @@
  * Reset password (PowResetPassword), hardened:
  * - the request answers the same for unknown, known and unconfirmed e-mails, doing the same store
  *   work and queuing the mail off the request path (security bar C3);
- * - tokens are hashed, single-use, expire after 2 h by default and are bound to the address they
+ * - tokens are hashed, single-use, expire after 1 h by default and are bound to the address they
  *   were mailed to (F2–F5);
  * - a reset ends every session and remember-me token of the user and every other reset token,
  *   signs nobody in and mails a "password changed" notice (D11, F3, F10).

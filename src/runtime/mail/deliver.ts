@@ -1,7 +1,11 @@
 import type { MailErrorHandler, MailMessage, Mailer } from './types.js';
+import { assertSingleRecipient } from './recipient.js';
 
-/** A message, or a function that builds it (rendering then also runs off the request path). */
-export type DeferredMessage = MailMessage | (() => MailMessage | Promise<MailMessage>);
+/**
+ * A message, or a function that builds it (rendering then also runs off the request path) or
+ * decides, off the request path too, that there is nothing to send (null: e.g. a rate limit).
+ */
+export type DeferredMessage = MailMessage | (() => MailMessage | null | Promise<MailMessage | null>);
 
 const pending = new Set<Promise<void>>();
 
@@ -13,9 +17,10 @@ export const logMailError: MailErrorHandler = (error, message) => {
 };
 
 /**
- * Queues a message for delivery after the current request handler has returned
- * (setImmediate), so SMTP latency or failure never changes an HTTP response or its timing.
- * Errors go to `onError` (default: one line on stderr); they are never thrown to the caller.
+ * Queues a message for delivery after the current request handler has returned (setImmediate),
+ * so SMTP latency or failure never changes an HTTP response or its timing. A message whose `to`
+ * is not one bare address is refused (mail/recipient.ts). Errors go to `onError` (default: one
+ * line on stderr); they are never thrown to the caller.
  */
 export function deliverLater(
   mailer: Mailer,
@@ -28,6 +33,9 @@ export function deliverLater(
       void (async () => {
         try {
           built = typeof message === 'function' ? await message() : message;
+          if (built === null) return;
+          // Whatever the adapter: one bare recipient, no line breaks (issue 16).
+          assertSingleRecipient(built.to);
           await mailer.send(built);
         } catch (error) {
           try {

@@ -3,6 +3,7 @@ import type SMTPTransport from 'nodemailer/lib/smtp-transport/index.js';
 import type SMTPPool from 'nodemailer/lib/smtp-pool/index.js';
 import { parseConnectionUrl } from 'nodemailer/lib/shared/index.js';
 import type { MailMessage, Mailer } from './types.js';
+import { assertSingleRecipient } from './recipient.js';
 
 export interface SmtpMailerOptions extends SMTPTransport.Options {
   /** Connection URL, e.g. "smtp://user:pass@smtp.example.com:587" or "smtps://...:465". */
@@ -38,6 +39,8 @@ export function smtpMailer(options: SmtpMailerOptions | string, extra: SmtpMaile
     : nodemailer.createTransport(connection);
   return {
     async send(message: MailMessage): Promise<void> {
+      // Also when the app calls the adapter itself: one bare recipient, no line breaks (issue 16).
+      assertSingleRecipient(message.to);
       await transport.sendMail({
         from: message.from ?? from,
         to: message.to,
