@@ -4,7 +4,12 @@
  */
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createTestDatabase, type Provider, type TestDatabase } from '../helpers/prisma-test-client.js';
+import {
+  createTestDatabase,
+  storedHashOf,
+  type Provider,
+  type TestDatabase,
+} from '../helpers/prisma-test-client.js';
 import { createPow, memoryStore, type Pow } from '../../src/runtime/index.js';
 
 const PASSWORD = 'harbor lantern mosaic';
@@ -79,11 +84,13 @@ for (const provider of ['sqlite', 'postgresql', 'mysql'] as Provider[]) {
       assert.deepEqual(!byPhone.ok && Object.keys(byPhone.errors), ['phone']);
     });
 
-    it('signs in by any identifier and stores a single argon2id hash column', async () => {
+    it('signs in by any identifier and stores one argon2id hash, in UserCredential only', async () => {
       const user = await pow.users.authenticate(' UNO ', PASSWORD);
       assert.equal(user?.email, 'one@example.com');
       const row = await db.prisma.user.findFirst({ where: { email: 'one@example.com' } });
-      assert.match(row.passwordHash, /^\$argon2id\$/);
+      assert.equal('passwordHash' in row, false);
+      assert.match(await storedHashOf(db.prisma, row.id), /^\$argon2id\$/);
+      assert.equal(await db.prisma.userCredential.count(), 1);
     });
   });
 }
