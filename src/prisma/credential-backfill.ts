@@ -61,7 +61,8 @@ export function credentialBackfillSql(
     const targets = [userIdColumn, hashColumn, ...(updatedAtColumn ? [updatedAtColumn] : [])].map(q);
     const values = [q(columnName(id)), hash, ...(updatedAtColumn ? [now] : [])];
     steps.push(
-      `-- CopyPasswordHashes (pow: ${name} holds the hashes now; ${user.name}.${LEGACY_HASH_FIELD} is no longer read and can be dropped)\n` +
+      // No ";" in the comment: driver adapters split a script into statements at every ";".
+      `-- CopyPasswordHashes (pow keeps the hashes in ${name} now, ${user.name}.${LEGACY_HASH_FIELD} is no longer read and can be dropped)\n` +
         `INSERT INTO ${q(tableNameOf(credential))} (${targets.join(', ')}) ` +
         `SELECT ${values.join(', ')} FROM ${userTable} WHERE ${hash} IS NOT NULL;\n`,
     );

@@ -305,7 +305,7 @@ test('upgrade from User.passwordHash: the migration creates the credential table
     assert.equal(sql.slice(0, copy), `${schemaSteps}\n`, provider);
     assert.equal(
       sql.slice(copy),
-      '-- CopyPasswordHashes (pow: UserCredential holds the hashes now; User.passwordHash is no longer read and can be dropped)\n' +
+      '-- CopyPasswordHashes (pow keeps the hashes in UserCredential now, User.passwordHash is no longer read and can be dropped)\n' +
         expected[provider],
       provider,
     );
