@@ -19,6 +19,8 @@ import {
   type Pow,
 } from '../../src/runtime/index.js';
 
+import { missingCredentialModel } from '../../src/runtime/core/credentials.js';
+
 const PASSWORD = 'mellow otter parade';
 
 /** The test hasher (cheap argon2id) with call counters. */
@@ -406,5 +408,31 @@ describe('users', () => {
         'username comes before phone',
       );
     });
+  });
+});
+
+describe('a Prisma client without the credential relation', () => {
+  it('is explained as POW_CREDENTIAL_MODEL_MISSING with the commands to run', () => {
+    // The error Prisma Client raises for `include: { credential: ... }` on a client generated
+    // before `pow install` added UserCredential (its message, abridged).
+    const prismaError = Object.assign(
+      new Error(
+        'Unknown field `credential` for include statement on model `User`. Available options are marked with ?.',
+      ),
+      { name: 'PrismaClientValidationError' },
+    );
+    const explained = missingCredentialModel(prismaError, 'Admin');
+    assert.ok(isPowError(explained));
+    assert.equal(explained.code, 'POW_CREDENTIAL_MODEL_MISSING');
+    assert.match(
+      explained.message,
+      /Admin\.credential: pow keeps password hashes in the model AdminCredential/,
+    );
+    assert.match(explained.fix ?? '', /npx pow install.*npx pow migrate.*npx prisma generate/);
+    assert.equal(
+      missingCredentialModel(new Error('Unknown field `credential`'), 'User'),
+      null,
+      'only Prisma validation errors',
+    );
   });
 });
