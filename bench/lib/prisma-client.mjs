@@ -1,5 +1,5 @@
 // Generates the Prisma client the benchmark servers share: the models `pow install` adds to the
-// fixture (User with email, passwordHash and timestamps; PowSession as `pow_sessions`), one client
+// fixture (User with email and timestamps, UserCredential with the hash; PowSession as `pow_sessions`), one client
 // per provider; DDL is what its migration runs (checked against `pow install`'s migration.sql).
 // Prisma 7's `prisma-client` generator writes TypeScript; its imports already end in `.js`, so
 // erasing the types with ts-blank-space (a pow dependency) gives plain ESM that Node 20 runs
@@ -15,11 +15,18 @@ const require = createRequire(import.meta.url);
 
 export const SCHEMA_MODELS = `
 model User {
-  id           Int      @id @default(autoincrement())
-  email        String   @unique
-  passwordHash String?
-  createdAt    DateTime @default(now())
+  id         Int             @id @default(autoincrement())
+  email      String          @unique
+  credential UserCredential?
+  createdAt  DateTime        @default(now())
+  updatedAt  DateTime        @updatedAt
+}
+
+model UserCredential {
+  userId       Int      @id
+  passwordHash String
   updatedAt    DateTime @updatedAt
+  user         User     @relation(fields: [userId], references: [id], onDelete: Cascade)
 }
 
 model PowSession {
@@ -37,14 +44,17 @@ model PowSession {
 /** The DDL Prisma's migration would run for SCHEMA_MODELS (the benchmark cannot run `prisma migrate` here). */
 export const DDL = {
   sqlite: [
-    'CREATE TABLE "User" ("id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT, "email" TEXT NOT NULL, "passwordHash" TEXT, "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP, "updatedAt" DATETIME NOT NULL)',
+    'CREATE TABLE "User" ("id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT, "email" TEXT NOT NULL, "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP, "updatedAt" DATETIME NOT NULL)',
+    'CREATE TABLE "UserCredential" ("userId" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT, "passwordHash" TEXT NOT NULL, "updatedAt" DATETIME NOT NULL, CONSTRAINT "UserCredential_userId_fkey" FOREIGN KEY ("userId") REFERENCES "User" ("id") ON DELETE CASCADE ON UPDATE CASCADE)',
     'CREATE UNIQUE INDEX "User_email_key" ON "User"("email")',
     'CREATE TABLE "pow_sessions" ("namespace" TEXT NOT NULL, "key" TEXT NOT NULL, "value" TEXT NOT NULL, "expiresAt" DATETIME NOT NULL, PRIMARY KEY ("namespace", "key"))',
     'CREATE INDEX "pow_sessions_expiresAt_idx" ON "pow_sessions"("expiresAt")',
   ],
   postgresql: [
-    'CREATE TABLE "User" ("id" SERIAL NOT NULL, "email" TEXT NOT NULL, "passwordHash" TEXT, "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP, "updatedAt" TIMESTAMP(3) NOT NULL, CONSTRAINT "User_pkey" PRIMARY KEY ("id"))',
+    'CREATE TABLE "User" ("id" SERIAL NOT NULL, "email" TEXT NOT NULL, "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP, "updatedAt" TIMESTAMP(3) NOT NULL, CONSTRAINT "User_pkey" PRIMARY KEY ("id"))',
+    'CREATE TABLE "UserCredential" ("userId" INTEGER NOT NULL, "passwordHash" TEXT NOT NULL, "updatedAt" TIMESTAMP(3) NOT NULL, CONSTRAINT "UserCredential_pkey" PRIMARY KEY ("userId"))',
     'CREATE UNIQUE INDEX "User_email_key" ON "User"("email")',
+    'ALTER TABLE "UserCredential" ADD CONSTRAINT "UserCredential_userId_fkey" FOREIGN KEY ("userId") REFERENCES "User"("id") ON DELETE CASCADE ON UPDATE CASCADE',
     'CREATE TABLE "pow_sessions" ("namespace" TEXT NOT NULL, "key" TEXT NOT NULL, "value" TEXT NOT NULL, "expiresAt" TIMESTAMP(3) NOT NULL, CONSTRAINT "pow_sessions_pkey" PRIMARY KEY ("namespace", "key"))',
     'CREATE INDEX "pow_sessions_expiresAt_idx" ON "pow_sessions"("expiresAt")',
   ],

@@ -10,7 +10,8 @@
  * 3. Re-run: each generator scope of the manifest (today: `install`) is planned again in dry-run
  *    mode with the answers stored in the manifest, exactly as `pow install --yes` would run it. The
  *    files that re-run would write, merge, delete or conflict on are listed; a new migration in
- *    that list means the schema is behind pow's options.
+ *    that list means the schema is behind pow's options. The re-run's security notes (a user
+ *    model still holding the password-hash column of older pow versions) are shown too.
  *
  * `--check` (CI) exits 3 on drift, which is:
  *   - a file with conflict markers;
@@ -48,6 +49,8 @@ export interface Rerun {
   plan: Plan;
   /** The migration a re-run would add (relative path), or null. */
   migration: string | null;
+  /** What the team should act on because secrets are exposed (install's `security:` notes). */
+  security: string[];
 }
 
 export interface ReplanOptions {
@@ -94,7 +97,8 @@ export async function replanProject(
       const { replanNamespace } = await import('../recipes/templates.js');
       const rerun = await replanNamespace(root, manifest, scope, options);
       if (rerun !== null) {
-        reruns.push(rerun);
+        const { SECURITY_NOTE_PREFIX } = await import('../recipes/install.js');
+        reruns.push({ ...rerun, security: securityNotes(rerun.plan, SECURITY_NOTE_PREFIX) });
         continue;
       }
     }
@@ -129,7 +133,13 @@ export async function replanInstall(
     command: REPLANNERS.install!.command,
     plan: outcome.result.plan,
     migration: outcome.migration?.path ?? null,
+    security: securityNotes(outcome.result.plan, recipe.SECURITY_NOTE_PREFIX),
   };
+}
+
+/** The plan's security notes without their prefix. */
+export function securityNotes(plan: Plan, prefix: string): string[] {
+  return plan.notes.filter((n) => n.startsWith(prefix)).map((n) => n.slice(prefix.length));
 }
 
 /** Files a re-run would write, delete or conflict on (what `planDrift` counts). */
@@ -264,6 +274,7 @@ async function status(ctx: CommandContext, flags: StatusFlags): Promise<void> {
         command: r.command,
         pending: pendingFiles(r.plan).length > 0,
         migration: r.migration,
+        security: r.security,
         files: pendingFiles(r.plan).map((f) => ({
           path: f.path,
           action: actionOf(f),
@@ -358,6 +369,11 @@ export function renderStatusReport(report: Report, c: Colors): string[] {
       const verb = action === 'conflict' ? c.bold(c.red(action.padEnd(9))) : c.cyan(action.padEnd(9));
       out.push(`  ${verb} ${f.path} ${c.dim(`(${f.reason})`)}`);
     }
+  }
+  const security = reruns.flatMap((r) => r.security);
+  if (security.length > 0) {
+    out.push('', c.bold(c.red('Security:')));
+    for (const note of security) out.push(`  - ${note}`);
   }
   for (const scope of report.unknown) {
     out.push('', c.dim(`Generator "${scope}": this pow cannot re-plan it; run it again to check.`));

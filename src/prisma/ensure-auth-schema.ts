@@ -1,7 +1,9 @@
 /**
  * Adds what pow needs to a Prisma schema (conventions.md, "Schema pow adds"): the user id fields,
- * `passwordHash` and extension fields on the User model (created when missing), and the
- * `PowSession` model when sessions live in the database.
+ * the `credential` relation and extension fields on the User model (created when missing), the
+ * `<User>Credential` model that holds the password hash (src/runtime/core/credentials.ts: no
+ * secret column on the user model, so the app's own queries of whole rows never return one), and
+ * the `PowSession` model when sessions live in the database.
  *
  * Rules:
  * - Structural: files are parsed with @mrleebo/prisma-ast; new text is inserted at line positions
@@ -17,12 +19,24 @@
  *   folder. Fields for an existing User model go into the file that declares the model, because
  *   Prisma has no partial models.
  * - Naming follows the model: when most multi-word columns of an existing User model are mapped to
- *   snake_case (`@map("created_at")`), pow's multi-word fields get the same kind of `@map`.
+ *   snake_case (`@map("created_at")`), pow's multi-word fields get the same kind of `@map`, and
+ *   so do the columns of the credential model; a User model mapped to a table name (`@@map`) gets
+ *   a credential table mapped to `<user_model>_credentials`.
+ * - Upgrades: a `passwordHash` column pow added to the User model in earlier versions stays (pow
+ *   never drops a column); the migration copies its hashes into the credential model
+ *   (credential-backfill.ts) and a note tells the team to drop it.
  * - Idempotent: running on its own output changes nothing (status `already-present`).
  */
 import { posix } from 'node:path';
 import { PowError } from '../shared/pow-error.js';
 import type { PrismaProvider } from '../inspect/project-info.js';
+import {
+  CREDENTIAL_HASH_FIELD,
+  CREDENTIAL_RELATION,
+  CREDENTIAL_USER_ID_FIELD,
+  LEGACY_HASH_FIELD,
+  credentialModelName,
+} from '../runtime/core/credentials.js';
 import {
   blockAttributes,
   columnName,
@@ -34,6 +48,7 @@ import {
   positionalArg,
   printAttribute,
   splitLines,
+  tableNameOf,
   type ParsedField,
   type ParsedModel,
   type SchemaTexts,
@@ -87,6 +102,8 @@ export interface EnsureAuthSchemaResult {
   added: SchemaAddition[];
   /** Things the team may want to know (kept as-is decisions), for the report. */
   notes: string[];
+  /** Things the team should act on because secrets are exposed (the old hash column), for the report and `pow status`. */
+  security: string[];
   userModel: {
     name: string;
     file: string;
@@ -114,6 +131,8 @@ interface FieldSpec {
   /** A user id field: an existing one must carry a unique constraint. */
   unique?: boolean;
   kind: 'scalar' | 'relation';
+  /** What pow needs a relation field for (in the conflict message), e.g. "the invitation relation". */
+  purpose?: string;
 }
 
 export function ensureAuthSchema(input: EnsureAuthSchemaInput): EnsureAuthSchemaResult {
@@ -138,6 +157,7 @@ export function ensureAuthSchema(input: EnsureAuthSchemaInput): EnsureAuthSchema
   const changed = new Set<string>();
   const added: SchemaAddition[] = [];
   const notes: string[] = [];
+  const security: string[] = [];
 
   const powFile = input.multiFileDir
     ? posix.join(input.multiFileDir.replace(/\\/g, '/'), POW_SCHEMA_FILE)
@@ -155,6 +175,8 @@ export function ensureAuthSchema(input: EnsureAuthSchemaInput): EnsureAuthSchema
   // ---- User model -------------------------------------------------------------------------
   const existingUser = findModel(schema, userModelName);
   let userInfo: EnsureAuthSchemaResult['userModel'];
+  /** Native type of the id of a User model pow creates (MySQL string ids). */
+  let newUserIdNative: string | null = null;
 
   if (existingUser) {
     const idField = primaryKeyField(existingUser);
@@ -168,6 +190,8 @@ export function ensureAuthSchema(input: EnsureAuthSchemaInput): EnsureAuthSchema
       model: existingUser,
     });
     const snake = usesSnakeCaseColumns(existingUser);
+    const legacy = legacyHashNote(existingUser);
+    if (legacy) security.push(legacy);
     const missing: FieldSpec[] = [];
     for (const spec of specs) {
       const found = existingUser.fields.find((f) => f.name === spec.name);
@@ -202,6 +226,7 @@ export function ensureAuthSchema(input: EnsureAuthSchemaInput): EnsureAuthSchema
   } else {
     const idType = options.idType ?? 'Int';
     const idSpec = idFieldSpec(idType, mysql, ds);
+    newUserIdNative = idSpec.native;
     const fakeId: ParsedField = {
       name: 'id',
       type: idSpec.type,
@@ -238,40 +263,70 @@ export function ensureAuthSchema(input: EnsureAuthSchemaInput): EnsureAuthSchema
     };
   }
 
+  /** Adds the missing fields of an existing model pow owns, or queues the whole model. */
+  const ensureModel = (name: string, specs: FieldSpec[], block: string[]): void => {
+    const existing = findModel(schema, name);
+    if (!existing) {
+      const text = renderModel(name, specs, block);
+      newModels.push({ model: name, text });
+      added.push({ kind: 'model', file: newModelFile, model: name, text });
+      return;
+    }
+    const missing: FieldSpec[] = [];
+    for (const spec of specs) {
+      const found = existing.fields.find((f) => f.name === spec.name);
+      if (found) checkExistingField(existing, found, spec, notes);
+      else missing.push(spec);
+    }
+    if (missing.length === 0) return;
+    const lines = alignFields(missing, existing.indent);
+    texts[existing.file] = insertFieldSection(texts[existing.file], existing, lines);
+    changed.add(existing.file);
+    missing.forEach((spec, i) =>
+      added.push({
+        kind: 'field',
+        file: existing.file,
+        model: existing.name,
+        field: spec.name,
+        text: lines[i].trim(),
+      }),
+    );
+  };
+
+  // ---- Credential model -------------------------------------------------------------------
+  const credentialModel = credentialModelName(userInfo.name);
+  const existingCredential = findModel(schema, credentialModel);
+  if (existingCredential) checkCredentialModel(existingCredential, userInfo.name);
+  const userIdField: ParsedField | null = existingUser
+    ? primaryKeyField(existingUser)
+    : { name: 'id', type: userInfo.idType, optional: false, list: false, attributes: [], line: 0 };
+  if (!userIdField) {
+    throw new PowError({
+      code: 'POW_PRISMA_UNSUPPORTED_ID',
+      message: `pow keeps password hashes in ${credentialModel}, keyed by the id of ${userInfo.name}; ${userInfo.name} in ${userInfo.file} has no single-field primary key (@id); composite @@id?`,
+      fix: `Give ${userInfo.name} a single \`@id\` field, then run pow again.`,
+    });
+  }
+  const credentialSnake = existingUser ? usesSnakeCaseColumns(existingUser) : false;
+  ensureModel(
+    credentialModel,
+    credentialFieldSpecs({
+      userModelName: userInfo.name,
+      userIdField,
+      userIdNative: mirroredIdNative(existingUser ? userIdField : null, ds, mysql, newUserIdNative),
+      ds,
+      mysql,
+    }).map((spec) => (credentialSnake && spec.mappable ? withSnakeMap(spec) : spec)),
+    userInfo.tableName ? [`@@map(${JSON.stringify(`${toSnake(userInfo.name)}_credentials`)})`] : [],
+  );
+
   // ---- Session model ----------------------------------------------------------------------
   if (options.sessionStore === 'prisma') {
-    const specs = sessionFieldSpecs(mysql, ds);
-    const existing = findModel(schema, sessionModelName);
-    if (existing) {
-      const missing: FieldSpec[] = [];
-      for (const spec of specs) {
-        const found = existing.fields.find((f) => f.name === spec.name);
-        if (found) checkExistingField(existing, found, spec, notes);
-        else missing.push(spec);
-      }
-      if (missing.length > 0) {
-        const lines = alignFields(missing, existing.indent);
-        texts[existing.file] = insertFieldSection(texts[existing.file], existing, lines);
-        changed.add(existing.file);
-        missing.forEach((spec, i) =>
-          added.push({
-            kind: 'field',
-            file: existing.file,
-            model: existing.name,
-            field: spec.name,
-            text: lines[i].trim(),
-          }),
-        );
-      }
-    } else {
-      const text = renderModel(sessionModelName, specs, [
-        '@@id([namespace, key])',
-        '@@index([expiresAt])',
-        '@@map("pow_sessions")',
-      ]);
-      newModels.push({ model: sessionModelName, text });
-      added.push({ kind: 'model', file: newModelFile, model: sessionModelName, text });
-    }
+    ensureModel(sessionModelName, sessionFieldSpecs(mysql, ds), [
+      '@@id([namespace, key])',
+      '@@index([expiresAt])',
+      '@@map("pow_sessions")',
+    ]);
   }
 
   // ---- Write new models --------------------------------------------------------------------
@@ -301,6 +356,7 @@ export function ensureAuthSchema(input: EnsureAuthSchemaInput): EnsureAuthSchema
     files,
     added,
     notes,
+    security,
     userModel: userInfo,
   };
 }
@@ -349,7 +405,16 @@ function userFieldSpecs(args: {
   const specs: FieldSpec[] = idFields.map((name, i) =>
     scalar(name, 'String', i > 0, ['@unique', ...varchar], true),
   );
-  specs.push(scalar('passwordHash', 'String', true));
+  specs.push({
+    name: CREDENTIAL_RELATION,
+    type: credentialModelName(userModelName),
+    optional: true,
+    list: false,
+    attributes: [],
+    mappable: false,
+    kind: 'relation',
+    purpose: 'the relation to the model that holds password hashes',
+  });
   if (extensions.has('email-confirmation')) {
     specs.push(scalar('emailConfirmedAt', 'DateTime', true));
     specs.push(scalar('unconfirmedEmail', 'String', true));
@@ -363,12 +428,12 @@ function userFieldSpecs(args: {
       });
     }
     // invitedById mirrors the id: same scalar type and native type (a foreign key needs both).
-    let native: string | null = args.idNative ?? null;
-    if (args.model && idField.line > 0) {
-      const attr = nativeTypeAttribute(idField, ds);
-      native = attr ? printAttribute(attr) : null;
-    }
-    if (!native && mysql && idField.type === 'String') native = `@${ds}.VarChar(191)`;
+    const native = mirroredIdNative(
+      args.model && idField.line > 0 ? idField : null,
+      ds,
+      mysql,
+      args.idNative ?? null,
+    );
     specs.push(scalar('invitedById', idField.type, true, native ? [native] : []));
     specs.push({
       name: 'invitedBy',
@@ -380,6 +445,7 @@ function userFieldSpecs(args: {
       ],
       mappable: false,
       kind: 'relation',
+      purpose: 'the invitation relation',
     });
     specs.push({
       name: 'invitedUsers',
@@ -389,6 +455,7 @@ function userFieldSpecs(args: {
       attributes: [`@relation(${JSON.stringify(INVITATION_RELATION)})`],
       mappable: false,
       kind: 'relation',
+      purpose: 'the invitation relation',
     });
     specs.push(scalar('invitationAcceptedAt', 'DateTime', true));
   }
@@ -404,6 +471,93 @@ function sessionFieldSpecs(mysql: boolean, ds: string): FieldSpec[] {
     scalar('value', 'String', false, mysql ? [`@${ds}.Text`] : []),
     scalar('expiresAt', 'DateTime', false),
   ];
+}
+
+/**
+ * The native type attribute a foreign key to the user id needs (`@db.VarChar(191)`, `@db.Uuid`...):
+ * the id's own one for an existing model, else the one pow gives a User model it creates, else
+ * none. A foreign key column must match the referenced column's type exactly.
+ */
+function mirroredIdNative(
+  existingId: ParsedField | null,
+  ds: string,
+  mysql: boolean,
+  createdIdNative: string | null,
+): string | null {
+  if (existingId) {
+    const attr = nativeTypeAttribute(existingId, ds);
+    if (attr) return printAttribute(attr);
+    return mysql && existingId.type === 'String' ? `@${ds}.VarChar(191)` : null;
+  }
+  return createdIdNative;
+}
+
+/** Fields of `<User>Credential`: the user's id as primary and foreign key, the hash, a timestamp. */
+function credentialFieldSpecs(args: {
+  userModelName: string;
+  userIdField: ParsedField;
+  userIdNative: string | null;
+  ds: string;
+  mysql: boolean;
+}): FieldSpec[] {
+  const { userModelName, userIdField, userIdNative, ds, mysql } = args;
+  return [
+    scalar(CREDENTIAL_USER_ID_FIELD, userIdField.type, false, [
+      '@id',
+      ...(userIdNative ? [userIdNative] : []),
+    ]),
+    // argon2id hashes are about 100 characters, imported ones (pbkdf2, scrypt) can be longer than
+    // MySQL's default VARCHAR(191).
+    scalar(CREDENTIAL_HASH_FIELD, 'String', false, mysql ? [`@${ds}.Text`] : []),
+    scalar('updatedAt', 'DateTime', false, ['@updatedAt']),
+    {
+      name: 'user',
+      type: userModelName,
+      optional: false,
+      list: false,
+      attributes: [
+        `@relation(fields: [${CREDENTIAL_USER_ID_FIELD}], references: [${userIdField.name}], onDelete: Cascade)`,
+      ],
+      mappable: false,
+      kind: 'relation',
+      purpose: `the relation of ${credentialModelName(userModelName)} to ${userModelName}`,
+    },
+  ];
+}
+
+/**
+ * An existing `<User>Credential` must be pow's (a re-run): keyed by `userId`. A model of the app's
+ * own with that name (passkeys, API keys) is not extended with pow's fields.
+ */
+function checkCredentialModel(model: ParsedModel, userModelName: string): void {
+  const id = primaryKeyField(model);
+  if (id?.name === CREDENTIAL_USER_ID_FIELD) return;
+  throw new PowError({
+    code: 'POW_PRISMA_MODEL_CONFLICT',
+    message: `Model ${model.name} in ${model.file}:${model.line} is not pow's: pow keeps the password hashes of ${userModelName} in a model of that name, keyed by \`${CREDENTIAL_USER_ID_FIELD}\` (the ${userModelName} id), and yours is keyed by ${id ? `\`${id.name}\`` : 'something else'}.`,
+    fix: `Rename your model in ${model.file} (add @@map("${tableNameOf(model)}") to keep its table), then run pow again.`,
+    exitCode: 3,
+  });
+}
+
+/**
+ * The note for a user model that still has the hash column pow added before credentials had their
+ * own table (or a `passwordHash` of the app's own auth), or null.
+ */
+export function legacyHashNote(model: ParsedModel): string | null {
+  const field = model.fields.find((f) => f.name === LEGACY_HASH_FIELD);
+  if (!field || field.type !== 'String' || field.list) return null;
+  const credential = credentialModelName(model.name);
+  const required = field.optional
+    ? ''
+    : ` It is required, so creating users fails until it is optional (\`${LEGACY_HASH_FIELD} String?\`) or gone.`;
+  return (
+    `${model.name}.${LEGACY_HASH_FIELD} is no longer used by pow: password hashes live in ${credential} ` +
+    `(pow's migration copies the existing ones there). Until you drop the column, whole ${model.name} rows ` +
+    `still carry the old hashes: remove \`${LEGACY_HASH_FIELD}\` from model ${model.name} in ${model.file} ` +
+    `and create a migration (\`npx prisma migrate dev --name drop_${toSnake(model.name)}_password_hash\`) ` +
+    `once the copy has run everywhere.${required}`
+  );
 }
 
 function primaryKeyField(model: ParsedModel): ParsedField | null {
@@ -438,7 +592,7 @@ function checkExistingField(model: ParsedModel, found: ParsedField, spec: FieldS
     if (found.type !== spec.type || found.list !== spec.list) {
       throw conflict(
         `is \`${found_}\``,
-        `Rename ${model.name}.${found.name} in ${model.file} (pow needs the name for the invitation relation), then run pow again.`,
+        `Rename ${model.name}.${found.name} in ${model.file} (pow needs the name for ${spec.purpose ?? 'a relation'}), then run pow again.`,
       );
     }
     return;

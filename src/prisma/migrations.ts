@@ -14,11 +14,14 @@
  *   injected clock (moved past the newest existing migration so the new one sorts last), and
  *   `<migrationsDir>/migration_lock.toml` with Prisma's exact text when it does not exist yet.
  * - Nothing that drops a table or column unless `allowDrop` (POW_MIGRATION_DESTRUCTIVE otherwise).
+ * - Upgrades from a `User.passwordHash` column: the migration that creates the credential model
+ *   ends with a step that copies the stored hashes into it (credential-backfill.ts).
  */
 import { join } from 'node:path';
 import { PowError } from '../shared/pow-error.js';
 import type { PrismaProvider } from '../inspect/project-info.js';
 import { parseSchemaFiles, type SchemaTexts } from './schema-ast.js';
+import { credentialBackfillSql } from './credential-backfill.js';
 import {
   calculateTables,
   destructiveStatements,
@@ -177,7 +180,8 @@ export async function planMigration(input: PlanMigrationInput): Promise<PlannedM
   }
 
   const header = migrateDevWarnings(tableDiff, provider === 'sqlite' ? redefinedTables(sql) : new Set());
-  const script = header + sql;
+  const backfill = credentialBackfillSql(provider, beforeSchema, afterSchema);
+  const script = header + (backfill ? `${sql}${sql.endsWith('\n') ? '' : '\n'}\n${backfill}` : sql);
 
   const listing = input.existing ?? (await readMigrationsDir(join(input.root, migrationsDir)));
   const files: Record<string, string> = {};

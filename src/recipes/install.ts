@@ -2,7 +2,8 @@
  * The `pow install` recipe: everything the install adds to a project, recorded into the generation
  * engine's virtual tree (src/generate/index.ts), which plans, prints and applies it atomically.
  *
- * 1. Prisma schema: the user id fields, `passwordHash`, extension fields and (with the prisma
+ * 1. Prisma schema: the user id fields, the `credential` relation and the `<User>Credential` model
+ *    (the password hash, never on the user model), extension fields and (with the prisma
  *    session store) the PowSession model, via ensureAuthSchema. Single-file schemas and the file
  *    of an existing User model are patched; a multi-file schema gets pow's models in an owned
  *    `pow.prisma`. A conflicting field throws the PowError of that module before anything is written.
@@ -16,7 +17,7 @@
  *    one manual step with the exact snippet. package.json gets the missing runtime packages,
  *    `.env.example` the variables, `.gitattributes` the `.pow/**` line.
  *
- * Patches carry ids that name what they add (`prisma:User.passwordHash+PowSession`,
+ * Patches carry ids that name what they add (`prisma:User.credential+UserCredential+PowSession`,
  * `package.json:ejs`, `.env.example:POW_SECRET`), so a later run with more options adds only
  * the new things, and something the team removed on purpose is reported instead of re-added.
  */
@@ -54,6 +55,9 @@ import { buildTemplateContext, relativeSpecifier, type TemplateContext } from '.
 
 /** The generator scope recorded in the manifest. */
 export const INSTALL_GENERATOR = 'install';
+/** Prefix of the report notes about exposed secrets (also shown by `pow status`). */
+export const SECURITY_NOTE_PREFIX = 'security: ';
+
 /** Migration name (folder `<timestamp>_pow_install`). */
 export const INSTALL_MIGRATION_NAME = 'pow_install';
 
@@ -116,7 +120,7 @@ export interface InstallMigration {
 export interface InstallResult {
   result: GenerateResult;
   migration: InstallMigration | null;
-  /** What the schema edit added, e.g. ["User.passwordHash", "PowSession"]. */
+  /** What the schema edit added, e.g. ["User.credential", "UserCredential", "PowSession"]. */
   schemaAdded: string[];
   /** Packages added to package.json. */
   dependenciesAdded: string[];
@@ -130,7 +134,7 @@ function lf(text: string): string {
   return noBom.replace(/\r\n?/g, '\n');
 }
 
-/** "User.passwordHash", "PowSession" (a whole model), in the order ensureAuthSchema added them. */
+/** "User.credential", "UserCredential" (a whole model), in the order ensureAuthSchema added them. */
 function additionLabels(result: EnsureAuthSchemaResult, file?: string): string[] {
   return result.added
     .filter((a) => a.kind !== 'file' && (file === undefined || a.file === file))
@@ -269,6 +273,7 @@ export async function addSchemaAndMigration(
     },
   });
   for (const note of schema.notes) ctx.note(`schema: ${note}`);
+  for (const note of schema.security) ctx.note(`${SECURITY_NOTE_PREFIX}${note}`);
   if (schema.status === 'already-present') return { migration: null, added: [] };
 
   for (const [file, text] of Object.entries(schema.files)) {

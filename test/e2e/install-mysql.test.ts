@@ -8,6 +8,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { RunningApp } from '../helpers/app-process.js';
+import { assertNoHashInAppQueries } from '../helpers/app-queries.js';
 import { hashTree } from '../helpers/fixtures.js';
 import { MARIADB } from '../helpers/prisma-test-client.js';
 import {
@@ -74,7 +75,8 @@ test(`pow install on ${FIXTURE}: MariaDB, multi-file schema, end to end`, async 
         [project.db.name],
       )) as { t: string; c: string }[];
       const columns = (table: string) => rows.filter((r) => r.t === table).map((r) => r.c);
-      assert.deepEqual(columns('User'), ['id', 'email', 'passwordHash', 'createdAt', 'updatedAt']);
+      assert.deepEqual(columns('User'), ['id', 'email', 'createdAt', 'updatedAt'], 'no secret column');
+      assert.deepEqual(columns('UserCredential'), ['userId', 'passwordHash', 'updatedAt']);
       assert.deepEqual(columns('pow_sessions'), ['namespace', 'key', 'value', 'expiresAt']);
       assert.ok(columns('Post').length > 0, "the app's own tables are there");
       const applied = (await conn.query(
@@ -97,4 +99,5 @@ test(`pow install on ${FIXTURE}: MariaDB, multi-file schema, end to end`, async 
   protectDashboard(project, 'src/index.ts', 'server');
   app = await bootWithTsx(project, 'src/index.ts');
   await assertAuthFlow(t, app.url);
+  await assertNoHashInAppQueries(t, project, app.url);
 });

@@ -1,7 +1,8 @@
 /**
  * `pow install` end to end on the app with its own User model on PostgreSQL
  * (fixtures/express5-ts-existing-user, a fresh `pow_e2e_<random>` database): the existing model
- * gains `passwordHash` (mapped to snake_case like its other columns), the migration equals the
+ * gains the `credential` relation and `UserCredential` (columns and table mapped to snake_case like
+ * its own), the migration equals the
  * schema engine's diff, `pow migrate` leaves no drift, strict tsc passes, and the booted app passes
  * the browser walk once the developer has done the printed manual step for the required `name`.
  */
@@ -11,6 +12,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { diffDatabaseToSchema, diffSchemas } from '../../src/prisma/schema-engine.js';
 import type { RunningApp } from '../helpers/app-process.js';
+import { assertNoHashInAppQueries } from '../helpers/app-queries.js';
 import { FIXTURES_DIR, hashTree } from '../helpers/fixtures.js';
 import {
   INIT_MIGRATION,
@@ -40,7 +42,7 @@ test(`pow install on ${FIXTURE}: PostgreSQL, existing User model, end to end`, a
     assert.equal(res.code, 0, res.stderr);
     assert.match(
       res.stdout,
-      /^update {4}prisma\/schema\.prisma \(patched by prisma:User\.passwordHash\+PowSession\)$/m,
+      /^update {4}prisma\/schema\.prisma \(patched by prisma:User\.credential\+UserCredential\+PowSession\)$/m,
     );
     assert.match(res.stdout, /^update {4}src\/app\.ts \(patched by entry:/m);
     assert.match(
@@ -48,13 +50,22 @@ test(`pow install on ${FIXTURE}: PostgreSQL, existing User model, end to end`, a
       /Manual steps:\n {2}src\/controllers\/pow\/registration\.ts: User\.name is required and has no default/,
     );
     const schema = project.read(SCHEMA);
-    assert.match(schema, /\n\n {2}passwordHash String\? @map\("password_hash"\)\n\n {2}@@map\("users"\)/);
+    assert.match(schema, /\n\n {2}credential UserCredential\?\n\n {2}@@map\("users"\)/);
+    assert.match(
+      schema,
+      /\nmodel UserCredential \{\n {2}userId +String +@id @map\("user_id"\)\n {2}passwordHash String +@map\("password_hash"\)\n/,
+    );
+    assert.match(schema, /\n {2}@@map\("user_credentials"\)\n\}/);
     assert.ok(!project.read('src/app.ts').includes('app.engine('), 'ejs is already the view engine');
   });
 
   await t.test("the migration is the schema engine's diff", async () => {
     const sql = project.read(`${MIGRATION_DIR}/migration.sql`);
-    assert.match(sql, /ALTER TABLE "users" ADD COLUMN {5}"password_hash" TEXT;/);
+    assert.match(
+      sql,
+      /CREATE TABLE "user_credentials" \(\n {4}"user_id" TEXT NOT NULL,\n {4}"password_hash" TEXT NOT NULL,/,
+    );
+    assert.doesNotMatch(sql, /ALTER TABLE "users" ADD COLUMN/, 'no secret column on the users table');
     const before = { [SCHEMA]: readFileSync(join(FIXTURES_DIR, FIXTURE, SCHEMA), 'utf8') };
     assert.equal(
       withoutWarnings(sql),
@@ -109,4 +120,5 @@ test(`pow install on ${FIXTURE}: PostgreSQL, existing User model, end to end`, a
   protectDashboard(project, 'src/app.ts', 'app');
   app = await bootWithTsx(project, 'src/server.ts');
   await assertAuthFlow(t, app.url, { extraFields: { name: 'Ada Lovelace' } });
+  await assertNoHashInAppQueries(t, project, app.url, { extraFields: { name: 'Grace Hopper' } });
 });

@@ -11,6 +11,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { diffDatabaseToSchema, diffSchemas } from '../../src/prisma/schema-engine.js';
 import type { RunningApp } from '../helpers/app-process.js';
+import { assertNoHashInAppQueries } from '../helpers/app-queries.js';
 import { FIXTURES_DIR, hashTree } from '../helpers/fixtures.js';
 import {
   INIT_MIGRATION,
@@ -60,7 +61,10 @@ test(`pow install on ${FIXTURE}: SQLite, end to end`, async (t) => {
       assert.ok(res.stdout.split('\n').includes(line), `missing line: ${line}\n${res.stdout}`);
     }
     assert.match(res.stdout, /^update {4}src\/app\.ts \(patched by entry:/m);
-    assert.match(res.stdout, /^update {4}prisma\/schema\.prisma \(patched by prisma:User\+PowSession\)$/m);
+    assert.match(
+      res.stdout,
+      /^update {4}prisma\/schema\.prisma \(patched by prisma:User\+UserCredential\+PowSession\)$/m,
+    );
     assert.match(res.stdout, /migration: .*migration\.sql: SQL from Prisma's schema engine/);
     assert.match(
       res.stdout,
@@ -127,4 +131,5 @@ test(`pow install on ${FIXTURE}: SQLite, end to end`, async (t) => {
   protectDashboard(project, 'src/app.ts', 'app');
   app = await bootWithTsx(project, 'src/server.ts');
   await assertAuthFlow(t, app.url);
+  await assertNoHashInAppQueries(t, project, app.url);
 });

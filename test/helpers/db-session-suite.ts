@@ -70,6 +70,7 @@ export function sessionSuite(name: string, make: (clock: FakeClock) => Promise<S
       assert.equal(loaded?.user.id, user.id);
       assert.equal(loaded?.session.userType, 'user');
       assert.equal('passwordHash' in (loaded?.user ?? {}), false);
+      assert.equal('credential' in (loaded?.user ?? {}), false);
       assert.deepEqual(
         (await pow.sessions.list(user.id)).map((s) => s.id),
         [after.session.id],

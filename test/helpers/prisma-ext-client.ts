@@ -47,6 +47,8 @@ export interface ExtPrismaClient {
 
   user: any;
 
+  userCredential: any;
+
   powSession: any;
   $disconnect(): Promise<void>;
   $executeRawUnsafe(sql: string, ...values: unknown[]): Promise<number>;
@@ -76,7 +78,6 @@ model User {
   id                   Int       @id @default(autoincrement())
   email                String    @unique
   username             String?   @unique
-  passwordHash         String?
   name                 String?
   emailConfirmedAt     DateTime?
   unconfirmedEmail     String?
@@ -84,6 +85,14 @@ model User {
   invitedBy            User?     @relation("UserInvitations", fields: [invitedById], references: [id])
   invitedUsers         User[]    @relation("UserInvitations")
   invitationAcceptedAt DateTime?
+  credential           UserCredential?
+}
+
+model UserCredential {
+  userId       Int      @id
+  passwordHash String
+  updatedAt    DateTime @updatedAt
+  user         User     @relation(fields: [userId], references: [id], onDelete: Cascade)
 }
 
 model PowSession {
@@ -101,17 +110,20 @@ model PowSession {
 
 const DDL: Record<ExtProvider, string[]> = {
   sqlite: [
-    `CREATE TABLE "User" ("id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT, "email" TEXT NOT NULL, "username" TEXT, "passwordHash" TEXT, "name" TEXT, "emailConfirmedAt" DATETIME, "unconfirmedEmail" TEXT, "invitedById" INTEGER, "invitationAcceptedAt" DATETIME, CONSTRAINT "User_invitedById_fkey" FOREIGN KEY ("invitedById") REFERENCES "User" ("id") ON DELETE SET NULL ON UPDATE CASCADE)`,
+    `CREATE TABLE "User" ("id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT, "email" TEXT NOT NULL, "username" TEXT, "name" TEXT, "emailConfirmedAt" DATETIME, "unconfirmedEmail" TEXT, "invitedById" INTEGER, "invitationAcceptedAt" DATETIME, CONSTRAINT "User_invitedById_fkey" FOREIGN KEY ("invitedById") REFERENCES "User" ("id") ON DELETE SET NULL ON UPDATE CASCADE)`,
     `CREATE UNIQUE INDEX "User_email_key" ON "User"("email")`,
     `CREATE UNIQUE INDEX "User_username_key" ON "User"("username")`,
+    `CREATE TABLE "UserCredential" ("userId" INTEGER NOT NULL PRIMARY KEY, "passwordHash" TEXT NOT NULL, "updatedAt" DATETIME NOT NULL, CONSTRAINT "UserCredential_userId_fkey" FOREIGN KEY ("userId") REFERENCES "User" ("id") ON DELETE CASCADE ON UPDATE CASCADE)`,
     `CREATE TABLE "pow_sessions" ("namespace" TEXT NOT NULL, "key" TEXT NOT NULL, "value" TEXT NOT NULL, "expiresAt" DATETIME NOT NULL, PRIMARY KEY ("namespace", "key"))`,
     `CREATE INDEX "pow_sessions_expiresAt_idx" ON "pow_sessions"("expiresAt")`,
   ],
   postgresql: [
-    `CREATE TABLE "User" ("id" SERIAL NOT NULL, "email" TEXT NOT NULL, "username" TEXT, "passwordHash" TEXT, "name" TEXT, "emailConfirmedAt" TIMESTAMP(3), "unconfirmedEmail" TEXT, "invitedById" INTEGER, "invitationAcceptedAt" TIMESTAMP(3), CONSTRAINT "User_pkey" PRIMARY KEY ("id"))`,
+    `CREATE TABLE "User" ("id" SERIAL NOT NULL, "email" TEXT NOT NULL, "username" TEXT, "name" TEXT, "emailConfirmedAt" TIMESTAMP(3), "unconfirmedEmail" TEXT, "invitedById" INTEGER, "invitationAcceptedAt" TIMESTAMP(3), CONSTRAINT "User_pkey" PRIMARY KEY ("id"))`,
     `CREATE UNIQUE INDEX "User_email_key" ON "User"("email")`,
     `CREATE UNIQUE INDEX "User_username_key" ON "User"("username")`,
     `ALTER TABLE "User" ADD CONSTRAINT "User_invitedById_fkey" FOREIGN KEY ("invitedById") REFERENCES "User"("id") ON DELETE SET NULL ON UPDATE CASCADE`,
+    `CREATE TABLE "UserCredential" ("userId" INTEGER NOT NULL, "passwordHash" TEXT NOT NULL, "updatedAt" TIMESTAMP(3) NOT NULL, CONSTRAINT "UserCredential_pkey" PRIMARY KEY ("userId"))`,
+    `ALTER TABLE "UserCredential" ADD CONSTRAINT "UserCredential_userId_fkey" FOREIGN KEY ("userId") REFERENCES "User"("id") ON DELETE CASCADE ON UPDATE CASCADE`,
     `CREATE TABLE "pow_sessions" ("namespace" TEXT NOT NULL, "key" TEXT NOT NULL, "value" TEXT NOT NULL, "expiresAt" TIMESTAMP(3) NOT NULL, CONSTRAINT "pow_sessions_pkey" PRIMARY KEY ("namespace", "key"))`,
     `CREATE INDEX "pow_sessions_expiresAt_idx" ON "pow_sessions"("expiresAt")`,
   ],
@@ -161,8 +173,9 @@ function generatedClient(provider: ExtProvider): Promise<ClientModule> {
 
 async function dump(prisma: ExtPrismaClient): Promise<string> {
   const users = await prisma.$queryRawUnsafe<unknown[]>('SELECT * FROM "User"');
+  const credentials = await prisma.$queryRawUnsafe<unknown[]>('SELECT * FROM "UserCredential"');
   const sessions = await prisma.$queryRawUnsafe<unknown[]>('SELECT * FROM "pow_sessions"');
-  return JSON.stringify({ users, sessions }, (_key, value: unknown) =>
+  return JSON.stringify({ users, credentials, sessions }, (_key, value: unknown) =>
     typeof value === 'bigint' ? value.toString() : value,
   );
 }

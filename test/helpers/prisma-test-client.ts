@@ -1,7 +1,8 @@
 /**
  * A real Prisma client against a fresh, empty database for one test file.
  *
- * - Writes a schema (User + PowSession) for the provider into a temp dir and runs
+ * - Writes a schema (User + UserCredential + PowSession, as `pow install` adds them, and an app model
+ *   `Post` whose author is a User) for the provider into a temp dir and runs
  *   `prisma generate` (generator "prisma-client", TypeScript output in that temp dir). Generation
  *   happens once per provider per process; the folder is removed when the process exits.
  * - Creates a fresh database: `pow_core_<random>` on PostgreSQL / MariaDB, a temp file for SQLite,
@@ -42,6 +43,10 @@ export interface TestPrismaClient {
 
   user: any;
 
+  userCredential: any;
+
+  post: any;
+
   powSession: any;
   $disconnect(): Promise<void>;
   $executeRawUnsafe(sql: string, ...values: unknown[]): Promise<number>;
@@ -74,9 +79,24 @@ model User {
   email        String   @unique
   username     String?  @unique
   phone        String?  @unique
-  passwordHash String?${text}
   role         String?
   createdAt    DateTime @default(now())
+  credential   UserCredential?
+  posts        Post[]
+}
+
+model Post {
+  id       Int    @id @default(autoincrement())
+  title    String
+  authorId Int
+  author   User   @relation(fields: [authorId], references: [id], onDelete: Cascade)
+}
+
+model UserCredential {
+  userId       Int      @id
+  passwordHash String${text}
+  updatedAt    DateTime @updatedAt
+  user         User     @relation(fields: [userId], references: [id], onDelete: Cascade)
 }
 
 model PowSession {
@@ -94,7 +114,9 @@ model PowSession {
 
 const DDL: Record<Provider, string[]> = {
   sqlite: [
-    `CREATE TABLE "User" ("id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT, "email" TEXT NOT NULL, "username" TEXT, "phone" TEXT, "passwordHash" TEXT, "role" TEXT, "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP)`,
+    `CREATE TABLE "User" ("id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT, "email" TEXT NOT NULL, "username" TEXT, "phone" TEXT, "role" TEXT, "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP)`,
+    `CREATE TABLE "UserCredential" ("userId" INTEGER NOT NULL PRIMARY KEY, "passwordHash" TEXT NOT NULL, "updatedAt" DATETIME NOT NULL, CONSTRAINT "UserCredential_userId_fkey" FOREIGN KEY ("userId") REFERENCES "User" ("id") ON DELETE CASCADE ON UPDATE CASCADE)`,
+    `CREATE TABLE "Post" ("id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT, "title" TEXT NOT NULL, "authorId" INTEGER NOT NULL, CONSTRAINT "Post_authorId_fkey" FOREIGN KEY ("authorId") REFERENCES "User" ("id") ON DELETE CASCADE ON UPDATE CASCADE)`,
     `CREATE UNIQUE INDEX "User_email_key" ON "User"("email")`,
     `CREATE UNIQUE INDEX "User_username_key" ON "User"("username")`,
     `CREATE UNIQUE INDEX "User_phone_key" ON "User"("phone")`,
@@ -102,7 +124,11 @@ const DDL: Record<Provider, string[]> = {
     `CREATE INDEX "pow_sessions_expiresAt_idx" ON "pow_sessions"("expiresAt")`,
   ],
   postgresql: [
-    `CREATE TABLE "User" ("id" SERIAL NOT NULL, "email" TEXT NOT NULL, "username" TEXT, "phone" TEXT, "passwordHash" TEXT, "role" TEXT, "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP, CONSTRAINT "User_pkey" PRIMARY KEY ("id"))`,
+    `CREATE TABLE "User" ("id" SERIAL NOT NULL, "email" TEXT NOT NULL, "username" TEXT, "phone" TEXT, "role" TEXT, "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP, CONSTRAINT "User_pkey" PRIMARY KEY ("id"))`,
+    `CREATE TABLE "UserCredential" ("userId" INTEGER NOT NULL, "passwordHash" TEXT NOT NULL, "updatedAt" TIMESTAMP(3) NOT NULL, CONSTRAINT "UserCredential_pkey" PRIMARY KEY ("userId"))`,
+    `ALTER TABLE "UserCredential" ADD CONSTRAINT "UserCredential_userId_fkey" FOREIGN KEY ("userId") REFERENCES "User"("id") ON DELETE CASCADE ON UPDATE CASCADE`,
+    `CREATE TABLE "Post" ("id" SERIAL NOT NULL, "title" TEXT NOT NULL, "authorId" INTEGER NOT NULL, CONSTRAINT "Post_pkey" PRIMARY KEY ("id"))`,
+    `ALTER TABLE "Post" ADD CONSTRAINT "Post_authorId_fkey" FOREIGN KEY ("authorId") REFERENCES "User"("id") ON DELETE CASCADE ON UPDATE CASCADE`,
     `CREATE UNIQUE INDEX "User_email_key" ON "User"("email")`,
     `CREATE UNIQUE INDEX "User_username_key" ON "User"("username")`,
     `CREATE UNIQUE INDEX "User_phone_key" ON "User"("phone")`,
@@ -110,7 +136,11 @@ const DDL: Record<Provider, string[]> = {
     `CREATE INDEX "pow_sessions_expiresAt_idx" ON "pow_sessions"("expiresAt")`,
   ],
   mysql: [
-    'CREATE TABLE `User` (`id` INTEGER NOT NULL AUTO_INCREMENT, `email` VARCHAR(191) NOT NULL, `username` VARCHAR(191) NULL, `phone` VARCHAR(191) NULL, `passwordHash` TEXT NULL, `role` VARCHAR(191) NULL, `createdAt` DATETIME(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3), UNIQUE INDEX `User_email_key`(`email`), UNIQUE INDEX `User_username_key`(`username`), UNIQUE INDEX `User_phone_key`(`phone`), PRIMARY KEY (`id`)) DEFAULT CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci',
+    'CREATE TABLE `User` (`id` INTEGER NOT NULL AUTO_INCREMENT, `email` VARCHAR(191) NOT NULL, `username` VARCHAR(191) NULL, `phone` VARCHAR(191) NULL, `role` VARCHAR(191) NULL, `createdAt` DATETIME(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3), UNIQUE INDEX `User_email_key`(`email`), UNIQUE INDEX `User_username_key`(`username`), UNIQUE INDEX `User_phone_key`(`phone`), PRIMARY KEY (`id`)) DEFAULT CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci',
+    'CREATE TABLE `UserCredential` (`userId` INTEGER NOT NULL, `passwordHash` TEXT NOT NULL, `updatedAt` DATETIME(3) NOT NULL, PRIMARY KEY (`userId`)) DEFAULT CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci',
+    'ALTER TABLE `UserCredential` ADD CONSTRAINT `UserCredential_userId_fkey` FOREIGN KEY (`userId`) REFERENCES `User`(`id`) ON DELETE CASCADE ON UPDATE CASCADE',
+    'CREATE TABLE `Post` (`id` INTEGER NOT NULL AUTO_INCREMENT, `title` VARCHAR(191) NOT NULL, `authorId` INTEGER NOT NULL, PRIMARY KEY (`id`)) DEFAULT CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci',
+    'ALTER TABLE `Post` ADD CONSTRAINT `Post_authorId_fkey` FOREIGN KEY (`authorId`) REFERENCES `User`(`id`) ON DELETE CASCADE ON UPDATE CASCADE',
     'CREATE TABLE `pow_sessions` (`namespace` VARCHAR(191) NOT NULL, `key` VARCHAR(191) NOT NULL, `value` TEXT NOT NULL, `expiresAt` DATETIME(3) NOT NULL, INDEX `pow_sessions_expiresAt_idx`(`expiresAt`), PRIMARY KEY (`namespace`, `key`)) DEFAULT CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci',
   ],
 };
@@ -244,4 +274,22 @@ export async function createTestDatabase(provider: Provider): Promise<TestDataba
       }
     },
   };
+}
+
+/** The password hash pow stored for a user (its credential row); throws when there is none. */
+export async function storedHashOf(prisma: TestPrismaClient, userId: unknown): Promise<string> {
+  const row = (await prisma.userCredential.findFirst({ where: { userId } })) as {
+    passwordHash: string;
+  } | null;
+  if (!row) throw new Error(`user ${String(userId)} has no credential row`);
+  return row.passwordHash;
+}
+
+/** Creates a user with a given stored hash (imported or legacy users), as a migration would. */
+export async function createUserWithHash(
+  prisma: TestPrismaClient,
+  data: Record<string, unknown>,
+  passwordHash: string,
+): Promise<{ id: number } & Record<string, unknown>> {
+  return prisma.user.create({ data: { ...data, credential: { create: { passwordHash } } } });
 }

@@ -50,7 +50,7 @@ for (const kind of ['memory', 'redis', 'prisma'] as StoreKind[]) {
       const result = await h.ext.invite(inviter, { email: ' Guest@Example.com ' });
       assert.deepEqual(result, { ok: true });
       const row = await h.db.prisma.user.findFirst({ where: { email: 'guest@example.com' } });
-      assert.equal(row.passwordHash, null);
+      assert.equal(await h.db.prisma.userCredential.count({ where: { userId: row.id } }), 0, 'no password');
       assert.equal(row.invitedById, inviter.id);
       assert.equal(row.invitationAcceptedAt, null);
 

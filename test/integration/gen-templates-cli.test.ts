@@ -244,11 +244,13 @@ test('gen.templates on an installed ESM TypeScript app', async (t) => {
       const schema = read(copy, 'prisma/schema.prisma');
       assert.match(
         schema,
-        /\nmodel Admin \{\n {2}id +Int +@id @default\(autoincrement\(\)\)\n {2}email +String +@unique\n {2}passwordHash +String\?\n/,
+        /\nmodel Admin \{\n {2}id +Int +@id @default\(autoincrement\(\)\)\n {2}email +String +@unique\n {2}credential +AdminCredential\?\n/,
       );
+      assert.match(schema, /\nmodel AdminCredential \{\n {2}userId +Int +@id\n {2}passwordHash String\n/);
       assert.equal(schema.match(/^model PowSession \{/gm)?.length, 1, 'the session table is shared');
       const sql = read(copy, ADMIN_FILES[0]!);
       assert.match(sql, /CREATE TABLE "Admin"/);
+      assert.match(sql, /CREATE TABLE "AdminCredential"/);
       assert.doesNotMatch(sql, /"User"|"pow_sessions"/);
 
       const config = read(copy, 'src/pow/admin/config.ts');

@@ -181,7 +181,6 @@ test('migrate: creates the database, applies, records _prisma_migrations like Pr
       'email text NO',
       'invitationAcceptedAt timestamp without time zone YES',
       'invitedById text YES',
-      'passwordHash text YES',
     ],
   );
   assert.equal(await diffDatabaseToSchema(url, afterInstall), '');

@@ -143,7 +143,14 @@ test('install → migrate → _prisma_migrations rows → no drift → extension
           name: string;
         }[]
       ).map((t) => t.name);
-      assert.deepEqual(tables, ['Post', '_prisma_migrations', 'pow_sessions', 'sqlite_sequence', 'users']);
+      assert.deepEqual(tables, [
+        'Post',
+        '_prisma_migrations',
+        'pow_sessions',
+        'sqlite_sequence',
+        'user_credentials',
+        'users',
+      ]);
     } finally {
       db.close();
     }

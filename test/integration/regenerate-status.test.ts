@@ -125,6 +125,27 @@ describe('pow status and pow diff', () => {
     assert.equal(hashTree(p.dir), hash, 'status and diff write nothing');
   });
 
+  test('a User.passwordHash column left by an earlier pow: a Security note with the command to drop it', async () => {
+    const p = fresh();
+    const schema = p.read(SCHEMA);
+    const email = /\n {2}email +String +@unique\n/.exec(schema);
+    assert.ok(email, schema);
+    p.write(SCHEMA, schema.replace(email[0], `${email[0]}  passwordHash String?\n`));
+    const status = await p.pow(['status']);
+    ok(status);
+    assert.match(
+      status.stdout,
+      /\nSecurity:\n {2}- User\.passwordHash is no longer used by pow: password hashes live in UserCredential .*npx prisma migrate dev --name drop_user_password_hash/,
+    );
+    const json = JSON.parse((await p.pow(['status', '--json'])).stdout) as {
+      reruns: { security: string[] }[];
+    };
+    assert.equal(json.reruns[0]!.security.length, 1);
+    // Once the column is gone, so is the note.
+    p.write(SCHEMA, schema);
+    assert.doesNotMatch((await p.pow(['status'])).stdout, /Security:/);
+  });
+
   test('team edits to owned files are shown but are not drift (unless --strict)', async () => {
     const p = fresh();
     p.write(NEW_VIEW, addParagraph(p.read(NEW_VIEW)));

@@ -4,7 +4,12 @@
  */
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createTestDatabase, type Provider, type TestDatabase } from '../helpers/prisma-test-client.js';
+import {
+  createTestDatabase,
+  storedHashOf,
+  type Provider,
+  type TestDatabase,
+} from '../helpers/prisma-test-client.js';
 import { createPow, memoryStore, type Pow } from '../../src/runtime/index.js';
 
 const PASSWORD = 'harbor lantern mosaic';
@@ -79,11 +84,46 @@ for (const provider of ['sqlite', 'postgresql', 'mysql'] as Provider[]) {
       assert.deepEqual(!byPhone.ok && Object.keys(byPhone.errors), ['phone']);
     });
 
-    it('signs in by any identifier and stores a single argon2id hash column', async () => {
+    it("after sign-up, the app's own queries of whole rows carry no hash: findMany, include of the author, the row create returns", async () => {
+      const signedUp = await pow.users.create({
+        email: 'leak@example.com',
+        password: PASSWORD,
+        password_confirmation: PASSWORD,
+      });
+      assert.ok(signedUp.ok);
+      const id = signedUp.value.id;
+      // What an app's JSON API does: whole rows, related rows, the row a write returns.
+      const responses = {
+        findMany: await db.prisma.user.findMany(),
+        findFirst: await db.prisma.user.findFirst({ where: { id } }),
+        post: await db.prisma.post.create({
+          data: { title: 'Hello', authorId: id },
+          include: { author: true },
+        }),
+        postWithAuthor: await db.prisma.post.findFirst({ include: { author: true } }),
+        userWithPosts: await db.prisma.user.findFirst({ where: { id }, include: { posts: true } }),
+        created: await db.prisma.user.create({ data: { email: 'app-made@example.com' } }),
+        updated: await db.prisma.user.update({ where: { id }, data: { role: 'editor' } }),
+      };
+      const json = JSON.stringify(responses);
+      assert.doesNotMatch(json, /argon2|passwordHash|credential/, json);
+      assert.equal(responses.postWithAuthor.author.email, 'leak@example.com');
+      // The hash is there, but only for a query that names the relation.
+      const explicit = await db.prisma.user.findFirst({ where: { id }, include: { credential: true } });
+      assert.match(explicit.credential.passwordHash, /^\$argon2id\$/);
+      await db.prisma.post.deleteMany();
+      await db.prisma.user.deleteMany({
+        where: { email: { in: ['leak@example.com', 'app-made@example.com'] } },
+      });
+    });
+
+    it('signs in by any identifier and stores one argon2id hash, in UserCredential only', async () => {
       const user = await pow.users.authenticate(' UNO ', PASSWORD);
       assert.equal(user?.email, 'one@example.com');
       const row = await db.prisma.user.findFirst({ where: { email: 'one@example.com' } });
-      assert.match(row.passwordHash, /^\$argon2id\$/);
+      assert.equal('passwordHash' in row, false);
+      assert.match(await storedHashOf(db.prisma, row.id), /^\$argon2id\$/);
+      assert.equal(await db.prisma.userCredential.count({ where: { userId: row.id } }), 1);
     });
   });
 }

@@ -1,6 +1,7 @@
 /**
  * ensureAuthSchema: pow's additions to a Prisma schema (fresh, existing User with @@map and uuid
- * id, conflicts, multi-file, each provider, idempotency, formatting). The last test runs
+ * id, the credential model that holds password hashes, upgrades from User.passwordHash, conflicts,
+ * multi-file, each provider, idempotency, formatting). The last test runs
  * `prisma format --check` / validation on the output (PRISMA_SCHEMA_ENGINE_BINARY names an existing
  * file because `prisma format` otherwise tries to download the native schema engine first, which
  * cannot be reached here, and format does not need the engine).
@@ -48,7 +49,7 @@ function assertOnlyInsertions(before: string, after: string) {
   }
 }
 
-test('fresh schema (no User): creates User and PowSession, appended after the existing models', () => {
+test('fresh schema (no User): creates User, UserCredential and PowSession, appended after the existing models', () => {
   const before = header('sqlite') + postModel;
   const result = ensureAuthSchema({
     files: { 'prisma/schema.prisma': before },
@@ -62,13 +63,22 @@ test('fresh schema (no User): creates User and PowSession, appended after the ex
     before +
       `
 model User {
-  id           Int      @id @default(autoincrement())
-  email        String   @unique
-  passwordHash String?
-  createdAt    DateTime @default(now())
-  updatedAt    DateTime @updatedAt
+  id         Int             @id @default(autoincrement())
+  email      String          @unique
+  credential UserCredential?
+  createdAt  DateTime        @default(now())
+  updatedAt  DateTime        @updatedAt
 
   @@map("users")
+}
+
+model UserCredential {
+  userId       Int      @id
+  passwordHash String
+  updatedAt    DateTime @updatedAt
+  user         User     @relation(fields: [userId], references: [id], onDelete: Cascade)
+
+  @@map("user_credentials")
 }
 
 model PowSession {
@@ -87,6 +97,7 @@ model PowSession {
     result.added.map((a) => [a.kind, a.model]),
     [
       ['model', 'User'],
+      ['model', 'UserCredential'],
       ['model', 'PowSession'],
     ],
   );
@@ -141,16 +152,30 @@ model User {
   assert.ok(
     after.includes(`  createdAt DateTime @default(now())
 
-  email                String    @unique
-  passwordHash         String?
+  email                String          @unique
+  credential           UserCredential?
   invitedById          String?
-  invitedBy            User?     @relation("PowInvitedBy", fields: [invitedById], references: [id])
-  invitedUsers         User[]    @relation("PowInvitedBy")
+  invitedBy            User?           @relation("PowInvitedBy", fields: [invitedById], references: [id])
+  invitedUsers         User[]          @relation("PowInvitedBy")
   invitationAcceptedAt DateTime?
 
   // keep this comment
   @@map("app_users")
 }`),
+    after,
+  );
+  // The credential model's key mirrors the user id; the table follows the model's @@map.
+  assert.ok(
+    after.endsWith(`
+model UserCredential {
+  userId       String   @id
+  passwordHash String
+  updatedAt    DateTime @updatedAt
+  user         User     @relation(fields: [userId], references: [id], onDelete: Cascade)
+
+  @@map("user_credentials")
+}
+`),
     after,
   );
   assert.deepEqual(result.userModel, {
@@ -163,8 +188,9 @@ model User {
   });
   assert.deepEqual(
     result.added.map((a) => a.field),
-    ['email', 'passwordHash', 'invitedById', 'invitedBy', 'invitedUsers', 'invitationAcceptedAt'],
+    ['email', 'credential', 'invitedById', 'invitedBy', 'invitedUsers', 'invitationAcceptedAt', undefined],
   );
+  assert.deepEqual(result.security, [], 'no old hash column');
 });
 
 test('snake_case columns: new multi-word fields follow the model with @map', () => {
@@ -185,10 +211,24 @@ model Account {
     options: { userModel: 'Account', extensions: ['email-confirmation'] },
   });
   const after = result.files['schema.prisma'];
-  assert.ok(after.includes('  email            String    @unique\n'), after);
-  assert.ok(after.includes('  passwordHash     String?   @map("password_hash")\n'), after);
-  assert.ok(after.includes('  emailConfirmedAt DateTime? @map("email_confirmed_at")\n'), after);
-  assert.ok(after.includes('  unconfirmedEmail String?   @map("unconfirmed_email")\n'), after);
+  assert.ok(after.includes('  email            String             @unique\n'), after);
+  assert.ok(after.includes('  credential       AccountCredential?\n'), after);
+  assert.ok(after.includes('  emailConfirmedAt DateTime?          @map("email_confirmed_at")\n'), after);
+  assert.ok(after.includes('  unconfirmedEmail String?            @map("unconfirmed_email")\n'), after);
+  // The credential model of `Account` follows its naming: snake_case columns, a mapped table.
+  assert.ok(
+    after.endsWith(`
+model AccountCredential {
+  userId       Int      @id @map("user_id")
+  passwordHash String   @map("password_hash")
+  updatedAt    DateTime @updatedAt @map("updated_at")
+  user         Account  @relation(fields: [userId], references: [id], onDelete: Cascade)
+
+  @@map("account_credentials")
+}
+`),
+    after,
+  );
 });
 
 test('conflict: a field pow needs with another type is POW_PRISMA_FIELD_CONFLICT naming file, model, field, found and expected', () => {
@@ -232,8 +272,8 @@ test('conflict: a user id field without a unique constraint needs @unique (fix l
     `\nmodel User {\n  id    Int     @id @default(autoincrement())\n  email String?\n\n  @@unique([email])\n}\n`;
   const result = ensureAuthSchema({ files: { 'prisma/schema.prisma': ok }, provider: 'sqlite' });
   assert.deepEqual(
-    result.added.map((a) => a.field),
-    ['passwordHash'],
+    result.added.map((a) => a.field ?? a.model),
+    ['credential', 'UserCredential'],
   );
   assert.equal(result.notes.length, 1);
   assert.match(result.notes[0], /User\.email is `String\?` where pow would use `String`; kept as it is/);
@@ -257,6 +297,70 @@ test('conflict: an invitation relation field name taken by something else', () =
   );
 });
 
+test('upgrade: a User.passwordHash pow added earlier stays; UserCredential is added and a security note says to drop it', () => {
+  const before =
+    header('postgresql') +
+    `\nmodel User {\n  id           Int     @id @default(autoincrement())\n  email        String  @unique\n  passwordHash String?\n}\n`;
+  const input: EnsureAuthSchemaInput = { files: { 'prisma/schema.prisma': before }, provider: 'postgresql' };
+  const result = ensureAuthSchema(input);
+  const after = result.files['prisma/schema.prisma'];
+  assertOnlyInsertions(before, after);
+  assert.ok(after.includes('  passwordHash String?\n\n  credential UserCredential?\n}'), after);
+  assert.deepEqual(
+    result.added.map((a) => a.field ?? a.model),
+    ['credential', 'UserCredential'],
+  );
+  assert.equal(result.security.length, 1);
+  assert.match(
+    result.security[0],
+    /^User\.passwordHash is no longer used by pow: password hashes live in UserCredential \(pow's migration copies the existing ones there\)\. Until you drop the column, whole User rows still carry the old hashes: remove `passwordHash` from model User in prisma\/schema\.prisma/,
+  );
+  // Idempotent, and the note stays until the column is gone.
+  const again = ensureAuthSchema({ ...input, files: { ...input.files, ...result.files } });
+  assert.equal(again.status, 'already-present');
+  assert.equal(again.security.length, 1);
+  const dropped = after.replace('  passwordHash String?\n', '');
+  assert.deepEqual(ensureAuthSchema({ ...input, files: { 'prisma/schema.prisma': dropped } }).security, []);
+});
+
+test("conflict: a model of the app's own named UserCredential, or a User.credential of another type", () => {
+  const passkeys =
+    header('sqlite') +
+    `\nmodel User {\n  id    Int    @id @default(autoincrement())\n  email String @unique\n}\n\nmodel UserCredential {\n  id        String @id\n  publicKey Bytes\n}\n`;
+  assert.throws(
+    () => ensureAuthSchema({ files: { 'prisma/schema.prisma': passkeys }, provider: 'sqlite' }),
+    (error: unknown) => {
+      assert.ok(error instanceof PowError);
+      assert.equal(error.code, 'POW_PRISMA_MODEL_CONFLICT');
+      assert.match(error.message, /^Model UserCredential in prisma\/schema\.prisma:15 is not pow's/);
+      assert.match(
+        error.fix ?? '',
+        /Rename your model in prisma\/schema\.prisma \(add @@map\("UserCredential"\)/,
+      );
+      return true;
+    },
+  );
+  const taken =
+    header('sqlite') +
+    `\nmodel User {\n  id         Int     @id @default(autoincrement())\n  email      String  @unique\n  credential String?\n}\n`;
+  assert.throws(
+    () => ensureAuthSchema({ files: { 'prisma/schema.prisma': taken }, provider: 'sqlite' }),
+    (error: unknown) => {
+      assert.ok(error instanceof PowError);
+      assert.equal(error.code, 'POW_PRISMA_FIELD_CONFLICT');
+      assert.match(
+        error.message,
+        /User\.credential .* is `credential String\?`; pow expects `credential UserCredential\?`/,
+      );
+      assert.match(
+        error.fix ?? '',
+        /pow needs the name for the relation to the model that holds password hashes/,
+      );
+      return true;
+    },
+  );
+});
+
 test('multi-file: fields go where User is declared, new models into pow.prisma', () => {
   const files = {
     'prisma/schema/schema.prisma': header('postgresql'),
@@ -272,9 +376,10 @@ test('multi-file: fields go where User is declared, new models into pow.prisma',
   assert.deepEqual(Object.keys(result.files), ['prisma/schema/pow.prisma', 'prisma/schema/user.prisma']);
   assert.equal(
     result.files['prisma/schema/user.prisma'],
-    `model User {\n  id   Int     @id @default(autoincrement())\n  name String?\n\n  email        String  @unique\n  passwordHash String?\n}\n`,
+    `model User {\n  id   Int     @id @default(autoincrement())\n  name String?\n\n  email      String          @unique\n  credential UserCredential?\n}\n`,
   );
-  assert.ok(result.files['prisma/schema/pow.prisma'].startsWith('model PowSession {\n'));
+  assert.ok(result.files['prisma/schema/pow.prisma'].startsWith('model UserCredential {\n'));
+  assert.match(result.files['prisma/schema/pow.prisma'], /\n\nmodel PowSession \{\n/);
   assert.ok(result.added.some((a) => a.kind === 'file' && a.file === 'prisma/schema/pow.prisma'));
 
   // Without a User model, the model goes to pow.prisma too; a second run is a no-op.
@@ -313,14 +418,17 @@ test('mysql: indexed strings get @db.VarChar(191), the session value @db.Text, w
   });
   const text = result.files['schema.prisma'];
   assert.ok(
-    text.includes('  id                   String    @id @default(cuid()) @main.VarChar(191)\n'),
+    text.includes('  id                   String          @id @default(cuid()) @main.VarChar(191)\n'),
     text,
   );
-  assert.ok(text.includes('  email                String    @unique @main.VarChar(191)\n'), text);
-  assert.ok(text.includes('  username             String?   @unique @main.VarChar(191)\n'), text);
-  assert.ok(text.includes('  invitedById          String?   @main.VarChar(191)\n'), text);
+  assert.ok(text.includes('  email                String          @unique @main.VarChar(191)\n'), text);
+  assert.ok(text.includes('  username             String?         @unique @main.VarChar(191)\n'), text);
+  assert.ok(text.includes('  invitedById          String?         @main.VarChar(191)\n'), text);
   assert.ok(text.includes('  namespace String   @main.VarChar(191)\n'), text);
   assert.ok(text.includes('  value     String   @main.Text\n'), text);
+  // The credential key mirrors the id's native type; hashes outgrow VARCHAR(191).
+  assert.ok(text.includes('  userId       String   @id @main.VarChar(191)\n'), text);
+  assert.ok(text.includes('  passwordHash String   @main.Text\n'), text);
 });
 
 test('sqlite and postgresql: plain types, invitation id copies the id type', () => {
@@ -331,8 +439,9 @@ test('sqlite and postgresql: plain types, invitation id copies the id type', () 
       options: { idType: 'String-uuid', extensions: ['invitation'] },
     });
     const text = result.files['schema.prisma'];
-    assert.ok(text.includes('  id                   String    @id @default(uuid())\n'), text);
+    assert.ok(text.includes('  id                   String          @id @default(uuid())\n'), text);
     assert.ok(text.includes('  invitedById          String?\n'), text);
+    assert.ok(text.includes('  userId       String   @id\n'), text);
     assert.ok(!text.includes('@db.'), text);
   }
 });
@@ -347,7 +456,11 @@ test('existing model with a native id type: invitedById copies it (foreign keys 
     options: { extensions: ['invitation'] },
   });
   assert.ok(
-    result.files['s.prisma'].includes('  invitedById          String?   @db.Char(36)\n'),
+    result.files['s.prisma'].includes('  invitedById          String?         @db.Char(36)\n'),
+    result.files['s.prisma'],
+  );
+  assert.ok(
+    result.files['s.prisma'].includes('  userId       String   @id @db.Char(36)\n'),
     result.files['s.prisma'],
   );
 });

@@ -227,7 +227,7 @@ test('existing users table: the migration starts with the Warnings comment `pris
   ]);
 });
 
-test('MySQL: fresh install renders Prisma-format DDL (CREATE TABLE with inline indexes, FK step)', async () => {
+test('MySQL: fresh install renders Prisma-format DDL (CREATE TABLE with inline indexes, FK steps)', async () => {
   const { before, after } = install('mysql', ds('mysql'), {
     sessionStore: 'prisma',
     extensions: ['invitation'],
@@ -241,7 +241,6 @@ test('MySQL: fresh install renders Prisma-format DDL (CREATE TABLE with inline i
 CREATE TABLE \`User\` (
     \`id\` INTEGER NOT NULL AUTO_INCREMENT,
     \`email\` VARCHAR(191) NOT NULL,
-    \`passwordHash\` VARCHAR(191) NULL,
     \`invitedById\` INTEGER NULL,
     \`invitationAcceptedAt\` DATETIME(3) NULL,
     \`createdAt\` DATETIME(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3),
@@ -249,6 +248,15 @@ CREATE TABLE \`User\` (
 
     UNIQUE INDEX \`User_email_key\`(\`email\`),
     PRIMARY KEY (\`id\`)
+) DEFAULT CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
+
+-- CreateTable
+CREATE TABLE \`UserCredential\` (
+    \`userId\` INTEGER NOT NULL,
+    \`passwordHash\` TEXT NOT NULL,
+    \`updatedAt\` DATETIME(3) NOT NULL,
+
+    PRIMARY KEY (\`userId\`)
 ) DEFAULT CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
 
 -- CreateTable
@@ -264,8 +272,48 @@ CREATE TABLE \`pow_sessions\` (
 
 -- AddForeignKey
 ALTER TABLE \`User\` ADD CONSTRAINT \`User_invitedById_fkey\` FOREIGN KEY (\`invitedById\`) REFERENCES \`User\`(\`id\`) ON DELETE SET NULL ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE \`UserCredential\` ADD CONSTRAINT \`UserCredential_userId_fkey\` FOREIGN KEY (\`userId\`) REFERENCES \`User\`(\`id\`) ON DELETE CASCADE ON UPDATE CASCADE;
 `,
   );
+});
+
+test('upgrade from User.passwordHash: the migration creates the credential table, then copies the hashes', async () => {
+  const legacy = (provider: string) =>
+    ds(provider) +
+    `\nmodel User {\n  id           Int     @id @default(autoincrement())\n  email        String  @unique\n  passwordHash String? @map("password_hash")\n\n  @@map("users")\n}\n`;
+  const expected: Record<string, string> = {
+    sqlite:
+      'INSERT INTO "user_credentials" ("user_id", "password_hash", "updated_at") SELECT "id", "password_hash", CURRENT_TIMESTAMP FROM "users" WHERE "password_hash" IS NOT NULL;\n',
+    postgresql:
+      'INSERT INTO "user_credentials" ("user_id", "password_hash", "updated_at") SELECT "id", "password_hash", CURRENT_TIMESTAMP FROM "users" WHERE "password_hash" IS NOT NULL;\n',
+    mysql:
+      'INSERT INTO `user_credentials` (`user_id`, `password_hash`, `updated_at`) SELECT `id`, `password_hash`, CURRENT_TIMESTAMP(3) FROM `users` WHERE `password_hash` IS NOT NULL;\n',
+  };
+  for (const provider of ['sqlite', 'postgresql', 'mysql'] as const) {
+    const { before, after } = install(provider, legacy(provider), {});
+    const planned = await plan(provider, before, after);
+    const sql = planned!.sql;
+    const copy = sql.indexOf('-- CopyPasswordHashes');
+    assert.ok(copy > 0, `${provider}:\n${sql}`);
+    // Schema steps first (Prisma's, unchanged), the copy last.
+    const schemaSteps =
+      provider === 'mysql'
+        ? renderMysqlMigration(before, after).sql
+        : await diffSchemas(provider, before, after);
+    assert.equal(sql.slice(0, copy), `${schemaSteps}\n`, provider);
+    assert.equal(
+      sql.slice(copy),
+      '-- CopyPasswordHashes (pow keeps the hashes in UserCredential now, User.passwordHash is no longer read and can be dropped)\n' +
+        expected[provider],
+      provider,
+    );
+    // A fresh install and a re-run copy nothing.
+    const fresh = install(provider, ds(provider), {});
+    assert.ok(!(await plan(provider, fresh.before, fresh.after))!.sql.includes('CopyPasswordHashes'));
+    assert.equal(await plan(provider, after, after), null);
+  }
 });
 
 test('MySQL: string ids, relationMode = "prisma" (no foreign keys), long names truncated like Prisma', () => {

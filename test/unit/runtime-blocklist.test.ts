@@ -12,7 +12,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createTestDatabase, type TestDatabase } from '../helpers/prisma-test-client.js';
+import { createTestDatabase, storedHashOf, type TestDatabase } from '../helpers/prisma-test-client.js';
 import { spyHasher } from '../helpers/spy-hasher.js';
 import {
   createPow,
@@ -174,7 +174,7 @@ describe('blocklist at registration and password change (A8)', () => {
   it('refuses list entries at password change and leaves the hash unchanged', async () => {
     const created = await register('change@example.com', STRONG[0]);
     assert.ok(created.ok);
-    const before = (await db.prisma.user.findFirst({ where: { email: 'change@example.com' } })).passwordHash;
+    const before = await storedHashOf(db.prisma, created.value.id);
     for (const entry of sample()) {
       const result = await pow.users.update(created.value, {
         password: entry,
@@ -187,7 +187,7 @@ describe('blocklist at registration and password change (A8)', () => {
       const result = await pow.users.setPassword(created.value, entry);
       assert.deepEqual(!result.ok && keys(result.errors), ['errors.common_password'], entry);
     }
-    const after = (await db.prisma.user.findFirst({ where: { email: 'change@example.com' } })).passwordHash;
+    const after = await storedHashOf(db.prisma, created.value.id);
     assert.equal(after, before);
   });
 

@@ -60,6 +60,7 @@ describe('createPow configuration', () => {
     refuses({ ...base, userIdFields: [] }, 'userIdFields');
     refuses({ ...base, userIdFields: ['email', 'email'] }, 'userIdFields');
     refuses({ ...base, userFields: ['passwordHash'] }, 'userFields');
+    refuses({ ...base, userFields: ['credential'] }, 'userFields');
     refuses({ ...base, session: { idleMs: -1 } }, 'session.idleMs');
     refuses({ ...base, session: { idleMs: 60 * 60_000, absoluteMs: 30 * 60_000 } }, 'session.idleMs');
     refuses({ ...base, session: { renewGraceMs: Number.NaN } }, 'session.renewGraceMs');

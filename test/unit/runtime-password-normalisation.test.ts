@@ -7,7 +7,12 @@
  */
 import { describe, it, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { createTestDatabase, type TestDatabase } from '../helpers/prisma-test-client.js';
+import {
+  createTestDatabase,
+  createUserWithHash,
+  storedHashOf,
+  type TestDatabase,
+} from '../helpers/prisma-test-client.js';
 import { spyHasher } from '../helpers/spy-hasher.js';
 import {
   createPow,
@@ -51,7 +56,7 @@ describe('password normalisation (A5)', () => {
   const register = (email: string, password: string, confirmation = password) =>
     pow.users.create({ email, password, password_confirmation: confirmation });
   const storedHash = async (email: string): Promise<string> =>
-    (await db.prisma.user.findFirst({ where: { email } })).passwordHash;
+    storedHashOf(db.prisma, (await db.prisma.user.findFirst({ where: { email } })).id);
 
   it('the test strings really differ before normalisation', () => {
     assert.notEqual(NFC, NFD);
@@ -135,7 +140,7 @@ describe('password normalisation (A5)', () => {
   it('a legacy hash of the un-normalised password still verifies, then is rehashed (sign-in)', async () => {
     // A pre-existing user whose password was hashed as typed (NFD), before normalisation.
     const legacy = await spy.inner.hash(NFD);
-    await db.prisma.user.create({ data: { email: 'legacy@example.com', passwordHash: legacy } });
+    await createUserWithHash(db.prisma, { email: 'legacy@example.com' }, legacy);
     assert.equal(await pow.users.authenticate('legacy@example.com', `${NFD}x`), null);
     assert.equal(await storedHash('legacy@example.com'), legacy, 'a failure leaves the hash');
 
@@ -156,7 +161,7 @@ describe('password normalisation (A5)', () => {
 
   it('a legacy hash is accepted as the current password and upgraded by a change', async () => {
     const legacy = await spy.inner.hash(NFD);
-    const row = await db.prisma.user.create({ data: { email: 'change@example.com', passwordHash: legacy } });
+    const row = await createUserWithHash(db.prisma, { email: 'change@example.com' }, legacy);
     const result = await pow.users.update(row, { email: 'changed@example.com', current_password: NFD });
     assert.ok(result.ok, JSON.stringify(!result.ok && result.errors));
     const upgraded = await storedHash('changed@example.com');

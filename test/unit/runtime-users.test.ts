@@ -2,7 +2,12 @@ import { describe, it, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { pbkdf2Sync } from 'node:crypto';
 import bcrypt from 'bcryptjs';
-import { createTestDatabase, type TestDatabase } from '../helpers/prisma-test-client.js';
+import {
+  createTestDatabase,
+  createUserWithHash,
+  storedHashOf,
+  type TestDatabase,
+} from '../helpers/prisma-test-client.js';
 import { spyHasher } from '../helpers/spy-hasher.js';
 import {
   createPow,
@@ -13,6 +18,8 @@ import {
   type PowConfig,
   type Pow,
 } from '../../src/runtime/index.js';
+
+import { missingCredentialModel } from '../../src/runtime/core/credentials.js';
 
 const PASSWORD = 'mellow otter parade';
 
@@ -50,8 +57,10 @@ describe('users', () => {
       assert.ok(result.ok);
       assert.equal(result.value.email, 'foo@example.com');
       assert.equal('passwordHash' in result.value, false);
+      assert.equal('credential' in result.value, false);
+      assert.match(await storedHashOf(db.prisma, result.value.id), /^\$argon2id\$v=19\$m=1024,t=1,p=1\$/);
       const row = await db.prisma.user.findFirst({ where: { id: result.value.id } });
-      assert.match(row.passwordHash, /^\$argon2id\$v=19\$m=1024,t=1,p=1\$/);
+      assert.equal('passwordHash' in row, false, 'the User row itself holds no hash');
       assert.equal(JSON.stringify(result.value).includes(PASSWORD), false);
     });
 
@@ -131,9 +140,11 @@ describe('users', () => {
         role: 'admin',
         id: 999,
         passwordHash: 'x',
+        credential: { create: { passwordHash: 'x' } },
       });
       assert.ok(result.ok);
       assert.notEqual(result.value.id, 999);
+      assert.match(await storedHashOf(db.prisma, result.value.id), /^\$argon2id\$/);
       assert.equal(result.value.role, null);
       const withRole = createPow({ ...config, userFields: ['role'] });
       const ok = await withRole.users.create({
@@ -173,6 +184,7 @@ describe('users', () => {
       const user = await pow.users.authenticate('  ALICE@example.COM ', PASSWORD);
       assert.equal(user?.email, 'alice@example.com');
       assert.equal(user && 'passwordHash' in user, false);
+      assert.equal(user && 'credential' in user, false);
     });
 
     it('wrong password, unknown user, missing password and passwordless user: same null, exactly one verify each (C2, row 69)', async () => {
@@ -201,15 +213,13 @@ describe('users', () => {
 
     it('rehashes outdated argon2 parameters on success, never on failure (B3)', async () => {
       const weak = await argon2Hasher({ memoryCost: 256, timeCost: 1, allowWeak: true }).hash(PASSWORD);
-      const row = await db.prisma.user.create({ data: { email: 'old@example.com', passwordHash: weak } });
+      const row = await createUserWithHash(db.prisma, { email: 'old@example.com' }, weak);
       assert.equal(await pow.users.authenticate('old@example.com', 'wrong password!!'), null);
-      assert.equal(
-        (await db.prisma.user.findFirst({ where: { id: row.id } })).passwordHash,
-        weak,
-        'failure leaves the hash',
-      );
-      assert.ok(await pow.users.authenticate('old@example.com', PASSWORD));
-      const upgraded = (await db.prisma.user.findFirst({ where: { id: row.id } })).passwordHash;
+      assert.equal(await storedHashOf(db.prisma, row.id), weak, 'failure leaves the hash');
+      const signedIn = await pow.users.authenticate('old@example.com', PASSWORD);
+      assert.ok(signedIn);
+      assert.equal('credential' in signedIn, false, 'the rehash write returns no credential');
+      const upgraded = await storedHashOf(db.prisma, row.id);
       assert.match(upgraded, /^\$argon2id\$v=19\$m=1024,t=1,p=1\$/);
       assert.ok(await pow.users.authenticate('old@example.com', PASSWORD), 'the new hash verifies');
     });
@@ -219,23 +229,24 @@ describe('users', () => {
         '$pbkdf2-sha512$1$MDEyMzQ1Njc4OWFiY2RlZg==$ZF3zWgP09zwFYfmVusWU3ar+OsrLdl/AG1eudqV0ruCZZODwgDkAxXZNWl5gvcegwO2/Hgc0BfP3v32HLgABGg==';
       const salt = Buffer.from('0123456789abcdef');
       const powDefault = `$pbkdf2-sha512$100000$${salt.toString('base64')}$${pbkdf2Sync('pow import', salt, 100_000, 64, 'sha512').toString('base64')}`;
-      await db.prisma.user.create({ data: { email: 'elixir@example.com', passwordHash: pbkdf2 } });
-      await db.prisma.user.create({ data: { email: 'elixir2@example.com', passwordHash: powDefault } });
-      await db.prisma.user.create({
-        data: { email: 'rails@example.com', passwordHash: await bcrypt.hash('bcrypt import pw', 4) },
-      });
+      await createUserWithHash(db.prisma, { email: 'elixir@example.com' }, pbkdf2);
+      await createUserWithHash(db.prisma, { email: 'elixir2@example.com' }, powDefault);
+      await createUserWithHash(
+        db.prisma,
+        { email: 'rails@example.com' },
+        await bcrypt.hash('bcrypt import pw', 4),
+      );
+      const hashOf = async (email: string) =>
+        storedHashOf(db.prisma, (await db.prisma.user.findFirst({ where: { email } })).id);
       for (const [email, password] of [
         ['elixir@example.com', 'secret1234'],
         ['elixir2@example.com', 'pow import'],
         ['rails@example.com', 'bcrypt import pw'],
       ]) {
         assert.equal(await pow.users.authenticate(email, password + 'x'), null);
-        assert.doesNotMatch(
-          (await db.prisma.user.findFirst({ where: { email } })).passwordHash,
-          /^\$argon2id/,
-        );
+        assert.doesNotMatch(await hashOf(email), /^\$argon2id/);
         assert.ok(await pow.users.authenticate(email, password), email);
-        assert.match((await db.prisma.user.findFirst({ where: { email } })).passwordHash, /^\$argon2id\$/);
+        assert.match(await hashOf(email), /^\$argon2id\$/);
         assert.ok(await pow.users.authenticate(email, password), `${email} after rehash`);
       }
     });
@@ -246,7 +257,7 @@ describe('users', () => {
       const created = await register('carol@example.com');
       assert.ok(created.ok);
       const user = created.value;
-      const hashBefore = (await db.prisma.user.findFirst({ where: { id: user.id } })).passwordHash;
+      const hashBefore = await storedHashOf(db.prisma, user.id);
       const noCurrent = await pow.users.update(user, { email: 'carol2@example.com' });
       assert.deepEqual(!noCurrent.ok && noCurrent.errors, {
         current_password: [{ key: 'errors.blank', message: "can't be blank" }],
@@ -259,11 +270,7 @@ describe('users', () => {
       assert.deepEqual(!wrong.ok && wrong.errors.current_password.map((e) => [e.key, e.message]), [
         ['errors.invalid_current_password', 'is invalid'],
       ]);
-      assert.equal(
-        (await db.prisma.user.findFirst({ where: { id: user.id } })).passwordHash,
-        hashBefore,
-        'hash unchanged',
-      );
+      assert.equal(await storedHashOf(db.prisma, user.id), hashBefore, 'hash unchanged');
       const mismatch = await pow.users.update(user, {
         password: 'a brand new passphrase',
         password_confirmation: 'other',
@@ -281,6 +288,7 @@ describe('users', () => {
       assert.ok(ok.ok);
       assert.equal(ok.value.email, 'carol2@example.com');
       assert.equal('passwordHash' in ok.value, false);
+      assert.equal('credential' in ok.value, false);
       assert.equal(await pow.users.authenticate('carol2@example.com', PASSWORD), null);
       assert.ok(await pow.users.authenticate('carol2@example.com', 'a brand new passphrase'));
     });
@@ -335,6 +343,7 @@ describe('users', () => {
       const ok = await pow.users.setPassword(created.value, 'script chosen passphrase');
       assert.ok(ok.ok);
       assert.equal('passwordHash' in ok.value, false);
+      assert.equal('credential' in ok.value, false);
       assert.ok(await pow.users.authenticate('frank@example.com', 'script chosen passphrase'));
       assert.equal(await pow.users.authenticate('frank@example.com', PASSWORD), null);
     });
@@ -351,12 +360,13 @@ describe('users', () => {
       assert.equal(await pow.users.getBy({ email: 'nobody@example.com' }), null);
     });
 
-    it('delete removes the row (twice is fine)', async () => {
+    it('delete removes the row and its credential (twice is fine)', async () => {
       const created = await register('heidi@example.com');
       assert.ok(created.ok);
       await pow.users.delete(created.value);
       await pow.users.delete(created.value);
       assert.equal(await db.prisma.user.count(), 0);
+      assert.equal(await db.prisma.userCredential.count(), 0, 'onDelete: Cascade');
     });
   });
 
@@ -417,5 +427,31 @@ describe('users', () => {
         'username comes before phone',
       );
     });
+  });
+});
+
+describe('a Prisma client without the credential relation', () => {
+  it('is explained as POW_CREDENTIAL_MODEL_MISSING with the commands to run', () => {
+    // The error Prisma Client raises for `include: { credential: ... }` on a client generated
+    // before `pow install` added UserCredential (its message, abridged).
+    const prismaError = Object.assign(
+      new Error(
+        'Unknown field `credential` for include statement on model `User`. Available options are marked with ?.',
+      ),
+      { name: 'PrismaClientValidationError' },
+    );
+    const explained = missingCredentialModel(prismaError, 'Admin');
+    assert.ok(isPowError(explained));
+    assert.equal(explained.code, 'POW_CREDENTIAL_MODEL_MISSING');
+    assert.match(
+      explained.message,
+      /Admin\.credential: pow keeps password hashes in the model AdminCredential/,
+    );
+    assert.match(explained.fix ?? '', /npx pow install.*npx pow migrate.*npx prisma generate/);
+    assert.equal(
+      missingCredentialModel(new Error('Unknown field `credential`'), 'User'),
+      null,
+      'only Prisma validation errors',
+    );
   });
 });

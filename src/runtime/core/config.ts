@@ -6,6 +6,7 @@ import type { ExtensionName, Hasher, Pow, PowConfig, Store } from './types.js';
 import { configError } from './errors.js';
 import { ARGON2_INSECURE_TEST, argon2Hasher } from './hashers.js';
 import { USER_DELEGATE_METHODS, createUserOperations, delegateName, type UserDelegate } from './users.js';
+import { CREDENTIAL_RELATION, LEGACY_HASH_FIELD, credentialModelName } from './credentials.js';
 import { DEFAULT_TIMEOUTS, createSessionOperations, type ResolvedTimeouts } from './sessions.js';
 import { deriveSecretKey } from './crypto.js';
 import {
@@ -223,8 +224,14 @@ export function createPow(config: PowConfig): Pow {
   for (const field of userFields) {
     if (userIdFields.includes(field))
       throw configError('userFields', `must not repeat the user id field "${field}"`);
-    if (field === 'id' || field === 'passwordHash')
+    if (field === 'id' || field === LEGACY_HASH_FIELD)
       throw configError('userFields', `must not include "${field}"`);
+    if (field === CREDENTIAL_RELATION) {
+      throw configError(
+        'userFields',
+        `must not include "${field}": it is the relation to ${credentialModelName(userModel)}, where pow keeps password hashes`,
+      );
+    }
   }
   if (typeof config.secret !== 'string' || config.secret.length < 32) {
     throw configError(
@@ -247,6 +254,7 @@ export function createPow(config: PowConfig): Pow {
   const holder: { sessions?: ReturnType<typeof createSessionOperations> } = {};
   const users = createUserOperations({
     delegate: delegate as unknown as UserDelegate,
+    userModel,
     hasher,
     policy,
     userIdFields,

@@ -1,10 +1,21 @@
 /**
  * User operations over the app's Prisma client (changeset-style results, never throwing for
- * validation problems). Returned records never contain `passwordHash`.
+ * validation problems). The password hash lives in the credential model (credentials.ts): it is
+ * read through the relation only where a password is checked, written with nested writes, and
+ * returned records never contain it.
  */
 import type { FieldErrors, Hasher, Result, UserOperations, UserParams, UserRecord } from './types.js';
 import { addError, hasErrors } from './errors.js';
 import { randomToken } from './crypto.js';
+import {
+  CREDENTIAL_RELATION,
+  INCLUDE_HASH,
+  LEGACY_HASH_FIELD,
+  createCredential,
+  missingCredentialModel,
+  storedHash,
+  upsertCredential,
+} from './credentials.js';
 import {
   MAX_USER_ID_LENGTH,
   checkUserId,
@@ -25,8 +36,8 @@ type PasswordMatch = 'normalized' | 'as-typed' | null;
 
 /** The part of a Prisma model delegate pow uses. */
 export interface UserDelegate {
-  findFirst(args: { where: Row }): Promise<Row | null>;
-  findMany(args: { where: Row; take?: number }): Promise<Row[]>;
+  findFirst(args: { where: Row; include?: Row }): Promise<Row | null>;
+  findMany(args: { where: Row; take?: number; include?: Row }): Promise<Row[]>;
   create(args: { data: Row }): Promise<Row>;
   update(args: { where: Row; data: Row }): Promise<Row>;
   delete(args: { where: Row }): Promise<unknown>;
@@ -42,7 +53,8 @@ export function delegateName(model: string): string {
 /** Columns that never come from form params. */
 const PROTECTED_FIELDS = new Set([
   'id',
-  'passwordHash',
+  LEGACY_HASH_FIELD,
+  CREDENTIAL_RELATION,
   'password',
   'password_confirmation',
   'current_password',
@@ -50,6 +62,8 @@ const PROTECTED_FIELDS = new Set([
 
 export interface UserContext {
   delegate: UserDelegate;
+  /** Prisma model name of the users, for error messages. Default "User". */
+  userModel?: string;
   hasher: Hasher;
   policy: ResolvedPasswordPolicy;
   userIdFields: readonly string[];
@@ -58,9 +72,12 @@ export interface UserContext {
   onDeleted?: (userId: string | number) => Promise<void>;
 }
 
-/** A copy of the record without `passwordHash`. */
+/**
+ * A copy of the record without its credential relation (when it was loaded) and without the user
+ * model's old hash column (projects installed before credentials had their own table).
+ */
 export function stripSecrets(row: Row): UserRecord {
-  const { passwordHash: _hash, ...rest } = row;
+  const { [CREDENTIAL_RELATION]: _credential, [LEGACY_HASH_FIELD]: _hash, ...rest } = row;
   return rest as UserRecord;
 }
 
@@ -214,6 +231,28 @@ export function createUserOperations(ctx: UserContext): UserOperations {
     return delegate.findFirst({ where: { id } });
   }
 
+  /** A delegate call that names the credential relation, with Prisma's error for a missing one explained. */
+  async function withCredential<T>(call: () => Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } catch (error) {
+      throw missingCredentialModel(error, ctx.userModel ?? 'User') ?? error;
+    }
+  }
+
+  /** The user row with its hash (INCLUDE_HASH): only where the current password is checked. */
+  async function findWithHash(id: unknown): Promise<Row | null> {
+    if (id === undefined || id === null) return null;
+    return withCredential(() => delegate.findFirst({ where: { id }, include: INCLUDE_HASH }));
+  }
+
+  /** Sets the user's hash (nested upsert: invited users have no credential row yet). */
+  function writeHash(id: unknown, hash: string, data: Row = {}): Promise<Row> {
+    return withCredential(() =>
+      delegate.update({ where: { id }, data: { ...data, [CREDENTIAL_RELATION]: upsertCredential(hash) } }),
+    );
+  }
+
   const operations: UserOperations = {
     async create(params: UserParams): Promise<Result<UserRecord>> {
       params ??= {};
@@ -230,9 +269,16 @@ export function createUserOperations(ctx: UserContext): UserOperations {
       }
       if (hasErrors(errors)) return { ok: false, errors };
       // Hash only once everything else is valid (no wasted work on invalid input).
-      data.passwordHash = await hashPassword(password as string);
+      const credential = createCredential(await hashPassword(password as string));
       try {
-        return { ok: true, value: stripSecrets(await delegate.create({ data })) };
+        return {
+          ok: true,
+          value: stripSecrets(
+            await withCredential(() =>
+              delegate.create({ data: { ...data, [CREDENTIAL_RELATION]: credential } }),
+            ),
+          ),
+        };
       } catch (error) {
         return writeError(error, data);
       }
@@ -252,7 +298,9 @@ export function createUserOperations(ctx: UserContext): UserOperations {
       ) {
         const or = userIdFields.map((field) => ({ [field]: normalizeUserId(field, identifier) }));
         const where = or.length === 1 ? or[0] : { OR: or };
-        const rows = await delegate.findMany({ where, take: userIdFields.length });
+        const rows = await withCredential(() =>
+          delegate.findMany({ where, take: userIdFields.length, include: INCLUDE_HASH }),
+        );
         // Several fields may match different users; the earlier field in `userIdFields` wins.
         for (const field of userIdFields) {
           const value = normalizeUserId(field, identifier);
@@ -260,8 +308,7 @@ export function createUserOperations(ctx: UserContext): UserOperations {
           if (row) break;
         }
       }
-      const hash =
-        row && typeof row.passwordHash === 'string' && row.passwordHash.length > 0 ? row.passwordHash : null;
+      const hash = storedHash(row);
       if (!row || !hash) {
         // Unknown user, no password set (invited), or no identifier: same cost, same answer.
         await verifyPassword(await dummy, candidate);
@@ -273,7 +320,7 @@ export function createUserOperations(ctx: UserContext): UserOperations {
       if (match === 'as-typed' || hasher.needsRehash(hash)) {
         try {
           const upgraded = await hashPassword(candidate);
-          row = await delegate.update({ where: { id: row.id }, data: { passwordHash: upgraded } });
+          row = await writeHash(row.id, upgraded);
         } catch {
           // The sign-in stands; the upgrade is retried at the next one.
         }
@@ -289,7 +336,7 @@ export function createUserOperations(ctx: UserContext): UserOperations {
 
     async update(user: UserRecord, params: UserParams): Promise<Result<UserRecord>> {
       params ??= {};
-      const current = await findById(user?.id);
+      const current = await findWithHash(user?.id);
       if (!current)
         return { ok: false, errors: { base: [{ key: 'errors.not_found', message: 'was not found' }] } };
       const errors: FieldErrors = {};
@@ -309,8 +356,7 @@ export function createUserOperations(ctx: UserContext): UserOperations {
           newPassword = password as string;
         }
       }
-      const currentHash =
-        typeof current.passwordHash === 'string' && current.passwordHash ? current.passwordHash : null;
+      const currentHash = storedHash(current);
       let staleHashOf: string | undefined;
       // Every update of an account with a password proves it (Pow; issue 16, defect 5).
       if (currentHash) {
@@ -324,12 +370,18 @@ export function createUserOperations(ctx: UserContext): UserOperations {
         }
       }
       if (hasErrors(errors)) return { ok: false, errors };
-      if (newPassword !== undefined) data.passwordHash = await hashPassword(newPassword);
+      let hash: string | undefined;
+      if (newPassword !== undefined) hash = await hashPassword(newPassword);
       // The current password was verified against a legacy hash: upgrade it, as sign-in does.
-      else if (staleHashOf !== undefined) data.passwordHash = await hashPassword(staleHashOf);
-      if (Object.keys(data).length === 0) return { ok: true, value: stripSecrets(current) };
+      else if (staleHashOf !== undefined) hash = await hashPassword(staleHashOf);
+      if (Object.keys(data).length === 0 && hash === undefined)
+        return { ok: true, value: stripSecrets(current) };
       try {
-        return { ok: true, value: stripSecrets(await delegate.update({ where: { id: current.id }, data })) };
+        const row =
+          hash === undefined
+            ? await delegate.update({ where: { id: current.id }, data })
+            : await writeHash(current.id, hash, data);
+        return { ok: true, value: stripSecrets(row) };
       } catch (error) {
         return writeError(error, data);
       }
@@ -368,11 +420,8 @@ export function createUserOperations(ctx: UserContext): UserOperations {
       const errors: FieldErrors = {};
       if (!validatePassword(password, policy, errors, 'password', contextWords(current)))
         return { ok: false, errors };
-      const passwordHash = await hashPassword(password);
-      return {
-        ok: true,
-        value: stripSecrets(await delegate.update({ where: { id: current.id }, data: { passwordHash } })),
-      };
+      const hash = await hashPassword(password);
+      return { ok: true, value: stripSecrets(await writeHash(current.id, hash)) };
     },
   };
   return operations;
