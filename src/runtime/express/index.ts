@@ -932,7 +932,8 @@ export function powExpress(pow: Pow, options: PowExpressOptions = {}): PowExpres
       const id = typeof identifier === 'string' ? identifier : '';
       const secret = typeof password === 'string' ? password : '';
       const address = clientAddress(req) ?? 'unknown';
-      const verdict = await throttle.check(id, address);
+      // Count first, then verify, clear on success (throttle.ts): parallel guesses each get a number.
+      const verdict = await throttle.attempt(id, address);
       if (!verdict.allowed && verdict.reason === 'address') {
         if (!res.headersSent) res.setHeader('Retry-After', String(verdict.retryAfterSeconds));
         return {
@@ -945,15 +946,11 @@ export function powExpress(pow: Pow, options: PowExpressOptions = {}): PowExpres
       if (!verdict.allowed) {
         // A locked account answers like a wrong password, including the time the verify takes.
         await pow.users.spendVerify(secret);
-        await throttle.recordFailure(id, address, true);
         return { ok: false, status: 401, messageKey: 'session.invalid_credentials' };
       }
       const user = await pow.users.authenticate(id, secret);
-      if (!user) {
-        await throttle.recordFailure(id, address);
-        return { ok: false, status: 401, messageKey: 'session.invalid_credentials' };
-      }
-      await throttle.clearAccount(id);
+      if (!user) return { ok: false, status: 401, messageKey: 'session.invalid_credentials' };
+      await throttle.succeeded(id, address);
       // email-confirmation: the right password, but no session until the address is confirmed.
       const refused = await extensions.refuseSignIn(user);
       if (refused) return refused;

@@ -9,11 +9,13 @@
  * - Per source address (IPv6 grouped by /64): after `maxFailuresPerAddress` failures the
  *   address gets 429 with Retry-After.
  *
- * Windows are fixed: the first failure creates the counter with a TTL of `windowMs`
- * (`Store.increment`) and the lock lifts when it expires (by pow's clock for the memory and
- * Prisma stores; Redis TTLs are real time). Failures while locked do not extend an account lock,
- * so a lock always lifts on its own. A successful sign-in clears the account counter; so can
- * a password reset (`clearAccount`).
+ * Count first, then verify, clear on success: every attempt is counted atomically
+ * (`Store.increment`) before its password is verified, so parallel guesses cannot slip past a
+ * read-then-write gap; only attempts within the limits are verified. Windows are fixed: the
+ * first attempt creates the counter with a TTL of `windowMs` and the lock lifts when it expires
+ * (by pow's clock for the memory and Prisma stores; Redis TTLs are real time), so a lock always
+ * lifts on its own. A successful sign-in clears the account counter and hands the address its
+ * attempt back; a password reset clears the account (`clearAccount`).
  */
 import { createHash } from 'node:crypto';
 import { isIP } from 'node:net';
@@ -91,10 +93,22 @@ function expandIPv6(address: string): string[] {
 
 export interface Throttle {
   readonly options: ResolvedThrottle;
-  check(identifier: string, address: string): Promise<ThrottleVerdict>;
-  /** Records one failed sign-in; `accountLocked` skips the account counter (a lock never extends itself). */
-  recordFailure(identifier: string, address: string, accountLocked?: boolean): Promise<void>;
-  /** Clears the account's failures (successful sign-in, password reset). */
+  /**
+   * Counts one sign-in attempt, before any password is verified, and says whether it may be
+   * verified. The counts are atomic store increments (`Store.increment`), so parallel attempts
+   * each get their own number: exactly `maxFailuresPerAddress` attempts per address and
+   * `maxFailuresPerAccount` per account are verified within a window, however many arrive at
+   * once. The address is counted first; an attempt refused by its address is not counted
+   * against the account. Attempts on a locked account keep counting but never extend the lock
+   * (the window is fixed when the counter is created).
+   */
+  attempt(identifier: string, address: string): Promise<ThrottleVerdict>;
+  /**
+   * A verified attempt succeeded: clears the account's failures and gives the address its attempt
+   * back (`Store.decrement`), so the address limit counts failures (and attempts in flight).
+   */
+  succeeded(identifier: string, address: string): Promise<void>;
+  /** Clears the account's failures (password reset). */
   clearAccount(identifier: string): Promise<void>;
 }
 
@@ -109,16 +123,12 @@ export function createThrottle(
     `${userType}:account:${createHash('sha256').update(normalizeIdentifier(identifier)).digest('base64url')}`;
   const addressKey = (address: string) => `${userType}:address:${normalizeAddress(address)}`;
 
+  /** The attempt's number within the window (1 for the first). */
   const count = async (key: string): Promise<number> => {
-    const value = await store.get<unknown>(THROTTLE_NAMESPACE, key);
-    const n = Number(value);
-    return Number.isFinite(n) ? n : 0;
-  };
-
-  const bump = async (key: string): Promise<void> => {
     const n = await store.increment(THROTTLE_NAMESPACE, key, windowMs);
     // Remember when the window started, for Retry-After.
     if (n === 1) await store.put(THROTTLE_NAMESPACE, `${key}:since`, clock(), windowMs);
+    return n;
   };
 
   const retryAfter = async (key: string): Promise<number> => {
@@ -127,29 +137,32 @@ export function createThrottle(
     return Math.max(1, Math.ceil(Math.min(windowMs, remaining) / 1000));
   };
 
+  const clearAccount = async (identifier: string) => {
+    const key = accountKey(identifier);
+    await Promise.all([
+      store.delete(THROTTLE_NAMESPACE, key),
+      store.delete(THROTTLE_NAMESPACE, `${key}:since`),
+    ]);
+  };
+
   return {
     options,
-    async check(identifier, address) {
+    async attempt(identifier, address) {
       const aKey = addressKey(address);
-      const [byAddress, byAccount] = await Promise.all([count(aKey), count(accountKey(identifier))]);
-      if (byAddress >= maxFailuresPerAddress) {
+      if ((await count(aKey)) > maxFailuresPerAddress) {
         return { allowed: false, reason: 'address', retryAfterSeconds: await retryAfter(aKey) };
       }
-      if (byAccount >= maxFailuresPerAccount) return { allowed: false, reason: 'account' };
+      if ((await count(accountKey(identifier))) > maxFailuresPerAccount) {
+        return { allowed: false, reason: 'account' };
+      }
       return { allowed: true };
     },
-    async recordFailure(identifier, address, accountLocked = false) {
+    async succeeded(identifier, address) {
       await Promise.all([
-        bump(addressKey(address)),
-        accountLocked ? undefined : bump(accountKey(identifier)),
+        clearAccount(identifier),
+        store.decrement?.(THROTTLE_NAMESPACE, addressKey(address)),
       ]);
     },
-    async clearAccount(identifier) {
-      const key = accountKey(identifier);
-      await Promise.all([
-        store.delete(THROTTLE_NAMESPACE, key),
-        store.delete(THROTTLE_NAMESPACE, `${key}:since`),
-      ]);
-    },
+    clearAccount,
   };
 }
