@@ -66,8 +66,10 @@ const NETWORK_CODES = new Set([
   'ER_CMD_CONNECTION_CLOSED',
   'ER_SERVER_SHUTDOWN',
 ]);
-// node-redis 5 error classes (matched by name: the app may bring its own copy of the package).
+// node-redis 5 error classes, matched by class name (they keep `name` "Error", and the app may
+// bring its own copy of the package).
 const NETWORK_NAMES = new Set([
+  'DisconnectsClientError',
   'ClientOfflineError',
   'ClientClosedError',
   'ConnectionTimeoutError',
@@ -78,7 +80,7 @@ const NETWORK_NAMES = new Set([
   'AbortError',
 ]);
 const NETWORK_MESSAGE =
-  /\b(ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|Connection terminated|Connection lost|connection closed|Can't reach database|timed out fetching a new connection|Client network socket disconnected|socket hang up|The client is closed|pool timeout|connect ETIMEDOUT)\b/i;
+  /\b(ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|Connection terminated|Connection lost|connection closed|Can't reach database|timed out fetching a new connection|Client network socket disconnected|socket hang up|The client is (closed|offline)|Disconnects client|Socket closed unexpectedly|pool timeout|Connection timeout)\b|^(LOADING|MASTERDOWN|READONLY|TRYAGAIN|CLUSTERDOWN) /i;
 
 /** True for a timeout or a lost/refused connection, looking through `cause` chains. */
 export function isOutage(error: unknown, depth = 0): boolean {
@@ -92,6 +94,7 @@ export function isOutage(error: unknown, depth = 0): boolean {
   };
   if (typeof code === 'string' && NETWORK_CODES.has(code)) return true;
   if (typeof name === 'string' && NETWORK_NAMES.has(name)) return true;
+  if (NETWORK_NAMES.has((error as { constructor?: { name?: string } }).constructor?.name ?? '')) return true;
   if (typeof message === 'string' && NETWORK_MESSAGE.test(message)) return true;
   // Prisma driver adapters wrap the driver's error in `cause` (and sometimes `meta.cause`).
   const meta = (error as { meta?: { cause?: unknown } }).meta;
