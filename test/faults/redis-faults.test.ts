@@ -24,43 +24,15 @@ import { privateRedis, resetProxy, type PrivateRedis, type ResetProxy } from '..
 import {
   createUsers,
   faultApp,
-  loopStalls,
-  startLoad,
+  faultCycle,
   timeToRecover,
+  type DuringCheck,
   type FaultApp,
-  type Sample,
 } from '../helpers/fault-load.js';
 
 const CYCLES = Number(process.env.POW_FAULT_CYCLES ?? 3);
 const DEADLINE_MS = 1000;
 const OUTAGE_MS = 2500;
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-// The machine running the suite may be loaded (shared cores): a latency bound allows for the time
-// this process's event loop was measurably stalled, and checks pow's deadline, not the scheduler.
-const stalls = loopStalls();
-
-function checkSamples(samples: Sample[], label: string): void {
-  assert.ok(samples.length > 0, `${label}: the load ran`);
-  const byStatus: Record<number, number> = {};
-  for (const s of samples) byStatus[s.status] = (byStatus[s.status] ?? 0) + 1;
-  for (const s of samples) {
-    assert.ok(
-      [200, 302, 503].includes(s.status),
-      `${label}: ${s.what} answered ${s.status} (${s.body.slice(0, 200)}); all: ${JSON.stringify(byStatus)}`,
-    );
-    const stalled = stalls.between(s.start, s.end);
-    assert.ok(
-      s.end - s.start <= DEADLINE_MS + 1000 + stalled,
-      `${label}: ${s.what} took ${s.end - s.start} ms (event loop stalled ${stalled} ms meanwhile)`,
-    );
-    if (s.status === 503) {
-      assert.ok(s.retryAfter && Number(s.retryAfter) > 0, `${label}: 503 without Retry-After`);
-      assert.doesNotMatch(s.body, /\bat .*\.(ts|js):\d+/, `${label}: a stack trace in a 503`);
-    }
-    if (s.what === 'public') assert.equal(s.status, 200, `${label}: the page that needs no store failed`);
-  }
-}
 
 describe('Redis faults under load (private redis-server)', () => {
   let redis: PrivateRedis;
@@ -81,7 +53,6 @@ describe('Redis faults under load (private redis-server)', () => {
     assert.ok((await timeToRecover(app, 'probe@example.com', 30_000)) < 30_000);
   });
   after(async () => {
-    stalls.stop();
     await app?.close();
     await store?.close?.();
     await proxy?.close();
@@ -89,45 +60,19 @@ describe('Redis faults under load (private redis-server)', () => {
     await db?.cleanup();
   });
 
-  async function cycle(
+  const cycle = (
     label: string,
     fault: () => Promise<void> | void,
     heal: () => Promise<void> | void,
-    during?: (from: number, to: number, samples: Sample[]) => void,
-  ) {
-    const load = startLoad(app, emails);
-    try {
-      await sleep(500);
-      const from = Date.now();
-      await fault();
-      await sleep(OUTAGE_MS);
-      const to = Date.now();
-      await heal();
-      const recovery = await timeToRecover(app, 'probe@example.com', 5000);
-      assert.ok(
-        recovery <= 5000,
-        `${label}: not answering normally ${recovery} ms after the server came back`,
-      );
-      await sleep(200);
-      await load.stop();
-      if (process.env.POW_FAULT_DEBUG)
-        console.log(
-          label,
-          from,
-          to,
-          JSON.stringify(load.samples.map((x) => [x.what, x.status, x.start - from, x.end - from])),
-        );
-      checkSamples(load.samples, label);
-      during?.(from, to, load.samples);
-      assert.ok(
-        load.samples.some((s) => s.status === 503 && s.start >= from && s.start <= to),
-        `${label}: the outage was seen (503s)`,
-      );
-    } finally {
-      await load.stop();
-    }
-    assert.deepEqual(app.errors, [], `${label}: errors reached the app's last error handler`);
-  }
+    during?: DuringCheck,
+  ) =>
+    faultCycle(
+      { app, emails, probe: 'probe@example.com', deadlineMs: DEADLINE_MS, outageMs: OUTAGE_MS },
+      label,
+      fault,
+      heal,
+      during,
+    );
 
   it(`killed and restarted: ${CYCLES} cycles`, async () => {
     for (let i = 0; i < CYCLES; i++) {

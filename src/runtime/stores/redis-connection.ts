@@ -27,25 +27,20 @@
  */
 import type { RedisLike } from './redis.js';
 
-/** node-redis `createClient` options pow uses for its own connection (also for apps that bring a client). */
+/** Reconnect forever with a back-off capped at 1 s, so a returning server is found quickly. */
+const backOff = (retries: number) => Math.min(50 * 2 ** retries, 1000);
+
+/**
+ * node-redis `createClient` options pow uses for its own connection; an app that passes its own
+ * client to `redisStore(client)` should create it with them: `createClient(redisClientOptions(url))`.
+ */
 export function redisClientOptions(url: string) {
-  let ready = false;
   return {
     url,
     disableClientInfo: true,
     disableOfflineQueue: true,
     commandsQueueMaxLength: 10_000,
-    socket: {
-      connectTimeout: 2000,
-      // The first connection fails fast (the next request tries again); once connected,
-      // reconnect forever with a back-off capped at 1 s, so a returning server is found quickly.
-      reconnectStrategy: (retries: number, cause: Error) =>
-        ready ? Math.min(50 * 2 ** retries, 1000) : retries < 2 ? 100 : cause,
-    },
-    /** @internal the strategy above needs to know whether the client ever became ready. */
-    markReady() {
-      ready = true;
-    },
+    socket: { connectTimeout: 2000, reconnectStrategy: backOff },
   };
 }
 
@@ -62,14 +57,25 @@ export function ownedRedisConnection(url: string) {
 
   async function open(): Promise<OwnedClient> {
     const { createClient } = await import('redis');
-    const { markReady, ...options } = redisClientOptions(url);
-    const client = createClient(options);
+    const options = redisClientOptions(url);
+    let ready = false;
+    const client = createClient({
+      ...options,
+      socket: {
+        ...options.socket,
+        // The first connection fails fast (the next request tries again); later ones back off.
+        reconnectStrategy: (retries: number, cause: Error) =>
+          ready ? backOff(retries) : retries < 2 ? 100 : cause,
+      },
+    });
     let lastError: unknown;
     client.on('error', (error: unknown) => {
       // Reconnects are automatic; command failures reach the caller as rejections.
       lastError = error;
     });
-    client.on('ready', markReady);
+    client.on('ready', () => {
+      ready = true;
+    });
     try {
       await client.connect();
     } catch (error) {
