@@ -4,7 +4,7 @@
  * about `timeoutMs` instead of hanging it for the length of the outage.
  *
  * One cheap mechanism for all calls: deadlines of one bound are created in time order, so they
- * sit in a FIFO and one unref'd interval timer (armed only while calls are pending) fails the
+ * sit in a FIFO and one interval timer (armed only while calls are pending) fails the
  * overdue ones from the head. No timer, no AbortSignal per call; a call that settles in time only
  * marks its entry done. The memory store is never wrapped (it answers synchronously and cannot
  * hang; its `getNow` path stays allocation-free).
@@ -78,8 +78,9 @@ export function createDeadline(timeoutMs: number = DEFAULT_STORE_TIMEOUT_MS): De
         };
         queue.push(entry);
         if (timer === undefined) {
+          // Referenced while calls are pending (a script waits for its answer or its deadline);
+          // cleared as soon as none are, so it never keeps an idle process alive.
           timer = setInterval(tick, tickMs);
-          timer.unref?.();
         }
         work.then(
           (value) => {
