@@ -174,6 +174,23 @@ export function storeContract(
       assert.equal(await store.increment(ns, 'c', ttl), 1, 'a new window starts from 1');
     });
 
+    it('decrement takes 1 off a live counter, never below 0, never creating one, keeping its window', async () => {
+      ns = freshNs();
+      assert.equal(typeof store.decrement, 'function');
+      await store.decrement!(ns, 'none');
+      assert.equal(await store.get(ns, 'none'), null);
+      await store.increment(ns, 'd', ttl);
+      await store.increment(ns, 'd', ttl);
+      await store.decrement!(ns, 'd');
+      assert.equal(await store.get(ns, 'd'), 1);
+      await store.decrement!(ns, 'd');
+      await store.decrement!(ns, 'd');
+      assert.equal(await store.get(ns, 'd'), 0);
+      assert.equal(await store.increment(ns, 'd', ttl), 1);
+      await backend.advance(ttl + Math.max(50, ttl / 2));
+      assert.equal(await store.get(ns, 'd'), null, 'the window is not extended');
+    });
+
     it('increment is atomic under concurrency', async () => {
       ns = freshNs();
       const results = await Promise.all(Array.from({ length: 25 }, () => store.increment(ns, 'hits', LONG)));

@@ -198,7 +198,12 @@ function randomName(): string {
 }
 
 /** A fresh database with the User and PowSession tables, and a client connected to it. */
-export async function createTestDatabase(provider: Provider): Promise<TestDatabase> {
+export async function createTestDatabase(
+  provider: Provider,
+  /** PostgreSQL only: another server (a private one for fault tests) and pool options. */
+  options: { pgUrl?: string; pgPool?: Record<string, unknown> } = {},
+): Promise<TestDatabase> {
+  const pgUrl = options.pgUrl ?? PG_URL;
   const { PrismaClient } = await generatedClient(provider);
 
   if (provider === 'sqlite') {
@@ -222,13 +227,15 @@ export async function createTestDatabase(provider: Provider): Promise<TestDataba
     const pg = (await import('pg')).default;
     const { PrismaPg } = await import('@prisma/adapter-pg');
     const name = randomName();
-    const admin = new pg.Client({ connectionString: PG_URL });
+    const admin = new pg.Client({ connectionString: pgUrl });
     await admin.connect();
     await admin.query(`CREATE DATABASE "${name}"`);
     await admin.end();
-    const url = new URL(PG_URL);
+    const url = new URL(pgUrl);
     url.pathname = `/${name}`;
-    const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: url.toString() }) });
+    const prisma = new PrismaClient({
+      adapter: new PrismaPg({ ...options.pgPool, connectionString: url.toString() }),
+    });
     for (const sql of DDL.postgresql) await prisma.$executeRawUnsafe(sql);
     return {
       provider,
@@ -236,7 +243,7 @@ export async function createTestDatabase(provider: Provider): Promise<TestDataba
       database: name,
       async cleanup() {
         await prisma.$disconnect();
-        const admin2 = new pg.Client({ connectionString: PG_URL });
+        const admin2 = new pg.Client({ connectionString: pgUrl });
         await admin2.connect();
         try {
           await admin2.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);

@@ -38,19 +38,42 @@ describe('throttle', () => {
       signInFailuresPerAccount: { max: 3, windowMs: 10 * MIN },
     });
     for (let i = 0; i < 3; i++) {
-      assert.deepEqual(await throttle.check('a@example.com', `10.0.0.${i}`), { allowed: true });
-      await throttle.recordFailure(i === 1 ? ' A@EXAMPLE.com' : 'a@example.com', `10.0.0.${i}`);
+      // Each attempt is counted before its (here: failing) verify.
+      assert.deepEqual(await throttle.attempt(i === 1 ? ' A@EXAMPLE.com' : 'a@example.com', `10.0.0.${i}`), {
+        allowed: true,
+      });
     }
-    assert.deepEqual(await throttle.check('a@example.com', '10.0.0.9'), {
+    assert.deepEqual(await throttle.attempt('a@example.com', '10.0.0.9'), {
       allowed: false,
       reason: 'account',
     });
-    assert.deepEqual(await throttle.check('b@example.com', '10.0.0.9'), { allowed: true });
-    // Failures while locked do not extend the lock.
+    assert.deepEqual(await throttle.attempt('b@example.com', '10.0.0.9'), { allowed: true });
+    // Attempts while locked do not extend the lock.
     clock.advance(9 * MIN);
-    await throttle.recordFailure('a@example.com', '10.0.0.9', true);
+    assert.deepEqual(await throttle.attempt('a@example.com', '10.0.0.9'), {
+      allowed: false,
+      reason: 'account',
+    });
     clock.advance(MIN + 1);
-    assert.deepEqual(await throttle.check('a@example.com', '10.0.0.9'), { allowed: true });
+    assert.deepEqual(await throttle.attempt('a@example.com', '10.0.0.9'), { allowed: true });
+    await store.close();
+  });
+
+  it('a success clears the account and gives the address its attempt back', async () => {
+    const clock = fakeClock();
+    const store = memoryStore({ clock: clock.now });
+    const throttle = throttleOf(store, clock.now, {
+      signInFailuresPerAccount: { max: 2, windowMs: 10 * MIN },
+      signInFailuresPerAddress: { max: 2, windowMs: 10 * MIN },
+    });
+    for (let i = 0; i < 10; i++) {
+      assert.deepEqual(
+        await throttle.attempt('a@example.com', '10.2.2.2'),
+        { allowed: true },
+        `attempt ${i}`,
+      );
+      await throttle.succeeded('a@example.com', '10.2.2.2');
+    }
     await store.close();
   });
 
@@ -60,21 +83,21 @@ describe('throttle', () => {
     const throttle = throttleOf(store, clock.now, {
       signInFailuresPerAddress: { max: 2, windowMs: 10 * MIN },
     });
-    await throttle.recordFailure('x@example.com', '10.1.1.1');
+    assert.deepEqual(await throttle.attempt('x@example.com', '10.1.1.1'), { allowed: true });
     clock.advance(3 * MIN);
-    await throttle.recordFailure('y@example.com', '10.1.1.1');
-    assert.deepEqual(await throttle.check('z@example.com', '10.1.1.1'), {
+    assert.deepEqual(await throttle.attempt('y@example.com', '10.1.1.1'), { allowed: true });
+    assert.deepEqual(await throttle.attempt('z@example.com', '10.1.1.1'), {
       allowed: false,
       reason: 'address',
       retryAfterSeconds: 7 * 60,
     });
-    assert.deepEqual(await throttle.check('z@example.com', '10.1.1.2'), { allowed: true });
+    assert.deepEqual(await throttle.attempt('z@example.com', '10.1.1.2'), { allowed: true });
     const dump = JSON.stringify(store.dump());
     assert.doesNotMatch(dump, /example\.com/);
     assert.ok(store.dump().every((row) => row.namespace === RATE_LIMIT_NAMESPACE));
     await throttle.clearAccount('x@example.com');
     clock.advance(7 * MIN + 1);
-    assert.deepEqual(await throttle.check('z@example.com', '10.1.1.1'), { allowed: true });
+    assert.deepEqual(await throttle.attempt('z@example.com', '10.1.1.1'), { allowed: true });
     await store.close();
   });
 
@@ -95,23 +118,23 @@ describe('throttle', () => {
       ];
       for (let i = 0; i < max; i++) {
         const spelling = spellings[i % spellings.length];
+        // Counted before its (here: failing) verify.
         assert.deepEqual(
-          await throttle.check(spelling, `10.2.0.${i}`),
+          await throttle.attempt(spelling, `10.2.0.${i}`),
           { allowed: true },
           `${fields}: try ${i}`,
         );
-        await throttle.recordFailure(spelling, `10.2.0.${i}`);
       }
       for (const spelling of [...spellings, ' +49 (0)30 1234567 ']) {
         assert.deepEqual(
-          await throttle.check(spelling, '10.2.1.1'),
+          await throttle.attempt(spelling, '10.2.1.1'),
           { allowed: false, reason: 'account' },
           spelling,
         );
       }
-      assert.deepEqual(await throttle.check('+49 30 7654321', '10.2.1.1'), { allowed: true });
+      assert.deepEqual(await throttle.attempt('+49 30 7654321', '10.2.1.1'), { allowed: true });
       await throttle.clearAccount('+49301234567');
-      assert.deepEqual(await throttle.check('+49 30 1234567', '10.2.1.1'), { allowed: true });
+      assert.deepEqual(await throttle.attempt('+49 30 1234567', '10.2.1.1'), { allowed: true });
     }
     await store.close();
   });

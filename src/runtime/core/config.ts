@@ -10,6 +10,12 @@ import { CREDENTIAL_RELATION, LEGACY_HASH_FIELD, credentialModelName } from './c
 import { DEFAULT_TIMEOUTS, createSessionOperations, type ResolvedTimeouts } from './sessions.js';
 import { deriveSecretKey } from './crypto.js';
 import {
+  boundedDelegate,
+  boundedStore,
+  createDeadline,
+  DEFAULT_STORE_TIMEOUT_MS,
+} from '../stores/deadline.js';
+import {
   DEFAULT_MAX_PASSWORD_BYTES,
   DEFAULT_MIN_PASSWORD_LENGTH,
   MIN_PASSWORD_LENGTH_FLOOR,
@@ -30,6 +36,7 @@ const CONFIG_KEYS = new Set([
   'userIdFields',
   'userFields',
   'store',
+  'storeTimeoutMs',
   'secret',
   'session',
   'password',
@@ -240,7 +247,13 @@ export function createPow(config: PowConfig): Pow {
       "Generate one: node -e \"console.log(require('crypto').randomBytes(32).toString('base64url'))\"",
     );
   }
-  const store = resolveStore(config.store);
+  const storeTimeoutMs = config.storeTimeoutMs ?? DEFAULT_STORE_TIMEOUT_MS;
+  if (typeof storeTimeoutMs !== 'number' || !Number.isFinite(storeTimeoutMs) || storeTimeoutMs <= 0)
+    throw configError('storeTimeoutMs', 'must be a positive number of milliseconds');
+  // One deadline per pow instance: its calls share one timer (stores/deadline.ts).
+  const deadline = createDeadline(storeTimeoutMs);
+  const rawStore = resolveStore(config.store);
+  const store = boundedStore(rawStore, deadline);
   const timeouts = resolveTimeouts(config.session);
   const policy = resolvePolicy(config.password);
   const hasher = resolveHasher(config.hashing);
@@ -248,12 +261,12 @@ export function createPow(config: PowConfig): Pow {
   if (config.clock !== undefined && typeof config.clock !== 'function')
     throw configError('clock', 'must be a function returning milliseconds');
   const clock = config.clock ?? Date.now;
-  if (config.clock) store.useClock?.(config.clock);
+  if (config.clock) rawStore.useClock?.(config.clock);
 
   // Users end sessions on delete; sessions re-read users on load: wire the cycle through a holder.
   const holder: { sessions?: ReturnType<typeof createSessionOperations> } = {};
   const users = createUserOperations({
-    delegate: delegate as unknown as UserDelegate,
+    delegate: boundedDelegate(delegate as unknown as UserDelegate, USER_DELEGATE_METHODS, deadline),
     userModel,
     hasher,
     policy,

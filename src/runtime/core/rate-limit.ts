@@ -90,6 +90,11 @@ export interface RateLimiter {
   peek(name: LimitName, key: string): Promise<RateVerdict>;
   /** Forgets the events counted for `key` (e.g. a successful sign-in clears the account's failures). */
   reset(name: LimitName, key: string): Promise<void>;
+  /**
+   * Takes one counted event back (a sign-in attempt that turned out to succeed), never below zero
+   * and without moving the window; a store without `decrement` keeps the count.
+   */
+  release(name: LimitName, key: string): Promise<void>;
 }
 
 const ALLOWED: RateVerdict = { allowed: true };
@@ -130,6 +135,10 @@ export function createRateLimiter(
       const counter = storeKey(name, key);
       const count = Number(await store.get<unknown>(RATE_LIMIT_NAMESPACE, counter));
       return Number.isFinite(count) && count >= limit.max ? retryAfter(counter, limit) : ALLOWED;
+    },
+    async release(name, key) {
+      if (!limits[name]) return;
+      await store.decrement?.(RATE_LIMIT_NAMESPACE, storeKey(name, key));
     },
     async reset(name, key) {
       const counter = storeKey(name, key);

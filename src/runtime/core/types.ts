@@ -44,8 +44,25 @@ export interface Store {
    * created and not extended by later increments (a fixed window). Used by throttling.
    */
   increment(namespace: string, key: string, ttlMs: number): Promise<number>;
+  /**
+   * Atomically subtract 1 from a live counter (never below 0, never creating one). Throttling
+   * counts every attempt before it verifies the password and hands a successful one back with
+   * this. Optional: without it, a success still counts against the address.
+   */
+  decrement?(namespace: string, key: string): Promise<void>;
   /** Put only if absent; true when this call created the record (a lock). */
   putIfAbsent(namespace: string, key: string, value: unknown, ttlMs: number): Promise<boolean>;
+  /**
+   * True for a store that lives in this process and answers synchronously (the memory store):
+   * `createPow` then puts no deadline on its calls. Every other store's calls get one
+   * (`PowConfig.storeTimeoutMs`).
+   */
+  readonly local?: boolean;
+  /**
+   * Called when an operation missed its deadline: a store that owns its connection replaces it
+   * (the Redis store does), since a connection that stopped answering may never answer again.
+   */
+  recover?(): void;
   /** Release connections the store itself opened (not clients passed in by the app). */
   close?(): Promise<void>;
   /**
@@ -134,6 +151,12 @@ export interface PowConfig {
   userFields?: string[];
   /** Where sessions, tokens and throttle counters live. */
   store: Store;
+  /**
+   * Deadline of each store call and user-table query, in ms. A call that misses it fails the
+   * request with 503 and `Retry-After` instead of hanging it. Default 2000
+   * (`DEFAULT_STORE_TIMEOUT_MS`); not applied to the memory store.
+   */
+  storeTimeoutMs?: number;
   /** At least 32 characters; signs cookies and derives token keys. */
   secret: string;
   session?: SessionTimeouts;

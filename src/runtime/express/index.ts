@@ -53,6 +53,8 @@ import { POW_PATHS, createPathHelpers, createRoutes, normalizeMountPath } from '
 import { callerOf, findMarkedRoutes, resolvePagePaths, type PageMark } from './page-paths.js';
 import { createThrottle, expressRateLimits, normalizeAddress, type Throttle } from './throttle.js';
 import { createRateLimiter, type RateLimiter } from '../core/rate-limit.js';
+import { sendUnavailable } from './unavailable.js';
+import { isStoreUnavailable, STORE_RETRY_AFTER_SECONDS } from '../stores/unavailable-error.js';
 import { createExpressExtensions, type ExpressExtensions } from './extensions.js';
 import type {
   NextFunction,
@@ -64,6 +66,7 @@ import type {
   RequestHandler,
   ErrorRequestHandler,
   Response,
+  SignInResult,
   RoutesCallbacks,
 } from './types.js';
 
@@ -414,7 +417,7 @@ export function powExpress(pow: Pow, options: PowExpressOptions = {}): PowExpres
         next &&
           ((error: unknown) => {
             state.loading = null;
-            next(error);
+            failRequest(error, req, res, next);
             return state;
           }),
       ));
@@ -679,6 +682,23 @@ export function powExpress(pow: Pow, options: PowExpressOptions = {}): PowExpres
     else defaultErrorResponse(kind, req, res);
   };
 
+  /** 503 with Retry-After (unavailable.ts): the store or the database did not answer in time. */
+  const unavailable = (req: Request, res: Response): void => {
+    const locale = stateOf(req)?.ctx.locale ?? resolveLocale(req);
+    sendUnavailable(res, {
+      json: wantsJson(req),
+      lang: locale,
+      title: translator.t(locale, 'auth.unavailable_title'),
+      message: translator.t(locale, 'auth.unavailable'),
+    });
+  };
+
+  /** A request that failed in pow's middleware: a store outage is answered here, anything else goes on. */
+  const failRequest = (error: unknown, req: Request, res: Response, next: NextFunction): void => {
+    if (isStoreUnavailable(error)) unavailable(req, res);
+    else next(error);
+  };
+
   // ---- middleware ----------------------------------------------------------------------------
 
   /** After the state is loaded: expose it, and check state-changing requests. */
@@ -694,7 +714,9 @@ export function powExpress(pow: Pow, options: PowExpressOptions = {}): PowExpres
       next();
       return;
     }
-    checkStateChangingRequest(state, req, res, next).catch(next);
+    checkStateChangingRequest(state, req, res, next).catch((error: unknown) =>
+      failRequest(error, req, res, next),
+    );
   }
 
   async function checkStateChangingRequest(
@@ -778,7 +800,10 @@ export function powExpress(pow: Pow, options: PowExpressOptions = {}): PowExpres
         const result = load(req, res, next);
         if (!(result instanceof Promise)) continueRequest(result, next);
       } else if (memo.loading) {
-        memo.loading.then((state) => continueRequest(state, next), next);
+        memo.loading.then(
+          (state) => continueRequest(state, next),
+          (error: unknown) => failRequest(error, req, res, next),
+        );
       } else {
         continueRequest(memo, next);
       }
@@ -800,7 +825,10 @@ export function powExpress(pow: Pow, options: PowExpressOptions = {}): PowExpres
 
   /** persistent-session: a remember-me cookie without a live session starts a fresh one. */
   function restoreThenProceed(state: RequestState, req: Request, res: Response, next: NextFunction): void {
-    extensions.restore(req, res).then(() => proceed(state, req, res, next), next);
+    extensions.restore(req, res).then(
+      () => proceed(state, req, res, next),
+      (error: unknown) => failRequest(error, req, res, next),
+    );
   }
 
   // ---- sessions ------------------------------------------------------------------------------
@@ -884,6 +912,43 @@ export function powExpress(pow: Pow, options: PowExpressOptions = {}): PowExpres
     options,
   );
 
+  async function signIn(
+    req: Request,
+    res: Response,
+    identifier: unknown,
+    password: unknown,
+    signInOptions: Parameters<PowExpress['signIn']>[4],
+  ): Promise<SignInResult> {
+    const id = typeof identifier === 'string' ? identifier : '';
+    const secret = typeof password === 'string' ? password : '';
+    const address = clientAddress(req) ?? 'unknown';
+    // Count first, then verify, clear on success (throttle.ts): parallel guesses each get a number.
+    const verdict = await throttle.attempt(id, address);
+    if (!verdict.allowed && verdict.reason === 'address') {
+      if (!res.headersSent) res.setHeader('Retry-After', String(verdict.retryAfterSeconds));
+      return {
+        ok: false,
+        status: 429,
+        messageKey: 'session.too_many_attempts',
+        retryAfterSeconds: verdict.retryAfterSeconds,
+      };
+    }
+    if (!verdict.allowed) {
+      // A locked account answers like a wrong password, including the time the verify takes.
+      await pow.users.spendVerify(secret);
+      return { ok: false, status: 401, messageKey: 'session.invalid_credentials' };
+    }
+    const user = await pow.users.authenticate(id, secret);
+    if (!user) return { ok: false, status: 401, messageKey: 'session.invalid_credentials' };
+    await throttle.succeeded(id, address);
+    // email-confirmation: the right password, but no session until the address is confirmed.
+    const refused = await extensions.refuseSignIn(user);
+    if (refused) return refused;
+    await startSessionFor(req, res, user);
+    await extensions.afterSignIn(req, res, user, signInOptions);
+    return { ok: true, user };
+  }
+
   const auth: PowExpress = {
     pow,
     currentUserKey,
@@ -923,6 +988,10 @@ export function powExpress(pow: Pow, options: PowExpressOptions = {}): PowExpres
         }
         if (error && typeof error === 'object' && (error as { code?: unknown }).code === 'EBADCSRFTOKEN') {
           refuse('invalid_csrf', req, res, next);
+          return;
+        }
+        if (isStoreUnavailable(error)) {
+          unavailable(req, res);
           return;
         }
         next(error);
@@ -965,37 +1034,19 @@ export function powExpress(pow: Pow, options: PowExpressOptions = {}): PowExpres
     },
 
     async signIn(req, res, identifier, password, signInOptions) {
-      const id = typeof identifier === 'string' ? identifier : '';
-      const secret = typeof password === 'string' ? password : '';
-      const address = clientAddress(req) ?? 'unknown';
-      const verdict = await throttle.check(id, address);
-      if (!verdict.allowed && verdict.reason === 'address') {
-        if (!res.headersSent) res.setHeader('Retry-After', String(verdict.retryAfterSeconds));
+      try {
+        return await signIn(req, res, identifier, password, signInOptions);
+      } catch (error) {
+        if (!isStoreUnavailable(error)) throw error;
+        // The sign-in page renders this like any refusal, with the status and Retry-After.
+        if (!res.headersSent) res.setHeader('Retry-After', String(STORE_RETRY_AFTER_SECONDS));
         return {
           ok: false,
-          status: 429,
-          messageKey: 'session.too_many_attempts',
-          retryAfterSeconds: verdict.retryAfterSeconds,
+          status: 503,
+          messageKey: 'auth.unavailable',
+          retryAfterSeconds: STORE_RETRY_AFTER_SECONDS,
         };
       }
-      if (!verdict.allowed) {
-        // A locked account answers like a wrong password, including the time the verify takes.
-        await pow.users.spendVerify(secret);
-        await throttle.recordFailure(id, address, true);
-        return { ok: false, status: 401, messageKey: 'session.invalid_credentials' };
-      }
-      const user = await pow.users.authenticate(id, secret);
-      if (!user) {
-        await throttle.recordFailure(id, address);
-        return { ok: false, status: 401, messageKey: 'session.invalid_credentials' };
-      }
-      await throttle.clearAccount(id);
-      // email-confirmation: the right password, but no session until the address is confirmed.
-      const refused = await extensions.refuseSignIn(user);
-      if (refused) return refused;
-      await startSessionFor(req, res, user);
-      await extensions.afterSignIn(req, res, user, signInOptions);
-      return { ok: true, user };
     },
 
     async startSession(req, res, user) {

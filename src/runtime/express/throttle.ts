@@ -12,8 +12,10 @@
  * - Per source address (IPv6 grouped by /64): after `signInFailuresPerAddress.max` failures the
  *   address gets 429 with Retry-After.
  *
- * Failures while locked do not extend an account lock, so a lock always lifts on its own. A
- * successful sign-in clears the account counter; so can a password reset (`clearAccount`).
+ * Every attempt is counted before its password is verified (count first, then verify), so
+ * parallel guesses cannot slip past the limits. Attempts while locked do not extend an account
+ * lock (fixed windows), so a lock always lifts on its own. A successful sign-in clears the account
+ * counter and hands the address its attempt back; a password reset clears the account too.
  */
 import { isIP } from 'node:net';
 import { normalizeUserId } from '../core/validation.js';
@@ -63,10 +65,22 @@ function expandIPv6(address: string): string[] {
 }
 
 export interface Throttle {
-  check(identifier: string, address: string): Promise<ThrottleVerdict>;
-  /** Records one failed sign-in; `accountLocked` skips the account counter (a lock never extends itself). */
-  recordFailure(identifier: string, address: string, accountLocked?: boolean): Promise<void>;
-  /** Clears the account's failures (successful sign-in, password reset). */
+  /**
+   * Counts one sign-in attempt, before any password is verified, and says whether it may be
+   * verified. The counts are atomic store increments (`Store.increment`), so parallel attempts
+   * each get their own number: exactly `signInFailuresPerAddress.max` attempts per address and
+   * `signInFailuresPerAccount.max` per account are verified within a window, however many arrive
+   * at once. The address is counted first; an attempt refused by its address is not counted
+   * against the account. Attempts on a locked account keep counting but never extend the lock
+   * (the window is fixed when the counter is created).
+   */
+  attempt(identifier: string, address: string): Promise<ThrottleVerdict>;
+  /**
+   * A verified attempt succeeded: clears the account's failures and gives the address its attempt
+   * back (`Store.decrement`), so the address limit counts failures (and attempts in flight).
+   */
+  succeeded(identifier: string, address: string): Promise<void>;
+  /** Clears the account's failures (password reset). */
   clearAccount(identifier: string): Promise<void>;
 }
 
@@ -82,28 +96,27 @@ export function accountKeys(userIdFields: readonly string[], identifier: string)
 export function createThrottle(limiter: RateLimiter, userIdFields: readonly string[]): Throttle {
   const keysOf = (identifier: string) =>
     accountKeys(userIdFields, typeof identifier === 'string' ? identifier : '');
+  const clearAccount = async (identifier: string) => {
+    await Promise.all(keysOf(identifier).map((key) => limiter.reset('signInFailuresPerAccount', key)));
+  };
   return {
-    async check(identifier, address) {
-      const [byAddress, ...byAccount] = await Promise.all([
-        limiter.peek('signInFailuresPerAddress', normalizeAddress(address)),
-        ...keysOf(identifier).map((key) => limiter.peek('signInFailuresPerAccount', key)),
-      ]);
+    async attempt(identifier, address) {
+      const byAddress = await limiter.hit('signInFailuresPerAddress', normalizeAddress(address));
       if (!byAddress.allowed)
         return { allowed: false, reason: 'address', retryAfterSeconds: byAddress.retryAfterSeconds };
+      const byAccount = await Promise.all(
+        keysOf(identifier).map((key) => limiter.hit('signInFailuresPerAccount', key)),
+      );
       if (byAccount.some((verdict) => !verdict.allowed)) return { allowed: false, reason: 'account' };
       return { allowed: true };
     },
-    async recordFailure(identifier, address, accountLocked = false) {
+    async succeeded(identifier, address) {
       await Promise.all([
-        limiter.hit('signInFailuresPerAddress', normalizeAddress(address)),
-        ...(accountLocked
-          ? []
-          : keysOf(identifier).map((key) => limiter.hit('signInFailuresPerAccount', key))),
+        clearAccount(identifier),
+        limiter.release('signInFailuresPerAddress', normalizeAddress(address)),
       ]);
     },
-    async clearAccount(identifier) {
-      await Promise.all(keysOf(identifier).map((key) => limiter.reset('signInFailuresPerAccount', key)));
-    },
+    clearAccount,
   };
 }
 

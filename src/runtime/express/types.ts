@@ -173,8 +173,11 @@ export type SignInResult =
   | { ok: true; user: UserRecord }
   | {
       ok: false;
-      /** 401 wrong credentials, 403 e-mail not confirmed (a new link was mailed), 429 throttled. */
-      status: 401 | 403 | 429;
+      /**
+       * 401 wrong credentials, 403 e-mail not confirmed (a new link was mailed), 429 throttled,
+       * 503 the store or database did not answer (`retryAfterSeconds` set; nothing was verified).
+       */
+      status: 401 | 403 | 429 | 503;
       messageKey: string;
       retryAfterSeconds?: number;
       /** Set for 403: the password was right but the address is not confirmed yet. */

@@ -81,6 +81,8 @@ export function memoryStore(options: StoreOptions = {}): MemoryStore {
   }
 
   return {
+    // In-process and synchronous: it cannot hang, so createPow puts no deadline on it.
+    local: true,
     async get<T>(namespace: string, key: string): Promise<T | null> {
       return getNow<T>(namespace, key);
     },
@@ -117,6 +119,11 @@ export function memoryStore(options: StoreOptions = {}): MemoryStore {
       const next = (Number(entry.value) || 0) + 1;
       entry.value = next;
       return next;
+    },
+    async decrement(namespace, key) {
+      checkNamespaceKey(namespace, key);
+      const entry = live(namespace, key);
+      if (entry) entry.value = Math.max(0, (Number(entry.value) || 0) - 1);
     },
     async putIfAbsent(namespace, key, value, ttlMs) {
       checkNamespaceKey(namespace, key);

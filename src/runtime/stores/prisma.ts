@@ -24,6 +24,7 @@
 import type { Store } from '../core/types.js';
 import { configError } from '../core/errors.js';
 import { checkClock, checkNamespaceKey, checkTtl, serialize, type StoreOptions } from './shared.js';
+import { sqlCounter } from './sql-counter.js';
 
 type Row = { namespace: string; key: string; value: string; expiresAt: Date };
 
@@ -74,6 +75,8 @@ export function prismaStore(
     );
   }
   let clock = checkClock(options.clock, 'prismaStore.clock');
+  // One atomic statement per count where the database allows it; else compare-and-set below.
+  const counter = sqlCounter(prisma, model);
   const sweepEvery = options.sweepEvery ?? 500;
   let writes = 0;
 
@@ -143,6 +146,11 @@ export function prismaStore(
     async increment(namespace, key, ttlMs) {
       checkNamespaceKey(namespace, key);
       checkTtl(ttlMs);
+      if (counter) {
+        const n = await counter.increment(namespace, key, now(), expiry(ttlMs));
+        if (n === 1) await wrote();
+        return n;
+      }
       for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
         try {
           await delegate.create({ data: { namespace, key, value: '1', expiresAt: expiry(ttlMs) } });
@@ -174,6 +182,22 @@ export function prismaStore(
       throw new Error(
         `pow prismaStore: increment of ${namespace}/${key} did not settle after ${MAX_CAS_ATTEMPTS} attempts`,
       );
+    },
+
+    async decrement(namespace, key) {
+      checkNamespaceKey(namespace, key);
+      if (counter) return counter.decrement(namespace, key);
+      for (let attempt = 0; attempt < MAX_CAS_ATTEMPTS; attempt++) {
+        const row = await liveRow(namespace, key);
+        const n = row ? Number(JSON.parse(row.value)) : 0;
+        if (!row || !Number.isInteger(n) || n < 1) return;
+        const { count } = await delegate.updateMany({
+          where: { namespace, key, value: row.value },
+          data: { value: String(n - 1) },
+        });
+        if (count === 1) return;
+        await pause(attempt);
+      }
     },
 
     async putIfAbsent(namespace, key, value, ttlMs) {

@@ -2,7 +2,8 @@
  * Store backed by Redis (node-redis v4/v5 client, or anything with `sendCommand`).
  *
  * Keys are `pow:<namespace>:<key>`, values JSON text, TTLs `PX` milliseconds. `increment` is
- * INCR + `PEXPIRE … NX` in one Lua script (a fixed window: later increments do not extend it);
+ * INCR + `PEXPIRE … NX` in one Lua script (a fixed window: later increments do not extend it),
+ * `decrement` a DECR that never goes below 0 or creates a key;
  * `putIfAbsent` is `SET … NX PX`; `all` is `SCAN MATCH` + `MGET`.
  *
  * Expiry is Redis's own, in real time: a fake pow clock does not move it (tests use short real
@@ -11,6 +12,7 @@
 import type { Store } from '../core/types.js';
 import { configError } from '../core/errors.js';
 import { checkNamespaceKey, checkTtl, serialize } from './shared.js';
+import { ownedRedisConnection } from './redis-connection.js';
 
 /** The client surface used: node-redis's `sendCommand` (v4 and v5). */
 export interface RedisLike {
@@ -26,83 +28,40 @@ const INCREMENT_SCRIPT = `local n = redis.call('INCR', KEYS[1])
 redis.call('PEXPIRE', KEYS[1], ARGV[1], 'NX')
 return n`;
 
+// DECR keeps the key's TTL; a missing or zero counter is left alone.
+const DECREMENT_SCRIPT = `local n = tonumber(redis.call('GET', KEYS[1]))
+if n and n > 0 then return redis.call('DECR', KEYS[1]) end
+return 0`;
+
 /** Escapes glob metacharacters for SCAN MATCH. */
 function globEscape(value: string): string {
   return value.replace(/[\\*?[\]]/g, (c) => `\\${c}`);
 }
 
-type Connected = { client: RedisLike; owned: { close(): Promise<unknown> } | null };
-
 /**
- * `redisStore(client)` uses a connected client the app owns (and never closes it);
- * `redisStore("redis://host:6379")` opens its own connection on first use and `close()` ends it.
+ * `redisStore(client)` uses a connected client the app owns (and never closes it; create it with
+ * `createClient(redisClientOptions(url))` to get pow's fault handling);
+ * `redisStore("redis://host:6379")` opens its own connection on first use (redis-connection.ts),
+ * replaces it when it stops answering, and `close()` ends it.
  */
 export function redisStore(clientOrUrl: RedisLike | string, options: RedisStoreOptions = {}): Store {
   const prefix = options.prefix ?? 'pow';
   if (typeof prefix !== 'string' || prefix.length === 0 || prefix.includes('*'))
     throw configError('redisStore.prefix', 'must be a non-empty string');
-  let connection: Promise<Connected> | undefined;
+  let owned: ReturnType<typeof ownedRedisConnection> | undefined;
 
   if (typeof clientOrUrl === 'string') {
     if (!/^rediss?:\/\//.test(clientOrUrl))
       throw configError('redisStore', 'URL must start with redis:// or rediss://');
+    owned = ownedRedisConnection(clientOrUrl);
   } else if (!clientOrUrl || typeof (clientOrUrl as RedisLike).sendCommand !== 'function') {
     throw configError('redisStore', 'needs a node-redis client (createClient()) or a redis:// URL');
-  } else {
-    connection = Promise.resolve({ client: clientOrUrl, owned: null });
   }
-
-  function connect(): Promise<Connected> {
-    if (!connection) {
-      const url = clientOrUrl as string;
-      connection = (async () => {
-        const { createClient } = await import('redis');
-        let connected = false;
-        const client = createClient({
-          url,
-          // Fail a request rather than queue it while Redis is unreachable.
-          disableOfflineQueue: true,
-          socket: {
-            connectTimeout: 5000,
-            // The first connection fails fast (the next request tries again); once connected,
-            // reconnect with a capped back-off.
-            reconnectStrategy: (retries: number, cause: Error) =>
-              connected ? Math.min(50 * 2 ** retries, 2000) : retries < 2 ? 100 : cause,
-          },
-        });
-        let lastError: unknown;
-        client.on('error', (error: unknown) => {
-          // Reconnects are automatic; command failures reach the caller as rejections.
-          lastError = error;
-        });
-        client.on('ready', () => {
-          connected = true;
-        });
-        try {
-          await client.connect();
-        } catch (error) {
-          if (client.isOpen) client.destroy();
-          const reason = lastError ?? error;
-          const where = new URL(url).host;
-          throw new Error(
-            `pow redisStore: cannot connect to Redis at ${where}: ${reason instanceof Error ? reason.message : String(reason)}`,
-            { cause: error },
-          );
-        }
-        return {
-          client: client as unknown as RedisLike,
-          owned: { close: () => client.close() },
-        };
-      })();
-      connection.catch(() => {
-        connection = undefined;
-      });
-    }
-    return connection;
-  }
+  const appClient = owned ? undefined : (clientOrUrl as RedisLike);
 
   async function send(args: string[]): Promise<unknown> {
-    const { client } = await connect();
+    if (appClient) return appClient.sendCommand(args);
+    const { client } = await owned!.get();
     return client.sendCommand(args);
   }
 
@@ -165,6 +124,11 @@ export function redisStore(clientOrUrl: RedisLike | string, options: RedisStoreO
       return Number(reply);
     },
 
+    async decrement(namespace, key) {
+      checkNamespaceKey(namespace, key);
+      await send(['EVAL', DECREMENT_SCRIPT, '1', keyOf(namespace, key)]);
+    },
+
     async putIfAbsent(namespace, key, value, ttlMs) {
       checkNamespaceKey(namespace, key);
       checkTtl(ttlMs);
@@ -179,12 +143,11 @@ export function redisStore(clientOrUrl: RedisLike | string, options: RedisStoreO
       return reply === 'OK';
     },
 
+    // Only a connection the store owns is replaced; an app's client is the app's to manage.
+    recover: owned ? () => owned.recycle() : undefined,
+
     async close() {
-      if (typeof clientOrUrl !== 'string' || !connection) return; // the app's own client stays open
-      const pending = connection;
-      connection = undefined;
-      const { owned } = await pending;
-      if (owned) await owned.close();
+      await owned?.close(); // the app's own client stays open
     },
   };
 }

@@ -15,6 +15,9 @@ export const de: Catalogue = {
     session_expired: 'Ihre Sitzung ist abgelaufen. Bitte melden Sie sich erneut an.',
     too_many_requests:
       'Zu viele Anfragen. Bitte warten Sie eine Weile und versuchen Sie es dann noch einmal.',
+    unavailable_title: 'Vorübergehend nicht verfügbar',
+    unavailable:
+      'Die Anmeldung ist vorübergehend nicht verfügbar. Bitte versuchen Sie es in einigen Sekunden noch einmal.',
   },
 
   session: {

@@ -28,6 +28,9 @@ export const en = {
     session_expired: 'Your session has expired. Please sign in again.',
     /** 429: too many requests that send mail (reset, confirmation, invitation) from one address. */
     too_many_requests: 'Too many requests. Please wait a while and try again.',
+    /** 503 while the session store or the database does not answer (with Retry-After). */
+    unavailable_title: 'Temporarily unavailable',
+    unavailable: 'Sign-in is temporarily unavailable. Please try again in a few seconds.',
   },
 
   /** Pow.Phoenix.Messages, session controller. */

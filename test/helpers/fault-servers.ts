@@ -1,0 +1,239 @@
+/**
+ * Private servers for fault tests: they are killed, paused (SIGSTOP) and reset, so they are
+ * never the shared ones (PostgreSQL 5432, MariaDB 3306, Redis 6379). Every server here is
+ * started by the test, on a free port, without persistence, and `destroy()` stops it and removes
+ * its files (call it in `after`, it is safe after a failure and twice).
+ *
+ * - `privateRedis()`: `redis-server --port N --save '' --appendonly no`.
+ * - `resetProxy(port)`: an in-process TCP proxy in front of a server that can drop every
+ *   connection and, in "reset" mode, reset each new connection on its first bytes (what a
+ *   load balancer or a restarting server does to a client in the middle of its reconnect).
+ * - `privatePostgres()`: `initdb` + `pg_ctl` on a free port in a temp dir (run as the
+ *   `postgres` user when the test runs as root, since PostgreSQL refuses to run as root).
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createConnection, createServer, type Server, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+async function waitForPort(port: number, timeoutMs = 10_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const ok = await new Promise<boolean>((resolve) => {
+      const socket = createConnection({ port, host: '127.0.0.1' });
+      socket.once('connect', () => (socket.destroy(), resolve(true)));
+      socket.once('error', () => resolve(false));
+    });
+    if (ok) return;
+    if (Date.now() > until) throw new Error(`nothing listens on ${port} after ${timeoutMs} ms`);
+    await sleep(50);
+  }
+}
+
+export interface PrivateRedis {
+  port: number;
+  url: string;
+  /** SIGKILL, then wait for the process to be gone. */
+  kill(): Promise<void>;
+  /** Starts it again on the same port (empty: nothing is persisted). */
+  start(): Promise<void>;
+  pause(): void;
+  resume(): void;
+  destroy(): Promise<void>;
+}
+
+export async function privateRedis(): Promise<PrivateRedis> {
+  const port = await freePort();
+  let child: ChildProcess | undefined;
+  let paused = false;
+  const start = async () => {
+    child = spawn(
+      'redis-server',
+      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+      {
+        stdio: 'ignore',
+      },
+    );
+    await waitForPort(port);
+  };
+  const kill = async () => {
+    const c = child;
+    child = undefined;
+    if (!c || c.exitCode !== null) return;
+    const gone = new Promise((resolve) => c.once('exit', resolve));
+    if (paused) c.kill('SIGCONT');
+    paused = false;
+    c.kill('SIGKILL');
+    await gone;
+  };
+  await start();
+  return {
+    port,
+    url: `redis://127.0.0.1:${port}`,
+    kill,
+    start,
+    pause() {
+      child?.kill('SIGSTOP');
+      paused = true;
+    },
+    resume() {
+      child?.kill('SIGCONT');
+      paused = false;
+    },
+    destroy: kill,
+  };
+}
+
+export interface ResetProxy {
+  port: number;
+  /** "forward": pass bytes both ways; "reset": reset each connection on its first bytes. */
+  mode: 'forward' | 'reset';
+  /** Resets every open connection (a dead socket for every client). */
+  dropAll(): void;
+  close(): Promise<void>;
+}
+
+export async function resetProxy(targetPort: number): Promise<ResetProxy> {
+  const sockets = new Set<Socket>();
+  const proxy: ResetProxy = {
+    port: 0,
+    mode: 'forward',
+    dropAll() {
+      for (const socket of sockets) socket.resetAndDestroy();
+      sockets.clear();
+    },
+    async close() {
+      proxy.dropAll();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+  const server: Server = createServer((client) => {
+    sockets.add(client);
+    client.on('close', () => sockets.delete(client));
+    client.on('error', () => {});
+    if (proxy.mode === 'reset') {
+      client.once('data', () => client.resetAndDestroy());
+      return;
+    }
+    const upstream = createConnection({ port: targetPort, host: '127.0.0.1' });
+    sockets.add(upstream);
+    upstream.on('close', () => (sockets.delete(upstream), client.destroy()));
+    upstream.on('error', () => client.destroy());
+    client.on('close', () => upstream.destroy());
+    client.pipe(upstream);
+    upstream.pipe(client);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  proxy.port = (server.address() as { port: number }).port;
+  return proxy;
+}
+
+export interface PrivatePostgres {
+  port: number;
+  /** postgresql://postgres@127.0.0.1:PORT/postgres */
+  url: string;
+  /** `pg_ctl stop -m immediate` (a crash, as a killed server). */
+  stop(): Promise<void>;
+  start(): Promise<void>;
+  /** SIGSTOP the postmaster and every backend (all processes of this cluster only). */
+  pause(): void;
+  resume(): void;
+  destroy(): Promise<void>;
+}
+
+function pgBin(name: string): string {
+  const root = '/usr/lib/postgresql';
+  const versions = existsSync(root) ? readdirSync(root).sort((a, b) => Number(b) - Number(a)) : [];
+  for (const version of versions) {
+    const path = join(root, version, 'bin', name);
+    if (existsSync(path)) return path;
+  }
+  throw new Error(`no ${name} under ${root}/*/bin`);
+}
+
+export async function privatePostgres(): Promise<PrivatePostgres> {
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'pow-faults-pg-'));
+  const data = join(dir, 'data');
+  const asRoot = process.getuid?.() === 0;
+  if (asRoot) {
+    const pw = spawnSync('id', ['-u', 'postgres'], { encoding: 'utf8' });
+    const gw = spawnSync('id', ['-g', 'postgres'], { encoding: 'utf8' });
+    chownSync(dir, Number(pw.stdout.trim()), Number(gw.stdout.trim()));
+  }
+  const run = (bin: string, args: string[]) => {
+    const [command, argv] = asRoot
+      ? ['runuser', ['-u', 'postgres', '--', pgBin(bin), ...args]]
+      : [pgBin(bin), args];
+    const result = spawnSync(command, argv, { encoding: 'utf8', timeout: 60_000 });
+    if (result.status !== 0)
+      throw new Error(`${bin} ${args.join(' ')} failed: ${result.stderr || result.stdout}`);
+  };
+  const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=60`;
+  run('initdb', ['-D', data, '-U', 'postgres', '--auth=trust', '--no-sync', '-E', 'UTF8']);
+  const start = async () => {
+    run('pg_ctl', ['-D', data, '-o', options, '-l', join(dir, 'log'), '-w', 'start']);
+    await waitForPort(port);
+  };
+  const pids = (): number[] => {
+    const file = join(data, 'postmaster.pid');
+    if (!existsSync(file)) return [];
+    const main = Number(readFileSync(file, 'utf8').split('\n')[0]);
+    const out = [main];
+    for (const entry of readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      try {
+        const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+        const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+        if (ppid === main) out.push(Number(entry));
+      } catch {
+        // the process ended meanwhile
+      }
+    }
+    return out;
+  };
+  const signal = (name: NodeJS.Signals) => {
+    for (const pid of pids()) {
+      try {
+        process.kill(pid, name);
+      } catch {
+        // gone
+      }
+    }
+  };
+  let destroyed = false;
+  await start();
+  return {
+    port,
+    url: `postgresql://postgres@127.0.0.1:${port}/postgres`,
+    async stop() {
+      signal('SIGCONT');
+      run('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
+    },
+    start,
+    pause: () => signal('SIGSTOP'),
+    resume: () => signal('SIGCONT'),
+    async destroy() {
+      if (destroyed) return;
+      destroyed = true;
+      signal('SIGCONT');
+      try {
+        if (existsSync(join(data, 'postmaster.pid')))
+          run('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  };
+}
