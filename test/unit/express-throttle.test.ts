@@ -105,8 +105,9 @@ describe('throttle', () => {
   // counter was keyed by the raw input, so every spelling had its own ten tries.
   it('counts every spelling the lookup treats as one account against it (issue 16, defect 2)', async () => {
     const clock = fakeClock();
-    const store = memoryStore({ clock: clock.now });
     for (const fields of [['phone'], ['email', 'phone']]) {
+      // A store per round: attempts count (and the last one below counts again after the reset).
+      const store = memoryStore({ clock: clock.now });
       const throttle = throttleOf(store, clock.now, {}, fields);
       const max = DEFAULT_RATE_LIMITS.signInFailuresPerAccount.max;
       const spellings = [
@@ -135,8 +136,8 @@ describe('throttle', () => {
       assert.deepEqual(await throttle.attempt('+49 30 7654321', '10.2.1.1'), { allowed: true });
       await throttle.clearAccount('+49301234567');
       assert.deepEqual(await throttle.attempt('+49 30 1234567', '10.2.1.1'), { allowed: true });
+      await store.close();
     }
-    await store.close();
   });
 
   it('validates options; the older throttle and mailRateLimit options still apply', () => {
