@@ -79,7 +79,12 @@ export const helloPrisma: RealAppManifest = {
       body: { email: 'alice@example.com', firstname: 'Alice', lastname: 'Liddell' },
       repeat: false,
     },
-    { method: 'POST', path: '/users/signup', body: { email: 'bob@example.com', phone: '555-0100' }, repeat: false },
+    {
+      method: 'POST',
+      path: '/users/signup',
+      body: { email: 'bob@example.com', phone: '555-0100' },
+      repeat: false,
+    },
     {
       method: 'POST',
       path: '/posts',
@@ -92,7 +97,9 @@ export const helloPrisma: RealAppManifest = {
     { method: 'GET', path: '/posts' },
   ],
   // A post by the new account: /posts then includes its whole User row (include: { author: true }).
-  afterSignUp: [{ method: 'POST', path: '/posts', body: { title: 'By the new account', authorEmail: '{{email}}' } }],
+  afterSignUp: [
+    { method: 'POST', path: '/posts', body: { title: 'By the new account', authorEmail: '{{email}}' } },
+  ],
 };
 
 const API_KEY = 'dummy-api-key-for-the-corpus';
@@ -175,9 +182,17 @@ export const socialMedia: RealAppManifest = {
       repeat: false,
     },
     { method: 'POST', path: '/api/user', body: { username: '', email: 'not-an-email', password: 'short' } },
-    { method: 'POST', path: '/api/post', body: { body: 'Hello world', title: 'First', userId: 1, tags: ['intro', 'hello'] } },
+    {
+      method: 'POST',
+      path: '/api/post',
+      body: { body: 'Hello world', title: 'First', userId: 1, tags: ['intro', 'hello'] },
+    },
     { method: 'POST', path: '/api/post', body: { body: '', title: '', userId: 'x' } },
-    { method: 'PATCH', path: '/api/post/1', body: { id: 1, title: 'First (edited)', body: 'Hello again', tags: ['intro'] } },
+    {
+      method: 'PATCH',
+      path: '/api/post/1',
+      body: { id: 1, title: 'First (edited)', body: 'Hello again', tags: ['intro'] },
+    },
     { method: 'PATCH', path: '/api/vote/addvote', body: { id: 1, by: 2 }, repeat: false },
     { method: 'PATCH', path: '/api/vote/addvote', body: { id: 'x' } },
     { method: 'POST', path: '/api/relationship/follow', body: { userId: 2, id: 1 }, repeat: false },
@@ -198,7 +213,13 @@ export const socialMedia: RealAppManifest = {
     { method: 'GET', path: '/api/user' },
   ],
   // A post by the new account (id 3): /api/post shows its user, /api/user/3 its whole row.
-  afterSignUp: [{ method: 'POST', path: '/api/post', body: { body: 'Hi', title: 'By the new account', userId: 3, tags: [] } }],
+  afterSignUp: [
+    {
+      method: 'POST',
+      path: '/api/post',
+      body: { body: 'Hi', title: 'By the new account', userId: 3, tags: [] },
+    },
+  ],
   signUpFields: { username: 'ada-corpus' },
   registrationFields: ['username'],
 };
