@@ -416,7 +416,7 @@ const PASSWORD_HASH = /^\$(argon2(id|i|d)|2[abxy]?|scrypt|pbkdf2[-\w]*)\$/;
  * longer values of tables that are not the app's (session ids, ...). Timestamps and `exclude`
  * (e.g. the account's email, which the app may legitimately show) are left out.
  */
-function newSecrets(
+export function newSecrets(
   before: Map<string, Map<string, Set<string>>>,
   after: Map<string, Map<string, Set<string>>>,
   appTables: string[],
