@@ -9,8 +9,11 @@
  *    context at `req.pow` / `res.locals.pow` (t, locale, csrfToken, flash, path, mountPath); on
  *    `req` these are accessors on the app's request prototype (request-accessors.ts);
  * 3. sends the new cookie when the core renewed the token;
- * 4. for state-changing methods: reads an urlencoded body if nothing parsed it yet, applies the
- *    `_method` override of POST forms, and verifies the CSRF token (403 when missing or wrong).
+ * 4. for state-changing methods, the forgery rule of forgery.ts: on pow's own routes it reads an
+ *    urlencoded body if nothing parsed it yet, applies the `_method` override of POST forms and
+ *    requires the CSRF token (403 when missing or wrong); on the app's routes it leaves requests
+ *    without pow's authority untouched, and checks the others by token or by the browser's
+ *    `Sec-Fetch-Site` / `Origin`.
  *
  * Where state lives:
  * - Signed-in users: the CSRF secret and flash messages are in the server-side session data.
@@ -49,7 +52,14 @@ import {
   presentedCsrfToken,
   verifyCsrfToken,
 } from './csrf.js';
-import { createRoutes, normalizeMountPath } from './routes.js';
+import {
+  appRouteRequestAllowed,
+  createOwnRoutes,
+  hasJsonBody,
+  requestPathOf,
+  type OwnRoutes,
+} from './forgery.js';
+import { POW_PATHS, createRoutes, normalizeMountPath } from './routes.js';
 import { createThrottle, resolveThrottleOptions, type Throttle } from './throttle.js';
 import { createExpressExtensions, type ExpressExtensions } from './extensions.js';
 import type {
@@ -158,6 +168,7 @@ interface Core {
   readonly userType: string;
   readonly cookieName: string;
   readonly anonCookieName: string;
+  readonly ownRoutes: OwnRoutes;
   loadState(req: Request, res: Response): RequestState | Promise<RequestState>;
   csrfSecretOf(state: RequestState): string | undefined;
 }
@@ -315,6 +326,7 @@ export function powExpress(pow: Pow, options: PowExpressOptions = {}): PowExpres
   }
   const currentUserKey = options.currentUserKey ?? defaultCurrentUserKey(userType);
   const routes = createRoutes(mountPath, options.routes);
+  const ownRoutes = createOwnRoutes(mountPath, Object.values(POW_PATHS));
   const translator = createTranslator({
     defaultLocale: options.i18n?.defaultLocale,
     messages: options.i18n?.messages,
@@ -661,7 +673,9 @@ export function powExpress(pow: Pow, options: PowExpressOptions = {}): PowExpres
       case 'invalid_csrf':
       default: {
         const message = translate(req, 'auth.invalid_csrf');
-        if (json) res.status(403).json({ error: { code: 403, message } });
+        // An API client that sent JSON gets JSON, whatever its Accept header (fetch sends */*).
+        if (json || (options.json === undefined && hasJsonBody(req)))
+          res.status(403).json({ error: { code: 403, message } });
         else res.status(403).type('text/plain').send(message);
       }
     }
@@ -696,9 +710,20 @@ export function powExpress(pow: Pow, options: PowExpressOptions = {}): PowExpres
     res: Response,
     next: NextFunction,
   ): Promise<void> {
+    const path = requestPathOf(req);
+    const ownRoute = ownRoutes.owns(path);
+    // One of the app's routes, and pow grants this request no user: nothing of pow's to forge,
+    // so pow neither reads its body nor checks it (the app's routes answer as before pow).
+    if (!ownRoute && state.user === null) {
+      next();
+      return;
+    }
     const method = req.method;
     const bodyHolder = req as Request & { body?: unknown; _body?: boolean };
-    if (bodyHolder.body === undefined && !bodyHolder._body) {
+    // pow reads (and so consumes) only bodies sent to pow's routes, of any user type of the app:
+    // the app's own routes get their stream untouched (webhooks with express.raw(), own parsers).
+    const powRoute = ownRoute || otherCores(req.app, core).some((other) => other.ownRoutes.owns(path));
+    if (powRoute && bodyHolder.body === undefined && !bodyHolder._body) {
       try {
         const body = await readUrlencodedBody(req, bodyLimit);
         if (body !== undefined) {
@@ -713,7 +738,7 @@ export function powExpress(pow: Pow, options: PowExpressOptions = {}): PowExpres
         throw error;
       }
     }
-    if (method === 'POST') {
+    if (powRoute && method === 'POST') {
       const override = (bodyHolder.body as Record<string, unknown> | undefined)?._method;
       if (typeof override === 'string') {
         const upper = override.toUpperCase();
@@ -732,24 +757,24 @@ export function powExpress(pow: Pow, options: PowExpressOptions = {}): PowExpres
       next();
       return;
     }
+    if (!ownRoute) {
+      // The app's route, with pow's session: the browser's Fetch Metadata or Origin decides.
+      if (appRouteRequestAllowed(req, allowedOrigin)) next();
+      else refuse('invalid_csrf', req, res, next);
+      return;
+    }
     // No valid token. With a session that ended (its secret went with it), or a sign-out of a
     // visitor who has no session at all, nothing can be forged: send them to sign in instead
     // of showing an error (sign-out after expiry is a redirect, never an error).
     const expired =
-      state.cookie === 'stale' || (!state.user && req.method === 'DELETE' && pathOf(req) === signOutPath);
+      state.cookie === 'stale' || (!state.user && req.method === 'DELETE' && path === signOutPath);
     // A sign-out whose session already ended still forgets "keep me logged in" (SameSite=Lax keeps
     // the remember-me cookie off cross-site posts, and the origin check above has passed).
-    if (expired && req.method === 'DELETE' && pathOf(req) === signOutPath)
-      await extensions.beforeSignOut(req, res);
+    if (expired && req.method === 'DELETE' && path === signOutPath) await extensions.beforeSignOut(req, res);
     refuse(expired ? 'session_expired' : 'invalid_csrf', req, res, next);
   }
 
   const signOutPath = routes.path('session.delete');
-  const pathOf = (req: Request): string => {
-    const url = req.originalUrl ?? req.url ?? '';
-    const query = url.indexOf('?');
-    return query === -1 ? url : url.slice(0, query);
-  };
 
   // The app this middleware last registered with: registration is per app, not per request.
   let registeredApp: unknown;
@@ -1045,7 +1070,7 @@ export function powExpress(pow: Pow, options: PowExpressOptions = {}): PowExpres
     ...extensions.api,
   };
 
-  const core: Core = { userType, cookieName, anonCookieName, loadState, csrfSecretOf };
+  const core: Core = { userType, cookieName, anonCookieName, ownRoutes, loadState, csrfSecretOf };
 
   const internals: Internals = {
     pow,
