@@ -376,6 +376,24 @@ for (const [version, expressLib] of versions) {
         assert.equal(res.status, 302);
       });
 
+      it('a pow page at a path the runtime does not know (auth.page) still needs the token', async () => {
+        const { auth } = apps;
+        const app = expressLib();
+        app.use(auth.middleware());
+        app.post('/login', auth.page('session', 'create'), (req: any, res: any) =>
+          res.json({ signedInAs: req.body?.user_id ?? null }),
+        );
+        const forged = await request(app).post('/login').type('form').send({ user_id: 'victim@example.com' });
+        assert.equal(forged.status, 403);
+        const visitor = anonymousSession(auth);
+        const ok = await request(app)
+          .post('/login')
+          .set('Cookie', visitor.cookie)
+          .type('form')
+          .send({ user_id: 'me@example.com', _csrf: visitor.csrfToken });
+        assert.deepEqual(ok.body, { signedInAs: 'me@example.com' });
+      });
+
       it('a forged sign-out form (method override on pow’s route) is refused', async () => {
         const res = await request(apps.after)
           .post('/session')

@@ -152,6 +152,8 @@ export class RequestState {
   incoming: FlashData | null | undefined = undefined;
   locale: string | undefined = undefined;
   csrfToken: string | undefined = undefined;
+  /** The synchronizer token of this unsafe request was checked (pow's own routes). */
+  tokenVerified = false;
   hooked = false;
   /** Set once the session and user are known (stateOf() returns only ready states). */
   ready = false;
@@ -718,49 +720,76 @@ export function powExpress(pow: Pow, options: PowExpressOptions = {}): PowExpres
       next();
       return;
     }
-    const method = req.method;
-    const bodyHolder = req as Request & { body?: unknown; _body?: boolean };
     // pow reads (and so consumes) only bodies sent to pow's routes, of any user type of the app:
     // the app's own routes get their stream untouched (webhooks with express.raw(), own parsers).
-    const powRoute = ownRoute || otherCores(req.app, core).some((other) => other.ownRoutes.owns(path));
-    if (powRoute && bodyHolder.body === undefined && !bodyHolder._body) {
-      try {
-        const body = await readUrlencodedBody(req, bodyLimit);
-        if (body !== undefined) {
-          bodyHolder.body = body;
-          bodyHolder._body = true;
-        }
-      } catch (error) {
-        if (error instanceof BodyError) {
-          res.status(error.status).type('text/plain').send(error.message);
-          return;
-        }
-        throw error;
-      }
+    if (ownRoute || otherCores(req.app, core).some((other) => other.ownRoutes.owns(path))) {
+      if (!(await readFormBody(req, res))) return;
+      applyMethodOverride(req);
     }
-    if (powRoute && method === 'POST') {
-      const override = (bodyHolder.body as Record<string, unknown> | undefined)?._method;
-      if (typeof override === 'string') {
-        const upper = override.toUpperCase();
-        if (upper === 'DELETE' || upper === 'PATCH' || upper === 'PUT') {
-          (req as Request & { originalMethod?: string }).originalMethod ??= method;
-          req.method = upper;
-        }
-      }
+    if (ownRoute) {
+      await requireCsrfToken(state, req, res, next, path);
+      return;
     }
+    // The app's route, with pow's session: a valid token, else the browser's Fetch Metadata or
+    // Origin, else the body type decides (forgery.ts).
+    if (crossSiteRequest(req, allowedOrigin)) refuse('invalid_csrf', req, res, next);
+    else if (await presentsValidToken(state, req, res)) next();
+    else if (appRouteRequestAllowed(req, allowedOrigin)) next();
+    else refuse('invalid_csrf', req, res, next);
+  }
+
+  /** Reads an urlencoded body nothing parsed yet; false when the request was answered (413 ...). */
+  async function readFormBody(req: Request, res: Response): Promise<boolean> {
+    const bodyHolder = req as Request & { body?: unknown; _body?: boolean };
+    if (bodyHolder.body !== undefined || bodyHolder._body) return true;
+    try {
+      const body = await readUrlencodedBody(req, bodyLimit);
+      if (body !== undefined) {
+        bodyHolder.body = body;
+        bodyHolder._body = true;
+      }
+      return true;
+    } catch (error) {
+      if (error instanceof BodyError) {
+        res.status(error.status).type('text/plain').send(error.message);
+        return false;
+      }
+      throw error;
+    }
+  }
+
+  /** `_method` of a POST form (HTML forms have no PATCH or DELETE): on pow's routes only. */
+  function applyMethodOverride(req: Request): void {
+    if (req.method !== 'POST') return;
+    const override = (req as Request & { body?: Record<string, unknown> }).body?._method;
+    if (typeof override !== 'string') return;
+    const upper = override.toUpperCase();
+    if (upper === 'DELETE' || upper === 'PATCH' || upper === 'PUT') {
+      (req as Request & { originalMethod?: string }).originalMethod ??= req.method;
+      req.method = upper;
+    }
+  }
+
+  async function presentsValidToken(state: RequestState, req: Request, res: Response): Promise<boolean> {
+    const token = presentedCsrfToken(req);
+    return verifyCsrfToken(csrfSecretOf(state), token) || (await verifyWithOtherUserTypes(req, res, token));
+  }
+
+  /** pow's own routes: the synchronizer token, signed in or not (login CSRF included). */
+  async function requireCsrfToken(
+    state: RequestState,
+    req: Request,
+    res: Response,
+    next: NextFunction,
+    path: string,
+  ): Promise<void> {
     if (crossSiteRequest(req, allowedOrigin)) {
       refuse('invalid_csrf', req, res, next);
       return;
     }
-    const token = presentedCsrfToken(req);
-    if (verifyCsrfToken(csrfSecretOf(state), token) || (await verifyWithOtherUserTypes(req, res, token))) {
+    if (await presentsValidToken(state, req, res)) {
+      state.tokenVerified = true;
       next();
-      return;
-    }
-    if (!ownRoute) {
-      // The app's route, with pow's session: the browser's Fetch Metadata or Origin decides.
-      if (appRouteRequestAllowed(req, allowedOrigin)) next();
-      else refuse('invalid_csrf', req, res, next);
       return;
     }
     // No valid token. With a session that ended (its secret went with it), or a sign-out of a
@@ -944,6 +973,16 @@ export function powExpress(pow: Pow, options: PowExpressOptions = {}): PowExpres
           // With several user types, the context of the last middleware that ran would be in
           // `res.locals.pow`; a page of this user type renders with this type's context.
           exposeContext(req, res, state);
+          // A page of pow's at a path the runtime does not know as pow's (the routes file moved
+          // it): the middleware treated it as the app's, but pow's pages always need the token.
+          if (!state.tokenVerified && !SAFE_METHODS.has(req.method)) {
+            readFormBody(req, res)
+              .then((read) =>
+                read ? requireCsrfToken(state, req, res, next, requestPathOf(req)) : undefined,
+              )
+              .catch(next);
+            return;
+          }
         }
         next();
       };
