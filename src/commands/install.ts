@@ -9,6 +9,8 @@ import { PowError } from '../shared/pow-error.js';
 import { canPrompt, collect, confirmWrite } from '../cli/prompting.js';
 import { generationJson, reportGeneration } from '../cli/report-generation.js';
 import { createProgress } from '../cli/progress.js';
+import { apiRoutesNote } from '../inspect/api-routes-note.js';
+import type { ProjectInfo } from '../inspect/project-info.js';
 
 /** Commander's parsed flags of `pow install`. */
 interface InstallFlags {
@@ -276,6 +278,12 @@ export const command: CommandModule = {
   },
 };
 
+/** What install tells `--json` callers about the app's API routes (the facts are in `pow inspect --json`). */
+function apiRoutesJson(project: ProjectInfo): { count: number; writes: number; note: string | null } {
+  const appRoutes = project.appRoutes ?? { routes: [], apiRoutes: 0, apiWriteRoutes: 0 };
+  return { count: appRoutes.apiRoutes, writes: appRoutes.apiWriteRoutes, note: apiRoutesNote(appRoutes) };
+}
+
 async function install(ctx: CommandContext, flags: InstallFlags, cmd: Command): Promise<void> {
   const root = ctx.resolveCwd(flags.cwd);
   const given = parseInstallFlags(flags, (name) => cmd.getOptionValueSource(name) === 'cli');
@@ -360,6 +368,7 @@ async function install(ctx: CommandContext, flags: InstallFlags, cmd: Command): 
       migration: outcome.migration,
       dependenciesAdded: outcome.dependenciesAdded,
       nextSteps: outcome.nextSteps,
+      apiRoutes: apiRoutesJson(project),
     });
     ctx.setExitCode(outcome.result.exitCode);
     return;
@@ -376,6 +385,11 @@ async function install(ctx: CommandContext, flags: InstallFlags, cmd: Command): 
     printPlan,
   });
   if (!goOn) return;
+  const apiNote = project.appRoutes ? apiRoutesNote(project.appRoutes) : null;
+  if (apiNote !== null) {
+    ctx.out.line('');
+    ctx.out.line(apiNote);
+  }
   if (!noop) {
     ctx.out.line('');
     ctx.out.line(c.bold('Next steps:'));
