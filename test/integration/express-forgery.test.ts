@@ -406,6 +406,55 @@ for (const [version, expressLib] of versions) {
       });
     });
 
+    describe('with an admin namespace (gen.templates --namespace admin)', () => {
+      it('app routes under /admin pass for clients without a cookie; an admin session is checked', async () => {
+        const adminPow = createPow({
+          prisma: db.prisma,
+          store: memoryStore(),
+          secret: SECRET,
+          userType: 'admin',
+          hashing: { insecureTestParameters: true },
+        });
+        const admin = powExpress(adminPow, { mountPath: '/admin' });
+        const app = expressLib();
+        app.use(apps.auth.middleware());
+        app.use('/admin', admin.middleware());
+        app.post('/admin/session', (_req: any, res: any) => res.json({ signedIn: true }));
+        app.post('/admin/api/reports', expressLib.json(), (req: any, res: any) =>
+          res.status(201).json({ report: req.body }),
+        );
+        const anonymous = await request(app).post('/admin/api/reports').send({ a: 1 });
+        assert.deepEqual([anonymous.status, anonymous.body], [201, { report: { a: 1 } }]);
+        // A user's session is not an admin's: the users' middleware lets the admin route through.
+        const asUser = await request(app)
+          .post('/admin/api/reports')
+          .set('Cookie', signedIn.cookie)
+          .set('Sec-Fetch-Site', 'same-origin')
+          .send({ a: 2 });
+        assert.equal(asUser.status, 201);
+        const adminUser = await createUser(adminPow, {
+          email: `admin-${++seq}@example.com`,
+          password: PASSWORD,
+        });
+        const adminSession = await sessionFor(admin, adminUser);
+        const forged = await request(app)
+          .post('/admin/api/reports')
+          .set('Cookie', adminSession.cookie)
+          .set('Sec-Fetch-Site', 'cross-site')
+          .send({ a: 3 });
+        assert.equal(forged.status, 403);
+        const sameOrigin = await request(app)
+          .post('/admin/api/reports')
+          .set('Cookie', adminSession.cookie)
+          .set('Sec-Fetch-Site', 'same-origin')
+          .send({ a: 4 });
+        assert.equal(sameOrigin.status, 201);
+        // The admin's sign-in form is pow's own route: the token, even without any cookie.
+        const noToken = await request(app).post('/admin/session').type('form').send({ user_id: 'x' });
+        assert.equal(noToken.status, 403);
+      });
+    });
+
     describe('a configured base URL', () => {
       it('an Origin equal to baseUrl passes behind a proxy that rewrites Host', async () => {
         const withBase = buildApps(expressLib, db, BASE_URL);
