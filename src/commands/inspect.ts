@@ -2,7 +2,7 @@ import type { CommandModule } from './index.js';
 import type { ProjectInfo } from '../inspect/project-info.js';
 import { PowError } from '../shared/pow-error.js';
 import type { TableRow } from '../cli/output.js';
-import { apiRoutesNote } from '../inspect/api-routes-note.js';
+import { apiRoutesNote, powPathCollisionsNote } from '../inspect/api-routes-note.js';
 
 interface InspectOptions {
   json?: boolean;
@@ -106,8 +106,9 @@ function appRoutesText(appRoutes: NonNullable<ProjectInfo['appRoutes']>): string
   const { routes, apiRoutes } = appRoutes;
   if (routes.length === 0) return 'none found';
   const header = `${routes.length} found, ${apiRoutes} of them API route${apiRoutes === 1 ? '' : 's'}`;
+  const collisions = powPathCollisionsNote(appRoutes);
   const note = apiRoutesNote(appRoutes);
-  if (note === null) return header;
+  if (note === null) return collisions === null ? header : [header, collisions].join('\n');
   const api = routes.filter((route) => route.api);
   const shown = api.slice(0, API_ROUTES_SHOWN);
   const methodWidth = Math.max(...shown.map((route) => route.method.length));
@@ -116,7 +117,7 @@ function appRoutesText(appRoutes: NonNullable<ProjectInfo['appRoutes']>): string
   );
   if (api.length > shown.length)
     lines.push(`  ... and ${api.length - shown.length} more (pow inspect --json)`);
-  return [header, ...lines, note].join('\n');
+  return [header, ...lines, note, ...(collisions === null ? [] : [collisions])].join('\n');
 }
 
 const API_ROUTES_SHOWN = 12;

@@ -9,7 +9,7 @@ import { PowError } from '../shared/pow-error.js';
 import { canPrompt, collect, confirmWrite } from '../cli/prompting.js';
 import { generationJson, reportGeneration } from '../cli/report-generation.js';
 import { createProgress } from '../cli/progress.js';
-import { apiRoutesNote } from '../inspect/api-routes-note.js';
+import { apiRoutesNote, powPathCollisionsNote } from '../inspect/api-routes-note.js';
 import type { ProjectInfo } from '../inspect/project-info.js';
 
 /** Commander's parsed flags of `pow install`. */
@@ -278,10 +278,16 @@ export const command: CommandModule = {
   },
 };
 
-/** What install tells `--json` callers about the app's API routes (the facts are in `pow inspect --json`). */
-function apiRoutesJson(project: ProjectInfo): { count: number; writes: number; note: string | null } {
+/** What install tells `--json` callers about the app's API routes and routes at pow's paths (all facts: `pow inspect --json`). */
+function apiRoutesJson(project: ProjectInfo) {
   const appRoutes = project.appRoutes ?? { routes: [], apiRoutes: 0, apiWriteRoutes: 0 };
-  return { count: appRoutes.apiRoutes, writes: appRoutes.apiWriteRoutes, note: apiRoutesNote(appRoutes) };
+  return {
+    count: appRoutes.apiRoutes,
+    writes: appRoutes.apiWriteRoutes,
+    note: apiRoutesNote(appRoutes),
+    atPowPaths: appRoutes.routes.filter((route) => route.powPath),
+    collisionNote: powPathCollisionsNote(appRoutes),
+  };
 }
 
 async function install(ctx: CommandContext, flags: InstallFlags, cmd: Command): Promise<void> {
@@ -385,10 +391,13 @@ async function install(ctx: CommandContext, flags: InstallFlags, cmd: Command): 
     printPlan,
   });
   if (!goOn) return;
-  const apiNote = project.appRoutes ? apiRoutesNote(project.appRoutes) : null;
-  if (apiNote !== null) {
+  const routeNotes = project.appRoutes
+    ? [apiRoutesNote(project.appRoutes), powPathCollisionsNote(project.appRoutes)]
+    : [];
+  for (const note of routeNotes) {
+    if (note === null) continue;
     ctx.out.line('');
-    ctx.out.line(apiNote);
+    ctx.out.line(note);
   }
   if (!noop) {
     ctx.out.line('');

@@ -15,3 +15,17 @@ export function apiRoutesNote(info: NonNullable<ProjectInfo['appRoutes']>): stri
     '(docs/security.md).'
   );
 }
+
+/**
+ * The app's routes at the paths of pow's pages, which pow mounts before the app's routes: a
+ * request there reaches pow's page (or needs pow's CSRF token), not the app's handler.
+ */
+export function powPathCollisionsNote(info: NonNullable<ProjectInfo['appRoutes']>): string | null {
+  const taken = info.routes.filter((route) => route.powPath);
+  if (taken.length === 0) return null;
+  const list = taken.map((route) => `${route.method} ${route.path} (${route.file}:${route.line})`).join(', ');
+  return (
+    `These routes of the app have the paths of pow's pages, which are mounted first and answer them: ${list}. ` +
+    "Move them, or change pow's paths in the generated routes file."
+  );
+}

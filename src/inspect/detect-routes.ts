@@ -6,6 +6,8 @@ type AppRoutesInfo = NonNullable<ProjectInfo['appRoutes']>;
 import type { ProjectFiles } from './read-project.js';
 import type { SourceScan } from './source-files.js';
 import { moduleBindings, requiredModule, stringValue, unwrap, type ModuleBinding } from './ast-bindings.js';
+import { createOwnRoutes } from '../runtime/express/forgery.js';
+import { POW_PATHS } from '../runtime/express/routes.js';
 
 const HTTP_METHODS = new Set(['get', 'post', 'put', 'patch', 'delete', 'all', 'options', 'head']);
 const UNSAFE_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE', 'ALL']);
@@ -104,6 +106,9 @@ export function detectAppRoutes(files: ProjectFiles, scan: SourceScan): AppRoute
       .filter((registration) => registration.json && routers.get(registration.router) === 'router')
       .map((registration) => registration.router),
   );
+  // The paths pow's pages take once installed (users at the root): the app's routes there are
+  // answered by pow's router, mounted first, or need pow's CSRF token.
+  const powPaths = createOwnRoutes('', Object.values(POW_PATHS));
   const routes: AppRoute[] = [];
   for (const registration of registrations) {
     for (const prefix of prefixes.get(registration.router) ?? ['']) {
@@ -115,6 +120,7 @@ export function detectAppRoutes(files: ProjectFiles, scan: SourceScan): AppRoute
         file: registration.file,
         line: registration.line,
         api,
+        powPath: powPaths.owns(full),
       });
     }
   }

@@ -84,8 +84,10 @@ export interface AppRoute {
   /** File (relative) and line of the registration. */
   file: string;
   line: number;
-  /** Under `/api`, or a handler answers with `res.json(...)`. */
+  /** Under `/api`, a handler answers with `res.json(...)`, or its router has such a handler. */
   api: boolean;
+  /** The path of one of pow's pages (`/session`, `/registration`, ...): pow's routes, mounted first, take it. */
+  powPath: boolean;
 }
 
 export interface ProjectInfo {

@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { inspectProject } from '../../src/inspect/inspect-project.js';
-import { apiRoutesNote } from '../../src/inspect/api-routes-note.js';
+import { apiRoutesNote, powPathCollisionsNote } from '../../src/inspect/api-routes-note.js';
 import type { ProjectInfo } from '../../src/inspect/project-info.js';
 import { writeTempProject } from '../helpers/fixtures.js';
 
@@ -125,4 +125,26 @@ test('no routes, no note', async () => {
   });
   assert.deepEqual(info.appRoutes, { routes: [], apiRoutes: 0, apiWriteRoutes: 0 });
   assert.equal(apiRoutesNote(info.appRoutes!), null);
+});
+
+test("routes of the app at the paths of pow's pages are named", async () => {
+  const info = await inspectFiles({
+    'src/app.ts': `import express from 'express';
+const app = express();
+app.post('/session', (_req, res) => res.json({ token: 'app-login' }));
+app.get('/registration/new', (_req, res) => res.send('sign up'));
+app.get('/sessions', (_req, res) => res.send('not pow'));
+export default app;
+`,
+  });
+  assert.deepEqual(
+    info.appRoutes!.routes.filter((route) => route.powPath).map((route) => `${route.method} ${route.path}`),
+    ['GET /registration/new', 'POST /session'],
+  );
+  assert.equal(
+    powPathCollisionsNote(info.appRoutes!),
+    "These routes of the app have the paths of pow's pages, which are mounted first and answer them: " +
+      'GET /registration/new (src/app.ts:4), POST /session (src/app.ts:3). ' +
+      "Move them, or change pow's paths in the generated routes file.",
+  );
 });
