@@ -216,15 +216,20 @@ export interface PowExpress {
   readonly routes: RoutesCallbacks;
   /**
    * Loads the session from the signed cookie, the current user (re-read per request), the
-   * locale, flash and CSRF token; verifies the CSRF token on every non-GET/HEAD/OPTIONS request
-   * (403 when missing or wrong). Mount once per user type, before its routes.
+   * locale, flash and CSRF token. Unsafe requests to pow's own routes need the CSRF token (403
+   * when missing or wrong); on the app's routes, only requests that carry this user type's
+   * session are checked, by token or by `Sec-Fetch-Site` / `Origin` (forgery.ts,
+   * docs/security.md). Mount once per user type, before its routes.
    */
   middleware(): RequestHandler;
   requireAuthenticated: RequestHandler;
   requireNotAuthenticated: RequestHandler;
   /** Maps pow errors to an HTML redirect with flash, or JSON 401/403 for APIs. */
   errorHandler(): ErrorRequestHandler;
-  /** Sets `res.locals.pow.controller/action` and `Cache-Control: no-store`. */
+  /**
+   * Sets `res.locals.pow.controller/action` and `Cache-Control: no-store`. Marks a route as one of
+   * pow's pages: an unsafe request to it needs the CSRF token, whatever its path.
+   */
   page(controller: string, action: string): RequestHandler;
 
   /** The signed-in user of this type, or null. */
