@@ -2,6 +2,7 @@ import type { CommandModule } from './index.js';
 import type { ProjectInfo } from '../inspect/project-info.js';
 import { PowError } from '../shared/pow-error.js';
 import type { TableRow } from '../cli/output.js';
+import { apiRoutesNote, powPathCollisionsNote } from '../inspect/api-routes-note.js';
 
 interface InspectOptions {
   json?: boolean;
@@ -96,8 +97,30 @@ export function inspectRows(info: ProjectInfo, userModelName = 'User'): TableRow
     ['Models', prisma.models.length === 0 ? 'none' : prisma.models.join(', ')],
     ['User model', userModelText(info, userModelName)],
   );
+  if (info.appRoutes) rows.push(['App routes', appRoutesText(info.appRoutes)]);
   return rows;
 }
+
+/** The app's routes: how many, the API ones listed, and what pow does with them. */
+function appRoutesText(appRoutes: NonNullable<ProjectInfo['appRoutes']>): string {
+  const { routes, apiRoutes } = appRoutes;
+  if (routes.length === 0) return 'none found';
+  const header = `${routes.length} found, ${apiRoutes} of them API route${apiRoutes === 1 ? '' : 's'}`;
+  const collisions = powPathCollisionsNote(appRoutes);
+  const note = apiRoutesNote(appRoutes);
+  if (note === null) return collisions === null ? header : [header, collisions].join('\n');
+  const api = routes.filter((route) => route.api);
+  const shown = api.slice(0, API_ROUTES_SHOWN);
+  const methodWidth = Math.max(...shown.map((route) => route.method.length));
+  const lines = shown.map(
+    (route) => `  ${route.method.padEnd(methodWidth)}  ${route.path}  (${route.file}:${route.line})`,
+  );
+  if (api.length > shown.length)
+    lines.push(`  ... and ${api.length - shown.length} more (pow inspect --json)`);
+  return [header, ...lines, note, ...(collisions === null ? [] : [collisions])].join('\n');
+}
+
+const API_ROUTES_SHOWN = 12;
 
 function schemaSourceText(prisma: NonNullable<ProjectInfo['prisma']>): string {
   if (prisma.schemaSource === 'prisma.config.ts') return `from ${prisma.configFile ?? 'prisma.config.ts'}`;

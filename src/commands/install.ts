@@ -9,6 +9,8 @@ import { PowError } from '../shared/pow-error.js';
 import { canPrompt, collect, confirmWrite } from '../cli/prompting.js';
 import { generationJson, reportGeneration } from '../cli/report-generation.js';
 import { createProgress } from '../cli/progress.js';
+import { apiRoutesNote, powPathCollisionsNote } from '../inspect/api-routes-note.js';
+import type { ProjectInfo } from '../inspect/project-info.js';
 
 /** Commander's parsed flags of `pow install`. */
 interface InstallFlags {
@@ -277,6 +279,18 @@ export const command: CommandModule = {
   },
 };
 
+/** What install tells `--json` callers about the app's API routes and routes at pow's paths (all facts: `pow inspect --json`). */
+function apiRoutesJson(project: ProjectInfo) {
+  const appRoutes = project.appRoutes ?? { routes: [], apiRoutes: 0, apiWriteRoutes: 0 };
+  return {
+    count: appRoutes.apiRoutes,
+    writes: appRoutes.apiWriteRoutes,
+    note: apiRoutesNote(appRoutes),
+    atPowPaths: appRoutes.routes.filter((route) => route.powPath),
+    collisionNote: powPathCollisionsNote(appRoutes),
+  };
+}
+
 async function install(ctx: CommandContext, flags: InstallFlags, cmd: Command): Promise<void> {
   const root = ctx.resolveCwd(flags.cwd);
   const given = parseInstallFlags(flags, (name) => cmd.getOptionValueSource(name) === 'cli');
@@ -361,6 +375,7 @@ async function install(ctx: CommandContext, flags: InstallFlags, cmd: Command): 
       migration: outcome.migration,
       dependenciesAdded: outcome.dependenciesAdded,
       nextSteps: outcome.nextSteps,
+      apiRoutes: apiRoutesJson(project),
     });
     ctx.setExitCode(outcome.result.exitCode);
     return;
@@ -377,6 +392,14 @@ async function install(ctx: CommandContext, flags: InstallFlags, cmd: Command): 
     printPlan,
   });
   if (!goOn) return;
+  const routeNotes = project.appRoutes
+    ? [apiRoutesNote(project.appRoutes), powPathCollisionsNote(project.appRoutes)]
+    : [];
+  for (const note of routeNotes) {
+    if (note === null) continue;
+    ctx.out.line('');
+    ctx.out.line(note);
+  }
   if (!noop) {
     ctx.out.line('');
     ctx.out.line(c.bold('Next steps:'));

@@ -10,6 +10,7 @@ import { detectPrismaClientModule } from './detect-prisma-client-module.js';
 import { detectPrisma, generatorOutputs, locatePrismaSchema } from './detect-prisma.js';
 import { readPrismaSchema } from './read-prisma-schema.js';
 import { scanSources } from './source-files.js';
+import { detectAppRoutes } from './detect-routes.js';
 import { readProject, type ProjectFiles } from './read-project.js';
 import type { EntryInfo } from './project-info.js';
 import type { TsconfigInfo } from './detect-tsconfig.js';
@@ -37,7 +38,8 @@ export async function inspectProject(cwd: string, options: InspectOptions = {}):
   const blocks = readPrismaSchema(files, schema.schemaFiles);
 
   // The Prisma generator's output is generated code: never the app's entry or client module.
-  const scan = scanSources(files, ['express', 'PrismaClient'], generatorOutputs(blocks));
+  // `.json(`: handlers of API routes may live in files that import nothing from Express.
+  const scan = scanSources(files, ['express', 'PrismaClient', '.json('], generatorOutputs(blocks));
   const app = detectEntry(scan, pkg);
   const entry = app?.entry ?? null;
   const language = detectLanguage(entry, tsconfig);
@@ -61,6 +63,7 @@ export async function inspectProject(cwd: string, options: InspectOptions = {}):
       relativeImportExtension,
       userModel: options.userModel ?? 'User',
     }),
+    appRoutes: detectAppRoutes(files, scan),
   };
 }
 

@@ -75,6 +75,21 @@ export interface EntryInfo {
   reason?: string;
 }
 
+/** A route the app registers (`app.post('/api/posts', ...)`, a router's route under its mount). */
+export interface AppRoute {
+  /** "GET", "POST", ... ("ALL" for `app.all`). */
+  method: string;
+  /** Full path as far as the mounts are known, e.g. "/api/posts/:id". */
+  path: string;
+  /** File (relative) and line of the registration. */
+  file: string;
+  line: number;
+  /** Under `/api`, a handler answers with `res.json(...)`, or its router has such a handler. */
+  api: boolean;
+  /** The path of one of pow's pages (`/session`, `/registration`, ...): pow's routes, mounted first, take it. */
+  powPath: boolean;
+}
+
 export interface ProjectInfo {
   root: string;
   packageName: string | null;
@@ -95,4 +110,15 @@ export interface ProjectInfo {
    */
   prismaClientModule: { path: string; exportName: string } | null;
   prisma: PrismaInfo | null;
+  /**
+   * The app's own routes, found in every source file. pow's middleware leaves the API ones alone
+   * for clients without its cookie (src/runtime/express/forgery.ts); inspect and install say so.
+   * Always set by inspectProject; optional so fact sheets written by hand (tests) may leave it out.
+   */
+  appRoutes?: {
+    routes: AppRoute[];
+    /** How many of `routes` are API routes, and how many of those change data (POST, PUT, PATCH, DELETE, ALL). */
+    apiRoutes: number;
+    apiWriteRoutes: number;
+  };
 }

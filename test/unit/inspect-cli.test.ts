@@ -41,6 +41,7 @@ describe('pow inspect output', () => {
       '                   name       String',
       '                   role       String    @default("user")',
       '                   createdAt  DateTime  @default(now()) @map("created_at")',
+      'App routes       2 found, 0 of them API routes',
     ];
     assert.deepEqual(lines, expected);
   });

@@ -9,8 +9,11 @@
  *    context at `req.pow` / `res.locals.pow` (t, locale, csrfToken, flash, path, mountPath); on
  *    `req` these are accessors on the app's request prototype (request-accessors.ts);
  * 3. sends the new cookie when the core renewed the token;
- * 4. for state-changing methods: reads an urlencoded body if nothing parsed it yet, applies the
- *    `_method` override of POST forms, and verifies the CSRF token (403 when missing or wrong).
+ * 4. for state-changing methods, the forgery rule of forgery.ts: on pow's own routes it reads an
+ *    urlencoded body if nothing parsed it yet, applies the `_method` override of POST forms and
+ *    requires the CSRF token (403 when missing or wrong); on the app's routes it leaves requests
+ *    without pow's authority untouched, and checks the others by token or by the browser's
+ *    `Sec-Fetch-Site` / `Origin`.
  *
  * Where state lives:
  * - Signed-in users: the CSRF secret and flash messages are in the server-side session data.
@@ -49,6 +52,13 @@ import {
   presentedCsrfToken,
   verifyCsrfToken,
 } from './csrf.js';
+import {
+  appRouteRequestAllowed,
+  createOwnRoutes,
+  hasJsonBody,
+  requestPathOf,
+  type OwnRoutes,
+} from './forgery.js';
 import { POW_PATHS, createPathHelpers, createRoutes, normalizeMountPath } from './routes.js';
 import { callerOf, findMarkedRoutes, resolvePagePaths, type PageMark } from './page-paths.js';
 import { createThrottle, expressRateLimits, normalizeAddress, type Throttle } from './throttle.js';
@@ -147,6 +157,8 @@ export class RequestState {
   incoming: FlashData | null | undefined = undefined;
   locale: string | undefined = undefined;
   csrfToken: string | undefined = undefined;
+  /** The synchronizer token of this unsafe request was checked (pow's own routes). */
+  tokenVerified = false;
   hooked = false;
   /** Set once the session and user are known (stateOf() returns only ready states). */
   ready = false;
@@ -163,6 +175,7 @@ interface Core {
   readonly userType: string;
   readonly cookieName: string;
   readonly anonCookieName: string;
+  readonly ownRoutes: OwnRoutes;
   loadState(req: Request, res: Response): RequestState | Promise<RequestState>;
   csrfSecretOf(state: RequestState): string | undefined;
 }
@@ -328,6 +341,8 @@ export function powExpress(pow: Pow, options: PowExpressOptions = {}): PowExpres
   const routes = createRoutes(mountPath, options.routes, paths);
   // The handlers `auth.page()` returned, for `auth.readPages` to find them in the router.
   const pageMarks = new WeakMap<object, PageMark>();
+  // pow's default paths; a page moved in the routes file stays protected through `auth.page()`.
+  const ownRoutes = createOwnRoutes(mountPath, Object.values(POW_PATHS));
   const translator = createTranslator({
     defaultLocale: options.i18n?.defaultLocale,
     messages: options.i18n?.messages,
@@ -671,7 +686,9 @@ export function powExpress(pow: Pow, options: PowExpressOptions = {}): PowExpres
       case 'invalid_csrf':
       default: {
         const message = translate(req, 'auth.invalid_csrf');
-        if (json) res.status(403).json({ error: { code: 403, message } });
+        // An API client that sent JSON gets JSON, whatever its Accept header (fetch sends */*).
+        if (json || (options.json === undefined && hasJsonBody(req)))
+          res.status(403).json({ error: { code: 403, message } });
         else res.status(403).type('text/plain').send(message);
       }
     }
@@ -725,58 +742,97 @@ export function powExpress(pow: Pow, options: PowExpressOptions = {}): PowExpres
     res: Response,
     next: NextFunction,
   ): Promise<void> {
-    const method = req.method;
+    const path = requestPathOf(req);
+    const ownRoute = ownRoutes.owns(path);
+    // One of the app's routes, and pow grants this request no user: nothing of pow's to forge,
+    // so pow neither reads its body nor checks it (the app's routes answer as before pow).
+    if (!ownRoute && state.user === null) {
+      next();
+      return;
+    }
+    // pow reads (and so consumes) only bodies sent to pow's routes, of any user type of the app:
+    // the app's own routes get their stream untouched (webhooks with express.raw(), own parsers).
+    if (ownRoute || otherCores(req.app, core).some((other) => other.ownRoutes.owns(path))) {
+      if (!(await readFormBody(req, res))) return;
+      applyMethodOverride(req);
+    }
+    if (ownRoute) {
+      await requireCsrfToken(state, req, res, next, path);
+      return;
+    }
+    // The app's route, with pow's session: a valid token, else the browser's Fetch Metadata or
+    // Origin, else the body type decides (forgery.ts).
+    if (crossSiteRequest(req, allowedOrigin)) refuse('invalid_csrf', req, res, next);
+    else if (await presentsValidToken(state, req, res)) next();
+    else if (appRouteRequestAllowed(req, allowedOrigin)) next();
+    else refuse('invalid_csrf', req, res, next);
+  }
+
+  /** Reads an urlencoded body nothing parsed yet; false when the request was answered (413 ...). */
+  async function readFormBody(req: Request, res: Response): Promise<boolean> {
     const bodyHolder = req as Request & { body?: unknown; _body?: boolean };
-    if (bodyHolder.body === undefined && !bodyHolder._body) {
-      try {
-        const body = await readUrlencodedBody(req, bodyLimit);
-        if (body !== undefined) {
-          bodyHolder.body = body;
-          bodyHolder._body = true;
-        }
-      } catch (error) {
-        if (error instanceof BodyError) {
-          res.status(error.status).type('text/plain').send(error.message);
-          return;
-        }
-        throw error;
+    if (bodyHolder.body !== undefined || bodyHolder._body) return true;
+    try {
+      const body = await readUrlencodedBody(req, bodyLimit);
+      if (body !== undefined) {
+        bodyHolder.body = body;
+        bodyHolder._body = true;
       }
-    }
-    if (method === 'POST') {
-      const override = (bodyHolder.body as Record<string, unknown> | undefined)?._method;
-      if (typeof override === 'string') {
-        const upper = override.toUpperCase();
-        if (upper === 'DELETE' || upper === 'PATCH' || upper === 'PUT') {
-          (req as Request & { originalMethod?: string }).originalMethod ??= method;
-          req.method = upper;
-        }
+      return true;
+    } catch (error) {
+      if (error instanceof BodyError) {
+        res.status(error.status).type('text/plain').send(error.message);
+        return false;
       }
+      throw error;
     }
+  }
+
+  /** `_method` of a POST form (HTML forms have no PATCH or DELETE): on pow's routes only. */
+  function applyMethodOverride(req: Request): void {
+    if (req.method !== 'POST') return;
+    const override = (req as Request & { body?: Record<string, unknown> }).body?._method;
+    if (typeof override !== 'string') return;
+    const upper = override.toUpperCase();
+    if (upper === 'DELETE' || upper === 'PATCH' || upper === 'PUT') {
+      (req as Request & { originalMethod?: string }).originalMethod ??= req.method;
+      req.method = upper;
+    }
+  }
+
+  async function presentsValidToken(state: RequestState, req: Request, res: Response): Promise<boolean> {
+    const token = presentedCsrfToken(req);
+    return verifyCsrfToken(csrfSecretOf(state), token) || (await verifyWithOtherUserTypes(req, res, token));
+  }
+
+  /** pow's own routes: the synchronizer token, signed in or not (login CSRF included). */
+  async function requireCsrfToken(
+    state: RequestState,
+    req: Request,
+    res: Response,
+    next: NextFunction,
+    path: string,
+  ): Promise<void> {
     if (crossSiteRequest(req, allowedOrigin)) {
       refuse('invalid_csrf', req, res, next);
       return;
     }
-    const token = presentedCsrfToken(req);
-    if (verifyCsrfToken(csrfSecretOf(state), token) || (await verifyWithOtherUserTypes(req, res, token))) {
+    if (await presentsValidToken(state, req, res)) {
+      state.tokenVerified = true;
       next();
       return;
     }
     // No valid token. With a session that ended (its secret went with it), or a sign-out of a
     // visitor who has no session at all, nothing can be forged: send them to sign in instead
     // of showing an error (sign-out after expiry is a redirect, never an error).
-    const signOut = req.method === 'DELETE' && pathOf(req) === routes.path('session.delete');
+    // The sign-out path is read here, not once at start-up: `auth.readPages` may move it.
+    const signOut = req.method === 'DELETE' && path === routes.path('session.delete');
     const expired = state.cookie === 'stale' || (!state.user && signOut);
     // A sign-out whose session already ended still forgets "keep me logged in" (SameSite=Lax keeps
     // the remember-me cookie off cross-site posts, and the origin check above has passed).
     if (expired && signOut) await extensions.beforeSignOut(req, res);
     refuse(expired ? 'session_expired' : 'invalid_csrf', req, res, next);
   }
-
-  const pathOf = (req: Request): string => {
-    const url = req.originalUrl ?? req.url ?? '';
-    const query = url.indexOf('?');
-    return query === -1 ? url : url.slice(0, query);
-  };
 
   // The app this middleware last registered with: registration is per app, not per request.
   let registeredApp: unknown;
@@ -1011,6 +1067,16 @@ export function powExpress(pow: Pow, options: PowExpressOptions = {}): PowExpres
           // With several user types, the context of the last middleware that ran would be in
           // `res.locals.pow`; a page of this user type renders with this type's context.
           exposeContext(req, res, state);
+          // A page of pow's at a path the runtime does not know as pow's (the routes file moved
+          // it): the middleware treated it as the app's, but pow's pages always need the token.
+          if (!state.tokenVerified && !SAFE_METHODS.has(req.method)) {
+            readFormBody(req, res)
+              .then((read) =>
+                read ? requireCsrfToken(state, req, res, next, requestPathOf(req)) : undefined,
+              )
+              .catch(next);
+            return;
+          }
         }
         next();
       };
@@ -1134,7 +1200,7 @@ export function powExpress(pow: Pow, options: PowExpressOptions = {}): PowExpres
     ...extensions.api,
   };
 
-  const core: Core = { userType, cookieName, anonCookieName, loadState, csrfSecretOf };
+  const core: Core = { userType, cookieName, anonCookieName, ownRoutes, loadState, csrfSecretOf };
 
   const internals: Internals = {
     pow,

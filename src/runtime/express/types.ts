@@ -238,8 +238,10 @@ export interface PowExpress {
   readonly routes: RoutesCallbacks;
   /**
    * Loads the session from the signed cookie, the current user (re-read per request), the
-   * locale, flash and CSRF token; verifies the CSRF token on every non-GET/HEAD/OPTIONS request
-   * (403 when missing or wrong). Mount once per user type, before its routes.
+   * locale, flash and CSRF token. Unsafe requests to pow's own routes need the CSRF token (403
+   * when missing or wrong); on the app's routes, only requests that carry this user type's
+   * session are checked, by token or by `Sec-Fetch-Site` / `Origin` (forgery.ts,
+   * docs/security.md). Mount once per user type, before its routes.
    */
   middleware(): RequestHandler;
   requireAuthenticated: RequestHandler;
@@ -248,7 +250,8 @@ export interface PowExpress {
   errorHandler(): ErrorRequestHandler;
   /**
    * Marks a route as one of pow's pages: sets `res.locals.pow.controller/action` and
-   * `Cache-Control: no-store`, and tells `readPages` which page the route's path serves.
+   * `Cache-Control: no-store`, tells `readPages` which page the route's path serves, and makes an
+   * unsafe request to it need the CSRF token, whatever its path.
    */
   page(controller: string, action: string): RequestHandler;
   /**
