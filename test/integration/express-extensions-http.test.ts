@@ -160,7 +160,7 @@ async function setup(
     const result = await auth.confirmEmail(req, res, req.params.token);
     json(res, { ok: result.ok, status: result.ok ? result.status : result.error });
   });
-  r.post('/confirmation', async (req, res) => {
+  r.post('/confirm-email', async (req, res) => {
     const result = await auth.resendConfirmation(req, req.body.email);
     if (!result.ok) res.status(result.status).set('Retry-After', String(result.retryAfterSeconds));
     json(res, { ...result });
@@ -416,7 +416,7 @@ test('mail bombing: mails per recipient are capped whatever the source; sign-ups
   for (let i = 0; i < 40; i++) {
     const reset = await call(s, a, 'POST', '/reset-password', { email: 'Victim@Example.com' });
     assert.deepEqual(reset.json, { ok: true }, 'the answer never changes');
-    const resend = await call(s, a, 'POST', '/confirmation', { email: 'pending@example.com' });
+    const resend = await call(s, a, 'POST', '/confirm-email', { email: 'pending@example.com' });
     assert.deepEqual(resend.json, { ok: true });
   }
   await flushDeliveries();

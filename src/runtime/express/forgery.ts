@@ -23,6 +23,8 @@ export type Provenance = 'same-origin' | 'cross-site' | 'unknown';
 export interface OwnRoutes {
   /** True when `path` (no query string) is one of pow's routes of this user type. */
   owns(path: string): boolean;
+  /** Adds path templates (relative to the mount path), e.g. the ones `auth.readPages` read. */
+  add(templates: Iterable<string>): void;
 }
 
 const PARAM = null;
@@ -71,18 +73,22 @@ function matches(pattern: Segments, segments: readonly string[]): boolean {
 export function createOwnRoutes(mountPath: string, templates: Iterable<string>): OwnRoutes {
   const patterns: Segments[] = [];
   const seen = new Set<string>();
-  for (const template of templates) {
-    const pattern = compile(`${mountPath}${template}`);
-    const key = pattern.map((segment) => segment ?? ':').join('/');
-    if (seen.has(key)) continue;
-    seen.add(key);
-    patterns.push(pattern);
-  }
+  const add = (more: Iterable<string>) => {
+    for (const template of more) {
+      const pattern = compile(`${mountPath}${template}`);
+      const key = pattern.map((segment) => segment ?? ':').join('/');
+      if (seen.has(key)) continue;
+      seen.add(key);
+      patterns.push(pattern);
+    }
+  };
+  add(templates);
   return {
     owns(path) {
       const segments = segmentsOf(path);
       return patterns.some((pattern) => matches(pattern, segments));
     },
+    add,
   };
 }
 

@@ -341,7 +341,7 @@ export function powExpress(pow: Pow, options: PowExpressOptions = {}): PowExpres
   const routes = createRoutes(mountPath, options.routes, paths);
   // The handlers `auth.page()` returned, for `auth.readPages` to find them in the router.
   const pageMarks = new WeakMap<object, PageMark>();
-  // pow's default paths; a page moved in the routes file stays protected through `auth.page()`.
+  // pow's default paths, and (after `auth.readPages`) the paths of the routes file.
   const ownRoutes = createOwnRoutes(mountPath, Object.values(POW_PATHS));
   const translator = createTranslator({
     defaultLocale: options.i18n?.defaultLocale,
@@ -1089,10 +1089,11 @@ export function powExpress(pow: Pow, options: PowExpressOptions = {}): PowExpres
       Error.captureStackTrace(site, auth.readPages);
       const routesFile = callerOf(site);
       const marked = findMarkedRoutes(router, (handler) => pageMarks.get(handler as object), routesFile);
-      paths.use(
-        resolvePagePaths(marked, { extensions: pow.extensions, routesFile, defaults: POW_PATHS }),
-        routesFile,
-      );
+      const table = resolvePagePaths(marked, { extensions: pow.extensions, routesFile, defaults: POW_PATHS });
+      paths.use(table, routesFile);
+      // A page moved in the routes file is one of pow's routes too: the token check and `_method`
+      // (which must be applied before Express routes the request) follow it.
+      ownRoutes.add(Object.values(table).filter((path): path is string => typeof path === 'string'));
     },
 
     currentUser(req) {
