@@ -21,7 +21,9 @@ function countPackages(nodeModules) {
   let n = 0;
   for (const entry of readdirSync(nodeModules, { withFileTypes: true })) {
     if (!entry.isDirectory() || entry.name.startsWith('.')) continue;
-    const names = entry.name.startsWith('@') ? readdirSync(join(nodeModules, entry.name)).map((x) => `${entry.name}/${x}`) : [entry.name];
+    const names = entry.name.startsWith('@')
+      ? readdirSync(join(nodeModules, entry.name)).map((x) => `${entry.name}/${x}`)
+      : [entry.name];
     for (const name of names) {
       n++;
       const nested = join(nodeModules, name, 'node_modules');

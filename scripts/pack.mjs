@@ -44,7 +44,10 @@ function version() {
  * a pack of the same content exists.
  */
 export function packPow() {
-  if (!existsSync(join(REPO_ROOT, 'dist/runtime/index.js')) || !existsSync(join(REPO_ROOT, 'packages/cli/dist/cli/main.js'))) {
+  if (
+    !existsSync(join(REPO_ROOT, 'dist/runtime/index.js')) ||
+    !existsSync(join(REPO_ROOT, 'packages/cli/dist/cli/main.js'))
+  ) {
     throw new Error('dist/ or packages/cli/dist/ is missing: run `npm run build` first.');
   }
   const hash = packHash();
@@ -58,7 +61,15 @@ export function packPow() {
   mkdirSync(tmp, { recursive: true });
   execFileSync(
     'npm',
-    ['pack', '--workspaces', '--include-workspace-root', '--pack-destination', tmp, '--silent', '--ignore-scripts'],
+    [
+      'pack',
+      '--workspaces',
+      '--include-workspace-root',
+      '--pack-destination',
+      tmp,
+      '--silent',
+      '--ignore-scripts',
+    ],
     { cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'inherit'] },
   );
   try {

@@ -33,7 +33,9 @@ const files = walk(join(root, 'test'))
   try {
     const apps = ensureTestApps({ log: (line) => console.log(line) });
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
-    console.log(`pow ${apps.pack.hash} packed and installed for the example apps (${apps.installed ? 'installed' : 'up to date'}, ${seconds} s)`);
+    console.log(
+      `pow ${apps.pack.hash} packed and installed for the example apps (${apps.installed ? 'installed' : 'up to date'}, ${seconds} s)`,
+    );
   } catch (error) {
     console.error(`Packing or installing pow for the tests failed: ${error.message}`);
     process.exit(1);

@@ -18,9 +18,12 @@ export function stageCli() {
   const runtime = readJson(join(root, 'package.json'));
   const cli = readJson(join(target, 'package.json'));
   if (cli.version !== runtime.version) {
-    throw new Error(`packages/cli/package.json is ${cli.version}, package.json is ${runtime.version}: bump both.`);
+    throw new Error(
+      `packages/cli/package.json is ${cli.version}, package.json is ${runtime.version}: bump both.`,
+    );
   }
-  for (const folder of ['bin', 'dist', 'templates']) rmSync(join(target, folder), { recursive: true, force: true });
+  for (const folder of ['bin', 'dist', 'templates'])
+    rmSync(join(target, folder), { recursive: true, force: true });
   cpSync(join(root, 'bin'), join(target, 'bin'), { recursive: true });
   cpSync(join(root, 'templates'), join(target, 'templates'), { recursive: true });
   const files = distClosure([join(root, 'dist/cli/main.js'), join(root, 'dist/cli/main.d.ts')]);

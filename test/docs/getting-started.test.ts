@@ -106,7 +106,10 @@ test('docs/getting-started.md, step by step, ends with a working sign-up and sig
     };
     assert.match(pkg.dependencies.pow!, /^file:.*pow-\d+\.\d+\.\d+\.tgz$/);
     assert.match(pkg.devDependencies['pow-cli']!, /^file:.*pow-cli-\d+\.\d+\.\d+\.tgz$/);
-    assert.ok(!realpathSync(join(dir, 'node_modules/pow')).startsWith(REPO_ROOT), 'pow is installed in the app');
+    assert.ok(
+      !realpathSync(join(dir, 'node_modules/pow')).startsWith(REPO_ROOT),
+      'pow is installed in the app',
+    );
   });
 
   await t.test('1. see what pow detects', async () => {

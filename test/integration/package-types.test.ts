@@ -42,14 +42,38 @@ interface Mode {
 }
 
 const MODES: Mode[] = [
-  { name: 'node10, CommonJS', type: 'commonjs', compilerOptions: { module: 'commonjs', moduleResolution: 'node10' } },
+  {
+    name: 'node10, CommonJS',
+    type: 'commonjs',
+    compilerOptions: { module: 'commonjs', moduleResolution: 'node10' },
+  },
   { name: 'node10, ESM', type: 'module', compilerOptions: { module: 'es2022', moduleResolution: 'node10' } },
-  { name: 'node16, CommonJS', type: 'commonjs', compilerOptions: { module: 'node16', moduleResolution: 'node16' } },
+  {
+    name: 'node16, CommonJS',
+    type: 'commonjs',
+    compilerOptions: { module: 'node16', moduleResolution: 'node16' },
+  },
   { name: 'node16, ESM', type: 'module', compilerOptions: { module: 'node16', moduleResolution: 'node16' } },
-  { name: 'nodenext, CommonJS', type: 'commonjs', compilerOptions: { module: 'nodenext', moduleResolution: 'nodenext' } },
-  { name: 'nodenext, ESM', type: 'module', compilerOptions: { module: 'nodenext', moduleResolution: 'nodenext' } },
-  { name: 'bundler, ESM', type: 'module', compilerOptions: { module: 'esnext', moduleResolution: 'bundler' } },
-  { name: 'bundler, preserve', type: 'module', compilerOptions: { module: 'preserve', moduleResolution: 'bundler' } },
+  {
+    name: 'nodenext, CommonJS',
+    type: 'commonjs',
+    compilerOptions: { module: 'nodenext', moduleResolution: 'nodenext' },
+  },
+  {
+    name: 'nodenext, ESM',
+    type: 'module',
+    compilerOptions: { module: 'nodenext', moduleResolution: 'nodenext' },
+  },
+  {
+    name: 'bundler, ESM',
+    type: 'module',
+    compilerOptions: { module: 'esnext', moduleResolution: 'bundler' },
+  },
+  {
+    name: 'bundler, preserve',
+    type: 'module',
+    compilerOptions: { module: 'preserve', moduleResolution: 'bundler' },
+  },
 ];
 
 test('pow, pow/express and pow/testing type-check in every resolution mode', async (t) => {
@@ -62,7 +86,10 @@ test('pow, pow/express and pow/testing type-check in every resolution mode', asy
     const dir = join(root, `${mode.name.replace(/\W+/g, '-')}-${skipLibCheck ? 'skip' : 'full'}`);
     mkdirSync(join(dir, 'src'), { recursive: true });
     symlinkSync(apps.nodeModules, join(dir, 'node_modules'), 'dir');
-    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'types-app', private: true, type: mode.type }));
+    writeFileSync(
+      join(dir, 'package.json'),
+      JSON.stringify({ name: 'types-app', private: true, type: mode.type }),
+    );
     writeFileSync(
       join(dir, 'tsconfig.json'),
       JSON.stringify({

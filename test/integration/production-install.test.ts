@@ -82,20 +82,32 @@ test('npm ci --omit=dev of the generated demo app: pow without its code generato
     assert.equal(esm.stdout.trim(), 'function function');
     const cjs = await exec(
       process.execPath,
-      ['-e', "const p = require('pow'); const e = require('pow/express'); console.log(typeof p.smtpMailer, typeof e.default);"],
+      [
+        '-e',
+        "const p = require('pow'); const e = require('pow/express'); console.log(typeof p.smtpMailer, typeof e.default);",
+      ],
       { cwd: dir },
     );
     assert.equal(cjs.stdout.trim(), 'function function');
   });
 
-  await t.test('an SMTP mailer or a Redis store without their package: a clear error at start-up', async () => {
-    const probe = `
+  await t.test(
+    'an SMTP mailer or a Redis store without their package: a clear error at start-up',
+    async () => {
+      const probe = `
       const { smtpMailer, redisStore } = await import('pow');
       for (const make of [() => smtpMailer('smtp://localhost:2525'), () => redisStore('redis://localhost:6379')]) {
         try { make(); console.log('created'); } catch (error) { console.log(error.message, '|', error.fix); }
       }`;
-    const { stdout } = await exec(process.execPath, ['--input-type=module', '-e', probe], { cwd: dir });
-    assert.match(stdout, /`smtpMailer` needs the package nodemailer, which is not installed \| npm install nodemailer/);
-    assert.match(stdout, /`redisStore` needs the package redis, which is not installed \| npm install redis/);
-  });
+      const { stdout } = await exec(process.execPath, ['--input-type=module', '-e', probe], { cwd: dir });
+      assert.match(
+        stdout,
+        /`smtpMailer` needs the package nodemailer, which is not installed \| npm install nodemailer/,
+      );
+      assert.match(
+        stdout,
+        /`redisStore` needs the package redis, which is not installed \| npm install redis/,
+      );
+    },
+  );
 });

@@ -21,7 +21,8 @@ interface Manifest {
   peerDependencies?: Record<string, string>;
 }
 
-const readManifest = (file: string) => JSON.parse(readFileSync(path.join(REPO_ROOT, file), 'utf8')) as Manifest;
+const readManifest = (file: string) =>
+  JSON.parse(readFileSync(path.join(REPO_ROOT, file), 'utf8')) as Manifest;
 const RUNTIME = readManifest('package.json');
 const CLI = readManifest('packages/cli/package.json');
 const CLI_FOLDERS = ['cli', 'commands', 'deps', 'generate', 'inspect', 'prisma', 'recipes'];
@@ -42,8 +43,11 @@ function importedPackages(files: string[]): Map<string, string> {
   const out = new Map<string, string>();
   const SPECIFIER = /(?:\bfrom\s*|\bimport\s*\(\s*|^import\s+)(['"])([^'"]+)\1/gm;
   for (const file of files) {
-    for (const [, , fileName] of readFileSync(file, 'utf8').matchAll(SPECIFIER) as Iterable<[string, string, string]>) {
-      if (fileName.startsWith('.') || fileName.startsWith('node:') || builtinModules.includes(fileName)) continue;
+    for (const [, , fileName] of readFileSync(file, 'utf8').matchAll(SPECIFIER) as Iterable<
+      [string, string, string]
+    >) {
+      if (fileName.startsWith('.') || fileName.startsWith('node:') || builtinModules.includes(fileName))
+        continue;
       const parts = fileName.split('/');
       const name = fileName.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0]!;
       if (!out.has(name)) out.set(name, path.relative(REPO_ROOT, file));
@@ -57,9 +61,12 @@ function undeclared(imports: Map<string, string>, manifest: Manifest): string[] 
   return [...imports].filter(([name]) => !(name in declared)).map(([name, file]) => `${name} (${file})`);
 }
 
-test("pow declares every package the runtime imports; pow-cli every package the CLI imports", () => {
+test('pow declares every package the runtime imports; pow-cli every package the CLI imports', () => {
   const src = path.join(REPO_ROOT, 'src');
-  const runtime = importedPackages([...sourceFiles(path.join(src, 'runtime')), ...sourceFiles(path.join(src, 'shared'))]);
+  const runtime = importedPackages([
+    ...sourceFiles(path.join(src, 'runtime')),
+    ...sourceFiles(path.join(src, 'shared')),
+  ]);
   runtime.delete(RUNTIME.name); // its own name, in usage examples of the doc comments
   assert.deepEqual(undeclared(runtime, RUNTIME), []);
   const cli = importedPackages(CLI_FOLDERS.flatMap((folder) => sourceFiles(path.join(src, folder))));
@@ -83,6 +90,7 @@ test('src/deps/versions.ts: package names and versions of both packages, pinned 
   assert.equal(CLI.version, RUNTIME.version, 'both packages are released at the same version');
   for (const [name, version] of Object.entries(PINNED_VERSIONS)) {
     const range = RUNTIME.peerDependencies?.[name];
-    if (range) assert.ok(semver.satisfies(version, range), `${name}@${version} is in pow's peer range ${range}`);
+    if (range)
+      assert.ok(semver.satisfies(version, range), `${name}@${version} is in pow's peer range ${range}`);
   }
 });

@@ -12,7 +12,7 @@
  * NFKC-normalised and lower-cased, one a line. src/runtime/core/blocklist.ts splits this into
  * a Set on first use.
  */
-// Typed `string` so the published .d.ts does not repeat the list as a literal type.
+// Typed as string so that the published .d.ts does not repeat the list as a literal type.
 export const COMMON_PASSWORDS_DATA: string = `password
 12345678
 123456789

@@ -66,15 +66,24 @@ function assertNodemailerInstalled(): void {
   try {
     createRequire(import.meta.url).resolve('nodemailer');
   } catch {
-    throw configError('smtpMailer', 'needs the package nodemailer, which is not installed', 'npm install nodemailer');
+    throw configError(
+      'smtpMailer',
+      'needs the package nodemailer, which is not installed',
+      'npm install nodemailer',
+    );
   }
 }
 
-async function loadNodemailer(): Promise<{ nodemailer: Nodemailer; parseConnectionUrl(url: string): object }> {
+async function loadNodemailer(): Promise<{
+  nodemailer: Nodemailer;
+  parseConnectionUrl(url: string): object;
+}> {
   const [main, shared] = await Promise.all([
     import('nodemailer') as Promise<{ default: Nodemailer }>,
     // nodemailer's own URL parser, so a URL means what it means to nodemailer.
-    import('nodemailer/lib/shared/index.js') as Promise<{ default: { parseConnectionUrl(url: string): object } }>,
+    import('nodemailer/lib/shared/index.js') as Promise<{
+      default: { parseConnectionUrl(url: string): object };
+    }>,
   ]);
   return { nodemailer: main.default, parseConnectionUrl: shared.default.parseConnectionUrl };
 }
