@@ -80,6 +80,13 @@ pow's share: ${((withPow.kb - without.kb) / 1024).toFixed(1)} MB (node_modules/p
 Tarballs: pow ${kB(result.tarballs.pow)}, pow-cli ${kB(result.tarballs['pow-cli'])} (a devDependency:
 not in a production install).
 
+Most of what is left is the app's own: Prisma's convention keeps the \`prisma\` CLI (41 MB, with its
+engines) and \`typescript\` in a production install of any app with \`@prisma/client\`, pow or not:
+\`@prisma/client\` declares both as optional peers, so npm flags the app's devDependencies
+\`prisma\` and \`typescript\` "devOptional", which \`--omit=dev\` keeps. pow adds none of the CLI's
+packages (ts-morph, the schema engine, prompts, commander, node-diff3: pow-cli is a devDependency);
+test/integration/production-install.test.ts asserts it.
+
 Before the split (one package \`pow\` with the CLI's dependencies, measured on 2026-12-07 the same
 way): 406M, 302 packages (prisma CLI, ts-morph, the schema engine, prompts, commander, node-diff3
 included); the tarball was 525.5 kB (1.9 MB unpacked, 414 files, source maps and a 121 kB
