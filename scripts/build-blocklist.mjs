@@ -141,7 +141,8 @@ function render(entries, { input, minLength }) {
  * NFKC-normalised and lower-cased, one a line. src/runtime/core/blocklist.ts splits this into
  * a Set on first use.
  */
-export const COMMON_PASSWORDS_DATA = \`${templateBody(entries)}\`;
+// Typed as string so that the published .d.ts does not repeat the list as a literal type.
+export const COMMON_PASSWORDS_DATA: string = \`${templateBody(entries)}\`;
 `;
 }
 

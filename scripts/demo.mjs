@@ -2,21 +2,22 @@
 // The README's demo (`npm run demo`, which builds first): pow on the SQLite example app.
 //
 //   1. copies fixtures/express5-ts-esm-sqlite to .demo/app (fresh every time) and links its
-//      node_modules to the repo's (`pow` resolves to this checkout through node_modules/pow);
+//      node_modules to the shared install of pow's packed tarballs (scripts/test-apps.mjs: `pow`
+//      and the `pow` command of pow-cli come from the tarballs, as in a user's app);
 //   2. pow install --yes, cp .env.example .env, pow migrate, prisma generate;
 //   3. protects /dashboard the way pow's "Next steps" say;
 //   4. serves the app on http://localhost:3000 (PORT overrides) with a random POW_SECRET.
 //
-// Ctrl-C stops the app. Nothing outside .demo/ is written (besides the node_modules/pow link).
+// Ctrl-C stops the app. Nothing outside .demo/ and .test-cache/ is written.
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { REPO_ROOT as root, linkSelf } from './link-self.mjs';
+import { REPO_ROOT as root } from './pack.mjs';
+import { ensureTestApps } from './test-apps.mjs';
 
 const fixture = join(root, 'fixtures/express5-ts-esm-sqlite');
 const app = join(root, '.demo/app');
-const bin = join(root, 'node_modules/.bin');
 const port = process.env.PORT ?? '3000';
 
 function step(title) {
@@ -38,12 +39,16 @@ if (!existsSync(join(root, 'dist/cli/main.js'))) {
   process.exit(1);
 }
 
+step('pow and pow-cli from their packed tarballs');
+const apps = ensureTestApps({ log: (line) => console.log(line) });
+console.log(`${relative(root, apps.pack.pow)}\n${relative(root, apps.pack.cli)}`);
+const bin = apps.bin;
+
 step(`Fresh copy of the example app in ${relative(root, app)}`);
-linkSelf();
 rmSync(join(root, '.demo'), { recursive: true, force: true });
 mkdirSync(join(root, '.demo'), { recursive: true });
 cpSync(fixture, app, { recursive: true });
-symlinkSync(join(root, 'node_modules'), join(app, 'node_modules'), 'dir');
+symlinkSync(apps.nodeModules, join(app, 'node_modules'), 'dir');
 
 // The example app ships without a migration history. Its team would have one: the first
 // migration for its own Post model, written by `prisma migrate dev --name init` on their machine
@@ -61,14 +66,14 @@ symlinkSync(join(root, 'node_modules'), join(app, 'node_modules'), 'dir');
 }
 
 step('pow install');
-run('npx pow install --yes', process.execPath, [join(root, 'bin/pow.js'), 'install', '--yes'], {
+run('npx pow install --yes', join(bin, 'pow'), ['install', '--yes'], {
   env: { ...process.env, FORCE_COLOR: process.stdout.isTTY ? '1' : '0' },
 });
 
 step('Next steps, as printed above');
 console.log('$ cp .env.example .env');
 writeFileSync(join(app, '.env'), readFileSync(join(app, '.env.example'), 'utf8'));
-run('npx pow migrate', process.execPath, [join(root, 'bin/pow.js'), 'migrate']);
+run('npx pow migrate', join(bin, 'pow'), ['migrate']);
 run('npx prisma generate', join(bin, 'prisma'), ['generate'], {
   env: {
     ...process.env,

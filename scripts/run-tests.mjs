@@ -5,7 +5,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { spawn, spawnSync } from 'node:child_process';
-import { linkSelf } from './link-self.mjs';
+import { ensureTestApps } from './test-apps.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const filters = process.argv.slice(2);
@@ -26,8 +26,21 @@ const files = walk(join(root, 'test'))
   .filter((f) => filters.length === 0 || filters.some((x) => f.includes(x)))
   .sort();
 
-// Copies of the example apps resolve `pow` through the repo's node_modules (see link-self.mjs).
-linkSelf();
+// Copies of the example apps install pow as a user does: from its packed tarballs. Pack (when
+// dist/ changed) and install them once, before any test file runs (scripts/test-apps.mjs).
+{
+  const started = Date.now();
+  try {
+    const apps = ensureTestApps({ log: (line) => console.log(line) });
+    const seconds = ((Date.now() - started) / 1000).toFixed(1);
+    console.log(
+      `pow ${apps.pack.hash} packed and installed for the example apps (${apps.installed ? 'installed' : 'up to date'}, ${seconds} s)`,
+    );
+  } catch (error) {
+    console.error(`Packing or installing pow for the tests failed: ${error.message}`);
+    process.exit(1);
+  }
+}
 
 // On a fresh machine `npm test` must pass by itself: start the databases and Redis if they are
 // down and install Debian's Chromium if missing (POW_SKIP_TEST_ENV=1 skips this, e.g. in a sandbox

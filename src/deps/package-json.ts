@@ -1,13 +1,14 @@
 /**
- * The package.json edit of `pow install`: adds the runtime packages the generated code imports,
- * as an idempotent patch (src/generate/patch.ts).
+ * The package.json edit of `pow install`: adds the runtime packages the generated code imports
+ * (and pow's CLI as a devDependency), as an idempotent patch (src/generate/patch.ts).
  *
  * Rules:
  * - Add only. A package already listed in `dependencies`, `devDependencies`,
  *   `optionalDependencies` or `peerDependencies` is left at the team's range: pow never changes
  *   (and so never downgrades) a version someone chose.
- * - New entries go into `dependencies` (the generated code needs them at run time), at their
- *   alphabetical place among the existing keys; the other keys keep their order.
+ * - New entries go into `dependencies` (the generated code needs them at run time), or
+ *   `devDependencies` for a package marked `dev` (pow's CLI), at their alphabetical place among
+ *   the existing keys; the other keys keep their order.
  * - The file keeps its indentation (detected from the first indented line) and its final newline.
  */
 import type { PatchEdit } from '../generate/patch.js';
@@ -17,6 +18,8 @@ export interface DependencySpec {
   name: string;
   /** Version range to add, e.g. "3.1.10" or "^0.1.0". */
   range: string;
+  /** Add to devDependencies (needed at development time only). */
+  dev?: boolean;
 }
 
 const SECTIONS = ['dependencies', 'devDependencies', 'optionalDependencies', 'peerDependencies'] as const;
@@ -54,6 +57,21 @@ function insertSorted(deps: Record<string, string>, name: string, range: string)
   return out;
 }
 
+/** `pkg` with `adds` in `section`; a new section goes where npm puts it (see addSection). */
+function addToSection(pkg: Json, section: 'dependencies' | 'devDependencies', adds: DependencySpec[]): Json {
+  let deps = (pkg[section] && typeof pkg[section] === 'object' ? pkg[section] : {}) as Record<string, string>;
+  for (const dep of adds) deps = insertSorted(deps, dep.name, dep.range);
+  if (Object.prototype.hasOwnProperty.call(pkg, section)) return { ...pkg, [section]: deps };
+  // A new "dependencies" block goes before devDependencies (npm's order), else at the end.
+  const next: Json = {};
+  for (const [key, value] of Object.entries(pkg)) {
+    if (section === 'dependencies' && key === 'devDependencies' && !(section in next)) next[section] = deps;
+    next[key] = value;
+  }
+  if (!(section in next)) next[section] = deps;
+  return next;
+}
+
 /**
  * Patch edit that adds the missing packages of `wanted` to package.json. `already-present` when
  * every package is listed somewhere (whatever its range).
@@ -79,22 +97,10 @@ export function ensureDependencies(wanted: readonly DependencySpec[]): PatchEdit
     const missing = wanted.filter((dep) => listedIn(pkg, dep.name) === null);
     if (missing.length === 0) return { status: 'already-present' };
 
-    let deps = (pkg.dependencies && typeof pkg.dependencies === 'object' ? pkg.dependencies : {}) as Record<
-      string,
-      string
-    >;
-    for (const dep of missing) deps = insertSorted(deps, dep.name, dep.range);
-    let next: Json;
-    if (Object.prototype.hasOwnProperty.call(pkg, 'dependencies')) {
-      next = { ...pkg, dependencies: deps };
-    } else {
-      // A new "dependencies" block goes before devDependencies (npm's order), else at the end.
-      next = {};
-      for (const [key, value] of Object.entries(pkg)) {
-        if (key === 'devDependencies' && !('dependencies' in next)) next.dependencies = deps;
-        next[key] = value;
-      }
-      if (!('dependencies' in next)) next.dependencies = deps;
+    let next = pkg;
+    for (const section of ['dependencies', 'devDependencies'] as const) {
+      const adds = missing.filter((dep) => (section === 'devDependencies') === (dep.dev === true));
+      if (adds.length > 0) next = addToSection(next, section, adds);
     }
     const trailing = text.endsWith('\n') ? '\n' : '';
     return { status: 'applied', text: JSON.stringify(next, null, detectIndent(text)) + trailing };

@@ -1,13 +1,31 @@
 /**
+ * pow is published as two packages built from this repo (package.json, packages/cli/package.json):
+ * the runtime the generated code imports, and the CLI, a devDependency of the app (as Prisma's
+ * `prisma` CLI next to `@prisma/client`), so a production install (`npm ci --omit=dev`) carries
+ * no code generator. Both are released at the same version.
+ */
+export const POW_PACKAGES = {
+  /** Runtime: `pow`, `pow/express`, `pow/testing`; a dependency of the app. */
+  runtime: 'pow',
+  /** The `pow` command (inspect, install, migrate, ...); a devDependency of the app. */
+  cli: 'pow-cli',
+} as const;
+
+/**
  * Versions of the packages `pow install` adds to a project's package.json. Pinned to what pow is
- * built and tested with (test/unit/deps.test.ts checks them against pow's own package.json), so
- * the app runs exactly what pow's end-to-end tests ran. `pow` itself is added as `^<pow version>`.
+ * built and tested with (test/integration/install-cli.test.ts checks them against pow's own
+ * package.json and its peer ranges), so the app runs exactly what pow's end-to-end tests ran.
+ * `pow` and `pow-cli` themselves are added as `^<pow version>`.
  */
 export const PINNED_VERSIONS = {
   /** Renders pow's `.ejs` views (Express's view engine). */
   ejs: '3.1.10',
-  /** `--session-store redis`. */
+  /** `--session-store redis` (an optional peer of pow, loaded only by redisStore). */
   redis: '5.9.0',
+  /** An extension that sends mail: smtpMailer (an optional peer of pow, loaded on the first mail). */
+  nodemailer: '7.0.6',
+  /** The Prisma client, when the app lists none (a peer of pow). */
+  '@prisma/client': '7.10.0',
   // Prisma 7 driver adapters and their drivers, for the Prisma client pow generates when the app
   // has none (`<src>/pow/prisma.ts`).
   '@prisma/adapter-better-sqlite3': '7.10.0',
@@ -26,7 +44,7 @@ export function isPinned(name: string): name is PinnedPackage {
   return Object.prototype.hasOwnProperty.call(PINNED_VERSIONS, name);
 }
 
-/** The range pow adds for its own runtime package: `^0.1.0`. */
+/** The range pow adds for its own packages (runtime and CLI): `^0.1.0`. */
 export function powRange(powVersion: string): string {
   return `^${powVersion}`;
 }

@@ -78,7 +78,8 @@ export function mergeExtensions(
   return out;
 }
 
-function sendsMail(it: TemplateContext): boolean {
+/** True when an extension of `it` sends mail (the app then needs SMTP_URL and nodemailer). */
+export function sendsMail(it: TemplateContext): boolean {
   return it.extensions.some((name) => MAILING_EXTENSIONS.includes(name));
 }
 

@@ -47,10 +47,10 @@ import type { SchemaTexts } from '../prisma/schema-ast.js';
 import type { ExtensionName } from '../runtime/core/types.js';
 import { isPowError, PowError } from '../shared/pow-error.js';
 import { ensureDependencies, listedIn, type DependencySpec } from '../deps/package-json.js';
-import { isPinned, PINNED_VERSIONS, powRange } from '../deps/versions.js';
+import { isPinned, PINNED_VERSIONS, POW_PACKAGES, powRange } from '../deps/versions.js';
 import { listInstallTemplates, selectInstallTemplates } from './install-templates.js';
 import { ensureEnvKeys, ensureGitattributesLine, type EnvKey } from './project-files.js';
-import { addExtensionFiles, extensionNextSteps } from './extensions.js';
+import { addExtensionFiles, extensionNextSteps, sendsMail } from './extensions.js';
 import { buildTemplateContext, relativeSpecifier, type TemplateContext } from './template-context.js';
 
 /** The generator scope recorded in the manifest. */
@@ -439,11 +439,16 @@ function addDependencies(
   options: InstallOptions,
   powVersion: string,
 ): string[] {
+  // The runtime for the generated code; the CLI (this command) as a devDependency, so a
+  // production install leaves out the generator; and the optional peers of pow the app uses.
   const wanted: DependencySpec[] = [
-    { name: 'pow', range: powRange(powVersion) },
+    { name: POW_PACKAGES.runtime, range: powRange(powVersion) },
+    { name: POW_PACKAGES.cli, range: powRange(powVersion), dev: true },
     { name: 'ejs', range: PINNED_VERSIONS.ejs },
+    { name: '@prisma/client', range: PINNED_VERSIONS['@prisma/client'] },
   ];
   if (options.sessionStore === 'redis') wanted.push({ name: 'redis', range: PINNED_VERSIONS.redis });
+  if (sendsMail(it)) wanted.push({ name: 'nodemailer', range: PINNED_VERSIONS.nodemailer });
   if (it.prisma.generateClient && it.prisma.adapter) {
     for (const name of it.prisma.adapter.dependencies) {
       if (isPinned(name)) wanted.push({ name, range: PINNED_VERSIONS[name] });

@@ -1,19 +1,22 @@
 /**
  * docs/getting-started.md, followed literally on a copy of the SQLite example app: every command
- * the guide lists is run as a child process in the order it lists them (`npx pow` is this
- * checkout's bin/pow.js; `npm install` is stood in for by the node_modules link, as this machine
- * installs nothing), the edits it describes are made, and the app it ends with signs a new user
- * up and in. The outputs the guide shows must be what the commands print (the temp folder shown
+ * the guide lists is run as a child process in the order it lists them, the edits it describes
+ * are made, and the app it ends with signs a new user up and in. pow and pow-cli are installed
+ * with npm from their packed tarballs, as the guide says to until pow is on the registry; `npx
+ * pow` is the installed pow-cli's bin. The copy starts with a hard-linked copy of the tests'
+ * shared install as its node_modules (scripts/test-apps.mjs), so npm only adds pow and checks the
+ * rest (no native build, offline). The outputs the guide shows must be what the commands print (the temp folder shown
  * as /home/you/my-app). `POW_UPDATE_DOCS=1` rewrites those output blocks from this run.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { startApp, type RunningApp } from '../helpers/app-process.js';
 import { copyFixture, REPO_ROOT } from '../helpers/fixtures.js';
+import { ensureTestApps } from '../../scripts/test-apps.mjs';
 import { HttpClient, csrfTokenFrom } from '../helpers/http-client.js';
 import { POW_NOW, requireBuild, seedMigrationHistory } from '../helpers/e2e-project.js';
 import { EXAMPLES_DIR, PASSWORD, assertGuideRuns, childEnv, signIn } from './guide-app.js';
@@ -21,7 +24,6 @@ import { EXAMPLES_DIR, PASSWORD, assertGuideRuns, childEnv, signIn } from './gui
 const exec = promisify(execFile);
 const GUIDE = join(REPO_ROOT, 'docs/getting-started.md');
 const SHOWN_DIR = '/home/you/my-app';
-const BIN = join(REPO_ROOT, 'node_modules/.bin');
 
 /** `<!-- output: <command> -->` followed by a ```text block: what the guide shows `command` printing. */
 const OUTPUT_BLOCK = /<!-- output: (.+?) -->\n\n?```text\n([\s\S]*?)^```$/gm;
@@ -32,8 +34,11 @@ function shownOutputs(text: string): Map<string, string> {
 
 test('docs/getting-started.md, step by step, ends with a working sign-up and sign-in', async (t) => {
   requireBuild();
-  const copy = copyFixture('express5-ts-esm-sqlite');
+  const { pack } = ensureTestApps();
+  const copy = copyFixture('express5-ts-esm-sqlite', { nodeModules: 'copy' });
   const dir = copy.dir;
+  // The app's own tools, as npx finds them.
+  const BIN = join(dir, 'node_modules/.bin');
   // The guide starts from an app whose database is migrated with its own history.
   await seedMigrationHistory(copy, 'sqlite');
   const guide = readFileSync(GUIDE, 'utf8');
@@ -49,8 +54,8 @@ test('docs/getting-started.md, step by step, ends with a working sign-up and sig
     assertGuideRuns('getting-started.md', command);
     const [tool, ...words] = command.replace(/^npx /, '').split(' ');
     const args = quotedArgs ?? words;
-    const file = tool === 'pow' || tool === 'node' ? process.execPath : join(BIN, tool);
-    const argv = tool === 'pow' ? [join(REPO_ROOT, 'bin/pow.js'), ...args] : args;
+    const file = tool === 'node' ? process.execPath : join(BIN, tool);
+    const argv = args;
     try {
       const { stdout, stderr } = await exec(file, argv, {
         cwd: dir,
@@ -76,6 +81,37 @@ test('docs/getting-started.md, step by step, ends with a working sign-up and sig
         }),
     );
 
+  /** `npm <args>` in the app, from the npm cache (--prefer-offline). */
+  const npm = async (args: string[]) => {
+    try {
+      await exec('npm', [...args, '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], {
+        cwd: dir,
+        env: childEnv({}),
+        maxBuffer: 16 * 1024 * 1024,
+      });
+    } catch (error) {
+      const e = error as { stdout?: string; stderr?: string };
+      assert.fail(`npm ${args.join(' ')} failed:\n${e.stdout ?? ''}${e.stderr ?? ''}`);
+    }
+  };
+
+  await t.test('1. install pow and pow-cli (from their packed tarballs)', async () => {
+    assertGuideRuns('getting-started.md', 'npm install pow');
+    assertGuideRuns('getting-started.md', 'npm install --save-dev pow-cli');
+    await npm(['install', pack.pow]);
+    await npm(['install', '--save-dev', pack.cli]);
+    const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as {
+      dependencies: Record<string, string>;
+      devDependencies: Record<string, string>;
+    };
+    assert.match(pkg.dependencies.pow!, /^file:.*pow-\d+\.\d+\.\d+\.tgz$/);
+    assert.match(pkg.devDependencies['pow-cli']!, /^file:.*pow-cli-\d+\.\d+\.\d+\.tgz$/);
+    assert.ok(
+      !realpathSync(join(dir, 'node_modules/pow')).startsWith(REPO_ROOT),
+      'pow is installed in the app',
+    );
+  });
+
   await t.test('1. see what pow detects', async () => {
     const out = await sh('npx pow inspect');
     assert.match(out, /User model {7}none: pow adds model User/);
@@ -88,6 +124,7 @@ test('docs/getting-started.md, step by step, ends with a working sign-up and sig
 
   await t.test('3. the steps after the install: .env, secret, migrate, generate', async () => {
     assertGuideRuns('getting-started.md', 'npm install');
+    await npm(['install']);
     assertGuideRuns('getting-started.md', 'cp .env.example .env');
     writeFileSync(join(dir, '.env'), readFileSync(join(dir, '.env.example'), 'utf8'));
     const random = "require('node:crypto').randomBytes(48).toString('base64url')";

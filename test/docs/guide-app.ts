@@ -32,7 +32,7 @@ import {
   TEST_POW_SECRET,
   type E2EProject,
 } from '../helpers/e2e-project.js';
-import { REPO_ROOT, runPow, type PowResult } from '../helpers/fixtures.js';
+import { appsNodeModules, REPO_ROOT, runPow, type PowResult } from '../helpers/fixtures.js';
 import { HttpClient, csrfTokenFrom, type HttpResponse } from '../helpers/http-client.js';
 
 const exec = promisify(execFile);
@@ -111,7 +111,8 @@ export function variant(
       return rel !== 'node_modules' && (options.ownClient || rel !== join('src', 'generated'));
     },
   });
-  symlinkSync(join(REPO_ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir');
+  // pow from its packed tarball, as in the base app (test/helpers/fixtures.ts, copyFixture).
+  symlinkSync(appsNodeModules(), join(dir, 'node_modules'), 'dir');
   if (!options.ownClient) symlinkSync(generated, join(dir, 'src/generated'), 'dir');
   if (guide !== null) {
     for (const file of exampleFiles(guide)) cpSync(join(EXAMPLES_DIR, guide, file), join(dir, file));
@@ -125,7 +126,7 @@ export function variant(
     pow: (args) => runPow(args, { cwd: dir, env }),
     async bin(name, args, extra = {}) {
       try {
-        const { stdout, stderr } = await exec(join(REPO_ROOT, 'node_modules/.bin', name), args, {
+        const { stdout, stderr } = await exec(join(appsNodeModules(), '.bin', name), args, {
           cwd: dir,
           env: childEnv({ ...env, ...extra }),
           maxBuffer: 16 * 1024 * 1024,

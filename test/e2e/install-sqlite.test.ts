@@ -79,8 +79,12 @@ test(`pow install on ${FIXTURE}: SQLite, end to end`, async (t) => {
       app,
       /app\.use\(express\.urlencoded\(\{ extended: false \}\)\);\napp\.use\(auth\.middleware\(\)\);\napp\.use\(powRoutes\);\n/,
     );
-    const pkg = JSON.parse(project.read('package.json')) as { dependencies: Record<string, string> };
+    const pkg = JSON.parse(project.read('package.json')) as {
+      dependencies: Record<string, string>;
+      devDependencies: Record<string, string>;
+    };
     assert.equal(pkg.dependencies.pow, '^0.1.0');
+    assert.equal(pkg.devDependencies['pow-cli'], '^0.1.0', 'the CLI is a devDependency');
     assert.equal(pkg.dependencies.ejs, '3.1.10', 'kept as it was');
     const env = project.read('.env.example');
     assert.match(env, /^POW_SECRET=$/m);

@@ -4,21 +4,19 @@
  * app booted as a child process, and the browser-like walk through pow's pages that every
  * fixture's test shares.
  *
- * The copied app resolves `pow` through the repo's node_modules (`node_modules/pow -> ..`, made by
- * scripts/link-self.mjs), whose package.json points at dist/: run `npm run build` first
- * (`npm test` does).
+ * The copied app resolves `pow` from the shared install of its packed tarball
+ * (scripts/test-apps.mjs, through copyFixture), and runs its tools (prisma, tsc, tsx) from there:
+ * run `npm run build` first (`npm test` does, and packs before the test files run).
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
 import { promisify } from 'node:util';
-// @ts-expect-error: a plain .mjs script without types.
-import { linkSelf } from '../../scripts/link-self.mjs';
 import { startApp, type RunningApp } from './app-process.js';
-import { copyFixture, REPO_ROOT, runPow, type PowResult, type TempProject } from './fixtures.js';
+import { appsNodeModules, copyFixture, runPow, type PowResult, type TempProject } from './fixtures.js';
 import { HttpClient, csrfTokenFrom, formActions } from './http-client.js';
 import { MARIADB, PG_URL } from './prisma-test-client.js';
 
@@ -32,14 +30,15 @@ export const TEST_POW_SECRET = 'e2e-test-secret-0123456789-abcdefghijklmnopqrstu
 export const POW_NOW = '2026-01-02T03:04:05Z';
 export const MIGRATION_DIR = 'prisma/migrations/20260102030405_pow_install';
 
-const BIN = join(REPO_ROOT, 'node_modules/.bin');
+/** The apps' tools (prisma, tsc, tsx, pow): the shared install's, as `npx` finds them in an app. */
+const BIN = (): string => join(appsNodeModules(), '.bin');
 
-/** Fails early with a clear message when dist/ is missing (the copied app imports pow from there). */
+/**
+ * Makes sure pow is packed and installed for the copied apps (scripts/test-apps.mjs); fails with a
+ * clear message when dist/ is missing.
+ */
 export function requireBuild(): void {
-  linkSelf();
-  if (!existsSync(join(REPO_ROOT, 'dist/runtime/express/index.js'))) {
-    throw new Error('dist/ is missing: run `npm run build` first (the copied apps import pow from dist/).');
-  }
+  appsNodeModules();
 }
 
 export interface E2EDatabase {
@@ -190,7 +189,7 @@ export async function runBin(
   env: Record<string, string> = {},
 ): Promise<string> {
   try {
-    const { stdout, stderr } = await exec(join(BIN, bin), args, {
+    const { stdout, stderr } = await exec(join(BIN(), bin), args, {
       cwd: project.dir,
       env: { ...process.env, ...project.env, ...env },
       maxBuffer: 16 * 1024 * 1024,
@@ -231,7 +230,7 @@ export function protectDashboard(project: E2EProject, entry: string, app: string
 
 /** Boots the app with tsx on a free port (POW_SECRET and DATABASE_URL set). */
 export function bootWithTsx(project: E2EProject, script: string): Promise<RunningApp> {
-  return startApp(project.dir, join(BIN, 'tsx'), [script], project.env, 60_000);
+  return startApp(project.dir, join(BIN(), 'tsx'), [script], project.env, 60_000);
 }
 
 export interface AuthFlowOptions {

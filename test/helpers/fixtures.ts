@@ -1,8 +1,11 @@
 /**
  * Fixture helpers: fixtures under fixtures/ are never used in place by tests that write. Each test
- * copies one into a fresh temp folder and links node_modules to the repo's own (fixtures are
- * never npm-installed).
+ * copies one into a fresh temp folder whose node_modules is the shared install of
+ * scripts/test-apps.mjs: pow and pow-cli from their packed tarballs plus the example apps' other
+ * packages, installed once per test run (scripts/run-tests.mjs prepares it). So `pow` resolves
+ * from its tarball, as in a user's app, never from this checkout.
  */
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
   cpSync,
@@ -19,12 +22,12 @@ import {
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensureTestApps } from '../../scripts/test-apps.mjs';
 import { run, type RunOptions } from '../../src/cli/main.js';
 import type { CliIo } from '../../src/cli/io.js';
 
 export const REPO_ROOT = path.resolve(fileURLToPath(new URL('../..', import.meta.url)));
 export const FIXTURES_DIR = path.join(REPO_ROOT, 'fixtures');
-const REPO_NODE_MODULES = path.join(REPO_ROOT, 'node_modules');
 
 export interface TempProject {
   /** Absolute path of the copy. */
@@ -34,15 +37,29 @@ export interface TempProject {
 }
 
 export interface CopyFixtureOptions {
-  /** Link node_modules to the repo's (default true). */
-  nodeModules?: boolean;
+  /**
+   * The copy's node_modules, resolving pow from its tarball (default true: a link to the shared
+   * install). `'copy'`: a hard-linked copy of the shared install (seconds, no disk), which `npm
+   * install` in the copy can change like an app's own node_modules (npm replaces a package's
+   * folder rather than writing into its files, so the shared install is not touched). false: none.
+   */
+  nodeModules?: boolean | 'copy';
 }
 
 /**
- * Copies fixtures/<name> into a new temp folder and links `node_modules` to the repo's.
+ * The shared install's node_modules (pow and pow-cli from their tarballs, and the fixtures'
+ * packages); packs and installs first when the build changed (scripts/test-apps.mjs).
+ */
+export function appsNodeModules(): string {
+  return ensureTestApps().nodeModules;
+}
+
+/**
+ * Copies fixtures/<name> into a new temp folder and gives it a `node_modules` that resolves
+ * `pow` (and everything else) from the shared install of the packed tarballs (appsNodeModules).
  *
- * When the fixture pins a package at a version the repo has only under an npm alias (the
- * Express 4 fixture's `"express": "4.21.2"` is the repo's `"express4": "npm:express@4.21.2"`),
+ * When the fixture pins a package at a version the install has only under an npm alias (the
+ * Express 4 fixture's `"express": "4.21.2"` is the install's `"express4": "npm:express@4.21.2"`),
  * node_modules becomes a folder of per-package links with the alias in the package's place, so
  * the copy runs what its package.json asks for.
  */
@@ -50,7 +67,12 @@ export function copyFixture(name: string, options: CopyFixtureOptions = {}): Tem
   const source = path.join(FIXTURES_DIR, name);
   const dir = mkdtempSync(path.join(tmpdir(), `pow-${name}-`));
   cpSync(source, dir, { recursive: true });
-  if (options.nodeModules !== false) linkNodeModules(dir, aliasOverrides(path.join(source, 'package.json')));
+  if (options.nodeModules === 'copy') {
+    execFileSync('cp', ['-al', appsNodeModules(), path.join(dir, 'node_modules')]);
+  } else if (options.nodeModules !== false) {
+    const shared = appsNodeModules();
+    linkNodeModules(dir, shared, aliasOverrides(path.join(source, 'package.json'), shared));
+  }
   return tempProject(dir);
 }
 
@@ -129,32 +151,32 @@ function tempProject(dir: string): TempProject {
   };
 }
 
-/** package name → the repo's node_modules folder that holds the version the fixture pins. */
-function aliasOverrides(fixturePackageJson: string): Map<string, string> {
+/** package name → the shared node_modules folder that holds the version the fixture pins. */
+function aliasOverrides(fixturePackageJson: string, shared: string): Map<string, string> {
   const overrides = new Map<string, string>();
   const fixture = readJson(fixturePackageJson);
-  const repo = readJson(path.join(REPO_ROOT, 'package.json'));
-  const repoDeps = { ...repo.devDependencies, ...repo.dependencies };
+  const install = readJson(path.join(shared, '..', 'package.json'));
+  const installDeps = { ...install.dependencies };
   const fixtureDeps = { ...fixture.devDependencies, ...fixture.dependencies };
   for (const [name, version] of Object.entries(fixtureDeps)) {
-    const installed = installedVersion(path.join(REPO_NODE_MODULES, name));
+    const installed = installedVersion(path.join(shared, name));
     if (installed === null || installed === version) continue;
-    const alias = Object.entries(repoDeps).find(([, spec]) => spec === `npm:${name}@${version}`);
-    if (alias) overrides.set(name, path.join(REPO_NODE_MODULES, alias[0]));
+    const alias = Object.entries(installDeps).find(([, spec]) => spec === `npm:${name}@${version}`);
+    if (alias) overrides.set(name, path.join(shared, alias[0]));
   }
   return overrides;
 }
 
-function linkNodeModules(dir: string, overrides: Map<string, string>): void {
+function linkNodeModules(dir: string, shared: string, overrides: Map<string, string>): void {
   const target = path.join(dir, 'node_modules');
   if (overrides.size === 0) {
-    symlinkSync(REPO_NODE_MODULES, target, 'dir');
+    symlinkSync(shared, target, 'dir');
     return;
   }
   mkdirSync(target);
-  for (const name of readdirSync(REPO_NODE_MODULES)) {
+  for (const name of readdirSync(shared)) {
     // Scoped folders (@prisma, ...) are linked whole; overrides are unscoped packages.
-    symlinkSync(overrides.get(name) ?? path.join(REPO_NODE_MODULES, name), path.join(target, name));
+    symlinkSync(overrides.get(name) ?? path.join(shared, name), path.join(target, name));
   }
 }
 

@@ -262,12 +262,16 @@ test('dotenv reading and URL precedence', () => {
   assert.equal(resolveDatabaseUrl('/nowhere', 'DB', {}), null);
 });
 
-test("pinned versions match the ones pow is built and tested with (pow's package.json)", () => {
+test("pinned versions match the ones pow is built and tested with (pow's package.json files)", () => {
   const pkg = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as {
     dependencies: Record<string, string>;
     devDependencies: Record<string, string>;
   };
-  const all = { ...pkg.devDependencies, ...pkg.dependencies };
+  // ejs is the CLI's dependency (it renders the templates): packages/cli/package.json.
+  const cli = JSON.parse(readFileSync(join(REPO_ROOT, 'packages/cli/package.json'), 'utf8')) as {
+    dependencies: Record<string, string>;
+  };
+  const all = { ...cli.dependencies, ...pkg.devDependencies, ...pkg.dependencies };
   for (const [name, version] of Object.entries(PINNED_VERSIONS)) assert.equal(all[name], version, name);
 });
 

@@ -12,7 +12,8 @@
  * NFKC-normalised and lower-cased, one a line. src/runtime/core/blocklist.ts splits this into
  * a Set on first use.
  */
-export const COMMON_PASSWORDS_DATA = `password
+// Typed as string so that the published .d.ts does not repeat the list as a literal type.
+export const COMMON_PASSWORDS_DATA: string = `password
 12345678
 123456789
 baseball

@@ -9,6 +9,7 @@
  * Expiry is Redis's own, in real time: a fake pow clock does not move it (tests use short real
  * TTLs). Session timeouts are still checked against pow's clock from the record timestamps.
  */
+import { createRequire } from 'node:module';
 import type { Store } from '../core/types.js';
 import { configError } from '../core/errors.js';
 import { checkNamespaceKey, checkTtl, serialize } from './shared.js';
@@ -53,6 +54,13 @@ export function redisStore(clientOrUrl: RedisLike | string, options: RedisStoreO
   if (typeof clientOrUrl === 'string') {
     if (!/^rediss?:\/\//.test(clientOrUrl))
       throw configError('redisStore', 'URL must start with redis:// or rediss://');
+    // `redis` is an optional peer of pow (`pow install --session-store redis` adds it): say so at
+    // start-up rather than at the first request. It is imported on first use only.
+    try {
+      createRequire(import.meta.url).resolve('redis');
+    } catch {
+      throw configError('redisStore', 'needs the package redis, which is not installed', 'npm install redis');
+    }
     owned = ownedRedisConnection(clientOrUrl);
   } else if (!clientOrUrl || typeof (clientOrUrl as RedisLike).sendCommand !== 'function') {
     throw configError('redisStore', 'needs a node-redis client (createClient()) or a redis:// URL');

@@ -109,8 +109,8 @@ export interface Recorded {
 
 /**
  * A copy of fixtures/<fixture> in a temp folder in which `pow` (and the app's own packages)
- * resolve. Today: the repo's node_modules linked in (pow -> the repo's build, see
- * scripts/link-self.mjs). This is the one place to change for a tarball install.
+ * resolve: `copyFixture` links in the shared install of the test apps, where pow and pow-cli come
+ * from their packed tarballs (scripts/test-apps.mjs), as a user installs them.
  */
 export function copyRealApp(fixture: string): TempProject {
   requireBuild();
