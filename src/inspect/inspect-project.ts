@@ -10,6 +10,7 @@ import { detectPrismaClientModule } from './detect-prisma-client-module.js';
 import { detectPrisma, generatorOutputs, locatePrismaSchema } from './detect-prisma.js';
 import { readPrismaSchema } from './read-prisma-schema.js';
 import { scanSources } from './source-files.js';
+import { detectServer } from './detect-server.js';
 import { readProject, type ProjectFiles } from './read-project.js';
 import type { EntryInfo } from './project-info.js';
 import type { TsconfigInfo } from './detect-tsconfig.js';
@@ -61,6 +62,7 @@ export async function inspectProject(cwd: string, options: InspectOptions = {}):
       relativeImportExtension,
       userModel: options.userModel ?? 'User',
     }),
+    server: detectServer(scanSources(files, ['.listen('], generatorOutputs(blocks)), pkg),
   };
 }
 

@@ -75,6 +75,18 @@ export interface EntryInfo {
   reason?: string;
 }
 
+/** How the app is started and where it listens (detect-server.ts). */
+export interface ServerInfo {
+  /** The package.json script a developer starts the app with: "dev", else "start", else null. */
+  startScript: 'dev' | 'start' | null;
+  /** The file with the app's `listen(...)` call, or null. */
+  listenFile: string | null;
+  /** The port in development: the literal, or the fallback of `process.env.PORT || 3001`; null when unknown. */
+  port: number | null;
+  /** The environment variable the port is read from ("PORT"), or null. */
+  portEnvVar: string | null;
+}
+
 export interface ProjectInfo {
   root: string;
   packageName: string | null;
@@ -95,4 +107,6 @@ export interface ProjectInfo {
    */
   prismaClientModule: { path: string; exportName: string } | null;
   prisma: PrismaInfo | null;
+  /** How the app starts and its port; absent in fact sheets made by hand (tests): treated as unknown. */
+  server?: ServerInfo;
 }

@@ -8,6 +8,7 @@ import { ARGON2_INSECURE_TEST, argon2Hasher } from './hashers.js';
 import { USER_DELEGATE_METHODS, createUserOperations, delegateName, type UserDelegate } from './users.js';
 import { DEFAULT_TIMEOUTS, createSessionOperations, type ResolvedTimeouts } from './sessions.js';
 import { deriveSecretKey } from './crypto.js';
+import { deferredSetting, type Deferred, type Setting } from './deferred.js';
 import {
   DEFAULT_MAX_PASSWORD_BYTES,
   DEFAULT_MIN_PASSWORD_LENGTH,
@@ -192,6 +193,31 @@ function resolveExtensions(value: unknown): ExtensionName[] {
   return [...seen];
 }
 
+export const SECRET_COMMAND = `node -p "require('node:crypto').randomBytes(48).toString('base64url')"`;
+
+/** The secret, from a string or a function such as `fromEnv('POW_SECRET')`, read once. */
+function resolveSecret(value: unknown): Setting<string> {
+  if (value !== undefined && typeof value !== 'string' && typeof value !== 'function') {
+    throw configError('secret', "must be a string or a function such as fromEnv('POW_SECRET')");
+  }
+  const setting = deferredSetting<string>(
+    value as Deferred<string | undefined>,
+    {
+      key: 'secret',
+      purpose: 'pow signs session cookies and tokens with it',
+      expected: `a random string of at least 32 characters, e.g. the output of ${SECRET_COMMAND}`,
+      problem: (secret) =>
+        typeof secret !== 'string'
+          ? 'is not a string'
+          : secret.length < 32
+            ? `is ${secret.length} characters long (too short)`
+            : null,
+    },
+    { required: true },
+  );
+  return setting as Setting<string>;
+}
+
 export function createPow(config: PowConfig): Pow {
   if (!isObject(config)) throw configError('config', 'must be an object');
   checkKnownKeys('', config as Record<string, unknown>, CONFIG_KEYS);
@@ -226,13 +252,7 @@ export function createPow(config: PowConfig): Pow {
     if (field === 'id' || field === 'passwordHash')
       throw configError('userFields', `must not include "${field}"`);
   }
-  if (typeof config.secret !== 'string' || config.secret.length < 32) {
-    throw configError(
-      'secret',
-      'must be a string of at least 32 characters',
-      "Generate one: node -e \"console.log(require('crypto').randomBytes(32).toString('base64url'))\"",
-    );
-  }
+  const secret = resolveSecret(config.secret);
   const store = resolveStore(config.store);
   const timeouts = resolveTimeouts(config.session);
   const policy = resolvePolicy(config.password);
@@ -261,7 +281,7 @@ export function createPow(config: PowConfig): Pow {
     timeouts,
     clock,
     users,
-    tokenKey: deriveSecretKey(config.secret, `sessions:${userType}`),
+    tokenKey: () => deriveSecretKey(secret.get(), `sessions:${userType}`),
   });
   holder.sessions = sessions;
 
@@ -270,7 +290,10 @@ export function createPow(config: PowConfig): Pow {
     userModel,
     userIdFields: Object.freeze([...userIdFields]),
     store,
-    secret: config.secret,
+    // Read on first use (see deferred.ts): the app may load its .env after importing this config.
+    get secret() {
+      return secret.get();
+    },
     extensions: Object.freeze([...extensions]),
     clock,
     users,

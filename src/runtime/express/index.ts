@@ -51,7 +51,9 @@ import {
 } from './csrf.js';
 import { createRoutes, normalizeMountPath } from './routes.js';
 import { createThrottle, resolveThrottleOptions, type Throttle } from './throttle.js';
-import { createExpressExtensions, type ExpressExtensions } from './extensions.js';
+import { createExpressExtensions, mailingExtensions, type ExpressExtensions } from './extensions.js';
+import { resolveBaseUrl } from './base-url.js';
+import { runStartupChecks } from '../core/deferred.js';
 import type {
   NextFunction,
   PowErrorKind,
@@ -325,20 +327,14 @@ export function powExpress(pow: Pow, options: PowExpressOptions = {}): PowExpres
     pow.clock,
     resolveThrottleOptions(options.throttle),
   );
-  const anonSigner = createSigner(pow.secret, `anonymous:${userType}`);
+  const anonSigner = createSigner(() => pow.secret, `anonymous:${userType}`);
   const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
-  let allowedOrigin: string | undefined;
-  if (options.baseUrl !== undefined) {
-    try {
-      allowedOrigin = new URL(options.baseUrl).origin;
-    } catch {
-      throw new PowError({
-        code: 'POW_CONFIG_INVALID',
-        message: `powExpress: baseUrl ${JSON.stringify(options.baseUrl)} is not an absolute URL.`,
-        fix: 'Use e.g. baseUrl: "https://example.com".',
-      });
-    }
-  }
+  let origin: { value: string | undefined } | undefined;
+  const allowedOrigin = (): string | undefined => {
+    if (origin) return origin.value;
+    const url = baseUrl.get();
+    return (origin = { value: url === undefined ? undefined : new URL(url).origin }).value;
+  };
   const stateKey = Symbol(`pow:${userType}:state`);
   const cookieAttributes = { secure, httpOnly: true, sameSite: 'Lax' as const, path: '/' };
 
@@ -723,7 +719,7 @@ export function powExpress(pow: Pow, options: PowExpressOptions = {}): PowExpres
         }
       }
     }
-    if (crossSiteRequest(req, allowedOrigin)) {
+    if (crossSiteRequest(req, allowedOrigin())) {
       refuse('invalid_csrf', req, res, next);
       return;
     }
@@ -853,7 +849,7 @@ export function powExpress(pow: Pow, options: PowExpressOptions = {}): PowExpres
       routes,
       translator,
       cookieAttributes,
-      baseUrl: options.baseUrl,
+      baseUrl: () => baseUrl.get(),
       currentUser: (req) => stateOf(req)?.user ?? null,
       startSession: async (req, res, user) => {
         await startSessionFor(req, res, user);
@@ -864,6 +860,10 @@ export function powExpress(pow: Pow, options: PowExpressOptions = {}): PowExpres
     options,
   );
 
+  // Read at start-up or first use, like every setting that may come from the environment. (After
+  // the extensions: a missing mailer is reported before a missing base URL.)
+  const baseUrl = resolveBaseUrl(options.baseUrl, mailingExtensions(pow).length > 0);
+
   const auth: PowExpress = {
     pow,
     currentUserKey,
@@ -872,6 +872,9 @@ export function powExpress(pow: Pow, options: PowExpressOptions = {}): PowExpres
     routes,
 
     middleware() {
+      // Mounting pow is the app's start-up: settings from the environment are read now, so a
+      // missing POW_SECRET stops the app with pow's message instead of failing its first request.
+      runStartupChecks();
       return middlewareHandler;
     },
 

@@ -10,6 +10,7 @@
  */
 import type { Store } from '../core/types.js';
 import { configError } from '../core/errors.js';
+import { deferredSetting, type Setting } from '../core/deferred.js';
 import { checkNamespaceKey, checkTtl, serialize } from './shared.js';
 
 /** The client surface used: node-redis's `sendCommand` (v4 and v5). */
@@ -35,17 +36,34 @@ type Connected = { client: RedisLike; owned: { close(): Promise<unknown> } | nul
 
 /**
  * `redisStore(client)` uses a connected client the app owns (and never closes it);
- * `redisStore("redis://host:6379")` opens its own connection on first use and `close()` ends it.
+ * `redisStore("redis://host:6379")` opens its own connection on first use and `close()` ends it;
+ * `redisStore(fromEnv('REDIS_URL'))` does the same with a URL read at start-up (`auth.middleware()`)
+ * or on first use, so an app that loads .env in its entry has loaded it by then.
  */
-export function redisStore(clientOrUrl: RedisLike | string, options: RedisStoreOptions = {}): Store {
+export function redisStore(
+  clientOrUrl: RedisLike | string | (() => string | undefined),
+  options: RedisStoreOptions = {},
+): Store {
   const prefix = options.prefix ?? 'pow';
   if (typeof prefix !== 'string' || prefix.length === 0 || prefix.includes('*'))
     throw configError('redisStore.prefix', 'must be a non-empty string');
   let connection: Promise<Connected> | undefined;
+  let url: Setting<string> | undefined;
 
-  if (typeof clientOrUrl === 'string') {
-    if (!/^rediss?:\/\//.test(clientOrUrl))
-      throw configError('redisStore', 'URL must start with redis:// or rediss://');
+  if (typeof clientOrUrl === 'string' || typeof clientOrUrl === 'function') {
+    url = deferredSetting<string>(
+      clientOrUrl,
+      {
+        key: 'redisStore(url)',
+        purpose: 'pow keeps sessions, tokens and throttle counters in Redis',
+        expected: 'a redis:// or rediss:// URL, e.g. redis://localhost:6379',
+        problem: (value) =>
+          typeof value === 'string' && /^rediss?:\/\//.test(value)
+            ? null
+            : 'must start with redis:// or rediss://',
+      },
+      { required: true },
+    ) as Setting<string>;
   } else if (!clientOrUrl || typeof (clientOrUrl as RedisLike).sendCommand !== 'function') {
     throw configError('redisStore', 'needs a node-redis client (createClient()) or a redis:// URL');
   } else {
@@ -54,12 +72,12 @@ export function redisStore(clientOrUrl: RedisLike | string, options: RedisStoreO
 
   function connect(): Promise<Connected> {
     if (!connection) {
-      const url = clientOrUrl as string;
+      const address = url!.get();
       connection = (async () => {
         const { createClient } = await import('redis');
         let connected = false;
         const client = createClient({
-          url,
+          url: address,
           // Fail a request rather than queue it while Redis is unreachable.
           disableOfflineQueue: true,
           socket: {
@@ -83,7 +101,7 @@ export function redisStore(clientOrUrl: RedisLike | string, options: RedisStoreO
         } catch (error) {
           if (client.isOpen) client.destroy();
           const reason = lastError ?? error;
-          const where = new URL(url).host;
+          const where = new URL(address).host;
           throw new Error(
             `pow redisStore: cannot connect to Redis at ${where}: ${reason instanceof Error ? reason.message : String(reason)}`,
             { cause: error },
