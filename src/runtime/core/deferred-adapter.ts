@@ -52,12 +52,12 @@ export function deferredAdapter<F extends DriverAdapterFactory>(
     get adapterName() {
       return real().adapterName;
     },
-    connect: () => real().connect(),
+    // async: a missing URL is a rejected connect, as Prisma expects, not a synchronous throw.
+    connect: async () => real().connect(),
     // Migration tools ask for a shadow database; forward when the real factory can make one.
-    connectToShadowDb: () => {
+    connectToShadowDb: async () => {
       const shadow = (real() as { connectToShadowDb?: () => Promise<unknown> }).connectToShadowDb;
-      if (!shadow)
-        return Promise.reject(new Error(`pow: ${real().adapterName} cannot connect to a shadow database`));
+      if (!shadow) throw new Error(`pow: ${real().adapterName} cannot connect to a shadow database`);
       return shadow.call(real());
     },
   };
