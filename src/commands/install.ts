@@ -332,6 +332,7 @@ async function install(ctx: CommandContext, flags: InstallFlags, cmd: Command): 
       options,
       powVersion: ctx.version,
       now,
+      env: ctx.io.env,
       flags: {
         dryRun: flags.dryRun,
         force: flags.force,

@@ -6,8 +6,9 @@
  * - Add only. A package already listed in `dependencies`, `devDependencies`,
  *   `optionalDependencies` or `peerDependencies` is left at the team's range: pow never changes
  *   (and so never downgrades) a version someone chose.
- * - New entries go into `dependencies` (the generated code needs them at run time), at their
- *   alphabetical place among the existing keys; the other keys keep their order.
+ * - New entries go into `dependencies` (the generated code needs them at run time), or into
+ *   `devDependencies` for type packages (`dev: true`), at their alphabetical place among the
+ *   existing keys; the other keys keep their order.
  * - The file keeps its indentation (detected from the first indented line) and its final newline.
  */
 import type { PatchEdit } from '../generate/patch.js';
@@ -17,6 +18,8 @@ export interface DependencySpec {
   name: string;
   /** Version range to add, e.g. "3.1.10" or "^0.1.0". */
   range: string;
+  /** Needed only to build or type-check (`@types/*`): goes into devDependencies. */
+  dev?: boolean;
 }
 
 const SECTIONS = ['dependencies', 'devDependencies', 'optionalDependencies', 'peerDependencies'] as const;
@@ -79,24 +82,27 @@ export function ensureDependencies(wanted: readonly DependencySpec[]): PatchEdit
     const missing = wanted.filter((dep) => listedIn(pkg, dep.name) === null);
     if (missing.length === 0) return { status: 'already-present' };
 
-    let deps = (pkg.dependencies && typeof pkg.dependencies === 'object' ? pkg.dependencies : {}) as Record<
-      string,
-      string
-    >;
-    for (const dep of missing) deps = insertSorted(deps, dep.name, dep.range);
-    let next: Json;
-    if (Object.prototype.hasOwnProperty.call(pkg, 'dependencies')) {
-      next = { ...pkg, dependencies: deps };
-    } else {
-      // A new "dependencies" block goes before devDependencies (npm's order), else at the end.
-      next = {};
-      for (const [key, value] of Object.entries(pkg)) {
-        if (key === 'devDependencies' && !('dependencies' in next)) next.dependencies = deps;
-        next[key] = value;
-      }
-      if (!('dependencies' in next)) next.dependencies = deps;
+    let next: Json = pkg;
+    for (const section of ['dependencies', 'devDependencies'] as const) {
+      const adding = missing.filter((dep) => (section === 'devDependencies') === (dep.dev === true));
+      if (adding.length > 0) next = withSection(next, section, adding);
     }
     const trailing = text.endsWith('\n') ? '\n' : '';
     return { status: 'applied', text: JSON.stringify(next, null, detectIndent(text)) + trailing };
   };
+}
+
+/** `pkg` with `adding` inserted into `section` (created at npm's place when missing). */
+function withSection(pkg: Json, section: 'dependencies' | 'devDependencies', adding: DependencySpec[]): Json {
+  let deps = (pkg[section] && typeof pkg[section] === 'object' ? pkg[section] : {}) as Record<string, string>;
+  for (const dep of adding) deps = insertSorted(deps, dep.name, dep.range);
+  if (Object.prototype.hasOwnProperty.call(pkg, section)) return { ...pkg, [section]: deps };
+  // A new "dependencies" block goes before devDependencies (npm's order); anything else at the end.
+  const next: Json = {};
+  for (const [key, value] of Object.entries(pkg)) {
+    if (section === 'dependencies' && key === 'devDependencies' && !(section in next)) next[section] = deps;
+    next[key] = value;
+  }
+  if (!(section in next)) next[section] = deps;
+  return next;
 }

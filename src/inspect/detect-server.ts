@@ -21,7 +21,10 @@ const NONE: PortValue = { port: null, envVar: null };
 /** How deep a port expression is followed through variables (`const port = normalize(PORT)`...). */
 const MAX_DEPTH = 6;
 
-export function detectServer(scan: SourceScan, pkg: PackageData): ServerInfo {
+const DOTENV_PACKAGES = ['dotenv', 'dotenv-flow', 'dotenv-safe', '@dotenvx/dotenvx'];
+
+/** `scan` holds the files that call `listen(` or `loadEnvFile(`. */
+export function detectServer(scan: SourceScan, pkg: PackageData, homePage: boolean): ServerInfo {
   const startScript =
     pkg.scripts.dev !== undefined ? 'dev' : pkg.scripts.start !== undefined ? 'start' : null;
   const scripts = Object.values(pkg.scripts).join(' ');
@@ -39,10 +42,15 @@ export function detectServer(scan: SourceScan, pkg: PackageData): ServerInfo {
   found.sort((a, b) => rank(a) - rank(b) || a.file.localeCompare(b.file));
   const best = found[0];
   return {
+    homePage,
     startScript,
     listenFile: best?.file ?? null,
     port: best?.value.port ?? null,
     portEnvVar: best?.value.envVar ?? null,
+    loadsDotEnv:
+      DOTENV_PACKAGES.some((name) => pkg.dependencies[name] !== undefined) ||
+      (startScript !== null && pkg.scripts[startScript]!.includes('--env-file')) ||
+      [...scan.files.values()].some((file) => file.getFullText().includes('loadEnvFile(')),
   };
 }
 

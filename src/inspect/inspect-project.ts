@@ -5,7 +5,7 @@ import { detectPackageManager } from './detect-package-manager.js';
 import { detectFramework } from './detect-framework.js';
 import { detectTsconfig } from './detect-tsconfig.js';
 import { detectModuleSystem } from './detect-module-system.js';
-import { detectEntry, detectViews } from './detect-entry.js';
+import { detectEntry, detectHomePage, detectViews } from './detect-entry.js';
 import { detectPrismaClientModule } from './detect-prisma-client-module.js';
 import { detectPrisma, generatorOutputs, locatePrismaSchema } from './detect-prisma.js';
 import { readPrismaSchema } from './read-prisma-schema.js';
@@ -44,6 +44,7 @@ export async function inspectProject(cwd: string, options: InspectOptions = {}):
   const language = detectLanguage(entry, tsconfig);
   const { moduleSystem, relativeImportExtension } = detectModuleSystem(pkg, language, tsconfig);
   const sourceDir = detectSourceDir(files, entry, tsconfig);
+  const views = detectViews(files, app);
 
   return {
     root,
@@ -55,14 +56,18 @@ export async function inspectProject(cwd: string, options: InspectOptions = {}):
     sourceDir,
     framework,
     entry,
-    views: detectViews(files, app),
+    views,
     prismaClientModule: detectPrismaClientModule(scan),
     prisma: detectPrisma(files, pkg, schema, blocks, {
       sourceDir,
       relativeImportExtension,
       userModel: options.userModel ?? 'User',
     }),
-    server: detectServer(scanSources(files, ['.listen('], generatorOutputs(blocks)), pkg),
+    server: detectServer(
+      scanSources(files, ['.listen(', 'loadEnvFile('], generatorOutputs(blocks)),
+      pkg,
+      detectHomePage(app, views),
+    ),
   };
 }
 

@@ -85,6 +85,16 @@ export interface ServerInfo {
   port: number | null;
   /** The environment variable the port is read from ("PORT"), or null. */
   portEnvVar: string | null;
+  /**
+   * True when the app loads `.env` itself: a dotenv package among its dependencies, `--env-file`
+   * in its start script, or `process.loadEnvFile()` in its code.
+   */
+  loadsDotEnv: boolean;
+  /**
+   * True when the app has a page at `/` (it answers `GET /`, serves static files or renders views):
+   * where pow sends people after sign-in. A JSON API has none, so pow lands them on its own page.
+   */
+  homePage: boolean;
 }
 
 export interface ProjectInfo {

@@ -143,6 +143,12 @@ export interface TemplateContext {
     expressMajor: 4 | 5;
   };
 
+  /**
+   * `powExpress({ landingPath })`: pow's account page when the app has no page at `/` (a JSON API)
+   * and registration is on; null keeps Pow's default (`/`).
+   */
+  landingPath: 'registration.edit' | null;
+
   /** Where the app listens in development (inspect's `server`, 3000 when unknown). */
   server: {
     port: number;
@@ -503,6 +509,7 @@ export function buildTemplateContext(project: ProjectInfo, options: TemplateOpti
       viewsDir,
       expressMajor: project.framework.major,
     },
+    landingPath: project.server?.homePage === false && registration ? 'registration.edit' : null,
     server: { port: devPort, devBaseUrl: `http://localhost:${devPort}` },
     views: { prefix: namespace === null ? 'pow' : `${namespace}/pow` },
     paths,

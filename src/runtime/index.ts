@@ -12,11 +12,7 @@ export {
   type EnvSetting,
   type FromEnvOptions,
 } from './core/deferred.js';
-export {
-  deferredAdapter,
-  type AdapterProvider,
-  type DriverAdapterFactory,
-} from './core/deferred-adapter.js';
+export { deferredAdapter, type AdapterProvider, type DriverAdapterFactory } from './core/deferred-adapter.js';
 export { createUser, formatErrors } from './core/scripts.js';
 export {
   argon2Hasher,

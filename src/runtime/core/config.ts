@@ -9,6 +9,7 @@ import { USER_DELEGATE_METHODS, createUserOperations, delegateName, type UserDel
 import { DEFAULT_TIMEOUTS, createSessionOperations, type ResolvedTimeouts } from './sessions.js';
 import { deriveSecretKey } from './crypto.js';
 import { deferredSetting, type Deferred, type Setting } from './deferred.js';
+import { SECRET_COMMAND } from '../../shared/secret-command.js';
 import {
   DEFAULT_MAX_PASSWORD_BYTES,
   DEFAULT_MIN_PASSWORD_LENGTH,
@@ -192,8 +193,6 @@ function resolveExtensions(value: unknown): ExtensionName[] {
   }
   return [...seen];
 }
-
-export const SECRET_COMMAND = `node -p "require('node:crypto').randomBytes(48).toString('base64url')"`;
 
 /** The secret, from a string or a function such as `fromEnv('POW_SECRET')`, read once. */
 function resolveSecret(value: unknown): Setting<string> {

@@ -50,6 +50,7 @@ import {
   verifyCsrfToken,
 } from './csrf.js';
 import { createRoutes, normalizeMountPath } from './routes.js';
+import { withLandingPath } from './landing-path.js';
 import { createThrottle, resolveThrottleOptions, type Throttle } from './throttle.js';
 import { createExpressExtensions, mailingExtensions, type ExpressExtensions } from './extensions.js';
 import { resolveBaseUrl } from './base-url.js';
@@ -316,7 +317,10 @@ export function powExpress(pow: Pow, options: PowExpressOptions = {}): PowExpres
     });
   }
   const currentUserKey = options.currentUserKey ?? defaultCurrentUserKey(userType);
-  const routes = createRoutes(mountPath, options.routes);
+  const routes: RoutesCallbacks = createRoutes(
+    mountPath,
+    withLandingPath(options, () => routes),
+  );
   const translator = createTranslator({
     defaultLocale: options.i18n?.defaultLocale,
     messages: options.i18n?.messages,

@@ -86,6 +86,12 @@ export interface PowExpressOptions {
    */
   baseUrl?: string | (() => string | undefined);
   routes?: Partial<Omit<RoutesCallbacks, 'path'>>;
+  /**
+   * Where people land after signing in or registering when no `request_path` says otherwise:
+   * an app path ("/dashboard") or the name of one of pow's pages ("registration.edit", resolved
+   * through `routes.path`). Default: the mount path ("/"). `routes.afterSignInPath` overrides it.
+   */
+  landingPath?: string;
   i18n?: I18nOptions;
   throttle?: ThrottleOptions;
   /** Send Secure cookies. Default: NODE_ENV === "production". */
