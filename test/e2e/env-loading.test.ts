@@ -71,7 +71,13 @@ function childEnv(): Record<string, string> {
   for (const [key, value] of Object.entries(process.env)) {
     if (value !== undefined && !/^(POW_|DATABASE_URL$|NODE_OPTIONS$)/.test(key)) env[key] = value;
   }
-  return { ...env, NODE_ENV: 'development', POW_NOW, PRISMA_HIDE_UPDATE_MESSAGE: '1', CHECKPOINT_DISABLE: '1' };
+  return {
+    ...env,
+    NODE_ENV: 'development',
+    POW_NOW,
+    PRISMA_HIDE_UPDATE_MESSAGE: '1',
+    CHECKPOINT_DISABLE: '1',
+  };
 }
 
 /** `npm run dev` of the app (startApp waits until it answers, or reports its output if it exits). */
@@ -107,7 +113,9 @@ for (const way of WAYS) {
     assert.equal(installed.code, 0, installed.stderr + installed.stdout);
     // The app's .env keeps its lines and gets pow's keys; no .env.example behind *.env*.
     const dotenv = read('.env');
-    assert.ok(dotenv.startsWith('# Local settings of the API (not committed).\nDATABASE_URL="file:./dev.db"\n'));
+    assert.ok(
+      dotenv.startsWith('# Local settings of the API (not committed).\nDATABASE_URL="file:./dev.db"\n'),
+    );
     assert.match(dotenv, /^POW_SECRET=[\w-]{64}$/m);
     assert.match(dotenv, /^POW_BASE_URL=http:\/\/localhost:3001$/m);
     assert.equal(dotenv.match(/^DATABASE_URL=/gm)?.length, 1, 'DATABASE_URL was there already');
@@ -164,7 +172,10 @@ for (const way of WAYS) {
     });
     writeFileSync(join(dir, '.env'), dotenv.replace(/^DATABASE_URL=.*\n/m, ''));
     await assert.rejects(npmRunDev(dir), (error: Error) => {
-      assert.match(error.message, /DATABASE_URL is not set: the Prisma client connects to the database with it/);
+      assert.match(
+        error.message,
+        /DATABASE_URL is not set: the Prisma client connects to the database with it/,
+      );
       return true;
     });
   });
