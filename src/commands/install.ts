@@ -347,6 +347,7 @@ async function install(ctx: CommandContext, flags: InstallFlags, cmd: Command): 
       options,
       powVersion: ctx.version,
       now,
+      env: ctx.io.env,
       flags: {
         dryRun: flags.dryRun,
         force: flags.force,

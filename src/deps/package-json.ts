@@ -7,8 +7,8 @@
  *   `optionalDependencies` or `peerDependencies` is left at the team's range: pow never changes
  *   (and so never downgrades) a version someone chose.
  * - New entries go into `dependencies` (the generated code needs them at run time), or
- *   `devDependencies` for a package marked `dev` (pow's CLI), at their alphabetical place among
- *   the existing keys; the other keys keep their order.
+ *   `devDependencies` for a package marked `dev` (pow's CLI, `@types/*`), at their alphabetical
+ *   place among the existing keys; the other keys keep their order.
  * - The file keeps its indentation (detected from the first indented line) and its final newline.
  */
 import type { PatchEdit } from '../generate/patch.js';
@@ -18,7 +18,7 @@ export interface DependencySpec {
   name: string;
   /** Version range to add, e.g. "3.1.10" or "^0.1.0". */
   range: string;
-  /** Add to devDependencies (needed at development time only). */
+  /** Needed only to build, type-check or run pow's CLI (`pow-cli`, `@types/*`): goes into devDependencies. */
   dev?: boolean;
 }
 

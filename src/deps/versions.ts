@@ -35,6 +35,11 @@ export const PINNED_VERSIONS = {
   pg: '8.23.1',
   '@prisma/adapter-mariadb': '7.10.0',
   mariadb: '3.5.4',
+  // Types the generated code needs in a TypeScript app (devDependencies): the entry imports ejs,
+  // and the adapters' declarations import their drivers' types.
+  '@types/ejs': '3.1.5',
+  '@types/better-sqlite3': '9.6.0',
+  '@types/pg': '8.23.1',
 } as const;
 
 export type PinnedPackage = keyof typeof PINNED_VERSIONS;

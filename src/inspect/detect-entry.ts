@@ -155,3 +155,25 @@ function withoutExtension(file: string): string {
   const dot = file.lastIndexOf('.');
   return dot > file.lastIndexOf('/') ? file.slice(0, dot) : file;
 }
+
+/**
+ * True when the app shows a page at `/` of its own: the app answers `GET /` (`app.get('/')`,
+ * `app.all('/')`, `app.route('/')`), serves static files (an index.html), or renders views (a view
+ * engine is set). A JSON API without any of these has no page to land on after sign-in.
+ */
+export function detectHomePage(app: ExpressApp | null, views: ProjectInfo['views']): boolean {
+  if (app === null) return true;
+  if (views.engine !== null) return true;
+  for (const call of app.file.getDescendantsOfKind(SyntaxKind.CallExpression)) {
+    const callee = call.getExpression();
+    if (!Node.isPropertyAccessExpression(callee)) continue;
+    const method = callee.getName();
+    if (method === 'static') return true;
+    if (['get', 'all', 'route'].includes(method) && stringValue(call.getArguments()[0]) === '/') {
+      const receiver = unwrap(callee.getExpression());
+      if (app.localName === null || (Node.isIdentifier(receiver) && receiver.getText() === app.localName))
+        return true;
+    }
+  }
+  return false;
+}

@@ -5,12 +5,13 @@ import { detectPackageManager } from './detect-package-manager.js';
 import { detectFramework } from './detect-framework.js';
 import { detectTsconfig } from './detect-tsconfig.js';
 import { detectModuleSystem } from './detect-module-system.js';
-import { detectEntry, detectViews } from './detect-entry.js';
+import { detectEntry, detectHomePage, detectViews } from './detect-entry.js';
 import { detectPrismaClientModule } from './detect-prisma-client-module.js';
 import { detectPrisma, generatorOutputs, locatePrismaSchema } from './detect-prisma.js';
 import { readPrismaSchema } from './read-prisma-schema.js';
 import { scanSources } from './source-files.js';
 import { detectAppRoutes } from './detect-routes.js';
+import { detectServer } from './detect-server.js';
 import { readProject, type ProjectFiles } from './read-project.js';
 import type { EntryInfo } from './project-info.js';
 import type { TsconfigInfo } from './detect-tsconfig.js';
@@ -45,6 +46,7 @@ export async function inspectProject(cwd: string, options: InspectOptions = {}):
   const language = detectLanguage(entry, tsconfig);
   const { moduleSystem, relativeImportExtension } = detectModuleSystem(pkg, language, tsconfig);
   const sourceDir = detectSourceDir(files, entry, tsconfig);
+  const views = detectViews(files, app);
 
   return {
     root,
@@ -56,7 +58,7 @@ export async function inspectProject(cwd: string, options: InspectOptions = {}):
     sourceDir,
     framework,
     entry,
-    views: detectViews(files, app),
+    views,
     prismaClientModule: detectPrismaClientModule(scan),
     prisma: detectPrisma(files, pkg, schema, blocks, {
       sourceDir,
@@ -64,6 +66,11 @@ export async function inspectProject(cwd: string, options: InspectOptions = {}):
       userModel: options.userModel ?? 'User',
     }),
     appRoutes: detectAppRoutes(files, scan),
+    server: detectServer(
+      scanSources(files, ['.listen(', 'loadEnvFile('], generatorOutputs(blocks)),
+      pkg,
+      detectHomePage(app, views),
+    ),
   };
 }
 

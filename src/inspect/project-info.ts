@@ -90,6 +90,28 @@ export interface AppRoute {
   powPath: boolean;
 }
 
+/** How the app is started and where it listens (detect-server.ts). */
+export interface ServerInfo {
+  /** The package.json script a developer starts the app with: "dev", else "start", else null. */
+  startScript: 'dev' | 'start' | null;
+  /** The file with the app's `listen(...)` call, or null. */
+  listenFile: string | null;
+  /** The port in development: the literal, or the fallback of `process.env.PORT || 3001`; null when unknown. */
+  port: number | null;
+  /** The environment variable the port is read from ("PORT"), or null. */
+  portEnvVar: string | null;
+  /**
+   * True when the app loads `.env` itself: a dotenv package among its dependencies, `--env-file`
+   * in its start script, or `process.loadEnvFile()` in its code.
+   */
+  loadsDotEnv: boolean;
+  /**
+   * True when the app has a page at `/` (it answers `GET /`, serves static files or renders views):
+   * where pow sends people after sign-in. A JSON API has none, so pow lands them on its own page.
+   */
+  homePage: boolean;
+}
+
 export interface ProjectInfo {
   root: string;
   packageName: string | null;
@@ -121,4 +143,6 @@ export interface ProjectInfo {
     apiRoutes: number;
     apiWriteRoutes: number;
   };
+  /** How the app starts and its port; absent in fact sheets made by hand (tests): treated as unknown. */
+  server?: ServerInfo;
 }

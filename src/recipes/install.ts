@@ -49,7 +49,9 @@ import { isPowError, PowError } from '../shared/pow-error.js';
 import { ensureDependencies, listedIn, type DependencySpec } from '../deps/package-json.js';
 import { isPinned, PINNED_VERSIONS, POW_PACKAGES, powRange } from '../deps/versions.js';
 import { listInstallTemplates, selectInstallTemplates } from './install-templates.js';
-import { ensureEnvKeys, ensureGitattributesLine, type EnvKey } from './project-files.js';
+import { ensureGitattributesLine } from './project-files.js';
+import { addEnvFiles, type EnvFilesResult } from './env-files.js';
+import { SECRET_COMMAND } from '../shared/secret-command.js';
 import { addExtensionFiles, extensionNextSteps, sendsMail } from './extensions.js';
 import { buildTemplateContext, relativeSpecifier, type TemplateContext } from './template-context.js';
 
@@ -103,8 +105,12 @@ export interface RecipeRun {
   beforeWrite?: (path: string, index: number) => void;
 }
 
+type Env = Record<string, string | undefined>;
+
 export interface InstallInput extends RecipeRun {
   options: InstallOptions;
+  /** The environment pow runs in (NODE_ENV, variables set in the shell); default process.env. */
+  env?: Env;
 }
 
 export interface InstallMigration {
@@ -223,7 +229,7 @@ export async function runInstall(input: InstallInput): Promise<InstallResult> {
   emitTemplates(gen, it, input.templatesDir);
   wireEntry(gen, project, it);
   const dependenciesAdded = addDependencies(gen, it, options, input.powVersion);
-  addProjectFiles(gen, options);
+  const envFiles = addProjectFiles(gen, project, it, input.env ?? process.env);
   addExtensionFiles(gen, it);
   checkRequiredUserFields(gen, project, it, options);
 
@@ -240,7 +246,7 @@ export async function runInstall(input: InstallInput): Promise<InstallResult> {
     migration: schema.migration,
     schemaAdded: schema.added,
     dependenciesAdded,
-    nextSteps: nextSteps(project, it, dependenciesAdded.length > 0),
+    nextSteps: nextSteps(project, it, dependenciesAdded.length > 0, envFiles),
     context: it,
   };
 }
@@ -454,6 +460,13 @@ function addDependencies(
       if (isPinned(name)) wanted.push({ name, range: PINNED_VERSIONS[name] });
     }
   }
+  if (it.project.language === 'ts') {
+    // Type packages of what the generated code imports (strict TypeScript refuses untyped modules).
+    for (const { name } of [...wanted]) {
+      const types = `@types/${name}`;
+      if (isPinned(types)) wanted.push({ name: types, range: PINNED_VERSIONS[types], dev: true });
+    }
+  }
   const added: string[] = [];
   for (const dep of wanted) {
     const record = ctx.patch('package.json', `package.json:${dep.name}`, ensureDependencies([dep]));
@@ -475,33 +488,15 @@ function addDependencies(
   return added;
 }
 
-export const SECRET_COMMAND = `node -p "require('node:crypto').randomBytes(48).toString('base64url')"`;
-
-function addProjectFiles(ctx: GenerateContext, options: InstallOptions): void {
-  const keys: EnvKey[] = [
-    {
-      key: 'POW_SECRET',
-      value: '',
-      comment: [
-        'pow signs session cookies and tokens with POW_SECRET: 32+ random characters, never committed.',
-        `Generate one with: ${SECRET_COMMAND}`,
-      ],
-    },
-    {
-      key: 'POW_BASE_URL',
-      value: 'http://localhost:3000',
-      comment: ['Origin of links in e-mails pow sends.'],
-    },
-  ];
-  if (options.sessionStore === 'redis') {
-    keys.push({
-      key: 'REDIS_URL',
-      value: '',
-      comment: ['Redis for pow sessions, e.g. redis://localhost:6379'],
-    });
-  }
-  for (const key of keys) ctx.patch('.env.example', `.env.example:${key.key}`, ensureEnvKeys([key]));
+function addProjectFiles(
+  ctx: GenerateContext,
+  project: ProjectInfo,
+  it: TemplateContext,
+  env: Env,
+): EnvFilesResult {
+  const envFiles = addEnvFiles(ctx, { it, provider: project.prisma?.provider ?? null, env });
   ctx.patch('.gitattributes', '.gitattributes:pow', ensureGitattributesLine('.pow/** linguist-generated'));
+  return envFiles;
 }
 
 /** A plausible `@default(...)` argument for a scalar type, for the manual step's example. */
@@ -591,26 +586,57 @@ function runner(project: ProjectInfo): { exec: string; install: string; run: (sc
 }
 
 /** The "Next steps" block: exact commands, in order. */
-export function nextSteps(project: ProjectInfo, it: TemplateContext, depsAdded: boolean): string[] {
+export function nextSteps(
+  project: ProjectInfo,
+  it: TemplateContext,
+  depsAdded: boolean,
+  envFiles: EnvFilesResult | null = null,
+): string[] {
   const r = runner(project);
   const steps: string[] = [];
   if (depsAdded) steps.push(`${r.install}    # install the packages pow added to package.json`);
   const urlVar = project.prisma?.urlEnvVar ?? 'DATABASE_URL';
   steps.push(`${r.exec} pow migrate    # apply the migration to the database in ${urlVar}`);
   steps.push(`${r.exec} prisma generate    # regenerate the Prisma client for the new models`);
-  steps.push(`Set ${it.env.secret} in the environment or .env (32+ random characters): ${SECRET_COMMAND}`);
-  if (it.store === 'redis') steps.push(`Set ${it.env.redisUrl}, e.g. redis://localhost:6379`);
+  if (envFiles?.secretMissing !== null) {
+    const why = envFiles ? ` (${envFiles.secretMissing})` : '';
+    steps.push(
+      `Set ${it.env.secret} in the environment or .env (32+ random characters)${why}: ${SECRET_COMMAND}`,
+    );
+  }
+  if (it.store === 'redis' && !envFiles?.inDotEnv.includes(it.env.redisUrl))
+    steps.push(`Set ${it.env.redisUrl}, e.g. redis://localhost:6379`);
   steps.push(...extensionNextSteps(it));
   const entry = project.entry;
   const app = entry?.appVariable ?? 'app';
   steps.push(
     `Protect your pages with ${it.names.entryAuth}.requireAuthenticated, e.g. ${app}.get('/dashboard', ${it.names.entryAuth}.requireAuthenticated, ...)${entry ? ` in ${entry.path}` : ''}`,
   );
-  const scripts = packageScripts(project);
-  const start = scripts.includes('dev') ? r.run('dev') : scripts.includes('start') ? r.run('start') : null;
-  const page = it.has.registration ? '/registration/new' : '/session/new';
-  steps.push(`${start ?? 'Start your app'}, then open http://localhost:3000${it.mountPath}${page}`);
+  steps.push(startStep(project, it, r, (envFiles?.inDotEnv.length ?? 0) > 0));
   return steps;
+}
+
+/** "npm run dev, then open http://localhost:3001/registration/new", from the app's own script and port. */
+function startStep(
+  project: ProjectInfo,
+  it: TemplateContext,
+  r: ReturnType<typeof runner>,
+  wroteDotEnv: boolean,
+): string {
+  const server = project.server;
+  const script = server
+    ? server.startScript
+    : packageScripts(project).find((s) => s === 'dev' || s === 'start');
+  const start = script ? r.run(script) : 'Start your app';
+  const page = it.has.registration ? '/registration/new' : '/session/new';
+  const port = server?.port ?? (server?.portEnvVar ? `$${server.portEnvVar}` : 3000);
+  const open = `http://localhost:${port}${it.mountPath}${page}`;
+  // Variables pow put in .env reach the app only when something loads that file.
+  const note =
+    wroteDotEnv && server && !server.loadsDotEnv
+      ? ` (${script ? `the "${script}" script` : 'your app'} does not load .env: add --env-file=.env to its node or tsx command, or load it with dotenv)`
+      : '';
+  return `${start}${note}, then open ${open}`;
 }
 
 function packageScripts(project: ProjectInfo): string[] {

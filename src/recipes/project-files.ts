@@ -1,7 +1,8 @@
 /**
- * Idempotent edits of the small project files `pow install` touches: `.env.example` (the
- * variables the generated code reads, as placeholders) and `.gitattributes` (pow's bookkeeping
- * folder marked as generated). Both are team-owned files, so they get patches, never templates.
+ * Idempotent edits of the small project files `pow install` touches: `.env` / `.env.example` (the
+ * variables the generated code reads; which file gets what is env-files.ts), `.gitignore` and
+ * `.gitattributes` (pow's bookkeeping folder marked as generated). All are team-owned files, so
+ * they get patches, never templates.
  */
 import type { PatchEdit } from '../generate/patch.js';
 
@@ -50,6 +51,17 @@ export function ensureGitattributesLine(line: string): PatchEdit {
     const current = text ?? '';
     if (current.split('\n').some((l) => normalise(l) === normalise(line)))
       return { status: 'already-present' };
+    let out = current;
+    if (out.length > 0 && !out.endsWith('\n')) out += '\n';
+    return { status: 'applied', text: `${out}${line}\n` };
+  };
+}
+
+/** Adds `line` to .gitignore (created when absent) unless that exact rule is there. */
+export function ensureGitignoreLine(line: string): PatchEdit {
+  return (text) => {
+    const current = text ?? '';
+    if (current.split(/\r?\n/).some((l) => l.trim() === line)) return { status: 'already-present' };
     let out = current;
     if (out.length > 0 && !out.endsWith('\n')) out += '\n';
     return { status: 'applied', text: `${out}${line}\n` };

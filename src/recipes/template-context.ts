@@ -70,7 +70,9 @@ export interface PrismaAdapter {
   packageName: string;
   /** Exported class: "PrismaPg". */
   className: string;
-  /** Expression that builds it from the local `url` constant: "new PrismaPg({ connectionString: url })". */
+  /** Prisma's name for the adapter's database family (`factory.provider`): "postgres". */
+  provider: 'postgres' | 'mysql' | 'sqlite' | 'sqlserver';
+  /** Expression that builds it from a `url` parameter: "new PrismaPg({ connectionString: url })". */
   construct: string;
   /** Packages the app needs at run time for it (the adapter and its driver). */
   dependencies: string[];
@@ -139,6 +141,19 @@ export interface TemplateContext {
     /** The app's views folder, relative to the root ("views" unless inspect found another). */
     viewsDir: string;
     expressMajor: 4 | 5;
+  };
+
+  /**
+   * `powExpress({ landingPath })`: pow's account page when the app has no page at `/` (a JSON API)
+   * and registration is on; null keeps Pow's default (`/`).
+   */
+  landingPath: 'registration.edit' | null;
+
+  /** Where the app listens in development (inspect's `server`, 3000 when unknown). */
+  server: {
+    port: number;
+    /** `http://localhost:<port>`: the development fallback of the base URL of links in e-mails. */
+    devBaseUrl: string;
   };
 
   views: {
@@ -314,6 +329,7 @@ function adapterFor(provider: PrismaProvider, major: number): PrismaAdapter | nu
       return {
         packageName: '@prisma/adapter-better-sqlite3',
         className: 'PrismaBetterSqlite3',
+        provider: 'sqlite',
         construct: 'new PrismaBetterSqlite3({ url })',
         dependencies: ['@prisma/adapter-better-sqlite3', 'better-sqlite3'],
       };
@@ -322,6 +338,7 @@ function adapterFor(provider: PrismaProvider, major: number): PrismaAdapter | nu
       return {
         packageName: '@prisma/adapter-pg',
         className: 'PrismaPg',
+        provider: 'postgres',
         construct: 'new PrismaPg({ connectionString: url })',
         dependencies: ['@prisma/adapter-pg', 'pg'],
       };
@@ -329,6 +346,7 @@ function adapterFor(provider: PrismaProvider, major: number): PrismaAdapter | nu
       return {
         packageName: '@prisma/adapter-mariadb',
         className: 'PrismaMariaDb',
+        provider: 'mysql',
         construct: 'new PrismaMariaDb(url)',
         dependencies: ['@prisma/adapter-mariadb', 'mariadb'],
       };
@@ -336,6 +354,7 @@ function adapterFor(provider: PrismaProvider, major: number): PrismaAdapter | nu
       return {
         packageName: '@prisma/adapter-mssql',
         className: 'PrismaMssql',
+        provider: 'sqlserver',
         construct: 'new PrismaMssql(url)',
         dependencies: ['@prisma/adapter-mssql', 'mssql'],
       };
@@ -440,6 +459,9 @@ export function buildTemplateContext(project: ProjectInfo, options: TemplateOpti
     ? relativeSpecifier(paths.prismaClient, under(src, clientImport), importExt)
     : clientImport;
 
+  // Express apps conventionally listen on 3000 when nothing else is found.
+  const devPort = project.server?.port ?? 3000;
+
   const signInType = userIdFields.length === 1 ? inputType(userIdFields[0]!) : 'text';
 
   return {
@@ -487,6 +509,8 @@ export function buildTemplateContext(project: ProjectInfo, options: TemplateOpti
       viewsDir,
       expressMajor: project.framework.major,
     },
+    landingPath: project.server?.homePage === false && registration ? 'registration.edit' : null,
+    server: { port: devPort, devBaseUrl: `http://localhost:${devPort}` },
     views: { prefix: namespace === null ? 'pow' : `${namespace}/pow` },
     paths,
     imports: {

@@ -4,6 +4,15 @@
  */
 export type * from './core/types.js';
 export { createPow, EXTENSION_NAMES } from './core/config.js';
+// Settings read at start-up rather than at import (an app may load .env in its entry's code).
+export {
+  fromEnv,
+  runStartupChecks,
+  type Deferred,
+  type EnvSetting,
+  type FromEnvOptions,
+} from './core/deferred.js';
+export { deferredAdapter, type AdapterProvider, type DriverAdapterFactory } from './core/deferred-adapter.js';
 export { createUser, formatErrors } from './core/scripts.js';
 export {
   argon2Hasher,

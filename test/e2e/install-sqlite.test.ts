@@ -70,7 +70,10 @@ test(`pow install on ${FIXTURE}: SQLite, end to end`, async (t) => {
       res.stdout,
       /Next steps:\n {2}1\. npm install .*\n {2}2\. npx pow migrate .*\n {2}3\. npx prisma generate/,
     );
-    assert.match(res.stdout, /Set POW_SECRET/);
+    // .env (git-ignored by the fixture) got a new secret, so there is no "Set POW_SECRET" step.
+    assert.match(project.read('.env'), /^POW_SECRET=[\w-]{64}$/m);
+    assert.doesNotMatch(res.stdout, /Set POW_SECRET/);
+    assert.match(res.stdout, /npm run dev \(the "dev" script does not load \.env: add --env-file=\.env/);
 
     const app = project.read('src/app.ts');
     assert.match(app, /^import \{ auth \} from '\.\/pow\/config\.js';$/m);
@@ -88,6 +91,7 @@ test(`pow install on ${FIXTURE}: SQLite, end to end`, async (t) => {
     assert.equal(pkg.dependencies.ejs, '3.1.10', 'kept as it was');
     const env = project.read('.env.example');
     assert.match(env, /^POW_SECRET=$/m);
+    // The port of src/server.ts: Number(process.env.PORT ?? 3000).
     assert.match(env, /^POW_BASE_URL=http:\/\/localhost:3000$/m);
     assert.doesNotMatch(env, /REDIS_URL/);
     assert.equal(project.read('.gitattributes'), '.pow/** linguist-generated\n');

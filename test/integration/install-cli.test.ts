@@ -7,7 +7,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { inspectProject } from '../../src/inspect/inspect-project.js';
 import { parseDotenv, resolveDatabaseUrl } from '../../src/commands/migrate.js';
@@ -126,9 +126,10 @@ test('app built in a factory: one manual step with the exact snippet, exit 0, th
   assert.equal(read(copy, 'src/app.ts'), appBefore, 'the entry is left alone');
   // No Prisma client module in the app: pow generates one with the SQLite driver adapter.
   assert.match(res.stdout, /^create {4}src\/pow\/prisma\.ts \(new file\)$/m);
+  // The adapter is made on first connect, so DATABASE_URL is read after the entry loaded .env.
   assert.match(
     read(copy, 'src/pow/prisma.ts'),
-    /new PrismaClient\(\{ adapter: new PrismaBetterSqlite3\(\{ url \}\) \}\)/,
+    /adapter: deferredAdapter\(\n {4}'sqlite',\n {4}fromEnv\('DATABASE_URL'\),\n {4}\(url\) => new PrismaBetterSqlite3\(\{ url \}\),/,
   );
   assert.match(read(copy, 'src/pow/config.ts'), /import \{ prisma \} from '\.\/prisma\.js';/);
   assert.match(read(copy, 'prisma/schema.prisma'), /model PowSession \{/);
@@ -162,8 +163,9 @@ test('options: flags are stored; a re-run without flags reuses them and writes n
   assert.match(read(copy, '.env.example'), /^REDIS_URL=$/m);
   const pkg = JSON.parse(read(copy, 'package.json')) as { dependencies: Record<string, string> };
   assert.equal(pkg.dependencies.redis, PINNED_VERSIONS.redis);
-  assert.match(read(copy, 'src/pow/config.ts'), /store: redisStore\(redisUrl\)/);
-  assert.match(res.stdout, /Set REDIS_URL/);
+  assert.match(read(copy, 'src/pow/config.ts'), /store: redisStore\(fromEnv\('REDIS_URL'\)\)/);
+  // Development: .env gets a working value (the fixture's .gitignore hides .env).
+  assert.match(read(copy, '.env'), /^REDIS_URL=redis:\/\/localhost:6379$/m);
   assert.match(res.stdout, /open http:\/\/localhost:3000\/session\/new/);
 
   const before = hashTree(copy.dir);
@@ -219,6 +221,9 @@ test('a later run with an extension adds only its fields, in a new migration', a
 test('pow migrate: the URL comes from --url, the environment or .env; missing → exit 2', async (t) => {
   const copy = withCopy(t, 'express5-ts-esm-sqlite');
   assert.equal((await runPow(['install', '--yes', '--cwd', copy.dir], { env: NOW })).code, 0);
+  // The install put the app's own DATABASE_URL (from .env.example) into the new .env.
+  assert.match(read(copy, '.env'), /^DATABASE_URL=file:\.\/dev\.db$/m);
+  rmSync(join(copy.dir, '.env'));
   const missing = await runPow(['migrate', '--cwd', copy.dir]);
   assert.equal(missing.code, 2);
   assert.match(

@@ -410,7 +410,9 @@ for (const c of CASES) {
       'the cookie name is documented, not forced (keeps the __Host- prefix)',
     );
     assert.match(config, new RegExp(`mountPath: '${it.mountPath}'`));
-    assert.match(config, /if \(!secret\) \{\n\s+throw new Error\(\n\s+'POW_SECRET is not set/);
+    // Read at start-up (auth.middleware()), never at import: the entry may load .env after its imports.
+    assert.match(config, /secret: fromEnv\('POW_SECRET'\),/);
+    assert.doesNotMatch(config.replace(/function mailer[\s\S]*?\n\}\n/, ''), /process\.env/);
     assert.match(config, new RegExp(`store: ${it.store}Store\\(`));
 
     const session = files.get(it.paths.sessionController)!;

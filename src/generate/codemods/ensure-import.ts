@@ -1,5 +1,6 @@
 import { ts, type SourceFile } from 'ts-morph';
 import { isRequireOf } from './express-app.js';
+import { loadsEnvironment } from './env-loading.js';
 import type { Codemod, PatchResult } from './project.js';
 import { detectStyle, quoteString } from './style.js';
 
@@ -150,7 +151,8 @@ function insertionAtTop(sf: ts.SourceFile): { pos: number; prefix: string; suffi
 /**
  * Ensures an import (ESM) or require (CommonJS) of `module` binding the requested names. Adds
  * missing named imports to an existing import of the module, otherwise inserts a new statement
- * after the last import/require (or at the top). Never duplicates; a name already bound to
+ * after the last import/require (in CommonJS also after the statements that load the app's
+ * environment, see env-loading.ts), or at the top. Never duplicates; a name already bound to
  * something else is `not-applicable`. Idempotent.
  */
 export function ensureImport(opts: EnsureImportOptions): Codemod {
@@ -256,6 +258,8 @@ export function ensureImport(opts: EnsureImportOptions): Codemod {
       )
         last = stmt;
       if (system === 'cjs' && ts.isExpressionStatement(stmt) && isRequireOf(stmt.expression)) last = stmt;
+      // CommonJS requires run in order: the app's `require('dotenv').config()` must come first.
+      if (system === 'cjs' && loadsEnvironment(stmt, bindings)) last = stmt;
     }
     if (last) {
       const nl = text.indexOf('\n', last.getEnd());

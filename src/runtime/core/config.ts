@@ -9,6 +9,8 @@ import { USER_DELEGATE_METHODS, createUserOperations, delegateName, type UserDel
 import { CREDENTIAL_RELATION, LEGACY_HASH_FIELD, credentialModelName } from './credentials.js';
 import { DEFAULT_TIMEOUTS, createSessionOperations, type ResolvedTimeouts } from './sessions.js';
 import { deriveSecretKey } from './crypto.js';
+import { deferredSetting, type Deferred, type Setting } from './deferred.js';
+import { SECRET_COMMAND } from '../../shared/secret-command.js';
 import {
   boundedDelegate,
   boundedStore,
@@ -200,6 +202,29 @@ function resolveExtensions(value: unknown): ExtensionName[] {
   return [...seen];
 }
 
+/** The secret, from a string or a function such as `fromEnv('POW_SECRET')`, read once. */
+function resolveSecret(value: unknown): Setting<string> {
+  if (value !== undefined && typeof value !== 'string' && typeof value !== 'function') {
+    throw configError('secret', "must be a string or a function such as fromEnv('POW_SECRET')");
+  }
+  const setting = deferredSetting<string>(
+    value as Deferred<string | undefined>,
+    {
+      key: 'secret',
+      purpose: 'pow signs session cookies and tokens with it',
+      expected: `a random string of at least 32 characters, e.g. the output of ${SECRET_COMMAND}`,
+      problem: (secret) =>
+        typeof secret !== 'string'
+          ? 'is not a string'
+          : secret.length < 32
+            ? `is ${secret.length} characters long (too short)`
+            : null,
+    },
+    { required: true },
+  );
+  return setting as Setting<string>;
+}
+
 export function createPow(config: PowConfig): Pow {
   if (!isObject(config)) throw configError('config', 'must be an object');
   checkKnownKeys('', config as Record<string, unknown>, CONFIG_KEYS);
@@ -240,13 +265,7 @@ export function createPow(config: PowConfig): Pow {
       );
     }
   }
-  if (typeof config.secret !== 'string' || config.secret.length < 32) {
-    throw configError(
-      'secret',
-      'must be a string of at least 32 characters',
-      "Generate one: node -e \"console.log(require('crypto').randomBytes(32).toString('base64url'))\"",
-    );
-  }
+  const secret = resolveSecret(config.secret);
   const storeTimeoutMs = config.storeTimeoutMs ?? DEFAULT_STORE_TIMEOUT_MS;
   if (typeof storeTimeoutMs !== 'number' || !Number.isFinite(storeTimeoutMs) || storeTimeoutMs <= 0)
     throw configError('storeTimeoutMs', 'must be a positive number of milliseconds');
@@ -282,7 +301,7 @@ export function createPow(config: PowConfig): Pow {
     timeouts,
     clock,
     users,
-    tokenKey: deriveSecretKey(config.secret, `sessions:${userType}`),
+    tokenKey: () => deriveSecretKey(secret.get(), `sessions:${userType}`),
   });
   holder.sessions = sessions;
 
@@ -291,7 +310,10 @@ export function createPow(config: PowConfig): Pow {
     userModel,
     userIdFields: Object.freeze([...userIdFields]),
     store,
-    secret: config.secret,
+    // Read on first use (see deferred.ts): the app may load its .env after importing this config.
+    get secret() {
+      return secret.get();
+    },
     extensions: Object.freeze([...extensions]),
     clock,
     users,

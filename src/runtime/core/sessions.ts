@@ -65,8 +65,8 @@ interface StoredSession extends SessionRecord {
 
 export interface SessionContext {
   store: Store;
-  /** HMAC key of the token tags (derived from the pow secret, per user type). */
-  tokenKey: Buffer;
+  /** HMAC key of the token tags (derived from the pow secret, per user type), asked for on first use. */
+  tokenKey: () => Buffer;
   userType: string;
   timeouts: ResolvedTimeouts;
   clock: () => number;
@@ -117,7 +117,9 @@ function publicRecord(stored: StoredSession, issuedAt: number = stored.issuedAt)
 export function createSessionOperations(ctx: SessionContext): SessionOperations {
   const { store, userType, timeouts, clock, users } = ctx;
   const ns = sessionNamespaces(userType);
-  const tagOf = hmacSha256Base64url(ctx.tokenKey);
+  // Built on first use: the secret may come from an environment the app loads after importing pow.
+  let tag: ((value: string) => string) | undefined;
+  const tagOf = (value: string): string => (tag ??= hmacSha256Base64url(ctx.tokenKey()))(value);
 
   /**
    * The store key (tag) of a well-formed token whose tag verifies, else null: checked before any

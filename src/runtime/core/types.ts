@@ -157,8 +157,12 @@ export interface PowConfig {
    * (`DEFAULT_STORE_TIMEOUT_MS`); not applied to the memory store.
    */
   storeTimeoutMs?: number;
-  /** At least 32 characters; signs cookies and derives token keys. */
-  secret: string;
+  /**
+   * At least 32 characters; signs cookies and derives token keys. Give it as a function,
+   * `fromEnv('POW_SECRET')`, to have it read at start-up instead of when this module is imported
+   * (an app that loads .env in its entry's code has not loaded it yet then).
+   */
+  secret: string | (() => string | undefined);
   session?: SessionTimeouts;
   password?: PasswordPolicy;
   hashing?: HashingOptions;

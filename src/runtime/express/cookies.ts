@@ -99,8 +99,16 @@ export function deriveKey(secret: string, purpose: string): Buffer {
 }
 
 const MAC_LENGTH = 43; // base64url of 32 bytes, no padding
-export function createSigner(secret: string, purpose: string): Signer {
-  const mac = hmacSha256Base64url(deriveKey(secret, purpose));
+/**
+ * A signer whose key is derived on first use: give `() => pow.secret` so that a secret read from
+ * the environment is read at start-up, not when the app's pow configuration is imported.
+ */
+export function createSigner(secret: string | (() => string), purpose: string): Signer {
+  let keyed: ((value: string) => string) | undefined;
+  const mac = (value: string): string =>
+    (keyed ??= hmacSha256Base64url(deriveKey(typeof secret === 'function' ? secret() : secret, purpose)))(
+      value,
+    );
   return {
     sign(value) {
       return `${value}.${mac(value)}`;

@@ -30,7 +30,8 @@ import {
   type MailLinkName,
   type PowExtensions,
 } from '../extensions/index.js';
-import type { RenderFile } from '../mail/types.js';
+import type { Mailer, RenderFile } from '../mail/types.js';
+import { deferredSetting, type Deferred, type Setting } from '../core/deferred.js';
 import type { Translator } from '../i18n/index.js';
 import {
   createSigner,
@@ -83,8 +84,8 @@ export interface ExtensionHost {
   readonly routes: RoutesCallbacks;
   readonly translator: Translator;
   readonly cookieAttributes: CookieAttributes;
-  /** Absolute origin for links, or undefined. */
-  readonly baseUrl: string | undefined;
+  /** Absolute origin for links, or undefined; read on first use (it may come from the environment). */
+  baseUrl(): string | undefined;
   currentUser(req: Request): UserRecord | null;
   /** Rotates to a fresh session for `user` (sets the cookie). */
   startSession(req: Request, res: Response, user: UserRecord): Promise<void>;
@@ -138,6 +139,11 @@ export interface ExpressExtensions {
 
 const MAILING = ['reset-password', 'email-confirmation', 'invitation'] as const;
 
+/** The enabled extensions of `pow` that send mail (they need a mailer and a base URL). */
+export function mailingExtensions(pow: Pick<Pow, 'extensions'>): string[] {
+  return MAILING.filter((name) => pow.extensions.includes(name));
+}
+
 function configError(message: string, fix?: string): PowError {
   return new PowError({ code: 'POW_CONFIG_INVALID', message, fix });
 }
@@ -166,13 +172,40 @@ function viewsRoot(app: AppLike): string | undefined {
   return typeof first === 'string' ? first : undefined;
 }
 
+/**
+ * `mail.mailer` as a Mailer. A function (the generated config's `mailer`, which reads SMTP_URL) is
+ * called once, at start-up or before the first mail, so the app's .env is loaded by then.
+ */
+function deferredMailer(mailer: Deferred<Mailer>): Mailer {
+  const setting = deferredSetting<Mailer>(
+    mailer,
+    {
+      key: 'powExpress({ mail: { mailer } })',
+      purpose: 'pow sends the e-mails of its extensions through it',
+      expected: 'a Mailer such as smtpMailer(url) or consoleMailer()',
+      problem: (value) =>
+        value && typeof value === 'object' && typeof value.send === 'function' ? null : 'is not a Mailer',
+    },
+    { required: true },
+  ) as Setting<Mailer>;
+  if (typeof mailer !== 'function') return setting.get();
+  let made: Mailer | undefined;
+  return {
+    send: (message) => (made ??= setting.get()).send(message),
+    // A mailer never made has nothing to release.
+    close: async () => {
+      await made?.close?.();
+    },
+  };
+}
+
 /** Builds the mail options of the services from `PowMailOptions` (app-relative `views` resolved lazily). */
 function serviceMail(
   mail: PowMailOptions,
   appOf: () => AppLike | undefined,
   translator: Translator,
 ): ExtensionMailOptions {
-  if (!mail || typeof mail !== 'object' || !mail.mailer || typeof mail.mailer.send !== 'function') {
+  if (!mail || typeof mail !== 'object' || !mail.mailer) {
     throw configError('powExpress: mail.mailer must be a Mailer (smtpMailer(url), consoleMailer()).');
   }
   if (mail.views !== undefined && (mail.templateDir !== undefined || mail.renderFile !== undefined)) {
@@ -180,7 +213,7 @@ function serviceMail(
   }
   const locale = translator.defaultLocale;
   const out: ExtensionMailOptions = {
-    mailer: mail.mailer,
+    mailer: deferredMailer(mail.mailer),
     ...(mail.from !== undefined ? { from: mail.from } : {}),
     ...(mail.onError !== undefined ? { onError: mail.onError } : {}),
     translate: () => (key, params) => translator.t(locale, key, params),
@@ -228,7 +261,7 @@ export function createExpressExtensions(host: ExtensionHost, options: PowExpress
         'Pass `prisma` (the client given to createPow) to powExpress(pow, { prisma, ... }).',
       );
     }
-    const mails = MAILING.filter((name) => enabled.includes(name));
+    const mails = mailingExtensions(pow);
     if (mails.length > 0 && !options.mail) {
       throw new PowError({
         code: 'POW_MAIL_NOT_CONFIGURED',
@@ -236,20 +269,20 @@ export function createExpressExtensions(host: ExtensionHost, options: PowExpress
         fix: 'Pass `mail: { mailer: smtpMailer(process.env.SMTP_URL), views: "pow/mailer" }` (consoleMailer() in development).',
       });
     }
-    if (mails.length > 0 && !host.baseUrl) {
-      throw configError(
-        `powExpress: the extensions ${mails.join(', ')} of user type "${host.userType}" mail links, but no baseUrl is set.`,
-        'Set baseUrl (e.g. process.env.POW_BASE_URL = "https://example.com"); links are never built from the Host header.',
-      );
-    }
-    const origin = host.baseUrl ? new URL(host.baseUrl).origin : '';
-    // Keep a path prefix of the base URL (an app served under /app) but never a trailing slash.
-    const base = host.baseUrl ? origin + new URL(host.baseUrl).pathname.replace(/\/+$/, '') : '';
+    // The base URL is read when the first link is built (powExpress checks it at start-up).
+    let base: string | undefined;
+    const linkBase = (): string => {
+      if (base !== undefined) return base;
+      const url = host.baseUrl();
+      // Keep a path prefix of the base URL (an app served under /app) but never a trailing slash.
+      return (base = url ? new URL(url).origin + new URL(url).pathname.replace(/\/+$/, '') : '');
+    };
     services = powExtensions(pow, {
       ...options.extensionOptions,
       prisma: options.prisma,
       rateLimiter: host.limiter,
-      url: (name: MailLinkName, params?: { token: string }) => base + mailLinkPath(routes, name, params),
+      url: (name: MailLinkName, params?: { token: string }) =>
+        linkBase() + mailLinkPath(routes, name, params),
       ...(options.mail ? { mail: serviceMail(options.mail, () => app, host.translator) } : {}),
     });
     services.onPasswordReset(async (user) => {
@@ -273,7 +306,7 @@ export function createExpressExtensions(host: ExtensionHost, options: PowExpress
 
   // ---- remember-me cookie ----------------------------------------------------------------------
 
-  const signer = createSigner(pow.secret, `remember:${host.userType}`);
+  const signer = createSigner(() => pow.secret, `remember:${host.userType}`);
   const setRememberCookie = (res: Response, token: string, maxAgeMs: number) =>
     setCookieHeader(
       res,
@@ -303,7 +336,7 @@ export function createExpressExtensions(host: ExtensionHost, options: PowExpress
   // Sent to the form page and its target only: the path they share, from the routes file.
   const resetCookiePath = () =>
     commonPathPrefix(routes.path('reset_password.form'), routes.path('reset_password.submit'));
-  const resetSigner = createSigner(pow.secret, `reset-password:${host.userType}`);
+  const resetSigner = createSigner(() => pow.secret, `reset-password:${host.userType}`);
   const requireReset = (): PowExtensions => {
     const ext = require();
     ext.context.require('reset-password');

@@ -65,7 +65,10 @@ import { createThrottle, expressRateLimits, normalizeAddress, type Throttle } fr
 import { createRateLimiter, type RateLimiter } from '../core/rate-limit.js';
 import { sendUnavailable } from './unavailable.js';
 import { isStoreUnavailable, STORE_RETRY_AFTER_SECONDS } from '../stores/unavailable-error.js';
-import { createExpressExtensions, type ExpressExtensions } from './extensions.js';
+import { withLandingPath } from './landing-path.js';
+import { createExpressExtensions, mailingExtensions, type ExpressExtensions } from './extensions.js';
+import { resolveBaseUrl } from './base-url.js';
+import { runStartupChecks } from '../core/deferred.js';
 import type {
   NextFunction,
   PowErrorKind,
@@ -338,7 +341,11 @@ export function powExpress(pow: Pow, options: PowExpressOptions = {}): PowExpres
   }
   const currentUserKey = options.currentUserKey ?? defaultCurrentUserKey(userType);
   const paths = createPathHelpers(mountPath);
-  const routes = createRoutes(mountPath, options.routes, paths);
+  const routes: RoutesCallbacks = createRoutes(
+    mountPath,
+    withLandingPath(options, () => routes),
+    paths,
+  );
   // The handlers `auth.page()` returned, for `auth.readPages` to find them in the router.
   const pageMarks = new WeakMap<object, PageMark>();
   // pow's default paths, and (after `auth.readPages`) the paths of the routes file.
@@ -350,20 +357,14 @@ export function powExpress(pow: Pow, options: PowExpressOptions = {}): PowExpres
   // One limiter for every limit of this user type (core/rate-limit.ts; issue 16, defects 2 and 3).
   const limiter: RateLimiter = createRateLimiter(pow.store, userType, pow.clock, expressRateLimits(options));
   const throttle: Throttle = createThrottle(limiter, pow.userIdFields);
-  const anonSigner = createSigner(pow.secret, `anonymous:${userType}`);
+  const anonSigner = createSigner(() => pow.secret, `anonymous:${userType}`);
   const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
-  let allowedOrigin: string | undefined;
-  if (options.baseUrl !== undefined) {
-    try {
-      allowedOrigin = new URL(options.baseUrl).origin;
-    } catch {
-      throw new PowError({
-        code: 'POW_CONFIG_INVALID',
-        message: `powExpress: baseUrl ${JSON.stringify(options.baseUrl)} is not an absolute URL.`,
-        fix: 'Use e.g. baseUrl: "https://example.com".',
-      });
-    }
-  }
+  let origin: { value: string | undefined } | undefined;
+  const allowedOrigin = (): string | undefined => {
+    if (origin) return origin.value;
+    const url = baseUrl.get();
+    return (origin = { value: url === undefined ? undefined : new URL(url).origin }).value;
+  };
   const stateKey = Symbol(`pow:${userType}:state`);
   const cookieAttributes = { secure, httpOnly: true, sameSite: 'Lax' as const, path: '/' };
 
@@ -762,9 +763,9 @@ export function powExpress(pow: Pow, options: PowExpressOptions = {}): PowExpres
     }
     // The app's route, with pow's session: a valid token, else the browser's Fetch Metadata or
     // Origin, else the body type decides (forgery.ts).
-    if (crossSiteRequest(req, allowedOrigin)) refuse('invalid_csrf', req, res, next);
+    if (crossSiteRequest(req, allowedOrigin())) refuse('invalid_csrf', req, res, next);
     else if (await presentsValidToken(state, req, res)) next();
-    else if (appRouteRequestAllowed(req, allowedOrigin)) next();
+    else if (appRouteRequestAllowed(req, allowedOrigin())) next();
     else refuse('invalid_csrf', req, res, next);
   }
 
@@ -813,7 +814,7 @@ export function powExpress(pow: Pow, options: PowExpressOptions = {}): PowExpres
     next: NextFunction,
     path: string,
   ): Promise<void> {
-    if (crossSiteRequest(req, allowedOrigin)) {
+    if (crossSiteRequest(req, allowedOrigin())) {
       refuse('invalid_csrf', req, res, next);
       return;
     }
@@ -955,7 +956,7 @@ export function powExpress(pow: Pow, options: PowExpressOptions = {}): PowExpres
       routes,
       translator,
       cookieAttributes,
-      baseUrl: options.baseUrl,
+      baseUrl: () => baseUrl.get(),
       currentUser: (req) => stateOf(req)?.user ?? null,
       startSession: async (req, res, user) => {
         await startSessionFor(req, res, user);
@@ -1005,6 +1006,10 @@ export function powExpress(pow: Pow, options: PowExpressOptions = {}): PowExpres
     return { ok: true, user };
   }
 
+  // Read at start-up or first use, like every setting that may come from the environment. (After
+  // the extensions: a missing mailer is reported before a missing base URL.)
+  const baseUrl = resolveBaseUrl(options.baseUrl, mailingExtensions(pow).length > 0);
+
   const auth: PowExpress = {
     pow,
     currentUserKey,
@@ -1013,6 +1018,9 @@ export function powExpress(pow: Pow, options: PowExpressOptions = {}): PowExpres
     routes,
 
     middleware() {
+      // Mounting pow is the app's start-up: settings from the environment are read now, so a
+      // missing POW_SECRET stops the app with pow's message instead of failing its first request.
+      runStartupChecks();
       return middlewareHandler;
     },
 

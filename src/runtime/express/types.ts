@@ -91,9 +91,18 @@ export interface PowExpressOptions {
   cookieName?: string;
   /** Where this user type's routes are mounted: "" for users, "/admin" for admins. */
   mountPath?: string;
-  /** Absolute origin for links in e-mails, e.g. "https://example.com". Never taken from Host. */
-  baseUrl?: string;
+  /**
+   * Absolute origin for links in e-mails, e.g. "https://example.com". Never taken from Host. A
+   * function, e.g. `fromEnv('POW_BASE_URL')`, is read at start-up (`auth.middleware()`).
+   */
+  baseUrl?: string | (() => string | undefined);
   routes?: Partial<Omit<RoutesCallbacks, 'path' | 'has'>>;
+  /**
+   * Where people land after signing in or registering when no `request_path` says otherwise:
+   * an app path ("/dashboard") or the name of one of pow's pages ("registration.edit", resolved
+   * through `routes.path`). Default: the mount path ("/"). `routes.afterSignInPath` overrides it.
+   */
+  landingPath?: string;
   i18n?: I18nOptions;
   /**
    * Every rate limit of this user type, in one table (defaults in `DEFAULT_RATE_LIMITS`): failed
@@ -142,8 +151,11 @@ export interface PowExpressOptions {
 
 /** Mail delivery of the extensions. */
 export interface PowMailOptions {
-  /** `smtpMailer(process.env.SMTP_URL)`, `consoleMailer()` (development), or your own adapter. */
-  mailer: Mailer;
+  /**
+   * `smtpMailer(url)`, `consoleMailer()` (development), or your own adapter; or a function returning
+   * one, called at start-up (`auth.middleware()`), so it may read the environment the app loads.
+   */
+  mailer: Mailer | (() => Mailer);
   /**
    * Folder of the app's mail templates relative to the app's views folder (`app.get('views')`),
    * e.g. "pow/mailer": `<name>.html.ejs` / `<name>.text.ejs` there are rendered with the app's view

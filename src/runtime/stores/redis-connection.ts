@@ -51,12 +51,14 @@ interface OwnedClient {
 }
 
 /** A lazily opened, replaceable connection to `url`. */
-export function ownedRedisConnection(url: string) {
+export function ownedRedisConnection(urlOf: () => string) {
   let current: Promise<OwnedClient> | undefined;
   let recycledAt = 0;
 
   async function open(): Promise<OwnedClient> {
     const { createClient } = await import('redis');
+    // Read when the first command needs the connection (the URL may come from .env, loaded late).
+    const url = urlOf();
     const options = redisClientOptions(url);
     let ready = false;
     const client = createClient({

@@ -12,6 +12,7 @@
 import { createRequire } from 'node:module';
 import type { Store } from '../core/types.js';
 import { configError } from '../core/errors.js';
+import { deferredSetting, type Setting } from '../core/deferred.js';
 import { checkNamespaceKey, checkTtl, serialize } from './shared.js';
 import { ownedRedisConnection } from './redis-connection.js';
 
@@ -43,17 +44,33 @@ function globEscape(value: string): string {
  * `redisStore(client)` uses a connected client the app owns (and never closes it; create it with
  * `createClient(redisClientOptions(url))` to get pow's fault handling);
  * `redisStore("redis://host:6379")` opens its own connection on first use (redis-connection.ts),
- * replaces it when it stops answering, and `close()` ends it.
+ * replaces it when it stops answering, and `close()` ends it;
+ * `redisStore(fromEnv('REDIS_URL'))` does the same with a URL read at start-up (`auth.middleware()`)
+ * or on first use, so an app that loads .env in its entry has loaded it by then.
  */
-export function redisStore(clientOrUrl: RedisLike | string, options: RedisStoreOptions = {}): Store {
+export function redisStore(
+  clientOrUrl: RedisLike | string | (() => string | undefined),
+  options: RedisStoreOptions = {},
+): Store {
   const prefix = options.prefix ?? 'pow';
   if (typeof prefix !== 'string' || prefix.length === 0 || prefix.includes('*'))
     throw configError('redisStore.prefix', 'must be a non-empty string');
   let owned: ReturnType<typeof ownedRedisConnection> | undefined;
 
-  if (typeof clientOrUrl === 'string') {
-    if (!/^rediss?:\/\//.test(clientOrUrl))
-      throw configError('redisStore', 'URL must start with redis:// or rediss://');
+  if (typeof clientOrUrl === 'string' || typeof clientOrUrl === 'function') {
+    const url = deferredSetting<string>(
+      clientOrUrl,
+      {
+        key: 'redisStore(url)',
+        purpose: 'pow keeps sessions, tokens and throttle counters in Redis',
+        expected: 'a redis:// or rediss:// URL, e.g. redis://localhost:6379',
+        problem: (value) =>
+          typeof value === 'string' && /^rediss?:\/\//.test(value)
+            ? null
+            : 'must start with redis:// or rediss://',
+      },
+      { required: true },
+    ) as Setting<string>;
     // `redis` is an optional peer of pow (`pow install --session-store redis` adds it): say so at
     // start-up rather than at the first request. It is imported on first use only.
     try {
@@ -61,7 +78,7 @@ export function redisStore(clientOrUrl: RedisLike | string, options: RedisStoreO
     } catch {
       throw configError('redisStore', 'needs the package redis, which is not installed', 'npm install redis');
     }
-    owned = ownedRedisConnection(clientOrUrl);
+    owned = ownedRedisConnection(() => url.get());
   } else if (!clientOrUrl || typeof (clientOrUrl as RedisLike).sendCommand !== 'function') {
     throw configError('redisStore', 'needs a node-redis client (createClient()) or a redis:// URL');
   }

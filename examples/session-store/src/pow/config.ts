@@ -2,26 +2,13 @@
  * pow configuration for users: how people sign in, where sessions live, which
  * extensions run. This file is yours to edit; pow does not overwrite it.
  */
-import { createPow, redisStore } from 'pow';
+import { createPow, fromEnv, redisStore } from 'pow';
 import { powExpress } from 'pow/express';
 import { prisma } from '../db.js';
 
-const secret = process.env.POW_SECRET;
-if (!secret) {
-  throw new Error(
-    'POW_SECRET is not set: pow signs cookies and tokens with it. Set it to a random string of at ' +
-      'least 32 characters in the environment (or .env), e.g. the output of ' +
-      `node -p "require('node:crypto').randomBytes(48).toString('base64url')"`,
-  );
-}
-
-const redisUrl = process.env.REDIS_URL;
-if (!redisUrl) {
-  throw new Error(
-    'REDIS_URL is not set: pow keeps sessions in Redis. Set it to e.g. redis://localhost:6379.',
-  );
-}
-
+// Settings from the environment are given as fromEnv(...): pow reads them when the app mounts it
+// (auth.middleware()), not when this file is imported, so a .env the app's entry loads counts, and a
+// missing variable stops the app at start-up with a message that names it.
 export const pow = createPow({
   prisma,
   userModel: 'User',
@@ -30,9 +17,10 @@ export const pow = createPow({
   userIdFields: ['email'],
   // #region store
   // Sessions, tokens and throttle counters live in Redis, under keys that start with "myapp:".
-  store: redisStore(redisUrl, { prefix: 'myapp' }),
+  store: redisStore(fromEnv('REDIS_URL'), { prefix: 'myapp' }),
   // #endregion store
-  secret,
+  // pow signs cookies and tokens with it: 32+ random characters.
+  secret: fromEnv('POW_SECRET'),
   extensions: [],
 });
 
@@ -42,5 +30,5 @@ export const auth = powExpress(pow, {
   // cookieName only to rename it.
   mountPath: '',
   // Origin for links in e-mails, e.g. https://example.com (never taken from the Host header).
-  baseUrl: process.env.POW_BASE_URL,
+  baseUrl: fromEnv('POW_BASE_URL'),
 });
