@@ -3,20 +3,27 @@
  * address. Addresses are validated long before they get here (the edit-account rules,
  * core/validation.ts); this refuses whatever slipped through instead of letting a transport
  * read it its own way: CR or LF (header injection, e.g. a `Bcc:` line), a second recipient
- * (`a@x, b@y`), a display name (`Victim <v@example.com>`), or anything nodemailer's address
- * parser would rewrite (a quoted local part loses its quotes there and would reach someone else).
+ * (`a@x, b@y`), a display name (`Victim <v@example.com>`), or anything an address parser
+ * could read its own way (nodemailer's drops the quotes of a quoted local part, so such an
+ * address would reach someone else).
+ *
+ * The check is pow's own, without nodemailer (an optional peer, loaded only when SMTP is used):
+ * one local part and one domain, neither holding a character that separates, groups, quotes or
+ * comments addresses in a header (RFC 5322 specials and white space).
  */
-import addressparser from 'nodemailer/lib/addressparser/index.js';
+
+/** Characters that give an address header more than one bare address to read. */
+const HEADER_SPECIALS = /[\s()<>[\]:;,\\"]/u;
 
 /** Why `to` is not one bare address, or null when it is. */
 export function recipientProblem(to: unknown): string | null {
   if (typeof to !== 'string' || to === '') return 'no recipient';
   if (/[\r\n]/.test(to)) return 'the recipient contains a line break';
   if (/\p{Cc}/u.test(to)) return 'the recipient contains a control character';
-  const parsed = addressparser(to);
-  if (parsed.length !== 1 || 'group' in parsed[0]) return 'more than one recipient';
-  const [only] = parsed as Array<{ name: string; address: string }>;
-  if (only.name !== '' || only.address !== to) return 'the recipient is not one bare address';
+  if (/[,;]/.test(to)) return 'more than one recipient';
+  const at = to.lastIndexOf('@');
+  if (at <= 0 || at === to.length - 1 || to.indexOf('@') !== at || HEADER_SPECIALS.test(to))
+    return 'the recipient is not one bare address';
   return null;
 }
 
