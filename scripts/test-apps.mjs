@@ -29,8 +29,16 @@ import { packPow, REPO_ROOT, TEST_CACHE } from './pack.mjs';
 
 export const APPS_DIR = join(TEST_CACHE, 'apps');
 export const APPS_NODE_MODULES = join(APPS_DIR, 'node_modules');
-/** Packages tests and guides use in the apps besides the fixtures' own (optional peers pow install adds, test tools). */
-const EXTRA = ['redis', 'nodemailer', 'supertest', '@types/supertest'];
+/** Packages tests and guides use in the apps besides the fixtures' own: optional peers and type packages `pow install` adds, test tools. */
+const EXTRA = [
+  'redis',
+  'nodemailer',
+  'supertest',
+  '@types/supertest',
+  '@types/ejs',
+  '@types/pg',
+  '@types/better-sqlite3',
+];
 
 const readJson = (file) => JSON.parse(readFileSync(file, 'utf8'));
 

@@ -376,6 +376,27 @@ for (const [version, expressLib] of versions) {
         assert.equal(res.status, 302);
       });
 
+      // Express 4's body-parser puts `{}` on every request it does not parse: an app with
+      // `express.json()` before pow's middleware still gets its sign-in form read by pow.
+      it('the sign-in form works behind the app’s own express.json()', async () => {
+        const { auth } = apps;
+        const app = expressLib();
+        app.use(expressLib.json());
+        app.use(auth.middleware());
+        mountPowRoutes(app, expressLib, auth);
+        const user = await createUser(auth.pow, {
+          email: `forgery-${++seq}@example.com`,
+          password: PASSWORD,
+        });
+        const visitor = anonymousSession(auth);
+        const res = await request(app)
+          .post('/session')
+          .set('Cookie', visitor.cookie)
+          .type('form')
+          .send({ user_id: user.email, password: PASSWORD, _csrf: visitor.csrfToken });
+        assert.equal(res.status, 302, res.text);
+      });
+
       it('a pow page at a path the runtime does not know (auth.page) still needs the token', async () => {
         const { auth } = apps;
         const app = expressLib();

@@ -122,7 +122,7 @@ describe('shipped blocklist (A8)', () => {
       );
       assert.equal(run.status, 0, run.stderr);
       const text = readFileSync(out, 'utf8');
-      const body = /COMMON_PASSWORDS_DATA = `([\s\S]*)`;/.exec(text)?.[1];
+      const body = /COMMON_PASSWORDS_DATA: string = `([\s\S]*)`;/.exec(text)?.[1];
       assert.equal(body, 'password\nbaseball\nback\\`tick\\${x}\n12345678');
       assert.match(text, /4 entries of at least 8 code points/);
     } finally {

@@ -769,10 +769,25 @@ export function powExpress(pow: Pow, options: PowExpressOptions = {}): PowExpres
     else refuse('invalid_csrf', req, res, next);
   }
 
+  /**
+   * True when no parser has read the body: `req.body` unset, or the empty object that Express 4's
+   * body-parser (1.x) puts on every request it does not parse (`express.json()` before pow's
+   * middleware leaves `{}` on a form post, with the stream still unread; `_body` marks a parse).
+   */
+  function unreadBody(body: unknown): boolean {
+    if (body === undefined) return true;
+    return (
+      typeof body === 'object' &&
+      body !== null &&
+      Object.getPrototypeOf(body) === Object.prototype &&
+      Object.keys(body).length === 0
+    );
+  }
+
   /** Reads an urlencoded body nothing parsed yet; false when the request was answered (413 ...). */
   async function readFormBody(req: Request, res: Response): Promise<boolean> {
     const bodyHolder = req as Request & { body?: unknown; _body?: boolean };
-    if (bodyHolder.body !== undefined || bodyHolder._body) return true;
+    if (bodyHolder._body || !unreadBody(bodyHolder.body)) return true;
     try {
       const body = await readUrlencodedBody(req, bodyLimit);
       if (body !== undefined) {
