@@ -49,7 +49,7 @@ interface Variable {
 }
 
 function variables(input: EnvFilesInput, exampleText: string | null): Variable[] {
-  const { it, env } = input;
+  const { it } = input;
   const list: Variable[] = [
     {
       key: it.env.secret,
@@ -75,9 +75,10 @@ function variables(input: EnvFilesInput, exampleText: string | null): Variable[]
       value: 'redis://localhost:6379',
     });
   }
-  // The database URL: only for .env, only when the shell does not set it, only a value pow knows.
+  // The database URL: only for .env and only a value pow knows. Not decided by the shell's
+  // environment (which wins over .env anyway): the plan must be the same on every re-run.
   const urlVar = it.env.databaseUrl;
-  if (input.provider !== null && !env[urlVar]) {
+  if (input.provider !== null) {
     const known =
       parseDotenv(exampleText ?? '')[urlVar] || (input.provider === 'sqlite' ? 'file:./dev.db' : null);
     if (known)
