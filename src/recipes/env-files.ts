@@ -3,7 +3,7 @@
  *
  * - `.env` (development): the keys pow's generated code reads are appended when missing, with
  *   working values: a new random POW_SECRET, POW_BASE_URL at the app's own port, DATABASE_URL only
- *   when it is set nowhere and its value is known (the app's `.env.example`, or SQLite's
+ *   when `.env` lacks it and its value is known (the app's `.env.example`, or SQLite's
  *   `file:./dev.db`). A missing `.env` is created, and added to `.gitignore` when no rule hides it.
  *   An existing `.env` that git does not ignore may be committed, so it gets no secret; with
  *   NODE_ENV=production pow leaves `.env` alone.
