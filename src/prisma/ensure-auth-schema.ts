@@ -23,8 +23,8 @@
  *   so do the columns of the credential model; a User model mapped to a table name (`@@map`) gets
  *   a credential table mapped to `<user_model>_credentials`.
  * - Upgrades: a `passwordHash` column pow added to the User model in earlier versions stays (pow
- *   never drops a column); the migration copies its hashes into the credential model
- *   (credential-backfill.ts) and a note tells the team to drop it.
+ *   never drops a column); the migration copies its hashes into the credential model and sets the
+ *   old column to NULL (credential-backfill.ts), and a note tells the team to drop it.
  * - Idempotent: running on its own output changes nothing (status `already-present`).
  */
 import { posix } from 'node:path';
@@ -548,15 +548,22 @@ export function legacyHashNote(model: ParsedModel): string | null {
   const field = model.fields.find((f) => f.name === LEGACY_HASH_FIELD);
   if (!field || field.type !== 'String' || field.list) return null;
   const credential = credentialModelName(model.name);
-  const required = field.optional
-    ? ''
-    : ` It is required, so creating users fails until it is optional (\`${LEGACY_HASH_FIELD} String?\`) or gone.`;
+  const drop =
+    `remove \`${LEGACY_HASH_FIELD}\` from model ${model.name} in ${model.file} ` +
+    `and create a migration (\`npx prisma migrate dev --name drop_${toSnake(model.name)}_password_hash\`)`;
+  // Mirrors credentialBackfillSql: only a nullable column (as pow added it) is cleared.
+  if (field.optional) {
+    return (
+      `${model.name}.${LEGACY_HASH_FIELD} is no longer used by pow: password hashes live in ${credential} ` +
+      `(pow's migration copies the existing ones there, then sets the old column to NULL). Until that migration ` +
+      `has run, whole ${model.name} rows still carry the old hashes; once it has run everywhere, ${drop}.`
+    );
+  }
   return (
     `${model.name}.${LEGACY_HASH_FIELD} is no longer used by pow: password hashes live in ${credential} ` +
-    `(pow's migration copies the existing ones there). Until you drop the column, whole ${model.name} rows ` +
-    `still carry the old hashes: remove \`${LEGACY_HASH_FIELD}\` from model ${model.name} in ${model.file} ` +
-    `and create a migration (\`npx prisma migrate dev --name drop_${toSnake(model.name)}_password_hash\`) ` +
-    `once the copy has run everywhere.${required}`
+    `(pow's migration copies the existing ones there). The column is required, so pow does not clear it: until you ` +
+    `drop it, whole ${model.name} rows still carry the old hashes: ${drop} once the copy has run everywhere. ` +
+    `Creating users fails until it is optional (\`${LEGACY_HASH_FIELD} String?\`) or gone.`
   );
 }
 

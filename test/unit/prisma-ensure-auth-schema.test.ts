@@ -313,8 +313,14 @@ test('upgrade: a User.passwordHash pow added earlier stays; UserCredential is ad
   assert.equal(result.security.length, 1);
   assert.match(
     result.security[0],
-    /^User\.passwordHash is no longer used by pow: password hashes live in UserCredential \(pow's migration copies the existing ones there\)\. Until you drop the column, whole User rows still carry the old hashes: remove `passwordHash` from model User in prisma\/schema\.prisma/,
+    /^User\.passwordHash is no longer used by pow: password hashes live in UserCredential \(pow's migration copies the existing ones there, then sets the old column to NULL\)\. Until that migration has run, whole User rows still carry the old hashes; once it has run everywhere, remove `passwordHash` from model User in prisma\/schema\.prisma/,
   );
+  // A required passwordHash is not one pow added (it added `String?`): the migration does not clear it.
+  const required = ensureAuthSchema({
+    ...input,
+    files: { 'prisma/schema.prisma': before.replace('passwordHash String?', 'passwordHash String ') },
+  });
+  assert.match(required.security[0], /The column is required, so pow does not clear it/);
   // Idempotent, and the note stays until the column is gone.
   const again = ensureAuthSchema({ ...input, files: { ...input.files, ...result.files } });
   assert.equal(again.status, 'already-present');

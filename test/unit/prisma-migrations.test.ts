@@ -279,17 +279,20 @@ ALTER TABLE \`UserCredential\` ADD CONSTRAINT \`UserCredential_userId_fkey\` FOR
   );
 });
 
-test('upgrade from User.passwordHash: the migration creates the credential table, then copies the hashes', async () => {
+test('upgrade from User.passwordHash: the migration creates the credential table, copies the hashes, then clears the old column', async () => {
   const legacy = (provider: string) =>
     ds(provider) +
     `\nmodel User {\n  id           Int     @id @default(autoincrement())\n  email        String  @unique\n  passwordHash String? @map("password_hash")\n\n  @@map("users")\n}\n`;
   const expected: Record<string, string> = {
     sqlite:
-      'INSERT INTO "user_credentials" ("user_id", "password_hash", "updated_at") SELECT "id", "password_hash", CURRENT_TIMESTAMP FROM "users" WHERE "password_hash" IS NOT NULL;\n',
+      'INSERT INTO "user_credentials" ("user_id", "password_hash", "updated_at") SELECT "id", "password_hash", CURRENT_TIMESTAMP FROM "users" WHERE "password_hash" IS NOT NULL;\n' +
+      'UPDATE "users" SET "password_hash" = NULL WHERE "password_hash" IS NOT NULL;\n',
     postgresql:
-      'INSERT INTO "user_credentials" ("user_id", "password_hash", "updated_at") SELECT "id", "password_hash", CURRENT_TIMESTAMP FROM "users" WHERE "password_hash" IS NOT NULL;\n',
+      'INSERT INTO "user_credentials" ("user_id", "password_hash", "updated_at") SELECT "id", "password_hash", CURRENT_TIMESTAMP FROM "users" WHERE "password_hash" IS NOT NULL;\n' +
+      'UPDATE "users" SET "password_hash" = NULL WHERE "password_hash" IS NOT NULL;\n',
     mysql:
-      'INSERT INTO `user_credentials` (`user_id`, `password_hash`, `updated_at`) SELECT `id`, `password_hash`, CURRENT_TIMESTAMP(3) FROM `users` WHERE `password_hash` IS NOT NULL;\n',
+      'INSERT INTO `user_credentials` (`user_id`, `password_hash`, `updated_at`) SELECT `id`, `password_hash`, CURRENT_TIMESTAMP(3) FROM `users` WHERE `password_hash` IS NOT NULL;\n' +
+      'UPDATE `users` SET `password_hash` = NULL WHERE `password_hash` IS NOT NULL;\n',
   };
   for (const provider of ['sqlite', 'postgresql', 'mysql'] as const) {
     const { before, after } = install(provider, legacy(provider), {});
@@ -305,7 +308,7 @@ test('upgrade from User.passwordHash: the migration creates the credential table
     assert.equal(sql.slice(0, copy), `${schemaSteps}\n`, provider);
     assert.equal(
       sql.slice(copy),
-      '-- CopyPasswordHashes (pow keeps the hashes in UserCredential now, User.passwordHash is no longer read and can be dropped)\n' +
+      '-- CopyPasswordHashes (pow keeps the hashes in UserCredential now, User.passwordHash is no longer read, its copies are cleared, and can be dropped)\n' +
         expected[provider],
       provider,
     );
@@ -313,6 +316,14 @@ test('upgrade from User.passwordHash: the migration creates the credential table
     const fresh = install(provider, ds(provider), {});
     assert.ok(!(await plan(provider, fresh.before, fresh.after))!.sql.includes('CopyPasswordHashes'));
     assert.equal(await plan(provider, after, after), null);
+    // A required passwordHash is not pow's (it added `String?`): copied, never cleared.
+    const own = install(provider, legacy(provider).replace('String? @map', 'String  @map'), {});
+    const ownSql = (await plan(provider, own.before, own.after))!.sql;
+    assert.match(ownSql, /-- CopyPasswordHashes/);
+    assert.ok(
+      !ownSql.includes('SET "password_hash" = NULL') && !ownSql.includes('SET `password_hash` = NULL'),
+      ownSql,
+    );
   }
 });
 
