@@ -12,6 +12,9 @@
  * - Fields added to an existing model go in as one new section (a blank line, then the fields
  *   aligned the way `prisma format` aligns a section) after the model's last field. `prisma format`
  *   leaves such a section unchanged, and the team's own lines are untouched.
+ * - Existing rows: every field pow adds to an existing model is optional (or has a default), so
+ *   the migration applies to a table that already has rows on every provider. That includes the
+ *   sign-in id fields (`email String? @unique`); the runtime's registration requires them.
  * - Add only: a field pow needs that exists with another type, or a user id field without a unique
  *   constraint, is a conflict (POW_PRISMA_FIELD_CONFLICT with a fix line); nothing is removed or
  *   retyped.
@@ -60,7 +63,11 @@ export type SessionStoreKind = 'memory' | 'prisma' | 'redis';
 export interface AuthSchemaOptions {
   /** Prisma model holding users. Default "User". */
   userModel?: string;
-  /** Sign-in id fields; the first is required, the others optional. Default ["email"]. */
+  /**
+   * Sign-in id fields. Default ["email"]. On a User model pow creates, the first is required; on an
+   * existing model every one pow adds is optional (its rows have none); registration requires the
+   * first either way.
+   */
   userIdFields?: string[];
   /** Primary key of a User model pow creates. Default "Int" (autoincrement). */
   idType?: UserIdType;
@@ -402,8 +409,13 @@ function userFieldSpecs(args: {
 }): FieldSpec[] {
   const { idFields, extensions, userModelName, idField, ds, mysql } = args;
   const varchar = mysql ? [`@${ds}.VarChar(191)`] : [];
+  // A model pow creates starts empty, so its first id field can be required. A column added to an
+  // existing model must be nullable: the table may already have rows, and a NOT NULL column without
+  // a default cannot be added to them on any provider (Prisma's migration would fail). The rows
+  // keep NULL (they have no credential, so nobody signs in as them) and registration still
+  // requires the field (users.ts), so every account pow creates has one.
   const specs: FieldSpec[] = idFields.map((name, i) =>
-    scalar(name, 'String', i > 0, ['@unique', ...varchar], true),
+    scalar(name, 'String', args.model !== undefined || i > 0, ['@unique', ...varchar], true),
   );
   specs.push({
     name: CREDENTIAL_RELATION,
@@ -616,7 +628,8 @@ function checkExistingField(model: ParsedModel, found: ParsedField, spec: FieldS
       `Add @unique to it in ${model.file}: \`${found.name} ${typeText(found)} @unique\`, then run pow again.`,
     );
   }
-  if (found.optional !== spec.optional) {
+  // A user id field of the app's own may be required or not: registration requires it either way.
+  if (found.optional !== spec.optional && !spec.unique) {
     notes.push(
       `${model.name}.${found.name} is \`${typeText(found)}\` where pow would use \`${typeText(spec)}\`; kept as it is.`,
     );

@@ -152,7 +152,7 @@ model User {
   assert.ok(
     after.includes(`  createdAt DateTime @default(now())
 
-  email                String          @unique
+  email                String?         @unique
   credential           UserCredential?
   invitedById          String?
   invitedBy            User?           @relation("PowInvitedBy", fields: [invitedById], references: [id])
@@ -211,7 +211,7 @@ model Account {
     options: { userModel: 'Account', extensions: ['email-confirmation'] },
   });
   const after = result.files['schema.prisma'];
-  assert.ok(after.includes('  email            String             @unique\n'), after);
+  assert.ok(after.includes('  email            String?            @unique\n'), after);
   assert.ok(after.includes('  credential       AccountCredential?\n'), after);
   assert.ok(after.includes('  emailConfirmedAt DateTime?          @map("email_confirmed_at")\n'), after);
   assert.ok(after.includes('  unconfirmedEmail String?            @map("unconfirmed_email")\n'), after);
@@ -242,7 +242,7 @@ test('conflict: a field pow needs with another type is POW_PRISMA_FIELD_CONFLICT
       assert.equal(error.exitCode, 3);
       assert.match(
         error.message,
-        /User\.email in prisma\/schema\.prisma:12 is `email Int`; pow expects `email String @unique`/,
+        /User\.email in prisma\/schema\.prisma:12 is `email Int`; pow expects `email String\? @unique`/,
       );
       assert.ok(error.fix && error.fix.includes('prisma/schema.prisma'), error.fix);
       return true;
@@ -266,7 +266,7 @@ test('conflict: a user id field without a unique constraint needs @unique (fix l
       return true;
     },
   );
-  // @@unique([email]) counts as unique; an optional email is kept (noted), not retyped.
+  // @@unique([email]) counts as unique; an optional email is fine as it is (registration requires it).
   const ok =
     header('sqlite') +
     `\nmodel User {\n  id    Int     @id @default(autoincrement())\n  email String?\n\n  @@unique([email])\n}\n`;
@@ -275,8 +275,7 @@ test('conflict: a user id field without a unique constraint needs @unique (fix l
     result.added.map((a) => a.field ?? a.model),
     ['credential', 'UserCredential'],
   );
-  assert.equal(result.notes.length, 1);
-  assert.match(result.notes[0], /User\.email is `String\?` where pow would use `String`; kept as it is/);
+  assert.deepEqual(result.notes, []);
 });
 
 test('conflict: an invitation relation field name taken by something else', () => {
@@ -382,7 +381,7 @@ test('multi-file: fields go where User is declared, new models into pow.prisma',
   assert.deepEqual(Object.keys(result.files), ['prisma/schema/pow.prisma', 'prisma/schema/user.prisma']);
   assert.equal(
     result.files['prisma/schema/user.prisma'],
-    `model User {\n  id   Int     @id @default(autoincrement())\n  name String?\n\n  email      String          @unique\n  credential UserCredential?\n}\n`,
+    `model User {\n  id   Int     @id @default(autoincrement())\n  name String?\n\n  email      String?         @unique\n  credential UserCredential?\n}\n`,
   );
   assert.ok(result.files['prisma/schema/pow.prisma'].startsWith('model UserCredential {\n'));
   assert.match(result.files['prisma/schema/pow.prisma'], /\n\nmodel PowSession \{\n/);
