@@ -116,7 +116,7 @@ test('offline diff equals the diff run on the server (shadow database), and is w
   assert.ok(planned!.sql.endsWith(offline));
   assert.ok(
     planned!.sql.startsWith('/*\n  Warnings:\n'),
-    'email is a required column added to an existing table',
+    'a unique constraint (email) added to an existing table',
   );
 });
 
