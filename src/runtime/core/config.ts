@@ -2,13 +2,14 @@
  * `createPow(config)`: validates the configuration (failing fast with a message that names the
  * bad key) and wires users, sessions and the hasher for one user type.
  */
-import type { ExtensionName, Hasher, Pow, PowConfig, Store } from './types.js';
+import type { ExtensionName, Hasher, Pow, PowConfig, Store, UserFieldSpec } from './types.js';
 import { configError } from './errors.js';
 import { ARGON2_INSECURE_TEST, argon2Hasher } from './hashers.js';
 import { USER_DELEGATE_METHODS, createUserOperations, delegateName, type UserDelegate } from './users.js';
 import { CREDENTIAL_RELATION, LEGACY_HASH_FIELD, credentialModelName } from './credentials.js';
 import { DEFAULT_TIMEOUTS, createSessionOperations, type ResolvedTimeouts } from './sessions.js';
 import { deriveSecretKey } from './crypto.js';
+import { USER_FIELD_TYPES, userFieldRule, type UserFieldRule } from './user-fields.js';
 import {
   boundedDelegate,
   boundedStore,
@@ -77,6 +78,31 @@ function checkFieldList(key: string, value: unknown, allowEmpty: boolean): strin
     seen.add(field);
   }
   return [...seen];
+}
+
+/** `userFields`: names, or `{ name, type, required }` objects (core/user-fields.ts). */
+function checkUserFields(value: unknown): UserFieldRule[] {
+  if (!Array.isArray(value)) throw configError('userFields', 'must be an array of field names');
+  const rules = value.map((entry: unknown) => {
+    if (typeof entry === 'string') return userFieldRule(entry);
+    if (!isObject(entry) || typeof entry.name !== 'string')
+      throw configError('userFields', `contains an invalid entry: ${JSON.stringify(entry)}`);
+    checkKnownKeys('userFields[].', entry, new Set(['name', 'type', 'required']));
+    if (!(USER_FIELD_TYPES as readonly unknown[]).includes(entry.type))
+      throw configError(
+        'userFields',
+        `gives "${entry.name}" the type ${JSON.stringify(entry.type)}; use one of ${USER_FIELD_TYPES.join(', ')}`,
+      );
+    if (entry.required !== undefined && typeof entry.required !== 'boolean')
+      throw configError('userFields', `gives "${entry.name}" a non-boolean \`required\``);
+    return userFieldRule(entry as unknown as UserFieldSpec);
+  });
+  checkFieldList(
+    'userFields',
+    rules.map((rule) => rule.name),
+    true,
+  );
+  return rules;
 }
 
 function resolveTimeouts(value: unknown): ResolvedTimeouts {
@@ -227,7 +253,8 @@ export function createPow(config: PowConfig): Pow {
     );
   }
   const userIdFields = checkFieldList('userIdFields', config.userIdFields ?? ['email'], false);
-  const userFields = checkFieldList('userFields', config.userFields ?? [], true);
+  const userFieldRules = checkUserFields(config.userFields ?? []);
+  const userFields = userFieldRules.map((rule) => rule.name);
   for (const field of userFields) {
     if (userIdFields.includes(field))
       throw configError('userFields', `must not repeat the user id field "${field}"`);
@@ -271,7 +298,7 @@ export function createPow(config: PowConfig): Pow {
     hasher,
     policy,
     userIdFields,
-    userFields,
+    userFields: userFieldRules,
     onDeleted: async (userId) => {
       await holder.sessions?.revokeAll(userId);
     },
