@@ -36,6 +36,7 @@ const CONFIG_KEYS = new Set([
   'userType',
   'userIdFields',
   'userFields',
+  'userDefaults',
   'store',
   'storeTimeoutMs',
   'secret',
@@ -103,6 +104,34 @@ function checkUserFields(value: unknown): UserFieldRule[] {
     true,
   );
   return rules;
+}
+
+/** `userDefaults`: constants for the app's own columns, never pow's nor a form's. */
+function checkUserDefaults(
+  value: unknown,
+  userIdFields: readonly string[],
+  userFields: readonly string[],
+): Record<string, string | number | boolean> {
+  if (!isObject(value)) throw configError('userDefaults', 'must be an object of column → value');
+  for (const [field, v] of Object.entries(value)) {
+    if (!FIELD_NAME.test(field))
+      throw configError('userDefaults', `has an invalid field name: ${JSON.stringify(field)}`);
+    if (
+      field === 'id' ||
+      field === LEGACY_HASH_FIELD ||
+      field === CREDENTIAL_RELATION ||
+      userIdFields.includes(field)
+    )
+      throw configError('userDefaults', `must not set "${field}"`);
+    if (userFields.includes(field))
+      throw configError(
+        'userDefaults',
+        `sets "${field}", which userFields lets the form set; list it in one of them`,
+      );
+    if (!['string', 'number', 'boolean'].includes(typeof v))
+      throw configError('userDefaults', `gives "${field}" a value that is not a string, number or boolean`);
+  }
+  return { ...(value as Record<string, string | number | boolean>) };
 }
 
 function resolveTimeouts(value: unknown): ResolvedTimeouts {
@@ -267,6 +296,7 @@ export function createPow(config: PowConfig): Pow {
       );
     }
   }
+  const userDefaults = checkUserDefaults(config.userDefaults ?? {}, userIdFields, userFields);
   if (typeof config.secret !== 'string' || config.secret.length < 32) {
     throw configError(
       'secret',
@@ -299,6 +329,7 @@ export function createPow(config: PowConfig): Pow {
     policy,
     userIdFields,
     userFields: userFieldRules,
+    userDefaults,
     onDeleted: async (userId) => {
       await holder.sessions?.revokeAll(userId);
     },

@@ -163,6 +163,12 @@ export interface PowConfig {
    * field error.
    */
   userFields?: (string | UserFieldSpec)[];
+  /**
+   * Constant values every user pow creates gets, for the app's own required columns no form sets,
+   * e.g. `{ password: '!' }` for an app's own password column (pow never reads it: its hashes
+   * live in the credential model). Default {}.
+   */
+  userDefaults?: Record<string, string | number | boolean>;
   /** Where sessions, tokens and throttle counters live. */
   store: Store;
   /**

@@ -70,6 +70,8 @@ export interface UserContext {
   userIdFields: readonly string[];
   /** The app's own columns forms may write (config `userFields`): names, or names with a type. */
   userFields: readonly (string | UserFieldRule)[];
+  /** Constants every created user gets (config `userDefaults`), e.g. the app's own password column. */
+  userDefaults?: Readonly<Record<string, unknown>>;
   /** Called after a user row is deleted (ends their sessions). */
   onDeleted?: (userId: string | number) => Promise<void>;
 }
@@ -256,6 +258,7 @@ export function createUserOperations(ctx: UserContext): UserOperations {
       const errors: FieldErrors = {};
       const data: Row = {};
       userIdFields.forEach((field, index) => castUserId(field, index, params[field], data, errors));
+      Object.assign(data, ctx.userDefaults);
       castUserFields(userFieldRules, params, data, errors, true);
       const password = params.password;
       if (validatePassword(password, policy, errors, 'password', contextWords(data))) {
