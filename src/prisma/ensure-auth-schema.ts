@@ -598,7 +598,9 @@ function typeText(f: { type: string; optional: boolean; list: boolean }): string
 
 function checkExistingField(model: ParsedModel, found: ParsedField, spec: FieldSpec, notes: string[]): void {
   const where = `${model.file}:${found.line}`;
-  const expected = `${spec.name} ${typeText(spec)}${spec.attributes.length ? ' ' + spec.attributes.join(' ') : ''}`;
+  // A user id field of the app's own may be required or optional: the fix shows the plain type.
+  const expectedType = typeText(spec.unique ? { ...spec, optional: false } : spec);
+  const expected = `${spec.name} ${expectedType}${spec.attributes.length ? ' ' + spec.attributes.join(' ') : ''}`;
   const conflict = (what: string, fix: string) =>
     new PowError({
       code: 'POW_PRISMA_FIELD_CONFLICT',

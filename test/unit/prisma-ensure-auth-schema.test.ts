@@ -242,7 +242,7 @@ test('conflict: a field pow needs with another type is POW_PRISMA_FIELD_CONFLICT
       assert.equal(error.exitCode, 3);
       assert.match(
         error.message,
-        /User\.email in prisma\/schema\.prisma:12 is `email Int`; pow expects `email String\? @unique`/,
+        /User\.email in prisma\/schema\.prisma:12 is `email Int`; pow expects `email String @unique`/,
       );
       assert.ok(error.fix && error.fix.includes('prisma/schema.prisma'), error.fix);
       return true;

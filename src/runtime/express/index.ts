@@ -719,6 +719,15 @@ export function powExpress(pow: Pow, options: PowExpressOptions = {}): PowExpres
     );
   }
 
+  function isEmptyPlainObject(value: unknown): boolean {
+    return (
+      typeof value === 'object' &&
+      value !== null &&
+      Object.getPrototypeOf(value) === Object.prototype &&
+      Object.keys(value).length === 0
+    );
+  }
+
   async function checkStateChangingRequest(
     state: RequestState,
     req: Request,
@@ -727,7 +736,12 @@ export function powExpress(pow: Pow, options: PowExpressOptions = {}): PowExpres
   ): Promise<void> {
     const method = req.method;
     const bodyHolder = req as Request & { body?: unknown; _body?: boolean };
-    if (bodyHolder.body === undefined && !bodyHolder._body) {
+    // Express 4's `express.json()` sets `req.body = {}` on a form post it does not parse (without
+    // `_body`), so an empty object still means "nobody read the form" while the stream is unread.
+    const unread =
+      bodyHolder.body === undefined ||
+      (isEmptyPlainObject(bodyHolder.body) && !req.readableEnded && req.readable);
+    if (unread && !bodyHolder._body) {
       try {
         const body = await readUrlencodedBody(req, bodyLimit);
         if (body !== undefined) {

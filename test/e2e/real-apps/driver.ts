@@ -414,7 +414,8 @@ const PASSWORD_HASH = /^\$(argon2(id|i|d)|2[abxy]?|scrypt|pbkdf2[-\w]*)\$/;
  * Values written to the database since `before` that must never reach a client: password hashes
  * (argon2/bcrypt/scrypt/pbkdf2 anywhere), values of columns named like a hash, token, secret,
  * digest or password, strings inside JSON values (session data: the CSRF secret, ...) and the
- * longer values of tables that are not the app's (session ids, ...). Timestamps and `exclude`
+ * longer values of tables that are not the app's (session ids, ...) unless an app table stores the
+ * same value (a user id pow's credential row refers to). Timestamps and `exclude`
  * (e.g. the account's email, which the app may legitimately show) are left out.
  */
 export function newSecrets(
@@ -428,6 +429,9 @@ export function newSecrets(
     if (value.length < 8 || ISO_TIMESTAMP.test(value) || exclude.has(value)) return;
     if (!secrets.has(value)) secrets.set(value, where);
   };
+  const appValues = new Set<string>();
+  for (const table of appTables)
+    for (const values of after.get(table)?.values() ?? []) for (const value of values) appValues.add(value);
   for (const [table, columns] of after) {
     const powTable = !appTables.includes(table);
     for (const [column, values] of columns) {
@@ -444,7 +448,9 @@ export function newSecrets(
           } catch {
             /* not JSON */
           }
-        } else if (powTable && value.length >= 20) {
+        } else if (powTable && value.length >= 20 && !appValues.has(value)) {
+          // A pow row's long values are secrets (session ids...), except the app's own data it
+          // points at: UserCredential.userId is the user's id, which the app's rows carry too.
           add(value, where);
         }
       }
