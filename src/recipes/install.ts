@@ -541,7 +541,9 @@ function checkRequiredUserFields(
   const one = unfillable.length === 1;
   ctx.manual({
     file: model.file,
-    why: `${names(unfillable)} ${one ? 'is' : 'are'} required and ${one ? 'has' : 'have'} no default, and ${invitation ? 'the invitation extension creates invited users from the e-mail alone' : `no form input fits ${one ? 'its type' : 'their types'}`}, so pow cannot create users until ${one ? 'it has' : 'they have'} a default (or ${one ? 'is' : 'are'} optional)`,
+    why: invitation
+      ? `${names(unfillable)} ${one ? 'is' : 'are'} required and ${one ? 'has' : 'have'} no default, so the invitation extension cannot create invited users (they get only an e-mail until they accept)`
+      : `${names(unfillable)} ${one ? 'is' : 'are'} required and ${one ? 'has' : 'have'} no default, and no form input fits ${one ? 'its type' : 'their types'}, so registration cannot create users until ${one ? 'it has' : 'they have'} a default (or ${one ? 'is' : 'are'} optional)`,
     snippet: [
       `// ${model.file}, model ${model.name}: a default (or make the field optional with "?"), e.g.`,
       ...unfillable.map((f) => `${f.name} ${f.type} @default(${exampleDefault(f.type)})`),
