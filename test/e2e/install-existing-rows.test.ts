@@ -1,7 +1,7 @@
 /**
  * `pow install` on an app whose User table already has rows (issue 15): a copy of
  * fixtures/express5-ts-existing-user whose User has no e-mail and a required `age Int` besides the
- * required `name` (the shape of fixtures/real-prisma-x-express), on SQLite and PostgreSQL. Rows are
+ * required `name` (the shape of fixtures/real-prisma-x-express), on SQLite, PostgreSQL and MariaDB. Rows are
  * inserted before install; then:
  * - pow's migration applies (the e-mail pow adds is `String? @unique`: a NOT NULL column cannot be
  *   added to a table with rows) and the old rows are kept, with no e-mail;
@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import type { RunningApp } from '../helpers/app-process.js';
 import { copyFixture, runPow } from '../helpers/fixtures.js';
 import {
+  INIT_MIGRATION,
   MIGRATION_DIR,
   POW_NOW,
   TEST_POW_SECRET,
@@ -29,6 +30,7 @@ import {
   type E2EProvider,
 } from '../helpers/e2e-project.js';
 import { HttpClient, csrfTokenFrom } from '../helpers/http-client.js';
+import { MARIADB } from '../helpers/prisma-test-client.js';
 
 const FIXTURE = 'express5-ts-existing-user';
 const SCHEMA = 'prisma/schema.prisma';
@@ -47,6 +49,15 @@ async function setUp(provider: E2EProvider): Promise<E2EProject> {
       .replace(/\n {2}email +String +@unique\n/, '\n')
       .replace(/\n {2}name( +)String\n/, '\n  name$1String\n  age $1Int\n'),
   );
+  if (provider === 'mysql') {
+    write(
+      'src/lib/db.ts',
+      "import { PrismaMariaDb } from '@prisma/adapter-mariadb';\n" +
+        "import { PrismaClient } from '../generated/prisma/client.js';\n\n" +
+        "const adapter = new PrismaMariaDb(process.env.DATABASE_URL ?? 'mysql://root@127.0.0.1:3306/app');\n\n" +
+        'const db = new PrismaClient({ adapter });\n\nexport { db };\n',
+    );
+  }
   if (provider === 'sqlite') {
     write(
       'src/lib/db.ts',
@@ -57,6 +68,17 @@ async function setUp(provider: E2EProvider): Promise<E2EProject> {
     );
   }
   await seedMigrationHistory(copy, provider);
+  if (provider === 'mysql') {
+    // seedMigrationHistory diffs a multi-file schema's datasource file against the whole schema;
+    // this one is a single file, so its `init` is rendered here from the schema without its models.
+    const { renderMysqlMigration } = await import('../../src/prisma/mysql-ddl.js');
+    const schema = read(SCHEMA);
+    const init = renderMysqlMigration(
+      { [SCHEMA]: schema.replace(/\nmodel \w+ \{[^}]*\}\n/g, '\n') },
+      { [SCHEMA]: schema },
+    ).sql;
+    write(`prisma/migrations/${INIT_MIGRATION}/migration.sql`, init);
+  }
   const db = await createDatabase(provider, copy.dir);
   const env = { DATABASE_URL: db.url, POW_SECRET: TEST_POW_SECRET, POW_NOW };
   return {
@@ -87,6 +109,16 @@ async function sql(project: E2EProject, text: string): Promise<Record<string, un
       conn.close();
     }
   }
+  if (project.db.provider === 'mysql') {
+    const mariadb = await import('mariadb');
+    const conn = await mariadb.createConnection({ ...MARIADB, database: project.db.name });
+    try {
+      const result: unknown = await conn.query(text.replaceAll('"', '`'));
+      return Array.isArray(result) ? (result as Record<string, unknown>[]) : [];
+    } finally {
+      await conn.end();
+    }
+  }
   const pg = (await import('pg')).default;
   const client = new pg.Client({ connectionString: project.db.url });
   await client.connect();
@@ -97,7 +129,7 @@ async function sql(project: E2EProject, text: string): Promise<Record<string, un
   }
 }
 
-for (const provider of ['sqlite', 'postgresql'] as const) {
+for (const provider of ['sqlite', 'postgresql', 'mysql'] as const) {
   test(`pow install on a User table with rows and no e-mail (${provider}): migrates, signs up with the app's columns`, async (t) => {
     const project = await setUp(provider);
     let app: RunningApp | null = null;
@@ -122,9 +154,9 @@ for (const provider of ['sqlite', 'postgresql'] as const) {
         assert.equal(res.code, 0, res.stderr + res.stdout);
         assert.match(res.stdout, /^registration: the sign-up form now asks for User\.name, User\.age \(/m);
         assert.doesNotMatch(res.stdout, /Manual steps/);
-        assert.match(project.read(SCHEMA), /\n {2}email +String\? +@unique\n/);
+        assert.match(project.read(SCHEMA), /\n {2}email +String\? +@unique( @db\.VarChar\(191\))?\n/);
         const migration = project.read(`${MIGRATION_DIR}/migration.sql`);
-        assert.match(migration, /ADD COLUMN +"email" TEXT;|ADD COLUMN +"email" TEXT,/);
+        assert.match(migration, /ADD COLUMN +["`]email["`] (TEXT|VARCHAR\(191\) NULL)[;,]/);
         assert.doesNotMatch(migration, /required column/);
         const form = project.read('views/pow/registration/new.ejs');
         assert.match(form, /<input id="name" name="name" type="text" required/);
