@@ -65,12 +65,16 @@ test("newSecrets: a pow row's reference to the app's own row (the user's uuid) i
   const after = stored({
     User: { id: [id] },
     UserCredential: { userId: [id], passwordHash: [HASH] },
-    pow_sessions: { key: [token] },
+    pow_sessions: {
+      key: [token],
+      value: [JSON.stringify({ userId: id, csrf: 'csrf-secret-0123456789abcdef' })],
+    },
   });
   const secrets = newSecrets(stored({}), after, ['User'], new Set());
   assert.ok(!secrets.has(id));
   assert.equal(secrets.get(HASH), 'password hash in UserCredential.passwordHash');
   assert.equal(secrets.get(token), 'pow_sessions.key');
+  assert.equal(secrets.get('csrf-secret-0123456789abcdef'), 'pow_sessions.value (JSON)');
 });
 
 test('newSecrets: a hash pow writes into the app table of an existing column is found too', () => {

@@ -444,13 +444,14 @@ export function newSecrets(
         if (/^[[{]/.test(value.trim())) {
           try {
             for (const leaf of jsonStrings(JSON.parse(value)))
-              if (leaf.length >= 16) add(leaf, `${where} (JSON)`);
+              if (leaf.length >= 16 && !appValues.has(leaf)) add(leaf, `${where} (JSON)`);
           } catch {
             /* not JSON */
           }
         } else if (powTable && value.length >= 20 && !appValues.has(value)) {
           // A pow row's long values are secrets (session ids...), except the app's own data it
-          // points at: UserCredential.userId is the user's id, which the app's rows carry too.
+          // points at: UserCredential.userId is the user's id, which the app's rows carry too (as
+          // does the session record, in its JSON).
           add(value, where);
         }
       }
