@@ -178,7 +178,7 @@ test('migrate: creates the database, applies, records _prisma_migrations like Pr
       'id text NO',
       'name text YES',
       'createdAt timestamp without time zone NO',
-      'email text NO',
+      'email text YES', // added to an existing table: nullable (it may have rows)
       'invitationAcceptedAt timestamp without time zone YES',
       'invitedById text YES',
     ],
