@@ -3,11 +3,12 @@ import type { ProjectInfo } from '../inspect/project-info.js';
 import { PowError } from '../shared/pow-error.js';
 import type { TableRow } from '../cli/output.js';
 import { apiRoutesNote, powPathCollisionsNote } from '../inspect/api-routes-note.js';
+import { DEFAULT_USER_MODEL } from '../inspect/detect-user-model.js';
 
 interface InspectOptions {
   json?: boolean;
   cwd?: string;
-  userModel: string;
+  userModel?: string;
 }
 
 /** `pow inspect`: prints what pow detects about the project. Read-only. */
@@ -21,9 +22,12 @@ export const command: CommandModule = {
       )
       .option('--json', 'print the project facts as JSON only')
       .option('--cwd <dir>', 'project directory (default: the current directory)')
-      .option('--user-model <name>', 'Prisma model that holds the users', 'User')
+      .option(
+        '--user-model <name>',
+        'Prisma model that holds the users (default: User, or the model named or mapped like user/users)',
+      )
       .action(async (options: InspectOptions) => {
-        if (!/^[A-Za-z][A-Za-z0-9_]*$/.test(options.userModel)) {
+        if (options.userModel !== undefined && !/^[A-Za-z][A-Za-z0-9_]*$/.test(options.userModel)) {
           throw new PowError({
             code: 'POW_INVALID_OPTION',
             message: `--user-model ${JSON.stringify(options.userModel)} is not a Prisma model name.`,
@@ -35,7 +39,7 @@ export const command: CommandModule = {
         const { inspectProject } = await import('../inspect/inspect-project.js');
         const info = await inspectProject(ctx.resolveCwd(options.cwd), { userModel: options.userModel });
         if (options.json) ctx.out.json(info);
-        else ctx.out.table(inspectRows(info, options.userModel));
+        else ctx.out.table(inspectRows(info, options.userModel ?? DEFAULT_USER_MODEL));
       });
   },
 };

@@ -318,7 +318,13 @@ async function install(ctx: CommandContext, flags: InstallFlags, cmd: Command): 
     const { mergeExtensions } = await import('../recipes/extensions.js');
     options.extensions = mergeExtensions(previous?.extensions, given.extensions);
   }
-  let project = await inspectProject(root, { userModel: options.userModel });
+  // No --user-model and no earlier run: the users model is detected (`user`, `@@map("users")`...).
+  const namedUserModel = given.userModel ?? previous?.userModel;
+  let project = await inspectProject(root, { userModel: namedUserModel });
+  if (namedUserModel === undefined && project.prisma?.userModel) {
+    defaults.userModel = project.prisma.userModel.name;
+    options.userModel = project.prisma.userModel.name;
+  }
   inspecting.stop();
   if (isInteractive) {
     const open = (Object.keys(defaults) as (keyof InstallOptions)[]).filter(

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { DEFAULT_USER_MODEL } from '../inspect/detect-user-model.js';
 import type { CommandModule } from './index.js';
 import { PowError } from '../shared/pow-error.js';
 import { createProgress } from '../cli/progress.js';
@@ -86,7 +87,8 @@ export const command: CommandModule = {
           import('../prisma/migrate.js'),
           import('../prisma/schema-engine.js'),
         ]);
-        const project = await inspectProject(root);
+        // Migrations do not depend on which model holds the users: no detection (it can refuse).
+        const project = await inspectProject(root, { userModel: DEFAULT_USER_MODEL });
         const prisma = project.prisma;
         if (prisma === null) {
           throw new PowError({

@@ -12,6 +12,7 @@ import {
 } from './read-prisma-schema.js';
 import { joinPosix, type ProjectFiles } from './read-project.js';
 import { inspectErrors } from './errors.js';
+import { detectUserModel } from './detect-user-model.js';
 
 const PROVIDERS: readonly PrismaProvider[] = [
   'sqlite',
@@ -93,7 +94,8 @@ export function detectPrisma(
   options: {
     sourceDir: string;
     relativeImportExtension: ProjectInfo['relativeImportExtension'];
-    userModel: string;
+    /** The users model the team named; undefined: detected (detect-user-model.ts). */
+    userModel?: string;
   },
 ): PrismaInfo {
   const version = resolveVersion(files, pkg, 'prisma') ?? resolveVersion(files, pkg, '@prisma/client');
@@ -147,7 +149,10 @@ export function detectPrisma(
   const models = blocks.filter(
     (entry): entry is SchemaBlock & { block: Model } => entry.block.type === 'model',
   );
-  const user = models.find((entry) => entry.block.name === options.userModel);
+  const userModel =
+    options.userModel ??
+    detectUserModel(models.map((entry) => ({ name: entry.block.name, tableName: mappedTable(entry.block) })));
+  const user = models.find((entry) => entry.block.name === userModel);
 
   return {
     version,
@@ -211,13 +216,9 @@ function modelInfo(file: string, model: Model): PrismaModelInfo {
         : null;
     idDefault = fn === 'autoincrement' || fn === 'uuid' || fn === 'cuid' ? fn : 'other';
   }
-  const mapAttribute = model.properties.find(
-    (property) => property.type === 'attribute' && property.kind === 'object' && property.name === 'map',
-  );
-  const mapValue = mapAttribute?.type === 'attribute' ? mapAttribute.args?.[0]?.value : undefined;
   return {
     name: model.name,
-    tableName: unquote(mapValue as never) ?? null,
+    tableName: mappedTable(model),
     file,
     fields: fields.map((field) => ({
       name: field.name,
@@ -230,6 +231,15 @@ function modelInfo(file: string, model: Model): PrismaModelInfo {
     idType,
     idDefault,
   };
+}
+
+/** The model's `@@map` table name, or null. */
+function mappedTable(model: Model): string | null {
+  const mapAttribute = model.properties.find(
+    (property) => property.type === 'attribute' && property.kind === 'object' && property.name === 'map',
+  );
+  const mapValue = mapAttribute?.type === 'attribute' ? mapAttribute.args?.[0]?.value : undefined;
+  return unquote(mapValue as never) ?? null;
 }
 
 /** Output folders (root-relative) of every generator block: generated code, never the app's own. */

@@ -17,7 +17,7 @@ import type { EntryInfo } from './project-info.js';
 import type { TsconfigInfo } from './detect-tsconfig.js';
 
 export interface InspectOptions {
-  /** Name of the model that holds users (default "User"). */
+  /** Name of the model that holds users (default: detected, see detect-user-model.ts). */
   userModel?: string;
 }
 
@@ -63,7 +63,7 @@ export async function inspectProject(cwd: string, options: InspectOptions = {}):
     prisma: detectPrisma(files, pkg, schema, blocks, {
       sourceDir,
       relativeImportExtension,
-      userModel: options.userModel ?? 'User',
+      userModel: options.userModel,
     }),
     appRoutes: detectAppRoutes(files, scan),
     server: detectServer(

@@ -5,8 +5,12 @@
  *
  * The schema steps of that migration are Prisma's (schema engine diff or pow's MySQL renderer);
  * this step is appended after them, like custom SQL a team adds to a `migrate dev --create-only`
- * migration. The old column is left alone: pow never drops a column (the install report and
- * `pow status` say it can be dropped).
+ * migration. Once copied, the old hashes are cleared (`UPDATE ... SET passwordHash = NULL`) in the
+ * same step: the column is pow's own and no longer read, and until the team drops it every whole
+ * `User` row the app returns would still carry a hash. The column itself stays (pow never drops a
+ * column; the install report and `pow status` say it can be dropped). Earlier pow versions added
+ * it as `passwordHash String?`; a required `passwordHash` is not one pow wrote (the app's own
+ * auth), so its values are copied but never cleared.
  */
 import type { PrismaProvider } from '../inspect/project-info.js';
 import {
@@ -34,7 +38,7 @@ function column(model: ParsedModel, field: string): string | null {
 }
 
 /**
- * `-- CopyPasswordHashes` steps for every credential model that `after` adds for a user model whose
+ * `-- CopyPasswordHashes` steps (copy, then clear the old column) for every credential model that `after` adds for a user model whose
  * `before` version has a `passwordHash String` column; "" when there is none.
  */
 export function credentialBackfillSql(
@@ -60,11 +64,15 @@ export function credentialBackfillSql(
     const hash = q(columnName(legacy));
     const targets = [userIdColumn, hashColumn, ...(updatedAtColumn ? [updatedAtColumn] : [])].map(q);
     const values = [q(columnName(id)), hash, ...(updatedAtColumn ? [now] : [])];
+    const clear = legacy.optional
+      ? `UPDATE ${userTable} SET ${hash} = NULL WHERE ${hash} IS NOT NULL;\n`
+      : '';
     steps.push(
       // No ";" in the comment: driver adapters split a script into statements at every ";".
-      `-- CopyPasswordHashes (pow keeps the hashes in ${name} now, ${user.name}.${LEGACY_HASH_FIELD} is no longer read and can be dropped)\n` +
+      `-- CopyPasswordHashes (pow keeps the hashes in ${name} now, ${user.name}.${LEGACY_HASH_FIELD} is no longer read${clear ? ', its copies are cleared,' : ''} and can be dropped)\n` +
         `INSERT INTO ${q(tableNameOf(credential))} (${targets.join(', ')}) ` +
-        `SELECT ${values.join(', ')} FROM ${userTable} WHERE ${hash} IS NOT NULL;\n`,
+        `SELECT ${values.join(', ')} FROM ${userTable} WHERE ${hash} IS NOT NULL;\n` +
+        clear,
     );
   }
   return steps.join('\n');

@@ -12,6 +12,9 @@
  * - Fields added to an existing model go in as one new section (a blank line, then the fields
  *   aligned the way `prisma format` aligns a section) after the model's last field. `prisma format`
  *   leaves such a section unchanged, and the team's own lines are untouched.
+ * - Existing rows: every field pow adds to an existing model is optional (or has a default), so
+ *   the migration applies to a table that already has rows on every provider. That includes the
+ *   sign-in id fields (`email String? @unique`); the runtime's registration requires them.
  * - Add only: a field pow needs that exists with another type, or a user id field without a unique
  *   constraint, is a conflict (POW_PRISMA_FIELD_CONFLICT with a fix line); nothing is removed or
  *   retyped.
@@ -23,8 +26,8 @@
  *   so do the columns of the credential model; a User model mapped to a table name (`@@map`) gets
  *   a credential table mapped to `<user_model>_credentials`.
  * - Upgrades: a `passwordHash` column pow added to the User model in earlier versions stays (pow
- *   never drops a column); the migration copies its hashes into the credential model
- *   (credential-backfill.ts) and a note tells the team to drop it.
+ *   never drops a column); the migration copies its hashes into the credential model and sets the
+ *   old column to NULL (credential-backfill.ts), and a note tells the team to drop it.
  * - Idempotent: running on its own output changes nothing (status `already-present`).
  */
 import { posix } from 'node:path';
@@ -60,7 +63,11 @@ export type SessionStoreKind = 'memory' | 'prisma' | 'redis';
 export interface AuthSchemaOptions {
   /** Prisma model holding users. Default "User". */
   userModel?: string;
-  /** Sign-in id fields; the first is required, the others optional. Default ["email"]. */
+  /**
+   * Sign-in id fields. Default ["email"]. On a User model pow creates, the first is required; on an
+   * existing model every one pow adds is optional (its rows have none); registration requires the
+   * first either way.
+   */
   userIdFields?: string[];
   /** Primary key of a User model pow creates. Default "Int" (autoincrement). */
   idType?: UserIdType;
@@ -402,8 +409,13 @@ function userFieldSpecs(args: {
 }): FieldSpec[] {
   const { idFields, extensions, userModelName, idField, ds, mysql } = args;
   const varchar = mysql ? [`@${ds}.VarChar(191)`] : [];
+  // A model pow creates starts empty, so its first id field can be required. A column added to an
+  // existing model must be nullable: the table may already have rows, and a NOT NULL column without
+  // a default cannot be added to them on any provider (Prisma's migration would fail). The rows
+  // keep NULL (they have no credential, so nobody signs in as them) and registration still
+  // requires the field (users.ts), so every account pow creates has one.
   const specs: FieldSpec[] = idFields.map((name, i) =>
-    scalar(name, 'String', i > 0, ['@unique', ...varchar], true),
+    scalar(name, 'String', args.model !== undefined || i > 0, ['@unique', ...varchar], true),
   );
   specs.push({
     name: CREDENTIAL_RELATION,
@@ -548,15 +560,22 @@ export function legacyHashNote(model: ParsedModel): string | null {
   const field = model.fields.find((f) => f.name === LEGACY_HASH_FIELD);
   if (!field || field.type !== 'String' || field.list) return null;
   const credential = credentialModelName(model.name);
-  const required = field.optional
-    ? ''
-    : ` It is required, so creating users fails until it is optional (\`${LEGACY_HASH_FIELD} String?\`) or gone.`;
+  const drop =
+    `remove \`${LEGACY_HASH_FIELD}\` from model ${model.name} in ${model.file} ` +
+    `and create a migration (\`npx prisma migrate dev --name drop_${toSnake(model.name)}_password_hash\`)`;
+  // Mirrors credentialBackfillSql: only a nullable column (as pow added it) is cleared.
+  if (field.optional) {
+    return (
+      `${model.name}.${LEGACY_HASH_FIELD} is no longer used by pow: password hashes live in ${credential} ` +
+      `(pow's migration copies the existing ones there, then sets the old column to NULL). Until that migration ` +
+      `has run, whole ${model.name} rows still carry the old hashes; once it has run everywhere, ${drop}.`
+    );
+  }
   return (
     `${model.name}.${LEGACY_HASH_FIELD} is no longer used by pow: password hashes live in ${credential} ` +
-    `(pow's migration copies the existing ones there). Until you drop the column, whole ${model.name} rows ` +
-    `still carry the old hashes: remove \`${LEGACY_HASH_FIELD}\` from model ${model.name} in ${model.file} ` +
-    `and create a migration (\`npx prisma migrate dev --name drop_${toSnake(model.name)}_password_hash\`) ` +
-    `once the copy has run everywhere.${required}`
+    `(pow's migration copies the existing ones there). The column is required, so pow does not clear it: until you ` +
+    `drop it, whole ${model.name} rows still carry the old hashes: ${drop} once the copy has run everywhere. ` +
+    `Creating users fails until it is optional (\`${LEGACY_HASH_FIELD} String?\`) or gone.`
   );
 }
 
@@ -579,7 +598,9 @@ function typeText(f: { type: string; optional: boolean; list: boolean }): string
 
 function checkExistingField(model: ParsedModel, found: ParsedField, spec: FieldSpec, notes: string[]): void {
   const where = `${model.file}:${found.line}`;
-  const expected = `${spec.name} ${typeText(spec)}${spec.attributes.length ? ' ' + spec.attributes.join(' ') : ''}`;
+  // A user id field of the app's own may be required or optional: the fix shows the plain type.
+  const expectedType = typeText(spec.unique ? { ...spec, optional: false } : spec);
+  const expected = `${spec.name} ${expectedType}${spec.attributes.length ? ' ' + spec.attributes.join(' ') : ''}`;
   const conflict = (what: string, fix: string) =>
     new PowError({
       code: 'POW_PRISMA_FIELD_CONFLICT',
@@ -609,7 +630,8 @@ function checkExistingField(model: ParsedModel, found: ParsedField, spec: FieldS
       `Add @unique to it in ${model.file}: \`${found.name} ${typeText(found)} @unique\`, then run pow again.`,
     );
   }
-  if (found.optional !== spec.optional) {
+  // A user id field of the app's own may be required or not: registration requires it either way.
+  if (found.optional !== spec.optional && !spec.unique) {
     notes.push(
       `${model.name}.${found.name} is \`${typeText(found)}\` where pow would use \`${typeText(spec)}\`; kept as it is.`,
     );

@@ -53,6 +53,7 @@ import { ensureGitattributesLine } from './project-files.js';
 import { addEnvFiles, type EnvFilesResult } from './env-files.js';
 import { SECRET_COMMAND } from '../shared/secret-command.js';
 import { addExtensionFiles, extensionNextSteps, sendsMail } from './extensions.js';
+import { appUserColumns } from './app-user-columns.js';
 import { buildTemplateContext, relativeSpecifier, type TemplateContext } from './template-context.js';
 
 /** The generator scope recorded in the manifest. */
@@ -509,8 +510,10 @@ function exampleDefault(type: string): string {
 }
 
 /**
- * Registration creates users from the form's fields only. An existing User model with a required
- * column pow does not fill (no default) makes every registration fail: say how to add it.
+ * Registration creates users from the form's fields. The existing user model's own required
+ * columns without a default (app-user-columns.ts) are asked for on the generated forms or filled
+ * with a constant; the report says which. Columns no form input fits, and every such column for
+ * invitations (created from the e-mail alone), are manual steps.
  */
 function checkRequiredUserFields(
   ctx: GenerateContext,
@@ -520,48 +523,31 @@ function checkRequiredUserFields(
 ): void {
   const model = project.prisma?.userModel;
   if (!model || model.name !== it.model.name) return;
-  const models = new Set(project.prisma?.models ?? []);
-  const missing = model.fields.filter(
-    (field) =>
-      !field.optional &&
-      !field.list &&
-      !models.has(field.type) &&
-      !it.userIdFields.includes(field.name) &&
-      field.name !== 'passwordHash' &&
-      !field.attributes.some((a) => a.startsWith('@default') || a.startsWith('@updatedAt')),
-  );
-  if (missing.length === 0) return;
-  if (it.extensions.includes('invitation')) {
-    // An invitation creates the invitee from the e-mail alone, before any form: no form field
-    // can fill these, only a default (or making them optional).
-    const fields = missing.map((f) => `${model.name}.${f.name}`).join(', ');
-    ctx.manual({
-      file: model.file,
-      why: `${fields} ${missing.length === 1 ? 'is' : 'are'} required and ${missing.length === 1 ? 'has' : 'have'} no default, so the invitation extension cannot create invited users (they get only an e-mail until they accept)`,
-      snippet: [
-        `// ${model.file}, model ${model.name}: a default (or make the field optional with "?"), e.g.`,
-        ...missing.map((f) => `${f.name} ${f.type} @default(${exampleDefault(f.type)})`),
-        '// then add a migration for it: docs/guides/schema-change.md',
-      ].join('\n'),
-    });
+  const columns = appUserColumns(model, it.userIdFields, project.prisma?.models ?? []);
+  const names = (fields: { name: string }[]) => fields.map((f) => `${model.name}.${f.name}`).join(', ');
+  if (options.registration && columns.inputs.length > 0) {
+    ctx.note(
+      `registration: the sign-up form now asks for ${names(columns.inputs)} (required columns of ${model.name} without a default)`,
+    );
   }
-  if (!options.registration) return;
-  // Once the team lists a field in the controller's USER_FIELDS, the form sets it.
-  const controller = ctx.tree.readDisk(it.paths.registrationController) ?? '';
-  const listed = /USER_FIELDS\s*=\s*\[([^\]]*)\]/.exec(controller)?.[1] ?? '';
-  const unhandled = missing.filter((f) => !new RegExp(`['"\`]${f.name}['"\`]`).test(listed));
-  if (unhandled.length === 0) return;
-  const names = unhandled.map((f) => f.name);
-  const quoted = names.map((n) => `'${n}'`).join(', ');
+  for (const [column, value] of Object.entries(columns.defaults)) {
+    ctx.note(
+      `registration: ${model.name}.${column} is your own column; pow never reads it and writes '${value}' (no password matches it) for the accounts it creates`,
+    );
+  }
+  const invitation = it.extensions.includes('invitation');
+  const unfillable = invitation ? [...columns.inputs, ...columns.unfillable] : columns.unfillable;
+  if (unfillable.length === 0 || (!options.registration && !invitation)) return;
+  const one = unfillable.length === 1;
   ctx.manual({
-    file: it.paths.registrationController,
-    why: `${unhandled.map((f) => `${model.name}.${f.name}`).join(', ')} ${unhandled.length === 1 ? 'is' : 'are'} required and ${unhandled.length === 1 ? 'has' : 'have'} no default, so registration cannot create users until the form sets ${unhandled.length === 1 ? 'it' : 'them'} (or give ${unhandled.length === 1 ? 'it' : 'them'} a @default in ${model.file})`,
+    file: model.file,
+    why: invitation
+      ? `${names(unfillable)} ${one ? 'is' : 'are'} required and ${one ? 'has' : 'have'} no default, so the invitation extension cannot create invited users (they get only an e-mail until they accept)`
+      : `${names(unfillable)} ${one ? 'is' : 'are'} required and ${one ? 'has' : 'have'} no default, and no form input fits ${one ? 'its type' : 'their types'}, so registration cannot create users until ${one ? 'it has' : 'they have'} a default (or ${one ? 'is' : 'are'} optional)`,
     snippet: [
-      `// ${it.paths.registrationController}:`,
-      `const USER_FIELDS = [${[...it.userIdFields.map((f) => `'${f}'`), quoted].join(', ')}];`,
-      `// ${it.paths.config}, in createPow({ ... }):`,
-      `userFields: [${quoted}],`,
-      `// ${it.paths.viewsDir}/registration/new.ejs and edit.ejs: an input for ${names.map((n) => `"${n}"`).join(', ')} (copy the ${it.userIdFields[0]} field)`,
+      `// ${model.file}, model ${model.name}: a default (or make the field optional with "?"), e.g.`,
+      ...unfillable.map((f) => `${f.name} ${f.type} @default(${exampleDefault(f.type)})`),
+      '// then add a migration for it: docs/guides/schema-change.md',
     ].join('\n'),
   });
 }

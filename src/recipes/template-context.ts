@@ -15,6 +15,7 @@ import type { PrismaModelInfo, PrismaProvider, ProjectInfo } from '../inspect/pr
 import type { ExtensionName } from '../runtime/core/types.js';
 import { PowError } from '../shared/pow-error.js';
 import { fieldLabelExpression, userIdLabelExpression } from './id-field-labels.js';
+import { appUserColumns, type AppUserColumns } from './app-user-columns.js';
 
 export type StoreKind = 'memory' | 'prisma' | 'redis';
 
@@ -119,6 +120,11 @@ export interface TemplateContext {
   };
   /** Identifier inputs of the registration and account forms, in `userIdFields` order. */
   idFieldInputs: IdFieldInput[];
+  /**
+   * The existing user model's own required columns registration fills (app-user-columns.ts):
+   * inputs on the sign-up and account forms, and constants (`userDefaults`).
+   */
+  appColumns: Pick<AppUserColumns, 'inputs' | 'defaults'>;
 
   store: StoreKind;
   extensions: ExtensionName[];
@@ -386,7 +392,9 @@ function idFieldInputs(fields: string[], model: PrismaModelInfo | null): IdField
       type: inputType(name),
       inputmode: isEmail ? 'email' : null,
       autocomplete,
-      required: existing ? !existing.optional : index === 0,
+      // Registration requires the first field even where the column is optional (pow adds it as
+      // `String?` to an existing model, whose rows have none).
+      required: index === 0 || (existing !== undefined && !existing.optional),
     };
   });
 }
@@ -491,6 +499,9 @@ export function buildTemplateContext(project: ProjectInfo, options: TemplateOpti
       inputmode: signInType === 'email' ? 'email' : null,
     },
     idFieldInputs: idFieldInputs(userIdFields, model),
+    appColumns: (({ inputs, defaults }) => ({ inputs, defaults }))(
+      appUserColumns(model, userIdFields, project.prisma?.models ?? []),
+    ),
     store,
     extensions,
     registration,

@@ -597,7 +597,7 @@ describe('guides', () => {
     }
   });
 
-  test('schema-change: a required column of your own; pow install lists the manual steps', async () => {
+  test('schema-change: a required column of your own; pow install puts it on the forms', async () => {
     assertGuideRuns('guides/schema-change.md', 'npx pow install');
     assertGuideRuns('guides/schema-change.md', 'npx prisma migrate dev --name user-name');
     await run(
@@ -637,13 +637,25 @@ describe('guides', () => {
             copy.write(file, base.read(file));
           }
           const res = await mustPass(copy.pow(['install']), 'pow install');
-          assert.match(res.stdout, /User\.name is required and has no default/);
-          assert.match(res.stdout, /const USER_FIELDS = \['email', 'name'\];/);
-          assert.match(res.stdout, /userFields: \['name'\],/);
+          assert.match(
+            res.stdout,
+            /^registration: the sign-up form now asks for User\.name \(required columns of User without a default\)$/m,
+          );
+          assert.doesNotMatch(res.stdout, /Manual steps/);
           assert.doesNotMatch(res.stdout, /_pow_install/, 'your own column: no pow migration');
-          for (const file of exampleFiles('schema-change')) {
-            copy.write(file, readFileSync(join(EXAMPLES_DIR, 'schema-change', file), 'utf8'));
-          }
+          assert.match(
+            copy.read('src/controllers/pow/registration.ts'),
+            /const USER_FIELDS = \['email', 'name'\];/,
+          );
+          assert.match(
+            copy.read('src/pow/config.ts'),
+            /userFields: \[\n {4}\{ name: 'name', type: 'String', required: true \},\n {2}\],/,
+          );
+          for (const view of ['new', 'edit'])
+            assert.match(
+              copy.read(`views/pow/registration/${view}.ejs`),
+              /<input id="name" name="name" type="text" required/,
+            );
           // What `prisma migrate dev --name user-name` writes (it needs Prisma's native engine,
           // which this machine cannot download): the schema engine's diff.
           const sql = await diffSchemas(

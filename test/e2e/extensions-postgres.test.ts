@@ -87,15 +87,15 @@ test(`extensions on ${FIXTURE}: PostgreSQL, every flow over HTTP with real mail`
     for (const name of ALL) args.push('--extension', name);
     const res = await project.pow(args);
     assert.equal(res.code, 0, res.stderr + res.stdout);
-    // Two manual steps for User.name: the invitation extension creates invitees from the e-mail
-    // alone, so it needs a default; registration needs it in its form (or the same default).
-    // Follow the first, a @default with a team migration (what `prisma migrate dev` would write).
+    // User.name: the sign-up form asks for it, but the invitation extension creates invitees from
+    // the e-mail alone, so it needs a default (a manual step). Follow it, a @default with a team
+    // migration (what `prisma migrate dev` would write), then install again: the forms follow.
     assert.match(
       res.stdout,
       /prisma\/schema\.prisma: User\.name is required and has no default, so the invitation extension cannot create invited users/,
     );
     assert.match(res.stdout, /name String @default\(""\)/);
-    assert.match(res.stdout, /src\/controllers\/pow\/registration\.ts: User\.name is required/);
+    assert.match(res.stdout, /^registration: the sign-up form now asks for User\.name /m);
     assert.match(
       project.read(CONFIG),
       /extensions: \['email-confirmation', 'reset-password', 'persistent-session', 'invitation'\]/,
@@ -108,6 +108,10 @@ test(`extensions on ${FIXTURE}: PostgreSQL, every flow over HTTP with real mail`
     const sql = await diffSchemas('postgresql', { [SCHEMA]: installed }, { [SCHEMA]: edited });
     assert.match(sql, /ALTER COLUMN "name" SET DEFAULT ''/);
     project.write(`${TEAM_MIGRATION}/migration.sql`, sql);
+    const again = await project.pow(['install', '--yes']);
+    assert.equal(again.code, 0, again.stderr + again.stdout);
+    assert.doesNotMatch(again.stdout, /Manual steps|now asks for/);
+    assert.match(project.read('src/controllers/pow/registration.ts'), /const USER_FIELDS = \['email'\];/);
 
     const migrated = await project.pow(['migrate']);
     assert.equal(migrated.code, 0, migrated.stderr);

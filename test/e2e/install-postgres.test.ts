@@ -4,7 +4,7 @@
  * gains the `credential` relation and `UserCredential` (columns and table mapped to snake_case like
  * its own), the migration equals the
  * schema engine's diff, `pow migrate` leaves no drift, strict tsc passes, and the booted app passes
- * the browser walk once the developer has done the printed manual step for the required `name`.
+ * the browser walk with the app's required `name`, which install put on the sign-up form.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -37,27 +37,28 @@ test(`pow install on ${FIXTURE}: PostgreSQL, existing User model, end to end`, a
     await project.dispose();
   });
 
-  await t.test('install patches the existing model and prints the manual step for User.name', async () => {
-    const res = await project.pow(['install', '--yes']);
-    assert.equal(res.code, 0, res.stderr);
-    assert.match(
-      res.stdout,
-      /^update {4}prisma\/schema\.prisma \(patched by prisma:User\.credential\+UserCredential\+PowSession\)$/m,
-    );
-    assert.match(res.stdout, /^update {4}src\/app\.ts \(patched by entry:/m);
-    assert.match(
-      res.stdout,
-      /Manual steps:\n {2}src\/controllers\/pow\/registration\.ts: User\.name is required and has no default/,
-    );
-    const schema = project.read(SCHEMA);
-    assert.match(schema, /\n\n {2}credential UserCredential\?\n\n {2}@@map\("users"\)/);
-    assert.match(
-      schema,
-      /\nmodel UserCredential \{\n {2}userId +String +@id @map\("user_id"\)\n {2}passwordHash String +@map\("password_hash"\)\n/,
-    );
-    assert.match(schema, /\n {2}@@map\("user_credentials"\)\n\}/);
-    assert.ok(!project.read('src/app.ts').includes('app.engine('), 'ejs is already the view engine');
-  });
+  await t.test(
+    'install patches the existing model and puts the required User.name on the sign-up form',
+    async () => {
+      const res = await project.pow(['install', '--yes']);
+      assert.equal(res.code, 0, res.stderr);
+      assert.match(
+        res.stdout,
+        /^update {4}prisma\/schema\.prisma \(patched by prisma:User\.credential\+UserCredential\+PowSession\)$/m,
+      );
+      assert.match(res.stdout, /^update {4}src\/app\.ts \(patched by entry:/m);
+      assert.match(res.stdout, /^registration: the sign-up form now asks for User\.name \(/m);
+      assert.doesNotMatch(res.stdout, /Manual steps/);
+      const schema = project.read(SCHEMA);
+      assert.match(schema, /\n\n {2}credential UserCredential\?\n\n {2}@@map\("users"\)/);
+      assert.match(
+        schema,
+        /\nmodel UserCredential \{\n {2}userId +String +@id @map\("user_id"\)\n {2}passwordHash String +@map\("password_hash"\)\n/,
+      );
+      assert.match(schema, /\n {2}@@map\("user_credentials"\)\n\}/);
+      assert.ok(!project.read('src/app.ts').includes('app.engine('), 'ejs is already the view engine');
+    },
+  );
 
   await t.test("the migration is the schema engine's diff", async () => {
     const sql = project.read(`${MIGRATION_DIR}/migration.sql`);
@@ -85,32 +86,24 @@ test(`pow install on ${FIXTURE}: PostgreSQL, existing User model, end to end`, a
     assert.equal(await diffDatabaseToSchema(project.db.url, { [SCHEMA]: project.read(SCHEMA) }), '');
   });
 
-  await t.test(
-    'the developer does the manual step; a re-run leaves their edits alone and writes nothing',
-    async () => {
-      const controller = 'src/controllers/pow/registration.ts';
-      const config = 'src/pow/config.ts';
-      project.write(
-        controller,
-        project
-          .read(controller)
-          .replace("const USER_FIELDS = ['email'];", "const USER_FIELDS = ['email', 'name'];"),
-      );
-      project.write(
-        config,
-        project
-          .read(config)
-          .replace("userIdFields: ['email'],", "userIdFields: ['email'],\n  userFields: ['name'],"),
-      );
-      assert.match(project.read(controller), /USER_FIELDS = \['email', 'name'\]/);
-      assert.match(project.read(config), /userFields: \['name'\]/);
-      const before = hashTree(project.dir);
-      const res = await project.pow(['install', '--yes']);
-      assert.equal(res.code, 0, res.stderr);
-      assert.doesNotMatch(res.stdout, /Manual steps/);
-      assert.equal(hashTree(project.dir), before);
-    },
-  );
+  await t.test('the generated registration lists User.name; a re-run writes nothing', async () => {
+    const controller = 'src/controllers/pow/registration.ts';
+    const config = 'src/pow/config.ts';
+    assert.match(project.read(controller), /const USER_FIELDS = \['email', 'name'\];/);
+    assert.match(
+      project.read(config),
+      /userFields: \[\n {4}\{ name: 'name', type: 'String', required: true \},\n {2}\],/,
+    );
+    assert.match(
+      project.read('views/pow/registration/new.ejs'),
+      /<input id="name" name="name" type="text" required/,
+    );
+    const before = hashTree(project.dir);
+    const res = await project.pow(['install', '--yes']);
+    assert.equal(res.code, 0, res.stderr);
+    assert.doesNotMatch(res.stdout, /Manual steps/);
+    assert.equal(hashTree(project.dir), before);
+  });
 
   await t.test('prisma generate, then strict tsc --noEmit passes', async () => {
     await prismaGenerate(project);

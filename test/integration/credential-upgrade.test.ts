@@ -110,7 +110,7 @@ function writeAll(root: string, files: Record<string, string>) {
 }
 
 for (const provider of ['sqlite', 'postgresql', 'mysql'] as const) {
-  test(`upgrade on ${provider}: the migration copies User.passwordHash into UserCredential`, async () => {
+  test(`upgrade on ${provider}: the migration copies User.passwordHash into UserCredential and clears the old column`, async () => {
     const root = mkdtempSync(join(tmpdir(), 'pow-upgrade-'));
     const db = await database(provider, root);
     const prismaInfo: Pick<
@@ -169,6 +169,16 @@ for (const provider of ['sqlite', 'postgresql', 'mysql'] as const) {
         'every stored hash, none for the invited user',
       );
       assert.ok(rows.every((r) => r.stamp !== null && r.stamp !== undefined));
+      // The old column stays but holds no hash any more: whole User rows the app returns carry none.
+      const legacyRows = await db.query(
+        `SELECT ${q('email')} AS email, ${q('passwordHash')} AS hash FROM ${q('User')}`,
+      );
+      assert.equal(legacyRows.length, 3);
+      assert.deepEqual(
+        legacyRows.filter((r) => r.hash !== null),
+        [],
+        'User.passwordHash is NULL on every row after the migration',
+      );
       if (provider !== 'mysql') {
         assert.equal(await diffDatabaseToSchema(db.url, next, { baseDir: root }), '', 'no drift');
       }

@@ -116,7 +116,7 @@ test('offline diff equals the diff run on the server (shadow database), and is w
   assert.ok(planned!.sql.endsWith(offline));
   assert.ok(
     planned!.sql.startsWith('/*\n  Warnings:\n'),
-    'email is a required column added to an existing table',
+    'a unique constraint (email) added to an existing table',
   );
 });
 
@@ -178,7 +178,7 @@ test('migrate: creates the database, applies, records _prisma_migrations like Pr
       'id text NO',
       'name text YES',
       'createdAt timestamp without time zone NO',
-      'email text NO',
+      'email text YES', // added to an existing table: nullable (it may have rows)
       'invitationAcceptedAt timestamp without time zone YES',
       'invitedById text YES',
     ],

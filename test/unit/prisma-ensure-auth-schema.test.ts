@@ -152,7 +152,7 @@ model User {
   assert.ok(
     after.includes(`  createdAt DateTime @default(now())
 
-  email                String          @unique
+  email                String?         @unique
   credential           UserCredential?
   invitedById          String?
   invitedBy            User?           @relation("PowInvitedBy", fields: [invitedById], references: [id])
@@ -211,7 +211,7 @@ model Account {
     options: { userModel: 'Account', extensions: ['email-confirmation'] },
   });
   const after = result.files['schema.prisma'];
-  assert.ok(after.includes('  email            String             @unique\n'), after);
+  assert.ok(after.includes('  email            String?            @unique\n'), after);
   assert.ok(after.includes('  credential       AccountCredential?\n'), after);
   assert.ok(after.includes('  emailConfirmedAt DateTime?          @map("email_confirmed_at")\n'), after);
   assert.ok(after.includes('  unconfirmedEmail String?            @map("unconfirmed_email")\n'), after);
@@ -266,7 +266,7 @@ test('conflict: a user id field without a unique constraint needs @unique (fix l
       return true;
     },
   );
-  // @@unique([email]) counts as unique; an optional email is kept (noted), not retyped.
+  // @@unique([email]) counts as unique; an optional email is fine as it is (registration requires it).
   const ok =
     header('sqlite') +
     `\nmodel User {\n  id    Int     @id @default(autoincrement())\n  email String?\n\n  @@unique([email])\n}\n`;
@@ -275,8 +275,7 @@ test('conflict: a user id field without a unique constraint needs @unique (fix l
     result.added.map((a) => a.field ?? a.model),
     ['credential', 'UserCredential'],
   );
-  assert.equal(result.notes.length, 1);
-  assert.match(result.notes[0], /User\.email is `String\?` where pow would use `String`; kept as it is/);
+  assert.deepEqual(result.notes, []);
 });
 
 test('conflict: an invitation relation field name taken by something else', () => {
@@ -313,8 +312,14 @@ test('upgrade: a User.passwordHash pow added earlier stays; UserCredential is ad
   assert.equal(result.security.length, 1);
   assert.match(
     result.security[0],
-    /^User\.passwordHash is no longer used by pow: password hashes live in UserCredential \(pow's migration copies the existing ones there\)\. Until you drop the column, whole User rows still carry the old hashes: remove `passwordHash` from model User in prisma\/schema\.prisma/,
+    /^User\.passwordHash is no longer used by pow: password hashes live in UserCredential \(pow's migration copies the existing ones there, then sets the old column to NULL\)\. Until that migration has run, whole User rows still carry the old hashes; once it has run everywhere, remove `passwordHash` from model User in prisma\/schema\.prisma/,
   );
+  // A required passwordHash is not one pow added (it added `String?`): the migration does not clear it.
+  const required = ensureAuthSchema({
+    ...input,
+    files: { 'prisma/schema.prisma': before.replace('passwordHash String?', 'passwordHash String ') },
+  });
+  assert.match(required.security[0], /The column is required, so pow does not clear it/);
   // Idempotent, and the note stays until the column is gone.
   const again = ensureAuthSchema({ ...input, files: { ...input.files, ...result.files } });
   assert.equal(again.status, 'already-present');
@@ -376,7 +381,7 @@ test('multi-file: fields go where User is declared, new models into pow.prisma',
   assert.deepEqual(Object.keys(result.files), ['prisma/schema/pow.prisma', 'prisma/schema/user.prisma']);
   assert.equal(
     result.files['prisma/schema/user.prisma'],
-    `model User {\n  id   Int     @id @default(autoincrement())\n  name String?\n\n  email      String          @unique\n  credential UserCredential?\n}\n`,
+    `model User {\n  id   Int     @id @default(autoincrement())\n  name String?\n\n  email      String?         @unique\n  credential UserCredential?\n}\n`,
   );
   assert.ok(result.files['prisma/schema/pow.prisma'].startsWith('model UserCredential {\n'));
   assert.match(result.files['prisma/schema/pow.prisma'], /\n\nmodel PowSession \{\n/);

@@ -198,7 +198,7 @@ test('destructive changes are refused unless allowDrop; a SQLite table rebuild i
   ]);
 });
 
-test('existing users table: the migration starts with the Warnings comment `prisma migrate dev` writes', async () => {
+test('existing users table: pow adds nullable columns (the table may have rows); Prisma warns only about the unique constraints', async () => {
   const schema =
     ds('postgresql') +
     `\nmodel User {\n  id   Int     @id @default(autoincrement())\n  name String?\n\n  @@map("users")\n}\n`;
@@ -212,19 +212,19 @@ test('existing users table: the migration starts with the Warnings comment `pris
 
   - A unique constraint covering the columns \`[email]\` on the table \`users\` will be added. If there are existing duplicate values, this will fail.
   - A unique constraint covering the columns \`[username]\` on the table \`users\` will be added. If there are existing duplicate values, this will fail.
-  - Added the required column \`email\` to the \`users\` table without a default value. This is not possible if the table is not empty.
 
 */
 ` + diff,
   );
-  // SQLite rebuilds the table (indexes created inside the rebuild): only the required-column line.
+  assert.match(diff, /ALTER TABLE "users" ADD COLUMN {5}"email" TEXT,/);
+  assert.doesNotMatch(planned!.sql, /ADD COLUMN +"\w+" TEXT NOT NULL/);
+  // SQLite: a nullable column is an ALTER TABLE ... ADD COLUMN, not a rebuild that copies rows into a NOT NULL column.
   const sqlite = install('sqlite', schema.replace('postgresql', 'sqlite'), {
     userIdFields: ['email', 'username'],
   });
   const sqlitePlan = await plan('sqlite', sqlite.before, sqlite.after);
-  assert.deepEqual(sqlitePlan!.warnings, [
-    'Added the required column `email` to the `users` table without a default value. This is not possible if the table is not empty.',
-  ]);
+  assert.ok(!sqlitePlan!.warnings.some((w) => w.includes('required column')), sqlitePlan!.sql);
+  assert.match(sqlitePlan!.sql, /ALTER TABLE "users" ADD COLUMN "email" TEXT;/);
 });
 
 test('MySQL: fresh install renders Prisma-format DDL (CREATE TABLE with inline indexes, FK steps)', async () => {
@@ -279,17 +279,20 @@ ALTER TABLE \`UserCredential\` ADD CONSTRAINT \`UserCredential_userId_fkey\` FOR
   );
 });
 
-test('upgrade from User.passwordHash: the migration creates the credential table, then copies the hashes', async () => {
+test('upgrade from User.passwordHash: the migration creates the credential table, copies the hashes, then clears the old column', async () => {
   const legacy = (provider: string) =>
     ds(provider) +
     `\nmodel User {\n  id           Int     @id @default(autoincrement())\n  email        String  @unique\n  passwordHash String? @map("password_hash")\n\n  @@map("users")\n}\n`;
   const expected: Record<string, string> = {
     sqlite:
-      'INSERT INTO "user_credentials" ("user_id", "password_hash", "updated_at") SELECT "id", "password_hash", CURRENT_TIMESTAMP FROM "users" WHERE "password_hash" IS NOT NULL;\n',
+      'INSERT INTO "user_credentials" ("user_id", "password_hash", "updated_at") SELECT "id", "password_hash", CURRENT_TIMESTAMP FROM "users" WHERE "password_hash" IS NOT NULL;\n' +
+      'UPDATE "users" SET "password_hash" = NULL WHERE "password_hash" IS NOT NULL;\n',
     postgresql:
-      'INSERT INTO "user_credentials" ("user_id", "password_hash", "updated_at") SELECT "id", "password_hash", CURRENT_TIMESTAMP FROM "users" WHERE "password_hash" IS NOT NULL;\n',
+      'INSERT INTO "user_credentials" ("user_id", "password_hash", "updated_at") SELECT "id", "password_hash", CURRENT_TIMESTAMP FROM "users" WHERE "password_hash" IS NOT NULL;\n' +
+      'UPDATE "users" SET "password_hash" = NULL WHERE "password_hash" IS NOT NULL;\n',
     mysql:
-      'INSERT INTO `user_credentials` (`user_id`, `password_hash`, `updated_at`) SELECT `id`, `password_hash`, CURRENT_TIMESTAMP(3) FROM `users` WHERE `password_hash` IS NOT NULL;\n',
+      'INSERT INTO `user_credentials` (`user_id`, `password_hash`, `updated_at`) SELECT `id`, `password_hash`, CURRENT_TIMESTAMP(3) FROM `users` WHERE `password_hash` IS NOT NULL;\n' +
+      'UPDATE `users` SET `password_hash` = NULL WHERE `password_hash` IS NOT NULL;\n',
   };
   for (const provider of ['sqlite', 'postgresql', 'mysql'] as const) {
     const { before, after } = install(provider, legacy(provider), {});
@@ -305,7 +308,7 @@ test('upgrade from User.passwordHash: the migration creates the credential table
     assert.equal(sql.slice(0, copy), `${schemaSteps}\n`, provider);
     assert.equal(
       sql.slice(copy),
-      '-- CopyPasswordHashes (pow keeps the hashes in UserCredential now, User.passwordHash is no longer read and can be dropped)\n' +
+      '-- CopyPasswordHashes (pow keeps the hashes in UserCredential now, User.passwordHash is no longer read, its copies are cleared, and can be dropped)\n' +
         expected[provider],
       provider,
     );
@@ -313,6 +316,14 @@ test('upgrade from User.passwordHash: the migration creates the credential table
     const fresh = install(provider, ds(provider), {});
     assert.ok(!(await plan(provider, fresh.before, fresh.after))!.sql.includes('CopyPasswordHashes'));
     assert.equal(await plan(provider, after, after), null);
+    // A required passwordHash is not pow's (it added `String?`): copied, never cleared.
+    const own = install(provider, legacy(provider).replace('String? @map', 'String  @map'), {});
+    const ownSql = (await plan(provider, own.before, own.after))!.sql;
+    assert.match(ownSql, /-- CopyPasswordHashes/);
+    assert.ok(
+      !ownSql.includes('SET "password_hash" = NULL') && !ownSql.includes('SET `password_hash` = NULL'),
+      ownSql,
+    );
   }
 });
 

@@ -2,7 +2,7 @@
  * `createPow(config)`: validates the configuration (failing fast with a message that names the
  * bad key) and wires users, sessions and the hasher for one user type.
  */
-import type { ExtensionName, Hasher, Pow, PowConfig, Store } from './types.js';
+import type { ExtensionName, Hasher, Pow, PowConfig, Store, UserFieldSpec } from './types.js';
 import { configError } from './errors.js';
 import { ARGON2_INSECURE_TEST, argon2Hasher } from './hashers.js';
 import { USER_DELEGATE_METHODS, createUserOperations, delegateName, type UserDelegate } from './users.js';
@@ -11,6 +11,7 @@ import { DEFAULT_TIMEOUTS, createSessionOperations, type ResolvedTimeouts } from
 import { deriveSecretKey } from './crypto.js';
 import { deferredSetting, type Deferred, type Setting } from './deferred.js';
 import { SECRET_COMMAND } from '../../shared/secret-command.js';
+import { USER_FIELD_TYPES, userFieldRule, type UserFieldRule } from './user-fields.js';
 import {
   boundedDelegate,
   boundedStore,
@@ -37,6 +38,7 @@ const CONFIG_KEYS = new Set([
   'userType',
   'userIdFields',
   'userFields',
+  'userDefaults',
   'store',
   'storeTimeoutMs',
   'secret',
@@ -79,6 +81,59 @@ function checkFieldList(key: string, value: unknown, allowEmpty: boolean): strin
     seen.add(field);
   }
   return [...seen];
+}
+
+/** `userFields`: names, or `{ name, type, required }` objects (core/user-fields.ts). */
+function checkUserFields(value: unknown): UserFieldRule[] {
+  if (!Array.isArray(value)) throw configError('userFields', 'must be an array of field names');
+  const rules = value.map((entry: unknown) => {
+    if (typeof entry === 'string') return userFieldRule(entry);
+    if (!isObject(entry) || typeof entry.name !== 'string')
+      throw configError('userFields', `contains an invalid entry: ${JSON.stringify(entry)}`);
+    checkKnownKeys('userFields[].', entry, new Set(['name', 'type', 'required']));
+    if (!(USER_FIELD_TYPES as readonly unknown[]).includes(entry.type))
+      throw configError(
+        'userFields',
+        `gives "${entry.name}" the type ${JSON.stringify(entry.type)}; use one of ${USER_FIELD_TYPES.join(', ')}`,
+      );
+    if (entry.required !== undefined && typeof entry.required !== 'boolean')
+      throw configError('userFields', `gives "${entry.name}" a non-boolean \`required\``);
+    return userFieldRule(entry as unknown as UserFieldSpec);
+  });
+  checkFieldList(
+    'userFields',
+    rules.map((rule) => rule.name),
+    true,
+  );
+  return rules;
+}
+
+/** `userDefaults`: constants for the app's own columns, never pow's nor a form's. */
+function checkUserDefaults(
+  value: unknown,
+  userIdFields: readonly string[],
+  userFields: readonly string[],
+): Record<string, string | number | boolean> {
+  if (!isObject(value)) throw configError('userDefaults', 'must be an object of column → value');
+  for (const [field, v] of Object.entries(value)) {
+    if (!FIELD_NAME.test(field))
+      throw configError('userDefaults', `has an invalid field name: ${JSON.stringify(field)}`);
+    if (
+      field === 'id' ||
+      field === LEGACY_HASH_FIELD ||
+      field === CREDENTIAL_RELATION ||
+      userIdFields.includes(field)
+    )
+      throw configError('userDefaults', `must not set "${field}"`);
+    if (userFields.includes(field))
+      throw configError(
+        'userDefaults',
+        `sets "${field}", which userFields lets the form set; list it in one of them`,
+      );
+    if (!['string', 'number', 'boolean'].includes(typeof v))
+      throw configError('userDefaults', `gives "${field}" a value that is not a string, number or boolean`);
+  }
+  return { ...(value as Record<string, string | number | boolean>) };
 }
 
 function resolveTimeouts(value: unknown): ResolvedTimeouts {
@@ -252,7 +307,8 @@ export function createPow(config: PowConfig): Pow {
     );
   }
   const userIdFields = checkFieldList('userIdFields', config.userIdFields ?? ['email'], false);
-  const userFields = checkFieldList('userFields', config.userFields ?? [], true);
+  const userFieldRules = checkUserFields(config.userFields ?? []);
+  const userFields = userFieldRules.map((rule) => rule.name);
   for (const field of userFields) {
     if (userIdFields.includes(field))
       throw configError('userFields', `must not repeat the user id field "${field}"`);
@@ -265,6 +321,7 @@ export function createPow(config: PowConfig): Pow {
       );
     }
   }
+  const userDefaults = checkUserDefaults(config.userDefaults ?? {}, userIdFields, userFields);
   const secret = resolveSecret(config.secret);
   const storeTimeoutMs = config.storeTimeoutMs ?? DEFAULT_STORE_TIMEOUT_MS;
   if (typeof storeTimeoutMs !== 'number' || !Number.isFinite(storeTimeoutMs) || storeTimeoutMs <= 0)
@@ -290,7 +347,8 @@ export function createPow(config: PowConfig): Pow {
     hasher,
     policy,
     userIdFields,
-    userFields,
+    userFields: userFieldRules,
+    userDefaults,
     onDeleted: async (userId) => {
       await holder.sessions?.revokeAll(userId);
     },

@@ -21,6 +21,10 @@ export const coreMessages = {
   'errors.invalid_current_password': 'is invalid',
   'errors.common_password': 'is too common, choose a less guessable password',
   'errors.not_found': 'was not found',
+  'errors.invalid': 'is invalid',
+  'errors.not_an_integer': 'must be a whole number',
+  'errors.not_a_number': 'must be a number',
+  'errors.not_a_date': 'must be a date',
 } as const satisfies Record<string, string>;
 
 export type CoreMessageKey = keyof typeof coreMessages;

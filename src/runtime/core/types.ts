@@ -131,6 +131,17 @@ export type ExtensionName = 'email-confirmation' | 'reset-password' | 'persisten
 /** The minimal surface of a Prisma client pow needs: a delegate per model, looked up by name. */
 export type PrismaLike = object;
 
+/** Prisma scalar types a typed `userFields` entry can have. */
+export type UserFieldType = 'String' | 'Int' | 'BigInt' | 'Float' | 'Decimal' | 'Boolean' | 'DateTime';
+
+/** A user column with its Prisma type (`userFields`). */
+export interface UserFieldSpec {
+  name: string;
+  type: UserFieldType;
+  /** Registration refuses a blank value (a required column without a default). Default false. */
+  required?: boolean;
+}
+
 /** Configuration for one user type. Invalid values fail `createPow` with a message naming the key. */
 export interface PowConfig {
   /** The app's PrismaClient. */
@@ -146,9 +157,18 @@ export interface PowConfig {
   userIdFields?: string[];
   /**
    * Other user columns that registration and account update may write from form params
-   * (an allow-list against mass assignment, e.g. ["name"]). Default [].
+   * (an allow-list against mass assignment, e.g. ["name"]). Default []. A name is written as
+   * given; `{ name, type, required }` (what `pow install` writes for the app's required columns)
+   * casts the form's text to the column's Prisma type and reports a bad or missing value as a
+   * field error.
    */
-  userFields?: string[];
+  userFields?: (string | UserFieldSpec)[];
+  /**
+   * Constant values every user pow creates gets, for the app's own required columns no form sets,
+   * e.g. `{ password: '!' }` for an app's own password column (pow never reads it: its hashes
+   * live in the credential model). Default {}.
+   */
+  userDefaults?: Record<string, string | number | boolean>;
   /** Where sessions, tokens and throttle counters live. */
   store: Store;
   /**

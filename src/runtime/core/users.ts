@@ -7,6 +7,7 @@
 import type { FieldErrors, Hasher, Result, UserOperations, UserParams, UserRecord } from './types.js';
 import { addError, hasErrors } from './errors.js';
 import { randomToken } from './crypto.js';
+import { castUserFields, userFieldRule, type UserFieldRule } from './user-fields.js';
 import {
   CREDENTIAL_RELATION,
   INCLUDE_HASH,
@@ -67,7 +68,10 @@ export interface UserContext {
   hasher: Hasher;
   policy: ResolvedPasswordPolicy;
   userIdFields: readonly string[];
-  userFields: readonly string[];
+  /** The app's own columns forms may write (config `userFields`): names, or names with a type. */
+  userFields: readonly (string | UserFieldRule)[];
+  /** Constants every created user gets (config `userDefaults`), e.g. the app's own password column. */
+  userDefaults?: Readonly<Record<string, unknown>>;
   /** Called after a user row is deleted (ends their sessions). */
   onDeleted?: (userId: string | number) => Promise<void>;
 }
@@ -128,7 +132,10 @@ function isBlank(value: unknown): boolean {
 }
 
 export function createUserOperations(ctx: UserContext): UserOperations {
-  const { delegate, hasher, policy, userIdFields, userFields } = ctx;
+  const { delegate, hasher, policy, userIdFields } = ctx;
+  const userFieldRules = ctx.userFields
+    .map((entry) => (typeof entry === 'string' ? userFieldRule(entry) : entry))
+    .filter((rule) => !PROTECTED_FIELDS.has(rule.name) && !userIdFields.includes(rule.name));
   let dummyHash: Promise<string> | undefined;
 
   /** A hash of a random password made once with the configured hasher: same cost as a real verify. */
@@ -174,14 +181,6 @@ export function createUserOperations(ctx: UserContext): UserOperations {
     const checked = checkUserId(field, raw);
     if (checked.ok) data[field] = checked.value;
     else addError(errors, field, checked.problem.key, checked.problem.params);
-  }
-
-  function castUserFields(params: UserParams, data: Row): void {
-    for (const field of userFields) {
-      if (PROTECTED_FIELDS.has(field) || userIdFields.includes(field)) continue;
-      if (Object.prototype.hasOwnProperty.call(params, field) && params[field] !== undefined)
-        data[field] = params[field];
-    }
   }
 
   function checkConfirmation(params: UserParams, password: string, errors: FieldErrors): void {
@@ -259,7 +258,8 @@ export function createUserOperations(ctx: UserContext): UserOperations {
       const errors: FieldErrors = {};
       const data: Row = {};
       userIdFields.forEach((field, index) => castUserId(field, index, params[field], data, errors));
-      castUserFields(params, data);
+      Object.assign(data, ctx.userDefaults);
+      castUserFields(userFieldRules, params, data, errors, true);
       const password = params.password;
       if (validatePassword(password, policy, errors, 'password', contextWords(data))) {
         checkConfirmation(params, password as string, errors);
@@ -347,7 +347,7 @@ export function createUserOperations(ctx: UserContext): UserOperations {
         castUserId(field, index, params[field], next, errors);
         if (field in next && next[field] !== (current[field] ?? null)) data[field] = next[field];
       });
-      castUserFields(params, data);
+      castUserFields(userFieldRules, params, data, errors, false);
       let newPassword: string | undefined;
       const password = params.password;
       if (password !== undefined && password !== null && password !== '') {

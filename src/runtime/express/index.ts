@@ -774,20 +774,22 @@ export function powExpress(pow: Pow, options: PowExpressOptions = {}): PowExpres
    * body-parser (1.x) puts on every request it does not parse (`express.json()` before pow's
    * middleware leaves `{}` on a form post, with the stream still unread; `_body` marks a parse).
    */
-  function unreadBody(body: unknown): boolean {
+  function unreadBody(req: Request, body: unknown): boolean {
     if (body === undefined) return true;
     return (
       typeof body === 'object' &&
       body !== null &&
       Object.getPrototypeOf(body) === Object.prototype &&
-      Object.keys(body).length === 0
+      Object.keys(body).length === 0 &&
+      req.readable &&
+      !req.readableEnded
     );
   }
 
   /** Reads an urlencoded body nothing parsed yet; false when the request was answered (413 ...). */
   async function readFormBody(req: Request, res: Response): Promise<boolean> {
     const bodyHolder = req as Request & { body?: unknown; _body?: boolean };
-    if (bodyHolder._body || !unreadBody(bodyHolder.body)) return true;
+    if (bodyHolder._body || !unreadBody(req, bodyHolder.body)) return true;
     try {
       const body = await readUrlencodedBody(req, bodyLimit);
       if (body !== undefined) {

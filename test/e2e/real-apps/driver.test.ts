@@ -59,6 +59,24 @@ test('newSecrets: hashes, token-like columns, JSON session data and pow rows wri
   }
 });
 
+test("newSecrets: a pow row's reference to the app's own row (the user's uuid) is not a secret", () => {
+  const id = '5b0c2f7e-8f4e-4a59-9d0e-2f1c6a1b3c03';
+  const token = 'k9Jd0s8fQm2LxZp4Wt7Rb1Vc-session-id';
+  const after = stored({
+    User: { id: [id] },
+    UserCredential: { userId: [id], passwordHash: [HASH] },
+    pow_sessions: {
+      key: [token],
+      value: [JSON.stringify({ userId: id, csrf: 'csrf-secret-0123456789abcdef' })],
+    },
+  });
+  const secrets = newSecrets(stored({}), after, ['User'], new Set());
+  assert.ok(!secrets.has(id));
+  assert.equal(secrets.get(HASH), 'password hash in UserCredential.passwordHash');
+  assert.equal(secrets.get(token), 'pow_sessions.key');
+  assert.equal(secrets.get('csrf-secret-0123456789abcdef'), 'pow_sessions.value (JSON)');
+});
+
 test('newSecrets: a hash pow writes into the app table of an existing column is found too', () => {
   const before = stored({ user: { password: [APP_BCRYPT] } });
   const newHash = '$2b$12$' + 'b'.repeat(53);

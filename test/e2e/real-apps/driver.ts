@@ -93,8 +93,8 @@ export interface RealAppManifest {
   /** Registration fields the app's User requires besides email and password. */
   signUpFields?: Record<string, string>;
   /**
-   * User columns the developer adds to pow's registration after install, as the install's
-   * "Manual steps" tell them for required columns without a default (see addRegistrationFields).
+   * The app's required User columns without a default, which `pow install` adds to its
+   * registration form (see assertRegistrationFields).
    */
   registrationFields?: string[];
 }
@@ -334,29 +334,30 @@ export async function resetAppData(project: RealAppProject): Promise<void> {
 }
 
 /**
- * Does what the install's "Manual steps" ask for required User columns: the registration
- * controller's USER_FIELDS and the config's userFields get the columns (as in
- * install-postgres.test.ts). Fails loudly when the generated files no longer have those lines.
+ * The app's required User columns are on pow's registration without any edit: `pow install` lists
+ * them in the registration controller's USER_FIELDS and, typed, in the config's userFields
+ * (src/recipes/app-user-columns.ts), and says so in its report.
  */
-export function addRegistrationFields(project: RealAppProject, fields: string[]): void {
+export function assertRegistrationFields(
+  project: RealAppProject,
+  fields: string[],
+  installOutput: string,
+): void {
   const files = generatedFiles(project.dir);
-  const controller = files.find((f) => project.read(f).includes("const USER_FIELDS = ['email'];"));
-  const config = files.find((f) => project.read(f).includes("userIdFields: ['email'],"));
-  assert.ok(controller, `no generated file declares USER_FIELDS = ['email'] (${files.join(', ')})`);
-  assert.ok(config, `no generated file has userIdFields: ['email'] (${files.join(', ')})`);
-  const list = fields.map((f) => `'${f}'`).join(', ');
-  project.write(
-    controller,
-    project
-      .read(controller)
-      .replace("const USER_FIELDS = ['email'];", `const USER_FIELDS = ['email', ${list}];`),
-  );
-  project.write(
-    config,
-    project
-      .read(config)
-      .replace("userIdFields: ['email'],", `userIdFields: ['email'],\n  userFields: [${list}],`),
-  );
+  const controller = files.find((f) => /const USER_FIELDS = \[/.test(project.read(f)));
+  const config = files.find((f) => project.read(f).includes('userIdFields: ['));
+  assert.ok(controller, `no generated file declares USER_FIELDS (${files.join(', ')})`);
+  assert.ok(config, `no generated file has userIdFields (${files.join(', ')})`);
+  const listed = /const USER_FIELDS = \[([^\]]*)\]/.exec(project.read(controller))![1];
+  for (const field of fields) {
+    assert.match(listed, new RegExp(`'${field}'`), `${controller}: USER_FIELDS lists ${field}`);
+    assert.match(
+      project.read(config),
+      new RegExp(`\\{ name: '${field}', type: '\\w+', required: true \\}`),
+      `${config}: userFields has ${field}`,
+    );
+  }
+  assert.match(installOutput, /the sign-up form now asks for /, 'the install report names the columns');
 }
 
 function generatedFiles(dir: string, rel = ''): string[] {
@@ -413,7 +414,8 @@ const PASSWORD_HASH = /^\$(argon2(id|i|d)|2[abxy]?|scrypt|pbkdf2[-\w]*)\$/;
  * Values written to the database since `before` that must never reach a client: password hashes
  * (argon2/bcrypt/scrypt/pbkdf2 anywhere), values of columns named like a hash, token, secret,
  * digest or password, strings inside JSON values (session data: the CSRF secret, ...) and the
- * longer values of tables that are not the app's (session ids, ...). Timestamps and `exclude`
+ * longer values of tables that are not the app's (session ids, ...) unless an app table stores the
+ * same value (a user id pow's credential row refers to). Timestamps and `exclude`
  * (e.g. the account's email, which the app may legitimately show) are left out.
  */
 export function newSecrets(
@@ -427,6 +429,9 @@ export function newSecrets(
     if (value.length < 8 || ISO_TIMESTAMP.test(value) || exclude.has(value)) return;
     if (!secrets.has(value)) secrets.set(value, where);
   };
+  const appValues = new Set<string>();
+  for (const table of appTables)
+    for (const values of after.get(table)?.values() ?? []) for (const value of values) appValues.add(value);
   for (const [table, columns] of after) {
     const powTable = !appTables.includes(table);
     for (const [column, values] of columns) {
@@ -439,11 +444,14 @@ export function newSecrets(
         if (/^[[{]/.test(value.trim())) {
           try {
             for (const leaf of jsonStrings(JSON.parse(value)))
-              if (leaf.length >= 16) add(leaf, `${where} (JSON)`);
+              if (leaf.length >= 16 && !appValues.has(leaf)) add(leaf, `${where} (JSON)`);
           } catch {
             /* not JSON */
           }
-        } else if (powTable && value.length >= 20) {
+        } else if (powTable && value.length >= 20 && !appValues.has(value)) {
+          // A pow row's long values are secrets (session ids...), except the app's own data it
+          // points at: UserCredential.userId is the user's id, which the app's rows carry too (as
+          // does the session record, in its JSON).
           add(value, where);
         }
       }
@@ -718,7 +726,8 @@ export function realAppTest(manifest: RealAppManifest): void {
         // The install's next steps tell the developer to set POW_SECRET; a dotenv app keeps it in .env.
         project.write('.env', setDotenvValue(project.read('.env'), 'POW_SECRET', TEST_POW_SECRET));
       }
-      if (manifest.registrationFields) addRegistrationFields(project, manifest.registrationFields);
+      if (manifest.registrationFields)
+        assertRegistrationFields(project, manifest.registrationFields, install.stdout);
       const migrate = await timed('pow migrate', () => project.pow(['migrate']));
       assert.equal(migrate.code, 0, `pow migrate failed:\n${migrate.stderr}\n${migrate.stdout}`);
       await timed('prisma generate (after)', () => prismaGenerate(project));

@@ -95,6 +95,10 @@ export const en = {
     blank: "can't be blank",
     taken: 'has already been taken',
     invalid: 'is invalid',
+    /** A typed column of the app's own (userFields with `type`, src/runtime/core/user-fields.ts). */
+    not_an_integer: 'must be a whole number',
+    not_a_number: 'must be a number',
+    not_a_date: 'must be a date',
     invalid_email: 'has invalid format',
     invalid_format: 'has invalid format',
     /** A phone number user id outside 7–15 digits (src/runtime/core/identifiers.ts). */
