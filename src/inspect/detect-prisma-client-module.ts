@@ -10,10 +10,18 @@ import { moduleBindings, unwrap } from './ast-bindings.js';
  * `export const`, `export { x }`, `export { x as y }`, `export default x`, or CommonJS
  * `module.exports = { x }` / `exports.x = x` / `module.exports = x` (reported as "default").
  * A client built inside a function is not reusable and is ignored. The first match by path wins.
+ *
+ * The app's entry is never reused even when it exports a client: pow's config would import the
+ * entry while the entry imports pow's config, and the client would not exist yet when pow's
+ * config runs (`Cannot access 'prisma' before initialization`). pow then writes its own module.
  */
-export function detectPrismaClientModule(scan: SourceScan): ProjectInfo['prismaClientModule'] {
+export function detectPrismaClientModule(
+  scan: SourceScan,
+  entryPath: string | null = null,
+): ProjectInfo['prismaClientModule'] {
   const paths = [...scan.files.keys()].sort();
   for (const relative of paths) {
+    if (relative === entryPath) continue;
     const file = scan.files.get(relative);
     if (file === undefined) continue;
     const exportName = exportedClient(file);

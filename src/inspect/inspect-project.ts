@@ -59,7 +59,7 @@ export async function inspectProject(cwd: string, options: InspectOptions = {}):
     framework,
     entry,
     views,
-    prismaClientModule: detectPrismaClientModule(scan),
+    prismaClientModule: detectPrismaClientModule(scan, entry?.path ?? null),
     prisma: detectPrisma(files, pkg, schema, blocks, {
       sourceDir,
       relativeImportExtension,

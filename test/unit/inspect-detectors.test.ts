@@ -405,6 +405,16 @@ describe('prisma client module', () => {
     assert.equal(factory.prismaClientModule, null);
   });
 
+  // real-social-media exports its client from the entry: reusing it would make pow's config and
+  // the entry import each other, and the client would not exist yet when pow's config runs.
+  test('the entry is never reused, even when it exports a client', async () => {
+    const info = await inspectFiles({
+      'src/app.js': `import express from 'express';\nimport { PrismaClient } from '@prisma/client';\n\nexport const prisma = new PrismaClient();\nconst app = express();\n\nexport default app;\n`,
+    });
+    assert.equal(info.entry?.path, 'src/app.js');
+    assert.equal(info.prismaClientModule, null);
+  });
+
   test('CommonJS export forms', async () => {
     const cjs = (body: string) =>
       inspectFiles({
