@@ -85,6 +85,12 @@ export interface RealAppManifest {
   /** Every pre-existing route, in order; the first calls create the data. */
   calls: RouteCall[];
   /**
+   * Answers known to change after `pow install`, by label ("GET /user") with the reason: still
+   * compared, reported as TODO instead of failing the run, until pow keeps them as they were. An
+   * entry here is an open defect of pow (closing note), never a way to accept a change.
+   */
+  knownChanges?: Record<string, string>;
+  /**
    * Calls made after sign-up, before the leak runs, that tie the new account to the app's data
    * (e.g. a published post authored by it, so `include: { author: true }` returns its row).
    * `{{email}}` in a body or path is replaced by the account's email.
@@ -744,7 +750,8 @@ export function realAppTest(manifest: RealAppManifest): void {
         app = await timed('boot (after)', () => startRealApp(project));
         const after = await timed('calls (after)', () => recordCalls(app!.url, manifest));
         for (const [i, call] of manifest.calls.entries()) {
-          await t2.test(`${i + 1}. ${label(call)}`, () => {
+          const todo = manifest.knownChanges?.[label(call)];
+          await t2.test(`${i + 1}. ${label(call)}`, todo === undefined ? {} : { todo }, () => {
             assert.deepEqual(after[i], before[i], `${label(call)}: the answer changed after pow install`);
           });
         }
