@@ -729,7 +729,9 @@ describe('guides', () => {
         .filter((file) => file.endsWith('.ts'))
         .map((file) => join(copy.dir, file)),
     );
-    assert.ok(files.length >= 15, files.join('\n'));
+    // 13 files today (the schema-change guide needs no edited example since install puts the
+    // app's required columns on the forms): a floor that catches an empty glob.
+    assert.ok(files.length >= 13, files.join('\n'));
     // One program over every copy (the app's own tsconfig options; each file resolves its
     // imports from its copy), so tsc starts once.
     const root = copies[0].copy.dir;
