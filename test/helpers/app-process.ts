@@ -24,19 +24,24 @@ export interface RunningApp {
   stop(): Promise<void>;
 }
 
-/** Starts `command args` in `cwd` with PORT set, waits until `GET /` answers (any status). */
+/**
+ * Starts `command args` in `cwd` with PORT set, waits until `GET /` answers (any status).
+ * `baseEnv` is the environment `env` is laid over: the runner's by default; the real-app corpus
+ * passes one without the variables that would configure the app, so its own `.env` counts.
+ */
 export async function startApp(
   cwd: string,
   command: string,
   args: string[],
   env: Record<string, string | undefined> = {},
   timeoutMs = 30_000,
+  baseEnv: Record<string, string | undefined> = process.env,
 ): Promise<RunningApp> {
   const port = await freePort();
   let output = '';
   const child: ChildProcess = spawn(command, args, {
     cwd,
-    env: { ...process.env, NODE_ENV: 'development', ...env, PORT: String(port), HOST: '127.0.0.1' },
+    env: { ...baseEnv, NODE_ENV: 'development', ...env, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });

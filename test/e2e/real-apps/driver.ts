@@ -27,14 +27,13 @@
  * POW_SECRET from the environment (they never loaded a `.env` themselves).
  */
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { promisify } from 'node:util';
-import { freePort } from '../../helpers/app-process.js';
+import { startApp } from '../../helpers/app-process.js';
 import {
   INIT_MIGRATION,
   TEST_POW_SECRET,
@@ -487,56 +486,14 @@ export interface RunningRealApp {
  * environment is the runner's minus anything that would configure the app (see cleanEnv) plus
  * the project's env (nothing for dotenv apps).
  */
-export async function startRealApp(project: RealAppProject, timeoutMs = 90_000): Promise<RunningRealApp> {
-  const port = await freePort();
-  let output = '';
-  const child: ChildProcess = spawn('npm', ['run', '--silent', project.manifest.script], {
-    cwd: project.dir,
-    env: {
-      ...cleanEnv(),
-      PATH: `${BIN}:${process.env.PATH ?? ''}`,
-      NODE_ENV: 'development',
-      ...project.env,
-      PORT: String(port),
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
-  });
-  child.stdout?.on('data', (d) => (output += d));
-  child.stderr?.on('data', (d) => (output += d));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const url = `http://127.0.0.1:${port}`;
-  const stop = async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    try {
-      process.kill(-child.pid!, 'SIGTERM');
-    } catch {
-      /* already gone */
-    }
-    const timer = setTimeout(() => {
-      try {
-        process.kill(-child.pid!, 'SIGKILL');
-      } catch {
-        /* already gone */
-      }
-    }, 5_000);
-    await exited;
-    clearTimeout(timer);
-  };
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null)
-      throw new Error(`npm run ${project.manifest.script} exited with ${child.exitCode}:\n${output}`);
-    try {
-      await fetch(url + '/', { redirect: 'manual' });
-      return { url, output: () => output, stop };
-    } catch {
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  }
-  await stop();
-  throw new Error(
-    `npm run ${project.manifest.script} did not answer on ${url} within ${timeoutMs} ms:\n${output}`,
+export function startRealApp(project: RealAppProject, timeoutMs = 90_000): Promise<RunningRealApp> {
+  return startApp(
+    project.dir,
+    'npm',
+    ['run', '--silent', project.manifest.script],
+    { PATH: `${BIN}:${process.env.PATH ?? ''}`, ...project.env },
+    timeoutMs,
+    cleanEnv(),
   );
 }
 
