@@ -64,6 +64,7 @@ import { callerOf, findMarkedRoutes, resolvePagePaths, type PageMark } from './p
 import { createThrottle, expressRateLimits, normalizeAddress, type Throttle } from './throttle.js';
 import { createRateLimiter, type RateLimiter } from '../core/rate-limit.js';
 import { sendUnavailable } from './unavailable.js';
+import { createSecurityHeaders } from './security-headers.js';
 import { isStoreUnavailable, STORE_RETRY_AFTER_SECONDS } from '../stores/unavailable-error.js';
 import { withLandingPath } from './landing-path.js';
 import { createExpressExtensions, mailingExtensions, type ExpressExtensions } from './extensions.js';
@@ -86,6 +87,13 @@ import type {
 export type * from './types.js';
 export { isSafeRedirectPath, safeRedirectPath } from './safe-redirect.js';
 export { POW_PATHS } from './routes.js';
+export {
+  AUTHENTICATED_HEADERS,
+  POW_PAGE_CSP,
+  POW_PAGE_HEADERS,
+  type HeaderOverrides,
+  type SecurityHeadersOptions,
+} from './security-headers.js';
 export { normalizeAddress } from './throttle.js';
 export { createTranslator, catalogues, en, de, type Catalogue, type Translator } from '../i18n/index.js';
 
@@ -340,6 +348,7 @@ export function powExpress(pow: Pow, options: PowExpressOptions = {}): PowExpres
     });
   }
   const currentUserKey = options.currentUserKey ?? defaultCurrentUserKey(userType);
+  const securityHeaders = createSecurityHeaders(options.securityHeaders);
   const paths = createPathHelpers(mountPath);
   const routes: RoutesCallbacks = createRoutes(
     mountPath,
@@ -696,6 +705,7 @@ export function powExpress(pow: Pow, options: PowExpressOptions = {}): PowExpres
   };
 
   const refuse = (kind: PowErrorKind, req: Request, res: Response, next: NextFunction) => {
+    securityHeaders.page(res);
     if (options.errorHandler) options.errorHandler(kind, req, res, next);
     else defaultErrorResponse(kind, req, res);
   };
@@ -703,6 +713,7 @@ export function powExpress(pow: Pow, options: PowExpressOptions = {}): PowExpres
   /** 503 with Retry-After (unavailable.ts): the store or the database did not answer in time. */
   const unavailable = (req: Request, res: Response): void => {
     const locale = stateOf(req)?.ctx.locale ?? resolveLocale(req);
+    securityHeaders.page(res);
     sendUnavailable(res, {
       json: wantsJson(req),
       lang: locale,
@@ -1044,7 +1055,10 @@ export function powExpress(pow: Pow, options: PowExpressOptions = {}): PowExpres
     requireAuthenticated(req, res, next) {
       const state = stateOf(req);
       if (!state) return next(middlewareMissing('auth.requireAuthenticated'));
-      if (state.user) return next();
+      if (state.user) {
+        securityHeaders.authenticated(res);
+        return next();
+      }
       refuse(
         state.cookie === 'stale' && !SAFE_METHODS.has(req.method) ? 'session_expired' : 'not_authenticated',
         req,
@@ -1084,7 +1098,7 @@ export function powExpress(pow: Pow, options: PowExpressOptions = {}): PowExpres
       const site = {};
       Error.captureStackTrace(site, auth.page);
       const handler: RequestHandler = (req, res, next) => {
-        res.setHeader('Cache-Control', 'no-store');
+        securityHeaders.page(res);
         const state = stateOf(req);
         if (state) {
           state.ctx.controller = controller;
