@@ -64,7 +64,9 @@ export type PowPathName =
   | 'invitation.new'
   | 'invitation.create'
   | 'invitation.edit'
-  | 'invitation.update';
+  | 'invitation.update'
+  /** The stylesheet of pow's views, served by the routes file. */
+  | 'layout.stylesheet';
 
 export interface I18nOptions {
   /** Default "en". Shipped: "en", "de". */
