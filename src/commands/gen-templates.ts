@@ -55,12 +55,9 @@ export const command: CommandModule = {
       )
       .option(
         '--registration',
-        "sign-up pages for the namespace (the default, unless it shares the default users' model)",
+        'public sign-up pages for the namespace (off unless given: accounts come from `pow user create`)',
       )
-      .option(
-        '--no-registration',
-        'no sign-up pages for the namespace (accounts come from a seed or an invitation)',
-      )
+      .option('--no-registration', 'no sign-up pages for the namespace (the default)')
       .option('--extension <name>', 'enable an extension for the namespace; repeatable', collect)
       .option('--dry-run', 'print what would change; write nothing')
       .option('--diff', 'show the diff of every file that changes')
@@ -139,6 +136,11 @@ async function genTemplates(ctx: CommandContext, flags: GenTemplatesFlags, cmd: 
 
   const { plan, applied } = outcome.result;
   const noop = isNoop(plan);
+  const { listUserTypes, signUpLines } = await import('../recipes/user-types.js');
+  // The run's answers count even under --dry-run (the manifest has not changed then).
+  const userTypes = listUserTypes(manifest, [
+    { namespace: options.namespace, userModel: options.userModel, registration: options.registration },
+  ]);
   if (flags.json) {
     ctx.out.json({
       ...generationJson(render.summarizePlan(plan), applied, Boolean(flags.dryRun), noop),
@@ -148,6 +150,12 @@ async function genTemplates(ctx: CommandContext, flags: GenTemplatesFlags, cmd: 
       mountPath: outcome.context.mountPath,
       migration: outcome.migration,
       nextSteps: outcome.nextSteps,
+      signUp: userTypes.map(({ namespace, userType, userModel, registration }) => ({
+        namespace,
+        userType,
+        userModel,
+        registration,
+      })),
     });
     ctx.setExitCode(outcome.result.exitCode);
     return;
@@ -164,6 +172,8 @@ async function genTemplates(ctx: CommandContext, flags: GenTemplatesFlags, cmd: 
     printPlan,
   });
   if (!goOn) return;
+  ctx.out.line('');
+  for (const line of signUpLines(userTypes, recipe.exec(project))) ctx.out.line(line);
   if (!noop && outcome.nextSteps.length > 0) {
     ctx.out.line('');
     ctx.out.line(c.bold('Next steps:'));

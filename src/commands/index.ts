@@ -40,6 +40,7 @@ import { command as migrate } from './migrate.js';
 import { command as status } from './status.js';
 import { command as diff } from './diff.js';
 import { command as genTemplates } from './gen-templates.js';
+import { command as user } from './user.js';
 
 export interface CommandModule {
   /** The command's name as typed (`inspect`, `gen.templates`). */
@@ -48,4 +49,12 @@ export interface CommandModule {
   register(program: Command, ctx: CommandContext): void;
 }
 
-export const COMMANDS: readonly CommandModule[] = [install, genTemplates, migrate, status, diff, inspect];
+export const COMMANDS: readonly CommandModule[] = [
+  install,
+  genTemplates,
+  migrate,
+  user,
+  status,
+  diff,
+  inspect,
+];

@@ -375,6 +375,13 @@ async function install(ctx: CommandContext, flags: InstallFlags, cmd: Command): 
   const { plan, applied } = outcome.result;
   const { isNoop } = await import('../generate/plan.js');
   const noop = isNoop(plan);
+  const [{ listUserTypes, signUpLines }, { exec }] = await Promise.all([
+    import('../recipes/user-types.js'),
+    import('../recipes/templates.js'),
+  ]);
+  const userTypes = listUserTypes(readManifest(root), [
+    { namespace: null, userModel: options.userModel, registration: options.registration },
+  ]);
   if (flags.json) {
     ctx.out.json({
       ...generationJson(render.summarizePlan(plan), applied, Boolean(flags.dryRun), noop),
@@ -383,6 +390,12 @@ async function install(ctx: CommandContext, flags: InstallFlags, cmd: Command): 
       dependenciesAdded: outcome.dependenciesAdded,
       nextSteps: outcome.nextSteps,
       apiRoutes: apiRoutesJson(project),
+      signUp: userTypes.map(({ namespace, userType, userModel, registration }) => ({
+        namespace,
+        userType,
+        userModel,
+        registration,
+      })),
     });
     ctx.setExitCode(outcome.result.exitCode);
     return;
@@ -407,6 +420,8 @@ async function install(ctx: CommandContext, flags: InstallFlags, cmd: Command): 
     ctx.out.line('');
     ctx.out.line(note);
   }
+  ctx.out.line('');
+  for (const line of signUpLines(userTypes, exec(project))) ctx.out.line(line);
   if (!noop) {
     ctx.out.line('');
     ctx.out.line(c.bold('Next steps:'));
