@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { renameSync, writeFileSync } from 'node:fs';
 import type { ApplyStep } from './apply-plan.js';
 
 /**
@@ -19,7 +19,9 @@ export function testPauseFromEnv(
   const target = Number(at);
   return (step) => {
     if (step.index !== target) return;
-    writeFileSync(marker, JSON.stringify({ ...step, pid: process.pid }));
+    // Renamed into place, so the test never reads a half-written marker.
+    writeFileSync(`${marker}.tmp`, JSON.stringify({ ...step, pid: process.pid }));
+    renameSync(`${marker}.tmp`, marker);
     // Blocks this thread (the write phase is synchronous) until the process is killed.
     Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0);
   };
