@@ -13,7 +13,12 @@
  *    that list means the schema is behind pow's options. The re-run's security notes (a user
  *    model still holding the password-hash column of older pow versions) are shown too.
  *
+ * 0. Interrupted run: like every command, status first finishes or undoes a run that was killed
+ *    while writing (ctx.openProject) and reports it first; one it cannot recover is reported as
+ *    pending, and the re-run is not planned.
+ *
  * `--check` (CI) exits 3 on drift, which is:
+ *   - an interrupted run still pending (a corrupted journal, files changed since);
  *   - a file with conflict markers;
  *   - a managed file edited or deleted (managed files belong to pow; with `--strict`, also any
  *     owned file pow wrote);
