@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, renameSync, unlinkSync } from 'node:fs';
+import { linkSync, mkdirSync, readFileSync, renameSync, unlinkSync } from 'node:fs';
 import { basename, dirname, join, posix } from 'node:path';
 import { journalInvalid } from './errors.js';
 import { fsyncDir, writeFileDurable } from './durable-fs.js';
@@ -136,14 +136,27 @@ export function serializeJournal(journal: Journal): string {
 /**
  * Writes the journal atomically: a temporary file, fsynced, renamed over the journal, then the
  * folder fsynced. A kill leaves either the old journal or the new one, never a torn one.
+ *
+ * `create`: the run's first journal. It is linked into place instead, which fails when a journal
+ * already exists, so two pow processes never write one project at once (returns false then).
  */
-export function writeJournal(root: string, journal: Journal): void {
+export function writeJournal(root: string, journal: Journal, opts: { create?: boolean } = {}): boolean {
   const abs = join(root, JOURNAL_PATH);
   mkdirSync(dirname(abs), { recursive: true });
   const temp = join(dirname(abs), `.${basename(abs)}${TEMP_MARK}${process.pid}`);
+  let placed = true;
   try {
     writeFileDurable(temp, serializeJournal(journal), null);
-    renameSync(temp, abs);
+    if (!opts.create) renameSync(temp, abs);
+    else {
+      try {
+        linkSync(temp, abs);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+        placed = false;
+      }
+      unlinkSync(temp);
+    }
   } catch (error) {
     try {
       unlinkSync(temp);
@@ -153,6 +166,7 @@ export function writeJournal(root: string, journal: Journal): void {
     throw error;
   }
   fsyncDir(dirname(abs));
+  return placed;
 }
 
 /** The journal of an interrupted run, or null when there is none. Throws POW_APPLY_JOURNAL_INVALID. */

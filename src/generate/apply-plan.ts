@@ -1,24 +1,33 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, renameSync, rmSync, statSync, unlinkSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, unlinkSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { PowError } from '../shared/pow-error.js';
 import {
   APPLY_DIR,
   BACKUP_DIR,
   JOURNAL_PATH,
   JOURNAL_VERSION,
+  TEMP_MARK,
   backupPathFor,
+  readJournal,
   tempPathFor,
   writeJournal,
   type Journal,
   type JournalOp,
 } from './apply-journal.js';
-import { fsyncDir, pruneEmptyDirs, readBytesOrNull, sha256, writeFileDurable } from './durable-fs.js';
-import { applyFailed } from './errors.js';
+import {
+  fsyncDir,
+  pruneEmptyDirs,
+  readBytesOrNull,
+  removeDirIfEmpty,
+  sha256,
+  writeFileDurable,
+} from './durable-fs.js';
+import { applyFailed, applyInProgress } from './errors.js';
 import { MANIFEST_PATH } from './manifest.js';
 import type { Plan } from './plan.js';
 import { checkTargets, missingDirs } from './preflight.js';
-import { rollBack, rollBackBlockers } from './recover-apply.js';
+import { journalIsLive, rollBack, rollBackBlockers } from './recover-apply.js';
 
 /** One step of the write phase, in order (see applyPlan); `path` is the file it is about. */
 export interface ApplyStep {
@@ -155,10 +164,23 @@ function writeOps(root: string, plan: Plan, ops: Op[], options: ApplyOptions): v
     options.onStep?.({ index, total, phase, path });
     index += 1;
   };
+  // The journal first, created exclusively: it is what makes the rest recoverable, and no other
+  // pow process may be writing this project at the same time.
+  let placed: boolean;
   try {
     step('journal', null);
+    placed = writeJournal(root, journal, { create: true });
+  } catch (error) {
+    // No journal of this run exists: only the folders made for it are to go.
+    if (!existsSync(join(root, JOURNAL_PATH)))
+      rmSync(join(root, APPLY_DIR), { recursive: true, force: true });
+    for (const dir of [...journal.createdDirs].reverse()) removeDirIfEmpty(join(root, dir));
+    throw applyFailed(JOURNAL_PATH, error, true);
+  }
+  if (!placed) throw anotherRun(root);
+  try {
     mkdirSync(join(root, BACKUP_DIR), { recursive: true });
-    writeJournal(root, journal);
+    removeLeftoverTemps(root, ops);
 
     const stagedDirs = new Set<string>([join(root, BACKUP_DIR)]);
     entries.forEach((entry, n) => {
@@ -199,6 +221,42 @@ function writeOps(root: string, plan: Plan, ops: Op[], options: ApplyOptions): v
   }
   // The run is complete once the journal is gone; leftovers here are removed by the next run.
   rmSync(join(root, APPLY_DIR), { recursive: true, force: true });
+}
+
+/**
+ * Removes temporary files an older pow left next to the files this run writes (`.<name>.pow-tmp-*`
+ * of a run killed before pow kept a journal). This run's own are named in its journal.
+ */
+function removeLeftoverTemps(root: string, ops: Op[]): void {
+  const byDir = new Map<string, Set<string>>();
+  for (const op of ops) {
+    const dir = dirname(join(root, op.path));
+    const names = byDir.get(dir) ?? new Set<string>();
+    names.add(`.${basename(op.path)}${TEMP_MARK}`);
+    byDir.set(dir, names);
+  }
+  for (const [dir, prefixes] of byDir) {
+    let entries: string[];
+    try {
+      entries = readdirSync(dir);
+    } catch {
+      continue;
+    }
+    for (const name of entries) {
+      if ([...prefixes].some((prefix) => name.startsWith(prefix))) rmSync(join(dir, name), { force: true });
+    }
+  }
+}
+
+/** The error for a journal that was already in place when this run wanted to write its own. */
+function anotherRun(root: string): PowError {
+  const other = readJournal(root);
+  if (other && journalIsLive(root, other)) return applyInProgress(other.command, other.pid);
+  return new PowError({
+    code: 'POW_PLAN_STALE',
+    message: `${other?.command ?? 'Another pow run'} was interrupted while writing this project, after this run planned; nothing was written.`,
+    fix: 'Re-run the command: it finishes or undoes the interrupted run first.',
+  });
 }
 
 /** Undoes a run whose write failed in this process; false when that was not possible. */

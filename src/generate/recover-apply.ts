@@ -140,16 +140,20 @@ export function rollBackBlockers(root: string, journal: Journal): string[] {
   return blockers;
 }
 
-function isLive(pid: number, journalAbs: string): boolean {
-  if (pid === process.pid) return false;
+/**
+ * True when the journal belongs to a run still writing: its process is alive (and is not this
+ * one) and the journal is less than 10 minutes old (process ids are reused).
+ */
+export function journalIsLive(root: string, journal: Journal): boolean {
+  if (journal.pid === process.pid) return false;
   try {
-    process.kill(pid, 0);
+    process.kill(journal.pid, 0);
   } catch (error) {
     // EPERM: the process exists but belongs to someone else.
     if ((error as NodeJS.ErrnoException).code !== 'EPERM') return false;
   }
   try {
-    return Date.now() - statSync(journalAbs).mtimeMs < LIVE_JOURNAL_MS;
+    return Date.now() - statSync(join(root, JOURNAL_PATH)).mtimeMs < LIVE_JOURNAL_MS;
   } catch {
     return false;
   }
@@ -189,7 +193,7 @@ export function recoverInterruptedApply(root: string): RecoveryReport | null {
       message: `Removed what ${what} left in ${APPLY_DIR}/; no project file needed finishing or undoing.`,
     };
   }
-  if (isLive(journal.pid, join(root, JOURNAL_PATH))) throw applyInProgress(journal.command, journal.pid);
+  if (journalIsLive(root, journal)) throw applyInProgress(journal.command, journal.pid);
   const files = projectFiles(journal);
   if (journal.state === 'committed' && canRollForward(root, journal)) {
     rollForward(root, journal);

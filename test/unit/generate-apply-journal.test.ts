@@ -298,6 +298,44 @@ describe('apply journal and recovery', () => {
     assert.deepEqual(snapshot(dir), frozen);
   });
 
+  it('a run never writes over the journal of another run that started after it planned', () => {
+    const gen = prepare(root);
+    const plan = gen.plan();
+    const other = killedAt(plan, 3).dir;
+    const journal = readJournal(other)!;
+    mkdirSync(join(root, '.pow/apply'), { recursive: true });
+    // Alive (the test runner) and fresh: a run still writing.
+    writeFileSync(join(root, JOURNAL_PATH), JSON.stringify({ ...journal, pid: process.ppid }));
+    const before = snapshot(root);
+    assert.throws(
+      () => gen.apply(plan),
+      (e) => isPowError(e) && e.code === 'POW_APPLY_IN_PROGRESS',
+    );
+    assert.deepEqual(snapshot(root), before);
+    // Dead: an interrupted run, which the next command recovers; this one writes nothing.
+    writeFileSync(join(root, JOURNAL_PATH), JSON.stringify({ ...journal, pid: 2 ** 22 + 1 }));
+    const dead = snapshot(root);
+    assert.throws(
+      () => gen.apply(plan),
+      (e) =>
+        isPowError(e) &&
+        e.code === 'POW_PLAN_STALE' &&
+        /^pow install was interrupted while writing this project, after this run planned; nothing was written\.$/.test(
+          e.message,
+        ),
+    );
+    assert.deepEqual(snapshot(root), dead);
+  });
+
+  it('temporary files an older pow left next to the files a run writes are removed by it', () => {
+    const gen = prepare(root);
+    put(root, 'src/pow/.config.ts.pow-tmp-4242-1', '');
+    put(root, 'src/.app.ts.pow-tmp-4242-7', 'half');
+    put(root, 'src/pow/.unrelated.pow-tmp-notes', 'not next to a file pow writes');
+    gen.apply(gen.plan());
+    assert.deepEqual(tempFiles(root), ['src/pow/.unrelated.pow-tmp-notes']);
+  });
+
   it('no journal at all: nothing to do, and nothing is read beyond one folder listing', () => {
     prepare(root);
     assert.equal(recoverInterruptedApply(root), null);
