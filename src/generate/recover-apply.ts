@@ -82,12 +82,15 @@ export function rollForward(root: string, journal: Journal): void {
       renameSync(join(root, op.temp!), abs);
     } else {
       unlinkSync(abs);
-      pruneEmptyDirs(dirname(abs), root);
     }
     touchedDirs.add(dirname(abs));
   }
-  // A write whose bytes were already in place can still have its temporary file.
-  for (const op of journal.ops) if (op.temp !== null) removeIfPresent(join(root, op.temp));
+  for (const op of journal.ops) {
+    // A write whose bytes were already in place can still have its temporary file; a delete
+    // killed right after its unlink still has to take its emptied folders with it.
+    if (op.temp !== null) removeIfPresent(join(root, op.temp));
+    if (op.kind === 'delete') pruneEmptyDirs(dirname(join(root, op.path)), root);
+  }
   for (const dir of touchedDirs) fsyncDir(dir);
   dropJournal(root);
 }

@@ -113,6 +113,21 @@ function killedAt(plan: Plan, at: number): { dir: string; step: ApplyStep } {
   return { dir: frozen, step: seen };
 }
 
+/** Every step of applying `plan` (to a copy of root). */
+function stepsOf(plan: Plan): ApplyStep[] {
+  const dir = join(work, 'steps');
+  cpSync(root, dir, { recursive: true });
+  const steps: ApplyStep[] = [];
+  createGeneration({
+    root: dir,
+    generator: 'install',
+    powVersion: '0.2.0',
+    onStep: (step) => steps.push(step),
+  }).apply(plan);
+  rmSync(dir, { recursive: true, force: true });
+  return steps;
+}
+
 describe('apply journal and recovery', () => {
   beforeEach(() => {
     work = mkdtempSync(join(tmpdir(), 'pow-journal-'));
@@ -127,7 +142,7 @@ describe('apply journal and recovery', () => {
     const plan = prepare(root).plan();
     const { before, after } = beforeAndAfter(plan);
     assert.notDeepEqual(before, after);
-    const total = killedAt(plan, 0).step.total;
+    const total = stepsOf(plan).length;
     assert.ok(total >= 16, `a plan with many steps, got ${total}`);
     const outcomes: string[] = [];
     for (let at = 0; at < total; at += 1) {
@@ -159,7 +174,7 @@ describe('apply journal and recovery', () => {
   it('roll forward: a committed journal with half the files renamed is finished', () => {
     const plan = prepare(root).plan();
     const { after } = beforeAndAfter(plan);
-    const total = killedAt(plan, 0).step.total;
+    const total = stepsOf(plan).length;
     const { dir } = killedAt(plan, Math.floor((total + total / 2) / 2));
     const journal = readJournal(dir);
     assert.equal(journal?.state, 'committed');
@@ -184,7 +199,7 @@ describe('apply journal and recovery', () => {
   it('roll back: a journal still staging is undone, created folders and all', () => {
     const plan = prepare(root).plan();
     const { before } = beforeAndAfter(plan);
-    const total = killedAt(plan, 0).step.total;
+    const total = stepsOf(plan).length;
     const { dir } = killedAt(plan, Math.floor(total / 4));
     assert.equal(readJournal(dir)?.state, 'staging');
     assert.ok(existsSync(join(dir, 'src/views/pow/deep')), 'the new folders exist while staging');
@@ -197,10 +212,22 @@ describe('apply journal and recovery', () => {
     assert.deepEqual(snapshot(dir), before);
   });
 
+  it('roll forward after a kill between a delete and the removal of its emptied folder', () => {
+    const plan = prepare(root).plan();
+    const { after } = beforeAndAfter(plan);
+    const at = 1 + stepsOf(plan).findIndex((s) => s.phase === 'place' && s.path === 'src/pow/old/old.ts');
+    assert.ok(at > 0);
+    const { dir } = killedAt(plan, at);
+    // The unlink happened, the folder it emptied is still there.
+    mkdirSync(join(dir, 'src/pow/old'));
+    assert.equal(recoverInterruptedApply(dir)?.outcome, 'rolled-forward');
+    assert.deepEqual(snapshot(dir), after);
+  });
+
   it('a committed journal whose temporary file is gone is undone from the backups', () => {
     const plan = prepare(root).plan();
     const { before } = beforeAndAfter(plan);
-    const total = killedAt(plan, 0).step.total;
+    const total = stepsOf(plan).length;
     const { dir } = killedAt(plan, Math.floor((total + total / 2) / 2));
     const journal = readJournal(dir)!;
     const staged = journal.ops.filter((op) => op.temp !== null && existsSync(join(dir, op.temp)));
@@ -212,7 +239,7 @@ describe('apply journal and recovery', () => {
 
   it('a corrupted journal is reported with a fix and nothing is touched', () => {
     const plan = prepare(root).plan();
-    const total = killedAt(plan, 0).step.total;
+    const total = stepsOf(plan).length;
     const { dir } = killedAt(plan, Math.floor(total / 2));
     writeFileSync(join(dir, JOURNAL_PATH), '{"version":1,"state":"commi');
     const frozen = snapshot(dir);
@@ -264,7 +291,7 @@ describe('apply journal and recovery', () => {
 
   it('a file changed since the interruption stops recovery, naming it, and nothing is touched', () => {
     const plan = prepare(root).plan();
-    const total = killedAt(plan, 0).step.total;
+    const total = stepsOf(plan).length;
     const { dir } = killedAt(plan, total - 3);
     put(dir, 'src/app.ts', 'the team rewrote it meanwhile\n');
     const frozen = snapshot(dir);
