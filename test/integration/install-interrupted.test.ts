@@ -146,7 +146,15 @@ test('each pow command first finishes an interrupted run and says so', async (t)
   });
   assert.ok(total > 0);
   const after = snapshot(copy.dir);
-  for (const argv of [['diff'], ['inspect'], ['install', '--yes']]) {
+  const database = `file:${join(frozenRoot, 'migrate.db')}`;
+  const commands = [
+    ['diff'],
+    ['inspect'],
+    ['gen.templates', '--yes', '--dry-run'],
+    ['migrate', '--url', database],
+    ['install', '--yes'],
+  ];
+  for (const argv of commands) {
     const dir = join(frozenRoot, argv[0]!);
     cpSync(join(frozenRoot, 'state'), dir, { recursive: true });
     const res = await runPow([...argv, '--cwd', dir], { env: NOW });
