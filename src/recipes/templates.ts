@@ -345,6 +345,7 @@ export async function runGenTemplates(input: GenTemplatesInput): Promise<GenTemp
     options: namespace === null ? undefined : (storedOptions(options) as unknown as JsonValue),
     templatesDir: input.templatesDir,
     beforeWrite: input.beforeWrite,
+    onStep: input.onStep,
   });
   if (namespace !== null && !input.flags?.force) checkClash(input.root, gen, it);
 
