@@ -357,6 +357,7 @@ export async function runGenTemplates(input: GenTemplatesInput): Promise<GenTemp
       {
         root: input.root,
         now: input.now,
+        flags: input.flags,
         options: {
           userModel: options.userModel,
           userIdFields: options.userIdFields,
