@@ -13,7 +13,16 @@
  *   `postgres` user when the test runs as root, since PostgreSQL refuses to run as root).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import {
+  chownSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -345,4 +354,78 @@ export async function privateRedisCluster(masters = 3): Promise<PrivateRedisClus
     throw error;
   }
   return { ports, urls: ports.map((port) => `redis://127.0.0.1:${port}`), destroy };
+}
+
+export interface PrivatePgBouncer {
+  port: number;
+  /** postgresql://postgres@127.0.0.1:PORT/postgres, through the pooler. */
+  url: string;
+  destroy(): Promise<void>;
+}
+
+/**
+ * Debian's pgbouncer on a free port, in transaction mode, in front of the PostgreSQL server on
+ * `targetPort` (every database, user postgres, trust). It runs as the `postgres` user when the
+ * test runs as root (pgbouncer refuses root). PostgreSQL session parameters that pow's
+ * `pgPoolOptions` sends at connect (statement_timeout, idle_in_transaction_session_timeout) are
+ * ignored, as docs/guides/session-store.md tells PgBouncer users to configure it; the pooler's
+ * own `query_timeout` and `idle_transaction_timeout` bound queries and transactions instead.
+ */
+export async function privatePgBouncer(targetPort = 5432): Promise<PrivatePgBouncer> {
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'pow-pgbouncer-'));
+  const ini = join(dir, 'pgbouncer.ini');
+  writeFileSync(join(dir, 'userlist.txt'), '"postgres" ""\n');
+  writeFileSync(
+    ini,
+    [
+      '[databases]',
+      `* = host=127.0.0.1 port=${targetPort}`,
+      '[pgbouncer]',
+      'listen_addr = 127.0.0.1',
+      `listen_port = ${port}`,
+      'unix_socket_dir =',
+      'auth_type = trust',
+      `auth_file = ${join(dir, 'userlist.txt')}`,
+      'admin_users = postgres',
+      'pool_mode = transaction',
+      'max_client_conn = 500',
+      'default_pool_size = 10',
+      'query_timeout = 5',
+      'idle_transaction_timeout = 10',
+      'ignore_startup_parameters = extra_float_digits,statement_timeout,idle_in_transaction_session_timeout',
+      `logfile = ${join(dir, 'pgbouncer.log')}`,
+      '',
+    ].join('\n'),
+  );
+  const asRoot = process.getuid?.() === 0;
+  if (asRoot) {
+    const uid = Number(spawnSync('id', ['-u', 'postgres'], { encoding: 'utf8' }).stdout.trim());
+    const gid = Number(spawnSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).stdout.trim());
+    for (const path of [dir, ini, join(dir, 'userlist.txt')]) chownSync(path, uid, gid);
+  }
+  const child = spawn(
+    asRoot ? 'runuser' : '/usr/sbin/pgbouncer',
+    asRoot ? ['-u', 'postgres', '--', '/usr/sbin/pgbouncer', ini] : [ini],
+    { stdio: 'ignore', detached: true },
+  );
+  const destroy = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      const gone = new Promise((resolve) => child.once('exit', resolve));
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {
+        // gone
+      }
+      await gone;
+    }
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    await waitForPort(port);
+  } catch (error) {
+    await destroy();
+    throw error;
+  }
+  return { port, url: `postgresql://postgres@127.0.0.1:${port}/postgres`, destroy };
 }
