@@ -16,6 +16,7 @@ import type { ExtensionName } from '../runtime/core/types.js';
 import { PowError } from '../shared/pow-error.js';
 import { fieldLabelExpression, userIdLabelExpression } from './id-field-labels.js';
 import { appUserColumns, type AppUserColumns } from './app-user-columns.js';
+import { credentialFieldsFor } from '../runtime/core/user-layout.js';
 
 export type StoreKind = 'memory' | 'prisma' | 'redis';
 
@@ -130,6 +131,11 @@ export interface TemplateContext {
    * inputs on the sign-up and account forms, and constants (`userDefaults`).
    */
   appColumns: Pick<AppUserColumns, 'inputs' | 'defaults'>;
+  /**
+   * The fields pow keeps in the credential model because the existing user model lacks them
+   * (config `credentialFields`; src/runtime/core/user-layout.ts); [] for a model pow creates.
+   */
+  credentialFields: string[];
 
   store: StoreKind;
   extensions: ExtensionName[];
@@ -510,6 +516,11 @@ export function buildTemplateContext(project: ProjectInfo, options: TemplateOpti
     idFieldInputs: idFieldInputs(userIdFields, model),
     appColumns: (({ inputs, defaults }) => ({ inputs, defaults }))(
       appUserColumns(model, userIdFields, project.prisma?.models ?? []),
+    ),
+    credentialFields: credentialFieldsFor(
+      model ? model.fields.map((field) => field.name) : null,
+      userIdFields,
+      extensions,
     ),
     store,
     extensions,
