@@ -87,6 +87,7 @@ export type * from './types.js';
 export { isSafeRedirectPath, safeRedirectPath } from './safe-redirect.js';
 export { POW_PATHS } from './routes.js';
 export { normalizeAddress } from './throttle.js';
+export { powOAuth, type PowOAuth, type PowOAuthOptions, type OAuthCallbackResult } from './oauth.js';
 export { createTranslator, catalogues, en, de, type Catalogue, type Translator } from '../i18n/index.js';
 
 declare global {
