@@ -108,7 +108,7 @@ describe('OAuth sign-in through oidc-provider, over HTTP', () => {
         {
           clientId: 'pow-app',
           clientSecret: 'pow-app-secret-0123456789',
-          redirectUris: [`${base}/auth/acme/callback`],
+          redirectUris: [`${base}/auth/acme/callback`, `${base}/auth/hurried/callback`],
         },
       ],
       accounts: [
@@ -133,7 +133,14 @@ describe('OAuth sign-in through oidc-provider, over HTTP', () => {
           issuer: idp.issuer,
           clientId: 'pow-app',
           clientSecret: 'pow-app-secret-0123456789',
-          timeoutMs: 1_000,
+          // Generous: the suite runs on busy 2-core machines. "hurried" is for the deadline test.
+          timeoutMs: 10_000,
+        }),
+        openIdProvider('hurried', {
+          issuer: idp.issuer,
+          clientId: 'pow-app',
+          clientSecret: 'pow-app-secret-0123456789',
+          timeoutMs: 2_500,
         }),
       ],
     });
@@ -330,8 +337,11 @@ describe('OAuth sign-in through oidc-provider, over HTTP', () => {
   test('a provider that does not answer gives 503 with Retry-After, not a hang', async () => {
     const browser = new Browser();
     idp.nextLogin('ann-sub');
-    const stopped = await browser.get(`${base}/auth/acme/new`, { stopAt: `${base}/auth/acme/callback` });
-    idp.stall(3_000);
+    const stopped = await browser.get(`${base}/auth/hurried/new`, {
+      stopAt: `${base}/auth/hurried/callback`,
+    });
+    assert.ok(stopped.url.href.startsWith(`${base}/auth/hurried/callback?`), stopped.url.href);
+    idp.stall(8_000);
     try {
       const answer = await fetch(stopped.url, {
         headers: { accept: 'application/json', cookie: browser.cookieHeader(base) },
