@@ -285,7 +285,10 @@ export function createUserOperations(ctx: UserContext): UserOperations {
       if (hasErrors(errors)) return { ok: false, errors };
       Object.assign(data, ctx.userDefaults, extra);
       try {
-        return { ok: true, value: stripSecrets(await delegate.create({ data })) };
+        const row = await withCredential(() =>
+          delegate.create(withInclude({ data: layout.createData(data, null) }, include)),
+        );
+        return { ok: true, value: layout.record(row) };
       } catch (error) {
         return writeError(error, data);
       }
