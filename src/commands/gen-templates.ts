@@ -12,6 +12,7 @@ import type { CommandModule } from './index.js';
 import type { CommandContext } from '../cli/context.js';
 import type { Plan } from '../generate/plan.js';
 import type { ExtensionName } from '../runtime/core/types.js';
+import { testPauseFromEnv } from '../generate/test-pause.js';
 import { PowError } from '../shared/pow-error.js';
 import { canPrompt, collect, confirmWrite } from '../cli/prompting.js';
 import { generationJson, reportGeneration } from '../cli/report-generation.js';
@@ -73,7 +74,7 @@ export const command: CommandModule = {
 };
 
 async function genTemplates(ctx: CommandContext, flags: GenTemplatesFlags, cmd: Command): Promise<void> {
-  const root = ctx.resolveCwd(flags.cwd);
+  const root = ctx.openProject(flags.cwd);
   const fromCli = (name: string) => cmd.getOptionValueSource(name) === 'cli';
   // The same checks (and messages) as pow install for the flags both commands have.
   const checked = parseInstallFlags(
@@ -124,6 +125,7 @@ async function genTemplates(ctx: CommandContext, flags: GenTemplatesFlags, cmd: 
     powVersion: ctx.version,
     now,
     flags: { dryRun: flags.dryRun, force: flags.force, mergeConflicts: flags.mergeConflicts },
+    onStep: testPauseFromEnv(ctx.io.env),
     confirm: isInteractive
       ? async (plan) => {
           printPlan(plan, false);

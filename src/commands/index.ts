@@ -13,7 +13,7 @@
  *              .description('One line for the command list.')
  *              .option('--cwd <dir>', 'project directory (default: the current directory)')
  *              .action(async (options: { cwd?: string }) => {
- *                const root = ctx.resolveCwd(options.cwd);
+ *                const root = ctx.openProject(options.cwd); // finishes an interrupted run first
  *                ...                       // print with ctx.out, never with console/process
  *                if (drift) ctx.setExitCode(3);
  *              });

@@ -9,6 +9,7 @@ import { PowError } from '../shared/pow-error.js';
 import { canPrompt, collect, confirmWrite } from '../cli/prompting.js';
 import { generationJson, reportGeneration } from '../cli/report-generation.js';
 import { createProgress } from '../cli/progress.js';
+import { testPauseFromEnv } from '../generate/test-pause.js';
 import { apiRoutesNote, powPathCollisionsNote } from '../inspect/api-routes-note.js';
 import type { ProjectInfo } from '../inspect/project-info.js';
 
@@ -292,7 +293,7 @@ function apiRoutesJson(project: ProjectInfo) {
 }
 
 async function install(ctx: CommandContext, flags: InstallFlags, cmd: Command): Promise<void> {
-  const root = ctx.resolveCwd(flags.cwd);
+  const root = ctx.openProject(flags.cwd);
   const given = parseInstallFlags(flags, (name) => cmd.getOptionValueSource(name) === 'cli');
   const now = clockFrom(ctx.io.env);
 
@@ -354,6 +355,7 @@ async function install(ctx: CommandContext, flags: InstallFlags, cmd: Command): 
       powVersion: ctx.version,
       now,
       env: ctx.io.env,
+      onStep: testPauseFromEnv(ctx.io.env),
       flags: {
         dryRun: flags.dryRun,
         force: flags.force,

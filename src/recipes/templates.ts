@@ -345,6 +345,7 @@ export async function runGenTemplates(input: GenTemplatesInput): Promise<GenTemp
     options: namespace === null ? undefined : (storedOptions(options) as unknown as JsonValue),
     templatesDir: input.templatesDir,
     beforeWrite: input.beforeWrite,
+    onStep: input.onStep,
   });
   if (namespace !== null && !input.flags?.force) checkClash(input.root, gen, it);
 
@@ -356,6 +357,7 @@ export async function runGenTemplates(input: GenTemplatesInput): Promise<GenTemp
       {
         root: input.root,
         now: input.now,
+        flags: input.flags,
         options: {
           userModel: options.userModel,
           userIdFields: options.userIdFields,

@@ -169,6 +169,13 @@ export interface PowConfig {
    * live in the credential model). Default {}.
    */
   userDefaults?: Record<string, string | number | boolean>;
+  /**
+   * The fields pow needs (`userIdFields`, the extensions' columns such as `emailConfirmedAt`) that
+   * it keeps in the credential model (`<userModel>Credential`) because the app's user model has
+   * no column for them; `pow install` writes this list. Records still carry them (`user.email`),
+   * and pow's lookups go through the relation. Default [] (all on the user model).
+   */
+  credentialFields?: string[];
   /** Where sessions, tokens and throttle counters live. */
   store: Store;
   /**
@@ -267,6 +274,14 @@ export interface UserOperations {
    * ```
    */
   setPassword(user: UserRecord, password: string): Promise<Result<UserRecord>>;
+  /**
+   * Sign-up without a password (through an OAuth provider): the user ids are validated and
+   * normalised as on registration, the app's `userDefaults` applied; `data` holds columns pow
+   * owns (e.g. `emailConfirmedAt`), never form params.
+   */
+  createWithoutPassword(ids: UserParams, data?: Record<string, unknown>): Promise<Result<UserRecord>>;
+  /** Whether the user has a password (invited and provider-only users have none). */
+  hasPassword(user: Pick<UserRecord, 'id'>): Promise<boolean>;
 }
 
 export interface SessionOperations {
@@ -294,6 +309,10 @@ export interface Pow {
   readonly userType: string;
   readonly userModel: string;
   readonly userIdFields: readonly string[];
+  /** Fields of the user pow keeps in the credential model (config `credentialFields`; user-layout.ts). */
+  readonly credentialFields: readonly string[];
+  /** Constants every user pow creates gets (config `userDefaults`). */
+  readonly userDefaults: Readonly<Record<string, string | number | boolean>>;
   readonly store: Store;
   readonly secret: string;
   readonly extensions: readonly ExtensionName[];
