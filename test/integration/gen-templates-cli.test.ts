@@ -230,7 +230,7 @@ test('gen.templates on an installed ESM TypeScript app', async (t) => {
         extensions: [],
       });
       assert.ok(
-        json.nextSteps.some((s) => s.includes("createUser(pow, { email: '...'")),
+        json.nextSteps.some((s) => s.startsWith('npx pow user create --namespace admin --email <address>')),
         json.nextSteps.join('\n'),
       );
 

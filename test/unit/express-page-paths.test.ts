@@ -86,6 +86,26 @@ for (const [label, express] of [
       );
     });
 
+    it('the stylesheet: the path of its marked route, else the default (routes files from before)', () => {
+      const marked = authFor([], '/admin');
+      const router = express.Router();
+      router.get('/login', marked.page('session', 'new'), noop);
+      router.post('/login', marked.page('session', 'create'), noop);
+      router.delete('/logout', marked.page('session', 'delete'), noop);
+      router.get('/assets/auth.css', marked.page('layout', 'stylesheet'), noop);
+      marked.readPages(router);
+      assert.equal(marked.routes.path('layout.stylesheet'), '/admin/assets/auth.css');
+
+      const unmarked = authFor([], '/admin');
+      const old = express.Router();
+      old.get('/login', unmarked.page('session', 'new'), noop);
+      old.post('/login', unmarked.page('session', 'create'), noop);
+      old.delete('/logout', unmarked.page('session', 'delete'), noop);
+      old.get('/pow/pow.css', noop);
+      unmarked.readPages(old);
+      assert.equal(unmarked.routes.path('layout.stylesheet'), '/admin/pow/pow.css');
+    });
+
     it('reads the first path of a route with several', () => {
       const auth = authFor();
       const router = express.Router();

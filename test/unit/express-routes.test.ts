@@ -52,7 +52,9 @@ describe('path helper', () => {
     assert.equal(user('session.new', { request_path: '/x?y=1' }), '/session/new?request_path=%2Fx%3Fy%3D1');
     assert.throws(() => user('invitation.update'), /needs the "token" param/);
     assert.throws(() => user('nope' as any), /unknown path name/);
-    assert.equal(Object.keys(POW_PATHS).length, 22);
+    assert.equal(user('layout.stylesheet'), '/pow/pow.css');
+    assert.equal(admin('layout.stylesheet'), '/admin/pow/pow.css');
+    assert.equal(Object.keys(POW_PATHS).length, 23);
   });
 
   it('normalises mount paths', () => {

@@ -20,7 +20,8 @@ import {
   type TemplateContext,
   type TemplateOptions,
 } from '../../src/recipes/template-context.js';
-import { createTestDatabase } from '../helpers/prisma-test-client.js';
+import { createTestDatabase, type TestDatabase } from '../helpers/prisma-test-client.js';
+import { privatePostgres } from '../helpers/fault-servers.js';
 import { HttpClient, csrfTokenFrom, formActions } from '../helpers/http-client.js';
 
 const repo = fileURLToPath(new URL('../../', import.meta.url));
@@ -90,9 +91,10 @@ async function bootApp(
   major: 4 | 5,
   cleanups: Array<() => Promise<unknown>>,
   usersOptions = USERS,
+  database?: TestDatabase,
 ): Promise<string> {
-  const db = await createTestDatabase('sqlite');
-  cleanups.push(() => db.cleanup());
+  const db = database ?? (await createTestDatabase('sqlite'));
+  if (!database) cleanups.push(() => db.cleanup());
   await mkdir(join(repo, 'test-artifacts'), { recursive: true });
   const root = await mkdtemp(join(repo, 'test-artifacts', `templates-app-${major}-`));
   cleanups.push(() => rm(root, { recursive: true, force: true }));
@@ -288,6 +290,36 @@ for (const major of [5, 4] as const) {
     );
   });
 }
+
+test("generated routes: a database outage on pow's pages answers 503 with Retry-After, not 500", async (t) => {
+  const cleanups: Array<() => Promise<unknown>> = [];
+  t.after(async () => {
+    for (const cleanup of cleanups) await cleanup();
+  });
+  // A private PostgreSQL cluster on a free port: the shared server is never stopped.
+  const pg = await privatePostgres();
+  cleanups.push(() => pg.destroy());
+  const db = await createTestDatabase('postgresql', { pgUrl: pg.url });
+  cleanups.push(() => db.cleanup().catch(() => {}));
+  // Sessions in memory: the visitor's page loads; the registration then needs the database.
+  const base = await bootApp(5, cleanups, { ...USERS, store: 'memory' }, db);
+  const browser = new HttpClient(base);
+  const page = await browser.get('/registration/new');
+  assert.equal(page.status, 200);
+  await pg.stop();
+  const res = await browser.post('/registration', {
+    _csrf: csrfTokenFrom(page.body),
+    email: 'outage@example.com',
+    username: 'outage',
+    password: 'purple-otter-maps-42-quietly',
+    password_confirmation: 'purple-otter-maps-42-quietly',
+  });
+  assert.equal(res.status, 503, res.body.slice(0, 500));
+  assert.match(res.headers.get('retry-after') ?? '', /^\d+$/);
+  assert.match(res.body, /<title>Temporarily unavailable<\/title>/);
+  assert.equal(res.headers.get('cache-control'), 'no-store');
+  await pg.start();
+});
 
 const CHROMIUM =
   process.env.POW_CHROMIUM ??
