@@ -89,7 +89,7 @@ function usage(message: string, fix: string): PowError {
 }
 
 async function runUserCommand(ctx: CommandContext, action: Action, flags: UserFlags): Promise<void> {
-  const root = ctx.resolveCwd(flags.cwd);
+  const root = ctx.openProject(flags.cwd);
   const fields = parseFields(flags);
   const [{ readManifest }, { listUserTypes }] = await Promise.all([
     import('../generate/manifest.js'),
