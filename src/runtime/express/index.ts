@@ -57,10 +57,14 @@ import {
   createOwnRoutes,
   hasJsonBody,
   requestPathOf,
+  requestProvenance,
   type OwnRoutes,
 } from './forgery.js';
 import { POW_PATHS, createPathHelpers, createRoutes, normalizeMountPath } from './routes.js';
 import { callerOf, findMarkedRoutes, resolvePagePaths, type PageMark } from './page-paths.js';
+import { fieldErrorSentence } from '../i18n/field-errors.js';
+import { formPageOf, sameOriginReferer, sendRefusedFormPage } from './stale-form.js';
+import { confirmDeletion } from './confirm-deletion.js';
 import { createThrottle, expressRateLimits, normalizeAddress, type Throttle } from './throttle.js';
 import { createRateLimiter, type RateLimiter } from '../core/rate-limit.js';
 import { sendUnavailable } from './unavailable.js';
@@ -241,6 +245,10 @@ class RequestContextImpl implements PowRequestContext {
 
   get flash(): { info?: string; error?: string } {
     return this.#internals.readFlash(this.#state, this.locale);
+  }
+
+  get passwordRules(): PowRequestContext['passwordRules'] {
+    return this.#internals.pow.passwordRules;
   }
 }
 
@@ -686,11 +694,31 @@ export function powExpress(pow: Pow, options: PowExpressOptions = {}): PowExpres
       }
       case 'invalid_csrf':
       default: {
-        const message = translate(req, 'auth.invalid_csrf');
         // An API client that sent JSON gets JSON, whatever its Accept header (fetch sends */*).
-        if (json || (options.json === undefined && hasJsonBody(req)))
-          res.status(403).json({ error: { code: 403, message } });
-        else res.status(403).type('text/plain').send(message);
+        if (json || (options.json === undefined && hasJsonBody(req))) {
+          res.status(403).json({ error: { code: 403, message: translate(req, 'auth.invalid_csrf') } });
+          return;
+        }
+        // A browser that says the form is the app's own (Sec-Fetch-Site or Origin): its stale pow form
+        // comes back fresh. Anything else gets a page with a link back (stale-form.ts).
+        const path = requestPathOf(req);
+        if (state && ownRoutes.owns(path) && requestProvenance(req, allowedOrigin()) === 'same-origin') {
+          flashFor(req, 'info', 'auth.form_expired');
+          res.redirect(303, formPageOf(req, path, routes, allowedOrigin()));
+          return;
+        }
+        const back =
+          requestProvenance(req, allowedOrigin()) === 'cross-site'
+            ? null
+            : sameOriginReferer(req, allowedOrigin());
+        sendRefusedFormPage(res, {
+          lang: state ? state.ctx.locale : resolveLocale(req),
+          title: translate(req, 'auth.form_rejected_title'),
+          message: translate(req, 'auth.form_rejected'),
+          linkText: translate(req, back ? 'links.back' : 'links.start_page'),
+          href: back ?? '/',
+          stylesheet: `${mountPath}/pow/pow.css`,
+        });
       }
     }
   };
@@ -1008,9 +1036,15 @@ export function powExpress(pow: Pow, options: PowExpressOptions = {}): PowExpres
       };
     }
     if (!verdict.allowed) {
-      // A locked account answers like a wrong password, including the time the verify takes.
+      // A locked identifier (known account or not: both are counted) costs the time of a verify,
+      // and the message says what to do instead of repeating "wrong password".
       await pow.users.spendVerify(secret);
-      return { ok: false, status: 401, messageKey: 'session.invalid_credentials' };
+      return {
+        ok: false,
+        status: 401,
+        messageKey: 'session.account_locked',
+        messageParams: { minutes: Math.max(1, Math.ceil(verdict.retryAfterSeconds / 60)) },
+      };
     }
     const user = await pow.users.authenticate(id, secret);
     if (!user) return { ok: false, status: 401, messageKey: 'session.invalid_credentials' };
@@ -1175,14 +1209,19 @@ export function powExpress(pow: Pow, options: PowExpressOptions = {}): PowExpres
       return result;
     },
 
-    async deleteUser(req, res) {
+    async deleteUser(req, res, confirm) {
       const state = requireState(req, 'auth.deleteUser()');
       if (!state.user) throw new PowHttpError('not_authenticated');
       const user = state.user;
+      if (confirm !== undefined) {
+        const refused = await confirmDeletion(pow, user, confirm.currentPassword);
+        if (refused) return refused;
+      }
       await pow.users.delete(user);
       await pow.sessions.revokeAll(user.id);
       await extensions.afterDelete(req, res, user);
       await endSession(req, res);
+      return { ok: true };
     },
 
     flash(req, kind, key, params) {
@@ -1193,12 +1232,9 @@ export function powExpress(pow: Pow, options: PowExpressOptions = {}): PowExpres
       const out: Record<string, string[]> = {};
       const state = stateOf(req);
       const locale = state ? state.ctx.locale : resolveLocale(req);
+      // Sentences that name their field: they are read in the error summary, away from the field.
       for (const [field, list] of Object.entries(errors ?? {})) {
-        out[field] = (list ?? []).map((error) =>
-          translator.exists(locale, error.key)
-            ? translator.t(locale, error.key, error.params)
-            : error.message,
-        );
+        out[field] = (list ?? []).map((error) => fieldErrorSentence(translator, locale, field, error));
       }
       return out;
     },
