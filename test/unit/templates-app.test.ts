@@ -252,7 +252,10 @@ for (const major of [5, 4] as const) {
       password: 'wrong password',
     });
     assert.equal(failed.status, 401);
-    assert.match(failed.body, /<li id="form-error"><a href="#user_id">The provided login details did not work/);
+    assert.match(
+      failed.body,
+      /<li id="form-error"><a href="#user_id">The provided login details did not work/,
+    );
     assert.match(failed.body, /<title>Error: Sign in<\/title>/);
     assert.match(failed.body, /name="user_id"[^>]*value="ada"/);
     const signedIn = await browser.post('/session?request_path=%2Fregistration%2Fedit', {

@@ -685,7 +685,10 @@ for (const c of CASES) {
       assert.ok(editForms[1]!.includes('<input type="hidden" name="_method" value="PATCH">'));
       assert.ok(editForms[2]!.includes('<input type="hidden" name="_method" value="DELETE">'));
       // The second step: deleting asks for the password again.
-      assert.match(editForms[2]!, /<input id="delete_password" name="delete_password" type="password" autocomplete="current-password" required/);
+      assert.match(
+        editForms[2]!,
+        /<input id="delete_password" name="delete_password" type="password" autocomplete="current-password" required/,
+      );
       assert.ok(editForms[2]!.includes(`action="${it.mountPath}/registration"`));
       const current = scanTags(edit).find((tag) => tag.attrs.get('name') === 'current_password')!;
       assert.ok(current.attrs.has('required'));
