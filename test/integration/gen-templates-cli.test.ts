@@ -273,7 +273,7 @@ test('gen.templates on an installed ESM TypeScript app', async (t) => {
         read(copy, 'src/controllers/admin/pow/session.ts'),
         /const VIEW = 'admin\/pow\/session\/new\.ejs';/,
       );
-      assert.match(read(copy, 'views/admin/pow/layout-top.ejs'), /locals\.currentAdmin/);
+      assert.match(read(copy, 'views/admin/pow/menu.ejs'), /locals\.currentAdmin/);
 
       const manifest = JSON.parse(read(copy, '.pow/manifest.json')) as {
         options: Record<string, unknown>;
