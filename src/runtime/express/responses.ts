@@ -1,7 +1,7 @@
 /**
  * pow's answers when it refuses a request: the guard responses (redirect with a flash for pages,
  * 401/403 JSON for API clients, or the app's `errorHandler` option), and 503 with Retry-After when
- * the store or the database did not answer in time.
+ * the store or the database did not answer in time. Each carries the headers of pow's pages.
  */
 import type { TranslateParams } from '../i18n/index.js';
 import { hasJsonBody, requestPathOf, requestProvenance } from './forgery.js';
@@ -31,7 +31,7 @@ export function createResponses(
   flash: Flash,
   allowedOrigin: () => string | undefined,
 ): Responses {
-  const { options, translator, routes, resolveLocale, ownRoutes, mountPath } = settings;
+  const { options, translator, routes, resolveLocale, ownRoutes, mountPath, securityHeaders } = settings;
   const { stateOf } = memo;
 
   const wantsJson = (req: Request): boolean => {
@@ -106,6 +106,7 @@ export function createResponses(
 
   const unavailable = (req: Request, res: Response): void => {
     const locale = stateOf(req)?.ctx.locale ?? resolveLocale(req);
+    securityHeaders.page(res);
     sendUnavailable(res, {
       json: wantsJson(req),
       lang: locale,
@@ -118,6 +119,8 @@ export function createResponses(
     translate,
     defaultErrorResponse,
     refuse(kind, req, res, next) {
+      // A refusal is a response pow renders: the headers of its pages, also on a redirect.
+      securityHeaders.page(res);
       if (options.errorHandler) options.errorHandler(kind, req, res, next);
       else defaultErrorResponse(kind, req, res);
     },
