@@ -104,7 +104,7 @@ export const command: CommandModule = {
             code: 'POW_DATABASE_URL_MISSING',
             message: `No database URL: ${envVar} is not set in the environment nor in .env.`,
             fix: `Set ${envVar} (e.g. in .env: ${envVar}="${EXAMPLE_URLS[prisma.provider] ?? EXAMPLE_URLS.postgresql}"), or pass --url.`,
-            exitCode: 2,
+            // 1, not 2: the command line was right; the project lacks a setting (README, Exit codes).
           });
         }
         let result: Awaited<ReturnType<typeof migrate>>;

@@ -6,6 +6,7 @@ import { hasConflictMarkers, merge3 } from './merge3.js';
 import type { BaseWrite, Plan, PlanFlags, PlannedFile } from './plan.js';
 import { compareStrings } from './virtual-tree.js';
 import type { ManualStep, PatchRecord, TreeFile } from './virtual-tree.js';
+import { patchReason } from './patch-words.js';
 
 export interface ReconcileInput {
   /** Generator scope of this run ("install", "gen.templates:admin"). */
@@ -84,14 +85,14 @@ export function reconcile(input: ReconcileInput): Plan {
         planned.push({
           ...common,
           decision: 'identical',
-          reason: `patched by ${file.origin}`,
+          reason: patchReason(file.origin),
           showDiff: false,
         });
       } else {
         planned.push({
           ...common,
           decision: before === null ? 'create' : 'update',
-          reason: `patched by ${file.origin}`,
+          reason: patchReason(file.origin),
           write: { kind: 'write', content: file.content },
           showDiff: false,
         });

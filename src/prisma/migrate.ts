@@ -45,7 +45,6 @@ export async function migrate(input: MigrateInput): Promise<MigrateResult> {
       code: 'POW_DATABASE_URL_MISSING',
       message: 'No database URL: pow migrate needs one to apply migrations.',
       fix: 'Set DATABASE_URL (or the variable prisma.config.ts reads), e.g. in .env.',
-      exitCode: 2,
     });
   }
   const migrationsDir = isAbsolute(prismaInfo.migrationsDir)

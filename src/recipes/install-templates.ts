@@ -13,7 +13,10 @@
  * - templates that belong to an extension without naming it (`mailer/password_changed.*`,
  *   `confirmation/...`: EXTENSION_MAILS and EXTENSION_SEGMENTS in extensions.ts) follow that extension;
  * - other `mailer/` templates (a shared mail layout): only when an extension that sends e-mail is
- *   enabled.
+ *   enabled;
+ * - `landing.ejs`: only for a namespace (`gen.templates --namespace admin`), whose routes file
+ *   serves it at the mount path;
+ * - `pow.css`: only for the default users; every namespace's routes serve that one file.
  */
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -81,6 +84,10 @@ export function selectInstallTemplates(ids: readonly string[], it: TemplateConte
     const segments = id.split('/');
     if (id === 'install/pow/prisma.ts.ejs' && !it.prisma.generateClient) continue;
     if (segments.some((segment) => stem(segment) === 'registration') && !it.has.registration) continue;
+    // A namespace's landing page (its routes file serves it); the default users land on the app's pages.
+    if (stem(segments[segments.length - 1]!) === 'landing' && it.namespace === null) continue;
+    // One stylesheet for every user type: a namespace's routes serve the default users' file.
+    if (segments[segments.length - 1] === 'pow.css.ejs' && it.namespace !== null) continue;
     const extension = templateExtension(id);
     if (extension !== null && !enabled.has(extension)) continue;
     if (extension === null && segments.includes('mailer') && !mails) continue;

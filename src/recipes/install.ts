@@ -650,6 +650,12 @@ export function nextSteps(
   steps.push(
     `Protect your pages with ${it.names.entryAuth}.requireAuthenticated, e.g. ${app}.get('/dashboard', ${it.names.entryAuth}.requireAuthenticated, ...)${entry ? ` in ${entry.path}` : ''}`,
   );
+  // The app's own pages get pow's feedback ("You are signed in.") and the sign-out button only
+  // where the team puts them: one include in its layout (docs/getting-started.md, "Your own layout").
+  if (project.views.engine === 'ejs')
+    steps.push(
+      `Show who is signed in, a sign-out button and pow's messages on your own pages: put <%- include('${it.views.prefix}/account-bar') %> in your layout (a view in ${it.project.viewsDir}/)`,
+    );
   steps.push(startStep(project, it, r, (envFiles?.inDotEnv.length ?? 0) > 0));
   return steps;
 }

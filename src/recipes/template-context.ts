@@ -161,10 +161,13 @@ export interface TemplateContext {
   };
 
   /**
-   * `powExpress({ landingPath })`: pow's account page when the app has no page at `/` (a JSON API)
-   * and registration is on; null keeps Pow's default (`/`).
+   * `powExpress({ landingPath })`: a namespace's own landing page (its mount path, "/admin", served
+   * by its routes file); for the default users pow's account page when the app has no page at `/`
+   * (a JSON API) and registration is on; null keeps Pow's default (`/`).
    */
-  landingPath: 'registration.edit' | null;
+  landingPath: string | null;
+  /** The namespace as people read it in the layout ("admin" → "Admin"); null for the default users. */
+  namespaceLabel: string | null;
 
   /** Where the app listens in development (inspect's `server`, 3000 when unknown). */
   server: {
@@ -414,6 +417,12 @@ function idFieldInputs(fields: string[], model: PrismaModelInfo | null): IdField
   });
 }
 
+/** "back-office" → "Back office": the namespace as the layout's badge names it. */
+function readableNamespace(namespace: string): string {
+  const words = namespace.replace(/[-_]+/g, ' ');
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
 /** Builds the context for one namespace of one project. Throws PowError (exit 2) on invalid options. */
 export function buildTemplateContext(project: ProjectInfo, options: TemplateOptions = {}): TemplateContext {
   const namespace = checkNamespace(options.namespace);
@@ -540,7 +549,13 @@ export function buildTemplateContext(project: ProjectInfo, options: TemplateOpti
       viewsDir,
       expressMajor: project.framework.major,
     },
-    landingPath: project.server?.homePage === false && registration ? 'registration.edit' : null,
+    landingPath:
+      namespace !== null
+        ? `/${namespace}`
+        : project.server?.homePage === false && registration
+          ? 'registration.edit'
+          : null,
+    namespaceLabel: namespace === null ? null : readableNamespace(namespace),
     server: { port: devPort, devBaseUrl: `http://localhost:${devPort}` },
     views: { prefix: namespace === null ? 'pow' : `${namespace}/pow` },
     paths,

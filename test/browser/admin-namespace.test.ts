@@ -3,7 +3,8 @@
  * example app after `pow install` and `pow gen.templates --namespace admin` (installed and booted
  * once for the file). A user and an admin are signed in side by side in two tabs of one browser:
  * own pages under /admin, own cookie, own navigation; signing one out leaves the other signed in.
- * The admin pages are screenshotted at 1280 and 390 px and checked with axe-core.
+ * Signing up or in as admin lands on the admin side's own page (/admin), which the layout's brand
+ * link leads to and whose header says "Admin area". The admin pages are screenshotted at 1280 and 390 px and checked with axe-core.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -65,7 +66,13 @@ test('admin namespace in Chromium: a user and an admin side by side in two tabs'
     await register(userTab, `${base}/registration/new`, USER);
     await userTab.waitForURL(`${base}/`);
     await register(adminTab, `${base}/admin/registration/new`, ADMIN);
-    await adminTab.waitForURL((url) => url.pathname.startsWith('/admin') || url.pathname === '/');
+    // Signing up lands on the admin side's own page (not Express's "Cannot GET /admin").
+    await adminTab.waitForURL(`${base}/admin`);
+    assert.equal(await text(adminTab, 'h1'), 'Admin');
+    assert.equal(await text(adminTab, '.pow-area'), 'Admin area', 'the layout says which side this is');
+    assert.match(await text(adminTab, 'main p'), new RegExp(`signed in to the Admin area as ${ADMIN}`));
+    assert.equal(await adminTab.getAttribute('.pow-brand', 'href'), '/admin');
+    await checkPage(t, adminTab, 'admin-landing');
 
     const names = (await context.cookies()).map((cookie) => cookie.name).sort();
     assert.ok(names.includes('pow_user') && names.includes('pow_admin'), `two cookies: ${names.join(', ')}`);
@@ -93,11 +100,34 @@ test('admin namespace in Chromium: a user and an admin side by side in two tabs'
     }
   });
 
+  await t.test('signing in as admin lands on the admin page; the brand link leads there too', async () => {
+    const tab = await context.newPage();
+    try {
+      await tab.goto(`${base}/admin`);
+      assert.equal(await text(tab, 'h1'), 'Admin');
+      await tab.goto(`${base}/admin/registration/edit`);
+      await tab.locator('.pow-brand').click();
+      await tab.waitForURL(`${base}/admin`);
+      assert.equal(await text(tab, '.pow-area'), 'Admin area');
+    } finally {
+      await tab.close();
+    }
+  });
+
   await t.test('signing the admin out leaves the user signed in', async () => {
     await adminTab.getByRole('button', { name: 'Sign out' }).click();
     await adminTab.waitForURL(`${base}/admin/session/new`);
     await adminTab.goto(`${base}/admin/registration/edit`);
     assert.match(adminTab.url(), /\/admin\/session\/new\?request_path=%2Fadmin%2Fregistration%2Fedit$/);
+    // Signing in without a page that asked for it lands on the admin page.
+    await adminTab.goto(`${base}/admin/session/new`);
+    await adminTab.fill('#user_id', ADMIN);
+    await adminTab.fill('#password', PASSWORD);
+    await adminTab.click('form.pow-form button[type=submit]');
+    await adminTab.waitForURL(`${base}/admin`);
+    assert.equal(await text(adminTab, '.pow-flash-info'), 'Information: You are signed in.');
+    await adminTab.getByRole('button', { name: 'Sign out' }).click();
+    await adminTab.waitForURL(`${base}/admin/session/new`);
 
     await userTab.reload();
     assert.equal(userTab.url(), `${base}/registration/edit`);

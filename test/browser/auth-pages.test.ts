@@ -65,11 +65,11 @@ test('generated pages in Chromium: sign up, sign in, account, keyboard, locale',
       await page.waitForSelector('#email-error');
       assert.equal(await page.getAttribute('#email', 'aria-invalid'), 'true');
       assert.equal(await page.getAttribute('#email', 'aria-describedby'), 'email-error');
-      assert.match(await text(page, '#email-error'), /has invalid format/);
-      assert.equal(await page.getAttribute('#password', 'aria-describedby'), 'password-error');
+      assert.match(await text(page, '#email-error'), /Enter an email address in the right format/);
+      assert.equal(await page.getAttribute('#password', 'aria-describedby'), 'password-hint password-error');
       assert.equal(await page.inputValue('#email'), 'not-an-email', 'the email is kept');
       assert.equal(await page.inputValue('#password'), '', 'a password is never sent back');
-      assert.equal(await page.getAttribute('.pow-alert-error', 'role'), 'alert');
+      assert.equal(await page.getAttribute('.pow-error-summary', 'role'), 'alert');
       await checkPage(t, page, 'registration-errors');
 
       await page.fill('#email', EMAIL);
@@ -87,7 +87,7 @@ test('generated pages in Chromium: sign up, sign in, account, keyboard, locale',
     'edit account: the current password is required, then the change is confirmed in a flash',
     async () => {
       await page.goto(`${base}/registration/edit`);
-      assert.equal(await page.title(), 'Edit profile');
+      assert.equal(await page.title(), 'Edit account');
       assert.match(await text(page, '.pow-nav-user'), new RegExp(`Signed in as ${EMAIL}`));
       assert.equal(await page.getAttribute('a[href="/registration/edit"]', 'aria-current'), 'page');
       await checkPage(t, page, 'account');
@@ -100,7 +100,7 @@ test('generated pages in Chromium: sign up, sign in, account, keyboard, locale',
         await page.getAttribute('#current_password', 'aria-describedby'),
         'current_password-hint current_password-error',
       );
-      assert.match(await text(page, '#current_password-error'), /is invalid/);
+      assert.match(await text(page, '#current_password-error'), /Current password is not right/);
       await checkPage(t, page, 'account-errors');
 
       await page.fill('#email', NEW_EMAIL);
@@ -131,7 +131,7 @@ test('generated pages in Chromium: sign up, sign in, account, keyboard, locale',
       await page.click('form.pow-form button[type=submit]');
       await page.waitForSelector('#form-error');
       assert.match(await text(page, '#form-error'), GENERIC_ERROR);
-      assert.equal(await page.getAttribute('#form-error', 'role'), 'alert');
+      assert.equal(await page.getAttribute('.pow-error-summary', 'role'), 'alert');
       assert.equal(await page.getAttribute('#password', 'aria-describedby'), 'form-error');
       assert.equal(await page.inputValue('#user_id'), NEW_EMAIL, 'the email is kept');
       assert.equal(await page.inputValue('#password'), '', 'the password is not');

@@ -37,7 +37,7 @@ test(`pow install on ${FIXTURE}: MariaDB, multi-file schema, end to end`, async 
     assert.equal(res.code, 0, res.stderr);
     assert.match(res.stdout, /^create {4}prisma\/schema\/pow\.prisma \(new file\)$/m);
     assert.doesNotMatch(res.stdout, /prisma\/schema\/(schema|post|tag)\.prisma/);
-    assert.match(res.stdout, /^update {4}src\/index\.ts \(patched by entry:/m);
+    assert.match(res.stdout, /^update {4}src\/index\.ts \(mounts pow in the app\)$/m);
     assert.match(res.stdout, /migration: .*migration\.sql: SQL from pow's MySQL templates/);
     const powSchema = project.read('prisma/schema/pow.prisma');
     assert.match(powSchema, /^model User \{\n/);

@@ -44,9 +44,9 @@ test(`pow install on ${FIXTURE}: PostgreSQL, existing User model, end to end`, a
       assert.equal(res.code, 0, res.stderr);
       assert.match(
         res.stdout,
-        /^update {4}prisma\/schema\.prisma \(patched by prisma:User\.credential\+UserCredential\+PowSession\)$/m,
+        /^update {4}prisma\/schema\.prisma \(adds User\.credential, UserCredential and PowSession to the schema\)$/m,
       );
-      assert.match(res.stdout, /^update {4}src\/app\.ts \(patched by entry:/m);
+      assert.match(res.stdout, /^update {4}src\/app\.ts \(mounts pow in the app\)$/m);
       assert.match(res.stdout, /^registration: the sign-up form now asks for User\.name \(/m);
       assert.doesNotMatch(res.stdout, /Manual steps/);
       const schema = project.read(SCHEMA);

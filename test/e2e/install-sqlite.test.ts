@@ -56,14 +56,14 @@ test(`pow install on ${FIXTURE}: SQLite, end to end`, async (t) => {
       'create    src/controllers/pow/registration.ts (new file)',
       'create    views/pow/session/new.ejs (new file)',
       `create    ${MIGRATION_DIR}/migration.sql (new file)`,
-      'create    .gitattributes (patched by .gitattributes:pow)',
+      "create    .gitattributes (marks pow's own files as generated)",
     ]) {
       assert.ok(res.stdout.split('\n').includes(line), `missing line: ${line}\n${res.stdout}`);
     }
-    assert.match(res.stdout, /^update {4}src\/app\.ts \(patched by entry:/m);
+    assert.match(res.stdout, /^update {4}src\/app\.ts \(mounts pow in the app\)$/m);
     assert.match(
       res.stdout,
-      /^update {4}prisma\/schema\.prisma \(patched by prisma:User\+UserCredential\+PowSession\)$/m,
+      /^update {4}prisma\/schema\.prisma \(adds User, UserCredential and PowSession to the schema\)$/m,
     );
     assert.match(res.stdout, /migration: .*migration\.sql: SQL from Prisma's schema engine/);
     assert.match(

@@ -34,9 +34,13 @@ const ADMIN_FILES = [
   'src/controllers/admin/pow/session.ts',
   'src/pow/admin/config.ts',
   'src/routes/admin/pow.ts',
+  'views/admin/pow/account-bar.ejs',
+  'views/admin/pow/error-summary.ejs',
+  'views/admin/pow/flash.ejs',
+  'views/admin/pow/landing.ejs',
   'views/admin/pow/layout-bottom.ejs',
   'views/admin/pow/layout-top.ejs',
-  'views/admin/pow/pow.css',
+  'views/admin/pow/menu.ejs',
   'views/admin/pow/session/new.ejs',
 ];
 

@@ -260,7 +260,7 @@ export async function assertAuthFlow(
     assert.equal(res.location, '/session/new?request_path=%2Fdashboard');
   });
 
-  await t.test('a POST without a CSRF token is refused (403)', async () => {
+  await t.test('a POST without a CSRF token is refused (403, a page with a link back)', async () => {
     await browser.get('/registration/new');
     const res = await browser.post('/registration', {
       email,
@@ -269,6 +269,7 @@ export async function assertAuthFlow(
       ...extra,
     });
     assert.equal(res.status, 403);
+    assert.match(res.body, /<h1 id="pow-title">This form could not be sent<\/h1>/);
   });
 
   await t.test('register: signed in, then the protected page opens', async () => {
@@ -349,9 +350,16 @@ export async function assertAuthFlow(
     assert.match(after.body, /value="ada@example.org"/);
   });
 
-  await t.test('delete account: signed out and the account is gone', async () => {
+  await t.test('delete account: the password again, then signed out and the account is gone', async () => {
     const page = await browser.get('/registration/edit');
-    const res = await browser.post('/registration', { _csrf: csrfTokenFrom(page.body), _method: 'DELETE' });
+    const csrf = csrfTokenFrom(page.body);
+    const refused = await browser.post('/registration', { _csrf: csrf, _method: 'DELETE' });
+    assert.equal(refused.status, 422, 'not without the password');
+    const res = await browser.post('/registration', {
+      _csrf: csrf,
+      _method: 'DELETE',
+      delete_password: password,
+    });
     assert.equal(res.status, 302);
     assert.equal((await browser.get('/dashboard')).status, 302);
     const signIn = await browser.get('/session/new');

@@ -128,7 +128,7 @@ function buildApp(
           a.flash(req, 'info', 'session.signed_in');
           return res.redirect(a.routes.afterSignInPath(req));
         }
-        a.flash(req, 'error', result.messageKey);
+        a.flash(req, 'error', result.messageKey, result.messageParams);
         res
           .status(result.status)
           .json({ flash: a.context(req).flash, retryAfter: result.retryAfterSeconds ?? null });
@@ -290,9 +290,9 @@ for (const [version, expressLib] of versions) {
         assert.equal(page.status, 200);
         assert.equal(page.body.email, user.email);
         assert.equal(page.body.local, user.email);
-        // session.signed_in is empty by default (Pow's nil): no flash is shown.
+        // The next page says so (issue 19: feedback after sign-in).
         const who = await request(s.app).get('/whoami').set('Cookie', jar.header());
-        assert.deepEqual(who.body, { email: user.email, flash: {} });
+        assert.deepEqual(who.body, { email: user.email, flash: { info: 'You are signed in.' } });
       });
 
       it('rotates the session at sign-in: new cookie, the old token is anonymous and gone from the store', async () => {
@@ -390,6 +390,49 @@ for (const [version, expressLib] of versions) {
     });
 
     describe('CSRF', () => {
+      it('a stale pow form from the app’s own page comes back fresh; anything else gets a page with a link back', async () => {
+        const user = await newUser();
+        const mine = await sessionFor(s.auth, user);
+        // The browser says the form is the app's own: 303 to the form's page, with a flash, nothing changed.
+        const stale = await request(s.app)
+          .post('/registration')
+          .set('Cookie', mine.cookie)
+          .set('Sec-Fetch-Site', 'same-origin')
+          .type('form')
+          .send({ _method: 'PATCH', _csrf: 'stale-token', email: email('stale') });
+        assert.equal(stale.status, 303);
+        assert.equal(stale.headers.location, '/registration/edit');
+        const who = await request(s.app).get('/whoami').set('Cookie', mine.cookie);
+        assert.equal(who.body.email, user.email, 'nothing changed');
+        assert.match(who.body.flash.info, /^This form had expired/);
+
+        // Another site's form: no redirect, no flash; a page in pow's stylesheet, a link to the start page.
+        const forged = await request(s.app)
+          .post('/registration')
+          .set('Cookie', mine.cookie)
+          .set('Sec-Fetch-Site', 'cross-site')
+          .set('Referer', 'https://evil.example/page')
+          .type('form')
+          .send({ _method: 'PATCH', _csrf: 'stale-token' });
+        assert.equal(forged.status, 403);
+        assert.match(forged.headers['content-type'], /^text\/html/);
+        assert.match(forged.text, /<link rel="stylesheet" href="\/pow\/pow.css">/);
+        assert.match(forged.text, /<a href="\/">Go to the start page<\/a>/);
+        assert.doesNotMatch(forged.text, /style=|<script/);
+
+        // The app's own form with pow's session, a wrong token and no word from the browser: a link
+        // back to the page it was on (same origin only).
+        const appForm = await request(s.app)
+          .post('/protected')
+          .set('Cookie', mine.cookie)
+          .set('Host', 'app.test')
+          .set('Referer', 'http://app.test/settings?tab=2')
+          .type('form')
+          .send({ _csrf: 'nope' });
+        assert.equal(appForm.status, 403);
+        assert.match(appForm.text, /<a href="\/settings\?tab=2">Back<\/a>/);
+      });
+
       it('refuses a state-changing request without a token, with a wrong one, or with another session’s (403)', async () => {
         const user = await newUser();
         const other = await newUser();
@@ -401,7 +444,7 @@ for (const [version, expressLib] of versions) {
           if (token !== undefined) req.set('X-CSRF-Token', token);
           const res = await req.send({ _csrf: mine.csrfToken });
           assert.equal(res.status, 403, String(token));
-          assert.match(res.text, /could not be verified/);
+          assert.match(res.text, /<h1 id="pow-title">This form could not be sent<\/h1>/);
         }
         const ok = await request(s.app)
           .post('/protected')
@@ -727,11 +770,14 @@ for (const [version, expressLib] of versions) {
             _csrf: anon.csrfToken,
           });
         assert.equal(res.status, 422);
-        assert.deepEqual(res.body.errors.email, ['hat ein ungültiges Format']);
-        assert.ok(
-          res.body.errors.password.includes('muss mindestens 15 Zeichen lang sein'),
-          JSON.stringify(res.body.errors),
-        );
+        // Sentences that name the field, every error at once (the mismatch while the password is too short).
+        assert.deepEqual(res.body.errors, {
+          email: ['Geben Sie eine E-Mail-Adresse im richtigen Format ein, etwa name@example.com.'],
+          password: ['Passwort muss mindestens 15 Zeichen lang sein.'],
+          password_confirmation: [
+            'Passwort bestätigen stimmt nicht mit dem Passwort überein. Geben Sie in beide Felder dasselbe Passwort ein.',
+          ],
+        });
       });
 
       it('a password change rotates this session and ends the others', async () => {
@@ -768,7 +814,9 @@ for (const [version, expressLib] of versions) {
           .type('form')
           .send({ email: email('changed'), current_password: 'not my password at all' });
         assert.equal(res.status, 422);
-        assert.deepEqual(res.body.errors.current_password, ['is invalid']);
+        assert.deepEqual(res.body.errors.current_password, [
+          'Current password is not right. Enter the password you sign in with.',
+        ]);
         assert.equal((await request(s.app).get('/whoami').set('Cookie', here.cookie)).body.email, user.email);
       });
 
@@ -898,7 +946,7 @@ for (const [version, expressLib] of versions) {
 
 describe('throttling (Express 5 and 4)', () => {
   for (const [version, expressLib] of versions) {
-    it(`${version}: the 11th failure for one account from 11 addresses is refused like a wrong password; the lock lifts`, async () => {
+    it(`${version}: the 11th failure for one account from 11 addresses is refused with a pause message an unknown account gets too; the lock lifts`, async () => {
       const s = buildApp(expressLib, db);
       const user = await createUser(s.pow, { email: email('locked'), password: PASSWORD });
       const attempt = async (ip: string, identifier: string, password: string) => {
@@ -924,8 +972,22 @@ describe('throttling (Express 5 and 4)', () => {
       for (const res of wrong) assert.equal(res.status, 401);
       const locked = await attempt('198.51.100.11', String(user.email), PASSWORD);
       assert.equal(locked.status, 401);
-      assert.deepEqual(locked.body, wrong[0].body, 'same response as a wrong password');
+      assert.deepEqual(
+        locked.body.flash,
+        {
+          error:
+            'Signing in with these details is paused after too many failed attempts. Wait 15 minutes and try again, or reset your password if you have forgotten it.',
+        },
+        'the message says what to do',
+      );
+      assert.notDeepEqual(locked.body, wrong[0].body);
       assert.equal(locked.headers['retry-after'], undefined);
+      // An identifier with no account locks the same way: the message tells nothing about the account.
+      const nobody = email('nobody-locked');
+      for (let i = 1; i <= 10; i++) await attempt(`198.51.101.${i}`, nobody, 'wrong password number ' + i);
+      const unknownLocked = await attempt('198.51.101.11', nobody, PASSWORD);
+      assert.equal(unknownLocked.status, 401);
+      assert.deepEqual(unknownLocked.body, locked.body);
       assert.equal(
         setCookies(locked).some((c) => c.startsWith('pow_user=')),
         false,

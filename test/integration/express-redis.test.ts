@@ -104,7 +104,7 @@ describe('pow/express on a shared Redis store', () => {
     const lockedOnB = await attempt(b, PASSWORD);
     assert.equal(lockedOnA.status, 401);
     assert.equal(lockedOnB.status, 401);
-    assert.deepEqual(lockedOnA.body, { error: 'session.invalid_credentials' });
+    assert.deepEqual(lockedOnA.body, { error: 'session.account_locked' });
 
     await new Promise((resolve) => setTimeout(resolve, 1700));
     assert.equal((await attempt(b, PASSWORD)).status, 200);

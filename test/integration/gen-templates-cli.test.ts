@@ -122,8 +122,12 @@ test('gen.templates on an installed ESM TypeScript app', async (t) => {
         [
           'src/controllers/pow/registration.ts',
           'src/controllers/pow/session.ts',
+          'views/pow/account-bar.ejs',
+          'views/pow/error-summary.ejs',
+          'views/pow/flash.ejs',
           'views/pow/layout-bottom.ejs',
           'views/pow/layout-top.ejs',
+          'views/pow/menu.ejs',
           'views/pow/pow.css',
           'views/pow/registration/edit.ejs',
           'views/pow/registration/new.ejs',
@@ -195,9 +199,13 @@ test('gen.templates on an installed ESM TypeScript app', async (t) => {
     'src/controllers/admin/pow/session.ts',
     'src/pow/admin/config.ts',
     'src/routes/admin/pow.ts',
+    'views/admin/pow/account-bar.ejs',
+    'views/admin/pow/error-summary.ejs',
+    'views/admin/pow/flash.ejs',
+    'views/admin/pow/landing.ejs',
     'views/admin/pow/layout-bottom.ejs',
     'views/admin/pow/layout-top.ejs',
-    'views/admin/pow/pow.css',
+    'views/admin/pow/menu.ejs',
     'views/admin/pow/session/new.ejs',
   ];
 
@@ -265,7 +273,7 @@ test('gen.templates on an installed ESM TypeScript app', async (t) => {
         read(copy, 'src/controllers/admin/pow/session.ts'),
         /const VIEW = 'admin\/pow\/session\/new\.ejs';/,
       );
-      assert.match(read(copy, 'views/admin/pow/layout-top.ejs'), /locals\.currentAdmin/);
+      assert.match(read(copy, 'views/admin/pow/menu.ejs'), /locals\.currentAdmin/);
 
       const manifest = JSON.parse(read(copy, '.pow/manifest.json')) as {
         options: Record<string, unknown>;

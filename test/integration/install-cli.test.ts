@@ -218,14 +218,14 @@ test('a later run with an extension adds only its fields, in a new migration', a
   );
 });
 
-test('pow migrate: the URL comes from --url, the environment or .env; missing → exit 2', async (t) => {
+test('pow migrate: the URL comes from --url, the environment or .env; missing → exit 1 (2 is for usage errors)', async (t) => {
   const copy = withCopy(t, 'express5-ts-esm-sqlite');
   assert.equal((await runPow(['install', '--yes', '--cwd', copy.dir], { env: NOW })).code, 0);
   // The install put the app's own DATABASE_URL (from .env.example) into the new .env.
   assert.match(read(copy, '.env'), /^DATABASE_URL=file:\.\/dev\.db$/m);
   rmSync(join(copy.dir, '.env'));
   const missing = await runPow(['migrate', '--cwd', copy.dir]);
-  assert.equal(missing.code, 2);
+  assert.equal(missing.code, 1);
   assert.match(
     missing.stderr,
     /No database URL: DATABASE_URL is not set in the environment nor in \.env\.\nFix: .*DATABASE_URL="file:\.\/dev\.db"/,

@@ -43,15 +43,17 @@ describe('catalogues', () => {
       'Your account has been deleted. Sorry to see you go!',
     );
     assert.equal(flatEn['registration.user_could_not_be_deleted'], 'Your account could not be deleted.');
-    for (const none of [
-      'session.signed_in',
-      'session.signed_out',
-      'registration.user_has_been_created',
-      'auth.user_not_authenticated',
-      'auth.user_already_authenticated',
-    ]) {
-      assert.equal(flatEn[none], '', none);
-    }
+    // Feedback around the pages (issue 19): the redirect to sign-in, sign-in, sign-up, sign-out.
+    assert.equal(flatEn['session.signed_in'], 'You are signed in.');
+    assert.equal(flatEn['session.signed_out'], 'You are signed out.');
+    assert.equal(flatEn['registration.user_has_been_created'], 'Welcome! Your account has been created.');
+    assert.equal(flatEn['auth.user_not_authenticated'], 'Please sign in to see that page.');
+    assert.equal(
+      flatEn['invitation.invitation_accepted'],
+      'Welcome! Your account is ready and you are signed in.',
+    );
+    // Pow's nil: a signed-in visitor sent away from sign-in needs no message.
+    assert.equal(flatEn['auth.user_already_authenticated'], '');
     assert.equal(flatEn['invitation.invalid_invitation'], "The invitation doesn't exist.");
     assert.equal(flatEn['reset_password.invalid_token'], 'The reset token has expired.');
     assert.equal(
@@ -73,7 +75,7 @@ describe('translator', () => {
       'Click the link in the confirmation email to change your email to <b>&.',
     );
     assert.equal(tr.t('xx', 'session.invalid_credentials'), flatEn['session.invalid_credentials']);
-    assert.equal(tr.t('en', 'session.signed_in'), '');
+    assert.equal(tr.t('en', 'auth.user_already_authenticated'), '');
     assert.equal(tr.exists('en', 'errors.taken'), true);
     assert.equal(tr.exists('en', 'errors.nope'), false);
   });
@@ -89,7 +91,7 @@ describe('translator', () => {
     assert.equal(tr.t('fr', 'registration.user_has_been_updated'), 'Your account has been updated.');
     assert.equal(tr.t('en', 'session.signed_in'), 'Welcome back!');
     assert.equal(tr.t('en', 'app.hello', { name: 'Ada' }), 'Hello Ada');
-    assert.equal(createTranslator().t('en', 'session.signed_in'), '');
+    assert.equal(createTranslator().t('en', 'session.signed_in'), 'You are signed in.');
     assert.ok(tr.locales.includes('fr'));
     assert.equal(tr.fromAcceptLanguage('fr-CA'), 'fr');
   });

@@ -99,6 +99,19 @@ describe('users', () => {
       assert.deepEqual(!short.ok && short.errors.password, [
         { key: 'errors.too_short', params: { count: 15 }, message: 'should be at least 15 character(s)' },
       ]);
+      // All errors at once: the mismatch is reported while the password is still too short.
+      const shortAndMismatched = await pow.users.create({
+        email: 'c@example.com',
+        password: 'kayak river 12',
+        password_confirmation: 'kayak river 13',
+      });
+      assert.deepEqual(
+        !shortAndMismatched.ok &&
+          Object.fromEntries(
+            Object.entries(shortAndMismatched.errors).map(([field, list]) => [field, list.map((e) => e.key)]),
+          ),
+        { password: ['errors.too_short'], password_confirmation: ['errors.confirmation'] },
+      );
       assert.equal(await db.prisma.user.count(), 0);
       assert.equal(spy.calls.hash, 0, 'no hashing on invalid input');
     });

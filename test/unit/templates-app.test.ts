@@ -254,7 +254,11 @@ for (const major of [5, 4] as const) {
       password: 'wrong password',
     });
     assert.equal(failed.status, 401);
-    assert.match(failed.body, /role="alert" id="form-error">The provided login details did not work/);
+    assert.match(
+      failed.body,
+      /<li id="form-error"><a href="#user_id">The provided login details did not work/,
+    );
+    assert.match(failed.body, /<title>Error: Sign in<\/title>/);
     assert.match(failed.body, /name="user_id"[^>]*value="ada"/);
     const signedIn = await browser.post('/session?request_path=%2Fregistration%2Fedit', {
       _csrf: csrf,
@@ -279,6 +283,16 @@ for (const major of [5, 4] as const) {
       password,
     });
     assert.equal(adminSignedIn.status, 302, adminSignedIn.body);
+    // The admin side lands on its own page, which says which side it is and has a sign-out button
+    // even without registration.
+    assert.equal(adminSignedIn.location, '/admin');
+    const landing = await adminBrowser.follow(adminSignedIn);
+    assert.equal(landing.status, 200);
+    assert.match(landing.body, /<span class="pow-area">Admin area<\/span>/);
+    assert.match(landing.body, /<h1 id="pow-title">Admin<\/h1>/);
+    assert.match(landing.body, /You are signed in\./);
+    assert.match(landing.body, /<a class="pow-brand" href="\/admin">/);
+    assert.deepEqual(formActions(landing.body), ['/admin/session']);
     assert.ok(adminBrowser.cookies.has('pow_admin'));
     assert.ok(!adminBrowser.cookies.has('pow_user'));
     const adminHome = await adminBrowser.get('/admin/session/new');

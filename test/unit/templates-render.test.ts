@@ -23,7 +23,7 @@ import {
 } from '../../src/recipes/template-context.js';
 import { POW_PATHS, createPathHelpers } from '../../src/runtime/express/routes.js';
 import type { PagePathTable } from '../../src/runtime/express/page-paths.js';
-import { templateExtension } from '../../src/recipes/install-templates.js';
+import { selectInstallTemplates } from '../../src/recipes/install-templates.js';
 import { en } from '../../src/runtime/i18n/locales/en.js';
 
 const repo = fileURLToPath(new URL('../../', import.meta.url));
@@ -52,14 +52,9 @@ function outputPath(id: string, it: TemplateContext): string {
   });
 }
 
-/** Which templates a project gets (the recipes decide this in code). */
+/** Which templates a project gets: the recipes' own selection (install-templates.ts). */
 function applies(id: string, it: TemplateContext): boolean {
-  if (id === 'install/pow/prisma.ts.ejs') return it.prisma.generateClient;
-  // An extension's files (named after it, or its mails) only when it is enabled.
-  const extension = templateExtension(id);
-  if (extension !== null) return (it.extensions as string[]).includes(extension);
-  if (id.includes('registration')) return it.registration;
-  return true;
+  return selectInstallTemplates([id], it).length > 0;
 }
 
 function renderAll(it: TemplateContext): Map<string, string> {
@@ -244,6 +239,7 @@ async function renderView(
     path: paths.path,
     has: paths.has,
     mountPath: it.mountPath,
+    passwordRules: { minLength: 15, maxBytes: 4096 },
   };
   // Express's ejs defaults: `with` on, locals merged with app locals; the user key is set by the middleware.
   const html = await ejs.renderFile(join(viewsRoot, `${it.views.prefix}/${view}.ejs`), {
@@ -336,11 +332,16 @@ for (const c of CASES) {
       `src/controllers/${ns}pow/session.ts`,
       `src/pow/${ns}config.ts`,
       `src/routes/${ns}pow.ts`,
+      `views/${ns}pow/account-bar.ejs`,
+      `views/${ns}pow/error-summary.ejs`,
+      `views/${ns}pow/flash.ejs`,
       `views/${ns}pow/layout-bottom.ejs`,
       `views/${ns}pow/layout-top.ejs`,
-      `views/${ns}pow/pow.css`,
+      `views/${ns}pow/menu.ejs`,
       `views/${ns}pow/session/new.ejs`,
     ];
+    // One stylesheet for every user type (the default users'); a namespace has a landing page.
+    expected.push(it.namespace === null ? 'views/pow/pow.css' : `views/${ns}pow/landing.ejs`);
     if (it.registration) {
       expected.push(
         `src/controllers/${ns}pow/registration.ts`,
@@ -393,10 +394,12 @@ for (const c of CASES) {
       assert.ok(text.endsWith('\n') && !text.endsWith('\n\n'), `${path}: ends with one newline`);
     }
     // The stylesheet is plain CSS: rendering leaves it untouched.
-    assert.equal(
-      files.get(`views/${ns}pow/pow.css`),
-      readFileSync(join(templatesRoot, 'views/__namespace__/pow/pow.css.ejs'), 'utf8'),
-    );
+    if (it.namespace === null) {
+      assert.equal(
+        files.get('views/pow/pow.css'),
+        readFileSync(join(templatesRoot, 'views/__namespace__/pow/pow.css.ejs'), 'utf8'),
+      );
+    }
   });
 
   test(`${c.name}: config, controllers and routes use this namespace's names`, () => {
@@ -431,7 +434,8 @@ for (const c of CASES) {
       it.registration,
       'registration routes only when registration is on',
     );
-    assert.ok(routes.includes(`res.sendFile('${it.views.prefix}/pow.css'`));
+    // One stylesheet, the default users', served under every mount path.
+    assert.ok(routes.includes(`res.sendFile('pow/pow.css'`));
     if (it.namespace !== null) {
       assert.ok(
         routes.includes(`app.use('${it.mountPath}', ${it.names.entryAuth}.middleware());`),
@@ -625,10 +629,10 @@ for (const c of CASES) {
         `action="${it.mountPath}/session?request_path=${encodeURIComponent(`${it.mountPath}/dashboard`)}"`,
       ),
     );
-    assert.match(
-      failed,
-      /<div class="pow-alert pow-alert-error" role="alert" id="form-error">session\.invalid_credentials<\/div>/,
-    );
+    // The error summary takes focus, links to the identifier, and the title says "Error:".
+    assert.match(failed, /<div class="pow-error-summary" role="alert" tabindex="-1" autofocus/);
+    assert.match(failed, /<li id="form-error"><a href="#user_id">session\.invalid_credentials<\/a><\/li>/);
+    assert.match(failed, /<title>layout\.error_title\(pages\.session\.new\.title\)<\/title>/);
     assert.ok(failed.includes('value="ada@example.com"'), 'the identifier is kept, the password is not');
 
     if (it.registration) {
@@ -654,12 +658,17 @@ for (const c of CASES) {
       assert.match(
         invalid,
         /<li>Something else<\/li>/,
-        'errors of fields not on the form are listed in the summary',
+        'errors of fields not on the form are listed in the summary, without a link',
       );
-      assert.ok(
-        !invalid.includes('<li>has already been taken</li>'),
-        'field errors are not repeated in the summary',
-      );
+      // Every error at once in the summary, each linked to its field (GOV.UK's pattern).
+      assert.ok(invalid.includes(`<li><a href="#${first}">has already been taken</a></li>`));
+      assert.ok(invalid.includes('<li><a href="#password">should be at least 15 characters</a></li>'));
+      // The rules up front: the hint and minlength/maxlength, tied to the field.
+      const password = scanTags(invalid).find((tag) => tag.attrs.get('name') === 'password')!;
+      assert.equal(password.attrs.get('minlength'), '15');
+      assert.equal(password.attrs.get('maxlength'), '4096');
+      assert.equal(password.attrs.get('aria-describedby'), 'password-hint password-error');
+      assert.ok(invalid.includes('<p class="pow-hint" id="password-hint">hints.password_length(15)</p>'));
 
       const edit = (
         await renderView(
@@ -675,6 +684,11 @@ for (const c of CASES) {
       assert.equal(editForms.length, 3, 'sign-out, settings and delete-account forms');
       assert.ok(editForms[1]!.includes('<input type="hidden" name="_method" value="PATCH">'));
       assert.ok(editForms[2]!.includes('<input type="hidden" name="_method" value="DELETE">'));
+      // The second step: deleting asks for the password again.
+      assert.match(
+        editForms[2]!,
+        /<input id="delete_password" name="delete_password" type="password" autocomplete="current-password" required/,
+      );
       assert.ok(editForms[2]!.includes(`action="${it.mountPath}/registration"`));
       const current = scanTags(edit).find((tag) => tag.attrs.get('name') === 'current_password')!;
       assert.ok(current.attrs.has('required'));

@@ -386,5 +386,6 @@ export function createPow(config: PowConfig): Pow {
     users,
     sessions,
     hasher,
+    passwordRules: Object.freeze({ minLength: policy.minLength, maxBytes: policy.maxBytes }),
   });
 }

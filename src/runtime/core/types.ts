@@ -320,4 +320,6 @@ export interface Pow {
   readonly users: UserOperations;
   readonly sessions: SessionOperations;
   readonly hasher: Hasher;
+  /** The password policy's limits, for forms that state them up front (`minlength`, hints). */
+  readonly passwordRules: { readonly minLength: number; readonly maxBytes: number };
 }

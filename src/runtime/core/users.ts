@@ -259,9 +259,12 @@ export function createUserOperations(ctx: UserContext): UserOperations {
       Object.assign(data, ctx.userDefaults);
       castUserFields(userFieldRules, params, data, errors, true);
       const password = params.password;
-      if (validatePassword(password, policy, errors, 'password', contextWords(data))) {
-        checkConfirmation(params, password as string, errors);
-      } else if (typeof password !== 'string' || password.length === 0) {
+      // Every problem at once: a mismatched confirmation is reported even while the password
+      // itself is refused (too short...), so the form does not reveal one error per submit.
+      const passwordValid = validatePassword(password, policy, errors, 'password', contextWords(data));
+      if (typeof password === 'string' && password.length > 0) {
+        if (!passwordTooLong(password, policy)) checkConfirmation(params, password, errors);
+      } else if (!passwordValid) {
         // Pow reports a missing confirmation too, so the form shows both fields.
         if (isBlank(params.password_confirmation)) addError(errors, 'password_confirmation', 'errors.blank');
       }
@@ -366,10 +369,17 @@ export function createUserOperations(ctx: UserContext): UserOperations {
       let newPassword: string | undefined;
       const password = params.password;
       if (password !== undefined && password !== null && password !== '') {
-        if (validatePassword(password, policy, errors, 'password', contextWords(current, data))) {
-          checkConfirmation(params, password as string, errors);
-          newPassword = password as string;
-        }
+        const passwordValid = validatePassword(
+          password,
+          policy,
+          errors,
+          'password',
+          contextWords(current, data),
+        );
+        // Reported with the password's own errors, as on sign-up.
+        if (typeof password === 'string' && !passwordTooLong(password, policy))
+          checkConfirmation(params, password, errors);
+        if (passwordValid) newPassword = password as string;
       }
       const currentHash = storedHash(stored);
       let staleHashOf: string | undefined;

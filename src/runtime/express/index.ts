@@ -39,6 +39,7 @@ import { createSessionLifecycle } from './session-lifecycle.js';
 import { createGuards } from './guards.js';
 import { createPages } from './pages.js';
 import { PowHttpError } from './errors.js';
+import { fieldErrorSentence } from '../i18n/field-errors.js';
 import type { Core } from './user-types.js';
 import type { PowExpress, PowExpressOptions, PowRequestContext } from './types.js';
 
@@ -76,7 +77,8 @@ export function powExpress(pow: Pow, options: PowExpressOptions = {}): PowExpres
   const cookies = createStateCookies(settings);
   const hook = createCommitHook(pow, options, cookies);
   const flash = createFlash(translator, memo, hook);
-  const responses = createResponses(settings, memo, flash);
+  // The origin is read on first use (below): a stale form's answer asks for it during a request.
+  const responses = createResponses(settings, memo, flash, () => allowedOrigin());
 
   const extensions = createExpressExtensions(
     {
@@ -192,12 +194,9 @@ export function powExpress(pow: Pow, options: PowExpressOptions = {}): PowExpres
       const out: Record<string, string[]> = {};
       const state = memo.stateOf(req);
       const locale = state ? state.ctx.locale : settings.resolveLocale(req);
+      // Sentences that name their field: they are read in the error summary, away from the field.
       for (const [field, list] of Object.entries(errors ?? {})) {
-        out[field] = (list ?? []).map((error) =>
-          translator.exists(locale, error.key)
-            ? translator.t(locale, error.key, error.params)
-            : error.message,
-        );
+        out[field] = (list ?? []).map((error) => fieldErrorSentence(translator, locale, field, error));
       }
       return out;
     },

@@ -78,4 +78,8 @@ export class RequestContextImpl implements PowRequestContext {
   get flash(): { info?: string; error?: string } {
     return this.#internals.readFlash(this.#state, this.locale);
   }
+
+  get passwordRules(): PowRequestContext['passwordRules'] {
+    return this.#internals.pow.passwordRules;
+  }
 }

@@ -4,7 +4,8 @@
  * the store or the database did not answer in time. Each carries the headers of pow's pages.
  */
 import type { TranslateParams } from '../i18n/index.js';
-import { hasJsonBody } from './forgery.js';
+import { hasJsonBody, requestPathOf, requestProvenance } from './forgery.js';
+import { formPageOf, sameOriginReferer, sendRefusedFormPage } from './stale-form.js';
 import { sendUnavailable } from './unavailable.js';
 import { isStoreUnavailable } from '../stores/unavailable-error.js';
 import type { Flash } from './flash.js';
@@ -24,8 +25,13 @@ export interface Responses {
   failRequest(error: unknown, req: Request, res: Response, next: NextFunction): void;
 }
 
-export function createResponses(settings: ExpressSettings, memo: StateMemo, flash: Flash): Responses {
-  const { options, translator, routes, resolveLocale, securityHeaders } = settings;
+export function createResponses(
+  settings: ExpressSettings,
+  memo: StateMemo,
+  flash: Flash,
+  allowedOrigin: () => string | undefined,
+): Responses {
+  const { options, translator, routes, resolveLocale, ownRoutes, mountPath, securityHeaders } = settings;
   const { stateOf } = memo;
 
   const wantsJson = (req: Request): boolean => {
@@ -71,11 +77,29 @@ export function createResponses(settings: ExpressSettings, memo: StateMemo, flas
       }
       case 'invalid_csrf':
       default: {
-        const message = translate(req, 'auth.invalid_csrf');
         // An API client that sent JSON gets JSON, whatever its Accept header (fetch sends */*).
-        if (json || (options.json === undefined && hasJsonBody(req)))
-          res.status(403).json({ error: { code: 403, message } });
-        else res.status(403).type('text/plain').send(message);
+        if (json || (options.json === undefined && hasJsonBody(req))) {
+          res.status(403).json({ error: { code: 403, message: translate(req, 'auth.invalid_csrf') } });
+          return;
+        }
+        // A browser that says the form is the app's own (Sec-Fetch-Site or Origin): its stale pow form
+        // comes back fresh. Anything else gets a page with a link back (stale-form.ts).
+        const path = requestPathOf(req);
+        const provenance = requestProvenance(req, allowedOrigin());
+        if (state && ownRoutes.owns(path) && provenance === 'same-origin') {
+          flash.set(req, 'info', 'auth.form_expired');
+          res.redirect(303, formPageOf(req, path, routes, allowedOrigin()));
+          return;
+        }
+        const back = provenance === 'cross-site' ? null : sameOriginReferer(req, allowedOrigin());
+        sendRefusedFormPage(res, {
+          lang: state ? state.ctx.locale : resolveLocale(req),
+          title: translate(req, 'auth.form_rejected_title'),
+          message: translate(req, 'auth.form_rejected'),
+          linkText: translate(req, back ? 'links.back' : 'links.start_page'),
+          href: back ?? '/',
+          stylesheet: `${mountPath}/pow/pow.css`,
+        });
       }
     }
   };

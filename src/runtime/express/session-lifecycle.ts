@@ -9,6 +9,7 @@ import { createCsrfSecret } from './csrf.js';
 import { normalizeAddress } from './throttle.js';
 import { isStoreUnavailable, STORE_RETRY_AFTER_SECONDS } from '../stores/unavailable-error.js';
 import { PowHttpError } from './errors.js';
+import { confirmDeletion } from './confirm-deletion.js';
 import type { ExpressExtensions } from './extensions.js';
 import type { Middleware } from './middleware.js';
 import type { RequestState, StateMemo } from './request-state.js';
@@ -133,9 +134,15 @@ export function createSessionLifecycle(
       };
     }
     if (!verdict.allowed) {
-      // A locked account answers like a wrong password, including the time the verify takes.
+      // A locked identifier (known account or not: both are counted) costs the time of a verify,
+      // and the message says what to do instead of repeating "wrong password".
       await pow.users.spendVerify(secret);
-      return { ok: false, status: 401, messageKey: 'session.invalid_credentials' };
+      return {
+        ok: false,
+        status: 401,
+        messageKey: 'session.account_locked',
+        messageParams: { minutes: Math.max(1, Math.ceil(verdict.retryAfterSeconds / 60)) },
+      };
     }
     const user = await pow.users.authenticate(id, secret);
     if (!user) return { ok: false, status: 401, messageKey: 'session.invalid_credentials' };
@@ -199,14 +206,19 @@ export function createSessionLifecycle(
       return result;
     },
 
-    async deleteUser(req, res) {
+    async deleteUser(req, res, confirm) {
       const state = memo.requireState(req, 'auth.deleteUser()');
       if (!state.user) throw new PowHttpError('not_authenticated');
       const user = state.user;
+      if (confirm !== undefined) {
+        const refused = await confirmDeletion(pow, user, confirm.currentPassword);
+        if (refused) return refused;
+      }
       await pow.users.delete(user);
       await pow.sessions.revokeAll(user.id);
       await extensions.afterDelete(req, res, user);
       await endSession(req, res);
+      return { ok: true };
     },
   };
 }

@@ -6,9 +6,10 @@
  *   temporarily locked. The account is the identifier as the lookup normalises it
  *   (`normalizeUserId` of each user id field: the one normalisation of lookup, uniqueness and
  *   throttle keys), so "+49 30 1234", "+49-30-1234" and "+49301234" count against one phone
- *   number (issue 16, defect 2). The locked response is the wrong-password response (same
- *   message, same status, one password verify of the same cost), so a lock tells an attacker
- *   nothing.
+ *   number (issue 16, defect 2). The locked response has the wrong-password status and one
+ *   password verify of the same cost; its message says the sign-in is paused and what to do
+ *   (wait, or reset the password). Unknown identifiers are counted and locked alike, so the
+ *   message tells nothing about whether an account exists.
  * - Per source address (IPv6 grouped by /64): after `signInFailuresPerAddress.max` failures the
  *   address gets 429 with Retry-After.
  *
@@ -29,7 +30,7 @@ import type { PowExpressOptions } from './types.js';
 
 export type ThrottleVerdict =
   | { allowed: true }
-  | { allowed: false; reason: 'account' }
+  | { allowed: false; reason: 'account'; retryAfterSeconds: number }
   | { allowed: false; reason: 'address'; retryAfterSeconds: number };
 
 /** IPv4 as is; IPv4-mapped IPv6 as IPv4; other IPv6 by its /64 prefix (one host's usual range). */
@@ -107,7 +108,9 @@ export function createThrottle(limiter: RateLimiter, userIdFields: readonly stri
       const byAccount = await Promise.all(
         keysOf(identifier).map((key) => limiter.hit('signInFailuresPerAccount', key)),
       );
-      if (byAccount.some((verdict) => !verdict.allowed)) return { allowed: false, reason: 'account' };
+      const locked = byAccount.flatMap((verdict) => (verdict.allowed ? [] : [verdict.retryAfterSeconds]));
+      if (locked.length > 0)
+        return { allowed: false, reason: 'account', retryAfterSeconds: Math.max(...locked) };
       return { allowed: true };
     },
     async succeeded(identifier, address) {

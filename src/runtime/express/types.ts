@@ -201,6 +201,8 @@ export type SignInResult =
        */
       status: 401 | 403 | 429 | 503;
       messageKey: string;
+      /** Values for the message (`session.account_locked` has `minutes`): `auth.t(req, messageKey, messageParams)`. */
+      messageParams?: Record<string, string | number>;
       retryAfterSeconds?: number;
       /** Set for 403: the password was right but the address is not confirmed yet. */
       reason?: 'unconfirmed';
@@ -209,6 +211,9 @@ export type SignInResult =
 /** Requests that send mail answer the same for every address, unless rate-limited. */
 export type MailRequestResult =
   { ok: true } | { ok: false; status: 429; messageKey: string; retryAfterSeconds: number };
+
+/** `auth.deleteUser`: refused when the password given to confirm it is not the account's. */
+export type DeleteUserResult = { ok: true } | { ok: false; errors: FieldErrors };
 
 /** `auth.updateUser`: `emailConfirmationRequired` when a new e-mail waits for confirmation. */
 export type UpdateUserResult =
@@ -250,6 +255,8 @@ export interface PowRequestContext {
   mountPath: string;
   /** The user type this context belongs to ("user", "admin"). */
   userType: string;
+  /** The password policy's limits, so forms state them before a submit (`minlength`, the hint). */
+  passwordRules: { readonly minLength: number; readonly maxBytes: number };
 }
 
 export interface PowExpress {
@@ -312,10 +319,16 @@ export interface PowExpress {
    * every remember-me token of the user.
    */
   updateUser(req: Request, params: UserParams): Promise<UpdateUserResult>;
-  deleteUser(req: Request, res: Response): Promise<void>;
+  /**
+   * Deletes the signed-in user's account, ends every session and signs out. With
+   * `currentPassword` (the generated delete form asks for it, a second step before something that
+   * cannot be undone) nothing happens unless it is the account's password: the result then has
+   * `current_password` errors. Without it (older owned code) the account is deleted at once.
+   */
+  deleteUser(req: Request, res: Response, confirm?: { currentPassword: unknown }): Promise<DeleteUserResult>;
   /** Sets a flash message (by i18n key) for the next request. */
   flash(req: Request, kind: 'info' | 'error', key: string, params?: Record<string, string | number>): void;
-  /** Translate field errors for a form, field → messages in the request's locale. */
+  /** Field errors as sentences that name their field ("Password must be at least 15 characters long."), field → messages in the request's locale. */
   translateErrors(req: Request, errors: FieldErrors): Record<string, string[]>;
 
   /** Translate a key in this request's locale (same as `req.pow.t` for this user type). */

@@ -6,13 +6,18 @@ import type { Catalogue } from './en.js';
 
 export const de: Catalogue = {
   auth: {
-    user_not_authenticated: '',
+    user_not_authenticated: 'Bitte melden Sie sich an, um diese Seite zu sehen.',
     user_already_authenticated: '',
     not_authenticated: 'Nicht angemeldet.',
     already_authenticated: 'Bereits angemeldet.',
     invalid_csrf:
       'Dieses Formular ist abgelaufen oder konnte nicht überprüft werden. Bitte laden Sie die Seite neu und versuchen Sie es noch einmal.',
     session_expired: 'Ihre Sitzung ist abgelaufen. Bitte melden Sie sich erneut an.',
+    form_expired:
+      'Dieses Formular war abgelaufen (es war lange geöffnet, oder Sie haben sich in einem anderen Tab an- oder abgemeldet), deshalb wurde nichts gesendet. Bitte prüfen Sie das Formular und senden Sie es noch einmal.',
+    form_rejected_title: 'Dieses Formular konnte nicht gesendet werden',
+    form_rejected:
+      'Das Formular war abgelaufen oder kam von einer anderen Website, deshalb wurde nichts geändert. Gehen Sie zurück, laden Sie die Seite neu und versuchen Sie es noch einmal.',
     too_many_requests:
       'Zu viele Anfragen. Bitte warten Sie eine Weile und versuchen Sie es dann noch einmal.',
     unavailable_title: 'Vorübergehend nicht verfügbar',
@@ -21,16 +26,18 @@ export const de: Catalogue = {
   },
 
   session: {
-    signed_in: '',
-    signed_out: '',
+    signed_in: 'Sie sind angemeldet.',
+    signed_out: 'Sie sind abgemeldet.',
     invalid_credentials:
       'Die angegebenen Anmeldedaten haben nicht funktioniert. Bitte überprüfen Sie Ihre Angaben und versuchen Sie es noch einmal.',
     too_many_attempts:
       'Zu viele fehlgeschlagene Anmeldeversuche. Bitte warten Sie eine Weile und versuchen Sie es dann noch einmal.',
+    account_locked:
+      'Die Anmeldung mit diesen Angaben ist nach zu vielen Fehlversuchen pausiert. Warten Sie {{minutes}} Minuten und versuchen Sie es noch einmal, oder setzen Sie Ihr Passwort zurück, falls Sie es vergessen haben.',
   },
 
   registration: {
-    user_has_been_created: '',
+    user_has_been_created: 'Willkommen! Ihr Konto wurde angelegt.',
     user_has_been_updated: 'Ihr Konto wurde aktualisiert.',
     user_has_been_deleted: 'Ihr Konto wurde gelöscht. Schade, dass Sie gehen!',
     user_could_not_be_deleted: 'Ihr Konto konnte nicht gelöscht werden.',
@@ -67,6 +74,7 @@ export const de: Catalogue = {
   invitation: {
     invalid_invitation: 'Diese Einladung existiert nicht.',
     invitation_email_sent: 'Eine E-Mail mit dem Einladungslink wurde verschickt.',
+    invitation_accepted: 'Willkommen! Ihr Konto ist eingerichtet und Sie sind angemeldet.',
   },
 
   errors: {
@@ -92,7 +100,55 @@ export const de: Catalogue = {
     invalid_current_password: 'ist nicht korrekt',
     common_password: 'ist zu verbreitet, bitte wählen Sie ein schwerer zu erratendes Passwort',
     not_found: 'wurde nicht gefunden',
-    form_has_errors: 'Da ist etwas schiefgegangen. Bitte prüfen Sie die Fehler unten.',
+    form_has_errors: 'Es gibt ein Problem',
+  },
+
+  field_errors: {
+    blank: '{{field}} darf nicht leer sein.',
+    taken: '{{field}} ist bereits vergeben.',
+    invalid: '{{field}} ist ungültig.',
+    not_an_integer: '{{field}} muss eine ganze Zahl sein.',
+    not_a_number: '{{field}} muss eine Zahl sein.',
+    not_a_date: '{{field}} muss ein Datum sein, etwa 2026-03-31.',
+    invalid_email: '{{field}} muss eine E-Mail-Adresse sein, etwa name@example.com.',
+    invalid_format: '{{field}} hat nicht das richtige Format.',
+    invalid_phone: '{{field}} muss 7 bis 15 Ziffern haben, optional mit + und Ländervorwahl am Anfang.',
+    too_short: '{{field}} muss mindestens {{count}} Zeichen lang sein.',
+    too_short_one: '{{field}} muss mindestens {{count}} Zeichen lang sein.',
+    too_short_other: '{{field}} muss mindestens {{count}} Zeichen lang sein.',
+    too_long: '{{field}} darf höchstens {{count}} Zeichen lang sein.',
+    too_long_one: '{{field}} darf höchstens {{count}} Zeichen lang sein.',
+    too_long_other: '{{field}} darf höchstens {{count}} Zeichen lang sein.',
+    too_long_bytes: '{{field}} darf höchstens {{count}} Byte lang sein.',
+    too_long_bytes_one: '{{field}} darf höchstens {{count}} Byte lang sein.',
+    too_long_bytes_other: '{{field}} darf höchstens {{count}} Byte lang sein.',
+    confirmation: '{{field}} stimmt nicht überein.',
+    invalid_current_password: '{{field}} ist nicht korrekt.',
+    common_password:
+      '{{field}} ist zu verbreitet und leicht zu erraten. Versuchen Sie einige Wörter, die nichts miteinander zu tun haben.',
+    not_found: '{{field}} wurde nicht gefunden.',
+    email: {
+      blank: 'Geben Sie Ihre E-Mail-Adresse ein.',
+      invalid_email: 'Geben Sie eine E-Mail-Adresse im richtigen Format ein, etwa name@example.com.',
+    },
+    password: {
+      blank: 'Geben Sie ein Passwort ein.',
+    },
+    password_confirmation: {
+      blank: 'Geben Sie das Passwort unter „Passwort bestätigen“ noch einmal ein.',
+      confirmation:
+        'Passwort bestätigen stimmt nicht mit dem Passwort überein. Geben Sie in beide Felder dasselbe Passwort ein.',
+    },
+    current_password: {
+      blank: 'Geben Sie Ihr aktuelles Passwort ein, um die Änderungen zu speichern.',
+      invalid_current_password:
+        'Das aktuelle Passwort ist nicht korrekt. Geben Sie das Passwort ein, mit dem Sie sich anmelden.',
+    },
+    delete_password: {
+      blank: 'Geben Sie Ihr Passwort ein, um Ihr Konto zu löschen.',
+      invalid_current_password:
+        'Das Passwort zum Löschen Ihres Kontos ist nicht korrekt. Geben Sie das Passwort ein, mit dem Sie sich anmelden.',
+    },
   },
 
   fields: {
@@ -131,11 +187,16 @@ export const de: Catalogue = {
     registration: {
       new: { title: 'Registrieren', submit: 'Registrieren' },
       edit: {
-        title: 'Profil bearbeiten',
+        title: 'Konto bearbeiten',
         submit: 'Speichern',
         delete_title: 'Konto löschen',
         delete_submit: 'Konto löschen',
         delete_confirm: 'Sind Sie sicher? Ihr Konto wird gelöscht und kann nicht wiederhergestellt werden.',
+      },
+      delete: {
+        description:
+          'Damit wird Ihr Konto gelöscht und Sie werden überall abgemeldet. Das kann nicht rückgängig gemacht werden. Geben Sie zur Bestätigung Ihr Passwort ein.',
+        submit: 'Mein Konto löschen',
       },
     },
     reset_password: {
@@ -167,6 +228,10 @@ export const de: Catalogue = {
         description: 'Wählen Sie ein Passwort, um Ihr Konto einzurichten.',
       },
     },
+    landing: {
+      title: '{{name}}',
+      description: 'Sie sind im Bereich {{name}} angemeldet als {{user}}.',
+    },
     sessions: {
       index: {
         title: 'Aktive Sitzungen',
@@ -190,6 +255,7 @@ export const de: Catalogue = {
     sessions: 'Aktive Sitzungen',
     back: 'Zurück',
     home: 'Startseite',
+    start_page: 'Zur Startseite',
   },
 
   layout: {
@@ -197,6 +263,8 @@ export const de: Catalogue = {
     skip_to_content: 'Zum Inhalt springen',
     flash_info: 'Hinweis',
     flash_error: 'Fehler',
+    error_title: 'Fehler: {{title}}',
+    area: 'Bereich {{name}}',
   },
 
   mail: {

@@ -15,7 +15,7 @@ export const en = {
   /** Guards, CSRF and JSON error bodies. */
   auth: {
     /** Flash when a signed-out visitor hits a page that needs a user (Pow default: none). */
-    user_not_authenticated: '',
+    user_not_authenticated: 'Please sign in to see that page.',
     /** Flash when a signed-in user opens sign-in or registration (Pow default: none). */
     user_already_authenticated: '',
     /** JSON body text of a 401. */
@@ -24,6 +24,16 @@ export const en = {
     already_authenticated: 'Already authenticated.',
     /** 403 when a form's CSRF token is missing or wrong. */
     invalid_csrf: 'This form has expired or could not be verified. Please reload the page and try again.',
+    /**
+     * Above a pow form shown again with a fresh token, after its old token was refused (left
+     * open too long, or the session changed in another tab). Nothing was changed.
+     */
+    form_expired:
+      'This form had expired (it was open for a long time, or you signed in or out in another tab), so nothing was sent. Please check the form and send it again.',
+    /** Title and text of the page for a refused form that is not one of pow's (see stale-form.ts). */
+    form_rejected_title: 'This form could not be sent',
+    form_rejected:
+      'The form had expired or came from another site, so nothing was changed. Go back, reload the page and try again.',
     /** Flash when a form is posted after the session ended (before redirecting to sign-in). */
     session_expired: 'Your session has expired. Please sign in again.',
     /** 429: too many requests that send mail (reset, confirmation, invitation) from one address. */
@@ -35,17 +45,23 @@ export const en = {
 
   /** Pow.Phoenix.Messages, session controller. */
   session: {
-    signed_in: '',
-    signed_out: '',
+    signed_in: 'You are signed in.',
+    signed_out: 'You are signed out.',
     invalid_credentials:
       'The provided login details did not work. Please verify your credentials, and try again.',
     /** 429: too many failed sign-ins from one address (not used for a locked account: that gets invalid_credentials). */
     too_many_attempts: 'Too many failed sign-in attempts. Please wait a while and try again.',
+    /**
+     * After too many failed sign-ins with one identifier, known account or not (so it tells
+     * nothing about whether the account exists): what to do instead.
+     */
+    account_locked:
+      'Signing in with these details is paused after too many failed attempts. Wait {{minutes}} minutes and try again, or reset your password if you have forgotten it.',
   },
 
   /** Pow.Phoenix.Messages, registration controller. */
   registration: {
-    user_has_been_created: '',
+    user_has_been_created: 'Welcome! Your account has been created.',
     user_has_been_updated: 'Your account has been updated.',
     user_has_been_deleted: 'Your account has been deleted. Sorry to see you go!',
     user_could_not_be_deleted: 'Your account could not be deleted.',
@@ -76,9 +92,9 @@ export const en = {
     /** A second click on a used link (mail scanners pre-click links): not an error. */
     already_confirmed: 'The email address has already been confirmed.',
     email_confirmation_required:
-      "You'll need to confirm your e-mail before you can sign in. An e-mail confirmation link has been sent to you.",
+      "You'll need to confirm your email address before you can sign in. A confirmation link has been sent to you by email.",
     email_confirmation_required_for_update:
-      "You'll need to confirm the e-mail before it's updated. An e-mail confirmation link has been sent to you.",
+      "You'll need to confirm the new email address before it's updated. A confirmation link has been sent to it.",
     /** After "resend confirmation": same text whether or not the account exists. */
     confirmation_resent:
       'If an account for the provided email exists and is not confirmed yet, a new confirmation link has been sent to you.',
@@ -87,7 +103,8 @@ export const en = {
   /** PowInvitation messages. */
   invitation: {
     invalid_invitation: "The invitation doesn't exist.",
-    invitation_email_sent: 'An e-mail with invitation link has been sent.',
+    invitation_email_sent: 'An email with an invitation link has been sent.',
+    invitation_accepted: 'Welcome! Your account is ready and you are signed in.',
   },
 
   /** Field errors returned by the core (`FieldError.key`). */
@@ -116,8 +133,59 @@ export const en = {
     invalid_current_password: 'is invalid',
     common_password: 'is too common, choose a less guessable password',
     not_found: 'was not found',
-    /** Heading above a form's error list. */
-    form_has_errors: 'Oops, something went wrong! Please check the errors below.',
+    /** Heading of the error summary at the top of a form (GOV.UK's wording). */
+    form_has_errors: 'There is a problem',
+  },
+
+  /**
+   * Field errors as sentences that name their field (src/runtime/i18n/field-errors.ts), shown in
+   * the error summary and under the field. `{{field}}` is the field's label (`fields.<name>`);
+   * `field_errors.<field>.<error>` words one error of one field.
+   */
+  field_errors: {
+    blank: '{{field}} cannot be empty.',
+    taken: '{{field}} is already taken.',
+    invalid: '{{field}} is not valid.',
+    not_an_integer: '{{field}} must be a whole number.',
+    not_a_number: '{{field}} must be a number.',
+    not_a_date: '{{field}} must be a date, like 2026-03-31.',
+    invalid_email: '{{field}} must be an email address, like name@example.com.',
+    invalid_format: '{{field}} is not in the right format.',
+    invalid_phone: '{{field}} must have 7 to 15 digits, optionally starting with + and the country code.',
+    too_short: '{{field}} must be at least {{count}} character(s) long.',
+    too_short_one: '{{field}} must be at least {{count}} character long.',
+    too_short_other: '{{field}} must be at least {{count}} characters long.',
+    too_long: '{{field}} must be at most {{count}} character(s) long.',
+    too_long_one: '{{field}} must be at most {{count}} character long.',
+    too_long_other: '{{field}} must be at most {{count}} characters long.',
+    too_long_bytes: '{{field}} must be at most {{count}} byte(s) long.',
+    too_long_bytes_one: '{{field}} must be at most {{count}} byte long.',
+    too_long_bytes_other: '{{field}} must be at most {{count}} bytes long.',
+    confirmation: '{{field}} does not match.',
+    invalid_current_password: '{{field}} is not right.',
+    common_password: '{{field}} is too common and easy to guess. Try a few unrelated words instead.',
+    not_found: '{{field}} was not found.',
+    email: {
+      blank: 'Enter your email address.',
+      invalid_email: 'Enter an email address in the right format, like name@example.com.',
+    },
+    password: {
+      blank: 'Enter a password.',
+    },
+    password_confirmation: {
+      blank: 'Enter the password again in Confirm password.',
+      confirmation: 'Confirm password does not match the password. Type the same password in both fields.',
+    },
+    current_password: {
+      blank: 'Enter your current password to save the changes.',
+      invalid_current_password: 'Current password is not right. Enter the password you sign in with.',
+    },
+    /** The password typed again in the delete form (registration/edit.ejs, the second step). */
+    delete_password: {
+      blank: 'Enter your password to delete your account.',
+      invalid_current_password:
+        'The password to delete your account is not right. Enter the password you sign in with.',
+    },
   },
 
   /** Form field labels (the plain form field names of docs/internal/conventions.md). */
@@ -146,7 +214,7 @@ export const en = {
     password_confirmation: 'Confirm password',
     current_password: 'Current password',
     new_password: 'New password',
-    remember_me: 'Keep me logged in',
+    remember_me: 'Keep me signed in',
   },
 
   /** Hints shown next to fields. */
@@ -165,11 +233,17 @@ export const en = {
     registration: {
       new: { title: 'Register', submit: 'Register' },
       edit: {
-        title: 'Edit profile',
+        title: 'Edit account',
         submit: 'Update',
         delete_title: 'Delete account',
         delete_submit: 'Delete account',
         delete_confirm: 'Are you sure? Your account will be deleted and cannot be restored.',
+      },
+      /** The delete form on the account page, whose password is the second step (registration/edit.ejs). */
+      delete: {
+        description:
+          'This deletes your account and signs you out everywhere. It cannot be undone. Enter your password to confirm.',
+        submit: 'Delete my account',
       },
     },
     reset_password: {
@@ -199,6 +273,11 @@ export const en = {
         description: 'Choose a password to finish setting up your account.',
       },
     },
+    /** The landing page of a namespace (`gen.templates --namespace admin`): where sign-in leads. */
+    landing: {
+      title: '{{name}}',
+      description: 'You are signed in to the {{name}} area as {{user}}.',
+    },
     sessions: {
       index: {
         title: 'Active sessions',
@@ -223,6 +302,8 @@ export const en = {
     sessions: 'Active sessions',
     back: 'Back',
     home: 'Home',
+    /** On the page for a refused form that is not one of pow's. */
+    start_page: 'Go to the start page',
   },
 
   layout: {
@@ -230,6 +311,10 @@ export const en = {
     skip_to_content: 'Skip to content',
     flash_info: 'Information',
     flash_error: 'Error',
+    /** The page title after a failed submit (GOV.UK: screen readers hear it first). */
+    error_title: 'Error: {{title}}',
+    /** Shown in the header of a namespace's pages, so nobody mistakes the admin side for the users'. */
+    area: '{{name}} area',
   },
 
   /** Mail subjects and bodies. `{{url}}` is the link; `{{invited_by}}` the inviter's user id. */
@@ -242,7 +327,7 @@ export const en = {
     },
     email_confirmation: {
       subject: 'Confirm your email address',
-      body: 'Please use the following link to confirm your e-mail address:',
+      body: 'Please use the following link to confirm your email address:',
     },
     invitation: {
       subject: "You've been invited",
