@@ -30,6 +30,7 @@ import {
   type GenerateResult,
 } from '../generate/index.js';
 import { isNoop, planExitCode, type Plan } from '../generate/plan.js';
+import type { ApplyStep } from '../generate/apply-plan.js';
 import { ensureAppUse } from '../generate/codemods/ensure-app-use.js';
 import { ensureImport } from '../generate/codemods/ensure-import.js';
 import { ensureViewEngine } from '../generate/codemods/ensure-view-engine.js';
@@ -111,6 +112,8 @@ export interface RecipeRun {
   confirm?: (plan: Plan) => Promise<boolean>;
   /** Test seam: called before each write of the apply step (throw to simulate a failing disk). */
   beforeWrite?: (path: string, index: number) => void;
+  /** Test seam: called before every step of the write phase (the kill tests pause there). */
+  onStep?: (step: ApplyStep) => void;
 }
 
 type Env = Record<string, string | undefined>;
@@ -235,6 +238,7 @@ export async function runInstall(input: InstallInput): Promise<InstallResult> {
     options: { ...options } as unknown as JsonValue,
     templatesDir: input.templatesDir,
     beforeWrite: input.beforeWrite,
+    onStep: input.onStep,
   });
   const previous = previousInstallOptions(gen.previous);
   const schema = await addSchemaAndMigration(
