@@ -98,6 +98,7 @@ async function diff(ctx: CommandContext, rawPath: string | undefined, flags: Dif
   const { reruns } = await replanProject(root, manifest, {
     powVersion: ctx.version,
     now: clockFrom(ctx.io.env),
+    env: ctx.io.env,
   });
   const { fileDiff, conflictText } = await import('../generate/render-plan.js');
   const changes = reruns.flatMap((rerun) =>
@@ -125,11 +126,18 @@ async function diff(ctx: CommandContext, rawPath: string | undefined, flags: Dif
         conflicts: file.conflicts ?? [],
       })),
       patches: removed.map(({ rerun, patch }) => ({ generator: rerun.generator, ...patch })),
+      schemaDrift: reruns.flatMap((r) => r.schemaDrift ?? []),
     });
     return;
   }
 
   const out: string[] = [];
+  for (const rerun of reruns) {
+    if (!rerun.schemaDrift || rerun.schemaDrift.length === 0) continue;
+    out.push(
+      `${c.yellow('drift'.padEnd(9))} the schema has changes no migration creates: ${rerun.schemaDrift.join(', ')} (\`npx prisma migrate dev\` first, or \`${rerun.command} --include-schema-changes\`)`,
+    );
+  }
   for (const { file } of changes) out.push(...fileBlock(file, c, fileDiff, conflictText));
   for (const { patch } of removed) {
     out.push(

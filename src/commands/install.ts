@@ -26,6 +26,7 @@ interface InstallFlags {
   force?: boolean;
   mergeConflicts?: boolean;
   reapply?: string[];
+  includeSchemaChanges?: boolean;
   yes?: boolean;
   cwd?: string;
   json?: boolean;
@@ -271,6 +272,10 @@ export const command: CommandModule = {
         'restore a change pow made to one of your files that you removed; repeatable',
         collect,
       )
+      .option(
+        '--include-schema-changes',
+        "schema changes of yours that have no migration yet: write them as their own migration, before pow's",
+      )
       .option('-y, --yes', 'ask nothing: use flags, earlier answers and defaults')
       .option('--cwd <dir>', 'project directory (default: the current directory)')
       .option('--json', 'print the result as JSON only')
@@ -362,6 +367,21 @@ async function install(ctx: CommandContext, flags: InstallFlags, cmd: Command): 
         mergeConflicts: flags.mergeConflicts,
         reapply: flags.reapply,
       },
+      schemaChanges: flags.includeSchemaChanges ? 'include' : flags.dryRun ? 'report' : 'refuse',
+      confirmSchemaChanges: isInteractive
+        ? async (drift, name) => {
+            planning.stop();
+            ctx.out.line(`Your schema has changes that no migration creates: ${drift.changes.join(', ')}.`);
+            const prompts = (await import('prompts')).default;
+            const answer = (await prompts({
+              type: 'confirm',
+              name: 'value',
+              message: `Write them as their own migration (${name}) before pow's? (No: stop, so you run \`prisma migrate dev\` first)`,
+              initial: false,
+            })) as { value?: boolean };
+            return answer.value === true;
+          }
+        : undefined,
       confirm: isInteractive
         ? async (plan) => {
             planning.stop();
@@ -389,6 +409,7 @@ async function install(ctx: CommandContext, flags: InstallFlags, cmd: Command): 
       ...generationJson(render.summarizePlan(plan), applied, Boolean(flags.dryRun), noop),
       options,
       migration: outcome.migration,
+      migrationHistory: outcome.schemaStep,
       dependenciesAdded: outcome.dependenciesAdded,
       nextSteps: outcome.nextSteps,
       apiRoutes: apiRoutesJson(project),

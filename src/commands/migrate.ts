@@ -4,6 +4,19 @@ import { DEFAULT_USER_MODEL } from '../inspect/detect-user-model.js';
 import type { CommandModule } from './index.js';
 import { PowError } from '../shared/pow-error.js';
 import { createProgress } from '../cli/progress.js';
+import { canPrompt } from '../cli/prompting.js';
+
+/** Asks before recording the first migration as applied without running it. */
+async function confirmBaseline(migrationsDir: string): Promise<boolean> {
+  const prompts = (await import('prompts')).default;
+  const answer = (await prompts({
+    type: 'confirm',
+    name: 'value',
+    message: `The database has tables but no migration history. Record the first migration of ${migrationsDir} as applied (it built those tables), then apply the rest?`,
+    initial: false,
+  })) as { value?: boolean };
+  return answer.value === true;
+}
 
 const EXAMPLE_URLS: Record<string, string> = {
   sqlite: 'file:./dev.db',
@@ -12,6 +25,7 @@ const EXAMPLE_URLS: Record<string, string> = {
 };
 
 interface MigrateFlags {
+  baseline?: boolean;
   cwd?: string;
   url?: string;
   json?: boolean;
@@ -79,6 +93,10 @@ export const command: CommandModule = {
         '--url <url>',
         "database URL (default: the schema's URL variable, from the environment or .env)",
       )
+      .option(
+        '--baseline',
+        'a database with the tables but no migration history (`prisma db push`): record the first migration as applied, then apply the rest',
+      )
       .option('--json', 'print the result as JSON only')
       .action(async (flags: MigrateFlags) => {
         const root = ctx.openProject(flags.cwd);
@@ -110,12 +128,23 @@ export const command: CommandModule = {
         let result: Awaited<ReturnType<typeof migrate>>;
         // A spinner on stderr, on an interactive terminal only (src/cli/progress.ts).
         const progress = createProgress(ctx.io, flags.json ? { enabled: false } : {});
-        try {
-          result = await progress.run(`Applying migrations from ${prisma.migrationsDir}`, () =>
+        const run = () =>
+          progress.run(`Applying migrations from ${prisma.migrationsDir}`, () =>
             migrate({ root, prismaInfo: prisma, url: resolved.url }),
           );
+        let baselined: string | null = null;
+        try {
+          result = await run();
         } catch (error) {
-          throw notBaselined(error, prisma.migrationsDir) ?? error;
+          const refused = notBaselined(error, prisma.migrationsDir);
+          if (!refused) throw error;
+          const wanted =
+            flags.baseline ||
+            (canPrompt(ctx, { json: flags.json }) && (await confirmBaseline(prisma.migrationsDir)));
+          if (!wanted || prisma.provider === 'mysql') throw refused;
+          const { baselineFirstMigration } = await import('../prisma/migrate.js');
+          baselined = await baselineFirstMigration({ root, prismaInfo: prisma, url: resolved.url });
+          result = await run();
         }
         const via =
           result.path === 'schema-engine' ? "Prisma's WebAssembly schema engine" : "pow's MySQL runner";
@@ -126,12 +155,18 @@ export const command: CommandModule = {
             database: shown,
             migrationsDir: prisma.migrationsDir,
             applied: result.applied,
+            ...(baselined ? { baselined } : {}),
             upToDate: result.applied.length === 0,
             path: result.path,
           });
           return;
         }
         ctx.out.line(`Database: ${shown} (${resolved.source})`);
+        if (baselined) {
+          ctx.out.line(
+            `Baselined: ${baselined} recorded as applied (the database already had its tables), like \`prisma migrate resolve --applied ${baselined}\`.`,
+          );
+        }
         if (result.applied.length === 0) {
           ctx.out.line(`Database is already up to date: no pending migrations in ${prisma.migrationsDir}.`);
           return;
@@ -156,7 +191,7 @@ function notBaselined(error: unknown, migrationsDir: string): PowError | null {
     code: 'POW_DATABASE_NOT_BASELINED',
     message:
       'The database already has tables but no migration history (no _prisma_migrations table; set up with `prisma db push` or by hand?), so pow migrate, like `prisma migrate deploy`, applies nothing to it.',
-    fix: `Baseline it once: mark each migration in ${migrationsDir} that the database already reflects as applied with \`npx prisma migrate resolve --applied <name>\` (see https://pris.ly/d/migrate-baseline), then run pow migrate again.`,
+    fix: `Run \`pow migrate --baseline\` to record the first migration as applied (when it built those tables), or baseline by hand: mark each migration in ${migrationsDir} that the database already reflects as applied with \`npx prisma migrate resolve --applied <name>\` (see https://pris.ly/d/migrate-baseline), then run pow migrate again.`,
     cause: error,
   });
 }

@@ -56,6 +56,8 @@ export interface Rerun {
   migration: string | null;
   /** What the team should act on because secrets are exposed (install's `security:` notes). */
   security: string[];
+  /** Schema changes no migration creates ("User.nickname (field added)"; src/prisma/history.ts). */
+  schemaDrift?: string[];
 }
 
 export interface ReplanOptions {
@@ -65,6 +67,8 @@ export interface ReplanOptions {
   now?: () => Date;
   /** pow's templates folder (tests simulate a pow upgrade with a changed copy). */
   templatesDir?: string;
+  /** The environment (the database URL a PostgreSQL migration history is replayed on). */
+  env?: Record<string, string | undefined>;
 }
 
 /** Generator scopes pow can re-plan, and how (the command a person would run). */
@@ -132,6 +136,8 @@ export async function replanInstall(
     now: options.now ?? (() => new Date()),
     flags: { dryRun: true },
     templatesDir: options.templatesDir,
+    env: options.env,
+    schemaChanges: 'report',
   });
   return {
     generator: 'install',
@@ -139,6 +145,7 @@ export async function replanInstall(
     plan: outcome.result.plan,
     migration: outcome.migration?.path ?? null,
     security: securityNotes(outcome.result.plan, recipe.SECURITY_NOTE_PREFIX),
+    schemaDrift: outcome.schemaStep.schemaDrift ?? [],
   };
 }
 
@@ -202,6 +209,11 @@ export function driftReasons(status: ProjectStatus, reruns: readonly Rerun[], st
       reasons.push(`${f.path} is ${f.state === 'missing' ? 'deleted' : 'edited'} (${f.ownership} by pow)`);
   }
   for (const rerun of reruns) {
+    if (rerun.schemaDrift && rerun.schemaDrift.length > 0) {
+      reasons.push(
+        `the schema has changes no migration creates: ${rerun.schemaDrift.join(', ')} (\`npx prisma migrate dev\` first, or \`${rerun.command} --include-schema-changes\`)`,
+      );
+    }
     const files = pendingFiles(rerun.plan);
     if (files.length === 0) continue;
     const what = rerun.migration ? ` (including the migration ${rerun.migration})` : '';
@@ -292,6 +304,7 @@ async function status(ctx: CommandContext, flags: StatusFlags): Promise<void> {
       ({ reruns, unknown } = await replanProject(root, manifest, {
         powVersion: ctx.version,
         now: clockFrom(ctx.io.env),
+        env: ctx.io.env,
       }));
     } catch (error) {
       // Without --check the file states are still worth showing; CI must not pass silently.
@@ -316,6 +329,7 @@ async function status(ctx: CommandContext, flags: StatusFlags): Promise<void> {
         pending: pendingFiles(r.plan).length > 0,
         migration: r.migration,
         security: r.security,
+        schemaDrift: r.schemaDrift ?? [],
         files: pendingFiles(r.plan).map((f) => ({
           path: f.path,
           action: actionOf(f),
@@ -410,6 +424,16 @@ export function renderStatusReport(report: Report, c: Colors): string[] {
   for (const rerun of reruns) {
     const pending = pendingFiles(rerun.plan);
     out.push('');
+    if (rerun.schemaDrift && rerun.schemaDrift.length > 0) {
+      out.push(
+        c.bold(c.yellow('Schema changes without a migration')) + ' (the history builds another schema):',
+      );
+      for (const change of rerun.schemaDrift) out.push(`  ${change}`);
+      out.push(
+        `  Migrate them (\`npx prisma migrate dev\`), or let pow write them as their own migration: \`${rerun.command} --include-schema-changes\`.`,
+        '',
+      );
+    }
     if (pending.length === 0) {
       out.push(`${c.bold(`Re-run of ${rerun.command}:`)} up to date (it would change no file).`);
       continue;

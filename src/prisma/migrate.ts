@@ -70,3 +70,29 @@ export async function migrate(input: MigrateInput): Promise<MigrateResult> {
     fix: 'Run `npx prisma migrate deploy` instead.',
   });
 }
+
+/**
+ * Baselines a database that has the app's tables but no `_prisma_migrations` (set up with
+ * `prisma db push`): records the first migration of the folder as applied without running it, as
+ * `prisma migrate resolve --applied <name>` does. Returns its name. SQLite/PostgreSQL only.
+ */
+export async function baselineFirstMigration(input: MigrateInput): Promise<string> {
+  const { root, prismaInfo, url } = input;
+  const migrationsDir = isAbsolute(prismaInfo.migrationsDir)
+    ? prismaInfo.migrationsDir
+    : join(root, prismaInfo.migrationsDir);
+  const { readMigrationsDir } = await import('./migrations-dir.js');
+  const first = (await readMigrationsDir(migrationsDir)).migrations[0];
+  if (!first) {
+    throw new PowError({
+      code: 'POW_MIGRATIONS_MISSING',
+      message: `${prismaInfo.migrationsDir} has no migration to record as applied.`,
+      fix: 'Write the init migration first: `pow install --include-schema-changes` (or `npx prisma migrate dev --name init`).',
+    });
+  }
+  const { markMigrationApplied } = await import('./schema-engine.js');
+  await markMigrationApplied(prismaInfo.provider, url, migrationsDir, first.name, {
+    baseDir: sqliteBaseDir(root, prismaInfo),
+  });
+  return first.name;
+}

@@ -17,6 +17,7 @@
  * - Upgrades from a `User.passwordHash` column: the migration that creates the credential model
  *   ends with a step that copies the stored hashes into it (credential-backfill.ts).
  */
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { PowError } from '../shared/pow-error.js';
 import type { PrismaProvider } from '../inspect/project-info.js';
@@ -36,6 +37,7 @@ import {
   providerInLock,
   readMigrationsDir,
   MIGRATION_LOCK_FILE,
+  type MigrationDirEntry,
   type MigrationsDirListing,
 } from './migrations-dir.js';
 
@@ -61,6 +63,11 @@ export interface PlanMigrationInput {
   existing?: MigrationsDirListing;
   /** PostgreSQL: run the diff on this server (in a throw-away database) instead of offline. */
   diffUrl?: string;
+  /**
+   * pow's own migration left by an interrupted run (see ownPendingMigration), already taken out of
+   * `existing`. Default: the newest migration of the folder when it carries this run's name.
+   */
+  pending?: MigrationDirEntry | null;
 }
 
 export interface PlannedMigration {
@@ -199,11 +206,18 @@ export async function planMigration(input: PlanMigrationInput): Promise<PlannedM
       });
     }
   }
-  const name = nextMigrationName(
-    listing.migrations.map((m) => m.name),
-    input.name,
-    input.now(),
-  );
+  // An interrupted run (killed after the migration file was in place, before the schema and the
+  // manifest) left this very migration: the re-run recognises it by content and keeps its name,
+  // so there is never a second, identical migration.
+  const pending = input.pending !== undefined ? input.pending : ownPendingMigration(listing, input.name);
+  const name =
+    pending && pending.script !== null && sameScript(pending.script, script)
+      ? pending.name
+      : nextMigrationName(
+          listing.migrations.map((m) => m.name),
+          input.name,
+          input.now(),
+        );
   files[`${migrationsDir}/${name}/migration.sql`] = script;
   return {
     name,
@@ -229,4 +243,30 @@ function guardDrops(schemaDrops: string[], sqlDrops: string[], allowDrop: boolea
     fix: 'Review the schema change; if dropping is intended, re-run with --allow-drop (or write the migration with `npx prisma migrate dev`).',
     exitCode: 3,
   });
+}
+
+/** Content hash of a migration script (line endings normalised), to recognise pow's own migration. */
+export function migrationContentHash(script: string): string {
+  return createHash('sha256').update(script.replace(/\r\n?/g, '\n')).digest('hex');
+}
+
+function sameScript(a: string, b: string): boolean {
+  return migrationContentHash(a) === migrationContentHash(b);
+}
+
+/**
+ * The newest migration of the folder when it is one of pow's with this name (`<timestamp>_<slug>`):
+ * the candidate for the pending migration of an interrupted run. Only the newest: an identical
+ * migration earlier in the history was applied and undone since, so a new one is needed.
+ */
+export function ownPendingMigration(listing: MigrationsDirListing, name: string): MigrationDirEntry | null {
+  const newest = listing.migrations[listing.migrations.length - 1];
+  if (!newest || newest.script === null) return null;
+  const slug = slugifyMigrationName(name);
+  return timestampOf(newest.name) !== null && newest.name.slice(15) === slug ? newest : null;
+}
+
+/** True for a migration pow names (`<timestamp>_pow_install`, `<timestamp>_pow_admin`, ...). */
+export function isPowMigration(name: string): boolean {
+  return timestampOf(name) !== null && name.slice(15).startsWith('pow_');
 }

@@ -34,7 +34,7 @@ import type {
 } from '@prisma/driver-adapter-utils';
 import { PowError } from '../shared/pow-error.js';
 import { withoutDatasourceUrls, type SchemaTexts } from './schema-ast.js';
-import { readMigrationsDir } from './migrations-dir.js';
+import { readMigrationsDir, type MigrationsDirListing } from './migrations-dir.js';
 
 export type EngineProvider = 'sqlite' | 'postgresql';
 
@@ -42,6 +42,8 @@ export type EngineProvider = 'sqlite' | 'postgresql';
 interface EngineInstance {
   diff(params: unknown): Promise<{ exitCode: number; stdout: string | null }>;
   applyMigrations(input: unknown): Promise<{ appliedMigrationNames: string[] }>;
+  introspect(params: unknown): Promise<{ schema: { files: { path: string; content: string }[] } }>;
+  markMigrationApplied(input: unknown): Promise<unknown>;
   version(params?: unknown): Promise<string>;
   free(): void;
 }
@@ -343,6 +345,8 @@ function engineFix(code: string): string {
   switch (code) {
     case 'POW_MIGRATE_FAILED':
       return 'Fix the reported problem (database reachable? a migration failed?), then run `pow migrate` again; `npx prisma migrate status` shows the migration history.';
+    case 'POW_MIGRATION_HISTORY_BROKEN':
+      return 'A migration in the history fails on an empty database (edited by hand? a duplicate?): fix or remove it so `prisma migrate reset` would succeed, then run pow again.';
     case 'POW_DRIFT_CHECK_FAILED':
       return 'Check that the database URL is reachable and the schema validates (`npx prisma validate`).';
     default:
@@ -465,15 +469,10 @@ export interface ApplyOptions {
  * recorded, writing `_prisma_migrations` exactly as Prisma does (the engine does the writing).
  * Creates the database when it does not exist, as deploy does. Returns the names applied.
  */
-export async function applyMigrations(
-  provider: string,
-  url: string,
-  migrationsDir: string,
-  options: ApplyOptions = {},
-): Promise<string[]> {
-  assertEngineProvider(provider);
-  const list = await readMigrationsDir(migrationsDir);
-  const migrationsList = {
+/** The engine's MigrationList for a migrations folder (what the Prisma CLI hands it). */
+async function migrationsListOf(migrationsDir: string, listing?: MigrationsDirListing) {
+  const list = listing ?? (await readMigrationsDir(migrationsDir));
+  return {
     baseDir: migrationsDir,
     lockfile: { path: 'migration_lock.toml', content: list.lockfile },
     shadowDbInitScript: '',
@@ -488,6 +487,16 @@ export async function applyMigrations(
       },
     })),
   };
+}
+
+export async function applyMigrations(
+  provider: string,
+  url: string,
+  migrationsDir: string,
+  options: ApplyOptions = {},
+): Promise<string[]> {
+  assertEngineProvider(provider);
+  const migrationsList = await migrationsListOf(migrationsDir);
   let factory: Factory;
   if (provider === 'sqlite') {
     const file = sqliteFilePath(url, options.baseDir ?? process.cwd());
@@ -572,4 +581,93 @@ export async function diffDatabaseToSchema(
 /** True for Prisma's rendering of a diff without steps. */
 export function isEmptyMigration(sql: string): boolean {
   return sql.trim() === '' || sql.trim() === '-- This is an empty migration.';
+}
+
+/** What the migration history builds, replayed on a scratch database (history.ts). */
+export interface HistoryReplay {
+  /** The SQL from the history's schema to `schema` (empty string when they match). */
+  sql: string;
+  /** The history's schema as Prisma introspects it (models named after their tables). */
+  introspected: string;
+}
+
+/**
+ * Replays the migrations of `migrationsDir` on a scratch database (SQLite: a temp file;
+ * PostgreSQL: a throw-away `pow_shadow_<random>` database on the server of `url`), then diffs it
+ * against `schema` and introspects it: the first of the three schemas pow compares before writing
+ * a migration. A migration that fails on an empty database fails with POW_MIGRATION_HISTORY_BROKEN.
+ */
+export async function replayHistory(
+  provider: string,
+  migrationsDir: string,
+  schema: SchemaTexts,
+  options: { url?: string; baseDir?: string; listing?: MigrationsDirListing } = {},
+): Promise<HistoryReplay> {
+  assertEngineProvider(provider);
+  const migrationsList = await migrationsListOf(migrationsDir, options.listing);
+  const datasourceOnly = `datasource db {\n  provider = "${provider}"\n}\n`;
+  const run = (factory: Factory) =>
+    withEngine(factory, schema, 'POW_MIGRATION_HISTORY_BROKEN', async ({ engine }) => {
+      await engine.applyMigrations({ migrationsList, filters: NO_FILTER });
+      const configDir = options.baseDir ?? process.cwd();
+      const diff = await engine.diff({
+        from: { tag: 'schemaDatasource', files: toFiles(schema), configDir },
+        to: { tag: 'schemaDatamodel', files: toFiles(schema) },
+        script: true,
+        exitCode: null,
+        filters: NO_FILTER,
+      });
+      const introspected = await engine.introspect({
+        schema: { files: [{ path: 'schema.prisma', content: datasourceOnly }] },
+        baseDirectoryPath: configDir,
+        force: true,
+        compositeTypeDepth: 0,
+        namespaces: null,
+      });
+      const sql = diff.stdout ?? '';
+      return {
+        sql: isEmptyMigration(sql) ? '' : sql,
+        introspected: introspected.schema.files.map((f) => f.content).join('\n'),
+      };
+    });
+  if (provider === 'sqlite') {
+    const { mkdtemp, rm } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const dir = await mkdtemp(resolve(tmpdir(), 'pow-history-'));
+    try {
+      return await run(await sqliteFactory(resolve(dir, 'history.db')));
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
+  if (!options.url) {
+    throw new PowError({
+      code: 'POW_DATABASE_URL_MISSING',
+      message: 'pow needs a PostgreSQL server to replay the migration history on (in a throw-away database).',
+      fix: 'Set DATABASE_URL (or the variable prisma.config.ts reads), e.g. in .env.',
+    });
+  }
+  return withShadowDatabase(options.url, async (shadowUrl) => run(await pgFactory(shadowUrl)));
+}
+
+/**
+ * `prisma migrate resolve --applied <name>`: records a migration as applied without running it
+ * (baselining a database whose tables already exist). Creates `_prisma_migrations` as Prisma does.
+ */
+export async function markMigrationApplied(
+  provider: string,
+  url: string,
+  migrationsDir: string,
+  name: string,
+  options: ApplyOptions = {},
+): Promise<void> {
+  assertEngineProvider(provider);
+  const migrationsList = await migrationsListOf(migrationsDir);
+  const factory =
+    provider === 'sqlite'
+      ? await sqliteFactory(sqliteFilePath(url, options.baseDir ?? process.cwd()))
+      : await pgFactory(url);
+  await withEngine(factory, options.schema ?? null, 'POW_MIGRATE_FAILED', async ({ engine }) => {
+    await engine.markMigrationApplied({ migrationName: name, migrationsList });
+  });
 }

@@ -56,6 +56,12 @@ import { SECRET_COMMAND } from '../shared/secret-command.js';
 import { addExtensionFiles, extensionNextSteps, sendsMail } from './extensions.js';
 import { appUserColumns } from './app-user-columns.js';
 import { removedByTeam, schemaPatchId } from './schema-removals.js';
+import {
+  handleTeamSchemaChanges,
+  type SchemaChangesMode,
+  type TeamChangesInput,
+} from './team-schema-changes.js';
+import type { HistoryCheck } from '../prisma/history.js';
 import { buildTemplateContext, relativeSpecifier, type TemplateContext } from './template-context.js';
 
 /** The generator scope recorded in the manifest. */
@@ -112,7 +118,8 @@ export interface RecipeRun {
 
 type Env = Record<string, string | undefined>;
 
-export interface InstallInput extends RecipeRun {
+export interface InstallInput
+  extends RecipeRun, Pick<SchemaRunContext, 'schemaChanges' | 'confirmSchemaChanges'> {
   options: InstallOptions;
   /** The environment pow runs in (NODE_ENV, variables set in the shell); default process.env. */
   env?: Env;
@@ -133,6 +140,8 @@ export interface InstallResult {
   migration: InstallMigration | null;
   /** What the schema edit added, e.g. ["User.credential", "UserCredential", "PowSession"]. */
   schemaAdded: string[];
+  /** The schema step's view of the migration history (drift, the team's migration). */
+  schemaStep: Omit<SchemaStepResult, 'migration' | 'added'>;
   /** Packages added to package.json. */
   dependenciesAdded: string[];
   nextSteps: string[];
@@ -256,8 +265,19 @@ export async function runInstall(input: InstallInput): Promise<InstallResult> {
     result,
     migration: schema.migration,
     schemaAdded: schema.added,
+    schemaStep: {
+      history: schema.history,
+      schemaDrift: schema.schemaDrift,
+      teamMigration: schema.teamMigration,
+    },
     dependenciesAdded,
-    nextSteps: nextSteps(project, it, dependenciesAdded.length > 0, envFiles),
+    nextSteps: nextSteps(
+      project,
+      it,
+      dependenciesAdded.length > 0,
+      envFiles,
+      schema.migration !== null || Boolean(schema.teamMigration),
+    ),
     context: it,
   };
 }
@@ -266,8 +286,26 @@ export async function runInstall(input: InstallInput): Promise<InstallResult> {
 
 type SchemaOptionKey = 'userModel' | 'userIdFields' | 'idType' | 'sessionStore' | 'extensions';
 
+/** What the schema step did. */
+export interface SchemaStepResult {
+  migration: InstallMigration | null;
+  added: string[];
+  /** What the migration history said (src/prisma/history.ts). */
+  history?: HistoryCheck['kind'];
+  /** The team's schema changes without a migration ("User.nickname (field added)"). */
+  schemaDrift?: string[];
+  /** The migration written for them (`--include-schema-changes`), relative path. */
+  teamMigration?: string | null;
+}
+
 /** What the schema step knows about the run besides the options. */
 export interface SchemaRunContext {
+  /** The team's un-migrated schema changes: refuse (default), include as their own migration, or report (dry runs). */
+  schemaChanges?: SchemaChangesMode;
+  /** Interactive runs: asked before refusing (true → include). */
+  confirmSchemaChanges?: TeamChangesInput['confirm'];
+  /** The environment (DATABASE_URL to replay a PostgreSQL history on). */
+  env?: Record<string, string | undefined>;
   /** The options of the previous run of this generator scope (from the manifest), if any. */
   previousOptions?: Pick<InstallOptions, SchemaOptionKey> | null;
   /** The command that re-runs this scope, for the "to restore it" hint. Default "pow install". */
@@ -294,7 +332,7 @@ export async function addSchemaAndMigration(
   input: Pick<InstallInput, 'root' | 'options' | 'now' | 'flags'> & SchemaRunContext,
   prisma: PrismaInfo,
   migrationName: string = INSTALL_MIGRATION_NAME,
-): Promise<{ migration: InstallMigration | null; added: string[] }> {
+): Promise<SchemaStepResult> {
   const before: SchemaTexts = {};
   for (const file of prisma.schemaFiles) {
     const text = ctx.tree.readDisk(file);
@@ -320,6 +358,7 @@ export async function addSchemaAndMigration(
     manifest: ctx.previous,
     previousNeeds: previousSchemaNeeds(input.previousOptions, ensure),
     reapply: input.flags?.reapply,
+    readDisk: (file) => ctx.tree.readDisk(file),
   });
   const schema = ensure(input.options, new Set(removed.map((r) => r.label)));
   for (const r of removed) {
@@ -333,7 +372,25 @@ export async function addSchemaAndMigration(
   }
   for (const note of schema.notes) ctx.note(`schema: ${note}`);
   for (const note of schema.security) ctx.note(`${SECURITY_NOTE_PREFIX}${note}`);
-  if (schema.status === 'already-present') return { migration: null, added: [] };
+
+  // The history's schema against the team's file: the team's un-migrated change is never mixed into pow's migration.
+  const team = await handleTeamSchemaChanges(ctx, {
+    root: input.root,
+    prisma,
+    schema: before,
+    env: input.env,
+    mode: input.schemaChanges ?? (input.flags?.dryRun ? 'report' : 'refuse'),
+    confirm: input.confirmSchemaChanges,
+    now: input.now,
+    command: input.command ?? 'pow install',
+    migrationName,
+  });
+  const teamResult = {
+    history: team.history.kind,
+    schemaDrift: team.history.kind === 'drift' ? team.history.drift.changes : [],
+    teamMigration: team.teamMigration?.path ?? null,
+  };
+  if (schema.status === 'already-present') return { migration: null, added: [], ...teamResult };
 
   for (const [file, text] of Object.entries(schema.files)) {
     if (file === powFile) {
@@ -364,6 +421,8 @@ export async function addSchemaAndMigration(
       migrationsDir: prisma.migrationsDir,
       name: migrationName,
       now: input.now,
+      existing: team.listing,
+      pending: team.pending ?? undefined,
     });
   } catch (error) {
     // A provider pow cannot write SQL for (e.g. CockroachDB): the schema edit stands, Prisma's
@@ -374,9 +433,17 @@ export async function addSchemaAndMigration(
       why: `pow cannot write migrations for the "${prisma.provider}" provider; create it with Prisma's CLI`,
       snippet: `npx prisma migrate dev --name ${migrationName}`,
     });
-    return { migration: null, added };
+    return { migration: null, added, ...teamResult };
   }
-  if (planned === null) return { migration: null, added };
+  if (team.pending && planned?.name !== team.pending.name) {
+    throw new PowError({
+      code: 'POW_MIGRATION_LEFT_OVER',
+      message: `${prisma.migrationsDir}/${team.pending.name} looks like pow's migration from an interrupted run (the schema does not have its change), but it is not what pow writes now.`,
+      fix: `If no database has applied it (\`npx prisma migrate status\`), delete ${prisma.migrationsDir}/${team.pending.name} and run pow again.`,
+      exitCode: 3,
+    });
+  }
+  if (planned === null) return { migration: null, added, ...teamResult };
   let sqlPath = '';
   for (const [path, text] of Object.entries(planned.files)) {
     const isLock = path.endsWith('/migration_lock.toml');
@@ -400,6 +467,7 @@ export async function addSchemaAndMigration(
       warnings: planned.warnings,
     },
     added,
+    ...teamResult,
   };
 }
 
@@ -629,12 +697,15 @@ export function nextSteps(
   it: TemplateContext,
   depsAdded: boolean,
   envFiles: EnvFilesResult | null = null,
+  wroteMigration = true,
 ): string[] {
   const r = runner(project);
   const steps: string[] = [];
   if (depsAdded) steps.push(`${r.install}    # install the packages pow added to package.json`);
   const urlVar = project.prisma?.urlEnvVar ?? 'DATABASE_URL';
-  steps.push(`${r.exec} pow migrate    # apply the migration to the database in ${urlVar}`);
+  // Only a step that does something: no migration written, nothing for pow migrate to apply.
+  if (wroteMigration)
+    steps.push(`${r.exec} pow migrate    # apply the migration to the database in ${urlVar}`);
   steps.push(`${r.exec} prisma generate    # regenerate the Prisma client for the new models`);
   if (envFiles?.secretMissing !== null) {
     const why = envFiles ? ` (${envFiles.secretMissing})` : '';

@@ -17,6 +17,7 @@
  *   it: an extension enabled later adds its fields to that model as new additions.
  * - `--reapply prisma:<label>` (or the id of the patch that added it) brings one back.
  */
+import { hashContent } from '../generate/hash.js';
 import type { Manifest } from '../generate/manifest.js';
 import type { SchemaAddition } from '../prisma/ensure-auth-schema.js';
 
@@ -65,14 +66,24 @@ export function removedByTeam(input: {
   manifest: Manifest | null;
   previousNeeds: SchemaAddition[] | null;
   reapply?: readonly string[];
+  /** The schema file as it is now (to skip files the team has not touched since pow wrote them). */
+  readDisk?: (file: string) => string | null;
 }): RemovedAddition[] {
   if (input.manifest === null || input.previousNeeds === null) return [];
+  const manifest = input.manifest;
+  // A file still exactly as pow left it had nothing removed (the options may say more than pow
+  // added, e.g. a manifest merged from another branch).
+  const untouched = (file: string): boolean => {
+    const recordedHash = manifest.files[file]?.hash;
+    const text = input.readDisk?.(file) ?? null;
+    return recordedHash !== undefined && text !== null && hashContent(text) === recordedHash;
+  };
   const recorded = recordedSchemaLabels(input.manifest);
   const reapply = new Set(input.reapply ?? []);
   const out: RemovedAddition[] = [];
   for (const addition of input.previousNeeds) {
     const label = additionLabel(addition);
-    if (label === null) continue;
+    if (label === null || untouched(addition.file)) continue;
     const id = recordedId(label, recorded);
     if (id === undefined) continue;
     if (reapply.has(schemaPatchId(label)) || reapply.has(id)) continue;
