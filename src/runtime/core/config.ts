@@ -48,7 +48,7 @@ const CONFIG_KEYS = new Set([
   'extensions',
   'clock',
 ]);
-const SESSION_KEYS = ['idleMs', 'absoluteMs', 'renewAfterMs', 'renewGraceMs'] as const;
+const SESSION_KEYS = ['idleMs', 'absoluteMs', 'renewAfterMs', 'renewGraceMs', 'userRefreshMs'] as const;
 const PASSWORD_KEYS = new Set(['minLength', 'maxBytes', 'blocklist']);
 const HASHING_KEYS = new Set(['hasher', 'insecureTestParameters']);
 const STORE_METHODS = ['get', 'put', 'delete', 'all', 'increment', 'putIfAbsent'] as const;
@@ -351,6 +351,9 @@ export function createPow(config: PowConfig): Pow {
     userDefaults,
     onDeleted: async (userId) => {
       await holder.sessions?.revokeAll(userId);
+    },
+    onChanged: async (userId) => {
+      await holder.sessions?.refreshUser(userId);
     },
   });
   const sessions = createSessionOperations({

@@ -74,6 +74,8 @@ export interface UserContext {
   userDefaults?: Readonly<Record<string, unknown>>;
   /** Called after a user row is deleted (ends their sessions). */
   onDeleted?: (userId: string | number) => Promise<void>;
+  /** Called after a user row is written by update or setPassword (sessions re-read the user). */
+  onChanged?: (userId: string | number) => Promise<void>;
 }
 
 /**
@@ -376,15 +378,18 @@ export function createUserOperations(ctx: UserContext): UserOperations {
       else if (staleHashOf !== undefined) hash = await hashPassword(staleHashOf);
       if (Object.keys(data).length === 0 && hash === undefined)
         return { ok: true, value: stripSecrets(current) };
+      let row: Row;
       try {
-        const row =
+        row =
           hash === undefined
             ? await delegate.update({ where: { id: current.id }, data })
             : await writeHash(current.id, hash, data);
-        return { ok: true, value: stripSecrets(row) };
       } catch (error) {
         return writeError(error, data);
       }
+      // The user's sessions carry a copy of the row: their next requests re-read it.
+      await ctx.onChanged?.(current.id as string | number);
+      return { ok: true, value: stripSecrets(row) };
     },
 
     async delete(user: UserRecord): Promise<void> {
@@ -421,7 +426,9 @@ export function createUserOperations(ctx: UserContext): UserOperations {
       if (!validatePassword(password, policy, errors, 'password', contextWords(current)))
         return { ok: false, errors };
       const hash = await hashPassword(password);
-      return { ok: true, value: stripSecrets(await writeHash(current.id, hash)) };
+      const row = await writeHash(current.id, hash);
+      await ctx.onChanged?.(current.id as string | number);
+      return { ok: true, value: stripSecrets(row) };
     },
   };
   return operations;

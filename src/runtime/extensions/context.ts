@@ -225,11 +225,15 @@ export function createExtensionContext(pow: Pow, options: ExtensionOptions): Ext
       return options.url;
     },
     async writeUser(user, data) {
+      let row: Record<string, unknown>;
       try {
-        return { ok: true, value: stripSecrets(await delegate.update({ where: { id: user.id }, data })) };
+        row = await delegate.update({ where: { id: user.id }, data });
       } catch (error) {
         return failure(error, data);
       }
+      // The user's sessions carry a copy of the row (core/sessions.ts): their next requests re-read it.
+      await pow.sessions.refreshUser(user.id);
+      return { ok: true, value: stripSecrets(row) };
     },
     async insertUser(data) {
       try {
