@@ -4,7 +4,8 @@
 //
 //   node bench/servers/pow.mjs <store>     store: memory | prisma-sqlite | prisma-pg | redis
 //
-// Users always live in a Prisma database (pow re-reads the user on every request): SQLite, or
+// Users always live in a Prisma database (each session carries a copy of its user, re-read once
+// a minute): SQLite, or
 // PostgreSQL for `prisma-pg` (sessions in the same database). Hasher: pow's default, argon2id
 // m=19456 t=2 p=1 (@node-rs/argon2).
 import express from 'express';

@@ -7,6 +7,7 @@ import { configError } from './errors.js';
 import { ARGON2_INSECURE_TEST, argon2Hasher } from './hashers.js';
 import { USER_DELEGATE_METHODS, createUserOperations, delegateName, type UserDelegate } from './users.js';
 import { CREDENTIAL_RELATION, LEGACY_HASH_FIELD, credentialModelName } from './credentials.js';
+import { boundedHasher } from './hash-queue.js';
 import { DEFAULT_TIMEOUTS, createSessionOperations, type ResolvedTimeouts } from './sessions.js';
 import { deriveSecretKey } from './crypto.js';
 import { deferredSetting, type Deferred, type Setting } from './deferred.js';
@@ -344,7 +345,8 @@ export function createPow(config: PowConfig): Pow {
   const users = createUserOperations({
     delegate: boundedDelegate(delegate as unknown as UserDelegate, USER_DELEGATE_METHODS, deadline),
     userModel,
-    hasher,
+    // A sign-in burst queues a bounded number of hashes, then answers 503 (hash-queue.ts).
+    hasher: boundedHasher(hasher),
     policy,
     userIdFields,
     userFields: userFieldRules,
