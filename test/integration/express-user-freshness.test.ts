@@ -57,6 +57,8 @@ for (const kind of ['memory', 'redis', 'prisma'] as StoreKind[]) {
         userFields: ['role'],
         clock: clock.now,
         session: { userRefreshMs: REFRESH_MS },
+        // A loaded shared machine: a slow answer is not what these tests are about.
+        storeTimeoutMs: 15_000,
       });
       auth = powExpress(pow);
       app = express();
