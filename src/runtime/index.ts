@@ -76,3 +76,13 @@ export {
   type ExtensionOptions,
   type ExtensionMailOptions,
 } from './extensions/index.js';
+// Sign-in through OAuth / OpenID Connect providers (powOAuth in pow/express wires it in).
+export {
+  github,
+  google,
+  openIdProvider,
+  OAuthFlowError,
+  type OAuthProvider,
+  type ProviderOptions,
+  type ProviderProfile,
+} from './oauth/index.js';

@@ -198,6 +198,8 @@ sessionSuite('Redis Cluster', async () => {
   const prefix = `pow-cl-${randomBytes(4).toString('hex')}`;
   const store = redisStore(clusterForSuite.urls.join(','), { prefix });
   const nodes = await nodeClients(clusterForSuite);
+  // Opens the cluster connection before the suite's pow (with its 2 s store deadline) uses it.
+  assert.equal(await store.get('user:session', '0:warm-up'), null);
   return {
     store,
     prisma: db.prisma,

@@ -283,6 +283,14 @@ export interface UserOperations {
    * ```
    */
   setPassword(user: UserRecord, password: string): Promise<Result<UserRecord>>;
+  /**
+   * Sign-up without a password (through an OAuth provider): the user ids are validated and
+   * normalised as on registration, the app's `userDefaults` applied; `data` holds columns pow
+   * owns (e.g. `emailConfirmedAt`), never form params.
+   */
+  createWithoutPassword(ids: UserParams, data?: Record<string, unknown>): Promise<Result<UserRecord>>;
+  /** Whether the user has a password (invited and provider-only users have none). */
+  hasPassword(user: Pick<UserRecord, 'id'>): Promise<boolean>;
 }
 
 export interface SessionOperations {

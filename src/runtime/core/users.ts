@@ -280,6 +280,23 @@ export function createUserOperations(ctx: UserContext): UserOperations {
       }
     },
 
+    async createWithoutPassword(ids: UserParams, extra: Row = {}): Promise<Result<UserRecord>> {
+      const errors: FieldErrors = {};
+      const data: Row = {};
+      userIdFields.forEach((field, index) => castUserId(field, index, ids?.[field], data, errors));
+      if (hasErrors(errors)) return { ok: false, errors };
+      Object.assign(data, ctx.userDefaults, extra);
+      try {
+        return { ok: true, value: stripSecrets(await delegate.create({ data })) };
+      } catch (error) {
+        return writeError(error, data);
+      }
+    },
+
+    async hasPassword(user: Pick<UserRecord, 'id'>): Promise<boolean> {
+      return storedHash(await findWithHash(user.id)) !== null;
+    },
+
     async authenticate(identifier: string, password: string): Promise<UserRecord | null> {
       const candidate = typeof password === 'string' ? password : '';
       // Over the cap: refused before any hashing (DoS guard); the cost does not depend on the account.

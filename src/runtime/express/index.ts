@@ -53,6 +53,7 @@ export {
   type SecurityHeadersOptions,
 } from './security-headers.js';
 export { normalizeAddress } from './throttle.js';
+export { powOAuth, type PowOAuth, type PowOAuthOptions, type OAuthCallbackResult } from './oauth.js';
 export { createTranslator, catalogues, en, de, type Catalogue, type Translator } from '../i18n/index.js';
 export { PowHttpError, asyncHandler } from './errors.js';
 export { RequestState } from './request-state.js';
