@@ -98,6 +98,9 @@ export async function startServer({ id, script, args = [], env = {}, execArgv, t
     output: () => output,
     windowStart: () => request('window:start'),
     windowEnd: () => request('window:end'),
+    /** pow servers only (servers/counting.mjs): reset, and read, the store and user-table call counts. */
+    resetCounts: () => request('counts:reset'),
+    readCounts: async () => (await request('counts:read')).counts,
     async stop() {
       if (child.exitCode === null) {
         const exited = new Promise((r) => child.once('exit', r));

@@ -66,6 +66,26 @@ function request(q) {
       `| ${esc(r.label)}${r.nonOk ? ' **(non-2xx seen)**' : ''} | ${fmt(r.rps)} | ${fmt(r.p99Ms)} ms | ${fmt(r.vsCeiling, 2)} | ${fmt(r.serverCpuUsPerReq)} µs | ${fmt(r.lagP99Ms, 1)} ms |`,
     );
   }
+  const counted = q.rows.filter((r) => r.calls);
+  if (counted.length) {
+    out.push('');
+    out.push(
+      'Store calls and user-table queries, counted inside each pow server (`bench/servers/counting.mjs`): one sign-in (`GET /session/new` + `POST /session`), and the mean of 20 signed-in `GET /me`. The page rows compare with the bare EJS page row, the others with bare Express.',
+    );
+    out.push('');
+    out.push(
+      '| server | store calls per sign-in | user queries per sign-in | store calls per GET | user queries per GET | per GET, by call |',
+    );
+    out.push('| --- | ---: | ---: | ---: | ---: | --- |');
+    for (const r of counted) {
+      const byCall = Object.entries(r.calls.perGet)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ');
+      out.push(
+        `| ${esc(r.label)} | ${fmt(r.calls.storeCallsPerSignIn)} | ${fmt(r.calls.userQueriesPerSignIn)} | ${fmt(r.calls.storeCallsPerGet, 2)} | ${fmt(r.calls.userQueriesPerGet, 2)} | ${esc(byCall)} |`,
+      );
+    }
+  }
   return out;
 }
 

@@ -56,13 +56,73 @@ export const REQUEST_SERVERS = [
     client: 'pow',
     pow: true,
   },
+  // A signed-in page that renders an EJS view (servers/views/page.ejs): the ceiling renders the
+  // same view with constants in place of pow's request context.
+  {
+    id: 'bare-page',
+    label: 'bare Express 5, EJS page (ceiling of the page rows)',
+    script: 'bare-express.mjs',
+    client: 'bare',
+    path: '/page',
+  },
+  {
+    id: 'pow-memory-page',
+    label: 'pow, memory store, EJS page',
+    script: 'pow.mjs',
+    args: ['memory'],
+    client: 'pow',
+    pow: true,
+    path: '/page',
+  },
+  {
+    id: 'pow-prisma-sqlite-page',
+    label: 'pow, Prisma store, SQLite, EJS page',
+    script: 'pow.mjs',
+    args: ['prisma-sqlite'],
+    client: 'pow',
+    pow: true,
+    path: '/page',
+  },
 ];
 
-function cannon({ url, cookie, connections, durationS }) {
+/** The row whose req/s a row is compared with: the bare server on the same path. */
+const ceilingOf = (row) => (row.path === '/page' ? 'bare-page' : 'bare');
+
+const GETS_COUNTED = 20;
+
+/**
+ * Store calls and user-table queries of one sign-in (GET /session/new + POST /session) and of one
+ * signed-in GET (the mean of GETS_COUNTED), from the server's own counters (servers/counting.mjs).
+ */
+async function countCalls(row) {
+  const { server } = row;
+  await server.resetCounts();
+  const jar = await signIn.pow(server.url);
+  const perSignIn = await server.readCounts();
+  await server.resetCounts();
+  for (let i = 0; i < GETS_COUNTED; i++) await checkSignedIn(server.url, jar);
+  const gets = await server.readCounts();
+  const perGet = Object.fromEntries(Object.entries(gets).map(([k, v]) => [k, round(v / GETS_COUNTED, 2)]));
+  const total = (counts, prefix) =>
+    round(
+      Object.entries(counts).reduce((n, [k, v]) => (k.startsWith(prefix) ? n + v : n), 0),
+      2,
+    );
+  return {
+    perSignIn,
+    perGet,
+    storeCallsPerSignIn: total(perSignIn, 'store.'),
+    userQueriesPerSignIn: total(perSignIn, 'db.'),
+    storeCallsPerGet: total(perGet, 'store.'),
+    userQueriesPerGet: total(perGet, 'db.'),
+  };
+}
+
+function cannon({ url, path = '/me', cookie, connections, durationS }) {
   return new Promise((resolve, reject) => {
     autocannon(
       {
-        url: `${url}/me`,
+        url: `${url}${path}`,
         connections,
         duration: durationS,
         headers: { cookie, accept: 'application/json' },
@@ -101,6 +161,7 @@ export async function runRequest(opts) {
         const jar = await signIn[row.client](server.url);
         await checkSignedIn(server.url, jar);
         row.cookie = jar.header();
+        if (row.pow && !row.path) row.calls = await countCalls(row);
         row.status = 'ok';
       } catch (err) {
         row.status = 'failed';
@@ -118,14 +179,26 @@ export async function runRequest(opts) {
     if (warmupS > 0) {
       log(`  warm-up ${warmupS} s each`);
       for (const row of active)
-        await cannon({ url: row.server.url, cookie: row.cookie, connections, durationS: warmupS });
+        await cannon({
+          url: row.server.url,
+          path: row.path,
+          cookie: row.cookie,
+          connections,
+          durationS: warmupS,
+        });
     }
 
     for (let r = 0; r < rounds; r++) {
       const order = active.map((_, i) => active[(i + r) % active.length]);
       for (const row of order) {
         await row.server.windowStart();
-        const res = await cannon({ url: row.server.url, cookie: row.cookie, connections, durationS });
+        const res = await cannon({
+          url: row.server.url,
+          path: row.path,
+          cookie: row.cookie,
+          connections,
+          durationS,
+        });
         const win = await row.server.windowEnd();
         const sample = {
           round: r + 1,
@@ -149,10 +222,19 @@ export async function runRequest(opts) {
     for (const s of running) await s.stop();
   }
 
-  const ceiling = rows.find((r) => r.id === 'bare');
-  const ceilingRps = ceiling?.samples.length ? median(ceiling.samples.map((s) => s.rps)) : NaN;
+  const ceilingRpsOf = (row) => {
+    const ceiling = rows.find((r) => r.id === ceilingOf(row));
+    return ceiling?.samples.length ? median(ceiling.samples.map((s) => s.rps)) : NaN;
+  };
   const results = rows.map((row) => {
-    const base = { id: row.id, label: row.label, status: row.status, note: row.note };
+    const base = {
+      id: row.id,
+      label: row.label,
+      path: row.path ?? '/me',
+      status: row.status,
+      note: row.note,
+    };
+    if (row.calls) base.calls = row.calls;
     if (row.status !== 'ok') return base;
     const rps = median(row.samples.map((s) => s.rps));
     const bad = row.samples.reduce((n, s) => n + s.non2xx + s.errors, 0);
@@ -165,7 +247,7 @@ export async function runRequest(opts) {
       rps: round(rps),
       p99Ms: round(median(row.samples.map((s) => s.p99Ms)), 1),
       p50Ms: round(median(row.samples.map((s) => s.p50Ms)), 1),
-      vsCeiling: round(rps / ceilingRps, 2),
+      vsCeiling: round(rps / ceilingRpsOf(row), 2),
       serverCpuUsPerReq: round(median(row.samples.map((s) => s.serverCpuUsPerReq))),
       lagP99Ms: round(median(row.samples.map((s) => s.lagP99Ms)), 1),
       rssMb: round(Math.max(...row.samples.map((s) => s.rssMb))),

@@ -51,7 +51,7 @@ async function runCleanups() {
  * `window:start` resets the event-loop histogram and the CPU counter, `window:end` reads them,
  * `stop` closes the server, runs the cleanups (see atCleanup) and exits.
  */
-export async function serve(app) {
+export async function serve(app, { counters } = {}) {
   const lag = monitorEventLoopDelay({ resolution: 10 });
   lag.enable();
   let cpu = process.cpuUsage();
@@ -91,6 +91,11 @@ export async function serve(app) {
         lagMaxMs: lag.max / 1e6,
         rssMb: process.memoryUsage().rss / 2 ** 20,
       });
+    } else if (msg.cmd === 'counts:reset' && counters) {
+      counters.reset();
+      reply({ ok: true });
+    } else if (msg.cmd === 'counts:read' && counters) {
+      reply({ ok: true, counts: counters.read() });
     } else if (msg.cmd === 'stop') {
       await stop();
       reply({ ok: true });

@@ -4,7 +4,8 @@
 //
 //   node bench/servers/pow.mjs <store>     store: memory | prisma-sqlite | prisma-pg | redis
 //
-// Users always live in a Prisma database (pow re-reads the user on every request): SQLite, or
+// Users always live in a Prisma database (each session carries a copy of its user, re-read once
+// a minute): SQLite, or
 // PostgreSQL for `prisma-pg` (sessions in the same database). Hasher: pow's default, argon2id
 // m=19456 t=2 p=1 (@node-rs/argon2).
 import express from 'express';
@@ -14,6 +15,8 @@ import { join } from 'node:path';
 import { POW_DIST } from '../lib/paths.mjs';
 import { BENCH_USER, REDIS_URL, SECRET, atCleanup, serve, start } from './common.mjs';
 import { openPrisma } from './prisma-db.mjs';
+import { counters, countingPrisma, countingStore } from './counting.mjs';
+import { ITEMS, useViews } from './page.mjs';
 
 const STORES = ['memory', 'prisma-sqlite', 'prisma-pg', 'redis'];
 
@@ -44,7 +47,12 @@ start(async () => {
 
   atCleanup(async () => store.close?.());
 
-  const pow = runtime.createPow({ prisma: db.prisma, store, secret: SECRET });
+  // Every store call and user-table query is counted (servers/counting.mjs): one integer each.
+  const pow = runtime.createPow({
+    prisma: countingPrisma(db.prisma, ['user', 'userCredential']),
+    store: countingStore(store),
+    secret: SECRET,
+  });
   const auth = powExpress(pow, { secureCookies: false, json: true });
 
   const created = await pow.users.create({
@@ -84,7 +92,12 @@ start(async () => {
     const user = auth.currentUser(req);
     res.json({ id: user.id, email: user.email });
   });
+  // A signed-in page that renders an EJS view (the "signed-in page" rows).
+  useViews(app);
+  app.get('/page', auth.requireAuthenticated, (req, res) => {
+    res.render('page', { items: ITEMS });
+  });
   app.use(auth.errorHandler());
 
-  await serve(app);
+  await serve(app, { counters });
 });

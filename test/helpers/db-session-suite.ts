@@ -5,6 +5,7 @@
  * store's own TTLs are real time and long here, so expiry is what pow checks from record
  * timestamps — the point of the "timestamps AND TTL" design.
  */
+import { DEFAULT_TIMEOUTS } from '../../src/runtime/core/sessions.js';
 import { describe, it, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { createPow, createUser, fakeClock, type FakeClock } from '../../src/runtime/index.js';
@@ -185,9 +186,10 @@ export function sessionSuite(name: string, make: (clock: FakeClock) => Promise<S
       assert.equal((await pow.sessions.list(other.id)).length, 1);
     });
 
-    it('a user deleted in the database ends the session and removes it from the store', async () => {
+    it('a user deleted in the database ends the session after sessions.refreshUser and removes it from the store', async () => {
       const { token } = await pow.sessions.create(user);
       await backend.prisma.user.delete({ where: { id: user.id } });
+      await pow.sessions.refreshUser(user.id);
       assert.equal(await pow.sessions.load(token), null);
       assert.deepEqual(await pow.sessions.list(user.id), []);
     });
@@ -201,9 +203,11 @@ export function sessionSuite(name: string, make: (clock: FakeClock) => Promise<S
       assert.deepEqual(await pow.sessions.list(user.id), []);
     });
 
-    it('re-reads the user on every load (role changed in the database is seen)', async () => {
+    it('re-reads the user once its copy is older than userRefreshMs (role changed in the database is seen)', async () => {
       const { token } = await pow.sessions.create(user);
       await backend.prisma.user.update({ where: { id: user.id }, data: { role: 'editor' } });
+      assert.equal((await pow.sessions.load(token))?.user.role ?? null, null, 'the copy is still fresh');
+      clock.advance(DEFAULT_TIMEOUTS.userRefreshMs);
       assert.equal((await pow.sessions.load(token))?.user.role, 'editor');
     });
 

@@ -380,10 +380,11 @@ for (const [version, expressLib] of versions) {
         assert.ok(setCookies(res).some((c) => c.startsWith('pow_user=;')));
       });
 
-      it('a deleted user is signed out on the next request', async () => {
+      it('a user deleted in the database is signed out on the next request after auth.refreshUser', async () => {
         const user = await newUser();
         const cookie = await signInAs(s.auth, user);
         await db.prisma.user.delete({ where: { id: user.id } });
+        await s.auth.refreshUser(user.id);
         const res = await request(s.app).get('/whoami').set('Cookie', cookie);
         assert.equal(res.body.email, null);
       });

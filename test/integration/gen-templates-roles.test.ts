@@ -6,7 +6,8 @@
  *   middleware ran last (both mounted app-wide here, the admin's last);
  * - the recipe of docs/guides/multiple-user-types.md, "Admins who are users with a role": admins
  *   share the users' model, the admin session controller ends the session of an account without
- *   the role (same answer as a wrong password), and a guard re-checks the role on every request.
+ *   the role (same answer as a wrong password), and a guard re-checks the role on every request
+ *   (after `auth.refreshUser`, the next request sees a role taken away).
  */
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
@@ -117,8 +118,10 @@ test('admins who are users with a role: only the role gets an admin session, and
   assert.deepEqual((await bossAgent.get('/admin/dashboard')).body, { email: 'boss@example.com' });
   assert.equal((await bossAgent.get('/dashboard')).status, 302, 'an admin session is not a user session');
 
-  // Role taken away: the guard refuses on the next request; revokeAll ends the admin sessions.
+  // Role taken away (and the sessions told to re-read the account): the guard refuses on the
+  // next request; revokeAll ends the admin sessions.
   await db.prisma.user.update({ where: { id: boss.id }, data: { role: null } });
+  await adminAuth.refreshUser(boss.id);
   assert.equal((await bossAgent.get('/admin/dashboard')).status, 403);
   await adminPow.sessions.revokeAll(boss.id);
   assert.equal((await bossAgent.get('/admin/dashboard')).status, 302);

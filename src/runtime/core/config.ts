@@ -7,6 +7,7 @@ import { configError } from './errors.js';
 import { ARGON2_INSECURE_TEST, argon2Hasher } from './hashers.js';
 import { USER_DELEGATE_METHODS, createUserOperations, delegateName, type UserDelegate } from './users.js';
 import { CREDENTIAL_RELATION, LEGACY_HASH_FIELD, credentialModelName } from './credentials.js';
+import { boundedHasher } from './hash-queue.js';
 import { DEFAULT_TIMEOUTS, createSessionOperations, type ResolvedTimeouts } from './sessions.js';
 import { deriveSecretKey } from './crypto.js';
 import { deferredSetting, type Deferred, type Setting } from './deferred.js';
@@ -50,7 +51,7 @@ const CONFIG_KEYS = new Set([
   'extensions',
   'clock',
 ]);
-const SESSION_KEYS = ['idleMs', 'absoluteMs', 'renewAfterMs', 'renewGraceMs'] as const;
+const SESSION_KEYS = ['idleMs', 'absoluteMs', 'renewAfterMs', 'renewGraceMs', 'userRefreshMs'] as const;
 const PASSWORD_KEYS = new Set(['minLength', 'maxBytes', 'blocklist']);
 const HASHING_KEYS = new Set(['hasher', 'insecureTestParameters']);
 const STORE_METHODS = ['get', 'put', 'delete', 'all', 'increment', 'putIfAbsent'] as const;
@@ -350,7 +351,8 @@ export function createPow(config: PowConfig): Pow {
   const users = createUserOperations({
     delegate: boundedDelegate(delegate as unknown as UserDelegate, USER_DELEGATE_METHODS, deadline),
     userModel,
-    hasher,
+    // A sign-in burst queues a bounded number of hashes, then answers 503 (hash-queue.ts).
+    hasher: boundedHasher(hasher),
     policy,
     userIdFields,
     userFields: userFieldRules,
@@ -358,6 +360,9 @@ export function createPow(config: PowConfig): Pow {
     layout: createUserLayout(credentialFields),
     onDeleted: async (userId) => {
       await holder.sessions?.revokeAll(userId);
+    },
+    onChanged: async (userId) => {
+      await holder.sessions?.refreshUser(userId);
     },
   });
   const sessions = createSessionOperations({

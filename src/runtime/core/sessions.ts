@@ -21,7 +21,14 @@
  * Timeouts are enforced from record timestamps (pow's clock) on every load, and by store TTLs.
  * Renewal: once a token is older than `renewAfterMs`, the first request to take the lock gets a
  * new token (same session record); the old token keeps working for `renewGraceMs` (parallel
- * requests and tabs stay signed in) and then stops. The user is re-read on every load.
+ * requests and tabs stay signed in) and then stops.
+ *
+ * The user: the session record carries a copy of it (user-snapshot.ts), taken at sign-in and
+ * whenever it is re-read, so a signed-in request reads no user row. The copy is re-read from the
+ * database once it is older than `userRefreshMs` (default 1 min; 0 = on every request), and at
+ * once on the next request after `refreshUser(userId)`, which pow calls itself when it writes a
+ * user (account update, password set or reset, e-mail confirmation). Deleting a user and changing
+ * a password end sessions outright (`revokeAll`, `revokeOthers`), so neither waits for the bound.
  */
 import type {
   LoadedSession,
@@ -32,6 +39,7 @@ import type {
   UserOperations,
   UserRecord,
 } from './types.js';
+import { snapshotOf, userOf, type UserSnapshot } from './user-snapshot.js';
 import { equalAt, hmacSha256Base64url, randomToken } from './crypto.js';
 import { SESSION_NAMESPACE_SUFFIX } from './listed-keys.js';
 
@@ -40,6 +48,8 @@ export interface ResolvedTimeouts {
   absoluteMs: number;
   renewAfterMs: number;
   renewGraceMs: number;
+  /** How old the copy of the user in a session may get before a request re-reads it; 0 = never copy. */
+  userRefreshMs: number;
 }
 
 export const DEFAULT_TIMEOUTS: ResolvedTimeouts = {
@@ -47,6 +57,7 @@ export const DEFAULT_TIMEOUTS: ResolvedTimeouts = {
   absoluteMs: 14 * 24 * 60 * 60_000,
   renewAfterMs: 15 * 60_000,
   renewGraceMs: 60_000,
+  userRefreshMs: 60_000,
 };
 
 interface TokenPointer {
@@ -62,6 +73,9 @@ interface TokenPointer {
 interface StoredSession extends SessionRecord {
   /** The user's primary key as the database has it (number or string). */
   uid: string | number;
+  /** The copy of the user (see the header), and when it was read (pow's clock). */
+  u?: UserSnapshot;
+  ua?: number;
 }
 
 export interface SessionContext {
@@ -215,6 +229,12 @@ export function createSessionOperations(ctx: SessionContext): SessionOperations 
       };
       if (stored.ip === undefined) delete stored.ip;
       if (stored.userAgent === undefined) delete stored.userAgent;
+      if (meta.data) stored.data = { ...meta.data };
+      const snapshot = timeouts.userRefreshMs > 0 ? snapshotOf(user) : null;
+      if (snapshot) {
+        stored.u = snapshot;
+        stored.ua = now;
+      }
       const rk = userKeyPrefix(user.id) + id;
       await putSession(rk, stored, now);
       const token = await issueToken(rk, stored, now);
@@ -245,10 +265,26 @@ export function createSessionOperations(ctx: SessionContext): SessionOperations 
         await Promise.all([store.delete(ns.sessions, pointer.rk), store.delete(ns.tokens, hash)]);
         return null;
       }
-      const user = await users.getBy({ id: stored.uid });
-      if (!user) {
-        await Promise.all([store.delete(ns.sessions, pointer.rk), store.delete(ns.tokens, hash)]);
-        return null;
+      // The copy of the user while it is fresh, else one read of the row (see the header).
+      let user =
+        stored.u !== undefined && now - (stored.ua ?? 0) < timeouts.userRefreshMs ? userOf(stored.u) : null;
+      let copied = false;
+      if (user === null) {
+        user = await users.getBy({ id: stored.uid });
+        if (!user) {
+          await Promise.all([store.delete(ns.sessions, pointer.rk), store.delete(ns.tokens, hash)]);
+          return null;
+        }
+        const snapshot = timeouts.userRefreshMs > 0 ? snapshotOf(user) : null;
+        if (snapshot) {
+          stored.u = snapshot;
+          stored.ua = now;
+          copied = true;
+        } else if (stored.u !== undefined) {
+          delete stored.u;
+          delete stored.ua;
+          copied = true;
+        }
       }
       let renewedToken: string | undefined;
       let issuedAt = pointer.issuedAt;
@@ -273,7 +309,7 @@ export function createSessionOperations(ctx: SessionContext): SessionOperations 
           }
         }
       }
-      if (renewedToken !== undefined || now - stored.lastSeenAt >= touchEveryMs) {
+      if (renewedToken !== undefined || copied || now - stored.lastSeenAt >= touchEveryMs) {
         stored.lastSeenAt = now;
         stored.issuedAt = issuedAt;
         await putSession(pointer.rk, stored, now);
@@ -319,6 +355,20 @@ export function createSessionOperations(ctx: SessionContext): SessionOperations 
       const rows = await store.all<StoredSession>(ns.sessions, userKeyPrefix(userId));
       await Promise.all(
         rows.filter((row) => row.key !== keep).map((row) => store.delete(ns.sessions, row.key)),
+      );
+    },
+
+    async refreshUser(userId: string | number): Promise<void> {
+      const now = clock();
+      const rows = await store.all<StoredSession>(ns.sessions, userKeyPrefix(userId));
+      await Promise.all(
+        rows
+          .filter((row) => row.value && row.value.u !== undefined)
+          .map((row) => {
+            delete row.value.u;
+            delete row.value.ua;
+            return putSession(row.key, row.value, now);
+          }),
       );
     },
 

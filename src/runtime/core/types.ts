@@ -90,6 +90,13 @@ export interface SessionTimeouts {
   idleMs?: number;
   /** Signed out this long after sign-in whatever the activity. Default 14 days. */
   absoluteMs?: number;
+  /**
+   * Each session carries a copy of its user, so a signed-in request reads no user row. The copy
+   * is re-read once it is older than this, and at once after `sessions.refreshUser(userId)`
+   * (which pow calls on its own writes of a user). Default 60 000 (1 min); 0 re-reads the user
+   * on every request. See docs/guides/session-store.md, "How fresh is the signed-in user".
+   */
+  userRefreshMs?: number;
   /** The session token is reissued once it is older than this. Default 15 min. */
   renewAfterMs?: number;
   /** How long a renewed-away token keeps working, so parallel requests are not signed out. Default 60 s. */
@@ -225,11 +232,13 @@ export interface SessionRecord {
 export interface SessionMeta {
   ip?: string;
   userAgent?: string;
+  /** The session's first `data` (the HTTP layer's CSRF secret), written with the record. */
+  data?: Record<string, unknown>;
 }
 
 export interface LoadedSession {
   session: SessionRecord;
-  /** The user re-read from the database on this request (a deleted user ends the session). */
+  /** The user: the session's copy, or re-read from the database (a deleted user ends the session). */
   user: UserRecord;
   /** Set when the token was renewed on this request: the HTTP layer must send the new cookie. */
   renewedToken?: string;
@@ -299,6 +308,12 @@ export interface SessionOperations {
   delete(token: string): Promise<void>;
   list(userId: string | number): Promise<SessionRecord[]>;
   revoke(userId: string | number, sessionId: string): Promise<void>;
+  /**
+   * The next request of each of the user's sessions re-reads the user from the database instead
+   * of using the copy in the session: call it after changing a user outside pow (a role, a lock
+   * column), to have the change seen at once rather than within `session.userRefreshMs`.
+   */
+  refreshUser(userId: string | number): Promise<void>;
   /** Ends every session of the user except the one holding `keepToken`. */
   revokeOthers(userId: string | number, keepToken: string): Promise<void>;
   revokeAll(userId: string | number): Promise<void>;

@@ -71,6 +71,8 @@ export interface UserContext {
   layout?: UserLayout;
   /** Called after a user row is deleted (ends their sessions). */
   onDeleted?: (userId: string | number) => Promise<void>;
+  /** Called after a user row is written by update or setPassword (sessions re-read the user). */
+  onChanged?: (userId: string | number) => Promise<void>;
 }
 
 /** The `include` of a read, only when there is one (no `include: undefined` in Prisma's args). */
@@ -400,11 +402,15 @@ export function createUserOperations(ctx: UserContext): UserOperations {
       // The current password was verified against a legacy hash: upgrade it, as sign-in does.
       else if (staleHashOf !== undefined) hash = await hashPassword(staleHashOf);
       if (Object.keys(data).length === 0 && hash === undefined) return { ok: true, value: current };
+      let value: UserRecord;
       try {
-        return { ok: true, value: await writeUser(current.id, data, hash) };
+        value = await writeUser(current.id, data, hash);
       } catch (error) {
         return writeError(error, data);
       }
+      // The user's sessions carry a copy of the row: their next requests re-read it.
+      await ctx.onChanged?.(current.id);
+      return { ok: true, value };
     },
 
     async delete(user: UserRecord): Promise<void> {
@@ -443,7 +449,9 @@ export function createUserOperations(ctx: UserContext): UserOperations {
       if (!validatePassword(password, policy, errors, 'password', contextWords(current)))
         return { ok: false, errors };
       const hash = await hashPassword(password);
-      return { ok: true, value: await writeUser(current.id, {}, hash) };
+      const value = await writeUser(current.id, {}, hash);
+      await ctx.onChanged?.(current.id);
+      return { ok: true, value };
     },
   };
   return operations;

@@ -217,6 +217,10 @@ export function powExpress(pow: Pow, options: PowExpressOptions = {}): PowExpres
       await settings.throttle.clearAccount(identifier);
     },
 
+    async refreshUser(userId) {
+      await pow.sessions.refreshUser(userId);
+    },
+
     defaultErrorResponse: responses.defaultErrorResponse,
 
     extensions: extensions.services,

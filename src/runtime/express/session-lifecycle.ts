@@ -58,12 +58,12 @@ export function createSessionLifecycle(
     const state = await middleware.loadState(req, res);
     const previous = state.token ?? state.staleToken;
     if (previous) await pow.sessions.delete(previous);
+    // The CSRF secret goes in with the record: a sign-in writes the session record once.
     const { token, session } = await pow.sessions.create(user, {
       ip: clientAddress(req),
       userAgent: userAgentOf(req),
+      data: { csrf: createCsrfSecret() },
     });
-    session.data.csrf = createCsrfSecret();
-    await pow.sessions.save(token, session);
     state.token = token;
     state.session = session;
     state.user = user;

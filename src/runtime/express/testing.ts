@@ -39,13 +39,12 @@ export async function sessionFor(
   options: TestSessionOptions = {},
 ): Promise<TestSession> {
   const internals = internalsOf(auth);
-  const { token, session } = await internals.pow.sessions.create(user, {
+  const secret = createCsrfSecret();
+  const { token } = await internals.pow.sessions.create(user, {
     ip: options.ip ?? '127.0.0.1',
     userAgent: options.userAgent ?? 'pow/testing',
+    data: { csrf: secret },
   });
-  const secret = createCsrfSecret();
-  session.data.csrf = secret;
-  await internals.pow.sessions.save(token, session);
   return {
     cookie: `${internals.cookieName}=${token}`,
     csrfToken: createCsrfToken(secret),

@@ -339,6 +339,12 @@ export interface PowExpress {
   csrfToken(req: Request): string;
   /** Clears the failed sign-in counter of an account (a password reset lifts a lock). */
   clearSignInFailures(identifier: string): Promise<void>;
+  /**
+   * After changing a user outside pow (a role, a lock column): the next request of each of the
+   * user's sessions sees the change, instead of within `session.userRefreshMs` (default 1 min).
+   * Same as `auth.pow.sessions.refreshUser(userId)`.
+   */
+  refreshUser(userId: string | number): Promise<void>;
   /** The built-in response for a guard/CSRF refusal (what `errorHandler` replaces). */
   defaultErrorResponse(kind: PowErrorKind, req: Request, res: Response): void;
 

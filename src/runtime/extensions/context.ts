@@ -229,13 +229,16 @@ export function createExtensionContext(pow: Pow, options: ExtensionOptions): Ext
       return options.url;
     },
     async writeUser(user, data) {
+      let row: Record<string, unknown>;
       try {
         const args = { where: { id: user.id }, data: layout.updateData(data) };
-        const row = await delegate.update(include ? { ...args, include } : args);
-        return { ok: true, value: layout.record(row) };
+        row = await delegate.update(include ? { ...args, include } : args);
       } catch (error) {
         return failure(error, data);
       }
+      // The user's sessions carry a copy of the row (core/sessions.ts): their next requests re-read it.
+      await pow.sessions.refreshUser(user.id);
+      return { ok: true, value: layout.record(row) };
     },
     async insertUser(data) {
       try {
