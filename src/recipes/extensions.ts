@@ -21,15 +21,11 @@
  */
 import type { GenerateContext } from '../generate/index.js';
 import type { ExtensionName } from '../runtime/core/types.js';
+import { MAILING_EXTENSIONS } from '../runtime/core/extension-names.js';
 import { ensureEnvKeys, type EnvKey } from './project-files.js';
 import type { TemplateContext } from './template-context.js';
 
-/** Extensions that send e-mail (they need SMTP_URL and the mail templates). */
-export const MAILING_EXTENSIONS: readonly ExtensionName[] = [
-  'email-confirmation',
-  'reset-password',
-  'invitation',
-];
+export { MAILING_EXTENSIONS };
 
 /** The mails each extension sends (`<views>/pow/mailer/<name>.{html,text}.ejs`). */
 export const EXTENSION_MAILS: Readonly<Record<string, ExtensionName>> = Object.freeze({

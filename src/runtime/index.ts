@@ -75,3 +75,10 @@ export {
   type ExtensionOptions,
   type ExtensionMailOptions,
 } from './extensions/index.js';
+export {
+  describeUserAgent,
+  type DeviceDescription,
+  type DeviceList,
+  type DeviceSession,
+  type RememberedDevice,
+} from './extensions/sessions.js';

@@ -975,6 +975,10 @@ export function powExpress(pow: Pow, options: PowExpressOptions = {}): PowExpres
       cookieAttributes,
       baseUrl: () => baseUrl.get(),
       currentUser: (req) => stateOf(req)?.user ?? null,
+      currentSession: (req) => {
+        const state = stateOf(req);
+        return state?.session && state.token ? { token: state.token, session: state.session } : null;
+      },
       startSession: async (req, res, user) => {
         await startSessionFor(req, res, user);
       },

@@ -42,6 +42,9 @@ export const POW_PATHS: Readonly<Record<PowPathName, string>> = Object.freeze({
   'invitation.create': '/invitation',
   'invitation.edit': '/invitation/:token/edit',
   'invitation.update': '/invitation/:token',
+  'sessions.index': '/sessions',
+  'sessions.delete': '/sessions',
+  'sessions.delete_others': '/sessions/others',
 });
 
 /** Normalises a mount path: "" or "/admin" (leading slash, no trailing slash). */
