@@ -38,6 +38,7 @@ test(`install --extension sessions later on ${FIXTURE}: delta only, team edits k
   const added = await project.pow(args);
   assert.equal(added.code, 0, added.stderr + added.stdout);
   assert.deepEqual(migrations(), before, 'no migration: the sessions page needs no column');
+  assert.match(added.stdout, /extension sessions: no schema change/);
   assert.match(project.read('src/pow/config.ts'), /extensions: \['persistent-session', 'sessions'\]/);
 
   const routes = project.read(ROUTES);

@@ -418,7 +418,9 @@ export function createExpressExtensions(host: ExtensionHost, options: PowExpress
       await host.startSession(req, res, used.user);
       if (!used.next) return;
       setRememberCookie(res, used.next.token, used.next.maxAgeMs);
-      // The token now stands for the new session (revoking that session revokes it too).
+      // sessions: the token now stands for the new session (revoking that session revokes it
+      // too). One more store write per restore, so only when the sessions page exists.
+      if (!has('sessions')) return;
       const session = host.currentSession(req)?.session;
       await updateTokenData(pow, 'persistent_session', used.next.token, {
         ...used.data,
