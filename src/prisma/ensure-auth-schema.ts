@@ -12,6 +12,12 @@
  * - Fields added to an existing model go in as one new section (a blank line, then the fields
  *   aligned the way `prisma format` aligns a section) after the model's last field. `prisma format`
  *   leaves such a section unchanged, and the team's own lines are untouched.
+ * - The app's own User model keeps its columns: pow adds no scalar column to a User model that
+ *   exists. The sign-in id and extension fields it lacks (`credentialFieldsFor`,
+ *   src/runtime/core/user-layout.ts) go into the credential model instead, with their unique
+ *   indexes, so every whole User row the app's queries return stays as it was; only the relation
+ *   field `credential` is added to User (Prisma returns relations only when a query names them).
+ *   A User model pow creates holds them itself.
  * - Existing rows: every field pow adds to an existing model is optional (or has a default), so
  *   the migration applies to a table that already has rows on every provider. That includes the
  *   sign-in id fields (`email String? @unique`); the runtime's registration requires them.
@@ -40,6 +46,8 @@ import {
   LEGACY_HASH_FIELD,
   credentialModelName,
 } from '../runtime/core/credentials.js';
+import { credentialFieldsFor } from '../runtime/core/user-layout.js';
+import type { ExtensionName } from '../runtime/core/types.js';
 import {
   blockAttributes,
   columnName,
@@ -79,6 +87,11 @@ export interface AuthSchemaOptions {
   tableName?: string;
   /** Name of the session model. Default "PowSession". */
   sessionModel?: string;
+  /**
+   * What not to add even though pow needs it: labels "Model" (a whole model) and "Model.field",
+   * the things the team removed after pow added them (regeneration keeps that decision).
+   */
+  omit?: ReadonlySet<string>;
 }
 
 export interface EnsureAuthSchemaInput {
@@ -156,6 +169,7 @@ export function ensureAuthSchema(input: EnsureAuthSchemaInput): EnsureAuthSchema
   const idFields = options.userIdFields && options.userIdFields.length > 0 ? options.userIdFields : ['email'];
   const extensions = new Set(options.extensions ?? []);
   const sessionModelName = options.sessionModel ?? 'PowSession';
+  const omit = options.omit ?? new Set<string>();
 
   const schema = parseSchemaFiles(input.files);
   const ds = schema.datasource?.name ?? 'db';
@@ -184,10 +198,19 @@ export function ensureAuthSchema(input: EnsureAuthSchemaInput): EnsureAuthSchema
   let userInfo: EnsureAuthSchemaResult['userModel'];
   /** Native type of the id of a User model pow creates (MySQL string ids). */
   let newUserIdNative: string | null = null;
+  /** Fields of pow's that go into the credential model (the existing User model lacks them). */
+  let heldSpecs: FieldSpec[] = [];
 
   if (existingUser) {
     const idField = primaryKeyField(existingUser);
-    const specs = userFieldSpecs({
+    const held = new Set(
+      credentialFieldsFor(
+        existingUser.fields.map((f) => f.name),
+        idFields,
+        [...extensions] as ExtensionName[],
+      ),
+    );
+    const allSpecs = userFieldSpecs({
       idFields,
       extensions,
       userModelName,
@@ -196,6 +219,12 @@ export function ensureAuthSchema(input: EnsureAuthSchemaInput): EnsureAuthSchema
       mysql,
       model: existingUser,
     });
+    heldSpecs = allSpecs.filter((spec) => held.has(spec.name));
+    // The invitation relation needs `invitedById` on User; held in the credential model, that id
+    // is a plain column (no second relation between the two models).
+    const specs = allSpecs.filter(
+      (spec) => !held.has(spec.name) && !(spec.kind === 'relation' && heldInvitation(spec, held)),
+    );
     const snake = usesSnakeCaseColumns(existingUser);
     const legacy = legacyHashNote(existingUser);
     if (legacy) security.push(legacy);
@@ -204,7 +233,7 @@ export function ensureAuthSchema(input: EnsureAuthSchemaInput): EnsureAuthSchema
       const found = existingUser.fields.find((f) => f.name === spec.name);
       if (found) {
         checkExistingField(existingUser, found, spec, notes);
-      } else {
+      } else if (!omit.has(`${existingUser.name}.${spec.name}`)) {
         missing.push(snake && spec.mappable ? withSnakeMap(spec) : spec);
       }
     }
@@ -258,8 +287,10 @@ export function ensureAuthSchema(input: EnsureAuthSchemaInput): EnsureAuthSchema
     ];
     const block = options.tableName ? [`@@map(${JSON.stringify(options.tableName)})`] : [];
     const text = renderModel(userModelName, specs, block);
-    newModels.push({ model: userModelName, text });
-    added.push({ kind: 'model', file: newModelFile, model: userModelName, text });
+    if (!omit.has(userModelName)) {
+      newModels.push({ model: userModelName, text });
+      added.push({ kind: 'model', file: newModelFile, model: userModelName, text });
+    }
     userInfo = {
       name: userModelName,
       file: newModelFile,
@@ -273,6 +304,7 @@ export function ensureAuthSchema(input: EnsureAuthSchemaInput): EnsureAuthSchema
   /** Adds the missing fields of an existing model pow owns, or queues the whole model. */
   const ensureModel = (name: string, specs: FieldSpec[], block: string[]): void => {
     const existing = findModel(schema, name);
+    if (!existing && omit.has(name)) return;
     if (!existing) {
       const text = renderModel(name, specs, block);
       newModels.push({ model: name, text });
@@ -283,7 +315,7 @@ export function ensureAuthSchema(input: EnsureAuthSchemaInput): EnsureAuthSchema
     for (const spec of specs) {
       const found = existing.fields.find((f) => f.name === spec.name);
       if (found) checkExistingField(existing, found, spec, notes);
-      else missing.push(spec);
+      else if (!omit.has(`${name}.${spec.name}`)) missing.push(spec);
     }
     if (missing.length === 0) return;
     const lines = alignFields(missing, existing.indent);
@@ -323,6 +355,7 @@ export function ensureAuthSchema(input: EnsureAuthSchemaInput): EnsureAuthSchema
       userIdNative: mirroredIdNative(existingUser ? userIdField : null, ds, mysql, newUserIdNative),
       ds,
       mysql,
+      held: heldSpecs,
     }).map((spec) => (credentialSnake && spec.mappable ? withSnakeMap(spec) : spec)),
     userInfo.tableName ? [`@@map(${JSON.stringify(`${toSnake(userInfo.name)}_credentials`)})`] : [],
   );
@@ -504,15 +537,24 @@ function mirroredIdNative(
   return createdIdNative;
 }
 
-/** Fields of `<User>Credential`: the user's id as primary and foreign key, the hash, a timestamp. */
+/** The invitation relation fields of User, when `invitedById` lives in the credential model. */
+function heldInvitation(spec: FieldSpec, held: ReadonlySet<string>): boolean {
+  return held.has('invitedById') && (spec.name === 'invitedBy' || spec.name === 'invitedUsers');
+}
+
+/**
+ * Fields of `<User>Credential`: the user's id as primary and foreign key, the hash, the fields of
+ * pow's an existing User model lacks (`held`, all optional), a timestamp.
+ */
 function credentialFieldSpecs(args: {
   userModelName: string;
   userIdField: ParsedField;
   userIdNative: string | null;
   ds: string;
   mysql: boolean;
+  held: FieldSpec[];
 }): FieldSpec[] {
-  const { userModelName, userIdField, userIdNative, ds, mysql } = args;
+  const { userModelName, userIdField, userIdNative, ds, mysql, held } = args;
   return [
     scalar(CREDENTIAL_USER_ID_FIELD, userIdField.type, false, [
       '@id',
@@ -521,6 +563,7 @@ function credentialFieldSpecs(args: {
     // argon2id hashes are about 100 characters, imported ones (pbkdf2, scrypt) can be longer than
     // MySQL's default VARCHAR(191).
     scalar(CREDENTIAL_HASH_FIELD, 'String', false, mysql ? [`@${ds}.Text`] : []),
+    ...held,
     scalar('updatedAt', 'DateTime', false, ['@updatedAt']),
     {
       name: 'user',

@@ -17,6 +17,7 @@ import { EXTENSION_NAMES } from '../runtime/core/extension-names.js';
 import { PowError } from '../shared/pow-error.js';
 import { fieldLabelExpression, userIdLabelExpression } from './id-field-labels.js';
 import { appUserColumns, type AppUserColumns } from './app-user-columns.js';
+import { credentialFieldsFor } from '../runtime/core/user-layout.js';
 
 export type StoreKind = 'memory' | 'prisma' | 'redis';
 
@@ -69,8 +70,13 @@ export interface PrismaAdapter {
   className: string;
   /** Prisma's name for the adapter's database family (`factory.provider`): "postgres". */
   provider: 'postgres' | 'mysql' | 'sqlite' | 'sqlserver';
-  /** Expression that builds it from a `url` parameter: "new PrismaPg({ connectionString: url })". */
+  /** Expression that builds it from a `url` parameter: "new PrismaPg(pgPoolOptions(url))". */
   construct: string;
+  /**
+   * pow's helpers the expression uses (imported from 'pow'): the pool and statement timeouts of
+   * PostgreSQL and MariaDB (stores/database-timeouts.ts), so an outage fails queries in seconds.
+   */
+  powImports: string[];
   /** Packages the app needs at run time for it (the adapter and its driver). */
   dependencies: string[];
 }
@@ -121,6 +127,11 @@ export interface TemplateContext {
    * inputs on the sign-up and account forms, and constants (`userDefaults`).
    */
   appColumns: Pick<AppUserColumns, 'inputs' | 'defaults'>;
+  /**
+   * The fields pow keeps in the credential model because the existing user model lacks them
+   * (config `credentialFields`; src/runtime/core/user-layout.ts); [] for a model pow creates.
+   */
+  credentialFields: string[];
 
   store: StoreKind;
   extensions: ExtensionName[];
@@ -334,6 +345,7 @@ function adapterFor(provider: PrismaProvider, major: number): PrismaAdapter | nu
         className: 'PrismaBetterSqlite3',
         provider: 'sqlite',
         construct: 'new PrismaBetterSqlite3({ url })',
+        powImports: [],
         dependencies: ['@prisma/adapter-better-sqlite3', 'better-sqlite3'],
       };
     case 'postgresql':
@@ -342,7 +354,8 @@ function adapterFor(provider: PrismaProvider, major: number): PrismaAdapter | nu
         packageName: '@prisma/adapter-pg',
         className: 'PrismaPg',
         provider: 'postgres',
-        construct: 'new PrismaPg({ connectionString: url })',
+        construct: 'new PrismaPg(pgPoolOptions(url))',
+        powImports: ['pgPoolOptions'],
         dependencies: ['@prisma/adapter-pg', 'pg'],
       };
     case 'mysql':
@@ -350,7 +363,8 @@ function adapterFor(provider: PrismaProvider, major: number): PrismaAdapter | nu
         packageName: '@prisma/adapter-mariadb',
         className: 'PrismaMariaDb',
         provider: 'mysql',
-        construct: 'new PrismaMariaDb(url)',
+        construct: 'new PrismaMariaDb(mariadbPoolOptions(url))',
+        powImports: ['mariadbPoolOptions'],
         dependencies: ['@prisma/adapter-mariadb', 'mariadb'],
       };
     case 'sqlserver':
@@ -359,6 +373,7 @@ function adapterFor(provider: PrismaProvider, major: number): PrismaAdapter | nu
         className: 'PrismaMssql',
         provider: 'sqlserver',
         construct: 'new PrismaMssql(url)',
+        powImports: [],
         dependencies: ['@prisma/adapter-mssql', 'mssql'],
       };
     case 'mongodb':
@@ -498,6 +513,11 @@ export function buildTemplateContext(project: ProjectInfo, options: TemplateOpti
     idFieldInputs: idFieldInputs(userIdFields, model),
     appColumns: (({ inputs, defaults }) => ({ inputs, defaults }))(
       appUserColumns(model, userIdFields, project.prisma?.models ?? []),
+    ),
+    credentialFields: credentialFieldsFor(
+      model ? model.fields.map((field) => field.name) : null,
+      userIdFields,
+      extensions,
     ),
     store,
     extensions,

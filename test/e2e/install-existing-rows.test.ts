@@ -3,8 +3,8 @@
  * fixtures/express5-ts-existing-user whose User has no e-mail and a required `age Int` besides the
  * required `name` (the shape of fixtures/real-prisma-x-express), on SQLite, PostgreSQL and MariaDB. Rows are
  * inserted before install; then:
- * - pow's migration applies (the e-mail pow adds is `String? @unique`: a NOT NULL column cannot be
- *   added to a table with rows) and the old rows are kept, with no e-mail;
+ * - pow's migration applies and leaves the app's table as it was: the e-mail the User lacks lives
+ *   in pow's `user_credentials` table (`email String? @unique` there), and the old rows are kept;
  * - the sign-up form asks for `name` (text) and `age` (number); a bad age is a field error (422),
  *   not a 500; a good one creates the row with an integer age;
  * - strict tsc passes on the generated code.
@@ -30,7 +30,7 @@ import {
   type E2EProvider,
 } from '../helpers/e2e-project.js';
 import { HttpClient, csrfTokenFrom } from '../helpers/http-client.js';
-import { MARIADB } from '../helpers/prisma-test-client.js';
+import { projectSql } from '../helpers/project-sql.js';
 
 const FIXTURE = 'express5-ts-existing-user';
 const SCHEMA = 'prisma/schema.prisma';
@@ -95,40 +95,6 @@ async function setUp(provider: E2EProvider): Promise<E2EProject> {
   };
 }
 
-/** Runs SQL against the project's database; returns the rows of a query. */
-async function sql(project: E2EProject, text: string): Promise<Record<string, unknown>[]> {
-  if (project.db.provider === 'sqlite') {
-    const Database = (await import('better-sqlite3')).default;
-    const conn = new Database(project.db.name);
-    try {
-      const statement = conn.prepare(text);
-      if (statement.reader) return statement.all() as Record<string, unknown>[];
-      statement.run();
-      return [];
-    } finally {
-      conn.close();
-    }
-  }
-  if (project.db.provider === 'mysql') {
-    const mariadb = await import('mariadb');
-    const conn = await mariadb.createConnection({ ...MARIADB, database: project.db.name });
-    try {
-      const result: unknown = await conn.query(text.replaceAll('"', '`'));
-      return Array.isArray(result) ? (result as Record<string, unknown>[]) : [];
-    } finally {
-      await conn.end();
-    }
-  }
-  const pg = (await import('pg')).default;
-  const client = new pg.Client({ connectionString: project.db.url });
-  await client.connect();
-  try {
-    return (await client.query(text)).rows as Record<string, unknown>[];
-  } finally {
-    await client.end();
-  }
-}
-
 for (const provider of ['sqlite', 'postgresql', 'mysql'] as const) {
   test(`pow install on a User table with rows and no e-mail (${provider}): migrates, signs up with the app's columns`, async (t) => {
     const project = await setUp(provider);
@@ -141,22 +107,31 @@ for (const provider of ['sqlite', 'postgresql', 'mysql'] as const) {
     await t.test("the app's own migration, then two users of its own", async () => {
       const res = await project.pow(['migrate']);
       assert.equal(res.code, 0, res.stderr + res.stdout);
-      await sql(
+      await projectSql(
         project,
         `INSERT INTO "users" ("id", "name", "age", "role") VALUES ('u1', 'Ada', 36, 'user'), ('u2', 'Grace', 85, 'admin')`,
       );
     });
 
     await t.test(
-      'install adds a nullable e-mail and names the columns the sign-up form asks for',
+      "install keeps the e-mail in pow's credential table and names the columns the sign-up form asks for",
       async () => {
         const res = await project.pow(['install', '--yes']);
         assert.equal(res.code, 0, res.stderr + res.stdout);
         assert.match(res.stdout, /^registration: the sign-up form now asks for User\.name, User\.age \(/m);
         assert.doesNotMatch(res.stdout, /Manual steps/);
-        assert.match(project.read(SCHEMA), /\n {2}email +String\? +@unique( @db\.VarChar\(191\))?\n/);
+        const schema = project.read(SCHEMA);
+        const user = /model User \{[^}]*\}/.exec(schema)![0];
+        assert.doesNotMatch(user, /email/, "no e-mail column in the app's User");
+        const credential = /model UserCredential \{[^}]*\}/.exec(schema)![0];
+        assert.match(credential, /\n {2}email +String\? +@unique( @db\.VarChar\(191\))?\n/);
         const migration = project.read(`${MIGRATION_DIR}/migration.sql`);
-        assert.match(migration, /ADD COLUMN +["`]email["`] (TEXT|VARCHAR\(191\) NULL)[;,]/);
+        assert.doesNotMatch(
+          migration,
+          /ALTER TABLE +["`]users["`] +ADD/,
+          "no column added to the app's table",
+        );
+        assert.match(migration, /["`]email["`] (TEXT|VARCHAR\(191\))/);
         assert.doesNotMatch(migration, /required column/);
         const form = project.read('views/pow/registration/new.ejs');
         assert.match(form, /<input id="name" name="name" type="text" required/);
@@ -164,15 +139,22 @@ for (const provider of ['sqlite', 'postgresql', 'mysql'] as const) {
       },
     );
 
-    await t.test('pow migrate applies to the table with rows; the rows stay, without an e-mail', async () => {
+    await t.test('pow migrate applies to the table with rows; the rows stay as they were', async () => {
       const res = await project.pow(['migrate']);
       assert.equal(res.code, 0, res.stderr + res.stdout);
-      const rows = await sql(project, `SELECT "id", "name", "email" FROM "users" ORDER BY "id"`);
+      const rows = await projectSql(project, `SELECT * FROM "users" ORDER BY "id"`);
       assert.deepEqual(
-        rows.map((r) => [r.id, r.name, r.email]),
+        rows.map((r) => Object.keys(r).sort()),
         [
-          ['u1', 'Ada', null],
-          ['u2', 'Grace', null],
+          ['age', 'created_at', 'id', 'name', 'role'],
+          ['age', 'created_at', 'id', 'name', 'role'],
+        ],
+      );
+      assert.deepEqual(
+        rows.map((r) => [r.id, r.name]),
+        [
+          ['u1', 'Ada'],
+          ['u2', 'Grace'],
         ],
       );
     });
@@ -215,9 +197,9 @@ for (const provider of ['sqlite', 'postgresql', 'mysql'] as const) {
         age: '36',
       });
       assert.equal(created.status, 302, created.body.slice(0, 1500));
-      const rows = await sql(
+      const rows = await projectSql(
         project,
-        `SELECT "name", "age", "email" FROM "users" WHERE "email" = 'ada@example.com'`,
+        `SELECT u."name", u."age", c."email" FROM "users" u JOIN "user_credentials" c ON c."user_id" = u."id" WHERE c."email" = 'ada@example.com'`,
       );
       assert.deepEqual(
         rows.map((r) => [r.name, Number(r.age), r.email]),

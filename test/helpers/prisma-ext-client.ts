@@ -270,6 +270,10 @@ export interface HarnessOptions {
   extensions: ExtensionName[];
   userIdFields?: string[];
   userType?: string;
+  /** Config `userFields`; default ['name']. */
+  userFields?: string[];
+  /** Config `userDefaults`; default none. */
+  userDefaults?: Record<string, string | number | boolean>;
   extOptions?: Partial<ExtensionOptions>;
   /** Mail delivery errors (default: pow's stderr line). */
   onMailError?: (error: unknown) => void;
@@ -316,7 +320,8 @@ export async function createExtHarness(options: HarnessOptions): Promise<ExtHarn
     secret: 'x'.repeat(40),
     userType: options.userType ?? 'user',
     userIdFields: options.userIdFields ?? ['email'],
-    userFields: ['name'],
+    userFields: options.userFields ?? ['name'],
+    ...(options.userDefaults ? { userDefaults: options.userDefaults } : {}),
     extensions: options.extensions,
     hashing: { insecureTestParameters: true },
     clock: clock.now,

@@ -241,3 +241,35 @@ describe('invitation without an e-mail field (username ids)', () => {
     assert.equal(h.smtp.messages.length, 0);
   });
 });
+
+describe("invitation and the app's required columns (userDefaults)", () => {
+  let h: ExtHarness;
+  before(async () => {
+    // `name` stands for an app column registration fills with a constant (config `userDefaults`,
+    // e.g. an app's own `password: '!'`); invitees are created by pow too and need it as well.
+    h = await createExtHarness({
+      store: 'memory',
+      extensions: ['invitation'],
+      userFields: [],
+      userDefaults: { name: 'no name yet' },
+    });
+  });
+  after(async () => {
+    await h?.close();
+  });
+
+  it("the invitee row gets the config's userDefaults, as a registered user does", async () => {
+    const registered = await h.pow.users.create({
+      email: 'boss@example.com',
+      password: PASSWORD,
+      password_confirmation: PASSWORD,
+    });
+    assert.ok(registered.ok);
+    assert.equal(registered.value.name, 'no name yet');
+    const result = await h.ext.invite(registered.value, { email: 'guest@example.com' });
+    assert.deepEqual(result, { ok: true });
+    const row = await h.db.prisma.user.findFirst({ where: { email: 'guest@example.com' } });
+    assert.equal(row.name, 'no name yet');
+    assert.equal(row.invitedById, registered.value.id);
+  });
+});

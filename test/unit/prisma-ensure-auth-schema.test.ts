@@ -128,7 +128,7 @@ test('idempotent: running on its own output changes nothing', () => {
   assert.deepEqual(second.added, []);
 });
 
-test('existing User with @@map and uuid id: fields go in one new section, user lines untouched', () => {
+test("existing User with @@map and uuid id: only the credential relation goes into User; pow's fields go into UserCredential", () => {
   const before =
     header('postgresql') +
     `
@@ -152,26 +152,26 @@ model User {
   assert.ok(
     after.includes(`  createdAt DateTime @default(now())
 
-  email                String?         @unique
-  credential           UserCredential?
-  invitedById          String?
-  invitedBy            User?           @relation("PowInvitedBy", fields: [invitedById], references: [id])
-  invitedUsers         User[]          @relation("PowInvitedBy")
-  invitationAcceptedAt DateTime?
+  credential UserCredential?
 
   // keep this comment
   @@map("app_users")
 }`),
     after,
   );
-  // The credential model's key mirrors the user id; the table follows the model's @@map.
+  // The credential model's key mirrors the user id; the table follows the model's @@map. The
+  // sign-in id and the invitation columns User lacks live there (invitedById without a relation:
+  // one relation between the two models is enough).
   assert.ok(
     after.endsWith(`
 model UserCredential {
-  userId       String   @id
-  passwordHash String
-  updatedAt    DateTime @updatedAt
-  user         User     @relation(fields: [userId], references: [id], onDelete: Cascade)
+  userId               String    @id
+  passwordHash         String
+  email                String?   @unique
+  invitedById          String?
+  invitationAcceptedAt DateTime?
+  updatedAt            DateTime  @updatedAt
+  user                 User      @relation(fields: [userId], references: [id], onDelete: Cascade)
 
   @@map("user_credentials")
 }
@@ -188,7 +188,7 @@ model UserCredential {
   });
   assert.deepEqual(
     result.added.map((a) => a.field),
-    ['email', 'credential', 'invitedById', 'invitedBy', 'invitedUsers', 'invitationAcceptedAt', undefined],
+    ['credential', undefined],
   );
   assert.deepEqual(result.security, [], 'no old hash column');
 });
@@ -211,18 +211,23 @@ model Account {
     options: { userModel: 'Account', extensions: ['email-confirmation'] },
   });
   const after = result.files['schema.prisma'];
-  assert.ok(after.includes('  email            String?            @unique\n'), after);
-  assert.ok(after.includes('  credential       AccountCredential?\n'), after);
-  assert.ok(after.includes('  emailConfirmedAt DateTime?          @map("email_confirmed_at")\n'), after);
-  assert.ok(after.includes('  unconfirmedEmail String?            @map("unconfirmed_email")\n'), after);
+  assert.ok(
+    after.includes(
+      '  createdAt DateTime @default(now()) @map("created_at")\n\n  credential AccountCredential?\n\n',
+    ),
+    after,
+  );
   // The credential model of `Account` follows its naming: snake_case columns, a mapped table.
   assert.ok(
     after.endsWith(`
 model AccountCredential {
-  userId       Int      @id @map("user_id")
-  passwordHash String   @map("password_hash")
-  updatedAt    DateTime @updatedAt @map("updated_at")
-  user         Account  @relation(fields: [userId], references: [id], onDelete: Cascade)
+  userId           Int       @id @map("user_id")
+  passwordHash     String    @map("password_hash")
+  email            String?   @unique
+  emailConfirmedAt DateTime? @map("email_confirmed_at")
+  unconfirmedEmail String?   @map("unconfirmed_email")
+  updatedAt        DateTime  @updatedAt @map("updated_at")
+  user             Account   @relation(fields: [userId], references: [id], onDelete: Cascade)
 
   @@map("account_credentials")
 }
@@ -278,10 +283,24 @@ test('conflict: a user id field without a unique constraint needs @unique (fix l
   assert.deepEqual(result.notes, []);
 });
 
-test('conflict: an invitation relation field name taken by something else', () => {
-  const before =
+test('conflict: an invitation relation field name taken by something else, where User has invitedById (an earlier install)', () => {
+  // Without invitedById on User, pow keeps it in UserCredential and adds no invitation relation
+  // to User: the app's own `invitedBy` is left alone.
+  const own =
     header('sqlite') +
     `\nmodel User {\n  id        Int    @id @default(autoincrement())\n  email     String @unique\n  invitedBy String?\n}\n`;
+  const kept = ensureAuthSchema({
+    files: { 'prisma/schema.prisma': own },
+    provider: 'sqlite',
+    options: { extensions: ['invitation'] },
+  });
+  assert.deepEqual(
+    kept.added.map((a) => a.field ?? a.model),
+    ['credential', 'UserCredential'],
+  );
+  const before =
+    header('sqlite') +
+    `\nmodel User {\n  id          Int    @id @default(autoincrement())\n  email       String @unique\n  invitedById Int?\n  invitedBy   String?\n}\n`;
   assert.throws(
     () =>
       ensureAuthSchema({
@@ -366,7 +385,7 @@ test("conflict: a model of the app's own named UserCredential, or a User.credent
   );
 });
 
-test('multi-file: fields go where User is declared, new models into pow.prisma', () => {
+test('multi-file: the relation goes where User is declared, new models (with the e-mail) into pow.prisma', () => {
   const files = {
     'prisma/schema/schema.prisma': header('postgresql'),
     'prisma/schema/user.prisma': `model User {\n  id   Int     @id @default(autoincrement())\n  name String?\n}\n`,
@@ -381,9 +400,10 @@ test('multi-file: fields go where User is declared, new models into pow.prisma',
   assert.deepEqual(Object.keys(result.files), ['prisma/schema/pow.prisma', 'prisma/schema/user.prisma']);
   assert.equal(
     result.files['prisma/schema/user.prisma'],
-    `model User {\n  id   Int     @id @default(autoincrement())\n  name String?\n\n  email      String?         @unique\n  credential UserCredential?\n}\n`,
+    `model User {\n  id   Int     @id @default(autoincrement())\n  name String?\n\n  credential UserCredential?\n}\n`,
   );
   assert.ok(result.files['prisma/schema/pow.prisma'].startsWith('model UserCredential {\n'));
+  assert.match(result.files['prisma/schema/pow.prisma'], /\n {2}email +String\? +@unique\n/);
   assert.match(result.files['prisma/schema/pow.prisma'], /\n\nmodel PowSession \{\n/);
   assert.ok(result.added.some((a) => a.kind === 'file' && a.file === 'prisma/schema/pow.prisma'));
 
@@ -451,7 +471,7 @@ test('sqlite and postgresql: plain types, invitation id copies the id type', () 
   }
 });
 
-test('existing model with a native id type: invitedById copies it (foreign keys need equal types)', () => {
+test('existing model with a native id type: invitedById and the credential key copy it', () => {
   const before =
     header('mysql') +
     `\nmodel User {\n  id    String @id @default(uuid()) @db.Char(36)\n  email String @unique\n}\n`;
@@ -461,11 +481,11 @@ test('existing model with a native id type: invitedById copies it (foreign keys 
     options: { extensions: ['invitation'] },
   });
   assert.ok(
-    result.files['s.prisma'].includes('  invitedById          String?         @db.Char(36)\n'),
+    result.files['s.prisma'].includes('  invitedById          String?   @db.Char(36)\n'),
     result.files['s.prisma'],
   );
   assert.ok(
-    result.files['s.prisma'].includes('  userId       String   @id @db.Char(36)\n'),
+    result.files['s.prisma'].includes('  userId               String    @id @db.Char(36)\n'),
     result.files['s.prisma'],
   );
 });

@@ -37,6 +37,7 @@ describe('createPow configuration', () => {
     assert.equal(pow.userType, 'user');
     assert.equal(pow.userModel, 'User');
     assert.deepEqual(pow.userIdFields, ['email']);
+    assert.deepEqual(pow.credentialFields, [], 'every field on the user model');
     assert.deepEqual(pow.extensions, []);
     assert.equal(pow.hasher.id, 'argon2id');
     assert.equal(typeof pow.clock(), 'number');
@@ -57,6 +58,7 @@ describe('createPow configuration', () => {
     refuses({ ...base, store: undefined }, 'store');
     refuses({ ...base, store: { get() {} } }, 'store');
     refuses({ ...base, userType: 'Admin Users' }, 'userType');
+    refuses({ ...base, credentialFields: ['name'] }, 'credentialFields');
     refuses({ ...base, userIdFields: [] }, 'userIdFields');
     refuses({ ...base, userIdFields: ['email', 'email'] }, 'userIdFields');
     refuses({ ...base, userFields: ['passwordHash'] }, 'userFields');

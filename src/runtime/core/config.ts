@@ -12,6 +12,7 @@ import { deriveSecretKey } from './crypto.js';
 import { deferredSetting, type Deferred, type Setting } from './deferred.js';
 import { SECRET_COMMAND } from '../../shared/secret-command.js';
 import { USER_FIELD_TYPES, userFieldRule, type UserFieldRule } from './user-fields.js';
+import { checkCredentialFields, createUserLayout } from './user-layout.js';
 import {
   boundedDelegate,
   boundedStore,
@@ -36,6 +37,7 @@ const CONFIG_KEYS = new Set([
   'userIdFields',
   'userFields',
   'userDefaults',
+  'credentialFields',
   'store',
   'storeTimeoutMs',
   'secret',
@@ -319,6 +321,10 @@ export function createPow(config: PowConfig): Pow {
     }
   }
   const userDefaults = checkUserDefaults(config.userDefaults ?? {}, userIdFields, userFields);
+  const credentialFields = checkCredentialFields(config.credentialFields, userIdFields, [
+    ...userFields,
+    ...Object.keys(userDefaults),
+  ]);
   const secret = resolveSecret(config.secret);
   const storeTimeoutMs = config.storeTimeoutMs ?? DEFAULT_STORE_TIMEOUT_MS;
   if (typeof storeTimeoutMs !== 'number' || !Number.isFinite(storeTimeoutMs) || storeTimeoutMs <= 0)
@@ -346,6 +352,7 @@ export function createPow(config: PowConfig): Pow {
     userIdFields,
     userFields: userFieldRules,
     userDefaults,
+    layout: createUserLayout(credentialFields),
     onDeleted: async (userId) => {
       await holder.sessions?.revokeAll(userId);
     },
@@ -364,6 +371,8 @@ export function createPow(config: PowConfig): Pow {
     userType,
     userModel,
     userIdFields: Object.freeze([...userIdFields]),
+    credentialFields: Object.freeze([...credentialFields]),
+    userDefaults: Object.freeze({ ...userDefaults }),
     store,
     // Read on first use (see deferred.ts): the app may load its .env after importing this config.
     get secret() {

@@ -8,8 +8,11 @@
  * the hash to anyone. A relation is loaded only when a query names it, whatever the query shape or
  * the PrismaClient instance, and the app's `User` type carries no secret.
  *
+ * The same model holds the fields pow needs that an existing user model lacks (a sign-in id, the
+ * extensions' columns): user-layout.ts says which and builds the queries.
+ *
  * This module is the one source of truth for those names: the CLI's schema edit
- * (src/prisma/ensure-auth-schema.ts) and the runtime (users.ts) both use it.
+ * (src/prisma/ensure-auth-schema.ts) and the runtime (users.ts, user-layout.ts) both use it.
  */
 import { PowError } from '../../shared/pow-error.js';
 
@@ -36,28 +39,14 @@ export function credentialModelName(userModel: string): string {
 
 type Row = Record<string, unknown>;
 
-/** Prisma `include` that loads only the hash with the user (nothing else of the credential row). */
-export const INCLUDE_HASH: Readonly<Row> = Object.freeze({
-  [CREDENTIAL_RELATION]: { select: { [CREDENTIAL_HASH_FIELD]: true } },
-});
-
-/** The hash of a row read with INCLUDE_HASH; null for a user without a password (invited). */
+/**
+ * The hash of a row read with the credential's hash included (user-layout.ts); null for a user
+ * without a password (invited: no credential row, or one with an empty hash).
+ */
 export function storedHash(row: Row | null): string | null {
   const credential = row?.[CREDENTIAL_RELATION] as Row | null | undefined;
   const hash = credential?.[CREDENTIAL_HASH_FIELD];
   return typeof hash === 'string' && hash.length > 0 ? hash : null;
-}
-
-/** Nested write that creates the credential row with a new user (`create: { data }`). */
-export function createCredential(hash: string): Row {
-  return { create: { [CREDENTIAL_HASH_FIELD]: hash } };
-}
-
-/** Nested write that sets the hash of an existing user, with or without a credential row yet. */
-export function upsertCredential(hash: string): Row {
-  return {
-    upsert: { create: { [CREDENTIAL_HASH_FIELD]: hash }, update: { [CREDENTIAL_HASH_FIELD]: hash } },
-  };
 }
 
 /**

@@ -170,6 +170,13 @@ export interface PowConfig {
    * live in the credential model). Default {}.
    */
   userDefaults?: Record<string, string | number | boolean>;
+  /**
+   * The fields pow needs (`userIdFields`, the extensions' columns such as `emailConfirmedAt`) that
+   * it keeps in the credential model (`<userModel>Credential`) because the app's user model has
+   * no column for them; `pow install` writes this list. Records still carry them (`user.email`),
+   * and pow's lookups go through the relation. Default [] (all on the user model).
+   */
+  credentialFields?: string[];
   /** Where sessions, tokens and throttle counters live. */
   store: Store;
   /**
@@ -295,6 +302,10 @@ export interface Pow {
   readonly userType: string;
   readonly userModel: string;
   readonly userIdFields: readonly string[];
+  /** Fields of the user pow keeps in the credential model (config `credentialFields`; user-layout.ts). */
+  readonly credentialFields: readonly string[];
+  /** Constants every user pow creates gets (config `userDefaults`). */
+  readonly userDefaults: Readonly<Record<string, string | number | boolean>>;
   readonly store: Store;
   readonly secret: string;
   readonly extensions: readonly ExtensionName[];

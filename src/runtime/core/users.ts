@@ -2,21 +2,16 @@
  * User operations over the app's Prisma client (changeset-style results, never throwing for
  * validation problems). The password hash lives in the credential model (credentials.ts): it is
  * read through the relation only where a password is checked, written with nested writes, and
- * returned records never contain it.
+ * returned records never contain it. Fields pow keeps in the credential model because the app's
+ * user model lacks them (a sign-in id, extension columns) are read and written through the same
+ * relation (user-layout.ts); records are flat either way.
  */
 import type { FieldErrors, Hasher, Result, UserOperations, UserParams, UserRecord } from './types.js';
 import { addError, hasErrors } from './errors.js';
 import { randomToken } from './crypto.js';
 import { castUserFields, userFieldRule, type UserFieldRule } from './user-fields.js';
-import {
-  CREDENTIAL_RELATION,
-  INCLUDE_HASH,
-  LEGACY_HASH_FIELD,
-  createCredential,
-  missingCredentialModel,
-  storedHash,
-  upsertCredential,
-} from './credentials.js';
+import { CREDENTIAL_RELATION, LEGACY_HASH_FIELD, missingCredentialModel, storedHash } from './credentials.js';
+import { createUserLayout, type UserLayout } from './user-layout.js';
 import {
   MAX_USER_ID_LENGTH,
   checkUserId,
@@ -39,8 +34,8 @@ type PasswordMatch = 'normalized' | 'as-typed' | null;
 export interface UserDelegate {
   findFirst(args: { where: Row; include?: Row }): Promise<Row | null>;
   findMany(args: { where: Row; take?: number; include?: Row }): Promise<Row[]>;
-  create(args: { data: Row }): Promise<Row>;
-  update(args: { where: Row; data: Row }): Promise<Row>;
+  create(args: { data: Row; include?: Row }): Promise<Row>;
+  update(args: { where: Row; data: Row; include?: Row }): Promise<Row>;
   delete(args: { where: Row }): Promise<unknown>;
 }
 
@@ -72,17 +67,15 @@ export interface UserContext {
   userFields: readonly (string | UserFieldRule)[];
   /** Constants every created user gets (config `userDefaults`), e.g. the app's own password column. */
   userDefaults?: Readonly<Record<string, unknown>>;
+  /** Where pow's fields live (config `credentialFields`); default: all on the user model. */
+  layout?: UserLayout;
   /** Called after a user row is deleted (ends their sessions). */
   onDeleted?: (userId: string | number) => Promise<void>;
 }
 
-/**
- * A copy of the record without its credential relation (when it was loaded) and without the user
- * model's old hash column (projects installed before credentials had their own table).
- */
-export function stripSecrets(row: Row): UserRecord {
-  const { [CREDENTIAL_RELATION]: _credential, [LEGACY_HASH_FIELD]: _hash, ...rest } = row;
-  return rest as UserRecord;
+/** The `include` of a read, only when there is one (no `include: undefined` in Prisma's args). */
+function withInclude<T extends Row>(args: T, include: Row | undefined): T & { include?: Row } {
+  return include === undefined ? args : { ...args, include };
 }
 
 interface PrismaLikeError {
@@ -133,6 +126,8 @@ function isBlank(value: unknown): boolean {
 
 export function createUserOperations(ctx: UserContext): UserOperations {
   const { delegate, hasher, policy, userIdFields } = ctx;
+  const layout = ctx.layout ?? createUserLayout([]);
+  const include = layout.include(false);
   const userFieldRules = ctx.userFields
     .map((entry) => (typeof entry === 'string' ? userFieldRule(entry) : entry))
     .filter((rule) => !PROTECTED_FIELDS.has(rule.name) && !userIdFields.includes(rule.name));
@@ -225,11 +220,6 @@ export function createUserOperations(ctx: UserContext): UserOperations {
     throw error;
   }
 
-  async function findById(id: unknown): Promise<Row | null> {
-    if (id === undefined || id === null) return null;
-    return delegate.findFirst({ where: { id } });
-  }
-
   /** A delegate call that names the credential relation, with Prisma's error for a missing one explained. */
   async function withCredential<T>(call: () => Promise<T>): Promise<T> {
     try {
@@ -239,17 +229,25 @@ export function createUserOperations(ctx: UserContext): UserOperations {
     }
   }
 
-  /** The user row with its hash (INCLUDE_HASH): only where the current password is checked. */
-  async function findWithHash(id: unknown): Promise<Row | null> {
+  /** The user as a flat record, or null. */
+  async function findById(id: unknown): Promise<UserRecord | null> {
     if (id === undefined || id === null) return null;
-    return withCredential(() => delegate.findFirst({ where: { id }, include: INCLUDE_HASH }));
+    const row = await withCredential(() => delegate.findFirst(withInclude({ where: { id } }, include)));
+    return row ? layout.record(row) : null;
   }
 
-  /** Sets the user's hash (nested upsert: invited users have no credential row yet). */
-  function writeHash(id: unknown, hash: string, data: Row = {}): Promise<Row> {
-    return withCredential(() =>
-      delegate.update({ where: { id }, data: { ...data, [CREDENTIAL_RELATION]: upsertCredential(hash) } }),
+  /** The user row with its hash: only where the current password is checked (read it with storedHash). */
+  async function findWithHash(id: unknown): Promise<Row | null> {
+    if (id === undefined || id === null) return null;
+    return withCredential(() => delegate.findFirst({ where: { id }, include: layout.include(true) }));
+  }
+
+  /** Writes `data` (flat) and, when given, a new hash (nested upsert: invited users may have no credential row). */
+  async function writeUser(id: unknown, data: Row, hash?: string): Promise<UserRecord> {
+    const row = await withCredential(() =>
+      delegate.update(withInclude({ where: { id }, data: layout.updateData(data, hash) }, include)),
     );
+    return layout.record(row);
   }
 
   const operations: UserOperations = {
@@ -269,16 +267,12 @@ export function createUserOperations(ctx: UserContext): UserOperations {
       }
       if (hasErrors(errors)) return { ok: false, errors };
       // Hash only once everything else is valid (no wasted work on invalid input).
-      const credential = createCredential(await hashPassword(password as string));
+      const hash = await hashPassword(password as string);
       try {
-        return {
-          ok: true,
-          value: stripSecrets(
-            await withCredential(() =>
-              delegate.create({ data: { ...data, [CREDENTIAL_RELATION]: credential } }),
-            ),
-          ),
-        };
+        const row = await withCredential(() =>
+          delegate.create(withInclude({ data: layout.createData(data, hash) }, include)),
+        );
+        return { ok: true, value: layout.record(row) };
       } catch (error) {
         return writeError(error, data);
       }
@@ -296,15 +290,15 @@ export function createUserOperations(ctx: UserContext): UserOperations {
         identifier.trim() !== '' &&
         identifier.length <= 4 * MAX_USER_ID_LENGTH
       ) {
-        const or = userIdFields.map((field) => ({ [field]: normalizeUserId(field, identifier) }));
+        const or = userIdFields.map((field) => layout.where({ [field]: normalizeUserId(field, identifier) }));
         const where = or.length === 1 ? or[0] : { OR: or };
         const rows = await withCredential(() =>
-          delegate.findMany({ where, take: userIdFields.length, include: INCLUDE_HASH }),
+          delegate.findMany({ where, take: userIdFields.length, include: layout.include(true) }),
         );
         // Several fields may match different users; the earlier field in `userIdFields` wins.
         for (const field of userIdFields) {
           const value = normalizeUserId(field, identifier);
-          row = rows.find((r) => r[field] === value) ?? null;
+          row = rows.find((r) => layout.record(r)[field] === value) ?? null;
           if (row) break;
         }
       }
@@ -320,12 +314,12 @@ export function createUserOperations(ctx: UserContext): UserOperations {
       if (match === 'as-typed' || hasher.needsRehash(hash)) {
         try {
           const upgraded = await hashPassword(candidate);
-          row = await writeHash(row.id, upgraded);
+          return await writeUser(row.id, {}, upgraded);
         } catch {
           // The sign-in stands; the upgrade is retried at the next one.
         }
       }
-      return stripSecrets(row);
+      return layout.record(row);
     },
 
     async spendVerify(password: string): Promise<void> {
@@ -336,9 +330,10 @@ export function createUserOperations(ctx: UserContext): UserOperations {
 
     async update(user: UserRecord, params: UserParams): Promise<Result<UserRecord>> {
       params ??= {};
-      const current = await findWithHash(user?.id);
-      if (!current)
+      const stored = await findWithHash(user?.id);
+      if (!stored)
         return { ok: false, errors: { base: [{ key: 'errors.not_found', message: 'was not found' }] } };
+      const current = layout.record(stored);
       const errors: FieldErrors = {};
       const data: Row = {};
       userIdFields.forEach((field, index) => {
@@ -356,7 +351,7 @@ export function createUserOperations(ctx: UserContext): UserOperations {
           newPassword = password as string;
         }
       }
-      const currentHash = storedHash(current);
+      const currentHash = storedHash(stored);
       let staleHashOf: string | undefined;
       // Every update of an account with a password proves it (Pow; issue 16, defect 5).
       if (currentHash) {
@@ -374,14 +369,9 @@ export function createUserOperations(ctx: UserContext): UserOperations {
       if (newPassword !== undefined) hash = await hashPassword(newPassword);
       // The current password was verified against a legacy hash: upgrade it, as sign-in does.
       else if (staleHashOf !== undefined) hash = await hashPassword(staleHashOf);
-      if (Object.keys(data).length === 0 && hash === undefined)
-        return { ok: true, value: stripSecrets(current) };
+      if (Object.keys(data).length === 0 && hash === undefined) return { ok: true, value: current };
       try {
-        const row =
-          hash === undefined
-            ? await delegate.update({ where: { id: current.id }, data })
-            : await writeHash(current.id, hash, data);
-        return { ok: true, value: stripSecrets(row) };
+        return { ok: true, value: await writeUser(current.id, data, hash) };
       } catch (error) {
         return writeError(error, data);
       }
@@ -409,8 +399,10 @@ export function createUserOperations(ctx: UserContext): UserOperations {
         fields++;
       }
       if (fields === 0) return null;
-      const row = await delegate.findFirst({ where: normalized });
-      return row ? stripSecrets(row) : null;
+      const row = await withCredential(() =>
+        delegate.findFirst(withInclude({ where: layout.where(normalized) }, include)),
+      );
+      return row ? layout.record(row) : null;
     },
 
     async setPassword(user: UserRecord, password: string): Promise<Result<UserRecord>> {
@@ -421,7 +413,7 @@ export function createUserOperations(ctx: UserContext): UserOperations {
       if (!validatePassword(password, policy, errors, 'password', contextWords(current)))
         return { ok: false, errors };
       const hash = await hashPassword(password);
-      return { ok: true, value: stripSecrets(await writeHash(current.id, hash)) };
+      return { ok: true, value: await writeUser(current.id, {}, hash) };
     },
   };
   return operations;

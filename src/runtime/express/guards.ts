@@ -8,18 +8,27 @@ import { PowHttpError } from './errors.js';
 import { isStoreUnavailable } from '../stores/unavailable-error.js';
 import type { StateMemo } from './request-state.js';
 import type { Responses } from './responses.js';
+import type { SecurityHeaders } from './security-headers.js';
 import type { ErrorRequestHandler, PowExpress } from './types.js';
 
 export type Guards = Pick<PowExpress, 'requireAuthenticated' | 'requireNotAuthenticated' | 'errorHandler'>;
 
-export function createGuards(memo: StateMemo, responses: Responses): Guards {
+export function createGuards(
+  memo: StateMemo,
+  responses: Responses,
+  securityHeaders: SecurityHeaders,
+): Guards {
   const { stateOf, middlewareMissing } = memo;
   const { refuse, unavailable } = responses;
   return {
     requireAuthenticated(req, res, next) {
       const state = stateOf(req);
       if (!state) return next(middlewareMissing('auth.requireAuthenticated'));
-      if (state.user) return next();
+      if (state.user) {
+        // Signed-in content: not cached, not sniffed, not framed (security-headers.ts).
+        securityHeaders.authenticated(res);
+        return next();
+      }
       refuse(
         state.cookie === 'stale' && !SAFE_METHODS.has(req.method) ? 'session_expired' : 'not_authenticated',
         req,

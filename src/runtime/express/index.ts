@@ -45,6 +45,13 @@ import type { PowExpress, PowExpressOptions, PowRequestContext } from './types.j
 export type * from './types.js';
 export { isSafeRedirectPath, safeRedirectPath } from './safe-redirect.js';
 export { POW_PATHS } from './routes.js';
+export {
+  AUTHENTICATED_HEADERS,
+  POW_PAGE_CSP,
+  POW_PAGE_HEADERS,
+  type HeaderOverrides,
+  type SecurityHeadersOptions,
+} from './security-headers.js';
 export { normalizeAddress } from './throttle.js';
 export { createTranslator, catalogues, en, de, type Catalogue, type Translator } from '../i18n/index.js';
 export { PowHttpError, asyncHandler } from './errors.js';
@@ -142,7 +149,7 @@ export function powExpress(pow: Pow, options: PowExpressOptions = {}): PowExpres
     extensions,
   });
   const sessions = createSessionLifecycle(settings, { memo, cookies, middleware, extensions });
-  const guards = createGuards(memo, responses);
+  const guards = createGuards(memo, responses, settings.securityHeaders);
   const pages = createPages(settings, memo, forgery, middleware);
 
   const auth: PowExpress = {

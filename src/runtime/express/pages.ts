@@ -30,7 +30,7 @@ export function createPages(
     const site = {};
     Error.captureStackTrace(site, page);
     const handler: RequestHandler = (req, res, next) => {
-      res.setHeader('Cache-Control', 'no-store');
+      settings.securityHeaders.page(res);
       const state = memo.stateOf(req);
       if (state) {
         state.ctx.controller = controller;

@@ -1,7 +1,7 @@
 /**
  * pow's answers when it refuses a request: the guard responses (redirect with a flash for pages,
  * 401/403 JSON for API clients, or the app's `errorHandler` option), and 503 with Retry-After when
- * the store or the database did not answer in time.
+ * the store or the database did not answer in time. Each carries the headers of pow's pages.
  */
 import type { TranslateParams } from '../i18n/index.js';
 import { hasJsonBody } from './forgery.js';
@@ -25,7 +25,7 @@ export interface Responses {
 }
 
 export function createResponses(settings: ExpressSettings, memo: StateMemo, flash: Flash): Responses {
-  const { options, translator, routes, resolveLocale } = settings;
+  const { options, translator, routes, resolveLocale, securityHeaders } = settings;
   const { stateOf } = memo;
 
   const wantsJson = (req: Request): boolean => {
@@ -82,6 +82,7 @@ export function createResponses(settings: ExpressSettings, memo: StateMemo, flas
 
   const unavailable = (req: Request, res: Response): void => {
     const locale = stateOf(req)?.ctx.locale ?? resolveLocale(req);
+    securityHeaders.page(res);
     sendUnavailable(res, {
       json: wantsJson(req),
       lang: locale,
@@ -94,6 +95,8 @@ export function createResponses(settings: ExpressSettings, memo: StateMemo, flas
     translate,
     defaultErrorResponse,
     refuse(kind, req, res, next) {
+      // A refusal is a response pow renders: the headers of its pages, also on a redirect.
+      securityHeaders.page(res);
       if (options.errorHandler) options.errorHandler(kind, req, res, next);
       else defaultErrorResponse(kind, req, res);
     },

@@ -45,6 +45,8 @@ export const POW_PATHS: Readonly<Record<PowPathName, string>> = Object.freeze({
   'sessions.index': '/sessions',
   'sessions.delete': '/sessions',
   'sessions.delete_others': '/sessions/others',
+  // The stylesheet the layout links (the routes file serves it from the views folder).
+  'layout.stylesheet': '/pow/pow.css',
 });
 
 /** Normalises a mount path: "" or "/admin" (leading slash, no trailing slash). */

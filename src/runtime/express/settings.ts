@@ -3,6 +3,7 @@
  * cookie names and attributes, paths, the translator, the limits. Bad settings throw here, so the
  * app stops with pow's message instead of failing its first request.
  */
+import { createSecurityHeaders, type SecurityHeaders } from './security-headers.js';
 import type { Pow } from '../core/types.js';
 import { PowError } from '../../shared/pow-error.js';
 import { createTranslator, type Translator } from '../i18n/index.js';
@@ -45,6 +46,8 @@ export interface ExpressSettings {
   readonly bodyLimit: number;
   /** The key of this user type's request state in the request's memo (request-state.ts). */
   readonly stateKey: symbol;
+  /** The headers of pow's pages and of `requireAuthenticated` responses (security-headers.ts). */
+  readonly securityHeaders: SecurityHeaders;
   resolveLocale(req: Request): string;
 }
 
@@ -113,6 +116,7 @@ export function resolveExpressSettings(pow: Pow, options: PowExpressOptions): Ex
     anonSigner,
     bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
     stateKey: Symbol(`pow:${userType}:state`),
+    securityHeaders: createSecurityHeaders(options.securityHeaders),
     resolveLocale(req) {
       const custom = options.i18n?.resolveLocale?.(req);
       return translator.match(custom) ?? translator.fromAcceptLanguage(req.headers['accept-language']);

@@ -1,12 +1,14 @@
 /**
  * The shared context of pow's extension services: the `Pow` instance, a writer for the columns
  * the extensions own (`emailConfirmedAt`, `unconfirmedEmail`, `invitedById`,
- * `invitationAcceptedAt`), token lifetimes, hooks and mail delivery.
+ * `invitationAcceptedAt`; on the user model or in the credential model, user-layout.ts), token
+ * lifetimes, hooks and mail delivery.
  */
 import { PowError } from '../../shared/pow-error.js';
 import type { ExtensionName, FieldErrors, Pow, PrismaLike, Result, UserRecord } from '../core/types.js';
 import { addError } from '../core/errors.js';
-import { delegateName, stripSecrets, uniqueViolationField, type UserDelegate } from '../core/users.js';
+import { delegateName, uniqueViolationField, type UserDelegate } from '../core/users.js';
+import { createUserLayout } from '../core/user-layout.js';
 import { checkUserId } from '../core/validation.js';
 import { createRateLimiter, resolveRateLimits, type RateLimiter } from '../core/rate-limit.js';
 import { deliverLater, logMailError } from '../mail/deliver.js';
@@ -94,7 +96,7 @@ export interface ExtensionContext {
   requireUrl(): LinkBuilder;
   /** Writes columns pow owns (never from form params). Unique violations become field errors. */
   writeUser(user: Pick<UserRecord, 'id'>, data: Record<string, unknown>): Promise<Result<UserRecord>>;
-  /** Inserts a row without a password (invitations). */
+  /** Inserts a row without a password (invitations), with the config's `userDefaults`. */
   insertUser(data: Record<string, unknown>): Promise<Result<UserRecord>>;
   /** Queues one extension mail through `deliverLater` (rendering happens off the request path too). */
   sendMail(
@@ -161,6 +163,8 @@ export function createExtensionContext(pow: Pow, options: ExtensionOptions): Ext
       'powExtensions: url must be a function building absolute links from the configured base URL.',
     );
   }
+  const layout = createUserLayout(pow.credentialFields ?? []);
+  const include = layout.include(false);
   const limiter =
     options.rateLimiter ?? createRateLimiter(pow.store, pow.userType, pow.clock, resolveRateLimits());
   const hooks = {
@@ -226,14 +230,19 @@ export function createExtensionContext(pow: Pow, options: ExtensionOptions): Ext
     },
     async writeUser(user, data) {
       try {
-        return { ok: true, value: stripSecrets(await delegate.update({ where: { id: user.id }, data })) };
+        const args = { where: { id: user.id }, data: layout.updateData(data) };
+        const row = await delegate.update(include ? { ...args, include } : args);
+        return { ok: true, value: layout.record(row) };
       } catch (error) {
         return failure(error, data);
       }
     },
     async insertUser(data) {
       try {
-        return { ok: true, value: stripSecrets(await delegate.create({ data })) };
+        // The app's constants (its own required columns, e.g. `password: '!'`) as at registration.
+        const args = { data: layout.createData({ ...pow.userDefaults, ...data }, null) };
+        const row = await delegate.create(include ? { ...args, include } : args);
+        return { ok: true, value: layout.record(row) };
       } catch (error) {
         return failure(error, data);
       }
