@@ -174,7 +174,10 @@ test(`users and admins side by side on ${FIXTURE} (gen.templates --namespace adm
       res.stdout,
       'Created admin root@example.com (Admin id 1). It signs in at /admin/session/new.\n',
     );
-    const rows = JSON.parse(await adminRows(project.dir)) as [{ email: string }[], { passwordHash: string }[]];
+    const rows = JSON.parse(await adminRows(project.dir)) as [
+      { email: string }[],
+      { passwordHash: string }[],
+    ];
     assert.deepEqual(
       rows[0].map((row) => row.email),
       ['root@example.com'],
