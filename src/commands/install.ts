@@ -6,6 +6,7 @@ import type { Plan } from '../generate/plan.js';
 import type { SessionStoreKind, UserIdType } from '../prisma/ensure-auth-schema.js';
 import type { ExtensionName } from '../runtime/core/types.js';
 import { PowError } from '../shared/pow-error.js';
+import { EXTENSION_NAMES } from '../runtime/core/extension-names.js';
 import { canPrompt, collect, confirmWrite } from '../cli/prompting.js';
 import { generationJson, reportGeneration } from '../cli/report-generation.js';
 import { createProgress } from '../cli/progress.js';
@@ -38,13 +39,7 @@ const ID_TYPES: Record<string, UserIdType> = {
   uuid: 'String-uuid',
   cuid: 'String-cuid',
 };
-// Kept in step with EXTENSION_NAMES in src/recipes/template-context.ts (checked there again).
-const EXTENSIONS: readonly ExtensionName[] = [
-  'email-confirmation',
-  'reset-password',
-  'persistent-session',
-  'invitation',
-];
+const EXTENSIONS = EXTENSION_NAMES;
 const NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
 const FIELD = /^[A-Za-z_][A-Za-z0-9_]*$/;
 

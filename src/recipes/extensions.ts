@@ -1,13 +1,13 @@
 /**
- * The extension part of `pow install` (`--extension email-confirmation|reset-password|
- * persistent-session|invitation`, repeatable).
+ * The extension part of `pow install` (`--extension <name>`, repeatable; the names are
+ * EXTENSION_NAMES in src/runtime/core/extension-names.ts).
  *
  * What an extension adds, and where it comes from:
  * - schema fields (email-confirmation: `emailConfirmedAt`, `unconfirmedEmail`; invitation:
  *   `invitedById` + relation, `invitationAcceptedAt`): ensureAuthSchema, from the options; the
  *   install's migration is the diff, so a later run that only adds an extension writes one new
- *   migration with just those columns. reset-password and persistent-session need none (a notice
- *   says so);
+ *   migration with just those columns. reset-password, persistent-session and sessions need
+ *   none (a notice says so);
  * - controllers, views and mail templates: templates whose path names the extension
  *   (install-templates.ts), plus the mail templates of `EXTENSION_MAILS`;
  * - routes, config and the session/registration controllers: `it.has.*` conditionals in the
@@ -21,15 +21,11 @@
  */
 import type { GenerateContext } from '../generate/index.js';
 import type { ExtensionName } from '../runtime/core/types.js';
+import { MAILING_EXTENSIONS } from '../runtime/core/extension-names.js';
 import { ensureEnvKeys, type EnvKey } from './project-files.js';
 import type { TemplateContext } from './template-context.js';
 
-/** Extensions that send e-mail (they need SMTP_URL and the mail templates). */
-export const MAILING_EXTENSIONS: readonly ExtensionName[] = [
-  'email-confirmation',
-  'reset-password',
-  'invitation',
-];
+export { MAILING_EXTENSIONS };
 
 /** The mails each extension sends (`<views>/pow/mailer/<name>.{html,text}.ejs`). */
 export const EXTENSION_MAILS: Readonly<Record<string, ExtensionName>> = Object.freeze({
@@ -91,6 +87,9 @@ export function addExtensionFiles(ctx: GenerateContext, it: TemplateContext): vo
   for (const name of it.extensions) {
     if (name === 'reset-password' || name === 'persistent-session') {
       ctx.note(`extension ${name}: no schema change (its tokens live in the ${it.store} store, hashed)`);
+    }
+    if (name === 'sessions') {
+      ctx.note(`extension sessions: no schema change (it lists what the ${it.store} store already keeps)`);
     }
   }
   if (!sendsMail(it)) return;

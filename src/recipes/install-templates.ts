@@ -22,13 +22,11 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { POW_TEMPLATES_DIR } from '../generate/render.js';
 import type { TemplateContext } from './template-context.js';
-import { EXTENSION_NAMES } from './template-context.js';
+import { EXTENSION_NAMES, MAILING_EXTENSIONS } from '../runtime/core/extension-names.js';
 import { mailTemplateExtension } from './extensions.js';
 
 /** The recipe folders of the install and what their output paths are relative to. */
 export const INSTALL_TEMPLATE_ROOTS = ['install', 'views'] as const;
-
-const MAILING_EXTENSIONS = new Set(['email-confirmation', 'reset-password', 'invitation']);
 
 export interface SelectedTemplate {
   /** Template id, e.g. "install/pow/__namespace__/config.ts.ejs". */
@@ -78,7 +76,7 @@ export function templateExtension(id: string): string | null {
 /** Applies the rules of the module comment to `ids`. */
 export function selectInstallTemplates(ids: readonly string[], it: TemplateContext): SelectedTemplate[] {
   const enabled = new Set<string>(it.extensions);
-  const mails = it.extensions.some((name) => MAILING_EXTENSIONS.has(name));
+  const mails = it.extensions.some((name) => MAILING_EXTENSIONS.includes(name));
   const selected: SelectedTemplate[] = [];
   for (const id of ids) {
     const segments = id.split('/');

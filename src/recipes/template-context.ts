@@ -13,6 +13,7 @@
 import { posix } from 'node:path';
 import type { PrismaModelInfo, PrismaProvider, ProjectInfo } from '../inspect/project-info.js';
 import type { ExtensionName } from '../runtime/core/types.js';
+import { EXTENSION_NAMES } from '../runtime/core/extension-names.js';
 import { PowError } from '../shared/pow-error.js';
 import { fieldLabelExpression, userIdLabelExpression } from './id-field-labels.js';
 import { appUserColumns, type AppUserColumns } from './app-user-columns.js';
@@ -20,12 +21,7 @@ import { credentialFieldsFor } from '../runtime/core/user-layout.js';
 
 export type StoreKind = 'memory' | 'prisma' | 'redis';
 
-export const EXTENSION_NAMES: readonly ExtensionName[] = [
-  'email-confirmation',
-  'reset-password',
-  'persistent-session',
-  'invitation',
-];
+export { EXTENSION_NAMES } from '../runtime/core/extension-names.js';
 
 /** Choices of `pow install` / `pow gen.templates` that shape the templates. */
 export interface TemplateOptions {
@@ -147,6 +143,7 @@ export interface TemplateContext {
     resetPassword: boolean;
     persistentSession: boolean;
     invitation: boolean;
+    sessions: boolean;
   };
 
   project: {
@@ -540,6 +537,7 @@ export function buildTemplateContext(project: ProjectInfo, options: TemplateOpti
       resetPassword: extensions.includes('reset-password'),
       persistentSession: extensions.includes('persistent-session'),
       invitation: extensions.includes('invitation'),
+      sessions: extensions.includes('sessions'),
     },
     project: {
       language: project.language,

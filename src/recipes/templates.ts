@@ -80,14 +80,7 @@ export function namespaceOfScope(scope: string): string | null {
 }
 
 /** Page groups `--only` can name: views + controllers of one part of pow. */
-export const ONLY_GROUPS = [
-  'layout',
-  'session',
-  'registration',
-  'reset-password',
-  'email-confirmation',
-  'invitation',
-] as const;
+export const ONLY_GROUPS = ['layout', 'session', 'registration', ...EXTENSION_NAMES] as const;
 export type OnlyGroup = (typeof ONLY_GROUPS)[number];
 
 /** Namespaces that would shadow the default users' pages (`/session/...`) or pow's own names. */
@@ -99,6 +92,7 @@ const RESERVED_NAMESPACES = new Set([
   'reset-password',
   'confirm-email',
   'invitation',
+  'sessions',
 ]);
 
 /** The answers of one gen.templates scope; stored in the manifest for a namespace. */

@@ -86,3 +86,10 @@ export {
   type ProviderOptions,
   type ProviderProfile,
 } from './oauth/index.js';
+export {
+  describeUserAgent,
+  type DeviceDescription,
+  type DeviceList,
+  type DeviceSession,
+  type RememberedDevice,
+} from './extensions/sessions.js';

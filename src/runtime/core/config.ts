@@ -27,12 +27,9 @@ import {
   type ResolvedPasswordPolicy,
 } from './validation.js';
 
-export const EXTENSION_NAMES: readonly ExtensionName[] = [
-  'email-confirmation',
-  'reset-password',
-  'persistent-session',
-  'invitation',
-];
+import { EXTENSION_NAMES } from './extension-names.js';
+
+export { EXTENSION_NAMES };
 
 const CONFIG_KEYS = new Set([
   'prisma',

@@ -133,7 +133,8 @@ export interface HashingOptions {
   insecureTestParameters?: boolean;
 }
 
-export type ExtensionName = 'email-confirmation' | 'reset-password' | 'persistent-session' | 'invitation';
+import type { ExtensionName } from './extension-names.js';
+export type { ExtensionName };
 
 /** The minimal surface of a Prisma client pow needs: a delegate per model, looked up by name. */
 export type PrismaLike = object;

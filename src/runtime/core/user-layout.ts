@@ -27,6 +27,7 @@ export const EXTENSION_USER_FIELDS: Readonly<Record<ExtensionName, readonly stri
   invitation: ['invitedById', 'invitationAcceptedAt'],
   'reset-password': [],
   'persistent-session': [],
+  sessions: [],
 });
 
 /** The fields pow needs on a user: the sign-in ids, then the enabled extensions' fields. */

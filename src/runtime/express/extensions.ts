@@ -22,7 +22,8 @@
  *   URL without it (security bar F8). The cookie holds nothing the link did not already carry.
  */
 import { PowError } from '../../shared/pow-error.js';
-import type { FieldErrors, Pow, Result, UserParams, UserRecord } from '../core/types.js';
+import { MAILING_EXTENSIONS } from '../core/extension-names.js';
+import type { FieldErrors, Pow, Result, SessionRecord, UserParams, UserRecord } from '../core/types.js';
 import type { RateLimiter } from '../core/rate-limit.js';
 import {
   powExtensions,
@@ -40,7 +41,9 @@ import {
   setCookieHeader,
   type CookieAttributes,
 } from './cookies.js';
-import { isWellFormedToken } from '../extensions/tokens.js';
+import { isWellFormedToken, updateTokenData } from '../extensions/tokens.js';
+import { rememberMeData } from '../extensions/sessions.js';
+import { createAccountSessionsApi, type AccountSessionsApi } from './account-sessions.js';
 import { SAFE_METHODS } from './csrf.js';
 import { normalizeAddress } from './throttle.js';
 import type {
@@ -87,6 +90,8 @@ export interface ExtensionHost {
   /** Absolute origin for links, or undefined; read on first use (it may come from the environment). */
   baseUrl(): string | undefined;
   currentUser(req: Request): UserRecord | null;
+  /** The request's live session and its token, or null when signed out. */
+  currentSession(req: Request): { token: string; session: SessionRecord } | null;
   /** Rotates to a fresh session for `user` (sets the cookie). */
   startSession(req: Request, res: Response, user: UserRecord): Promise<void>;
   clearSignInFailures(identifier: string): Promise<void>;
@@ -134,14 +139,13 @@ export interface ExpressExtensions {
     | 'invite'
     | 'verifyInvitation'
     | 'acceptInvitation'
-  >;
+  > &
+    AccountSessionsApi;
 }
-
-const MAILING = ['reset-password', 'email-confirmation', 'invitation'] as const;
 
 /** The enabled extensions of `pow` that send mail (they need a mailer and a base URL). */
 export function mailingExtensions(pow: Pick<Pow, 'extensions'>): string[] {
-  return MAILING.filter((name) => pow.extensions.includes(name));
+  return MAILING_EXTENSIONS.filter((name) => pow.extensions.includes(name));
 }
 
 function configError(message: string, fix?: string): PowError {
@@ -367,6 +371,20 @@ export function createExpressExtensions(host: ExtensionHost, options: PowExpress
     };
   };
 
+  /** What a remember-me token records about this browser: its user agent and current session. */
+  const browserData = (req: Request): Record<string, unknown> => {
+    const session = host.currentSession(req)?.session;
+    return rememberMeData(session?.userAgent, session?.id);
+  };
+
+  const accountSessions = createAccountSessionsApi({
+    pow,
+    currentUser: host.currentUser,
+    currentSession: host.currentSession,
+    rememberToken,
+    notAuthenticated: host.notAuthenticated,
+  });
+
   // ---- the hooks --------------------------------------------------------------------------------
 
   const hooks: ExpressExtensions = {
@@ -398,7 +416,16 @@ export function createExpressExtensions(host: ExtensionHost, options: PowExpress
         return;
       }
       await host.startSession(req, res, used.user);
-      if (used.next) setRememberCookie(res, used.next.token, used.next.maxAgeMs);
+      if (!used.next) return;
+      setRememberCookie(res, used.next.token, used.next.maxAgeMs);
+      // sessions: the token now stands for the new session (revoking that session revokes it
+      // too). One more store write per restore, so only when the sessions page exists.
+      if (!has('sessions')) return;
+      const session = host.currentSession(req)?.session;
+      await updateTokenData(pow, 'persistent_session', used.next.token, {
+        ...used.data,
+        ...rememberMeData(session?.userAgent, session?.id),
+      });
     },
 
     async refuseSignIn(user) {
@@ -421,7 +448,7 @@ export function createExpressExtensions(host: ExtensionHost, options: PowExpress
         if (previous !== undefined) clearRememberCookie(res);
         return;
       }
-      const issued = await services.issueRememberMe(user);
+      const issued = await services.issueRememberMe(user, browserData(req));
       if (issued) setRememberCookie(res, issued.token, issued.maxAgeMs);
     },
 
@@ -452,7 +479,7 @@ export function createExpressExtensions(host: ExtensionHost, options: PowExpress
       await services.revokeRememberMe(user);
       // This browser keeps "keep me logged in" with a fresh token; every other one loses it.
       if (rememberToken(req) === undefined) return;
-      const issued = await services.issueRememberMe(user);
+      const issued = await services.issueRememberMe(user, browserData(req));
       if (issued) setRememberCookie(res, issued.token, issued.maxAgeMs);
       else clearRememberCookie(res);
     },
@@ -463,6 +490,8 @@ export function createExpressExtensions(host: ExtensionHost, options: PowExpress
     },
 
     api: {
+      ...accountSessions,
+
       async registerWithConfirmation(req, params) {
         const ext = require();
         const refused = await host.signUpRefused(req);

@@ -90,6 +90,10 @@ export function powExpress(pow: Pow, options: PowExpressOptions = {}): PowExpres
       cookieAttributes: settings.cookieAttributes,
       baseUrl: () => baseUrl.get(),
       currentUser: (req) => memo.stateOf(req)?.user ?? null,
+      currentSession: (req) => {
+        const state = memo.stateOf(req);
+        return state?.session && state.token ? { token: state.token, session: state.session } : null;
+      },
       startSession: async (req, res, user) => {
         await sessions.startSession(req, res, user);
       },

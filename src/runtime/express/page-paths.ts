@@ -73,6 +73,9 @@ const SERVED_BY: Readonly<Record<PowPathName, readonly PageRef[]>> = {
   'invitation.create': [{ page: 'invitation.create' }],
   'invitation.edit': [{ page: 'invitation.edit' }],
   'invitation.update': [{ page: 'invitation.update' }],
+  'sessions.index': [{ page: 'sessions.index' }],
+  'sessions.delete': [{ page: 'sessions.delete' }],
+  'sessions.delete_others': [{ page: 'sessions.delete_others' }],
   'layout.stylesheet': [{ page: 'layout.stylesheet' }],
 };
 
@@ -107,6 +110,7 @@ const NEEDED_WITH: Readonly<Partial<Record<PowPathName, readonly PowPathName[]>>
   'invitation.new': ['invitation.create'],
   'invitation.create': ['invitation.new'],
   'invitation.edit': ['invitation.update'],
+  'sessions.index': ['sessions.delete', 'sessions.delete_others'],
 };
 
 /** Pages whose path carries the token of a mailed link. */

@@ -42,6 +42,9 @@ export const POW_PATHS: Readonly<Record<PowPathName, string>> = Object.freeze({
   'invitation.create': '/invitation',
   'invitation.edit': '/invitation/:token/edit',
   'invitation.update': '/invitation/:token',
+  'sessions.index': '/sessions',
+  'sessions.delete': '/sessions',
+  'sessions.delete_others': '/sessions/others',
   // The stylesheet the layout links (the routes file serves it from the views folder).
   'layout.stylesheet': '/pow/pow.css',
 });

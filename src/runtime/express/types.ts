@@ -16,6 +16,7 @@ import type {
   PowExtensions,
   ResetPasswordResult,
 } from '../extensions/index.js';
+import type { DeviceList } from '../extensions/sessions.js';
 
 // Express's own types, imported as types only so that the runtime does not pin an Express major.
 import type { Request, Response, NextFunction, RequestHandler, ErrorRequestHandler } from 'express';
@@ -65,6 +66,9 @@ export type PowPathName =
   | 'invitation.create'
   | 'invitation.edit'
   | 'invitation.update'
+  | 'sessions.index'
+  | 'sessions.delete'
+  | 'sessions.delete_others'
   /** The stylesheet of pow's views, served by the routes file. */
   | 'layout.stylesheet';
 
@@ -390,4 +394,15 @@ export interface PowExpress {
     token: unknown,
     params: UserParams,
   ): Promise<AcceptInvitationResult>;
+  /** sessions: the signed-in user's live sessions ("this device" first) and remember-me tokens. */
+  listSessions(req: Request): Promise<DeviceList>;
+  /**
+   * sessions: signs one other session of the signed-in user out (and the remember-me token that
+   * started it). False for the current session or an id that is not a live session of this user.
+   */
+  revokeSession(req: Request, sessionId: unknown): Promise<boolean>;
+  /** sessions: revokes one remember-me token of the signed-in user by its listed id. */
+  revokeRememberedDevice(req: Request, deviceId: unknown): Promise<boolean>;
+  /** sessions: signs every other session and remember-me token of the signed-in user out. */
+  revokeOtherSessions(req: Request): Promise<void>;
 }

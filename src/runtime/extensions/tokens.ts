@@ -297,3 +297,41 @@ export async function revokeAllTokens(pow: TokenPow, userId: string | number): P
 export function userIdOf(user: Pick<UserRecord, 'id'>): string {
   return String(user.id);
 }
+
+/** Every live record (any state) of the user for `purpose`, with its store hash. */
+export async function listTokens(
+  pow: TokenPow,
+  purpose: TokenPurpose,
+  userId: string | number,
+): Promise<FoundToken[]> {
+  const ns = tokenNamespace(pow);
+  const found: FoundToken[] = [];
+  for (const hash of await listTokenHashes(pow, purpose, userId)) {
+    const record = await pow.store.get<TokenRecord>(ns, recordKey(purpose, hash));
+    if (!record || record.purpose !== purpose || record.userType !== pow.userType) continue;
+    if (record.expiresAt <= pow.clock()) continue;
+    found.push({ hash, record });
+  }
+  return found;
+}
+
+/** Deletes one token by its store hash (from `listTokens`): a "sign out that browser" button. */
+export async function deleteTokenHash(pow: TokenPow, found: FoundToken): Promise<void> {
+  const ns = tokenNamespace(pow);
+  await pow.store.delete(ns, recordKey(found.record.purpose, found.hash));
+  await pow.store.delete(ns, indexKey(found.record.purpose, found.record.userId, found.hash));
+}
+
+/** Replaces the extra data of a live token (e.g. the session a remember-me token started). */
+export async function updateTokenData(
+  pow: TokenPow,
+  purpose: TokenPurpose,
+  token: unknown,
+  data: Record<string, unknown>,
+): Promise<void> {
+  const found = await findToken(pow, purpose, token);
+  if (!found) return;
+  const ttl = remaining(pow, found.record);
+  if (ttl <= 0) return;
+  await pow.store.put(tokenNamespace(pow), recordKey(purpose, found.hash), { ...found.record, data }, ttl);
+}

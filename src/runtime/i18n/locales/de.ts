@@ -46,6 +46,8 @@ export const de: Catalogue = {
   sessions: {
     session_revoked: 'Die Sitzung wurde abgemeldet.',
     other_sessions_revoked: 'Alle anderen Sitzungen wurden abgemeldet.',
+    remembered_device_revoked: 'Dieser Browser bleibt nicht mehr angemeldet.',
+    session_not_found: 'Diese Sitzung ist bereits beendet.',
   },
 
   reset_password: {
@@ -240,6 +242,16 @@ export const de: Catalogue = {
         last_seen_at: 'Zuletzt aktiv {{date}}',
         revoke: 'Abmelden',
         revoke_others: 'Alle anderen Sitzungen abmelden',
+        revoke_session_label: '{{device}} abmelden',
+        unknown_browser: 'Unbekannter Browser',
+        unknown_os: 'unbekanntes System',
+        device: '{{browser}} unter {{os}}',
+        only_this_device: 'Sie sind nur auf diesem Gerät angemeldet.',
+        remembered_title: 'Browser, die Sie angemeldet halten',
+        remembered_description: 'Diese Browser melden Sie bis zum angegebenen Datum ohne Passwort wieder an.',
+        remembered_until: 'Bis {{date}}',
+        forget: 'Vergessen',
+        forget_label: '{{device}} vergessen',
       },
     },
   },

@@ -71,6 +71,8 @@ export const en = {
   sessions: {
     session_revoked: 'The session has been signed out.',
     other_sessions_revoked: 'All your other sessions have been signed out.',
+    remembered_device_revoked: 'That browser is no longer kept logged in.',
+    session_not_found: 'That session has already ended.',
   },
 
   /** PowResetPassword messages. */
@@ -286,6 +288,16 @@ export const en = {
         last_seen_at: 'Last active {{date}}',
         revoke: 'Sign out',
         revoke_others: 'Sign out all other sessions',
+        revoke_session_label: 'Sign out {{device}}',
+        unknown_browser: 'Unknown browser',
+        unknown_os: 'unknown system',
+        device: '{{browser}} on {{os}}',
+        only_this_device: 'You are signed in on this device only.',
+        remembered_title: 'Browsers that keep you logged in',
+        remembered_description: 'These browsers sign you in again without a password until the date shown.',
+        remembered_until: 'Until {{date}}',
+        forget: 'Forget',
+        forget_label: 'Forget {{device}}',
       },
     },
   },

@@ -1,0 +1,65 @@
+/**
+ * `pow install --extension sessions` on a project that already has pow (SQLite example app): the
+ * team's edits survive, the extension's routes, controller, view, nav link and styles are added,
+ * no migration is written (sessions live in the session store), a second run changes nothing, and
+ * the app type-checks under its own strict tsconfig.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { e2eProject, prismaGenerate, typecheck } from '../helpers/e2e-project.js';
+
+const FIXTURE = 'express5-ts-esm-sqlite';
+const MIGRATIONS = 'prisma/migrations';
+const ROUTES = 'src/routes/pow.ts';
+const LAYOUT = 'views/pow/layout-top.ejs';
+const REGISTRATION_VIEW = 'views/pow/registration/edit.ejs';
+const TEAM_ROUTE = "powRoutes.get('/team-route', (_req, res) => {\n  res.send('team');\n});\n";
+
+test(`install --extension sessions later on ${FIXTURE}: delta only, team edits kept`, async (t) => {
+  const project = await e2eProject(FIXTURE, 'sqlite');
+  t.after(() => project.dispose());
+  const migrations = () =>
+    existsSync(join(project.dir, MIGRATIONS)) ? readdirSync(join(project.dir, MIGRATIONS)) : [];
+
+  const first = await project.pow(['install', '--yes', '--extension', 'persistent-session']);
+  assert.equal(first.code, 0, first.stderr);
+  const before = migrations();
+  project.write(ROUTES, project.read(ROUTES) + '\n' + TEAM_ROUTE);
+  project.write(LAYOUT, project.read(LAYOUT).replace('<body class="pow"', '<body class="pow team-body"'));
+  project.write(
+    REGISTRATION_VIEW,
+    project.read(REGISTRATION_VIEW).replace('<h1 id="pow-title">', '<h1 id="pow-title" class="team">'),
+  );
+  const edited = project.read(REGISTRATION_VIEW);
+
+  const args = ['install', '--yes', '--extension', 'sessions'];
+  const added = await project.pow(args);
+  assert.equal(added.code, 0, added.stderr + added.stdout);
+  assert.deepEqual(migrations(), before, 'no migration: the sessions page needs no column');
+  assert.match(added.stdout, /extension sessions: no schema change/);
+  assert.match(project.read('src/pow/config.ts'), /extensions: \['persistent-session', 'sessions'\]/);
+
+  const routes = project.read(ROUTES);
+  assert.ok(routes.includes(TEAM_ROUTE), "the team's route stays");
+  assert.match(routes, /auth\.page\('sessions', 'index'\)/);
+  assert.match(routes, /auth\.page\('sessions', 'delete_others'\)/);
+  const layout = project.read(LAYOUT);
+  assert.match(layout, /<body class="pow team-body"/, "the team's layout edit stays");
+  assert.match(layout, /pow\.path\('sessions\.index'\)/, 'the nav links to the sessions page');
+  assert.equal(project.read(REGISTRATION_VIEW), edited, 'a page the extension does not change');
+  assert.match(project.read('views/pow/pow.css'), /\.pow-device \{/);
+  for (const path of ['src/controllers/pow/sessions.ts', 'views/pow/sessions/index.ejs']) {
+    assert.ok(existsSync(join(project.dir, path)), `${path} is written`);
+  }
+
+  const again = await project.pow(args);
+  assert.equal(again.code, 0, again.stderr);
+  assert.match(again.stdout, /Up to date/);
+
+  const migrated = await project.pow(['migrate']);
+  assert.equal(migrated.code, 0, migrated.stderr);
+  await prismaGenerate(project);
+  await typecheck(project);
+});
