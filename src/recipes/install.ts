@@ -54,6 +54,7 @@ import { addEnvFiles, type EnvFilesResult } from './env-files.js';
 import { SECRET_COMMAND } from '../shared/secret-command.js';
 import { addExtensionFiles, extensionNextSteps, sendsMail } from './extensions.js';
 import { appUserColumns } from './app-user-columns.js';
+import { userModelIsPows } from './user-model-origin.js';
 import { buildTemplateContext, relativeSpecifier, type TemplateContext } from './template-context.js';
 
 /** The generator scope recorded in the manifest. */
@@ -207,14 +208,6 @@ export async function runInstall(input: InstallInput): Promise<InstallResult> {
   const project = templateProject(input.project);
   const prisma = requirePrisma(project);
   const { options } = input;
-  const it = buildTemplateContext(project, {
-    userModel: options.userModel,
-    userIdFields: options.userIdFields,
-    store: options.sessionStore,
-    extensions: options.extensions,
-    registration: options.registration,
-  });
-
   const gen = createGeneration({
     root: input.root,
     generator: INSTALL_GENERATOR,
@@ -225,6 +218,14 @@ export async function runInstall(input: InstallInput): Promise<InstallResult> {
     options: { ...options } as unknown as JsonValue,
     templatesDir: input.templatesDir,
     beforeWrite: input.beforeWrite,
+  });
+  const it = buildTemplateContext(project, {
+    userModel: options.userModel,
+    userIdFields: options.userIdFields,
+    store: options.sessionStore,
+    extensions: options.extensions,
+    registration: options.registration,
+    userModelIsPows: userModelIsPows(gen.previous, prisma, options.userModel),
   });
   const schema = await addSchemaAndMigration(gen, input, prisma);
   emitTemplates(gen, it, input.templatesDir);
@@ -272,6 +273,7 @@ export async function addSchemaAndMigration(
     provider: prisma.provider,
     multiFileDir: prisma.multiFile ? prisma.schemaPath : null,
     options: {
+      userModelIsPows: userModelIsPows(ctx.previous, prisma, input.options.userModel),
       userModel: input.options.userModel,
       userIdFields: input.options.userIdFields,
       idType: input.options.idType,
