@@ -54,3 +54,15 @@ if [ ! -x /usr/bin/chromium ]; then
 fi
 /usr/bin/chromium --version 2>/dev/null
 
+
+step 'PgBouncer (the PostgreSQL store through a transaction-mode pooler)'
+# The test starts its own pgbouncer on a free port; only the binary is needed (the Debian package's
+# own service is not started here: no systemd).
+if [ ! -x /usr/sbin/pgbouncer ]; then
+  echo 'Installing Debian pgbouncer (needed by test/faults/pgbouncer.test.ts)'
+  if ! { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y pgbouncer; }; then
+    echo 'ERROR: could not install pgbouncer with apt-get; test/faults/pgbouncer.test.ts needs /usr/sbin/pgbouncer' >&2
+    exit 1
+  fi
+fi
+/usr/sbin/pgbouncer --version 2>/dev/null | head -1

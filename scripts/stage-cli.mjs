@@ -26,7 +26,12 @@ export function stageCli() {
     rmSync(join(target, folder), { recursive: true, force: true });
   cpSync(join(root, 'bin'), join(target, 'bin'), { recursive: true });
   cpSync(join(root, 'templates'), join(target, 'templates'), { recursive: true });
-  const files = distClosure([join(root, 'dist/cli/main.js'), join(root, 'dist/cli/main.d.ts')]);
+  const files = distClosure([
+    join(root, 'dist/cli/main.js'),
+    join(root, 'dist/cli/main.d.ts'),
+    // Started as a child process in the app by `pow user` (src/commands/user.ts), never imported.
+    join(root, 'dist/commands/user-task.js'),
+  ]);
   for (const file of files) {
     const to = join(target, relative(root, file));
     mkdirSync(dirname(to), { recursive: true });

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { statSync } from 'node:fs';
 import type { CliIo } from './io.js';
 import type { Output } from './output.js';
+import { recoverInterruptedApply, type RecoveryReport } from '../generate/recover-apply.js';
 import { PowError } from '../shared/pow-error.js';
 
 /**
@@ -19,6 +20,15 @@ export interface CommandContext {
    */
   resolveCwd(dir: string | undefined): string;
   /**
+   * resolveCwd, then finishes or undoes a pow run that was interrupted while writing that project
+   * (a killed `pow install`), saying which on stderr. Every command that works on a project starts
+   * here. Throws when the interrupted run can be neither finished nor undone (recover-apply.ts).
+   * `quiet`: the command reports `recovered` itself.
+   */
+  openProject(dir: string | undefined, opts?: { quiet?: boolean }): string;
+  /** The recovery openProject did in this run (null: there was nothing to recover). */
+  readonly recovered: RecoveryReport | null;
+  /**
    * Sets the code `run()` returns after the action finishes (default 0). Use 3 for conflicts
    * or drift under --check; for errors throw a PowError instead (it carries its own code).
    */
@@ -31,11 +41,21 @@ export function createContext(
   version: string,
   setExitCode: (code: 0 | 1 | 2 | 3) => void,
 ): CommandContext {
-  return {
+  let recovered: RecoveryReport | null = null;
+  const ctx: CommandContext = {
     io,
     out,
     version,
     setExitCode,
+    get recovered() {
+      return recovered;
+    },
+    openProject(dir, opts = {}) {
+      const root = ctx.resolveCwd(dir);
+      recovered = recoverInterruptedApply(root);
+      if (recovered && !opts.quiet) out.warn(recovered.message);
+      return root;
+    },
     resolveCwd(dir) {
       const resolved = path.resolve(io.cwd, dir ?? '.');
       if (!isDirectory(resolved)) {
@@ -49,6 +69,7 @@ export function createContext(
       return resolved;
     },
   };
+  return ctx;
 }
 
 function isDirectory(dir: string): boolean {

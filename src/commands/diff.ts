@@ -73,7 +73,7 @@ export const command: CommandModule = {
 };
 
 async function diff(ctx: CommandContext, rawPath: string | undefined, flags: DiffFlags): Promise<void> {
-  const root = ctx.resolveCwd(flags.cwd);
+  const root = ctx.openProject(flags.cwd);
   const filter = projectPath(root, rawPath);
   const [{ readManifest }, colors, { clockFrom }] = await Promise.all([
     import('../generate/manifest.js'),

@@ -12,6 +12,7 @@ import type { CommandModule } from './index.js';
 import type { CommandContext } from '../cli/context.js';
 import type { Plan } from '../generate/plan.js';
 import type { ExtensionName } from '../runtime/core/types.js';
+import { testPauseFromEnv } from '../generate/test-pause.js';
 import { PowError } from '../shared/pow-error.js';
 import { canPrompt, collect, confirmWrite } from '../cli/prompting.js';
 import { generationJson, reportGeneration } from '../cli/report-generation.js';
@@ -55,12 +56,9 @@ export const command: CommandModule = {
       )
       .option(
         '--registration',
-        "sign-up pages for the namespace (the default, unless it shares the default users' model)",
+        'public sign-up pages for the namespace (off unless given: accounts come from `pow user create`)',
       )
-      .option(
-        '--no-registration',
-        'no sign-up pages for the namespace (accounts come from a seed or an invitation)',
-      )
+      .option('--no-registration', 'no sign-up pages for the namespace (the default)')
       .option('--extension <name>', 'enable an extension for the namespace; repeatable', collect)
       .option('--dry-run', 'print what would change; write nothing')
       .option('--diff', 'show the diff of every file that changes')
@@ -76,7 +74,7 @@ export const command: CommandModule = {
 };
 
 async function genTemplates(ctx: CommandContext, flags: GenTemplatesFlags, cmd: Command): Promise<void> {
-  const root = ctx.resolveCwd(flags.cwd);
+  const root = ctx.openProject(flags.cwd);
   const fromCli = (name: string) => cmd.getOptionValueSource(name) === 'cli';
   // The same checks (and messages) as pow install for the flags both commands have.
   const checked = parseInstallFlags(
@@ -127,6 +125,7 @@ async function genTemplates(ctx: CommandContext, flags: GenTemplatesFlags, cmd: 
     powVersion: ctx.version,
     now,
     flags: { dryRun: flags.dryRun, force: flags.force, mergeConflicts: flags.mergeConflicts },
+    onStep: testPauseFromEnv(ctx.io.env),
     confirm: isInteractive
       ? async (plan) => {
           printPlan(plan, false);
@@ -139,6 +138,11 @@ async function genTemplates(ctx: CommandContext, flags: GenTemplatesFlags, cmd: 
 
   const { plan, applied } = outcome.result;
   const noop = isNoop(plan);
+  const { listUserTypes, signUpLines } = await import('../recipes/user-types.js');
+  // The run's answers count even under --dry-run (the manifest has not changed then).
+  const userTypes = listUserTypes(manifest, [
+    { namespace: options.namespace, userModel: options.userModel, registration: options.registration },
+  ]);
   if (flags.json) {
     ctx.out.json({
       ...generationJson(render.summarizePlan(plan), applied, Boolean(flags.dryRun), noop),
@@ -148,6 +152,12 @@ async function genTemplates(ctx: CommandContext, flags: GenTemplatesFlags, cmd: 
       mountPath: outcome.context.mountPath,
       migration: outcome.migration,
       nextSteps: outcome.nextSteps,
+      signUp: userTypes.map(({ namespace, userType, userModel, registration }) => ({
+        namespace,
+        userType,
+        userModel,
+        registration,
+      })),
     });
     ctx.setExitCode(outcome.result.exitCode);
     return;
@@ -164,6 +174,8 @@ async function genTemplates(ctx: CommandContext, flags: GenTemplatesFlags, cmd: 
     printPlan,
   });
   if (!goOn) return;
+  ctx.out.line('');
+  for (const line of signUpLines(userTypes, recipe.exec(project))) ctx.out.line(line);
   if (!noop && outcome.nextSteps.length > 0) {
     ctx.out.line('');
     ctx.out.line(c.bold('Next steps:'));

@@ -13,7 +13,7 @@
  *              .description('One line for the command list.')
  *              .option('--cwd <dir>', 'project directory (default: the current directory)')
  *              .action(async (options: { cwd?: string }) => {
- *                const root = ctx.resolveCwd(options.cwd);
+ *                const root = ctx.openProject(options.cwd); // finishes an interrupted run first
  *                ...                       // print with ctx.out, never with console/process
  *                if (drift) ctx.setExitCode(3);
  *              });
@@ -40,6 +40,7 @@ import { command as migrate } from './migrate.js';
 import { command as status } from './status.js';
 import { command as diff } from './diff.js';
 import { command as genTemplates } from './gen-templates.js';
+import { command as user } from './user.js';
 
 export interface CommandModule {
   /** The command's name as typed (`inspect`, `gen.templates`). */
@@ -48,4 +49,12 @@ export interface CommandModule {
   register(program: Command, ctx: CommandContext): void;
 }
 
-export const COMMANDS: readonly CommandModule[] = [install, genTemplates, migrate, status, diff, inspect];
+export const COMMANDS: readonly CommandModule[] = [
+  install,
+  genTemplates,
+  migrate,
+  user,
+  status,
+  diff,
+  inspect,
+];

@@ -37,7 +37,7 @@ export const command: CommandModule = {
         }
         // Loaded on use: ts-morph is heavy, and `pow --help` should not wait for it.
         const { inspectProject } = await import('../inspect/inspect-project.js');
-        const info = await inspectProject(ctx.resolveCwd(options.cwd), { userModel: options.userModel });
+        const info = await inspectProject(ctx.openProject(options.cwd), { userModel: options.userModel });
         if (options.json) ctx.out.json(info);
         else ctx.out.table(inspectRows(info, options.userModel ?? DEFAULT_USER_MODEL));
       });

@@ -9,6 +9,7 @@ import { PowError } from '../shared/pow-error.js';
 import { canPrompt, collect, confirmWrite } from '../cli/prompting.js';
 import { generationJson, reportGeneration } from '../cli/report-generation.js';
 import { createProgress } from '../cli/progress.js';
+import { testPauseFromEnv } from '../generate/test-pause.js';
 import { apiRoutesNote, powPathCollisionsNote } from '../inspect/api-routes-note.js';
 import type { ProjectInfo } from '../inspect/project-info.js';
 
@@ -292,7 +293,7 @@ function apiRoutesJson(project: ProjectInfo) {
 }
 
 async function install(ctx: CommandContext, flags: InstallFlags, cmd: Command): Promise<void> {
-  const root = ctx.resolveCwd(flags.cwd);
+  const root = ctx.openProject(flags.cwd);
   const given = parseInstallFlags(flags, (name) => cmd.getOptionValueSource(name) === 'cli');
   const now = clockFrom(ctx.io.env);
 
@@ -354,6 +355,7 @@ async function install(ctx: CommandContext, flags: InstallFlags, cmd: Command): 
       powVersion: ctx.version,
       now,
       env: ctx.io.env,
+      onStep: testPauseFromEnv(ctx.io.env),
       flags: {
         dryRun: flags.dryRun,
         force: flags.force,
@@ -375,6 +377,13 @@ async function install(ctx: CommandContext, flags: InstallFlags, cmd: Command): 
   const { plan, applied } = outcome.result;
   const { isNoop } = await import('../generate/plan.js');
   const noop = isNoop(plan);
+  const [{ listUserTypes, signUpLines }, { exec }] = await Promise.all([
+    import('../recipes/user-types.js'),
+    import('../recipes/templates.js'),
+  ]);
+  const userTypes = listUserTypes(readManifest(root), [
+    { namespace: null, userModel: options.userModel, registration: options.registration },
+  ]);
   if (flags.json) {
     ctx.out.json({
       ...generationJson(render.summarizePlan(plan), applied, Boolean(flags.dryRun), noop),
@@ -383,6 +392,12 @@ async function install(ctx: CommandContext, flags: InstallFlags, cmd: Command): 
       dependenciesAdded: outcome.dependenciesAdded,
       nextSteps: outcome.nextSteps,
       apiRoutes: apiRoutesJson(project),
+      signUp: userTypes.map(({ namespace, userType, userModel, registration }) => ({
+        namespace,
+        userType,
+        userModel,
+        registration,
+      })),
     });
     ctx.setExitCode(outcome.result.exitCode);
     return;
@@ -407,6 +422,8 @@ async function install(ctx: CommandContext, flags: InstallFlags, cmd: Command): 
     ctx.out.line('');
     ctx.out.line(note);
   }
+  ctx.out.line('');
+  for (const line of signUpLines(userTypes, exec(project))) ctx.out.line(line);
   if (!noop) {
     ctx.out.line('');
     ctx.out.line(c.bold('Next steps:'));

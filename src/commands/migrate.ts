@@ -81,7 +81,7 @@ export const command: CommandModule = {
       )
       .option('--json', 'print the result as JSON only')
       .action(async (flags: MigrateFlags) => {
-        const root = ctx.resolveCwd(flags.cwd);
+        const root = ctx.openProject(flags.cwd);
         const [{ inspectProject }, { migrate }, { redactUrl }] = await Promise.all([
           import('../inspect/inspect-project.js'),
           import('../prisma/migrate.js'),

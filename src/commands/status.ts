@@ -13,7 +13,12 @@
  *    that list means the schema is behind pow's options. The re-run's security notes (a user
  *    model still holding the password-hash column of older pow versions) are shown too.
  *
+ * 0. Interrupted run: like every command, status first finishes or undoes a run that was killed
+ *    while writing (ctx.openProject) and reports it first; one it cannot recover is reported as
+ *    pending, and the re-run is not planned.
+ *
  * `--check` (CI) exits 3 on drift, which is:
+ *   - an interrupted run still pending (a corrupted journal, files changed since);
  *   - a file with conflict markers;
  *   - a managed file edited or deleted (managed files belong to pow; with `--strict`, also any
  *     owned file pow wrote);
@@ -230,8 +235,42 @@ export const command: CommandModule = {
   },
 };
 
+/** Codes of an interrupted run that pow could not finish or undo (recover-apply.ts). */
+const PENDING_CODES = new Set([
+  'POW_APPLY_JOURNAL_INVALID',
+  'POW_APPLY_INTERRUPTED',
+  'POW_APPLY_IN_PROGRESS',
+]);
+
+/** What `pow status` says about a run interrupted while writing: finished, undone, or still pending. */
+export interface InterruptedApply {
+  outcome: 'rolled-forward' | 'rolled-back' | 'cleaned' | 'pending';
+  message: string;
+  fix: string | null;
+}
+
+/**
+ * Opens the project like every command (finishing or undoing an interrupted run), but a run that
+ * cannot be recovered is reported instead of stopping the status: it is drift.
+ */
+function openForStatus(
+  ctx: CommandContext,
+  dir: string | undefined,
+): { root: string; interrupted: InterruptedApply | null } {
+  const root = ctx.resolveCwd(dir);
+  try {
+    ctx.openProject(dir, { quiet: true });
+  } catch (error) {
+    if (!(error instanceof PowError) || !PENDING_CODES.has(error.code)) throw error;
+    return { root, interrupted: { outcome: 'pending', message: error.message, fix: error.fix ?? null } };
+  }
+  const done = ctx.recovered;
+  return { root, interrupted: done ? { outcome: done.outcome, message: done.message, fix: null } : null };
+}
+
 async function status(ctx: CommandContext, flags: StatusFlags): Promise<void> {
-  const root = ctx.resolveCwd(flags.cwd);
+  const { root, interrupted } = openForStatus(ctx, flags.cwd);
+  const pending = interrupted?.outcome === 'pending';
   const [{ readManifest }, { computeStatus }, { createDiskReader }, colors, { clockFrom }] =
     await Promise.all([
       import('../generate/manifest.js'),
@@ -247,7 +286,8 @@ async function status(ctx: CommandContext, flags: StatusFlags): Promise<void> {
   let reruns: Rerun[] = [];
   let unknown: string[] = [];
   let replanError: PowError | null = null;
-  if (manifest && flags.plan) {
+  // A half-written project is not worth re-planning: the interrupted run comes first.
+  if (manifest && flags.plan && !pending) {
     try {
       ({ reruns, unknown } = await replanProject(root, manifest, {
         powVersion: ctx.version,
@@ -261,6 +301,7 @@ async function status(ctx: CommandContext, flags: StatusFlags): Promise<void> {
   }
   const patches = manifest ? patchStates(manifest, reruns) : [];
   const reasons = driftReasons(files, reruns, strict);
+  if (pending) reasons.unshift('a pow run was interrupted while writing and is neither finished nor undone');
 
   if (flags.json) {
     ctx.out.json({
@@ -282,7 +323,8 @@ async function status(ctx: CommandContext, flags: StatusFlags): Promise<void> {
           reason: f.reason,
         })),
       })),
-      planned: manifest !== null && flags.plan && replanError === null,
+      interruptedApply: interrupted,
+      planned: manifest !== null && flags.plan && !pending && replanError === null,
       planError: replanError
         ? { code: replanError.code, message: replanError.message, fix: replanError.fix ?? null }
         : null,
@@ -292,6 +334,7 @@ async function status(ctx: CommandContext, flags: StatusFlags): Promise<void> {
     });
   } else {
     const c = colors.createColors(colors.colorsEnabled(ctx.io.env, ctx.io.isTTY));
+    for (const line of renderInterrupted(interrupted, c)) ctx.out.line(line);
     for (const line of renderStatusReport({ manifest, files, patches, reruns, unknown, reasons, flags }, c))
       ctx.out.line(line);
     if (replanError) {
@@ -300,6 +343,16 @@ async function status(ctx: CommandContext, flags: StatusFlags): Promise<void> {
     }
   }
   if (flags.check && reasons.length > 0) ctx.setExitCode(3);
+}
+
+/** The lines about an interrupted run, first in the report (none when there was none). */
+export function renderInterrupted(interrupted: InterruptedApply | null, c: Colors): string[] {
+  if (!interrupted) return [];
+  if (interrupted.outcome !== 'pending') return [`${c.bold('Interrupted run:')} ${interrupted.message}`, ''];
+  const lines = [`${c.bold(c.red('Interrupted run, still pending:'))} ${interrupted.message}`];
+  if (interrupted.fix) lines.push(`Fix: ${interrupted.fix}`);
+  lines.push('');
+  return lines;
 }
 
 interface Report {

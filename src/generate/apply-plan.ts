@@ -1,31 +1,51 @@
-import * as nodeFs from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, unlinkSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { PowError } from '../shared/pow-error.js';
-import { applyFailed } from './errors.js';
+import {
+  APPLY_DIR,
+  BACKUP_DIR,
+  JOURNAL_PATH,
+  JOURNAL_VERSION,
+  TEMP_MARK,
+  backupPathFor,
+  readJournal,
+  tempPathFor,
+  writeJournal,
+  type Journal,
+  type JournalOp,
+} from './apply-journal.js';
+import {
+  fsyncDir,
+  pruneEmptyDirs,
+  readBytesOrNull,
+  removeDirIfEmpty,
+  sha256,
+  writeFileDurable,
+} from './durable-fs.js';
+import { applyFailed, applyInProgress } from './errors.js';
 import { MANIFEST_PATH } from './manifest.js';
 import type { Plan } from './plan.js';
+import { checkTargets, missingDirs } from './preflight.js';
+import { journalIsLive, rollBack, rollBackBlockers } from './recover-apply.js';
 
-/** The file-system calls applyPlan makes (sync; injectable so tests can fail a write on purpose). */
-export interface ApplyFs {
-  readFileSync(path: string): Buffer;
-  writeFileSync(path: string, data: string | Buffer): void;
-  renameSync(from: string, to: string): void;
-  unlinkSync(path: string): void;
-  mkdirSync(path: string): void;
-  rmdirSync(path: string): void;
-  readdirSync(path: string): string[];
-  statSync(path: string): { mode: number; isDirectory(): boolean };
-  chmodSync(path: string, mode: number): void;
-  existsSync(path: string): boolean;
+/** One step of the write phase, in order (see applyPlan); `path` is the file it is about. */
+export interface ApplyStep {
+  /** 0-based position among all steps of this apply. */
+  index: number;
+  /** Of how many. */
+  total: number;
+  phase: 'journal' | 'stage' | 'commit' | 'place' | 'finish' | 'cleanup';
+  path: string | null;
 }
 
 export interface ApplyOptions {
   /** Project root (absolute). */
   root: string;
-  /** Defaults to node:fs. */
-  fs?: ApplyFs;
-  /** Test seam: called before each write/delete with the project path and its index in the run. */
+  /** Test seam: called before each file is staged, with its project path and index in the run. */
   beforeWrite?: (path: string, index: number) => void;
+  /** Test seam: called before every step of the write phase (the kill tests pause here). */
+  onStep?: (step: ApplyStep) => void;
 }
 
 export interface ApplySummary {
@@ -42,21 +62,26 @@ interface Op {
   content: string | null;
 }
 
-interface Undo {
-  abs: string;
-  previous: Buffer | null;
-  mode: number | null;
-}
-
 /**
- * The only writer of the generation engine. Writes every planned file atomically (temp file in the
- * same folder + rename), then the merge bases, then `.pow/manifest.json` last. Before writing it
- * checks that no planned file changed on disk since the plan was made. If any step fails, every
- * file already written is restored to its previous bytes, created files and folders are removed,
- * and a POW_APPLY_FAILED error is thrown: the project is byte-identical to before the run.
+ * The only writer of the generation engine. A run changes nothing or everything, even when it is
+ * killed at any instant:
+ *
+ * 1. Checks, writing nothing: no planned file changed since planning (POW_PLAN_STALE), and every
+ *    target can be written (preflight.ts: read-only files, folders in the way).
+ * 2. `journal`: writes `.pow/apply/journal.json` (state `staging`) naming every file, its
+ *    temporary file, its backup and the hashes of its old and new bytes.
+ * 3. `stage`: per file, the new bytes go to a temporary file next to it and the old bytes to
+ *    `.pow/apply/backup/<n>`, each fsynced.
+ * 4. `commit`: the journal becomes `committed` (atomically). A run killed from here on is finished
+ *    by the next pow command (recover-apply.ts); one killed before is undone.
+ * 5. `place`: temporary files are renamed over their files (files first, then merge bases, then
+ *    `.pow/manifest.json` last); deleted files are unlinked.
+ * 6. `finish` / `cleanup`: the journal is removed, then the backups.
+ *
+ * A failure (not a kill) at any step undoes the run here and throws POW_APPLY_FAILED: the project
+ * is byte-identical to before.
  */
 export function applyPlan(plan: Plan, options: ApplyOptions): ApplySummary {
-  const fs = options.fs ?? (nodeFs as unknown as ApplyFs);
   const root = options.root;
   const ops: Op[] = [];
   for (const file of plan.files) {
@@ -66,10 +91,14 @@ export function applyPlan(plan: Plan, options: ApplyOptions): ApplySummary {
   for (const base of plan.bases) ops.push({ path: base.path, content: base.content });
   if (plan.manifestChanged) ops.push({ path: MANIFEST_PATH, content: plan.manifestText });
 
+  checkTargets(
+    root,
+    ops.map((op) => op.path),
+  );
   // Refuse to act on a stale plan (a file edited between planning and applying).
   for (const file of plan.files) {
     if (!file.write) continue;
-    const current = readOrNull(fs, join(root, file.path));
+    const current = readBytesOrNull(join(root, file.path));
     const now = current === null ? null : current.toString('utf8');
     if (now !== file.before) {
       throw new PowError({
@@ -80,35 +109,12 @@ export function applyPlan(plan: Plan, options: ApplyOptions): ApplySummary {
     }
   }
 
-  const undo: Undo[] = [];
-  const createdDirs: string[] = [];
-  const removedDirs: string[] = [];
-  let index = 0;
-  let current = '';
-  try {
-    for (const op of ops) {
-      current = op.path;
-      options.beforeWrite?.(op.path, index);
-      index += 1;
-      const abs = join(root, op.path);
-      const previous = readOrNull(fs, abs);
-      const mode = previous === null ? null : fs.statSync(abs).mode;
-      if (op.content === null) {
-        if (previous === null) continue;
-        undo.push({ abs, previous, mode });
-        fs.unlinkSync(abs);
-        removedDirs.push(...pruneEmptyDirs(fs, dirname(abs), root));
-      } else {
-        createdDirs.push(...mkdirp(fs, dirname(abs)));
-        undo.push({ abs, previous, mode });
-        writeAtomic(fs, abs, op.content, mode);
-      }
-    }
-  } catch (error) {
-    const rolledBack = rollback(fs, undo, createdDirs, removedDirs);
-    throw applyFailed(current, error, rolledBack);
-  }
+  const summary = summarize(plan);
+  if (ops.length > 0) writeOps(root, plan, ops, options);
+  return summary;
+}
 
+function summarize(plan: Plan): ApplySummary {
   const written: string[] = [];
   const deleted: string[] = [];
   for (const file of plan.files) {
@@ -118,87 +124,148 @@ export function applyPlan(plan: Plan, options: ApplyOptions): ApplySummary {
   return { written, deleted, bases: plan.bases.length, manifestWritten: plan.manifestChanged };
 }
 
-function readOrNull(fs: ApplyFs, abs: string): Buffer | null {
+/** Steps 2–6 of applyPlan. */
+function writeOps(root: string, plan: Plan, ops: Op[], options: ApplyOptions): void {
+  const run = `${process.pid.toString(36)}${randomBytes(3).toString('hex')}`;
+  const created = new Set<string>(missingDirs(root, `${APPLY_DIR}/x`).filter((d) => d !== APPLY_DIR));
+  const entries: { op: JournalOp; before: Buffer | null; mode: number | null; content: string | null }[] =
+    ops.map((op, n) => {
+      const abs = join(root, op.path);
+      const before = readBytesOrNull(abs);
+      if (op.content !== null) for (const dir of missingDirs(root, op.path)) created.add(dir);
+      return {
+        op: {
+          path: op.path,
+          kind: op.content === null ? 'delete' : 'write',
+          temp: op.content === null ? null : tempPathFor(op.path, run, n),
+          backup: before === null ? null : backupPathFor(n),
+          before: before === null ? null : sha256(before),
+          after: op.content === null ? null : sha256(op.content),
+        },
+        before,
+        mode: before === null ? null : statSync(abs).mode,
+        content: op.content,
+      };
+    });
+  const journal: Journal = {
+    version: JOURNAL_VERSION,
+    state: 'staging',
+    command: `pow ${plan.generator.split(':')[0]}`,
+    pid: process.pid,
+    createdDirs: [...created].sort((a, b) => a.split('/').length - b.split('/').length),
+    ops: entries.map((e) => e.op),
+  };
+
+  const total = 2 * ops.length + 4;
+  let index = 0;
+  let current = JOURNAL_PATH;
+  const step = (phase: ApplyStep['phase'], path: string | null) => {
+    current = path ?? JOURNAL_PATH;
+    options.onStep?.({ index, total, phase, path });
+    index += 1;
+  };
+  // The journal first, created exclusively: it is what makes the rest recoverable, and no other
+  // pow process may be writing this project at the same time.
+  let placed: boolean;
   try {
-    return fs.readFileSync(abs);
+    step('journal', null);
+    placed = writeJournal(root, journal, { create: true });
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') return null;
-    throw error;
+    // No journal of this run exists: only the folders made for it are to go.
+    if (!existsSync(join(root, JOURNAL_PATH)))
+      rmSync(join(root, APPLY_DIR), { recursive: true, force: true });
+    for (const dir of [...journal.createdDirs].reverse()) removeDirIfEmpty(join(root, dir));
+    throw applyFailed(JOURNAL_PATH, error, true);
   }
-}
-
-let tempCounter = 0;
-
-function writeAtomic(fs: ApplyFs, abs: string, data: string | Buffer, mode: number | null): void {
-  tempCounter += 1;
-  const temp = join(dirname(abs), `.${basename(abs)}.pow-tmp-${process.pid}-${tempCounter}`);
+  if (!placed) throw anotherRun(root);
   try {
-    fs.writeFileSync(temp, data);
-    if (mode !== null) fs.chmodSync(temp, mode & 0o7777);
-    fs.renameSync(temp, abs);
-  } catch (error) {
-    try {
-      if (fs.existsSync(temp)) fs.unlinkSync(temp);
-    } catch {
-      // The original error matters more than a leftover temp file.
-    }
-    throw error;
-  }
-}
+    mkdirSync(join(root, BACKUP_DIR), { recursive: true });
+    removeLeftoverTemps(root, ops);
 
-/** mkdir -p; returns the folders it created, outermost first. */
-function mkdirp(fs: ApplyFs, dir: string): string[] {
-  const missing: string[] = [];
-  let at = dir;
-  while (!fs.existsSync(at)) {
-    missing.unshift(at);
-    const parent = dirname(at);
-    if (parent === at) break;
-    at = parent;
-  }
-  for (const d of missing) fs.mkdirSync(d);
-  return missing;
-}
-
-/** Removes empty folders from `dir` up to (not including) `root`; returns them innermost first. */
-function pruneEmptyDirs(fs: ApplyFs, dir: string, root: string): string[] {
-  const removed: string[] = [];
-  let at = dir;
-  while (at.startsWith(root) && at !== root && fs.existsSync(at) && fs.readdirSync(at).length === 0) {
-    fs.rmdirSync(at);
-    removed.push(at);
-    at = dirname(at);
-  }
-  return removed;
-}
-
-function rollback(fs: ApplyFs, undo: Undo[], createdDirs: string[], removedDirs: string[]): boolean {
-  let ok = true;
-  for (const d of [...removedDirs].reverse()) {
-    try {
-      if (!fs.existsSync(d)) fs.mkdirSync(d);
-    } catch {
-      ok = false;
-    }
-  }
-  for (const step of [...undo].reverse()) {
-    try {
-      if (step.previous === null) {
-        if (fs.existsSync(step.abs)) fs.unlinkSync(step.abs);
-      } else {
-        writeAtomic(fs, step.abs, step.previous, step.mode);
+    const stagedDirs = new Set<string>([join(root, BACKUP_DIR)]);
+    entries.forEach((entry, n) => {
+      step('stage', entry.op.path);
+      options.beforeWrite?.(entry.op.path, n);
+      const abs = join(root, entry.op.path);
+      if (entry.content !== null) {
+        mkdirSync(dirname(abs), { recursive: true });
+        writeFileDurable(join(root, entry.op.temp!), entry.content, entry.mode);
+        stagedDirs.add(dirname(abs));
       }
-    } catch {
-      ok = false;
+      if (entry.before !== null) writeFileDurable(join(root, entry.op.backup!), entry.before, entry.mode);
+    });
+    for (const dir of stagedDirs) fsyncDir(dir);
+
+    step('commit', null);
+    writeJournal(root, { ...journal, state: 'committed' });
+
+    const placedDirs = new Set<string>();
+    for (const entry of entries) {
+      step('place', entry.op.path);
+      const abs = join(root, entry.op.path);
+      if (entry.op.kind === 'write') renameSync(join(root, entry.op.temp!), abs);
+      else if (entry.before !== null) {
+        unlinkSync(abs);
+        pruneEmptyDirs(dirname(abs), root);
+      }
+      placedDirs.add(dirname(abs));
     }
+    for (const dir of placedDirs) fsyncDir(dir);
+
+    step('finish', null);
+    unlinkSync(join(root, JOURNAL_PATH));
+    fsyncDir(join(root, APPLY_DIR));
+    step('cleanup', null);
+  } catch (error) {
+    throw applyFailed(current, error, undo(root, journal));
   }
-  for (const d of [...createdDirs].reverse()) {
+  // The run is complete once the journal is gone; leftovers here are removed by the next run.
+  rmSync(join(root, APPLY_DIR), { recursive: true, force: true });
+}
+
+/**
+ * Removes temporary files an older pow left next to the files this run writes (`.<name>.pow-tmp-*`
+ * of a run killed before pow kept a journal). This run's own are named in its journal.
+ */
+function removeLeftoverTemps(root: string, ops: Op[]): void {
+  const byDir = new Map<string, Set<string>>();
+  for (const op of ops) {
+    const dir = dirname(join(root, op.path));
+    const names = byDir.get(dir) ?? new Set<string>();
+    names.add(`.${basename(op.path)}${TEMP_MARK}`);
+    byDir.set(dir, names);
+  }
+  for (const [dir, prefixes] of byDir) {
+    let entries: string[];
     try {
-      if (fs.existsSync(d) && fs.readdirSync(d).length === 0) fs.rmdirSync(d);
+      entries = readdirSync(dir);
     } catch {
-      ok = false;
+      continue;
+    }
+    for (const name of entries) {
+      if ([...prefixes].some((prefix) => name.startsWith(prefix))) rmSync(join(dir, name), { force: true });
     }
   }
-  return ok;
+}
+
+/** The error for a journal that was already in place when this run wanted to write its own. */
+function anotherRun(root: string): PowError {
+  const other = readJournal(root);
+  if (other && journalIsLive(root, other)) return applyInProgress(other.command, other.pid);
+  return new PowError({
+    code: 'POW_PLAN_STALE',
+    message: `${other?.command ?? 'Another pow run'} was interrupted while writing this project, after this run planned; nothing was written.`,
+    fix: 'Re-run the command: it finishes or undoes the interrupted run first.',
+  });
+}
+
+/** Undoes a run whose write failed in this process; false when that was not possible. */
+function undo(root: string, journal: Journal): boolean {
+  try {
+    if (rollBackBlockers(root, journal).length > 0) return false;
+    rollBack(root, journal);
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -1,12 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { targetIsDirectory } from './errors.js';
 
 /** Read access to the project as the engine sees it: text or null when the file does not exist. */
 export interface DiskReader {
   read(path: string): string | null;
 }
 
-/** Reads project files (UTF-8) relative to `root`. Never writes. */
+/**
+ * Reads project files (UTF-8) relative to `root`. Never writes. A folder where pow expects a file
+ * is refused at once (POW_TARGET_IS_DIRECTORY), before anything is planned or written.
+ */
 export function createDiskReader(root: string): DiskReader {
   return {
     read(path: string): string | null {
@@ -15,6 +19,7 @@ export function createDiskReader(root: string): DiskReader {
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code;
         if (code === 'ENOENT' || code === 'ENOTDIR') return null;
+        if (code === 'EISDIR') throw targetIsDirectory([path]);
         throw error;
       }
     },

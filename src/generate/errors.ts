@@ -83,3 +83,66 @@ export function applyFailed(path: string, cause: unknown, rolledBack: boolean): 
     cause,
   });
 }
+
+/** How the fix lines below say "see what pow would write" for a file pow cannot touch. */
+const SHOW_CHANGE = 'pow install --dry-run --diff shows what pow would write there';
+
+/** A file pow must write or delete is read-only; refused before anything is written. */
+export function targetReadOnly(paths: string[], mode: number): PowError {
+  const list = paths.join(', ');
+  return new PowError({
+    code: 'POW_TARGET_READ_ONLY',
+    message: `${list} ${paths.length === 1 ? 'is' : 'are'} read-only (mode ${(mode & 0o777).toString(8)}), and pow needs to change ${paths.length === 1 ? 'it' : 'them'}; nothing was written.`,
+    fix: `Make ${paths.length === 1 ? 'it' : 'them'} writable (chmod u+w ${paths.join(' ')}) and re-run; or keep ${paths.length === 1 ? 'it' : 'them'} read-only and make pow's change by hand (${SHOW_CHANGE}).`,
+  });
+}
+
+/** A folder stands where pow must write a file; refused before anything is written. */
+export function targetIsDirectory(paths: string[]): PowError {
+  const list = paths.join(', ');
+  return new PowError({
+    code: 'POW_TARGET_IS_DIRECTORY',
+    message: `${list} ${paths.length === 1 ? 'is a folder' : 'are folders'}, but pow writes a file there; nothing was written.`,
+    fix: `Move the folder aside (mv ${paths[0]} ${paths[0]}.old), check what it holds, then re-run.`,
+  });
+}
+
+/** A file stands where pow needs a folder (e.g. `src/views` is a file); refused before writing. */
+export function targetParentNotDirectory(blocker: string, target: string): PowError {
+  return new PowError({
+    code: 'POW_TARGET_PARENT_NOT_DIRECTORY',
+    message: `pow needs the folder ${blocker} to write ${target}, but ${blocker} is a file; nothing was written.`,
+    fix: `Rename the file ${blocker} (mv ${blocker} ${blocker}.old) and re-run.`,
+  });
+}
+
+/** .pow/apply/journal.json cannot be read: pow cannot tell what the interrupted run changed. */
+export function journalInvalid(why: string, cause?: unknown): PowError {
+  return new PowError({
+    code: 'POW_APPLY_JOURNAL_INVALID',
+    message: `A pow run was interrupted, and its journal .pow/apply/journal.json is not valid (${why}), so pow cannot tell which files that run changed; nothing was touched.`,
+    fix: 'Check `git status` and restore what you do not want (git checkout -- <file>), delete the files named .*.pow-tmp-*, then delete the folder .pow/apply and re-run.',
+    cause,
+  });
+}
+
+/**
+ * An interrupted run can be neither finished nor undone without losing someone's bytes.
+ * `blockers` are "path (why)" entries.
+ */
+export function interruptedApplyStuck(command: string, blockers: string[]): PowError {
+  return new PowError({
+    code: 'POW_APPLY_INTERRUPTED',
+    message: `${command} was interrupted while writing, and pow can neither finish nor undo it without losing bytes: ${blockers.join(', ')}; nothing was touched.`,
+    fix: 'Compare those files with `git status` / `git diff` and restore what you want to keep (git checkout -- <file>), then delete the folder .pow/apply and the files named .*.pow-tmp-* next to them.',
+  });
+}
+
+/** Another pow process is writing this project right now. */
+export function applyInProgress(command: string, pid: number): PowError {
+  return new PowError({
+    code: 'POW_APPLY_IN_PROGRESS',
+    message: `${command} (process ${pid}) is writing this project right now (.pow/apply/journal.json); nothing was done.`,
+    fix: 'Wait for it to finish, then re-run. (A journal older than 10 minutes counts as interrupted whatever process has its id now: the next run finishes or undoes it.)',
+  });
+}

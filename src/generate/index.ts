@@ -4,7 +4,7 @@
  * Recipes never touch the file system. A recipe receives a {@link GenerateContext}, renders
  * templates and records patches into an in-memory tree; the engine then reconciles the tree with
  * the disk and `.pow/manifest.json` into a {@link Plan}, which is printed (the dry run) and applied
- * by the only writer, `applyPlan` (atomic, rolled back on failure, manifest last).
+ * by the only writer, `applyPlan` (journaled: all or nothing even when killed; manifest last).
  *
  * ## Recipe-facing API
  *
@@ -54,7 +54,7 @@
  * Or step by step: `const gen = createGeneration(opts); await recipe(gen); const plan = gen.plan();
  * … confirm … gen.apply(plan);`.
  */
-import { applyPlan, type ApplyFs, type ApplySummary } from './apply-plan.js';
+import { applyPlan, type ApplyStep, type ApplySummary } from './apply-plan.js';
 import type { Codemod } from './codemods/project.js';
 import { codemodEdit } from './codemods/project.js';
 import { createDiskReader, type DiskReader } from './disk.js';
@@ -97,8 +97,9 @@ export interface GenerateOptions {
   templatesDir?: string;
   /** Test seams. */
   disk?: DiskReader;
-  fs?: ApplyFs;
   beforeWrite?: (path: string, index: number) => void;
+  /** Called before every step of the write phase (the kill tests pause there: test-pause.ts). */
+  onStep?: (step: ApplyStep) => void;
 }
 
 export interface EmitOptions {
@@ -204,7 +205,7 @@ export function createGeneration(options: GenerateOptions): Generation {
         options: options.options,
       }),
     apply: (plan) =>
-      applyPlan(plan, { root: options.root, fs: options.fs, beforeWrite: options.beforeWrite }),
+      applyPlan(plan, { root: options.root, beforeWrite: options.beforeWrite, onStep: options.onStep }),
   };
   return ctx;
 }
@@ -225,7 +226,9 @@ export async function generate(
   return { plan, applied, exitCode: planExitCode(plan) };
 }
 
-export { applyPlan, type ApplyFs, type ApplyOptions, type ApplySummary } from './apply-plan.js';
+export { applyPlan, type ApplyOptions, type ApplyStep, type ApplySummary } from './apply-plan.js';
+export { APPLY_DIR, JOURNAL_PATH, readJournal, type Journal } from './apply-journal.js';
+export { recoverInterruptedApply, type RecoveryReport } from './recover-apply.js';
 export * from './codemods/index.js';
 export { colorsEnabled, createColors, NO_COLORS, type Colors } from './colors.js';
 export { createDiskReader, memoryReader, type DiskReader } from './disk.js';

@@ -93,6 +93,11 @@ export interface AuthSchemaOptions {
    * the app's, and gets no scalar column.
    */
   userModelIsPows?: boolean;
+  /**
+   * What not to add even though pow needs it: labels "Model" (a whole model) and "Model.field",
+   * the things the team removed after pow added them (regeneration keeps that decision).
+   */
+  omit?: ReadonlySet<string>;
 }
 
 export interface EnsureAuthSchemaInput {
@@ -170,6 +175,7 @@ export function ensureAuthSchema(input: EnsureAuthSchemaInput): EnsureAuthSchema
   const idFields = options.userIdFields && options.userIdFields.length > 0 ? options.userIdFields : ['email'];
   const extensions = new Set(options.extensions ?? []);
   const sessionModelName = options.sessionModel ?? 'PowSession';
+  const omit = options.omit ?? new Set<string>();
 
   const schema = parseSchemaFiles(input.files);
   const ds = schema.datasource?.name ?? 'db';
@@ -235,7 +241,7 @@ export function ensureAuthSchema(input: EnsureAuthSchemaInput): EnsureAuthSchema
       const found = existingUser.fields.find((f) => f.name === spec.name);
       if (found) {
         checkExistingField(existingUser, found, spec, notes);
-      } else {
+      } else if (!omit.has(`${existingUser.name}.${spec.name}`)) {
         missing.push(snake && spec.mappable ? withSnakeMap(spec) : spec);
       }
     }
@@ -289,8 +295,10 @@ export function ensureAuthSchema(input: EnsureAuthSchemaInput): EnsureAuthSchema
     ];
     const block = options.tableName ? [`@@map(${JSON.stringify(options.tableName)})`] : [];
     const text = renderModel(userModelName, specs, block);
-    newModels.push({ model: userModelName, text });
-    added.push({ kind: 'model', file: newModelFile, model: userModelName, text });
+    if (!omit.has(userModelName)) {
+      newModels.push({ model: userModelName, text });
+      added.push({ kind: 'model', file: newModelFile, model: userModelName, text });
+    }
     userInfo = {
       name: userModelName,
       file: newModelFile,
@@ -304,6 +312,7 @@ export function ensureAuthSchema(input: EnsureAuthSchemaInput): EnsureAuthSchema
   /** Adds the missing fields of an existing model pow owns, or queues the whole model. */
   const ensureModel = (name: string, specs: FieldSpec[], block: string[]): void => {
     const existing = findModel(schema, name);
+    if (!existing && omit.has(name)) return;
     if (!existing) {
       const text = renderModel(name, specs, block);
       newModels.push({ model: name, text });
@@ -314,7 +323,7 @@ export function ensureAuthSchema(input: EnsureAuthSchemaInput): EnsureAuthSchema
     for (const spec of specs) {
       const found = existing.fields.find((f) => f.name === spec.name);
       if (found) checkExistingField(existing, found, spec, notes);
-      else missing.push(spec);
+      else if (!omit.has(`${name}.${spec.name}`)) missing.push(spec);
     }
     if (missing.length === 0) return;
     const lines = alignFields(missing, existing.indent);

@@ -70,7 +70,10 @@ function variables(input: EnvFilesInput, exampleText: string | null): Variable[]
   if (it.store === 'redis') {
     list.push({
       key: it.env.redisUrl,
-      comment: ['Redis for pow sessions, e.g. redis://localhost:6379'],
+      comment: [
+        'Redis for pow sessions, e.g. redis://localhost:6379; for a Redis Cluster, the URL of one',
+        'of its nodes, or several separated by commas.',
+      ],
       example: '',
       value: 'redis://localhost:6379',
     });

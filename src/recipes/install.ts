@@ -30,6 +30,7 @@ import {
   type GenerateResult,
 } from '../generate/index.js';
 import { isNoop, planExitCode, type Plan } from '../generate/plan.js';
+import type { ApplyStep } from '../generate/apply-plan.js';
 import { ensureAppUse } from '../generate/codemods/ensure-app-use.js';
 import { ensureImport } from '../generate/codemods/ensure-import.js';
 import { ensureViewEngine } from '../generate/codemods/ensure-view-engine.js';
@@ -55,6 +56,7 @@ import { SECRET_COMMAND } from '../shared/secret-command.js';
 import { addExtensionFiles, extensionNextSteps, sendsMail } from './extensions.js';
 import { appUserColumns } from './app-user-columns.js';
 import { userModelIsPows } from './user-model-origin.js';
+import { removedByTeam, schemaPatchId } from './schema-removals.js';
 import { buildTemplateContext, relativeSpecifier, type TemplateContext } from './template-context.js';
 
 /** The generator scope recorded in the manifest. */
@@ -105,6 +107,8 @@ export interface RecipeRun {
   confirm?: (plan: Plan) => Promise<boolean>;
   /** Test seam: called before each write of the apply step (throw to simulate a failing disk). */
   beforeWrite?: (path: string, index: number) => void;
+  /** Test seam: called before every step of the write phase (the kill tests pause there). */
+  onStep?: (step: ApplyStep) => void;
 }
 
 type Env = Record<string, string | undefined>;
@@ -218,6 +222,7 @@ export async function runInstall(input: InstallInput): Promise<InstallResult> {
     options: { ...options } as unknown as JsonValue,
     templatesDir: input.templatesDir,
     beforeWrite: input.beforeWrite,
+    onStep: input.onStep,
   });
   const it = buildTemplateContext(project, {
     userModel: options.userModel,
@@ -227,7 +232,12 @@ export async function runInstall(input: InstallInput): Promise<InstallResult> {
     registration: options.registration,
     userModelIsPows: userModelIsPows(gen.previous, prisma, options.userModel),
   });
-  const schema = await addSchemaAndMigration(gen, input, prisma);
+  const previous = previousInstallOptions(gen.previous);
+  const schema = await addSchemaAndMigration(
+    gen,
+    { ...input, previousOptions: previous ? { ...DEFAULT_INSTALL_OPTIONS, ...previous } : null },
+    prisma,
+  );
   emitTemplates(gen, it, input.templatesDir);
   wireEntry(gen, project, it);
   const dependenciesAdded = addDependencies(gen, it, options, input.powVersion);
@@ -255,10 +265,34 @@ export async function runInstall(input: InstallInput): Promise<InstallResult> {
 
 // ---- 1 + 2: schema and migration ---------------------------------------------------------------
 
+type SchemaOptionKey = 'userModel' | 'userIdFields' | 'idType' | 'sessionStore' | 'extensions';
+
+/** What the schema step knows about the run besides the options. */
+export interface SchemaRunContext {
+  /** The options of the previous run of this generator scope (from the manifest), if any. */
+  previousOptions?: Pick<InstallOptions, SchemaOptionKey> | null;
+  /** The command that re-runs this scope, for the "to restore it" hint. Default "pow install". */
+  command?: string;
+}
+
+/** The additions pow needs under the previous run's options (null: no previous run, or it no longer applies). */
+function previousSchemaNeeds(
+  previous: SchemaRunContext['previousOptions'],
+  ensure: (options: Pick<InstallOptions, SchemaOptionKey>) => EnsureAuthSchemaResult,
+): EnsureAuthSchemaResult['added'] | null {
+  if (!previous) return null;
+  try {
+    return ensure(previous).added;
+  } catch {
+    // The old options conflict with today's schema (e.g. another user model): nothing to compare.
+    return null;
+  }
+}
+
 /** Also used by gen.templates for a namespace's model (its own migration name, e.g. `pow_admin`). */
 export async function addSchemaAndMigration(
   ctx: GenerateContext,
-  input: Pick<InstallInput, 'root' | 'options' | 'now'>,
+  input: Pick<InstallInput, 'root' | 'options' | 'now' | 'flags'> & SchemaRunContext,
   prisma: PrismaInfo,
   migrationName: string = INSTALL_MIGRATION_NAME,
 ): Promise<{ migration: InstallMigration | null; added: string[] }> {
@@ -268,19 +302,39 @@ export async function addSchemaAndMigration(
     if (text !== null) before[file] = lf(text);
   }
   const powFile = powSchemaFile(prisma);
-  const schema = ensureAuthSchema({
-    files: before,
-    provider: prisma.provider,
-    multiFileDir: prisma.multiFile ? prisma.schemaPath : null,
-    options: {
-      userModelIsPows: userModelIsPows(ctx.previous, prisma, input.options.userModel),
-      userModel: input.options.userModel,
-      userIdFields: input.options.userIdFields,
-      idType: input.options.idType,
-      sessionStore: input.options.sessionStore,
-      extensions: input.options.extensions,
-    },
+  // pow's fields go on a user model pow created; the app's own gets none (user-model-origin.ts).
+  const isPows = userModelIsPows(ctx.previous, prisma, input.options.userModel);
+  const ensure = (options: Pick<InstallOptions, SchemaOptionKey>, omit?: ReadonlySet<string>) =>
+    ensureAuthSchema({
+      files: before,
+      provider: prisma.provider,
+      multiFileDir: prisma.multiFile ? prisma.schemaPath : null,
+      options: {
+        userModel: options.userModel,
+        userIdFields: options.userIdFields,
+        idType: options.idType,
+        sessionStore: options.sessionStore,
+        extensions: options.extensions,
+        userModelIsPows: isPows,
+        omit,
+      },
+    });
+  // What the team removed after pow added it stays removed: not re-added, no migration for it.
+  const removed = removedByTeam({
+    manifest: ctx.previous,
+    previousNeeds: previousSchemaNeeds(input.previousOptions, ensure),
+    reapply: input.flags?.reapply,
   });
+  const schema = ensure(input.options, new Set(removed.map((r) => r.label)));
+  for (const r of removed) {
+    const id = schemaPatchId(r.label);
+    ctx.tree.recordPatch({
+      id,
+      file: r.file,
+      status: 'removed-by-team',
+      why: `removed from ${r.file} since pow added it; not re-added and no migration adds it (to restore it: ${input.command ?? 'pow install'} --reapply ${id})`,
+    });
+  }
   for (const note of schema.notes) ctx.note(`schema: ${note}`);
   for (const note of schema.security) ctx.note(`${SECURITY_NOTE_PREFIX}${note}`);
   if (schema.status === 'already-present') return { migration: null, added: [] };

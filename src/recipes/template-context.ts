@@ -79,8 +79,13 @@ export interface PrismaAdapter {
   className: string;
   /** Prisma's name for the adapter's database family (`factory.provider`): "postgres". */
   provider: 'postgres' | 'mysql' | 'sqlite' | 'sqlserver';
-  /** Expression that builds it from a `url` parameter: "new PrismaPg({ connectionString: url })". */
+  /** Expression that builds it from a `url` parameter: "new PrismaPg(pgPoolOptions(url))". */
   construct: string;
+  /**
+   * pow's helpers the expression uses (imported from 'pow'): the pool and statement timeouts of
+   * PostgreSQL and MariaDB (stores/database-timeouts.ts), so an outage fails queries in seconds.
+   */
+  powImports: string[];
   /** Packages the app needs at run time for it (the adapter and its driver). */
   dependencies: string[];
 }
@@ -348,6 +353,7 @@ function adapterFor(provider: PrismaProvider, major: number): PrismaAdapter | nu
         className: 'PrismaBetterSqlite3',
         provider: 'sqlite',
         construct: 'new PrismaBetterSqlite3({ url })',
+        powImports: [],
         dependencies: ['@prisma/adapter-better-sqlite3', 'better-sqlite3'],
       };
     case 'postgresql':
@@ -356,7 +362,8 @@ function adapterFor(provider: PrismaProvider, major: number): PrismaAdapter | nu
         packageName: '@prisma/adapter-pg',
         className: 'PrismaPg',
         provider: 'postgres',
-        construct: 'new PrismaPg({ connectionString: url })',
+        construct: 'new PrismaPg(pgPoolOptions(url))',
+        powImports: ['pgPoolOptions'],
         dependencies: ['@prisma/adapter-pg', 'pg'],
       };
     case 'mysql':
@@ -364,7 +371,8 @@ function adapterFor(provider: PrismaProvider, major: number): PrismaAdapter | nu
         packageName: '@prisma/adapter-mariadb',
         className: 'PrismaMariaDb',
         provider: 'mysql',
-        construct: 'new PrismaMariaDb(url)',
+        construct: 'new PrismaMariaDb(mariadbPoolOptions(url))',
+        powImports: ['mariadbPoolOptions'],
         dependencies: ['@prisma/adapter-mariadb', 'mariadb'],
       };
     case 'sqlserver':
@@ -373,6 +381,7 @@ function adapterFor(provider: PrismaProvider, major: number): PrismaAdapter | nu
         className: 'PrismaMssql',
         provider: 'sqlserver',
         construct: 'new PrismaMssql(url)',
+        powImports: [],
         dependencies: ['@prisma/adapter-mssql', 'mssql'],
       };
     case 'mongodb':

@@ -234,8 +234,9 @@ export function resolveGenTemplatesOptions(
     namespace,
     userModel,
     userIdFields: stored?.userIdFields ?? install.userIdFields,
-    // Sharing the default users' model, a sign-up page would only create more default users.
-    registration: given.registration ?? stored?.registration ?? userModel !== install.userModel,
+    // Off unless asked for: public sign-up into an admin (or any second) user type would let anyone
+    // make themselves one. The first account comes from `pow user create` instead.
+    registration: given.registration ?? stored?.registration ?? false,
     extensions: mergeExtensions(stored?.extensions, given.extensions),
   };
   if (only) checkOnlyEnabled(only, options);
@@ -337,6 +338,7 @@ export async function runGenTemplates(input: GenTemplatesInput): Promise<GenTemp
     options: namespace === null ? undefined : (storedOptions(options) as unknown as JsonValue),
     templatesDir: input.templatesDir,
     beforeWrite: input.beforeWrite,
+    onStep: input.onStep,
   });
   const it = buildTemplateContext(project, {
     namespace,
@@ -357,6 +359,7 @@ export async function runGenTemplates(input: GenTemplatesInput): Promise<GenTemp
       {
         root: input.root,
         now: input.now,
+        flags: input.flags,
         options: {
           userModel: options.userModel,
           userIdFields: options.userIdFields,
@@ -593,7 +596,8 @@ function wireNamespace(ctx: GenerateContext, project: ProjectInfo, it: TemplateC
 
 // ---- next steps -----------------------------------------------------------------------------------
 
-function exec(project: ProjectInfo): string {
+/** How the project runs a package's binary: "npx", "pnpm exec", "yarn", "bunx". */
+export function exec(project: ProjectInfo): string {
   return project.packageManager === 'pnpm'
     ? 'pnpm exec'
     : project.packageManager === 'yarn'
@@ -618,10 +622,11 @@ export function nextSteps(
     steps.push(`${x} pow migrate    # apply the ${options.userModel} migration to the database in ${urlVar}`);
     steps.push(`${x} prisma generate    # regenerate the Prisma client for the ${options.userModel} model`);
   }
-  const config = relativeSpecifier('scripts/x.ts', it.paths.config, project.relativeImportExtension);
-  if (!options.registration || options.userModel !== install.userModel) {
+  if (!options.registration) {
+    const [idField = 'email'] = it.userIdFields;
+    const account = idField === 'email' ? '--email <address>' : `--field ${idField}=<value>`;
     steps.push(
-      `Create the first ${it.userType} in a seed or script: import { createUser } from 'pow'; import { ${it.names.pow} } from '${config}'; await createUser(${it.names.pow}, { ${it.userIdFields[0]}: '...', password: '...' })`,
+      `${x} pow user create --namespace ${it.namespace} ${account}    # the first ${it.userType}: nobody can sign up at ${it.mountPath} (asks for the password)`,
     );
   }
   const app = project.entry?.appVariable ?? 'app';

@@ -14,15 +14,12 @@ import { posix } from 'node:path';
 import type { Manifest } from '../generate/manifest.js';
 import type { PrismaInfo } from '../inspect/project-info.js';
 import { POW_SCHEMA_FILE } from '../prisma/ensure-auth-schema.js';
-
-const SCHEMA_PATCH = 'prisma:';
+import { recordedSchemaLabels } from './schema-removals.js';
 
 /** True when the user model `modelName` is pow's own (see the module comment). */
 export function userModelIsPows(previous: Manifest | null, prisma: PrismaInfo, modelName: string): boolean {
   const model = prisma.userModel?.name === modelName ? prisma.userModel : null;
   if (model === null) return true;
   if (prisma.multiFile && model.file === posix.join(prisma.schemaPath, POW_SCHEMA_FILE)) return true;
-  return Object.keys(previous?.patches ?? {}).some(
-    (id) => id.startsWith(SCHEMA_PATCH) && id.slice(SCHEMA_PATCH.length).split('+').includes(modelName),
-  );
+  return recordedSchemaLabels(previous).has(modelName);
 }

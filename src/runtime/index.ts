@@ -46,13 +46,14 @@ export { randomToken, sha256Hex, safeEqual } from './core/crypto.js';
 export { memoryStore, prismaStore, redisStore } from './stores/index.js';
 export { DEFAULT_STORE_TIMEOUT_MS } from './stores/deadline.js';
 export { StoreUnavailableError, isStoreUnavailable } from './stores/unavailable-error.js';
-export { redisClientOptions } from './stores/redis-connection.js';
+export { redisClientOptions, redisClusterOptions } from './stores/redis-connection.js';
 export { DATABASE_TIMEOUTS, pgPoolOptions, mariadbPoolOptions } from './stores/database-timeouts.js';
 export type {
   MemoryStore,
   PrismaStoreOptions,
   RedisStoreOptions,
   RedisLike,
+  RedisClusterLike,
   StoreOptions,
 } from './stores/index.js';
 export { PowError, isPowError } from '../shared/pow-error.js';

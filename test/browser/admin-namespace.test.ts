@@ -29,7 +29,7 @@ async function register(page: Page, url: string, email: string): Promise<void> {
 test('admin namespace in Chromium: a user and an admin side by side in two tabs', async (t) => {
   const { site, browser, close } = await startSite({
     async beforeBoot(project) {
-      const gen = await project.pow(['gen.templates', '--namespace', 'admin', '--yes']);
+      const gen = await project.pow(['gen.templates', '--namespace', 'admin', '--registration', '--yes']);
       assert.equal(gen.code, 0, gen.stdout + gen.stderr);
       const migrate = await project.pow(['migrate']);
       assert.equal(migrate.code, 0, migrate.stdout + migrate.stderr);

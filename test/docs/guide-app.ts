@@ -85,8 +85,8 @@ export interface Variant {
   env: Record<string, string>;
   read(path: string): string;
   write(path: string, text: string): void;
-  /** `pow <args>` in the copy (in-process). */
-  pow(args: string[]): Promise<PowResult>;
+  /** `pow <args>` in the copy (in-process); `stdin` is what a shell would pipe in. */
+  pow(args: string[], stdin?: string): Promise<PowResult>;
   /** Runs a tool from node_modules/.bin in the copy (`tsx`, `prisma`); rejects on failure. */
   bin(name: string, args: string[], env?: Record<string, string>): Promise<string>;
   remove(): void;
@@ -123,7 +123,7 @@ export function variant(
     env,
     read: (path) => readFileSync(join(dir, path), 'utf8'),
     write: (path, text) => writeFileSync(join(dir, path), text),
-    pow: (args) => runPow(args, { cwd: dir, env }),
+    pow: (args, stdin) => runPow(args, { cwd: dir, env, stdin }),
     async bin(name, args, extra = {}) {
       try {
         const { stdout, stderr } = await exec(join(appsNodeModules(), '.bin', name), args, {

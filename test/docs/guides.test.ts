@@ -98,16 +98,23 @@ describe('guides', () => {
   // First: powExpress keeps a process-wide registry of instances for CSRF checks across user
   // types, and a cross-type form post would also consult the (closed) apps of earlier tests.
   test('namespaces: users and admins side by side, each with its own pages and cookie', async () => {
-    const command = 'npx pow gen.templates --namespace admin --no-registration';
+    const command = 'npx pow gen.templates --namespace admin';
     assertGuideRuns('guides/namespaces.md', command);
+    const createAdmin = `printf '%s' "$ADMIN_PASSWORD" | npx pow user create --namespace admin --email root@example.com --password-stdin`;
+    assertGuideRuns('guides/namespaces.md', createAdmin);
     assertGuideRuns('guides/namespaces.md', 'npx pow migrate');
     assertGuideRuns('guides/namespaces.md', 'npx prisma generate');
     await run(
       'namespaces',
-      async (app) => {
-        const admin = await app.load<{ pow: unknown }>('src/pow/admin/config.ts');
+      async (app, copy) => {
         await createUser(app.pow, { email: 'ada@example.com', password: PASSWORD });
-        await createUser(admin.pow as never, { email: 'root@example.com', password: PASSWORD });
+        await mustPass(
+          copy.pow(
+            ['user', 'create', '--namespace', 'admin', '--email', 'root@example.com', '--password-stdin'],
+            PASSWORD,
+          ),
+          createAdmin,
+        );
         const browser = app.browser();
 
         assert.equal((await signIn(browser, 'ada@example.com', PASSWORD)).status, 302);
@@ -143,10 +150,7 @@ describe('guides', () => {
         async prepare(copy) {
           const example = copy.read('src/app.ts');
           copy.write('src/app.ts', base.read('src/app.ts'));
-          await mustPass(
-            copy.pow(['gen.templates', '--namespace', 'admin', '--no-registration', '--yes']),
-            command,
-          );
+          await mustPass(copy.pow(['gen.templates', '--namespace', 'admin', '--yes']), command);
           assert.equal(
             example.replace(/\n\/\/ #region admin-page[\s\S]*?\/\/ #endregion admin-page\n/, ''),
             copy.read('src/app.ts'),

@@ -503,6 +503,7 @@ test(`extensions on ${FIXTURE}: install later, then every flow over HTTP with re
       'gen.templates',
       '--namespace',
       'admin',
+      '--registration',
       '--extension',
       'reset-password',
       '--yes',

@@ -1,8 +1,10 @@
 /**
  * Users and admins side by side, end to end on the SQLite example app: `pow install`, then
- * `pow gen.templates --namespace admin --user-model Admin --no-registration` (files only at the
- * documented namespace paths; the same command again writes nothing), pow migrate, prisma
- * generate, strict tsc, an admin created with `createUser` in a script, then the booted app walked
+ * `pow gen.templates --namespace admin --user-model Admin` (registration off by default: files only
+ * at the documented namespace paths; the same command again writes nothing; both commands say who
+ * can sign up), pow migrate, prisma generate, strict tsc, the first admin created from the terminal
+ * with `pow user create` (a weak password and a duplicate are refused and change nothing; `pow user
+ * set-password` changes it and ends its sessions), then the booted app walked
  * by one browser (one cookie jar) signed in as a user and as an admin at the same time: each
  * cookie opens only its own pages, signing the admin out leaves the user signed in, admin pages
  * render the admin views, and /admin/registration/new does not exist. One install for the file.
@@ -10,22 +12,21 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunningApp } from '../helpers/app-process.js';
-import { hashTree } from '../helpers/fixtures.js';
 import { HttpClient, csrfTokenFrom, formActions } from '../helpers/http-client.js';
+import { hashTree, runPow } from '../helpers/fixtures.js';
 import {
   bootWithTsx,
   e2eProject,
   prismaGenerate,
   protectDashboard,
-  runBin,
   typecheck,
 } from '../helpers/e2e-project.js';
 
 const FIXTURE = 'express5-ts-esm-sqlite';
-const GEN = ['gen.templates', '--namespace', 'admin', '--user-model', 'Admin', '--no-registration', '--yes'];
+const GEN = ['gen.templates', '--namespace', 'admin', '--user-model', 'Admin', '--yes'];
 
 /** What the namespace adds (conventions.md, "Generated app layout"), and nothing else. */
 const ADMIN_FILES = [
@@ -72,15 +73,19 @@ app.get('/admin/dashboard', adminAuth.requireAuthenticated, (req, res) => {
 });
 `;
 
-const CREATE_ADMIN = `import { createUser } from 'pow';
-import { prisma } from '../src/db.js';
-import { pow } from '../src/pow/admin/config.js';
-
-const [email, password] = process.argv.slice(2);
-const admin = await createUser(pow, { email, password });
-console.log(\`created admin \${String(admin.email)}\`);
-await prisma.$disconnect();
-`;
+/** The Admin rows and their credentials, read straight from the SQLite file. */
+async function adminRows(dir: string): Promise<string> {
+  const Database = (await import('better-sqlite3')).default;
+  const db = new Database(join(dir, 'dev.db'), { readonly: true });
+  try {
+    return JSON.stringify([
+      db.prepare('SELECT * FROM "Admin" ORDER BY id').all(),
+      db.prepare('SELECT * FROM "AdminCredential" ORDER BY "userId"').all(),
+    ]);
+  } finally {
+    db.close();
+  }
+}
 
 test(`users and admins side by side on ${FIXTURE} (gen.templates --namespace admin)`, async (t) => {
   const project = await e2eProject(FIXTURE, 'sqlite');
@@ -90,9 +95,10 @@ test(`users and admins side by side on ${FIXTURE} (gen.templates --namespace adm
     await project.dispose();
   });
 
-  await t.test('pow install', async () => {
+  await t.test('pow install says who can sign up', async () => {
     const res = await project.pow(['install', '--yes']);
     assert.equal(res.code, 0, res.stderr);
+    assert.match(res.stdout, /\nWho can sign up:\n {2}users \(User\): anyone, at \/registration\/new\n/);
   });
 
   await t.test('gen.templates writes the documented namespace paths and nothing else', async () => {
@@ -100,6 +106,11 @@ test(`users and admins side by side on ${FIXTURE} (gen.templates --namespace adm
     const res = await project.pow(GEN);
     assert.equal(res.code, 0, res.stderr);
     assert.equal(res.stderr, '');
+    assert.match(
+      res.stdout,
+      /\nWho can sign up:\n {2}users \(User\): anyone, at \/registration\/new\n {2}admin \(Admin\): nobody \(registration is off\); create accounts with `npx pow user create --namespace admin`\n/,
+    );
+    assert.match(res.stdout, /npx pow user create --namespace admin --email <address> {4}# the first admin/);
     const after = projectFiles(project.dir);
     const created = [...after.keys()].filter((path) => !before.has(path)).sort();
     const changed = [...before.keys()].filter((path) => after.get(path) !== before.get(path)).sort();
@@ -119,7 +130,7 @@ test(`users and admins side by side on ${FIXTURE} (gen.templates --namespace adm
     assert.equal(hashTree(project.dir), before);
   });
 
-  await t.test('the developer edits: admin heading, protected pages, a seed script', async () => {
+  await t.test('the developer edits: admin heading, protected pages', async () => {
     const view = 'views/admin/pow/session/new.ejs';
     const heading = `<h1 id="pow-title"><%= pow.t('pages.session.new.title') %></h1>`;
     assert.ok(project.read(view).includes(heading));
@@ -130,8 +141,6 @@ test(`users and admins side by side on ${FIXTURE} (gen.templates --namespace adm
       'src/app.ts',
       entry.replace('\nexport default app;', `${ADMIN_DASHBOARD}\nexport default app;`),
     );
-    mkdirSync(join(project.dir, 'scripts'), { recursive: true });
-    project.write('scripts/create-admin.ts', CREATE_ADMIN);
 
     // Edited files are the team's: a re-run still writes nothing.
     const before = hashTree(project.dir);
@@ -152,14 +161,79 @@ test(`users and admins side by side on ${FIXTURE} (gen.templates --namespace adm
     await typecheck(project);
   });
 
-  await t.test('an admin created with createUser in a script', async () => {
-    const out = await runBin(project, 'tsx', [
-      'scripts/create-admin.ts',
-      'root@example.com',
-      'admin-otter-maps-42-quietly',
-    ]);
-    assert.match(out, /created admin root@example\.com/);
+  const userCli = (args: string[], stdin?: string) =>
+    runPow(['user', ...args], { cwd: project.dir, env: project.env, stdin });
+
+  await t.test('the first admin from the terminal: pow user create', async () => {
+    const res = await userCli(
+      ['create', '--user-model', 'Admin', '--email', ' Root@Example.com ', '--password-stdin'],
+      'admin-otter-maps-42-quietly\n',
+    );
+    assert.equal(res.code, 0, res.stderr);
+    assert.equal(
+      res.stdout,
+      'Created admin root@example.com (Admin id 1). It signs in at /admin/session/new.\n',
+    );
+    const rows = JSON.parse(await adminRows(project.dir)) as [
+      { email: string }[],
+      { passwordHash: string }[],
+    ];
+    assert.deepEqual(
+      rows[0].map((row) => row.email),
+      ['root@example.com'],
+    );
+    assert.match(rows[1][0]!.passwordHash, /^\$argon2id\$/, "hashed with the app's hasher");
   });
+
+  await t.test(
+    'a weak password, a duplicate, a bad e-mail or no password: refused, nothing changes',
+    async () => {
+      const before = await adminRows(project.dir);
+      const weak = await userCli(
+        ['create', '--namespace', 'admin', '--email', 'second@example.com', '--password-stdin'],
+        'short',
+      );
+      assert.equal(weak.code, 1, weak.stdout);
+      assert.match(
+        weak.stderr,
+        /^error: Could not create admin second@example\.com: password .*15.*Nothing was written\.$/m,
+      );
+      assert.match(weak.stderr, /^Fix: /m);
+
+      const duplicate = await userCli(
+        ['create', '--namespace', 'admin', '--email', 'ROOT@example.com', '--password-stdin'],
+        'another-otter-maps-42-loudly',
+      );
+      assert.equal(duplicate.code, 1, duplicate.stdout);
+      assert.match(duplicate.stderr, /email has already been taken/);
+      assert.match(
+        duplicate.stderr,
+        /Fix: That account exists: set its password with `npx pow user set-password --namespace admin/,
+      );
+
+      const badEmail = await userCli(
+        ['create', '--namespace', 'admin', '--email', 'a@x, b@y', '--password-stdin'],
+        'another-otter-maps-42-loudly',
+      );
+      assert.equal(badEmail.code, 1, badEmail.stdout);
+      assert.match(badEmail.stderr, /Could not create admin a@x, b@y: email /);
+
+      const noPassword = await userCli(['create', '--namespace', 'admin', '--email', 'third@example.com']);
+      assert.equal(noPassword.code, 2);
+      assert.match(noPassword.stderr, /asks for the password on a terminal, and this is not one/);
+      assert.match(noPassword.stderr, /Fix: Pipe it in with --password-stdin/);
+
+      const unknownType = await userCli(['create', '--namespace', 'staff', '--email', 'x@example.com']);
+      assert.equal(unknownType.code, 2);
+      assert.match(unknownType.stderr, /--namespace staff: pow set up no such user type here/);
+      assert.match(
+        unknownType.stderr,
+        /Fix: This project has: the users \(User\), --namespace admin \(Admin\)\./,
+      );
+
+      assert.equal(await adminRows(project.dir), before);
+    },
+  );
 
   app = await bootWithTsx(project, 'src/server.ts');
   const browser = new HttpClient(app.url);
@@ -277,5 +351,54 @@ test(`users and admins side by side on ${FIXTURE} (gen.templates --namespace adm
     assert.equal(account.status, 200);
     assert.match(account.body, new RegExp(`value="${user.email}"`));
     assert.doesNotMatch(account.body, /Staff sign in/);
+  });
+
+  await t.test('pow user set-password: a new password, and the admin is signed out everywhere', async () => {
+    const admin2 = new HttpClient(app!.url);
+    const page = await admin2.get('/admin/session/new');
+    const signedIn = await admin2.post('/admin/session', {
+      _csrf: csrfTokenFrom(page.body),
+      user_id: admin.email,
+      password: admin.password,
+    });
+    assert.equal(signedIn.status, 302, signedIn.body.slice(0, 2000));
+    assert.equal((await admin2.get('/admin/dashboard')).status, 200);
+
+    const weak = await userCli(
+      ['set-password', '--namespace', 'admin', '--email', admin.email, '--password-stdin'],
+      'short',
+    );
+    assert.equal(weak.code, 1);
+    assert.match(weak.stderr, /Could not set the password of admin root@example\.com: password /);
+    assert.equal((await admin2.get('/admin/dashboard')).status, 200, 'a refused password ends nothing');
+
+    const missing = await userCli(
+      ['set-password', '--namespace', 'admin', '--email', 'nobody@example.com', '--password-stdin'],
+      'fresh-heron-maps-42-calmly',
+    );
+    assert.equal(missing.code, 1);
+    assert.match(missing.stderr, /No admin account matches nobody@example\.com\. Nothing was written\./);
+
+    const res = await userCli(
+      ['set-password', '--namespace', 'admin', '--email', admin.email, '--password-stdin'],
+      'fresh-heron-maps-42-calmly\n',
+    );
+    assert.equal(res.code, 0, res.stderr);
+    assert.match(res.stdout, /Password set for admin root@example\.com; its sessions have ended/);
+    assert.equal((await admin2.get('/admin/dashboard')).status, 302, 'the old session ended');
+
+    const again = await admin2.get('/admin/session/new');
+    const old = await admin2.post('/admin/session', {
+      _csrf: csrfTokenFrom(again.body),
+      user_id: admin.email,
+      password: admin.password,
+    });
+    assert.equal(old.status, 401, 'the old password no longer works');
+    const fresh = await admin2.post('/admin/session', {
+      _csrf: csrfTokenFrom(old.body),
+      user_id: admin.email,
+      password: 'fresh-heron-maps-42-calmly',
+    });
+    assert.equal(fresh.status, 302, fresh.body.slice(0, 2000));
   });
 });

@@ -4,7 +4,8 @@
  *
  * After `pow install`, the team edits the generated routes file: sign-in moves from
  * `/session/new` to `/login`, sign-out from `DELETE /session` to `DELETE /sign-out`, and the
- * mailed reset link from `/reset-password/:token/edit` to `/forgot-password/:token`. A re-run of
+ * mailed reset link from `/reset-password/:token/edit` to `/forgot-password/:token`, and the
+ * stylesheet from `/pow/pow.css` to `/assets/auth.css`. A re-run of
  * `pow install` keeps those edits. The booted app then links, posts, redirects and mails with the
  * new paths only, and the old ones answer 404.
  */
@@ -29,6 +30,7 @@ const EDITS: Array<[string, string]> = [
   ["powRoutes.get(\n  '/session/new',", "powRoutes.get(\n  '/login',"],
   ["powRoutes.delete(\n  '/session',", "powRoutes.delete(\n  '/sign-out',"],
   ["powRoutes.get(\n  '/reset-password/:token/edit',", "powRoutes.get(\n  '/forgot-password/:token',"],
+  ["powRoutes.get('/pow/pow.css',", "powRoutes.get('/assets/auth.css',"],
 ];
 
 /** Every href and form action of a page. */
@@ -91,6 +93,15 @@ test(`a path changed in the routes file of ${FIXTURE} is the path of every link,
   await t.test('the old paths are gone', async () => {
     assert.equal((await browser.get('/session/new')).status, 404);
     assert.equal((await browser.get(`/reset-password/${'a'.repeat(43)}/edit`)).status, 404);
+    assert.equal((await browser.get('/pow/pow.css')).status, 404);
+  });
+
+  await t.test('the pages link the stylesheet at its new path, which serves it', async () => {
+    const page = await browser.get('/registration/new');
+    assert.match(page.body, /<link rel="stylesheet" href="\/assets\/auth\.css">/);
+    const css = await browser.get('/assets/auth.css');
+    assert.equal(css.status, 200);
+    assert.match(css.headers.get('content-type') ?? '', /^text\/css/);
   });
 
   await t.test('guards redirect to the new sign-in path; its page and links use the new paths', async () => {

@@ -5,6 +5,7 @@
  * packages, installed once per test run (scripts/run-tests.mjs prepares it). So `pow` resolves
  * from its tarball, as in a user's app, never from this checkout.
  */
+import { Readable } from 'node:stream';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
@@ -126,7 +127,7 @@ export interface PowResult {
  */
 export async function runPow(
   argv: string[],
-  options: { cwd?: string; env?: Record<string, string>; run?: RunOptions } = {},
+  options: { cwd?: string; env?: Record<string, string>; run?: RunOptions; stdin?: string } = {},
 ): Promise<PowResult> {
   let stdout = '';
   let stderr = '';
@@ -136,6 +137,7 @@ export async function runPow(
     cwd: options.cwd ?? REPO_ROOT,
     env: { CI: 'true', NO_COLOR: '1', ...options.env },
     isTTY: false,
+    ...(options.stdin === undefined ? {} : { stdin: Readable.from([options.stdin]) }),
   };
   const code = await run(argv, io, options.run);
   return { code, stdout, stderr };

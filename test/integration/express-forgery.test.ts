@@ -317,6 +317,23 @@ for (const [version, expressLib] of versions) {
         assert.equal(res.status, 403);
       });
 
+      it('a valid token does not save a request from a foreign Origin', async () => {
+        // No base URL configured: the request's own Host is the app's origin.
+        const foreign = await withSession(request(apps.after).post('/contact'))
+          .set('Origin', 'https://evil.example')
+          .set('X-CSRF-Token', signedIn.csrfToken)
+          .type('form')
+          .send({ name: 'x' });
+        assert.equal(foreign.status, 403);
+        const own = await withSession(request(apps.after).post('/contact'))
+          .set('Host', 'app.example')
+          .set('Origin', 'https://app.example')
+          .set('X-CSRF-Token', signedIn.csrfToken)
+          .type('form')
+          .send({ name: 'x' });
+        assert.deepEqual(own.body, { method: 'POST', body: { name: 'x' } });
+      });
+
       it('pow does not read the body of an app route, even for a signed-in user', async () => {
         const payload = 'id=evt_3&_method=DELETE';
         const res = await withSession(request(apps.after).post('/webhooks/stripe'))
@@ -360,6 +377,24 @@ for (const [version, expressLib] of versions) {
           .send({ user_id: 'someone@example.com', password: PASSWORD });
         assert.equal(json.status, 403);
         assert.equal(json.body.error.code, 403, 'a JSON body gets a JSON refusal');
+      });
+
+      it('the sign-in form with a valid token is refused from a foreign Origin', async () => {
+        const user = await createUser(apps.auth.pow, {
+          email: `forgery-${++seq}@example.com`,
+          password: PASSWORD,
+        });
+        const visitor = anonymousSession(apps.auth);
+        const send = (origin: string | null) => {
+          const req = request(apps.after).post('/session').set('Cookie', visitor.cookie);
+          if (origin) req.set('Origin', origin);
+          return req.type('form').send({ user_id: user.email, password: PASSWORD, _csrf: visitor.csrfToken });
+        };
+        const foreign = await send('https://evil.example');
+        assert.equal(foreign.status, 403);
+        assert.equal(foreign.headers['set-cookie'], undefined, 'no session');
+        assert.equal((await send('null')).status, 403);
+        assert.equal((await send(null)).status, 302, 'the same form without an Origin signs in');
       });
 
       it('with the visitor’s token, the sign-in form works', async () => {

@@ -45,17 +45,43 @@ describe('csrf tokens', () => {
 
   it('flags cross-site requests by Sec-Fetch-Site, else by Origin against baseUrl', () => {
     assert.equal(crossSiteRequest(fakeRequest({ 'sec-fetch-site': 'cross-site' }), undefined), true);
-    assert.equal(
-      crossSiteRequest(
-        fakeRequest({ 'sec-fetch-site': 'same-origin', origin: 'https://evil.test' }),
-        'https://app.test',
-      ),
-      false,
-    );
     assert.equal(crossSiteRequest(fakeRequest({ origin: 'https://evil.test' }), 'https://app.test'), true);
     assert.equal(crossSiteRequest(fakeRequest({ origin: 'https://app.test' }), 'https://app.test'), false);
-    assert.equal(crossSiteRequest(fakeRequest({ origin: 'https://evil.test' }), undefined), false);
     assert.equal(crossSiteRequest(fakeRequest({}), 'https://app.test'), false);
+  });
+
+  it('refuses a foreign Origin without Fetch Metadata, with or without a base URL', () => {
+    // Without a base URL the request's own Host is the app's origin (issue 16, item 6).
+    const evil = { origin: 'https://evil.test', host: 'app.test' };
+    assert.equal(crossSiteRequest(fakeRequest(evil), undefined), true);
+    assert.equal(
+      crossSiteRequest(fakeRequest({ origin: 'https://app.test', host: 'app.test' }), undefined),
+      false,
+    );
+    // A TLS-terminating proxy: the browser's https Origin, the app's plain Host.
+    assert.equal(
+      crossSiteRequest(fakeRequest({ origin: 'https://APP.test', host: 'app.test' }), undefined),
+      false,
+    );
+    assert.equal(crossSiteRequest(fakeRequest({ origin: 'null', host: 'app.test' }), undefined), true);
+    // Fetch Metadata, when the browser sends it, decides; Origin is the fallback.
+    assert.equal(
+      crossSiteRequest(fakeRequest({ 'sec-fetch-site': 'same-origin', ...evil }), undefined),
+      false,
+    );
+    // A sibling subdomain is another application.
+    assert.equal(
+      crossSiteRequest(
+        fakeRequest({ origin: 'https://blog.app.test', host: 'app.test' }),
+        'https://app.test',
+      ),
+      true,
+    );
+    assert.equal(
+      crossSiteRequest(fakeRequest({ host: 'app.test' }), undefined),
+      false,
+      'no Origin: the token decides',
+    );
   });
 });
 

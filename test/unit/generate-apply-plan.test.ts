@@ -151,16 +151,70 @@ describe('applyPlan', () => {
     }
   });
 
-  it('a real file-system failure (a file where a folder must go) rolls back', () => {
+  it('a failure at any step of the write phase, renames included, rolls back: byte-identical, no temp file', () => {
+    const gen = prepare();
+    const plan = gen.plan();
+    const before = snapshot();
+    let total = 0;
+    for (let failAt = 0; total === 0 || failAt < total; failAt += 1) {
+      const g = createGeneration({
+        root,
+        generator: 'install',
+        powVersion: '0.2.0',
+        onStep: (step) => {
+          total = step.total;
+          if (step.index === failAt) throw new Error(`fail at ${failAt} (${step.phase})`);
+        },
+      });
+      assert.throws(
+        () => g.apply(plan),
+        (e) => isPowError(e) && e.code === 'POW_APPLY_FAILED' && /rolled back/.test(e.message),
+      );
+      assert.deepEqual(snapshot(), before, `after failing at step ${failAt}`);
+    }
+    assert.ok(total >= 16, `many steps, got ${total}`);
+  });
+
+  it('a file where a folder must go is refused before anything is written', () => {
     const gen = prepare();
     put('src/views', 'i am a file, not a folder\n');
     const plan = gen.plan();
     const before = snapshot();
     assert.throws(
       () => gen.apply(plan),
-      (e) => isPowError(e) && e.code === 'POW_APPLY_FAILED',
+      (e) =>
+        isPowError(e) &&
+        e.code === 'POW_TARGET_PARENT_NOT_DIRECTORY' &&
+        /pow needs the folder src\/views to write src\/views\/pow\/deep\/new\.ejs, but src\/views is a file; nothing was written/.test(
+          e.message,
+        ) &&
+        e.fix === 'Rename the file src/views (mv src/views src/views.old) and re-run.',
     );
     assert.deepEqual(snapshot(), before);
+  });
+
+  it('a real file-system failure while staging (a folder pow cannot write into) rolls back', () => {
+    const gen = prepare();
+    const plan = gen.plan();
+    const before = snapshot();
+    // Something else puts a file where pow is about to create a folder: mkdir fails for real.
+    const failing = createGeneration({
+      root,
+      generator: 'install',
+      powVersion: '0.2.0',
+      beforeWrite: (p) => {
+        if (p === 'src/views/pow/deep/new.ejs') put('src/views/pow', 'a file now\n');
+      },
+    });
+    assert.throws(
+      () => failing.apply(plan),
+      (e) => isPowError(e) && e.code === 'POW_APPLY_FAILED' && /rolled back/.test(e.message),
+    );
+    rmSync(join(root, 'src/views/pow'));
+    const after = snapshot();
+    delete after['src/views/'];
+    delete before['src/views/'];
+    assert.deepEqual(after, before);
   });
 
   it('refuses a stale plan (a file edited after planning) and writes nothing', () => {

@@ -71,6 +71,18 @@ describe('store deadline', () => {
     await assert.rejects(store.put('n', 'k', 1, 10), (error: unknown) => error === bug);
     assert.equal(isOutage(new (class ClientOfflineError extends Error {})('The client is offline')), true);
     assert.equal(isOutage(Object.assign(new Error('x'), { cause: { code: 'P1001' } })), true);
+    // pg-pool's connect timeout and pg's query_timeout (pgPoolOptions), as the adapter wraps them.
+    assert.equal(
+      isOutage(
+        Object.assign(new Error('x'), { cause: new Error('timeout exceeded when trying to connect') }),
+      ),
+      true,
+    );
+    assert.equal(isOutage(new Error('Query read timeout')), true);
+    assert.equal(
+      isOutage(Object.assign(new Error('canceling statement due to statement timeout'), { code: '57014' })),
+      true,
+    );
     assert.equal(isOutage(new Error('Unique constraint failed')), false);
   });
 

@@ -181,7 +181,10 @@ test('Prisma: a driver adapter per provider on Prisma 7, none on Prisma 6 or Mon
   const adapter = (overrides: Partial<PrismaInfo>) =>
     buildTemplateContext(project({ prisma: prismaInfo(overrides) })).prisma.adapter;
   assert.equal(adapter({ provider: 'sqlite' })?.className, 'PrismaBetterSqlite3');
-  assert.equal(adapter({ provider: 'postgresql' })?.construct, 'new PrismaPg({ connectionString: url })');
+  assert.equal(adapter({ provider: 'postgresql' })?.construct, 'new PrismaPg(pgPoolOptions(url))');
+  assert.deepEqual(adapter({ provider: 'postgresql' })?.powImports, ['pgPoolOptions']);
+  assert.equal(adapter({ provider: 'mysql' })?.construct, 'new PrismaMariaDb(mariadbPoolOptions(url))');
+  assert.deepEqual(adapter({ provider: 'sqlite' })?.powImports, []);
   assert.equal(adapter({ provider: 'cockroachdb' })?.packageName, '@prisma/adapter-pg');
   assert.equal(adapter({ provider: 'mysql' })?.className, 'PrismaMariaDb');
   assert.equal(adapter({ provider: 'sqlserver' })?.className, 'PrismaMssql');

@@ -33,6 +33,7 @@ import type {
   UserRecord,
 } from './types.js';
 import { equalAt, hmacSha256Base64url, randomToken } from './crypto.js';
+import { SESSION_NAMESPACE_SUFFIX } from './listed-keys.js';
 
 export interface ResolvedTimeouts {
   idleMs: number;
@@ -80,7 +81,8 @@ const LOCK_TTL_MS = 30_000;
 
 export function sessionNamespaces(userType: string) {
   return {
-    sessions: `${userType}:session`,
+    // Every key of it is listed per user (listed-keys.ts).
+    sessions: `${userType}${SESSION_NAMESPACE_SUFFIX}`,
     tokens: `${userType}:session-token`,
     locks: `${userType}:lock`,
   };

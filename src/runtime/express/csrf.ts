@@ -6,6 +6,7 @@
  * (login CSRF). Form tokens are salted (`csrf.create`), so each page gets a fresh-looking token
  * for the same secret; a token only verifies against the secret of the session that made it.
  */
+import { foreignOrigin } from './forgery.js';
 import Tokens from 'csrf';
 import type { IncomingMessage } from 'node:http';
 
@@ -42,13 +43,13 @@ export function presentedCsrfToken(req: IncomingMessage & { body?: unknown }): s
 
 /**
  * Fetch-metadata defence in depth (security bar G4): a state-changing request the browser marks
- * `Sec-Fetch-Site: cross-site` is refused whatever token it carries. Without that header, an
- * `Origin` that differs from the configured `baseUrl` is refused too.
+ * `Sec-Fetch-Site: cross-site` is refused whatever token it carries. Without that header (older
+ * browsers, other clients), an `Origin` that is not the app's (the configured `baseUrl`, or the
+ * request's own host when none is configured) is refused too: a token that leaked must not work
+ * from another site.
  */
 export function crossSiteRequest(req: IncomingMessage, allowedOrigin: string | undefined): boolean {
   const site = req.headers['sec-fetch-site'];
   if (typeof site === 'string') return site.toLowerCase() === 'cross-site';
-  const origin = req.headers.origin;
-  if (!allowedOrigin || typeof origin !== 'string') return false;
-  return origin !== allowedOrigin;
+  return foreignOrigin(req, allowedOrigin);
 }

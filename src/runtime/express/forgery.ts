@@ -138,6 +138,20 @@ function hostOf(origin: string): string | undefined {
 }
 
 /**
+ * True when the request's `Origin` names another origin than the app: neither the configured base
+ * URL nor the request's own `Host` (scheme aside: a TLS-terminating proxy passes the host on).
+ * `null` (a sandboxed frame, a file, a cross-origin redirect) is foreign; no `Origin` is not.
+ */
+export function foreignOrigin(req: IncomingMessage, allowedOrigin: string | undefined): boolean {
+  const origin = req.headers.origin;
+  if (typeof origin !== 'string') return false;
+  if (origin === 'null') return true;
+  if (allowedOrigin !== undefined && origin === allowedOrigin) return false;
+  const host = req.headers.host;
+  return !(typeof host === 'string' && hostOf(origin) === host.toLowerCase());
+}
+
+/**
  * Where the request comes from, by Fetch Metadata first (`Sec-Fetch-Site`, sent by every current
  * browser), else by `Origin`: the configured base URL, or the request's own `Host`, is the same
  * origin. `same-site` counts as cross-site: a sibling subdomain is another application. An
@@ -150,13 +164,8 @@ export function requestProvenance(req: IncomingMessage, allowedOrigin: string | 
     if (value === 'same-origin' || value === 'none') return 'same-origin';
     if (value === 'cross-site' || value === 'same-site') return 'cross-site';
   }
-  const origin = req.headers.origin;
-  if (typeof origin !== 'string') return 'unknown';
-  // "null": a sandboxed frame, a file, or a redirect across origins; never the app itself.
-  if (origin === 'null') return 'cross-site';
-  if (allowedOrigin !== undefined && origin === allowedOrigin) return 'same-origin';
-  const host = req.headers.host;
-  return typeof host === 'string' && hostOf(origin) === host.toLowerCase() ? 'same-origin' : 'cross-site';
+  if (typeof req.headers.origin !== 'string') return 'unknown';
+  return foreignOrigin(req, allowedOrigin) ? 'cross-site' : 'same-origin';
 }
 
 /**

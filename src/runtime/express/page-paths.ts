@@ -73,7 +73,14 @@ const SERVED_BY: Readonly<Record<PowPathName, readonly PageRef[]>> = {
   'invitation.create': [{ page: 'invitation.create' }],
   'invitation.edit': [{ page: 'invitation.edit' }],
   'invitation.update': [{ page: 'invitation.update' }],
+  'layout.stylesheet': [{ page: 'layout.stylesheet' }],
 };
+
+/**
+ * Paths that keep their default when no route is marked: routes files generated before the
+ * stylesheet route carried `auth.page('layout', 'stylesheet')` still serve it at the default path.
+ */
+const DEFAULT_WHEN_UNMARKED: readonly PowPathName[] = ['layout.stylesheet'];
 
 /** Pages pow sends people to on its own: sign-in (guards, after sign-out) and sign-out (CSRF rule). */
 const ALWAYS_NEEDED: readonly PowPathName[] = ['session.new', 'session.create', 'session.delete'];
@@ -256,6 +263,8 @@ export function resolvePagePaths(
       }
     }
   }
+
+  for (const name of DEFAULT_WHEN_UNMARKED) table[name] ??= context.defaults[name];
 
   const missing = (name: PowPathName, why: string): PowError => {
     const page = SERVED_BY[name][0]!.page;

@@ -42,6 +42,8 @@ export const POW_PATHS: Readonly<Record<PowPathName, string>> = Object.freeze({
   'invitation.create': '/invitation',
   'invitation.edit': '/invitation/:token/edit',
   'invitation.update': '/invitation/:token',
+  // The stylesheet the layout links (the routes file serves it from the views folder).
+  'layout.stylesheet': '/pow/pow.css',
 });
 
 /** Normalises a mount path: "" or "/admin" (leading slash, no trailing slash). */

@@ -4,6 +4,7 @@
  * Generated routes and controllers use only this surface. Request and response types are
  * structural so the same code compiles against @types/express 4 and 5.
  */
+import type { SecurityHeadersOptions } from './security-headers.js';
 import type { Pow, UserRecord, FieldErrors, UserParams, Result, PrismaLike } from '../core/types.js';
 import type { MailErrorHandler, Mailer, RenderFile } from '../mail/types.js';
 import type { RateLimitOptions } from '../core/rate-limit.js';
@@ -63,7 +64,9 @@ export type PowPathName =
   | 'invitation.new'
   | 'invitation.create'
   | 'invitation.edit'
-  | 'invitation.update';
+  | 'invitation.update'
+  /** The stylesheet of pow's views, served by the routes file. */
+  | 'layout.stylesheet';
 
 export interface I18nOptions {
   /** Default "en". Shipped: "en", "de". */
@@ -85,6 +88,13 @@ export interface ThrottleOptions {
 }
 
 export interface PowExpressOptions {
+  /**
+   * Over pow's security headers (security-headers.ts): `pages` for pow's own pages, refusals and
+   * 503 page (a strict Content-Security-Policy, `no-store`, `nosniff`, no framing), `authenticated`
+   * for responses of `requireAuthenticated`. A value of `false` leaves a header out, e.g.
+   * `{ authenticated: { 'X-Frame-Options': 'SAMEORIGIN', 'Content-Security-Policy': "frame-ancestors 'self'" } }`.
+   */
+  securityHeaders?: SecurityHeadersOptions;
   /** Key on `req` and `res.locals` for the signed-in user. Default "current" + userType ("currentUser"). */
   currentUserKey?: string;
   /** Cookie name; default "pow_<userType>" ("__Host-pow_<userType>" in production over HTTPS). */

@@ -12,6 +12,7 @@
  */
 import { randomToken, safeEqual, sha256Hex, TOKEN_PATTERN } from '../core/crypto.js';
 import type { Pow, UserRecord } from '../core/types.js';
+import { TOKEN_INDEX_KEY_PREFIX, TOKEN_NAMESPACE_SUFFIX } from '../core/listed-keys.js';
 
 export { safeEqual };
 
@@ -71,7 +72,7 @@ export interface IssuedToken {
 
 /** Store namespace of one user type's extension tokens. */
 export function tokenNamespace(pow: Pick<Pow, 'userType'>): string {
-  return `${pow.userType}:token`;
+  return `${pow.userType}${TOKEN_NAMESPACE_SUFFIX}`;
 }
 
 /** 32 random bytes, base64url without padding (43 characters). */
@@ -97,8 +98,9 @@ function lockKey(purpose: TokenPurpose, hash: string): string {
   return `lock:${purpose}:${hash}`;
 }
 
+/** The per-user index of a purpose's tokens, listed by `Store.all` (core/listed-keys.ts). */
 function indexPrefix(purpose: TokenPurpose, userId: string | number): string {
-  return `u:${purpose}:${encodeURIComponent(String(userId))}:`;
+  return `${TOKEN_INDEX_KEY_PREFIX}${purpose}:${encodeURIComponent(String(userId))}:`;
 }
 
 function indexKey(purpose: TokenPurpose, userId: string | number, hash: string): string {

@@ -46,7 +46,9 @@ const NETWORK_CODES = new Set([
   'P1008',
   'P1017',
   'P2024',
-  // PostgreSQL: shutting down, cannot connect now, connection exceptions (class 08).
+  // PostgreSQL: statement timeout (query_canceled), shutting down, cannot connect now,
+  // connection exceptions (class 08).
+  '57014',
   '57P01',
   '57P02',
   '57P03',
@@ -79,8 +81,10 @@ const NETWORK_NAMES = new Set([
   'TimeoutError',
   'AbortError',
 ]);
+// pg and pg-pool (the PrismaPg adapter's driver) give their timeouts (`connectionTimeoutMillis`,
+// `query_timeout` of pgPoolOptions) no code: they are matched by message.
 const NETWORK_MESSAGE =
-  /\b(ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|Connection terminated|Connection lost|connection closed|Can't reach database|timed out fetching a new connection|Client network socket disconnected|socket hang up|The client is (closed|offline)|Disconnects client|Socket closed unexpectedly|pool timeout|Connection timeout)\b|^(LOADING|MASTERDOWN|READONLY|TRYAGAIN|CLUSTERDOWN) /i;
+  /\b(ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT|Connection terminated|Connection lost|connection closed|Can't reach database|timed out fetching a new connection|Client network socket disconnected|socket hang up|The client is (closed|offline)|Disconnects client|Socket closed unexpectedly|pool timeout|Connection timeout)\b|^(timeout exceeded when trying to connect|Query read timeout)|^(LOADING|MASTERDOWN|READONLY|TRYAGAIN|CLUSTERDOWN) /i;
 
 /** True for a timeout or a lost/refused connection, looking through `cause` chains. */
 export function isOutage(error: unknown, depth = 0): boolean {

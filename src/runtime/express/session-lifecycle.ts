@@ -1,0 +1,212 @@
+/**
+ * Where sessions begin and end: sign-in (with the throttle), sign-up limits, account updates
+ * (which rotate the session; a password change ends the user's other sessions), deletion and
+ * sign-out. CSRF tokens rotate at sign-in: the new session gets a fresh secret and the anonymous
+ * cookie is cleared; a new one is made after sign-out.
+ */
+import type { FieldErrors, Result, UserParams, UserRecord } from '../core/types.js';
+import { createCsrfSecret } from './csrf.js';
+import { normalizeAddress } from './throttle.js';
+import { isStoreUnavailable, STORE_RETRY_AFTER_SECONDS } from '../stores/unavailable-error.js';
+import { PowHttpError } from './errors.js';
+import type { ExpressExtensions } from './extensions.js';
+import type { Middleware } from './middleware.js';
+import type { RequestState, StateMemo } from './request-state.js';
+import type { ExpressSettings } from './settings.js';
+import type { StateCookies } from './state-cookies.js';
+import type { PowExpress, Request, Response, SignInResult } from './types.js';
+
+export interface SessionLifecycle {
+  /** Rotates to a fresh session for `user` (ends the request's previous one, sets the cookie). */
+  startSession(req: Request, res: Response, user: UserRecord): Promise<RequestState>;
+  /** Ends the request's session (if any) and clears its cookie. */
+  endSession(req: Request, res: Response): Promise<void>;
+  /** Counts a sign-up from this request's address; a form error when over the limit. */
+  signUpRefused(req: Request): Promise<{ ok: false; errors: FieldErrors } | null>;
+  signIn: PowExpress['signIn'];
+  signOut: PowExpress['signOut'];
+  register(req: Request, params: UserParams): Promise<Result<UserRecord>>;
+  updateUser: PowExpress['updateUser'];
+  deleteUser: PowExpress['deleteUser'];
+}
+
+export interface SessionLifecycleDeps {
+  readonly memo: StateMemo;
+  readonly cookies: StateCookies;
+  readonly middleware: Pick<Middleware, 'loadState' | 'attach'>;
+  readonly extensions: ExpressExtensions;
+}
+
+function clientAddress(req: Request): string | undefined {
+  return req.ip ?? req.socket?.remoteAddress ?? undefined;
+}
+
+function userAgentOf(req: Request): string | undefined {
+  const ua = req.headers['user-agent'];
+  return typeof ua === 'string' ? ua : undefined;
+}
+
+export function createSessionLifecycle(
+  settings: ExpressSettings,
+  deps: SessionLifecycleDeps,
+): SessionLifecycle {
+  const { pow, cookieName, anonCookieName, limiter, throttle, translator } = settings;
+  const { memo, cookies, middleware, extensions } = deps;
+
+  async function startSession(req: Request, res: Response, user: UserRecord): Promise<RequestState> {
+    const state = await middleware.loadState(req, res);
+    const previous = state.token ?? state.staleToken;
+    if (previous) await pow.sessions.delete(previous);
+    const { token, session } = await pow.sessions.create(user, {
+      ip: clientAddress(req),
+      userAgent: userAgentOf(req),
+    });
+    session.data.csrf = createCsrfSecret();
+    await pow.sessions.save(token, session);
+    state.token = token;
+    state.session = session;
+    state.user = user;
+    state.cookie = 'valid';
+    state.staleToken = null;
+    state.csrfToken = undefined;
+    state.incoming = null;
+    state.sessionDirty = false;
+    cookies.setSessionCookie(res, token);
+    if (state.anonCookiePresent || state.anon) {
+      state.anon = null;
+      state.anonDirty = false;
+      cookies.clearCookie(res, anonCookieName);
+    }
+    middleware.attach(req, res, state);
+    return state;
+  }
+
+  async function endSession(req: Request, res: Response): Promise<void> {
+    const state = await middleware.loadState(req, res);
+    const token = state.token ?? state.staleToken;
+    if (token) await pow.sessions.delete(token);
+    if (state.cookie !== 'none') cookies.clearCookie(res, cookieName);
+    state.token = null;
+    state.session = null;
+    state.user = null;
+    state.staleToken = null;
+    state.cookie = 'none';
+    state.csrfToken = undefined;
+    state.incoming = null;
+    state.anon = {};
+    state.sessionDirty = false;
+    middleware.attach(req, res, state);
+  }
+
+  /**
+   * Sign-ups per client address (issue 16, defect 3): over the limit, a form error for the page
+   * and Retry-After on the response; nothing is created or mailed.
+   */
+  async function signUpRefused(req: Request): Promise<{ ok: false; errors: FieldErrors } | null> {
+    const verdict = await limiter.hit('signUpsPerAddress', normalizeAddress(clientAddress(req)));
+    if (verdict.allowed) return null;
+    const res = memo.stateOf(req)?.res;
+    if (res && !res.headersSent) res.setHeader('Retry-After', String(verdict.retryAfterSeconds));
+    const message = translator.t(translator.defaultLocale, 'auth.too_many_requests');
+    return { ok: false, errors: { base: [{ key: 'auth.too_many_requests', message }] } };
+  }
+
+  async function signIn(
+    req: Request,
+    res: Response,
+    identifier: unknown,
+    password: unknown,
+    signInOptions: Parameters<PowExpress['signIn']>[4],
+  ): Promise<SignInResult> {
+    const id = typeof identifier === 'string' ? identifier : '';
+    const secret = typeof password === 'string' ? password : '';
+    const address = clientAddress(req) ?? 'unknown';
+    // Count first, then verify, clear on success (throttle.ts): parallel guesses each get a number.
+    const verdict = await throttle.attempt(id, address);
+    if (!verdict.allowed && verdict.reason === 'address') {
+      if (!res.headersSent) res.setHeader('Retry-After', String(verdict.retryAfterSeconds));
+      return {
+        ok: false,
+        status: 429,
+        messageKey: 'session.too_many_attempts',
+        retryAfterSeconds: verdict.retryAfterSeconds,
+      };
+    }
+    if (!verdict.allowed) {
+      // A locked account answers like a wrong password, including the time the verify takes.
+      await pow.users.spendVerify(secret);
+      return { ok: false, status: 401, messageKey: 'session.invalid_credentials' };
+    }
+    const user = await pow.users.authenticate(id, secret);
+    if (!user) return { ok: false, status: 401, messageKey: 'session.invalid_credentials' };
+    await throttle.succeeded(id, address);
+    // email-confirmation: the right password, but no session until the address is confirmed.
+    const refused = await extensions.refuseSignIn(user);
+    if (refused) return refused;
+    await startSession(req, res, user);
+    await extensions.afterSignIn(req, res, user, signInOptions);
+    return { ok: true, user };
+  }
+
+  return {
+    startSession,
+    endSession,
+    signUpRefused,
+
+    async signIn(req, res, identifier, password, signInOptions) {
+      try {
+        return await signIn(req, res, identifier, password, signInOptions);
+      } catch (error) {
+        if (!isStoreUnavailable(error)) throw error;
+        // The sign-in page renders this like any refusal, with the status and Retry-After.
+        if (!res.headersSent) res.setHeader('Retry-After', String(STORE_RETRY_AFTER_SECONDS));
+        return {
+          ok: false,
+          status: 503,
+          messageKey: 'auth.unavailable',
+          retryAfterSeconds: STORE_RETRY_AFTER_SECONDS,
+        };
+      }
+    },
+
+    async signOut(req, res) {
+      await extensions.beforeSignOut(req, res);
+      await endSession(req, res);
+    },
+
+    async register(req, params) {
+      const refused = await signUpRefused(req);
+      if (refused) return refused;
+      return extensions.register(params, () => pow.users.create(params));
+    },
+
+    async updateUser(req, params) {
+      const state = memo.requireState(req, 'auth.updateUser()');
+      if (!state.user) throw new PowHttpError('not_authenticated');
+      const userId = state.user.id;
+      // email-confirmation: a new e-mail waits for confirmation (`emailConfirmationRequired`).
+      const result =
+        (await extensions.updateUser(state.user, params)) ?? (await pow.users.update(state.user, params));
+      if (!result.ok) return result;
+      // Pow re-creates the session on every account update (new id, fresh CSRF secret).
+      const rotated = await startSession(req, state.res, result.value);
+      const password = params?.password;
+      if (typeof password === 'string' && password !== '' && rotated.token) {
+        // A password change ends every other session and remember-me token of the user (security bar D11).
+        await pow.sessions.revokeOthers(userId, rotated.token);
+        await extensions.afterPasswordChange(req, state.res, result.value);
+      }
+      return result;
+    },
+
+    async deleteUser(req, res) {
+      const state = memo.requireState(req, 'auth.deleteUser()');
+      if (!state.user) throw new PowHttpError('not_authenticated');
+      const user = state.user;
+      await pow.users.delete(user);
+      await pow.sessions.revokeAll(user.id);
+      await extensions.afterDelete(req, res, user);
+      await endSession(req, res);
+    },
+  };
+}
