@@ -13,11 +13,11 @@
  *   aligned the way `prisma format` aligns a section) after the model's last field. `prisma format`
  *   leaves such a section unchanged, and the team's own lines are untouched.
  * - The app's own User model keeps its columns: pow adds no scalar column to a User model that
- *   exists. The sign-in id and extension fields it lacks (`credentialFieldsFor`,
+ *   existed before pow (`userModelIsPows` false). The sign-in id and extension fields it lacks (`credentialFieldsFor`,
  *   src/runtime/core/user-layout.ts) go into the credential model instead, with their unique
  *   indexes, so every whole User row the app's queries return stays as it was; only the relation
  *   field `credential` is added to User (Prisma returns relations only when a query names them).
- *   A User model pow creates holds them itself.
+ *   A User model pow creates holds them itself, in later runs too (a fresh app's model is pow's).
  * - Existing rows: every field pow adds to an existing model is optional (or has a default), so
  *   the migration applies to a table that already has rows on every provider. That includes the
  *   sign-in id fields (`email String? @unique`); the runtime's registration requires them.
@@ -87,6 +87,12 @@ export interface AuthSchemaOptions {
   tableName?: string;
   /** Name of the session model. Default "PowSession". */
   sessionModel?: string;
+  /**
+   * An existing user model is pow's own (it created it in an earlier run,
+   * src/recipes/user-model-origin.ts): pow's fields go on it. Default false: an existing model is
+   * the app's, and gets no scalar column.
+   */
+  userModelIsPows?: boolean;
   /**
    * What not to add even though pow needs it: labels "Model" (a whole model) and "Model.field",
    * the things the team removed after pow added them (regeneration keeps that decision).
@@ -204,11 +210,13 @@ export function ensureAuthSchema(input: EnsureAuthSchemaInput): EnsureAuthSchema
   if (existingUser) {
     const idField = primaryKeyField(existingUser);
     const held = new Set(
-      credentialFieldsFor(
-        existingUser.fields.map((f) => f.name),
-        idFields,
-        [...extensions] as ExtensionName[],
-      ),
+      options.userModelIsPows
+        ? []
+        : credentialFieldsFor(
+            existingUser.fields.map((f) => f.name),
+            idFields,
+            [...extensions] as ExtensionName[],
+          ),
     );
     const allSpecs = userFieldSpecs({
       idFields,

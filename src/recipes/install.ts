@@ -55,6 +55,7 @@ import { addEnvFiles, type EnvFilesResult } from './env-files.js';
 import { SECRET_COMMAND } from '../shared/secret-command.js';
 import { addExtensionFiles, extensionNextSteps, sendsMail } from './extensions.js';
 import { appUserColumns } from './app-user-columns.js';
+import { userModelIsPows } from './user-model-origin.js';
 import { removedByTeam, schemaPatchId } from './schema-removals.js';
 import {
   handleTeamSchemaChanges,
@@ -220,14 +221,6 @@ export async function runInstall(input: InstallInput): Promise<InstallResult> {
   const project = templateProject(input.project);
   const prisma = requirePrisma(project);
   const { options } = input;
-  const it = buildTemplateContext(project, {
-    userModel: options.userModel,
-    userIdFields: options.userIdFields,
-    store: options.sessionStore,
-    extensions: options.extensions,
-    registration: options.registration,
-  });
-
   const gen = createGeneration({
     root: input.root,
     generator: INSTALL_GENERATOR,
@@ -239,6 +232,14 @@ export async function runInstall(input: InstallInput): Promise<InstallResult> {
     templatesDir: input.templatesDir,
     beforeWrite: input.beforeWrite,
     onStep: input.onStep,
+  });
+  const it = buildTemplateContext(project, {
+    userModel: options.userModel,
+    userIdFields: options.userIdFields,
+    store: options.sessionStore,
+    extensions: options.extensions,
+    registration: options.registration,
+    userModelIsPows: userModelIsPows(gen.previous, prisma, options.userModel),
   });
   const previous = previousInstallOptions(gen.previous);
   const schema = await addSchemaAndMigration(
@@ -339,6 +340,8 @@ export async function addSchemaAndMigration(
     if (text !== null) before[file] = lf(text);
   }
   const powFile = powSchemaFile(prisma);
+  // pow's fields go on a user model pow created; the app's own gets none (user-model-origin.ts).
+  const isPows = userModelIsPows(ctx.previous, prisma, input.options.userModel);
   const ensure = (options: Pick<InstallOptions, SchemaOptionKey>, omit?: ReadonlySet<string>) =>
     ensureAuthSchema({
       files: before,
@@ -350,6 +353,7 @@ export async function addSchemaAndMigration(
         idType: options.idType,
         sessionStore: options.sessionStore,
         extensions: options.extensions,
+        userModelIsPows: isPows,
         omit,
       },
     });

@@ -37,6 +37,11 @@ export interface TemplateOptions {
   extensions?: readonly ExtensionName[];
   /** `--no-registration` → false: no registration controller, views or routes. Default true. */
   registration?: boolean;
+  /**
+   * The inspected user model is pow's own, created by an earlier run (src/recipes/user-model-origin.ts):
+   * pow's fields live on it. Default false: an existing model is the app's.
+   */
+  userModelIsPows?: boolean;
 }
 
 /** One `import ... from '...'` as the template writes it. */
@@ -524,7 +529,7 @@ export function buildTemplateContext(project: ProjectInfo, options: TemplateOpti
       appUserColumns(model, userIdFields, project.prisma?.models ?? []),
     ),
     credentialFields: credentialFieldsFor(
-      model ? model.fields.map((field) => field.name) : null,
+      model && !options.userModelIsPows ? model.fields.map((field) => field.name) : null,
       userIdFields,
       extensions,
     ),

@@ -44,6 +44,7 @@ import type { PrismaInfo, ProjectInfo } from '../inspect/project-info.js';
 import type { ExtensionName } from '../runtime/core/types.js';
 import { PowError } from '../shared/pow-error.js';
 import { addExtensionFiles, mergeExtensions } from './extensions.js';
+import { userModelIsPows } from './user-model-origin.js';
 import {
   addSchemaAndMigration,
   INSTALL_GENERATOR,
@@ -317,14 +318,6 @@ export async function runGenTemplates(input: GenTemplatesInput): Promise<GenTemp
   const { options, install } = input;
   const namespace = options.namespace;
   const only = input.only ?? null;
-  const it = buildTemplateContext(project, {
-    namespace,
-    userModel: options.userModel,
-    userIdFields: options.userIdFields,
-    store: install.sessionStore,
-    extensions: options.extensions,
-    registration: options.registration,
-  });
   const scope = genTemplatesScope(namespace);
 
   // Default users: the files stay the install's; a namespace keeps its answers for re-runs.
@@ -340,6 +333,15 @@ export async function runGenTemplates(input: GenTemplatesInput): Promise<GenTemp
     templatesDir: input.templatesDir,
     beforeWrite: input.beforeWrite,
     onStep: input.onStep,
+  });
+  const it = buildTemplateContext(project, {
+    namespace,
+    userModel: options.userModel,
+    userIdFields: options.userIdFields,
+    store: install.sessionStore,
+    extensions: options.extensions,
+    registration: options.registration,
+    userModelIsPows: userModelIsPows(gen.previous, prisma, options.userModel),
   });
   if (namespace !== null && !input.flags?.force) checkClash(input.root, gen, it);
 

@@ -176,7 +176,13 @@ test('install → migrate → _prisma_migrations rows → no drift → extension
     const ext = ensureAuthSchema({
       files: afterInstall,
       provider: 'sqlite',
-      options: { sessionStore: 'prisma', tableName: 'users', extensions: ['email-confirmation'] },
+      // The User model pow created above is pow's own: its fields keep going on it.
+      options: {
+        sessionStore: 'prisma',
+        tableName: 'users',
+        extensions: ['email-confirmation'],
+        userModelIsPows: true,
+      },
     });
     const afterExt = { ...afterInstall, ...ext.files };
     const delta = (await planAndWrite(

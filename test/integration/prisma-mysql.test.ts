@@ -130,7 +130,15 @@ test("existing users table: pow DDL applies on MariaDB, information_schema shows
   const edit = ensureAuthSchema({
     files: { [SCHEMA]: BASE },
     provider: 'mysql',
-    options: { sessionStore: 'prisma', extensions: ['invitation'], userIdFields: ['email', 'username'] },
+    // As for a User model pow created in an earlier run: its fields go on the existing table, which
+    // is the DDL under test here (ALTER TABLE, unique indexes, the self-referencing foreign key).
+    // An app's own model keeps its table as it was (test/e2e/install-existing-rows.test.ts, mysql).
+    options: {
+      sessionStore: 'prisma',
+      extensions: ['invitation'],
+      userIdFields: ['email', 'username'],
+      userModelIsPows: true,
+    },
   });
   const afterInstall = { [SCHEMA]: BASE, ...edit.files };
   const install = await planWrite(root, { [SCHEMA]: BASE }, afterInstall, 'add_pow_auth');
@@ -279,6 +287,7 @@ test("existing users table: pow DDL applies on MariaDB, information_schema shows
       sessionStore: 'prisma',
       extensions: ['invitation', 'email-confirmation'],
       userIdFields: ['email', 'username'],
+      userModelIsPows: true,
     },
   });
   const afterExt = { ...afterInstall, ...ext.files };

@@ -588,3 +588,24 @@ test('prisma format --check accepts the output unchanged (and so validates it)',
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("a User model pow created in an earlier run (userModelIsPows) keeps getting pow's fields itself", () => {
+  const first = ensureAuthSchema({ files: { 's.prisma': header('sqlite') }, provider: 'sqlite' });
+  const rerun = (userModelIsPows: boolean) =>
+    ensureAuthSchema({
+      files: first.files,
+      provider: 'sqlite',
+      options: { userIdFields: ['email', 'username'], extensions: ['email-confirmation'], userModelIsPows },
+    });
+  const pows = rerun(true);
+  assert.deepEqual(
+    pows.added.map((a) => `${a.model}.${a.field}`),
+    ['User.username', 'User.emailConfirmedAt', 'User.unconfirmedEmail'],
+  );
+  // The same model taken for the app's own: nothing on User, all in UserCredential.
+  const apps = rerun(false);
+  assert.deepEqual(
+    apps.added.map((a) => `${a.model}.${a.field}`),
+    ['UserCredential.username', 'UserCredential.emailConfirmedAt', 'UserCredential.unconfirmedEmail'],
+  );
+});

@@ -28,7 +28,7 @@ export const CREDENTIAL_USER_ID_FIELD = 'userId';
 /**
  * The column on the user model where pow kept the hash before credentials had their own table.
  * Projects installed then still have it until the team drops it; pow never reads it, and never
- * hands it on either (stripSecrets).
+ * hands it on either (user-layout.ts drops it from every record).
  */
 export const LEGACY_HASH_FIELD = 'passwordHash';
 

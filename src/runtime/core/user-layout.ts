@@ -112,6 +112,11 @@ export interface UserLayout {
   updateData(flat: Row, hash?: string): Row;
 }
 
+/** Prisma arguments with `include` only when there is one (no `include: undefined`). */
+export function withInclude<T extends Row>(args: T, include: Row | undefined): T & { include?: Row } {
+  return include === undefined ? args : { ...args, include };
+}
+
 export function createUserLayout(credentialFields: readonly string[]): UserLayout {
   const held = new Set(credentialFields);
   const usesCredential = held.size > 0;

@@ -11,7 +11,7 @@ import { addError, hasErrors } from './errors.js';
 import { randomToken } from './crypto.js';
 import { castUserFields, userFieldRule, type UserFieldRule } from './user-fields.js';
 import { CREDENTIAL_RELATION, LEGACY_HASH_FIELD, missingCredentialModel, storedHash } from './credentials.js';
-import { createUserLayout, type UserLayout } from './user-layout.js';
+import { createUserLayout, withInclude, type UserLayout } from './user-layout.js';
 import {
   MAX_USER_ID_LENGTH,
   checkUserId,
@@ -73,11 +73,6 @@ export interface UserContext {
   onDeleted?: (userId: string | number) => Promise<void>;
   /** Called after a user row is written by update or setPassword (sessions re-read the user). */
   onChanged?: (userId: string | number) => Promise<void>;
-}
-
-/** The `include` of a read, only when there is one (no `include: undefined` in Prisma's args). */
-function withInclude<T extends Row>(args: T, include: Row | undefined): T & { include?: Row } {
-  return include === undefined ? args : { ...args, include };
 }
 
 interface PrismaLikeError {

@@ -8,7 +8,7 @@ import { PowError } from '../../shared/pow-error.js';
 import type { ExtensionName, FieldErrors, Pow, PrismaLike, Result, UserRecord } from '../core/types.js';
 import { addError } from '../core/errors.js';
 import { delegateName, uniqueViolationField, type UserDelegate } from '../core/users.js';
-import { createUserLayout } from '../core/user-layout.js';
+import { createUserLayout, withInclude } from '../core/user-layout.js';
 import { checkUserId } from '../core/validation.js';
 import { createRateLimiter, resolveRateLimits, type RateLimiter } from '../core/rate-limit.js';
 import { deliverLater, logMailError } from '../mail/deliver.js';
@@ -231,8 +231,9 @@ export function createExtensionContext(pow: Pow, options: ExtensionOptions): Ext
     async writeUser(user, data) {
       let row: Record<string, unknown>;
       try {
-        const args = { where: { id: user.id }, data: layout.updateData(data) };
-        row = await delegate.update(include ? { ...args, include } : args);
+        row = await delegate.update(
+          withInclude({ where: { id: user.id }, data: layout.updateData(data) }, include),
+        );
       } catch (error) {
         return failure(error, data);
       }
@@ -243,8 +244,9 @@ export function createExtensionContext(pow: Pow, options: ExtensionOptions): Ext
     async insertUser(data) {
       try {
         // The app's constants (its own required columns, e.g. `password: '!'`) as at registration.
-        const args = { data: layout.createData({ ...pow.userDefaults, ...data }, null) };
-        const row = await delegate.create(include ? { ...args, include } : args);
+        const row = await delegate.create(
+          withInclude({ data: layout.createData({ ...pow.userDefaults, ...data }, null) }, include),
+        );
         return { ok: true, value: layout.record(row) };
       } catch (error) {
         return failure(error, data);
