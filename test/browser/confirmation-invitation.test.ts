@@ -77,17 +77,17 @@ test('extensions in Chromium: confirm the e-mail of a sign-up, accept an invitat
     await page.waitForURL(`${base}/session/new`);
     assert.match(
       await text(page, '.pow-flash-info'),
-      /You'll need to confirm your e-mail before you can sign in/,
+      /You'll need to confirm your email address before you can sign in/,
     );
     await checkPage(t, page, 'registration-confirmation-required');
     const mail = await confirmation();
-    assert.match(mail.text, /Please use the following link to confirm your e-mail address/);
+    assert.match(mail.text, /Please use the following link to confirm your email address/);
 
     // The right password, but the address is not confirmed: still no session (and a new link).
     const again = nextMail(smtp, EMAIL, 'Confirm your email address');
     await signIn(page, EMAIL, PASSWORD);
     await page.waitForURL(`${base}/session/new`);
-    assert.match(await text(page, '.pow-flash-info'), /You'll need to confirm your e-mail/);
+    assert.match(await text(page, '.pow-flash-info'), /You'll need to confirm your email address/);
     await again();
     await page.goto(`${base}/dashboard`);
     assert.equal(page.url(), `${base}/session/new?request_path=%2Fdashboard`, 'not signed in');
@@ -136,7 +136,7 @@ test('extensions in Chromium: confirm the e-mail of a sign-up, accept an invitat
     await page.fill('#email', INVITEE);
     await page.click('form.pow-form button[type=submit]');
     await page.waitForURL(`${base}/invitation/new`);
-    assert.match(await text(page, '.pow-flash-info'), /An e-mail with invitation link has been sent\./);
+    assert.match(await text(page, '.pow-flash-info'), /An email with an invitation link has been sent\./);
     await checkPage(t, page, 'invitation-sent');
     const mail = await invitation();
     assert.match(mail.text, new RegExp(`invited by ${EMAIL.replace('.', '\\.')}`));

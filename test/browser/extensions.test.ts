@@ -61,7 +61,7 @@ test('extensions in Chromium: reset password by e-mail, remember me across a res
     await page.goto(`${base}/registration/edit`);
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.waitForURL(`${base}/session/new`);
-    assert.equal(await page.getByLabel('Keep me logged in').getAttribute('type'), 'checkbox');
+    assert.equal(await page.getByLabel('Keep me signed in').getAttribute('type'), 'checkbox');
     assert.ok(await page.getByRole('link', { name: 'Forgot your password?' }).isVisible());
     await checkPage(t, page, 'sign-in-extensions');
   });

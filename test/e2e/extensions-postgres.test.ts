@@ -148,7 +148,7 @@ test(`extensions on ${FIXTURE}: PostgreSQL, every flow over HTTP with real mail`
     assert.equal(res.status, 302, res.body.slice(0, 1000));
     assert.equal(res.location, '/session/new');
     const landing = await ada.follow(res);
-    assert.match(flash(landing.body), /You'll need to confirm your e-mail before you can sign in/);
+    assert.match(flash(landing.body), /You'll need to confirm your email address before you can sign in/);
     assert.equal(await signedIn(ada), false);
     const mail = await mailTo(adaEmail, 'Confirm your email address');
     assert.equal(mail.from, 'pow@app.example.test');
@@ -263,7 +263,7 @@ test(`extensions on ${FIXTURE}: PostgreSQL, every flow over HTTP with real mail`
       });
       assert.equal(res.status, 302, res.body.slice(0, 1000));
       assert.equal(res.location, '/invitation/new');
-      assert.match(flash((await ada.follow(res)).body), /An e-mail with invitation link has been sent\./);
+      assert.match(flash((await ada.follow(res)).body), /An email with an invitation link has been sent\./);
       const mail = await mailTo('ivy@example.com', "You've been invited", before);
 
       const ivy = newBrowser();

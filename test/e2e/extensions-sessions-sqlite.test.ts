@@ -47,7 +47,11 @@ test(`install --extension sessions later on ${FIXTURE}: delta only, team edits k
   assert.match(routes, /auth\.page\('sessions', 'delete_others'\)/);
   const layout = project.read(LAYOUT);
   assert.match(layout, /<body class="pow team-body"/, "the team's layout edit stays");
-  assert.match(layout, /pow\.path\('sessions\.index'\)/, 'the nav links to the sessions page');
+  assert.match(
+    project.read(LAYOUT.replace('layout-top.ejs', 'menu.ejs')),
+    /pow\.path\('sessions\.index'\)/,
+    'the menu links to the sessions page',
+  );
   assert.equal(project.read(REGISTRATION_VIEW), edited, 'a page the extension does not change');
   assert.match(project.read('views/pow/pow.css'), /\.pow-device \{/);
   for (const path of ['src/controllers/pow/sessions.ts', 'views/pow/sessions/index.ejs']) {

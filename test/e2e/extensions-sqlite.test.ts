@@ -172,7 +172,7 @@ test(`extensions on ${FIXTURE}: install later, then every flow over HTTP with re
       assert.equal(res.status, 302, res.body.slice(0, 1000));
       assert.equal(res.location, '/session/new');
       const landing = await ada.follow(res);
-      assert.match(flash(landing.body), /You'll need to confirm your e-mail before you can sign in/);
+      assert.match(flash(landing.body), /You'll need to confirm your email address before you can sign in/);
       assert.equal(await signedIn(ada), false);
       const mail = await mailTo(adaEmail, 'Confirm your email address');
       assert.equal(mail.from, 'pow@app.example.test');
@@ -186,7 +186,7 @@ test(`extensions on ${FIXTURE}: install later, then every flow over HTTP with re
       assert.equal(unconfirmed.location, '/session/new');
       assert.equal(setCookie(unconfirmed, 'pow_user'), undefined, 'no session cookie');
       assert.equal(setCookie(unconfirmed, 'pow_user_remember'), undefined, 'no remember-me cookie (row 52)');
-      assert.match(flash((await ada.follow(unconfirmed)).body), /You'll need to confirm your e-mail/);
+      assert.match(flash((await ada.follow(unconfirmed)).body), /You'll need to confirm your email address/);
       await mailTo(adaEmail, 'Confirm your email address', before);
       const wrongBefore = mailCount();
       const wrong = await signIn(ada, adaEmail, 'not the password at all');
@@ -308,7 +308,7 @@ test(`extensions on ${FIXTURE}: install later, then every flow over HTTP with re
     const res = await change('ada.new@example.com');
     assert.equal(res.status, 302, res.body.slice(0, 1000));
     const edit = await ada.follow(res);
-    assert.match(flash(edit.body), /You'll need to confirm the e-mail before it's updated/);
+    assert.match(flash(edit.body), /You'll need to confirm the new email address before it's updated/);
     assert.match(edit.body, /value="ada@example.com"/, 'the stored e-mail is unchanged');
     const mail = await mailTo('ada.new@example.com', 'Confirm your email address', before);
     await mailTo(adaEmail, 'Your email address is being changed', before);
@@ -445,7 +445,7 @@ test(`extensions on ${FIXTURE}: install later, then every flow over HTTP with re
       assert.equal(res.status, 302, res.body.slice(0, 1000));
       assert.equal(res.location, '/invitation/new');
       const resPage = await ada.follow(res);
-      assert.match(flash(resPage.body), /An e-mail with invitation link has been sent\./);
+      assert.match(flash(resPage.body), /An email with an invitation link has been sent\./);
       const mail = await mailTo('ivy@example.com', "You've been invited", before);
       assert.match(mail.text, new RegExp(`invited by ${adaEmail.replace('.', '\\.')}`));
 
