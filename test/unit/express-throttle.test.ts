@@ -43,9 +43,11 @@ describe('throttle', () => {
         allowed: true,
       });
     }
+    // Locked for the rest of the window, which the lockout message tells the user.
     assert.deepEqual(await throttle.attempt('a@example.com', '10.0.0.9'), {
       allowed: false,
       reason: 'account',
+      retryAfterSeconds: 600,
     });
     assert.deepEqual(await throttle.attempt('b@example.com', '10.0.0.9'), { allowed: true });
     // Attempts while locked do not extend the lock.
@@ -53,6 +55,7 @@ describe('throttle', () => {
     assert.deepEqual(await throttle.attempt('a@example.com', '10.0.0.9'), {
       allowed: false,
       reason: 'account',
+      retryAfterSeconds: 60,
     });
     clock.advance(MIN + 1);
     assert.deepEqual(await throttle.attempt('a@example.com', '10.0.0.9'), { allowed: true });
@@ -127,9 +130,14 @@ describe('throttle', () => {
         );
       }
       for (const spelling of [...spellings, ' +49 (0)30 1234567 ']) {
+        const refused = await throttle.attempt(spelling, '10.2.1.1');
         assert.deepEqual(
-          await throttle.attempt(spelling, '10.2.1.1'),
-          { allowed: false, reason: 'account' },
+          { ...refused, retryAfterSeconds: undefined },
+          {
+            allowed: false,
+            reason: 'account',
+            retryAfterSeconds: undefined,
+          },
           spelling,
         );
       }

@@ -133,7 +133,7 @@ test("routes of the app at the paths of pow's pages are named", async () => {
 const app = express();
 app.post('/session', (_req, res) => res.json({ token: 'app-login' }));
 app.get('/registration/new', (_req, res) => res.send('sign up'));
-app.get('/sessions', (_req, res) => res.send('not pow'));
+app.get('/sessionx', (_req, res) => res.send('not pow'));
 export default app;
 `,
   });
