@@ -194,7 +194,10 @@ for (const provider of ['sqlite', 'postgresql'] as const) {
       const ada = new HttpClient(base);
       const signup = await register(ada, 'Ada@Example.com', PASSWORD);
       assert.equal(signup.status, 302, signup.body.slice(0, 1500));
-      assert.match(flash((await ada.follow(signup)).body), /confirm your email address before you can sign in/);
+      assert.match(
+        flash((await ada.follow(signup)).body),
+        /confirm your email address before you can sign in/,
+      );
       assert.equal((await signIn(ada, 'ada@example.com', PASSWORD)).location, '/session/new');
       assert.equal(await signedIn(ada), false, 'unconfirmed');
 

@@ -137,7 +137,10 @@ test(`pow install --user-id-field email --user-id-field phone on ${FIXTURE}: sig
       password_confirmation: PASSWORD,
     });
     assert.equal(res.status, 422);
-    assert.match(res.body, /<p class="pow-field-error" id="phone-error">Phone number is already taken\.<\/p>/);
+    assert.match(
+      res.body,
+      /<p class="pow-field-error" id="phone-error">Phone number is already taken\.<\/p>/,
+    );
   });
 
   await t.test('sign in with the phone number typed another way; a wrong password is refused', async () => {
