@@ -16,7 +16,6 @@ import { createSigner, readCookie, serializeCookie, setCookieHeader } from './co
 import { internalsOf } from './index.js';
 import { safeRedirectPath } from './safe-redirect.js';
 import { StoreUnavailableError } from '../stores/unavailable-error.js';
-import { normalizeUserId } from '../core/validation.js';
 import { deferredSetting, type Deferred, type Setting } from '../core/deferred.js';
 import {
   beginAuthorization,
@@ -148,7 +147,8 @@ export function powOAuth(auth: PowExpress, options: PowOAuthOptions): PowOAuth {
 
   async function emailOwner(email: string | null): Promise<UserRecord | null> {
     if (email === null || !pow.userIdFields.includes('email')) return null;
-    return pow.users.getBy({ email: normalizeUserId('email', email) });
+    // getBy normalises user id values the way registration stored them.
+    return pow.users.getBy({ email });
   }
 
   return {
