@@ -40,6 +40,13 @@ export {
   type RateLimitOptions,
   type RateLimits,
 } from './core/rate-limit.js';
+export {
+  SECURITY_EVENT_NAMES,
+  type SecurityEvent,
+  type SecurityEventName,
+  type SecurityEventListener,
+  type SecurityEvents,
+} from './core/security-events.js';
 export { DEFAULT_TIMEOUTS } from './core/sessions.js';
 export { fakeClock, type FakeClock } from './core/clock.js';
 export { randomToken, sha256Hex, safeEqual } from './core/crypto.js';

@@ -2,6 +2,7 @@
  * `createPow(config)`: validates the configuration (failing fast with a message that names the
  * bad key) and wires users, sessions and the hasher for one user type.
  */
+import { createSecurityEvents } from './security-events.js';
 import type { ExtensionName, Hasher, Pow, PowConfig, Store, UserFieldSpec } from './types.js';
 import { configError } from './errors.js';
 import { ARGON2_INSECURE_TEST, argon2Hasher } from './hashers.js';
@@ -388,6 +389,7 @@ export function createPow(config: PowConfig): Pow {
     users,
     sessions,
     hasher,
+    securityEvents: createSecurityEvents(clock),
     passwordRules: Object.freeze({ minLength: policy.minLength, maxBytes: policy.maxBytes }),
   });
 }

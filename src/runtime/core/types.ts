@@ -133,6 +133,7 @@ export interface HashingOptions {
   insecureTestParameters?: boolean;
 }
 
+import type { SecurityEvents } from './security-events.js';
 import type { ExtensionName } from './extension-names.js';
 export type { ExtensionName };
 
@@ -336,6 +337,11 @@ export interface Pow {
   readonly users: UserOperations;
   readonly sessions: SessionOperations;
   readonly hasher: Hasher;
+  /**
+   * Account events (sign-in, password change, second factors, ...) for listeners such as the
+   * security-log extension (security-events.ts). Flows emit; nothing listens by default.
+   */
+  readonly securityEvents: SecurityEvents;
   /** The password policy's limits, for forms that state them up front (`minlength`, hints). */
   readonly passwordRules: { readonly minLength: number; readonly maxBytes: number };
 }
