@@ -216,8 +216,18 @@ describe('OAuth sign-in through oidc-provider, over HTTP', () => {
     });
     assert.equal(user.credential, null, 'no password was set');
     const identity = await db.prisma.userIdentity.findFirst({ where: { userId: user.id } });
-    assert.deepEqual(Object.keys(identity).sort(), ['createdAt', 'id', 'provider', 'subject', 'userId']);
-    assert.deepEqual([identity.provider, identity.subject], ['acme', 'ann-sub'], 'the provider id, no token');
+    assert.deepEqual(Object.keys(identity).sort(), [
+      'createdAt',
+      'id',
+      'provider',
+      'providerUserId',
+      'userId',
+    ]);
+    assert.deepEqual(
+      [identity.provider, identity.providerUserId],
+      ['acme', 'ann-sub'],
+      'the provider id, no token',
+    );
 
     await post(browser, '/logout');
     assert.deepEqual((await browser.get(`${base}/me`)).body, { email: null });
@@ -238,7 +248,7 @@ describe('OAuth sign-in through oidc-provider, over HTTP', () => {
     const attempt = await browser.get(`${base}/auth/acme/new`);
     assert.deepEqual(attempt.body, { ok: false, reason: 'email_taken', provider: 'acme' });
     assert.deepEqual((await browser.get(`${base}/me`)).body, { email: null }, 'nobody is signed in');
-    assert.equal(await db.prisma.userIdentity.count({ where: { subject: 'mal-sub' } }), 0);
+    assert.equal(await db.prisma.userIdentity.count({ where: { providerUserId: 'mal-sub' } }), 0);
   });
 
   test('link to a password account after signing in, then unlink; the last way in stays', async () => {
