@@ -261,7 +261,7 @@ export const de: Catalogue = {
       continue_with: 'Weiter mit {{provider}}',
       divider: 'oder',
       connected_title: 'Verbundene Konten',
-      connected_description: 'Melden Sie sich mit diesen Anbietern an, zusätzlich zu Ihrem Passwort.',
+      connected_description: 'Mit den hier verbundenen Anbietern können Sie sich anmelden.',
       connected_at: 'Verbunden am {{date}}',
       not_connected: 'Nicht verbunden',
       connect: 'Verbinden',

@@ -308,7 +308,7 @@ export const en = {
       /** Between the password form and the provider buttons. */
       divider: 'or',
       connected_title: 'Connected accounts',
-      connected_description: 'Sign in with these providers as well as with your password.',
+      connected_description: 'You can sign in with the providers connected here.',
       connected_at: 'Connected {{date}}',
       not_connected: 'Not connected',
       connect: 'Connect',
