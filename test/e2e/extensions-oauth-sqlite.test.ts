@@ -74,8 +74,8 @@ test(`install --extension oauth later on ${FIXTURE}: one migration, team edits k
   assert.ok(routes.includes(TEAM_ROUTE), "the team's route stays");
   assert.match(routes, /auth\.page\('oauth', 'callback'\)/);
   assert.match(routes, /'\/auth\/:provider\/new'/);
-  assert.match(routes, /oauthController\.buttons,\n  sessionController\.new/);
-  assert.match(routes, /identitiesController\.list,\n  registrationController\.edit/);
+  assert.match(routes, /oauthController\.buttons,\n {2}sessionController\.new/);
+  assert.match(routes, /identitiesController\.list,\n {2}registrationController\.edit/);
   const signIn = project.read(SIGN_IN_VIEW);
   assert.match(signIn, /<h1 id="pow-title" class="team">/, "the team's view edit stays");
   assert.match(signIn, /include\('\.\.\/oauth\/buttons'\)/);
