@@ -159,7 +159,8 @@ async function genTemplates(ctx: CommandContext, flags: GenTemplatesFlags, cmd: 
     ctx.out.json({
       ...generationJson(render.summarizePlan(plan), applied, Boolean(flags.dryRun), noop),
       scope: outcome.scope,
-      options,
+      // As the manifest keeps them: the provider list only when the oauth extension has one.
+      options: { namespace: options.namespace, ...recipe.storedOptions(options) },
       only,
       mountPath: outcome.context.mountPath,
       migration: outcome.migration,

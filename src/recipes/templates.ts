@@ -410,7 +410,7 @@ export async function runGenTemplates(input: GenTemplatesInput): Promise<GenTemp
   };
 }
 
-function storedOptions(options: GenTemplatesOptions): Partial<Omit<GenTemplatesOptions, 'namespace'>> {
+export function storedOptions(options: GenTemplatesOptions): Partial<Omit<GenTemplatesOptions, 'namespace'>> {
   return {
     userModel: options.userModel,
     userIdFields: options.userIdFields,
