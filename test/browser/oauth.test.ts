@@ -7,7 +7,8 @@
  * whose client knows the app's callback URLs. Covers: sign-up with the provider, sign-out and
  * sign-in again, the refused unlink of the only way in, refusal of silent linking by e-mail,
  * linking to a password account after signing in, signing in with it, unlinking, the pages in
- * German, and admins signing in through the provider under /admin.
+ * German, admins signing in through the provider under /admin, and sign-up with GitHub through a
+ * stand-in for its endpoints (the config's github() is given the stand-in's URLs, a team edit).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -15,6 +16,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { freePort } from '../helpers/app-process.js';
 import { checkPage, startSite } from '../helpers/browser.js';
 import { startOidcProvider } from '../helpers/oidc-provider.js';
+import { startGitHubStandIn } from '../helpers/github-standin.js';
 
 const PASSWORD = 'purple-otter-maps-42-quietly';
 const CLIENT = { clientId: 'pow-browser-app', clientSecret: 'pow-browser-app-secret-0123456789' };
@@ -41,8 +43,19 @@ test('oauth in Chromium: sign up, sign in, link, unlink and refusals with an Ope
     ],
   });
   t.after(() => oidc.close());
+  const githubStandIn = await startGitHubStandIn({
+    clientId: 'gh-browser-client',
+    clientSecret: 'gh-browser-secret',
+    user: {
+      id: 4242,
+      login: 'dee',
+      name: 'Dee',
+      emails: [{ email: 'dee@example.com', primary: true, verified: true }],
+    },
+  });
+  t.after(() => githubStandIn.close());
   const { browser, close } = await startSite({
-    installArgs: ['--extension', 'oauth', '--provider', 'oidc:company'],
+    installArgs: ['--extension', 'oauth', '--provider', 'oidc:company', '--provider', 'github'],
     env: {
       PORT: String(port),
       POW_BASE_URL: base,
@@ -53,8 +66,22 @@ test('oauth in Chromium: sign up, sign in, link, unlink and refusals with an Ope
       ADMIN_COMPANY_ISSUER: oidc.issuer,
       ADMIN_COMPANY_CLIENT_ID: CLIENT.clientId,
       ADMIN_COMPANY_CLIENT_SECRET: CLIENT.clientSecret,
+      GITHUB_CLIENT_ID: 'gh-browser-client',
+      GITHUB_CLIENT_SECRET: 'gh-browser-secret',
+      TEST_GITHUB_ENDPOINTS: JSON.stringify(githubStandIn.endpoints),
     },
     async beforeBoot(project) {
+      // The team's edit for tests: GitHub's endpoints are the stand-in's.
+      const config = project.read('src/pow/config.ts');
+      const generated = "clientSecret: fromEnv('GITHUB_CLIENT_SECRET') })";
+      assert.ok(config.includes(generated), config);
+      project.write(
+        'src/pow/config.ts',
+        config.replace(
+          generated,
+          "clientSecret: fromEnv('GITHUB_CLIENT_SECRET'), endpoints: JSON.parse(process.env.TEST_GITHUB_ENDPOINTS ?? '{}') })",
+        ),
+      );
       const gen = await project.pow([
         'gen.templates',
         '--namespace',
@@ -195,6 +222,25 @@ test('oauth in Chromium: sign up, sign in, link, unlink and refusals with an Ope
     await bob.waitForURL(`${base}/session/new`);
     assert.equal(await signedIn(bob), false);
   });
+
+  await t.test(
+    'sign up with GitHub (a stand-in for its endpoints): its verified primary address',
+    async () => {
+      const dee = await newBrowser();
+      await dee.goto(`${base}/session/new`);
+      assert.deepEqual(
+        await dee.locator('.pow-providers a').allTextContents(),
+        ['Continue with Company', 'Continue with GitHub'],
+        'one button per provider, in the order they were added',
+      );
+      await dee.getByRole('link', { name: 'Continue with GitHub' }).click();
+      await dee.waitForURL(`${base}/`);
+      assert.equal(await signedIn(dee), true);
+      assert.equal(await dee.inputValue('#email'), 'dee@example.com');
+      assert.match(await text(dee, 'li.pow-device[data-provider=github] .pow-device-meta'), /^Connected /);
+      assert.equal(await connected(dee), 'Not connected');
+    },
+  );
 
   await t.test('in German', async () => {
     const german = await newBrowser('de-DE');
