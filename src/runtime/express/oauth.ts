@@ -114,7 +114,9 @@ export function powOAuth(auth: PowExpress, options: PowOAuthOptions): PowOAuth {
     httpOnly: true,
     secure: internals.secure,
     sameSite: 'Lax' as const,
-    path: auth.mountPath === '' ? '/' : auth.mountPath,
+    // A `__Host-` cookie (Secure cookies in production) must have Path=/; the name is per user
+    // type, so a namespace's pending sign-in is still its own.
+    path: auth.mountPath === '' || cookieNameOf().startsWith('__Host-') ? '/' : auth.mountPath,
   });
   let identityStore: IdentityStore | undefined;
   const identities = () => (identityStore ??= createIdentityStore(options.prisma, pow.userModel));
