@@ -120,17 +120,20 @@ export function addExtensionFiles(ctx: GenerateContext, it: TemplateContext): vo
   for (const key of keys) ctx.patch('.env.example', `.env.example:${key.key}`, ensureEnvKeys([key]));
 }
 
+/** The oauth extension's step: register the app with each provider and set its variables. */
+export function oauthNextSteps(it: TemplateContext): string[] {
+  if (it.oauth.providers.length === 0) return [];
+  const vars = it.oauth.providers.flatMap((p) =>
+    [p.env.issuer, p.env.clientId, p.env.clientSecret].filter((v): v is string => v !== null),
+  );
+  return [
+    `Register the app with each sign-in provider (callback URL <${it.env.baseUrl}>${it.mountPath}/auth/<provider>/callback) and set ${vars.join(', ')} (see .env.example)`,
+  ];
+}
+
 /** Extra "next steps" lines of the extensions. */
 export function extensionNextSteps(it: TemplateContext): string[] {
-  const steps: string[] = [];
-  if (it.oauth.providers.length > 0) {
-    const vars = it.oauth.providers.flatMap((p) =>
-      [p.env.issuer, p.env.clientId, p.env.clientSecret].filter((v): v is string => v !== null),
-    );
-    steps.push(
-      `Register the app with each sign-in provider (callback URL <${it.env.baseUrl}>${it.mountPath}/auth/<provider>/callback) and set ${vars.join(', ')} (see .env.example)`,
-    );
-  }
+  const steps = oauthNextSteps(it);
   if (!sendsMail(it)) return steps;
   return [
     ...steps,

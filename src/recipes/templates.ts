@@ -43,7 +43,7 @@ import type { PatchRecord } from '../generate/virtual-tree.js';
 import type { PrismaInfo, ProjectInfo } from '../inspect/project-info.js';
 import type { ExtensionName } from '../runtime/core/types.js';
 import { PowError } from '../shared/pow-error.js';
-import { addExtensionFiles, mergeExtensions } from './extensions.js';
+import { addExtensionFiles, mergeExtensions, oauthNextSteps } from './extensions.js';
 import { checkOAuthChoice, mergeProviders } from './oauth-providers.js';
 import { userModelIsPows } from './user-model-origin.js';
 import {
@@ -641,6 +641,7 @@ export function nextSteps(
       `${x} pow user create --namespace ${it.namespace} ${account}    # the first ${it.userType}: nobody can sign up at ${it.mountPath} (asks for the password)`,
     );
   }
+  steps.push(...oauthNextSteps(it));
   const app = project.entry?.appVariable ?? 'app';
   steps.push(
     `Protect the ${it.namespace} pages with ${it.names.entryAuth}.requireAuthenticated, e.g. ${app}.get('${it.mountPath}/dashboard', ${it.names.entryAuth}.requireAuthenticated, ...)${project.entry ? ` in ${project.entry.path}` : ''}`,
