@@ -51,6 +51,10 @@ test(`install --extension oauth later on ${FIXTURE}: one migration, team edits k
 
   const added = await project.pow(['install', '--yes', '--extension', 'oauth', '--provider', 'github']);
   assert.equal(added.code, 0, added.stderr + added.stdout);
+  assert.match(
+    added.stdout,
+    /Register the app with each sign-in provider \(callback URL <POW_BASE_URL>\/auth\/<provider>\/callback\) and set GITHUB_CLIENT_ID, GITHUB_CLIENT_SECRET/,
+  );
   const after = migrations();
   assert.equal(after.length, before.length + 1, 'exactly one new migration');
   const sql = project.read(
