@@ -100,7 +100,14 @@ export interface TemplateContext {
   /** Session cookie name: "pow_user", "pow_admin". */
   cookieName: string;
   /** Environment variables the generated code reads. */
-  env: { secret: 'POW_SECRET'; baseUrl: 'POW_BASE_URL'; redisUrl: 'REDIS_URL'; databaseUrl: string };
+  env: {
+    secret: 'POW_SECRET';
+    baseUrl: 'POW_BASE_URL';
+    redisUrl: 'REDIS_URL';
+    /** The key that encrypts TOTP secrets at rest (two-factor). */
+    twoFactorKey: 'POW_TWO_FACTOR_KEY';
+    databaseUrl: string;
+  };
 
   model: {
     /** Prisma model name: "User". */
@@ -149,6 +156,7 @@ export interface TemplateContext {
     persistentSession: boolean;
     invitation: boolean;
     sessions: boolean;
+    twoFactor: boolean;
   };
 
   project: {
@@ -509,6 +517,7 @@ export function buildTemplateContext(project: ProjectInfo, options: TemplateOpti
       secret: 'POW_SECRET',
       baseUrl: 'POW_BASE_URL',
       redisUrl: 'REDIS_URL',
+      twoFactorKey: 'POW_TWO_FACTOR_KEY',
       databaseUrl: prismaInfo?.urlEnvVar ?? 'DATABASE_URL',
     },
     model: {
@@ -543,6 +552,7 @@ export function buildTemplateContext(project: ProjectInfo, options: TemplateOpti
       persistentSession: extensions.includes('persistent-session'),
       invitation: extensions.includes('invitation'),
       sessions: extensions.includes('sessions'),
+      twoFactor: extensions.includes('two-factor'),
     },
     project: {
       language: project.language,

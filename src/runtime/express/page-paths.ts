@@ -76,6 +76,12 @@ const SERVED_BY: Readonly<Record<PowPathName, readonly PageRef[]>> = {
   'sessions.index': [{ page: 'sessions.index' }],
   'sessions.delete': [{ page: 'sessions.delete' }],
   'sessions.delete_others': [{ page: 'sessions.delete_others' }],
+  'two_factor.show': [{ page: 'two_factor.show' }],
+  'two_factor.new': [{ page: 'two_factor.new' }],
+  'two_factor.create': [{ page: 'two_factor.create' }],
+  'two_factor.delete': [{ page: 'two_factor.delete' }],
+  'two_factor.challenge': [{ page: 'two_factor.challenge' }],
+  'two_factor.verify': [{ page: 'two_factor.verify' }],
   'layout.stylesheet': [{ page: 'layout.stylesheet' }],
 };
 
@@ -99,6 +105,8 @@ const NEEDED_BY_EXTENSION: Readonly<Partial<Record<ExtensionName, readonly PowPa
   ],
   'email-confirmation': ['confirmation.show'],
   invitation: ['invitation.edit', 'invitation.update'],
+  // The sign-in sends a user with two-factor on to the second step.
+  'two-factor': ['two_factor.challenge', 'two_factor.verify'],
 };
 
 /** A routed page needs the target of its form, and the page its controller redirects back to. */
@@ -111,6 +119,9 @@ const NEEDED_WITH: Readonly<Partial<Record<PowPathName, readonly PowPathName[]>>
   'invitation.create': ['invitation.new'],
   'invitation.edit': ['invitation.update'],
   'sessions.index': ['sessions.delete', 'sessions.delete_others'],
+  'two_factor.show': ['two_factor.new', 'two_factor.delete'],
+  'two_factor.new': ['two_factor.create'],
+  'two_factor.challenge': ['two_factor.verify'],
 };
 
 /** Pages whose path carries the token of a mailed link. */
