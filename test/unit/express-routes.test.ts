@@ -54,8 +54,9 @@ describe('path helper', () => {
     assert.throws(() => user('nope' as any), /unknown path name/);
     assert.equal(user('layout.stylesheet'), '/pow/pow.css');
     assert.equal(admin('layout.stylesheet'), '/admin/pow/pow.css');
-    assert.equal(Object.keys(POW_PATHS).length, 26);
+    assert.equal(Object.keys(POW_PATHS).length, 32);
     assert.equal(admin('sessions.delete_others'), '/admin/sessions/others');
+    assert.equal(admin('two_factor.challenge'), '/admin/two-factor/challenge');
   });
 
   it('normalises mount paths', () => {
