@@ -109,8 +109,15 @@ export function addExtensionFiles(ctx: GenerateContext, it: TemplateContext): vo
 
 /** Extra "next steps" lines of the extensions. */
 export function extensionNextSteps(it: TemplateContext): string[] {
-  if (!sendsMail(it)) return [];
+  const steps: string[] = [];
+  if (it.has.twoFactor) {
+    steps.push(
+      `Set ${it.env.twoFactorKey} in production (32+ random characters, kept apart from database backups): it encrypts the TOTP secrets of two-factor; without it they are stored as they are (docs/account-security.md)`,
+    );
+  }
+  if (!sendsMail(it)) return steps;
   return [
+    ...steps,
     `Set SMTP_URL (and MAIL_FROM) for the e-mails of ${it.extensions
       .filter((name) => MAILING_EXTENSIONS.includes(name))
       .join(

@@ -12,6 +12,7 @@ import assert from 'node:assert/strict';
 import type { BrowserContext, Page } from 'playwright-core';
 import { axeSummary, checkPage, startSite } from '../helpers/browser.js';
 import { projectSql } from '../helpers/project-sql.js';
+import { typecheck } from '../helpers/e2e-project.js';
 import { timeStep, totpCode } from '../../src/runtime/extensions/totp.js';
 
 const PASSWORD = 'purple-otter-maps-42-quietly';
@@ -296,6 +297,14 @@ test('two-factor in Chromium: set-up from the page, sign-in with a code and a re
     }
     assert.match(dump, /"secret":"v1\./, 'the stored secrets are sealed');
   });
+
+  await t.test(
+    "the generated code (users and admins) type-checks under the app's strict tsconfig",
+    async () => {
+      await typecheck(site.project);
+      assert.match(site.project.read('src/controllers/pow/two-factor.ts'), /auth\.completeTwoFactor\(/);
+    },
+  );
 
   t.diagnostic(axeSummary());
 });
