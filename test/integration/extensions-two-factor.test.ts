@@ -478,3 +478,42 @@ test('"keep me signed in" carries over the second step; "remember this device" e
     'two-factor',
   );
 });
+
+test('on PostgreSQL: a code is good once, a recovery code once (both in a race), the secret sealed', async (t) => {
+  const db = await createExtTestDatabase('postgresql');
+  const clock = fakeClock();
+  const store = memoryStore();
+  t.after(async () => {
+    await store.close();
+    await db.cleanup();
+  });
+  const pow = createPow({
+    prisma: db.prisma,
+    store,
+    secret: 'two-factor-postgres-secret-'.repeat(2),
+    extensions: ['two-factor'],
+    hashing: { insecureTestParameters: true },
+    clock: clock.now,
+  });
+  const tf = createTwoFactor(pow, db.prisma, { encryptionKey: KEY });
+  const created = await pow.users.create({
+    email: 'pg@example.com',
+    password: PASSWORD,
+    password_confirmation: PASSWORD,
+  });
+  assert.ok(created.ok);
+  const begun = await tf.beginSetup(created.value);
+  assert.ok(begun.ok);
+  const secret = begun.setup.secret.replace(/ /g, '');
+  const confirmed = await tf.confirmSetup(created.value, totpCode(secret, timeStep(clock.now())));
+  assert.ok(confirmed.ok);
+  clock.advance(30 * SECOND);
+  const code = totpCode(secret, timeStep(clock.now()));
+  const verdicts = await Promise.all([1, 2, 3].map(() => tf.verifyCode(created.value.id, code)));
+  assert.deepEqual(verdicts.sort(), ['ok', 'reused', 'reused']);
+  const recovery = confirmed.recoveryCodes[0]!;
+  const used = await Promise.all([1, 2, 3].map(() => tf.verifyRecoveryCode(created.value.id, recovery)));
+  assert.deepEqual(used.sort(), [false, false, true]);
+  const dump = await db.dumpTables();
+  assert.ok(!dump.includes(secret) && !confirmed.recoveryCodes.some((c) => dump.includes(c)));
+});

@@ -40,7 +40,10 @@ export function createSecretBox(key: () => string | undefined): SecretBox {
     },
     seal(secret, owner) {
       const k = aesKey();
-      if (k === null) return PLAIN + secret;
+      if (k === null) {
+        warnPlainInProduction();
+        return PLAIN + secret;
+      }
       const iv = randomBytes(12);
       const cipher = createCipheriv('aes-256-gcm', k, iv);
       cipher.setAAD(Buffer.from(owner, 'utf8'));
@@ -65,6 +68,16 @@ export function createSecretBox(key: () => string | undefined): SecretBox {
       }
     },
   };
+}
+
+let warned = false;
+/** Once per process: production storing a second factor in clear is worth a line on stderr. */
+function warnPlainInProduction(): void {
+  if (warned || process.env.NODE_ENV !== 'production') return;
+  warned = true;
+  console.warn(
+    'pow: two-factor secrets are stored unencrypted: set POW_TWO_FACTOR_KEY (twoFactor.encryptionKey) so a database dump holds no usable second factor (docs/account-security.md).',
+  );
 }
 
 function unreadable(noKey: boolean): PowError {
