@@ -517,3 +517,16 @@ test('on PostgreSQL: a code is good once, a recovery code once (both in a race),
   const dump = await db.dumpTables();
   assert.ok(!dump.includes(secret) && !confirmed.recoveryCodes.some((c) => dump.includes(c)));
 });
+
+test('two right answers racing for one pending sign-in: exactly one finishes it', async (t) => {
+  const w = await web(t);
+  const { secret, recoveryCodes } = await w.enabledUser('race@example.com');
+  const a = w.browser();
+  await call(a, 'POST', '/session', { user_id: 'race@example.com', password: PASSWORD });
+  const results = await Promise.all([
+    call(a, 'POST', '/two-factor/challenge', { code: code(w, secret) }),
+    call(a, 'POST', '/two-factor/challenge', { recovery_code: recoveryCodes[0]! }),
+  ]);
+  assert.deepEqual(results.map((r) => r.json.ok).sort(), [false, true]);
+  assert.equal(results.find((r) => r.json.ok === false)!.json.expired, true);
+});

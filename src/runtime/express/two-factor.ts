@@ -290,8 +290,16 @@ export function createTwoFactorHooks(host: TwoFactorHost): TwoFactorHooks {
                 : 'two_factor.invalid_code',
         };
       }
-      // Single use: the pending sign-in is gone before the session exists.
+      // Single use, also when two right answers (a code and a recovery code) race: the first to
+      // claim the pending sign-in finishes it; it is gone before the session exists.
+      const claimed = await pow.store.putIfAbsent(
+        TWO_FACTOR_NAMESPACE,
+        `${pendingKey(token)}:done`,
+        true,
+        pendingMs,
+      );
       await pow.store.delete(TWO_FACTOR_NAMESPACE, pendingKey(token));
+      if (!claimed) return { ok: false, status: 401, messageKey: 'two_factor.expired', expired: true };
       setCookie(res, pendingCookie, '', 0);
       await Promise.all([
         host.limiter.reset('signInFailuresPerAccount', `two-factor:${String(user.id)}`),
