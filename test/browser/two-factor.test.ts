@@ -122,6 +122,13 @@ test('two-factor in Chromium: set-up from the page, sign-in with a code and a re
       assert.equal(await code.getAttribute('autocomplete'), 'one-time-code');
       assert.equal(await code.getAttribute('inputmode'), 'numeric');
       await checkPage(t, ada, 'two-factor-setup');
+      // Dark mode (the shared stylesheet's): the page turns dark, the QR code stays dark on white.
+      const style = (selector: string, property: string) =>
+        ada.evaluate(`getComputedStyle(document.querySelector(${JSON.stringify(selector)})).${property}`);
+      await ada.emulateMedia({ colorScheme: 'dark' });
+      assert.notEqual(await style('body', 'backgroundColor'), 'rgb(255, 255, 255)');
+      assert.equal(await style('.pow-qr', 'backgroundColor'), 'rgb(255, 255, 255)');
+      await ada.emulateMedia({ colorScheme: 'light' });
 
       const right = codeOf(shown);
       await ada.fill('#code', right === '000000' ? '111111' : '000000');
@@ -150,6 +157,12 @@ test('two-factor in Chromium: set-up from the page, sign-in with a code and a re
     assert.equal(await text(ada, 'h1'), 'Save your recovery codes');
     recoveryCodes = (await ada.locator('.pow-recovery-codes code').allTextContents()).map((c) => c.trim());
     assert.equal(recoveryCodes.length, 10);
+    const done = 'a.pow-button';
+    assert.notEqual(
+      await ada.evaluate(`getComputedStyle(document.querySelector('${done}')).color`),
+      await ada.evaluate(`getComputedStyle(document.querySelector('${done}')).backgroundColor`),
+      'the button-like link has readable text',
+    );
     await checkPage(t, ada, 'two-factor-recovery-codes');
     await ada.getByRole('link', { name: 'I have saved my recovery codes' }).click();
     await ada.waitForURL(`${base}/two-factor`);
