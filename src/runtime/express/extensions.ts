@@ -413,8 +413,9 @@ export function createExpressExtensions(host: ExtensionHost, options: PowExpress
         pow,
         prisma: options.prisma as object,
         options: options.twoFactor,
-        cookieName: host.cookieName,
-        cookieAttributes: host.cookieAttributes,
+        // Read on use: the session cookie's name and attributes resolve when the app mounts pow.
+        cookieName: () => host.cookieName,
+        cookieAttributes: () => host.cookieAttributes,
         limiter: host.limiter,
         currentUser: host.currentUser,
         notAuthenticated: host.notAuthenticated,

@@ -67,8 +67,9 @@ export interface TwoFactorHost {
   readonly pow: Pow;
   readonly prisma: object;
   readonly options: TwoFactorOptions | undefined;
-  readonly cookieName: string;
-  readonly cookieAttributes: CookieAttributes;
+  /** The session cookie's name and attributes, read on use (they resolve when the app mounts pow). */
+  cookieName(): string;
+  cookieAttributes(): CookieAttributes;
   readonly limiter: RateLimiter;
   currentUser(req: Request): UserRecord | null;
   notAuthenticated(): Error;
@@ -125,10 +126,8 @@ export function createTwoFactorHooks(host: TwoFactorHost): TwoFactorHooks {
   const { pow } = host;
   const service = createTwoFactor(pow, host.prisma, host.options);
   const { pendingMs, rememberDeviceMs } = service.options;
-  const pendingCookie = `${host.cookieName}_2fa`;
-  const deviceCookie = `${host.cookieName}_2fa_device`;
-  serializeCookie(pendingCookie, 'x');
-  serializeCookie(deviceCookie, 'x');
+  const pendingCookieName = () => `${host.cookieName()}_2fa`;
+  const deviceCookieName = () => `${host.cookieName()}_2fa_device`;
   const pendingSigner = createSigner(() => pow.secret, `two-factor-pending:${pow.userType}`);
   let deviceMac: ((value: string) => string) | undefined;
   const mac = (value: string) =>
@@ -140,7 +139,7 @@ export function createTwoFactorHooks(host: TwoFactorHost): TwoFactorHooks {
       res,
       name,
       serializeCookie(name, value, {
-        ...host.cookieAttributes,
+        ...host.cookieAttributes(),
         maxAge: Math.max(0, Math.floor(maxAgeMs / 1000)),
       }),
     );
@@ -160,7 +159,7 @@ export function createTwoFactorHooks(host: TwoFactorHost): TwoFactorHooks {
 
   /** The pending sign-in of this browser (and its token), or null. */
   const pendingOf = async (req: Request): Promise<{ token: string; pending: PendingSignIn } | null> => {
-    const raw = readCookie(req.headers.cookie, pendingCookie);
+    const raw = readCookie(req.headers.cookie, pendingCookieName());
     const token = raw === undefined ? null : pendingSigner.unsign(raw);
     if (!token) return null;
     const pending = await pow.store.get<PendingSignIn>(TWO_FACTOR_NAMESPACE, pendingKey(token));
@@ -174,7 +173,7 @@ export function createTwoFactorHooks(host: TwoFactorHost): TwoFactorHooks {
 
   /** True when this browser's device cookie is live for `user` and two-factor's binding. */
   const rememberedDevice = async (req: Request, user: UserRecord): Promise<boolean> => {
-    const raw = readCookie(req.headers.cookie, deviceCookie);
+    const raw = readCookie(req.headers.cookie, deviceCookieName());
     if (raw === undefined) return false;
     const parts = raw.split('.');
     if (parts.length !== 3) return false;
@@ -192,7 +191,7 @@ export function createTwoFactorHooks(host: TwoFactorHost): TwoFactorHooks {
     if (binding === null) return;
     const expiresAt = pow.clock() + rememberDeviceMs;
     const value = deviceValue(user.id, expiresAt);
-    setCookie(res, deviceCookie, `${value}.${mac(`${value}.${binding}`)}`, rememberDeviceMs);
+    setCookie(res, deviceCookieName(), `${value}.${mac(`${value}.${binding}`)}`, rememberDeviceMs);
   };
 
   /** Counts one code attempt against the account and the address; a refusal when over a limit. */
@@ -243,7 +242,8 @@ export function createTwoFactorHooks(host: TwoFactorHost): TwoFactorHooks {
       // The form's own field (its sentences say what the password is for).
       if (refused) return { ok: false, errors: { disable_password: refused.errors.current_password ?? [] } };
       await service.disable(user, meta(req));
-      if (readCookie(req.headers.cookie, deviceCookie) !== undefined) setCookie(res, deviceCookie, '', 0);
+      if (readCookie(req.headers.cookie, deviceCookieName()) !== undefined)
+        setCookie(res, deviceCookieName(), '', 0);
       return { ok: true };
     },
 
@@ -255,7 +255,8 @@ export function createTwoFactorHooks(host: TwoFactorHost): TwoFactorHooks {
     async completeTwoFactor(req, res, input) {
       const found = await pendingOf(req);
       if (!found) {
-        if (readCookie(req.headers.cookie, pendingCookie) !== undefined) setCookie(res, pendingCookie, '', 0);
+        if (readCookie(req.headers.cookie, pendingCookieName()) !== undefined)
+          setCookie(res, pendingCookieName(), '', 0);
         return { ok: false, status: 401, messageKey: 'two_factor.expired', expired: true };
       }
       const { token, pending } = found;
@@ -300,7 +301,7 @@ export function createTwoFactorHooks(host: TwoFactorHost): TwoFactorHooks {
       );
       await pow.store.delete(TWO_FACTOR_NAMESPACE, pendingKey(token));
       if (!claimed) return { ok: false, status: 401, messageKey: 'two_factor.expired', expired: true };
-      setCookie(res, pendingCookie, '', 0);
+      setCookie(res, pendingCookieName(), '', 0);
       await Promise.all([
         host.limiter.reset('signInFailuresPerAccount', `two-factor:${String(user.id)}`),
         host.limiter.release(
@@ -335,7 +336,7 @@ export function createTwoFactorHooks(host: TwoFactorHost): TwoFactorHooks {
         createdAt: pow.clock(),
       };
       await pow.store.put(TWO_FACTOR_NAMESPACE, pendingKey(token), pending, pendingMs);
-      setCookie(res, pendingCookie, pendingSigner.sign(token), pendingMs);
+      setCookie(res, pendingCookieName(), pendingSigner.sign(token), pendingMs);
       return { ok: false, status: 401, messageKey: 'two_factor.code_required', reason: 'two-factor' };
     },
   };
