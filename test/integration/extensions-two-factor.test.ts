@@ -266,6 +266,10 @@ async function web(t: TestContext): Promise<Web> {
   r.get('/two-factor/challenge', async (req, res) =>
     json(res, { pending: await auth.twoFactorChallenge(req) }),
   );
+  r.delete('/two-factor', async (req, res) => {
+    const result = await auth.disableTwoFactor(req, res, req.body.disable_password);
+    json(res, result.ok ? { ok: true } : { ok: false, errors: auth.translateErrors(req, result.errors) });
+  });
   r.patch('/registration', async (req, res) => {
     const result = await auth.updateUser(req, { ...req.body });
     json(res, { ok: result.ok });
@@ -529,4 +533,35 @@ test('two right answers racing for one pending sign-in: exactly one finishes it'
   ]);
   assert.deepEqual(results.map((r) => r.json.ok).sort(), [false, true]);
   assert.equal(results.find((r) => r.json.ok === false)!.json.expired, true);
+});
+
+test('turning two-factor off needs the password, and guessing it is throttled like sign-in', async (t) => {
+  const w = await web(t);
+  const { secret, user } = await w.enabledUser('off@example.com');
+  const a = w.browser();
+  await call(a, 'POST', '/session', { user_id: 'off@example.com', password: PASSWORD });
+  assert.deepEqual((await call(a, 'POST', '/two-factor/challenge', { code: code(w, secret) })).json, {
+    ok: true,
+  });
+  for (let i = 0; i < 5; i++) {
+    const wrong = await call(a, 'DELETE', '/two-factor', { disable_password: `not it ${i} at all` });
+    assert.deepEqual(wrong.json.errors, {
+      disable_password: [
+        'The password to turn off two-factor authentication is not right. Enter the password you sign in with.',
+      ],
+    });
+  }
+  const locked = await call(a, 'DELETE', '/two-factor', { disable_password: PASSWORD });
+  assert.match(
+    String((locked.json.errors as Record<string, string[]>).disable_password),
+    /paused after too many wrong passwords\. Wait 15 minutes/,
+  );
+  assert.ok(await w.db.prisma.userTwoFactor.findUnique({ where: { userId: user.id } }), 'still on');
+  w.clock.advance(16 * MIN);
+  // The lock lifts with its window; the right password then turns two-factor off.
+  assert.deepEqual((await call(a, 'DELETE', '/two-factor', { disable_password: PASSWORD })).json, {
+    ok: true,
+  });
+  assert.equal(await w.db.prisma.userTwoFactor.findUnique({ where: { userId: user.id } }), null);
+  assert.ok(w.events.some((e) => e.name === 'two-factor-disabled' && e.userId === user.id));
 });

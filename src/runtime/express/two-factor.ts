@@ -238,9 +238,21 @@ export function createTwoFactorHooks(host: TwoFactorHost): TwoFactorHooks {
 
     async disableTwoFactor(req, res, currentPassword) {
       const user = signedIn(req);
+      // Guesses of the password here count like failed sign-ins of the account: a stolen session
+      // cannot try passwords until it finds the one that turns the second factor off.
+      const key = `two-factor-disable:${String(user.id)}`;
+      const verdict = await host.limiter.hit('signInFailuresPerAccount', key);
+      if (!verdict.allowed) {
+        const minutes = Math.max(1, Math.ceil(verdict.retryAfterSeconds / 60));
+        return {
+          ok: false,
+          errors: { disable_password: [{ key: 'errors.locked', params: { minutes }, message: 'is locked' }] },
+        };
+      }
       const refused = await confirmDeletion(pow, user, currentPassword);
       // The form's own field (its sentences say what the password is for).
       if (refused) return { ok: false, errors: { disable_password: refused.errors.current_password ?? [] } };
+      await host.limiter.reset('signInFailuresPerAccount', key);
       await service.disable(user, meta(req));
       if (readCookie(req.headers.cookie, deviceCookieName()) !== undefined)
         setCookie(res, deviceCookieName(), '', 0);

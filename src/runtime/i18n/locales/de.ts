@@ -174,6 +174,8 @@ export const de: Catalogue = {
       blank: 'Geben Sie Ihr Passwort ein, um die Zwei-Faktor-Authentifizierung auszuschalten.',
       invalid_current_password:
         'Das Passwort zum Ausschalten der Zwei-Faktor-Authentifizierung ist nicht korrekt. Geben Sie das Passwort ein, mit dem Sie sich anmelden.',
+      locked:
+        'Das Ausschalten der Zwei-Faktor-Authentifizierung ist nach zu vielen falschen Passwörtern pausiert. Warten Sie {{minutes}} Minuten und versuchen Sie es erneut.',
     },
     delete_password: {
       blank: 'Geben Sie Ihr Passwort ein, um Ihr Konto zu löschen.',

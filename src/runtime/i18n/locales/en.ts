@@ -208,6 +208,8 @@ export const en = {
       blank: 'Enter your password to turn off two-factor authentication.',
       invalid_current_password:
         'The password to turn off two-factor authentication is not right. Enter the password you sign in with.',
+      locked:
+        'Turning off two-factor authentication is paused after too many wrong passwords. Wait {{minutes}} minutes and try again.',
     },
     /** The password typed again in the delete form (registration/edit.ejs, the second step). */
     delete_password: {
