@@ -48,6 +48,12 @@ import {
 } from '../runtime/core/credentials.js';
 import { credentialFieldsFor } from '../runtime/core/user-layout.js';
 import { IDENTITY_RELATION, PROVIDER_USER_ID, identityModelName } from '../runtime/oauth/identities.js';
+import {
+  TWO_FACTOR_CREDENTIAL_RELATION,
+  TWO_FACTOR_FIELDS,
+  TWO_FACTOR_RELATION,
+  twoFactorModelName,
+} from '../runtime/core/two-factor-model.js';
 import type { ExtensionName } from '../runtime/core/types.js';
 import {
   blockAttributes,
@@ -365,6 +371,7 @@ export function ensureAuthSchema(input: EnsureAuthSchemaInput): EnsureAuthSchema
       ds,
       mysql,
       held: heldSpecs,
+      twoFactor: extensions.has('two-factor'),
     }).map((spec) => (credentialSnake && spec.mappable ? withSnakeMap(spec) : spec)),
     userInfo.tableName ? [`@@map(${JSON.stringify(`${toSnake(userInfo.name)}_credentials`)})`] : [],
   );
@@ -385,6 +392,22 @@ export function ensureAuthSchema(input: EnsureAuthSchemaInput): EnsureAuthSchema
         '@@index([userId])',
         ...(userInfo.tableName ? [`@@map(${JSON.stringify(`${toSnake(userInfo.name)}_identities`)})`] : []),
       ],
+    );
+  }
+
+  // ---- Two-factor model (two-factor extension) -----------------------------------------------
+  // Hangs off the credential model (keyed by the same user id), so the User model gains nothing.
+  if (extensions.has('two-factor')) {
+    ensureModel(
+      twoFactorModelName(userInfo.name),
+      twoFactorFieldSpecs({
+        userModelName: userInfo.name,
+        userIdField,
+        userIdNative: mirroredIdNative(existingUser ? userIdField : null, ds, mysql, newUserIdNative),
+        ds,
+        mysql,
+      }).map((spec) => (credentialSnake && spec.mappable ? withSnakeMap(spec) : spec)),
+      userInfo.tableName ? [`@@map(${JSON.stringify(`${toSnake(userInfo.name)}_two_factors`)})`] : [],
     );
   }
 
@@ -594,8 +617,24 @@ function credentialFieldSpecs(args: {
   ds: string;
   mysql: boolean;
   held: FieldSpec[];
+  /** The two-factor extension is on: the credential model leads to its row. */
+  twoFactor?: boolean;
 }): FieldSpec[] {
   const { userModelName, userIdField, userIdNative, ds, mysql, held } = args;
+  const twoFactor: FieldSpec[] = args.twoFactor
+    ? [
+        {
+          name: TWO_FACTOR_RELATION,
+          type: twoFactorModelName(userModelName),
+          optional: true,
+          list: false,
+          attributes: [],
+          mappable: false,
+          kind: 'relation',
+          purpose: `the relation to ${twoFactorModelName(userModelName)} (two-factor)`,
+        },
+      ]
+    : [];
   return [
     scalar(CREDENTIAL_USER_ID_FIELD, userIdField.type, false, [
       '@id',
@@ -617,6 +656,47 @@ function credentialFieldSpecs(args: {
       mappable: false,
       kind: 'relation',
       purpose: `the relation of ${credentialModelName(userModelName)} to ${userModelName}`,
+    },
+    ...twoFactor,
+  ];
+}
+
+/**
+ * Fields of `<User>TwoFactor` (src/runtime/core/two-factor-model.ts): the user's id as primary
+ * key and as foreign key to the credential row, the sealed secret, when it was turned on, the last
+ * accepted time step, the recovery codes' hashes, timestamps.
+ */
+function twoFactorFieldSpecs(args: {
+  userModelName: string;
+  userIdField: ParsedField;
+  userIdNative: string | null;
+  ds: string;
+  mysql: boolean;
+}): FieldSpec[] {
+  const { userModelName, userIdField, userIdNative, ds, mysql } = args;
+  const text = mysql ? [`@${ds}.Text`] : [];
+  const f = TWO_FACTOR_FIELDS;
+  return [
+    scalar(f.userId, userIdField.type, false, ['@id', ...(userIdNative ? [userIdNative] : [])]),
+    // An AES-GCM envelope outgrows MySQL's default VARCHAR(191) only a little; Text keeps room.
+    scalar(f.secret, 'String', false, text),
+    scalar(f.enabledAt, 'DateTime', true),
+    scalar(f.lastUsedStep, 'Int', true),
+    // Ten SHA-256 hashes as a JSON array: about 670 characters.
+    scalar(f.recoveryCodes, 'String', false, text),
+    scalar('createdAt', 'DateTime', false, ['@default(now())']),
+    scalar('updatedAt', 'DateTime', false, ['@updatedAt']),
+    {
+      name: TWO_FACTOR_CREDENTIAL_RELATION,
+      type: credentialModelName(userModelName),
+      optional: false,
+      list: false,
+      attributes: [
+        `@relation(fields: [${f.userId}], references: [${CREDENTIAL_USER_ID_FIELD}], onDelete: Cascade)`,
+      ],
+      mappable: false,
+      kind: 'relation',
+      purpose: `the relation of ${twoFactorModelName(userModelName)} to ${credentialModelName(userModelName)}`,
     },
   ];
 }

@@ -67,6 +67,18 @@ function variables(input: EnvFilesInput, exampleText: string | null): Variable[]
       value: it.server.devBaseUrl,
     },
   ];
+  if (it.has.twoFactor) {
+    list.push({
+      key: it.env.twoFactorKey,
+      comment: [
+        `pow encrypts the TOTP secrets of two-factor authentication with ${it.env.twoFactorKey}: 32+ random`,
+        'characters, never committed, kept apart from database backups. Changing it makes the stored',
+        `secrets unreadable. Generate one with: ${SECRET_COMMAND}`,
+      ],
+      example: '',
+      value: (input.newSecret ?? (() => randomBytes(48).toString('base64url')))(),
+    });
+  }
   if (it.store === 'redis') {
     list.push({
       key: it.env.redisUrl,
@@ -130,7 +142,8 @@ export function addEnvFiles(ctx: GenerateContext, input: EnvFilesInput): EnvFile
       inDotEnv.push(v.key);
       continue;
     }
-    if (v.value === null || (v.key === input.it.env.secret && !secretAllowed)) continue;
+    const secretKey = v.key === input.it.env.secret || v.key === input.it.env.twoFactorKey;
+    if (v.value === null || (secretKey && !secretAllowed)) continue;
     const record = ctx.patch('.env', `.env:${v.key}`, ensureEnvKeys([asEnvKey(v, v.value)]));
     if (record.status !== 'not-applicable' && record.status !== 'removed-by-team') inDotEnv.push(v.key);
   }

@@ -134,6 +134,11 @@ export function oauthNextSteps(it: TemplateContext): string[] {
 /** Extra "next steps" lines of the extensions. */
 export function extensionNextSteps(it: TemplateContext): string[] {
   const steps = oauthNextSteps(it);
+  if (it.has.twoFactor) {
+    steps.push(
+      `Set ${it.env.twoFactorKey} in production (32+ random characters, kept apart from database backups): it encrypts the TOTP secrets of two-factor; without it they are stored as they are (docs/account-security.md)`,
+    );
+  }
   if (!sendsMail(it)) return steps;
   return [
     ...steps,

@@ -104,7 +104,14 @@ export interface TemplateContext {
   /** Session cookie name: "pow_user", "pow_admin". */
   cookieName: string;
   /** Environment variables the generated code reads. */
-  env: { secret: 'POW_SECRET'; baseUrl: 'POW_BASE_URL'; redisUrl: 'REDIS_URL'; databaseUrl: string };
+  env: {
+    secret: 'POW_SECRET';
+    baseUrl: 'POW_BASE_URL';
+    redisUrl: 'REDIS_URL';
+    /** The key that encrypts TOTP secrets at rest (two-factor). */
+    twoFactorKey: 'POW_TWO_FACTOR_KEY';
+    databaseUrl: string;
+  };
 
   model: {
     /** Prisma model name: "User". */
@@ -153,6 +160,7 @@ export interface TemplateContext {
     persistentSession: boolean;
     invitation: boolean;
     sessions: boolean;
+    twoFactor: boolean;
     oauth: boolean;
   };
 
@@ -521,6 +529,7 @@ export function buildTemplateContext(project: ProjectInfo, options: TemplateOpti
       secret: 'POW_SECRET',
       baseUrl: 'POW_BASE_URL',
       redisUrl: 'REDIS_URL',
+      twoFactorKey: 'POW_TWO_FACTOR_KEY',
       databaseUrl: prismaInfo?.urlEnvVar ?? 'DATABASE_URL',
     },
     model: {
@@ -555,6 +564,7 @@ export function buildTemplateContext(project: ProjectInfo, options: TemplateOpti
       persistentSession: extensions.includes('persistent-session'),
       invitation: extensions.includes('invitation'),
       sessions: extensions.includes('sessions'),
+      twoFactor: extensions.includes('two-factor'),
       oauth: extensions.includes('oauth'),
     },
     oauth: {

@@ -95,6 +95,7 @@ const RESERVED_NAMESPACES = new Set([
   'confirm-email',
   'invitation',
   'sessions',
+  'two-factor',
 ]);
 
 /** The answers of one gen.templates scope; stored in the manifest for a namespace. */

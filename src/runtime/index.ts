@@ -100,3 +100,12 @@ export {
   type DeviceSession,
   type RememberedDevice,
 } from './extensions/sessions.js';
+export {
+  createTwoFactor,
+  type BeginSetupResult,
+  type ConfirmSetupResult,
+  type TwoFactor,
+  type TwoFactorOptions,
+  type TwoFactorSetup,
+  type TwoFactorStatus,
+} from './extensions/two-factor.js';

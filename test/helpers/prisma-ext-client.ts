@@ -49,6 +49,8 @@ export interface ExtPrismaClient {
 
   userCredential: any;
 
+  userTwoFactor: any;
+
   powSession: any;
   $disconnect(): Promise<void>;
   $executeRawUnsafe(sql: string, ...values: unknown[]): Promise<number>;
@@ -93,6 +95,18 @@ model UserCredential {
   passwordHash String
   updatedAt    DateTime @updatedAt
   user         User     @relation(fields: [userId], references: [id], onDelete: Cascade)
+  twoFactor    UserTwoFactor?
+}
+
+model UserTwoFactor {
+  userId        Int            @id
+  secret        String
+  enabledAt     DateTime?
+  lastUsedStep  Int?
+  recoveryCodes String
+  createdAt     DateTime       @default(now())
+  updatedAt     DateTime       @updatedAt
+  credential    UserCredential @relation(fields: [userId], references: [userId], onDelete: Cascade)
 }
 
 model PowSession {
@@ -114,6 +128,7 @@ const DDL: Record<ExtProvider, string[]> = {
     `CREATE UNIQUE INDEX "User_email_key" ON "User"("email")`,
     `CREATE UNIQUE INDEX "User_username_key" ON "User"("username")`,
     `CREATE TABLE "UserCredential" ("userId" INTEGER NOT NULL PRIMARY KEY, "passwordHash" TEXT NOT NULL, "updatedAt" DATETIME NOT NULL, CONSTRAINT "UserCredential_userId_fkey" FOREIGN KEY ("userId") REFERENCES "User" ("id") ON DELETE CASCADE ON UPDATE CASCADE)`,
+    `CREATE TABLE "UserTwoFactor" ("userId" INTEGER NOT NULL PRIMARY KEY, "secret" TEXT NOT NULL, "enabledAt" DATETIME, "lastUsedStep" INTEGER, "recoveryCodes" TEXT NOT NULL, "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP, "updatedAt" DATETIME NOT NULL, CONSTRAINT "UserTwoFactor_userId_fkey" FOREIGN KEY ("userId") REFERENCES "UserCredential" ("userId") ON DELETE CASCADE ON UPDATE CASCADE)`,
     `CREATE TABLE "pow_sessions" ("namespace" TEXT NOT NULL, "key" TEXT NOT NULL, "value" TEXT NOT NULL, "expiresAt" DATETIME NOT NULL, PRIMARY KEY ("namespace", "key"))`,
     `CREATE INDEX "pow_sessions_expiresAt_idx" ON "pow_sessions"("expiresAt")`,
   ],
@@ -124,6 +139,8 @@ const DDL: Record<ExtProvider, string[]> = {
     `ALTER TABLE "User" ADD CONSTRAINT "User_invitedById_fkey" FOREIGN KEY ("invitedById") REFERENCES "User"("id") ON DELETE SET NULL ON UPDATE CASCADE`,
     `CREATE TABLE "UserCredential" ("userId" INTEGER NOT NULL, "passwordHash" TEXT NOT NULL, "updatedAt" TIMESTAMP(3) NOT NULL, CONSTRAINT "UserCredential_pkey" PRIMARY KEY ("userId"))`,
     `ALTER TABLE "UserCredential" ADD CONSTRAINT "UserCredential_userId_fkey" FOREIGN KEY ("userId") REFERENCES "User"("id") ON DELETE CASCADE ON UPDATE CASCADE`,
+    `CREATE TABLE "UserTwoFactor" ("userId" INTEGER NOT NULL, "secret" TEXT NOT NULL, "enabledAt" TIMESTAMP(3), "lastUsedStep" INTEGER, "recoveryCodes" TEXT NOT NULL, "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP, "updatedAt" TIMESTAMP(3) NOT NULL, CONSTRAINT "UserTwoFactor_pkey" PRIMARY KEY ("userId"))`,
+    `ALTER TABLE "UserTwoFactor" ADD CONSTRAINT "UserTwoFactor_userId_fkey" FOREIGN KEY ("userId") REFERENCES "UserCredential"("userId") ON DELETE CASCADE ON UPDATE CASCADE`,
     `CREATE TABLE "pow_sessions" ("namespace" TEXT NOT NULL, "key" TEXT NOT NULL, "value" TEXT NOT NULL, "expiresAt" TIMESTAMP(3) NOT NULL, CONSTRAINT "pow_sessions_pkey" PRIMARY KEY ("namespace", "key"))`,
     `CREATE INDEX "pow_sessions_expiresAt_idx" ON "pow_sessions"("expiresAt")`,
   ],
@@ -175,7 +192,8 @@ async function dump(prisma: ExtPrismaClient): Promise<string> {
   const users = await prisma.$queryRawUnsafe<unknown[]>('SELECT * FROM "User"');
   const credentials = await prisma.$queryRawUnsafe<unknown[]>('SELECT * FROM "UserCredential"');
   const sessions = await prisma.$queryRawUnsafe<unknown[]>('SELECT * FROM "pow_sessions"');
-  return JSON.stringify({ users, credentials, sessions }, (_key, value: unknown) =>
+  const twoFactors = await prisma.$queryRawUnsafe<unknown[]>('SELECT * FROM "UserTwoFactor"');
+  return JSON.stringify({ users, credentials, sessions, twoFactors }, (_key, value: unknown) =>
     typeof value === 'bigint' ? value.toString() : value,
   );
 }

@@ -21,6 +21,10 @@ import { migrate } from '../../src/prisma/migrate.js';
 import { applyMysqlMigrations, MYSQL_MIGRATIONS_TABLE_DDL } from '../../src/prisma/mysql-ddl.js';
 import type { PrismaInfo } from '../../src/inspect/project-info.js';
 import { PowError } from '../../src/shared/pow-error.js';
+import { createTwoFactor } from '../../src/runtime/extensions/two-factor.js';
+import { createSecurityEvents } from '../../src/runtime/core/security-events.js';
+import { timeStep, totpCode } from '../../src/runtime/extensions/totp.js';
+import type { Pow } from '../../src/runtime/core/types.js';
 
 const run = promisify(execFile);
 const REPO = fileURLToPath(new URL('../..', import.meta.url));
@@ -310,13 +314,38 @@ test("existing users table: pow DDL applies on MariaDB, information_schema shows
     null,
   );
 
+  // Later still: two-factor → one new table off the credential model (mapped like it), nothing else.
+  const twoFactor = ensureAuthSchema({
+    files: afterExt,
+    provider: 'mysql',
+    options: {
+      sessionStore: 'prisma',
+      extensions: ['invitation', 'email-confirmation', 'two-factor'],
+      userIdFields: ['email', 'username'],
+      userModelIsPows: true,
+    },
+  });
+  const afterTwoFactor = { ...afterExt, ...twoFactor.files };
+  const delta2 = await planWrite(root, afterExt, afterTwoFactor, 'add_pow_two_factor');
+  assert.match(delta2.sql, /^-- CreateTable\nCREATE TABLE `user_two_factors` \(/);
+  assert.match(delta2.sql, /`secret` TEXT NOT NULL,/);
+  assert.match(delta2.sql, /`recoveryCodes` TEXT NOT NULL,/);
+  assert.match(
+    delta2.sql,
+    /ALTER TABLE `user_two_factors` ADD CONSTRAINT `user_two_factors_userId_fkey` FOREIGN KEY \(`userId`\) REFERENCES `user_credentials`\(`userId`\) ON DELETE CASCADE/,
+  );
+  assert.doesNotMatch(delta2.sql, /ALTER TABLE `users`|DROP/);
+  assert.deepEqual((await migrate({ root, prismaInfo: PRISMA, url: urlFor(DB), now })).applied, [
+    delta2.name,
+  ]);
+
   // A real Prisma Client on the migrated database (generated into a temp dir; `prisma generate`
   // needs PRISMA_SCHEMA_ENGINE_BINARY to name an existing file, or it first tries to download the
   // native schema engine, which is impossible here; generate itself does not use the engine).
   const genDir = mkdtempSync(join(tmpdir(), 'pow-prisma-my-client-'));
   try {
     symlinkSync(join(REPO, 'node_modules'), join(genDir, 'node_modules'), 'dir');
-    writeAll(genDir, { [SCHEMA]: afterExt[SCHEMA] });
+    writeAll(genDir, { [SCHEMA]: afterTwoFactor[SCHEMA] });
     await run(join(REPO, 'node_modules/.bin/prisma'), ['generate', '--schema', join(genDir, SCHEMA)], {
       cwd: genDir,
       env: {
@@ -367,6 +396,27 @@ test("existing users table: pow DDL applies on MariaDB, information_schema shows
         where: { namespace_key: { namespace: 'session', key: 'k1' } },
       });
       assert.equal(s?.value.length, 5000);
+
+      // two-factor's conditional writes (a code good once, a recovery code once) on MariaDB.
+      const pow = {
+        userType: 'user',
+        userModel: 'User',
+        clock: Date.now,
+        securityEvents: createSecurityEvents(Date.now),
+        users: { hasPassword: async () => true },
+      } as unknown as Pow;
+      const tf = createTwoFactor(pow, prisma, { encryptionKey: 'mariadb-two-factor-key-0123456789abcdef' });
+      const begun = await tf.beginSetup(inviter as never);
+      assert.ok(begun.ok);
+      const secret = begun.setup.secret.replace(/ /g, '');
+      const confirmed = await tf.confirmSetup(inviter as never, totpCode(secret, timeStep(Date.now())));
+      assert.ok(confirmed.ok);
+      const next = totpCode(secret, timeStep(Date.now()) + 1);
+      const verdicts = await Promise.all([tf.verifyCode(inviter.id, next), tf.verifyCode(inviter.id, next)]);
+      assert.deepEqual(verdicts.sort(), ['ok', 'reused']);
+      const code = confirmed.recoveryCodes[0]!;
+      assert.equal(await tf.verifyRecoveryCode(inviter.id, code), true);
+      assert.equal(await tf.verifyRecoveryCode(inviter.id, code), false);
     } finally {
       await prisma.$disconnect();
     }

@@ -207,6 +207,62 @@ describe('re-running pow install after changes', () => {
     assert.deepEqual(p.migrations(), names);
   });
 
+  test('(h) --extension two-factor on an installed project: one migration with the delta, every team edit kept', async () => {
+    const p = fresh();
+    const SESSION = 'src/controllers/pow/session.ts';
+    const ROUTES = 'src/routes/pow.ts';
+    const CONFIG = 'src/pow/config.ts';
+    const teamComment = '// Team: sign-in audited by security on 2026-01-15.\n';
+    // The team edits every file the extension adds lines to, away from those lines.
+    p.write(
+      EDIT_VIEW,
+      p
+        .read(EDIT_VIEW)
+        .replace(
+          "<%- include('../layout-bottom') %>",
+          `    <p class="team">Questions? Ask the club.</p>\n<%- include('../layout-bottom') %>`,
+        ),
+    );
+    for (const file of [SESSION, ROUTES, CONFIG]) p.write(file, teamComment + p.read(file));
+    const editedSchema = p.read(SCHEMA).replace(/^model User \{/m, '/// The club members.\nmodel User {');
+    p.write(SCHEMA, editedSchema);
+    const userModel = /model User \{[^}]*\}/.exec(editedSchema)![0];
+    const before = p.migrations();
+
+    const res = await p.pow(['install', '--yes', '--extension', 'two-factor']);
+    ok(res);
+    const names = p.migrations();
+    assert.equal(names.length, before.length + 1, names.join(', '));
+    const sql = p.read(`${MIGRATIONS}/${names.at(-1)}/migration.sql`);
+    assert.match(sql, /CREATE TABLE "UserTwoFactor"/);
+    assert.match(sql, /REFERENCES "UserCredential" \("userId"\) ON DELETE CASCADE/);
+    assert.doesNotMatch(sql, /DROP|ALTER TABLE "User"|CREATE TABLE "User"|CREATE TABLE "UserCredential"/);
+    assert.equal(
+      /model User \{[^}]*\}/.exec(p.read(SCHEMA))![0],
+      userModel,
+      "the app's User model is untouched",
+    );
+
+    // Every team edit is kept; pow's lines are merged in around them.
+    assert.match(p.read(EDIT_VIEW), /<p class="team">Questions\? Ask the club\.<\/p>/);
+    assert.match(p.read(EDIT_VIEW), /pow\.path\('two_factor\.show'\)/);
+    for (const file of [SESSION, ROUTES, CONFIG]) assert.ok(p.read(file).startsWith(teamComment), file);
+    assert.match(p.read(SESSION), /result\.reason === 'two-factor'/);
+    assert.match(p.read(ROUTES), /'\/two-factor\/challenge'/);
+    assert.match(p.read(CONFIG), /encryptionKey: fromEnv\('POW_TWO_FACTOR_KEY'\)/);
+    assert.match(p.read(SCHEMA), /^\/\/\/ The club members\.$/m);
+    assert.ok(p.exists('src/controllers/pow/two-factor.ts'));
+    assert.ok(p.exists('views/pow/two-factor/challenge.ejs'));
+    assert.match(p.read('.env'), /^POW_TWO_FACTOR_KEY=[\w-]{64}$/m);
+    assert.doesNotMatch(res.stdout, /^conflict /m);
+
+    // A second run writes nothing and adds no migration.
+    const again = await p.pow(['install', '--yes'], '2026-03-01T00:00:00Z');
+    ok(again);
+    assert.match(again.stdout, /Up to date: pow install has nothing to change/);
+    assert.deepEqual(p.migrations(), names);
+  });
+
   test('(f) a removed app.use(...) patch is reported and not re-added', async () => {
     const p = fresh();
     const entry = p.read(ENTRY);

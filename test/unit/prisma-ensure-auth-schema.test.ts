@@ -536,7 +536,7 @@ test('prisma format --check accepts the output unchanged (and so validates it)',
       provider: 'sqlite',
       options: {
         sessionStore: 'prisma',
-        extensions: ['email-confirmation', 'invitation'],
+        extensions: ['email-confirmation', 'invitation', 'two-factor'],
         userIdFields: ['email', 'username'],
       },
     });
@@ -548,7 +548,7 @@ test('prisma format --check accepts the output unchanged (and so validates it)',
           `\nmodel User {\n  id        String   @id @default(uuid()) @db.Char(36)\n  name      String?\n  createdAt DateTime @default(now())\n\n  @@map("users")\n}\n`,
       },
       provider: 'mysql',
-      options: { sessionStore: 'prisma', extensions: ['invitation', 'email-confirmation'] },
+      options: { sessionStore: 'prisma', extensions: ['invitation', 'email-confirmation', 'two-factor'] },
     });
     cases['mysql/schema.prisma'] = existing.files['schema.prisma'];
     const pg = ensureAuthSchema({
@@ -645,4 +645,37 @@ model User {
   assert.ok(result.added.some((a) => a.kind === 'model' && a.model === 'UserIdentity'));
   const again = ensureAuthSchema({ ...input, files: { 'prisma/schema.prisma': after } });
   assert.equal(again.status, 'already-present');
+});
+
+test("two-factor: <User>TwoFactor hangs off the credential model; the app's User model is not touched", () => {
+  const app =
+    header('postgresql') +
+    `\nmodel User {\n  id   Int     @id @default(autoincrement())\n  name String?\n}\n`;
+  const first = ensureAuthSchema({ files: { 'schema.prisma': app }, provider: 'postgresql' });
+  const installed = first.files['schema.prisma'];
+  const userBlock = (text: string) => /model User \{[^}]*\}/.exec(text)![0];
+  const again = ensureAuthSchema({
+    files: { 'schema.prisma': installed },
+    provider: 'postgresql',
+    options: { extensions: ['two-factor'] },
+  });
+  assert.equal(again.status, 'applied');
+  const text = again.files['schema.prisma'];
+  assertOnlyInsertions(installed, text);
+  assert.equal(userBlock(text), userBlock(installed), 'User is exactly as the first run left it');
+  assert.match(text, /model UserCredential \{[^}]*\n\n {2}twoFactor UserTwoFactor\?\n\}/);
+  assert.match(
+    text,
+    /model UserTwoFactor \{\n {2}userId +Int +@id\n {2}secret +String\n {2}enabledAt +DateTime\?\n {2}lastUsedStep +Int\?\n {2}recoveryCodes +String\n {2}createdAt +DateTime +@default\(now\(\)\)\n {2}updatedAt +DateTime +@updatedAt\n {2}credential +UserCredential @relation\(fields: \[userId\], references: \[userId\], onDelete: Cascade\)\n\}/,
+  );
+  assert.deepEqual(
+    again.added.map((a) => `${a.kind}:${a.model}${a.field ? '.' + a.field : ''}`),
+    ['field:UserCredential.twoFactor', 'model:UserTwoFactor'],
+  );
+  const third = ensureAuthSchema({
+    files: { 'schema.prisma': text },
+    provider: 'postgresql',
+    options: { extensions: ['two-factor'] },
+  });
+  assert.equal(third.status, 'already-present');
 });

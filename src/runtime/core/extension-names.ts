@@ -9,6 +9,7 @@ export const EXTENSION_NAMES = [
   'invitation',
   'sessions',
   'oauth',
+  'two-factor',
 ] as const;
 
 export type ExtensionName = (typeof EXTENSION_NAMES)[number];

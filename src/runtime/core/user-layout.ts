@@ -30,6 +30,7 @@ export const EXTENSION_USER_FIELDS: Readonly<Record<ExtensionName, readonly stri
   sessions: [],
   // Provider identities live in their own model (<User>Identity), not on the user.
   oauth: [],
+  'two-factor': [],
 });
 
 /** The fields pow needs on a user: the sign-in ids, then the enabled extensions' fields. */

@@ -44,6 +44,7 @@ import {
 import { isWellFormedToken, updateTokenData } from '../extensions/tokens.js';
 import { rememberMeData } from '../extensions/sessions.js';
 import { createAccountSessionsApi, type AccountSessionsApi } from './account-sessions.js';
+import { createTwoFactorHooks, type TwoFactorApi, type TwoFactorHooks } from './two-factor.js';
 import { SAFE_METHODS } from './csrf.js';
 import { normalizeAddress } from './throttle.js';
 import type {
@@ -114,6 +115,16 @@ export interface ExpressExtensions {
   restore(req: Request, res: Response): Promise<void>;
   /** After a correct password: a refusal (unconfirmed account), or null to go on. */
   refuseSignIn(user: UserRecord): Promise<Extract<SignInResult, { ok: false }> | null>;
+  /**
+   * After a correct password of a confirmed account: two-factor's pending second step (no
+   * session yet), or null to sign in now.
+   */
+  secondStep(
+    req: Request,
+    res: Response,
+    user: UserRecord,
+    options: SignInOptions | undefined,
+  ): Promise<Extract<SignInResult, { ok: false }> | null>;
   afterSignIn(
     req: Request,
     res: Response,
@@ -140,7 +151,8 @@ export interface ExpressExtensions {
     | 'verifyInvitation'
     | 'acceptInvitation'
   > &
-    AccountSessionsApi;
+    AccountSessionsApi &
+    TwoFactorApi;
 }
 
 /** The enabled extensions of `pow` that send mail (they need a mailer and a base URL). */
@@ -393,6 +405,43 @@ export function createExpressExtensions(host: ExtensionHost, options: PowExpress
     notAuthenticated: host.notAuthenticated,
   });
 
+  // ---- two-factor --------------------------------------------------------------------------------
+
+  // Made only when enabled: it needs the two-factor model of the Prisma client.
+  const twoFactor: TwoFactorHooks | null = has('two-factor')
+    ? createTwoFactorHooks({
+        pow,
+        prisma: options.prisma as object,
+        options: options.twoFactor,
+        // Read on use: the session cookie's name and attributes resolve when the app mounts pow.
+        cookieName: () => host.cookieName,
+        cookieAttributes: () => host.cookieAttributes,
+        limiter: host.limiter,
+        currentUser: host.currentUser,
+        notAuthenticated: host.notAuthenticated,
+        signInNow: async (req, res, user, signInOptions) => {
+          await host.startSession(req, res, user);
+          await hooks.afterSignIn(req, res, user, signInOptions);
+        },
+      })
+    : null;
+  const requireTwoFactor = (): TwoFactorApi => {
+    if (twoFactor) return twoFactor.api;
+    throw new PowError({
+      code: 'POW_EXTENSION_DISABLED',
+      message: `The two-factor extension is not enabled for user type "${host.userType}".`,
+      fix: "Add 'two-factor' to `extensions` in createPow({...}) (pow install --extension two-factor).",
+    });
+  };
+  const twoFactorApi: TwoFactorApi = {
+    twoFactorStatus: (req) => requireTwoFactor().twoFactorStatus(req),
+    beginTwoFactorSetup: (req) => requireTwoFactor().beginTwoFactorSetup(req),
+    confirmTwoFactorSetup: (req, code) => requireTwoFactor().confirmTwoFactorSetup(req, code),
+    disableTwoFactor: (req, res, password) => requireTwoFactor().disableTwoFactor(req, res, password),
+    twoFactorChallenge: (req) => requireTwoFactor().twoFactorChallenge(req),
+    completeTwoFactor: (req, res, input) => requireTwoFactor().completeTwoFactor(req, res, input),
+  };
+
   // ---- the hooks --------------------------------------------------------------------------------
 
   const hooks: ExpressExtensions = {
@@ -449,6 +498,10 @@ export function createExpressExtensions(host: ExtensionHost, options: PowExpress
       };
     },
 
+    async secondStep(req, res, user, signInOptions) {
+      return twoFactor ? twoFactor.secondStep(req, res, user, signInOptions) : null;
+    },
+
     async afterSignIn(req, res, user, signInOptions) {
       if (!services || !has('persistent-session')) return;
       const previous = rememberToken(req);
@@ -501,6 +554,7 @@ export function createExpressExtensions(host: ExtensionHost, options: PowExpress
 
     api: {
       ...accountSessions,
+      ...twoFactorApi,
 
       async registerWithConfirmation(req, params) {
         const ext = require();

@@ -79,6 +79,12 @@ const SERVED_BY: Readonly<Record<PowPathName, readonly PageRef[]>> = {
   'oauth.new': [{ page: 'oauth.new' }],
   'oauth.callback': [{ page: 'oauth.callback' }],
   'oauth.delete': [{ page: 'oauth.delete' }],
+  'two_factor.show': [{ page: 'two_factor.show' }],
+  'two_factor.new': [{ page: 'two_factor.new' }],
+  'two_factor.create': [{ page: 'two_factor.create' }],
+  'two_factor.delete': [{ page: 'two_factor.delete' }],
+  'two_factor.challenge': [{ page: 'two_factor.challenge' }],
+  'two_factor.verify': [{ page: 'two_factor.verify' }],
   'layout.stylesheet': [{ page: 'layout.stylesheet' }],
 };
 
@@ -104,6 +110,8 @@ const NEEDED_BY_EXTENSION: Readonly<Partial<Record<ExtensionName, readonly PowPa
   invitation: ['invitation.edit', 'invitation.update'],
   // The provider sends the browser back to the callback; the buttons link to oauth.new.
   oauth: ['oauth.new', 'oauth.callback'],
+  // The sign-in sends a user with two-factor on to the second step.
+  'two-factor': ['two_factor.challenge', 'two_factor.verify'],
 };
 
 /** A routed page needs the target of its form, and the page its controller redirects back to. */
@@ -116,6 +124,9 @@ const NEEDED_WITH: Readonly<Partial<Record<PowPathName, readonly PowPathName[]>>
   'invitation.create': ['invitation.new'],
   'invitation.edit': ['invitation.update'],
   'sessions.index': ['sessions.delete', 'sessions.delete_others'],
+  'two_factor.show': ['two_factor.new', 'two_factor.delete'],
+  'two_factor.new': ['two_factor.create'],
+  'two_factor.challenge': ['two_factor.verify'],
 };
 
 /** Pages whose path names the OAuth provider (`:provider`), and only that. */

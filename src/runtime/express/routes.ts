@@ -48,6 +48,12 @@ export const POW_PATHS: Readonly<Record<PowPathName, string>> = Object.freeze({
   'oauth.new': '/auth/:provider/new',
   'oauth.callback': '/auth/:provider/callback',
   'oauth.delete': '/auth/:provider',
+  'two_factor.show': '/two-factor',
+  'two_factor.new': '/two-factor/new',
+  'two_factor.create': '/two-factor',
+  'two_factor.delete': '/two-factor',
+  'two_factor.challenge': '/two-factor/challenge',
+  'two_factor.verify': '/two-factor/challenge',
   // The stylesheet the layout links (the routes file serves it from the views folder).
   'layout.stylesheet': '/pow/pow.css',
 });

@@ -150,6 +150,9 @@ export function createSessionLifecycle(
     // email-confirmation: the right password, but no session until the address is confirmed.
     const refused = await extensions.refuseSignIn(user);
     if (refused) return refused;
+    // two-factor: the password is not enough; the session starts after the code (two-factor.ts).
+    const pending = await extensions.secondStep(req, res, user, signInOptions);
+    if (pending) return pending;
     await startSession(req, res, user);
     await extensions.afterSignIn(req, res, user, signInOptions);
     return { ok: true, user };

@@ -17,6 +17,12 @@ import type {
   ResetPasswordResult,
 } from '../extensions/index.js';
 import type { DeviceList } from '../extensions/sessions.js';
+import type {
+  BeginSetupResult,
+  ConfirmSetupResult,
+  TwoFactorOptions,
+  TwoFactorStatus,
+} from '../extensions/two-factor.js';
 
 // Express's own types, imported as types only so that the runtime does not pin an Express major.
 import type { Request, Response, NextFunction, RequestHandler, ErrorRequestHandler } from 'express';
@@ -75,6 +81,12 @@ export type PowPathName =
   | 'oauth.callback'
   /** oauth: unlinks the provider from the signed-in user. */
   | 'oauth.delete'
+  | 'two_factor.show'
+  | 'two_factor.new'
+  | 'two_factor.create'
+  | 'two_factor.delete'
+  | 'two_factor.challenge'
+  | 'two_factor.verify'
   /** The stylesheet of pow's views, served by the routes file. */
   | 'layout.stylesheet';
 
@@ -166,6 +178,12 @@ export interface PowExpressOptions {
     ExtensionOptions,
     'tokenTtlMs' | 'rememberMeGraceMs' | 'revokeSessionsOnTheft' | 'preventUserEnumeration'
   >;
+  /**
+   * two-factor: the key that encrypts TOTP secrets at rest (`fromEnv('POW_TWO_FACTOR_KEY')`), the
+   * issuer name apps show, how long the second step waits (5 min) and how long "remember this
+   * device" lasts (30 days).
+   */
+  twoFactor?: TwoFactorOptions;
   /** Remember-me cookie name; default "<cookieName>_remember". */
   rememberMeCookieName?: string;
   /** @deprecated Use `rateLimits.mailRequestsPerAddress`. */
@@ -217,9 +235,30 @@ export type SignInResult =
       /** Values for the message (`session.account_locked` has `minutes`): `auth.t(req, messageKey, messageParams)`. */
       messageParams?: Record<string, string | number>;
       retryAfterSeconds?: number;
-      /** Set for 403: the password was right but the address is not confirmed yet. */
-      reason?: 'unconfirmed';
+      /**
+       * `unconfirmed` (403): the password was right but the address is not confirmed yet.
+       * `two-factor` (401): the password was right and the account has two-factor on: nobody is
+       * signed in yet; send the browser to the `two_factor.challenge` page for its code.
+       */
+      reason?: 'unconfirmed' | 'two-factor';
     };
+
+/** `auth.completeTwoFactor`: the second step of a sign-in. */
+export type TwoFactorStepResult =
+  | { ok: true; user: UserRecord }
+  | {
+      ok: false;
+      /** 401 wrong, reused or missing code (or no pending sign-in), 429 throttled by address. */
+      status: 401 | 429;
+      messageKey: string;
+      messageParams?: Record<string, string | number>;
+      retryAfterSeconds?: number;
+      /** No pending sign-in in this browser (it expired, or never was): start again with the password. */
+      expired?: true;
+    };
+
+/** `auth.disableTwoFactor`: refused unless the password given is the account's. */
+export type DisableTwoFactorResult = { ok: true } | { ok: false; errors: FieldErrors };
 
 /** Requests that send mail answer the same for every address, unless rate-limited. */
 export type MailRequestResult =
@@ -414,4 +453,30 @@ export interface PowExpress {
   revokeRememberedDevice(req: Request, deviceId: unknown): Promise<boolean>;
   /** sessions: signs every other session and remember-me token of the signed-in user out. */
   revokeOtherSessions(req: Request): Promise<void>;
+  /** two-factor: whether the signed-in user has it on, and how many recovery codes are left. */
+  twoFactorStatus(req: Request): Promise<TwoFactorStatus>;
+  /**
+   * two-factor: a set-up for the signed-in user (a secret, its URI and QR code as SVG); nothing
+   * changes for the sign-in until `confirmTwoFactorSetup` accepts a code from it.
+   */
+  beginTwoFactorSetup(req: Request): Promise<BeginSetupResult>;
+  /** two-factor: turns it on when `code` matches the set-up's secret; the recovery codes, shown once. */
+  confirmTwoFactorSetup(req: Request, code: unknown): Promise<ConfirmSetupResult>;
+  /** two-factor: turns it off, only with the account's password. Remembered devices are forgotten. */
+  disableTwoFactor(req: Request, res: Response, currentPassword: unknown): Promise<DisableTwoFactorResult>;
+  /**
+   * two-factor: this browser's pending sign-in (waiting for its code), with what the second-step
+   * page shows ("remember this device for N days"); null when there is none (expired).
+   */
+  twoFactorChallenge(req: Request): Promise<{ rememberDeviceDays: number } | null>;
+  /**
+   * two-factor: the second step of a sign-in: a TOTP `code` (good once) or a `recoveryCode`
+   * (single use), throttled like the password. Starts the session on success; `rememberDevice`
+   * skips the second step in this browser for `twoFactor.rememberDeviceMs`.
+   */
+  completeTwoFactor(
+    req: Request,
+    res: Response,
+    input: { code?: unknown; recoveryCode?: unknown; rememberDevice?: unknown },
+  ): Promise<TwoFactorStepResult>;
 }

@@ -73,6 +73,25 @@ export const de: Catalogue = {
     not_linked: '{{provider}} ist nicht mit Ihrem Konto verbunden.',
   },
 
+  two_factor: {
+    code_required: 'Geben Sie den Code aus Ihrer Authenticator-App ein, um die Anmeldung abzuschließen.',
+    invalid_code:
+      'Der Code stimmt nicht. Geben Sie den 6-stelligen Code ein, den Ihre Authenticator-App gerade anzeigt.',
+    reused_code:
+      'Dieser Code wurde bereits verwendet. Warten Sie auf den nächsten Code in Ihrer Authenticator-App und geben Sie ihn ein.',
+    invalid_recovery_code: 'Der Wiederherstellungscode stimmt nicht oder wurde bereits verwendet.',
+    expired: 'Die Anmeldung hat zu lange gedauert. Bitte melden Sie sich erneut mit Ihrem Passwort an.',
+    locked:
+      'Die Anmeldung ist nach zu vielen falschen Codes pausiert. Warten Sie {{minutes}} Minuten und versuchen Sie es erneut.',
+    enabled: 'Die Zwei-Faktor-Authentifizierung ist eingeschaltet.',
+    disabled: 'Die Zwei-Faktor-Authentifizierung ist ausgeschaltet.',
+    already_enabled: 'Die Zwei-Faktor-Authentifizierung ist bereits eingeschaltet.',
+    no_password:
+      'Legen Sie ein Passwort für Ihr Konto fest, bevor Sie die Zwei-Faktor-Authentifizierung einschalten.',
+    setup_replaced:
+      'Diese Einrichtung ist beendet. Scannen Sie den QR-Code unten und geben Sie dessen Code ein.',
+  },
+
   reset_password: {
     email_has_been_sent:
       'Falls ein Konto mit dieser E-Mail-Adresse existiert, erhalten Sie eine E-Mail mit einer Anleitung zum Zurücksetzen. Bitte sehen Sie in Ihrem Posteingang nach.',
@@ -169,6 +188,18 @@ export const de: Catalogue = {
       invalid_current_password:
         'Das aktuelle Passwort ist nicht korrekt. Geben Sie das Passwort ein, mit dem Sie sich anmelden.',
     },
+    code: {
+      blank: 'Geben Sie den 6-stelligen Code aus Ihrer Authenticator-App ein.',
+      invalid:
+        'Der Code stimmt nicht. Geben Sie den 6-stelligen Code ein, den Ihre Authenticator-App gerade anzeigt.',
+    },
+    disable_password: {
+      blank: 'Geben Sie Ihr Passwort ein, um die Zwei-Faktor-Authentifizierung auszuschalten.',
+      invalid_current_password:
+        'Das Passwort zum Ausschalten der Zwei-Faktor-Authentifizierung ist nicht korrekt. Geben Sie das Passwort ein, mit dem Sie sich anmelden.',
+      locked:
+        'Das Ausschalten der Zwei-Faktor-Authentifizierung ist nach zu vielen falschen Passwörtern pausiert. Warten Sie {{minutes}} Minuten und versuchen Sie es erneut.',
+    },
     delete_password: {
       blank: 'Geben Sie Ihr Passwort ein, um Ihr Konto zu löschen.',
       invalid_current_password:
@@ -195,6 +226,9 @@ export const de: Catalogue = {
     current_password: 'Aktuelles Passwort',
     new_password: 'Neues Passwort',
     remember_me: 'Angemeldet bleiben',
+    code: 'Code',
+    recovery_code: 'Wiederherstellungscode',
+    disable_password: 'Passwort',
   },
 
   hints: {
@@ -289,6 +323,51 @@ export const de: Catalogue = {
         forget_label: '{{device}} vergessen',
       },
     },
+    two_factor: {
+      account: {
+        title: 'Zwei-Faktor-Authentifizierung',
+        description:
+          'Nach dem Passwort wird ein Code aus einer App auf Ihrem Telefon abgefragt, damit ein gestohlenes Passwort nicht genügt.',
+        link: 'Zwei-Faktor-Authentifizierung verwalten',
+      },
+      show: {
+        title: 'Zwei-Faktor-Authentifizierung',
+        on: 'Die Zwei-Faktor-Authentifizierung ist eingeschaltet: Nach Ihrem Passwort fragt die Anmeldung nach einem Code aus Ihrer Authenticator-App.',
+        off: 'Die Zwei-Faktor-Authentifizierung ist ausgeschaltet. Schalten Sie sie ein, damit nach Ihrem Passwort ein Code aus einer App auf Ihrem Telefon abgefragt wird.',
+        codes_left: 'Verbleibende Wiederherstellungscodes: {{count}}.',
+        setup: 'Zwei-Faktor-Authentifizierung einschalten',
+        disable_title: 'Zwei-Faktor-Authentifizierung ausschalten',
+        disable_description:
+          'Für die Anmeldung genügt dann wieder Ihr Passwort. Geben Sie zur Bestätigung Ihr Passwort ein.',
+        disable_submit: 'Zwei-Faktor-Authentifizierung ausschalten',
+      },
+      new: {
+        title: 'Zwei-Faktor-Authentifizierung einrichten',
+        scan: 'Scannen Sie diesen QR-Code mit einer Authenticator-App, etwa Aegis, Google Authenticator oder 1Password.',
+        qr_label: 'QR-Code für Ihre Authenticator-App',
+        manual: 'Scannen klappt nicht? Geben Sie stattdessen diesen Schlüssel in der App ein:',
+        confirm:
+          'Geben Sie dann den 6-stelligen Code ein, den die App anzeigt, um zu prüfen, dass es funktioniert.',
+        submit: 'Einschalten',
+      },
+      recovery_codes: {
+        title: 'Speichern Sie Ihre Wiederherstellungscodes',
+        description:
+          'Die Zwei-Faktor-Authentifizierung ist eingeschaltet. Wenn Sie Ihr Telefon verlieren, meldet Sie jeder dieser Codes einmal an, anstelle eines Codes aus der App. Speichern Sie sie jetzt an einem sicheren Ort: Sie werden nur dieses eine Mal angezeigt.',
+        done: 'Ich habe meine Wiederherstellungscodes gespeichert',
+      },
+      challenge: {
+        title: 'Zwei-Faktor-Authentifizierung',
+        description: 'Geben Sie den 6-stelligen Code aus Ihrer Authenticator-App ein.',
+        submit: 'Bestätigen',
+        remember_device: 'Dieses Gerät {{count}} Tage lang merken',
+        recovery_title: 'Wiederherstellungscode verwenden',
+        recovery_description:
+          'Telefon verloren? Geben Sie stattdessen einen Ihrer Wiederherstellungscodes ein. Jeder funktioniert einmal.',
+        recovery_submit: 'Mit Wiederherstellungscode anmelden',
+        start_over: 'Erneut anmelden',
+      },
+    },
   },
 
   links: {
@@ -300,6 +379,7 @@ export const de: Catalogue = {
     resend_confirmation: 'Keine Bestätigungs-E-Mail erhalten?',
     invite: 'Person einladen',
     sessions: 'Aktive Sitzungen',
+    two_factor: 'Zwei-Faktor-Authentifizierung',
     back: 'Zurück',
     home: 'Startseite',
     start_page: 'Zur Startseite',

@@ -98,6 +98,23 @@ export const en = {
     not_linked: '{{provider}} is not connected to your account.',
   },
 
+  /** Two-factor authentication (the two-factor extension). */
+  two_factor: {
+    /** Flash on the way from the password to the second step. */
+    code_required: 'Enter the code from your authenticator app to finish signing in.',
+    invalid_code: 'The code is not right. Enter the 6-digit code your authenticator app shows now.',
+    reused_code:
+      'That code has already been used. Wait for the next code in your authenticator app and enter it.',
+    invalid_recovery_code: 'The recovery code is not right, or it has already been used.',
+    expired: 'Signing in took too long. Please sign in again with your password.',
+    locked: 'Signing in is paused after too many wrong codes. Wait {{minutes}} minutes and try again.',
+    enabled: 'Two-factor authentication is on.',
+    disabled: 'Two-factor authentication is off.',
+    already_enabled: 'Two-factor authentication is already on.',
+    no_password: 'Set a password for your account before you turn on two-factor authentication.',
+    setup_replaced: 'That set-up has ended. Scan the QR code below and enter its code.',
+  },
+
   /** PowResetPassword messages. */
   reset_password: {
     email_has_been_sent:
@@ -205,6 +222,18 @@ export const en = {
       blank: 'Enter your current password to save the changes.',
       invalid_current_password: 'Current password is not right. Enter the password you sign in with.',
     },
+    code: {
+      blank: 'Enter the 6-digit code from your authenticator app.',
+      invalid: 'The code is not right. Enter the 6-digit code your authenticator app shows now.',
+    },
+    /** The password that confirms turning two-factor off (two-factor/show.ejs). */
+    disable_password: {
+      blank: 'Enter your password to turn off two-factor authentication.',
+      invalid_current_password:
+        'The password to turn off two-factor authentication is not right. Enter the password you sign in with.',
+      locked:
+        'Turning off two-factor authentication is paused after too many wrong passwords. Wait {{minutes}} minutes and try again.',
+    },
     /** The password typed again in the delete form (registration/edit.ejs, the second step). */
     delete_password: {
       blank: 'Enter your password to delete your account.',
@@ -240,6 +269,9 @@ export const en = {
     current_password: 'Current password',
     new_password: 'New password',
     remember_me: 'Keep me signed in',
+    code: 'Code',
+    recovery_code: 'Recovery code',
+    disable_password: 'Password',
   },
 
   /** Hints shown next to fields. */
@@ -336,6 +368,50 @@ export const en = {
         forget_label: 'Forget {{device}}',
       },
     },
+    two_factor: {
+      /** The card on the account page that leads to the two-factor page. */
+      account: {
+        title: 'Two-factor authentication',
+        description:
+          'Ask for a code from an app on your phone after your password, so a stolen password is not enough.',
+        link: 'Manage two-factor authentication',
+      },
+      show: {
+        title: 'Two-factor authentication',
+        on: 'Two-factor authentication is on: after your password, signing in asks for a code from your authenticator app.',
+        off: 'Two-factor authentication is off. Turn it on to be asked for a code from an app on your phone after your password.',
+        codes_left: 'Recovery codes left: {{count}}.',
+        setup: 'Turn on two-factor authentication',
+        disable_title: 'Turn off two-factor authentication',
+        disable_description: 'Signing in will then need your password only. Enter your password to confirm.',
+        disable_submit: 'Turn off two-factor authentication',
+      },
+      new: {
+        title: 'Set up two-factor authentication',
+        scan: 'Scan this QR code with an authenticator app, such as Aegis, Google Authenticator or 1Password.',
+        qr_label: 'QR code for your authenticator app',
+        manual: 'Cannot scan it? Enter this key in the app instead:',
+        confirm: 'Then enter the 6-digit code the app shows, to check that it works.',
+        submit: 'Turn on',
+      },
+      recovery_codes: {
+        title: 'Save your recovery codes',
+        description:
+          'Two-factor authentication is on. If you lose your phone, each of these codes signs you in once instead of a code from the app. Save them somewhere safe now: they are shown only this once.',
+        done: 'I have saved my recovery codes',
+      },
+      challenge: {
+        title: 'Two-factor authentication',
+        description: 'Enter the 6-digit code from your authenticator app.',
+        submit: 'Verify',
+        remember_device: 'Remember this device for {{count}} days',
+        recovery_title: 'Use a recovery code',
+        recovery_description:
+          'Lost your phone? Enter one of your recovery codes instead. Each one works once.',
+        recovery_submit: 'Sign in with a recovery code',
+        start_over: 'Sign in again',
+      },
+    },
   },
 
   /** Navigation links and layout texts. */
@@ -348,6 +424,7 @@ export const en = {
     resend_confirmation: "Didn't receive a confirmation email?",
     invite: 'Invite a user',
     sessions: 'Active sessions',
+    two_factor: 'Two-factor authentication',
     back: 'Back',
     home: 'Home',
     /** On the page for a refused form that is not one of pow's. */

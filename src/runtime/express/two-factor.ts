@@ -1,0 +1,355 @@
+/**
+ * The Express side of the `two-factor` extension (the TOTP and recovery-code logic is in
+ * extensions/two-factor.ts):
+ *
+ * - The second step: after the right password, a user with two-factor on gets no session. pow
+ *   stores a pending sign-in (who, and the "keep me logged in" choice) for `twoFactor.pendingMs`
+ *   (5 min) under the SHA-256 of a random token, and gives the browser that token in a signed
+ *   cookie (`<cookieName>_2fa`, HttpOnly, SameSite=Lax, Max-Age = the same 5 min). Only that
+ *   browser, within that time, can finish the sign-in with a code; the session starts only then.
+ * - Throttle: every code typed counts against the account (`signInFailuresPerAccount`, keyed by
+ *   the user) and the client address (`signInFailuresPerAddress`) of the sign-in throttle's
+ *   limiter, before it is checked; a right code clears the account's count and hands the address
+ *   its attempt back, as a right password does.
+ * - Remember this device: a cookie (`<cookieName>_2fa_device`, Max-Age = `twoFactor.rememberDeviceMs`)
+ *   holding the user id, its expiry and an HMAC (key derived from the pow secret) over both and
+ *   the user's device binding (when two-factor was turned on, and the password hash). Turning
+ *   two-factor off, or any password change, changes the binding, so every remembered device then
+ *   asks for a code again. The cookie names one user: another user signing in on that browser
+ *   is asked for their code.
+ * - Set-up, confirmation and turning off act on the signed-in user of the request only; turning
+ *   off needs the account's password (confirm-deletion.ts's check).
+ */
+import { PowError } from '../../shared/pow-error.js';
+import type { Pow, UserRecord } from '../core/types.js';
+import type { RateLimiter } from '../core/rate-limit.js';
+import { randomToken, safeEqual, sha256Hex, hmacSha256Base64url } from '../core/crypto.js';
+import {
+  createTwoFactor,
+  type BeginSetupResult,
+  type ConfirmSetupResult,
+  type RequestMeta,
+  type TwoFactor,
+  type TwoFactorOptions,
+  type TwoFactorStatus,
+} from '../extensions/two-factor.js';
+import { confirmDeletion } from './confirm-deletion.js';
+import {
+  createSigner,
+  deriveKey,
+  readCookie,
+  serializeCookie,
+  setCookieHeader,
+  type CookieAttributes,
+} from './cookies.js';
+import { normalizeAddress } from './throttle.js';
+import type {
+  DisableTwoFactorResult,
+  Request,
+  Response,
+  SignInOptions,
+  SignInResult,
+  TwoFactorStepResult,
+} from './types.js';
+
+/** Where pending second steps live in the pow store. */
+export const TWO_FACTOR_NAMESPACE = 'pow:two-factor';
+
+interface PendingSignIn {
+  userType: string;
+  userId: string | number;
+  /** The "keep me logged in" choice of the password step (null: the form had none). */
+  rememberMe: boolean | null;
+  createdAt: number;
+}
+
+export interface TwoFactorHost {
+  readonly pow: Pow;
+  readonly prisma: object;
+  readonly options: TwoFactorOptions | undefined;
+  /** The session cookie's name and attributes, read on use (they resolve when the app mounts pow). */
+  cookieName(): string;
+  cookieAttributes(): CookieAttributes;
+  readonly limiter: RateLimiter;
+  currentUser(req: Request): UserRecord | null;
+  notAuthenticated(): Error;
+  /** Starts the session and runs what follows a sign-in (remember-me). */
+  signInNow(req: Request, res: Response, user: UserRecord, options: SignInOptions): Promise<void>;
+}
+
+export interface TwoFactorApi {
+  twoFactorStatus(req: Request): Promise<TwoFactorStatus>;
+  beginTwoFactorSetup(req: Request): Promise<BeginSetupResult>;
+  confirmTwoFactorSetup(req: Request, code: unknown): Promise<ConfirmSetupResult>;
+  disableTwoFactor(req: Request, res: Response, currentPassword: unknown): Promise<DisableTwoFactorResult>;
+  twoFactorChallenge(req: Request): Promise<{ rememberDeviceDays: number } | null>;
+  completeTwoFactor(
+    req: Request,
+    res: Response,
+    input: { code?: unknown; recoveryCode?: unknown; rememberDevice?: unknown },
+  ): Promise<TwoFactorStepResult>;
+}
+
+export interface TwoFactorHooks {
+  readonly service: TwoFactor;
+  readonly api: TwoFactorApi;
+  /**
+   * After the right password: for a user with two-factor on (and no remembered device), stores
+   * the pending sign-in, sets its cookie and returns the refusal the sign-in answers with.
+   */
+  secondStep(
+    req: Request,
+    res: Response,
+    user: UserRecord,
+    options: SignInOptions | undefined,
+  ): Promise<Extract<SignInResult, { ok: false }> | null>;
+}
+
+function meta(req: Request): RequestMeta {
+  const ua = req.headers['user-agent'];
+  const ip = req.ip ?? req.socket?.remoteAddress ?? undefined;
+  return { ...(ip ? { ip } : {}), ...(typeof ua === 'string' ? { userAgent: ua } : {}) };
+}
+
+function truthy(value: unknown): boolean {
+  return (
+    value === true || (typeof value === 'string' && ['true', 'on', '1', 'yes'].includes(value.toLowerCase()))
+  );
+}
+
+function bodyField(req: Request, name: string): unknown {
+  const body = (req as { body?: unknown }).body;
+  return body && typeof body === 'object' ? (body as Record<string, unknown>)[name] : undefined;
+}
+
+export function createTwoFactorHooks(host: TwoFactorHost): TwoFactorHooks {
+  const { pow } = host;
+  const service = createTwoFactor(pow, host.prisma, host.options);
+  const { pendingMs, rememberDeviceMs } = service.options;
+  const pendingCookieName = () => `${host.cookieName()}_2fa`;
+  const deviceCookieName = () => `${host.cookieName()}_2fa_device`;
+  const pendingSigner = createSigner(() => pow.secret, `two-factor-pending:${pow.userType}`);
+  let deviceMac: ((value: string) => string) | undefined;
+  const mac = (value: string) =>
+    (deviceMac ??= hmacSha256Base64url(deriveKey(pow.secret, `two-factor-device:${pow.userType}`)))(value);
+  const pendingKey = (token: string) => `pending:${sha256Hex(token)}`;
+
+  const setCookie = (res: Response, name: string, value: string, maxAgeMs: number) =>
+    setCookieHeader(
+      res,
+      name,
+      serializeCookie(name, value, {
+        ...host.cookieAttributes(),
+        maxAge: Math.max(0, Math.floor(maxAgeMs / 1000)),
+      }),
+    );
+
+  const signedIn = (req: Request): UserRecord => {
+    if (!pow.extensions.includes('two-factor')) {
+      throw new PowError({
+        code: 'POW_EXTENSION_DISABLED',
+        message: `The two-factor extension is not enabled for user type "${pow.userType}".`,
+        fix: "Add 'two-factor' to `extensions` in createPow({...}) (pow install --extension two-factor).",
+      });
+    }
+    const user = host.currentUser(req);
+    if (!user) throw host.notAuthenticated();
+    return user;
+  };
+
+  /** The pending sign-in of this browser (and its token), or null. */
+  const pendingOf = async (req: Request): Promise<{ token: string; pending: PendingSignIn } | null> => {
+    const raw = readCookie(req.headers.cookie, pendingCookieName());
+    const token = raw === undefined ? null : pendingSigner.unsign(raw);
+    if (!token) return null;
+    const pending = await pow.store.get<PendingSignIn>(TWO_FACTOR_NAMESPACE, pendingKey(token));
+    if (!pending || pending.userType !== pow.userType || pending.createdAt + pendingMs <= pow.clock())
+      return null;
+    return { token, pending };
+  };
+
+  const deviceValue = (userId: string | number, expiresAt: number) =>
+    `${Buffer.from(String(userId), 'utf8').toString('base64url')}.${expiresAt}`;
+
+  /** True when this browser's device cookie is live for `user` and two-factor's binding. */
+  const rememberedDevice = async (req: Request, user: UserRecord): Promise<boolean> => {
+    const raw = readCookie(req.headers.cookie, deviceCookieName());
+    if (raw === undefined) return false;
+    const parts = raw.split('.');
+    if (parts.length !== 3) return false;
+    const [id, expires, given] = parts as [string, string, string];
+    const expiresAt = Number(expires);
+    if (!Number.isSafeInteger(expiresAt) || expiresAt <= pow.clock()) return false;
+    if (Buffer.from(id, 'base64url').toString('utf8') !== String(user.id)) return false;
+    const binding = await service.deviceBinding(user.id);
+    if (binding === null) return false;
+    return safeEqual(mac(`${id}.${expires}.${binding}`), given);
+  };
+
+  const rememberDevice = async (res: Response, user: UserRecord): Promise<void> => {
+    const binding = await service.deviceBinding(user.id);
+    if (binding === null) return;
+    const expiresAt = pow.clock() + rememberDeviceMs;
+    const value = deviceValue(user.id, expiresAt);
+    setCookie(res, deviceCookieName(), `${value}.${mac(`${value}.${binding}`)}`, rememberDeviceMs);
+  };
+
+  /** Counts one code attempt against the account and the address; a refusal when over a limit. */
+  const throttled = async (
+    req: Request,
+    res: Response,
+    userId: string | number,
+  ): Promise<Extract<TwoFactorStepResult, { ok: false }> | null> => {
+    const address = normalizeAddress(req.ip ?? req.socket?.remoteAddress ?? undefined);
+    const byAddress = await host.limiter.hit('signInFailuresPerAddress', address);
+    if (!byAddress.allowed) {
+      if (!res.headersSent) res.setHeader('Retry-After', String(byAddress.retryAfterSeconds));
+      return {
+        ok: false,
+        status: 429,
+        messageKey: 'session.too_many_attempts',
+        retryAfterSeconds: byAddress.retryAfterSeconds,
+      };
+    }
+    const byAccount = await host.limiter.hit('signInFailuresPerAccount', `two-factor:${String(userId)}`);
+    if (!byAccount.allowed) {
+      return {
+        ok: false,
+        status: 401,
+        messageKey: 'two_factor.locked',
+        messageParams: { minutes: Math.max(1, Math.ceil(byAccount.retryAfterSeconds / 60)) },
+      };
+    }
+    return null;
+  };
+
+  const api: TwoFactorApi = {
+    async twoFactorStatus(req) {
+      return service.status(signedIn(req).id);
+    },
+
+    async beginTwoFactorSetup(req) {
+      return service.beginSetup(signedIn(req));
+    },
+
+    async confirmTwoFactorSetup(req, code) {
+      return service.confirmSetup(signedIn(req), code, meta(req));
+    },
+
+    async disableTwoFactor(req, res, currentPassword) {
+      const user = signedIn(req);
+      // Guesses of the password here count like failed sign-ins of the account: a stolen session
+      // cannot try passwords until it finds the one that turns the second factor off.
+      const key = `two-factor-disable:${String(user.id)}`;
+      const verdict = await host.limiter.hit('signInFailuresPerAccount', key);
+      if (!verdict.allowed) {
+        const minutes = Math.max(1, Math.ceil(verdict.retryAfterSeconds / 60));
+        return {
+          ok: false,
+          errors: { disable_password: [{ key: 'errors.locked', params: { minutes }, message: 'is locked' }] },
+        };
+      }
+      const refused = await confirmDeletion(pow, user, currentPassword);
+      // The form's own field (its sentences say what the password is for).
+      if (refused) return { ok: false, errors: { disable_password: refused.errors.current_password ?? [] } };
+      await host.limiter.reset('signInFailuresPerAccount', key);
+      await service.disable(user, meta(req));
+      if (readCookie(req.headers.cookie, deviceCookieName()) !== undefined)
+        setCookie(res, deviceCookieName(), '', 0);
+      return { ok: true };
+    },
+
+    async twoFactorChallenge(req) {
+      if ((await pendingOf(req)) === null) return null;
+      return { rememberDeviceDays: Math.max(1, Math.round(rememberDeviceMs / 86_400_000)) };
+    },
+
+    async completeTwoFactor(req, res, input) {
+      const found = await pendingOf(req);
+      if (!found) {
+        if (readCookie(req.headers.cookie, pendingCookieName()) !== undefined)
+          setCookie(res, pendingCookieName(), '', 0);
+        return { ok: false, status: 401, messageKey: 'two_factor.expired', expired: true };
+      }
+      const { token, pending } = found;
+      const refused = await throttled(req, res, pending.userId);
+      if (refused) return refused;
+      const user = await pow.users.getBy({ id: pending.userId });
+      if (!user) {
+        await pow.store.delete(TWO_FACTOR_NAMESPACE, pendingKey(token));
+        return { ok: false, status: 401, messageKey: 'two_factor.expired', expired: true };
+      }
+      const recovery = typeof input.recoveryCode === 'string' && input.recoveryCode.trim() !== '';
+      let ok: boolean;
+      let reason = 'invalid-code';
+      if (recovery) {
+        ok = await service.verifyRecoveryCode(user.id, input.recoveryCode, meta(req));
+        reason = 'invalid-recovery-code';
+      } else {
+        const verdict = await service.verifyCode(user.id, input.code);
+        ok = verdict === 'ok';
+        if (verdict === 'reused') reason = 'reused-code';
+      }
+      if (!ok) {
+        await service.failed(user.id, meta(req), { reason });
+        return {
+          ok: false,
+          status: 401,
+          messageKey:
+            reason === 'reused-code'
+              ? 'two_factor.reused_code'
+              : recovery
+                ? 'two_factor.invalid_recovery_code'
+                : 'two_factor.invalid_code',
+        };
+      }
+      // Single use, also when two right answers (a code and a recovery code) race: the first to
+      // claim the pending sign-in finishes it; it is gone before the session exists.
+      const claimed = await pow.store.putIfAbsent(
+        TWO_FACTOR_NAMESPACE,
+        `${pendingKey(token)}:done`,
+        true,
+        pendingMs,
+      );
+      await pow.store.delete(TWO_FACTOR_NAMESPACE, pendingKey(token));
+      if (!claimed) return { ok: false, status: 401, messageKey: 'two_factor.expired', expired: true };
+      setCookie(res, pendingCookieName(), '', 0);
+      await Promise.all([
+        host.limiter.reset('signInFailuresPerAccount', `two-factor:${String(user.id)}`),
+        host.limiter.release(
+          'signInFailuresPerAddress',
+          normalizeAddress(req.ip ?? req.socket?.remoteAddress ?? undefined),
+        ),
+      ]);
+      await host.signInNow(
+        req,
+        res,
+        user,
+        pending.rememberMe === null ? {} : { rememberMe: pending.rememberMe },
+      );
+      if (truthy(input.rememberDevice)) await rememberDevice(res, user);
+      return { ok: true, user };
+    },
+  };
+
+  return {
+    service,
+    api,
+    async secondStep(req, res, user, options) {
+      if (!pow.extensions.includes('two-factor')) return null;
+      if (!(await service.isEnabled(user.id))) return null;
+      if (await rememberedDevice(req, user)) return null;
+      const token = randomToken();
+      const remember = options?.rememberMe ?? bodyField(req, 'remember_me');
+      const pending: PendingSignIn = {
+        userType: pow.userType,
+        userId: user.id,
+        rememberMe: remember === undefined ? null : truthy(remember),
+        createdAt: pow.clock(),
+      };
+      await pow.store.put(TWO_FACTOR_NAMESPACE, pendingKey(token), pending, pendingMs);
+      setCookie(res, pendingCookieName(), pendingSigner.sign(token), pendingMs);
+      return { ok: false, status: 401, messageKey: 'two_factor.code_required', reason: 'two-factor' };
+    },
+  };
+}
