@@ -580,6 +580,10 @@ function addDependencies(
   ];
   if (options.sessionStore === 'redis') wanted.push({ name: 'redis', range: PINNED_VERSIONS.redis });
   if (sendsMail(it)) wanted.push({ name: 'nodemailer', range: PINNED_VERSIONS.nodemailer });
+  if (it.has.passkeys) {
+    wanted.push({ name: '@simplewebauthn/server', range: PINNED_VERSIONS['@simplewebauthn/server'] });
+    wanted.push({ name: '@simplewebauthn/browser', range: PINNED_VERSIONS['@simplewebauthn/browser'] });
+  }
   if (it.prisma.generateClient && it.prisma.adapter) {
     for (const name of it.prisma.adapter.dependencies) {
       if (isPinned(name)) wanted.push({ name, range: PINNED_VERSIONS[name] });

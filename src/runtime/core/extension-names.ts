@@ -8,6 +8,7 @@ export const EXTENSION_NAMES = [
   'persistent-session',
   'invitation',
   'sessions',
+  'passkeys',
 ] as const;
 
 export type ExtensionName = (typeof EXTENSION_NAMES)[number];

@@ -44,6 +44,7 @@ import {
 import { isWellFormedToken, updateTokenData } from '../extensions/tokens.js';
 import { rememberMeData } from '../extensions/sessions.js';
 import { createAccountSessionsApi, type AccountSessionsApi } from './account-sessions.js';
+import { createPasskeysApi, type PasskeysApi } from './passkeys.js';
 import { SAFE_METHODS } from './csrf.js';
 import { normalizeAddress } from './throttle.js';
 import type {
@@ -140,7 +141,8 @@ export interface ExpressExtensions {
     | 'verifyInvitation'
     | 'acceptInvitation'
   > &
-    AccountSessionsApi;
+    AccountSessionsApi &
+    PasskeysApi;
 }
 
 /** The enabled extensions of `pow` that send mail (they need a mailer and a base URL). */
@@ -385,6 +387,18 @@ export function createExpressExtensions(host: ExtensionHost, options: PowExpress
     notAuthenticated: host.notAuthenticated,
   });
 
+  const passkeys = createPasskeysApi({
+    pow,
+    cookieName: host.cookieName,
+    cookieAttributes: host.cookieAttributes,
+    prisma: options.prisma,
+    baseUrl: host.baseUrl,
+    currentUser: host.currentUser,
+    startSession: host.startSession,
+    refuseSignIn: (user) => hooks.refuseSignIn(user),
+    notAuthenticated: host.notAuthenticated,
+  });
+
   // ---- the hooks --------------------------------------------------------------------------------
 
   const hooks: ExpressExtensions = {
@@ -491,6 +505,7 @@ export function createExpressExtensions(host: ExtensionHost, options: PowExpress
 
     api: {
       ...accountSessions,
+      ...passkeys,
 
       async registerWithConfirmation(req, params) {
         const ext = require();

@@ -76,6 +76,15 @@ const SERVED_BY: Readonly<Record<PowPathName, readonly PageRef[]>> = {
   'sessions.index': [{ page: 'sessions.index' }],
   'sessions.delete': [{ page: 'sessions.delete' }],
   'sessions.delete_others': [{ page: 'sessions.delete_others' }],
+  'passkeys.index': [{ page: 'passkeys.index' }],
+  'passkeys.registration_options': [{ page: 'passkeys.registration_options' }],
+  'passkeys.create': [{ page: 'passkeys.create' }],
+  'passkeys.confirm_delete': [{ page: 'passkeys.confirm_delete' }],
+  'passkeys.delete': [{ page: 'passkeys.delete' }],
+  'passkeys.sign_in_options': [{ page: 'passkeys.sign_in_options' }],
+  'passkeys.sign_in': [{ page: 'passkeys.sign_in' }],
+  'passkeys.script': [{ page: 'passkeys.script' }],
+  'passkeys.browser': [{ page: 'passkeys.browser' }],
   'layout.stylesheet': [{ page: 'layout.stylesheet' }],
 };
 
@@ -111,6 +120,16 @@ const NEEDED_WITH: Readonly<Partial<Record<PowPathName, readonly PowPathName[]>>
   'invitation.create': ['invitation.new'],
   'invitation.edit': ['invitation.update'],
   'sessions.index': ['sessions.delete', 'sessions.delete_others'],
+  'passkeys.index': [
+    'passkeys.registration_options',
+    'passkeys.create',
+    'passkeys.confirm_delete',
+    'passkeys.delete',
+    'passkeys.script',
+    'passkeys.browser',
+  ],
+  'passkeys.confirm_delete': ['passkeys.delete', 'passkeys.index'],
+  'passkeys.sign_in': ['passkeys.sign_in_options', 'passkeys.script', 'passkeys.browser'],
 };
 
 /** Pages whose path carries the token of a mailed link. */

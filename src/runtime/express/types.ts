@@ -17,6 +17,7 @@ import type {
   ResetPasswordResult,
 } from '../extensions/index.js';
 import type { DeviceList } from '../extensions/sessions.js';
+import type { PasskeysApi } from './passkeys.js';
 
 // Express's own types, imported as types only so that the runtime does not pin an Express major.
 import type { Request, Response, NextFunction, RequestHandler, ErrorRequestHandler } from 'express';
@@ -69,6 +70,18 @@ export type PowPathName =
   | 'sessions.index'
   | 'sessions.delete'
   | 'sessions.delete_others'
+  /** passkeys: the list on the account, adding one (options, then the answer), removing one (confirm, then delete). */
+  | 'passkeys.index'
+  | 'passkeys.registration_options'
+  | 'passkeys.create'
+  | 'passkeys.confirm_delete'
+  | 'passkeys.delete'
+  /** passkeys: passwordless sign-in (options, then the answer). */
+  | 'passkeys.sign_in_options'
+  | 'passkeys.sign_in'
+  /** passkeys: the owned browser glue (served from the views folder) and @simplewebauthn/browser. */
+  | 'passkeys.script'
+  | 'passkeys.browser'
   /** The stylesheet of pow's views, served by the routes file. */
   | 'layout.stylesheet';
 
@@ -263,7 +276,7 @@ export interface PowRequestContext {
   passwordRules: { readonly minLength: number; readonly maxBytes: number };
 }
 
-export interface PowExpress {
+export interface PowExpress extends PasskeysApi {
   readonly pow: Pow;
   readonly currentUserKey: string;
   readonly cookieName: string;
