@@ -215,5 +215,28 @@ test('passkeys in Chromium: add one, sign in with it and no password, remove it'
     assert.deepEqual(cspViolations, []);
   });
 
+  await t.test('sign-in options count against the address limit: 429 with Retry-After, worded', async () => {
+    await page.goto(`${base}/session/new`);
+    const csrf = await page.locator('form[data-passkey] input[name=_csrf]').inputValue();
+    let refused: Awaited<ReturnType<typeof page.request.post>> | null = null;
+    for (let i = 0; i < 60 && !refused; i++) {
+      const answer = await page.request.post(`${base}/passkeys/sign-in-options`, { form: { _csrf: csrf } });
+      if (answer.status() === 429) refused = answer;
+      else assert.equal(answer.status(), 200);
+    }
+    assert.ok(refused, 'refused within 60 requests (the limit is 50 per 15 minutes)');
+    assert.ok(Number(refused.headers()['retry-after']) > 0);
+    assert.match(((await refused.json()) as { error: string }).error, /Too many failed sign-in attempts/);
+    // The browser's own request is refused too (browser-side code as a string: no DOM types here).
+    const status = await page.evaluate(`fetch(${JSON.stringify(`${base}/passkeys/sign-in-options`)}, {
+      method: 'POST',
+      body: new URLSearchParams({ _csrf: ${JSON.stringify(csrf)} }),
+    }).then((r) => r.status)`);
+    assert.equal(status, 429);
+    await page.getByRole('button', { name: 'Sign in with a passkey' }).click();
+    await page.waitForSelector('#pow-passkey-error:not([hidden])');
+    assert.match(await text(page, '#pow-passkey-error'), /Too many failed sign-in attempts/);
+  });
+
   t.diagnostic(axeSummary());
 });

@@ -392,6 +392,7 @@ export function createExpressExtensions(host: ExtensionHost, options: PowExpress
     cookieName: host.cookieName,
     cookieAttributes: host.cookieAttributes,
     prisma: options.prisma,
+    limiter: host.limiter,
     baseUrl: host.baseUrl,
     currentUser: host.currentUser,
     startSession: host.startSession,

@@ -10,6 +10,10 @@
  * - A passkey sign-in starts a fresh session exactly like a password sign-in (a new session id,
  *   a new CSRF secret), after the same refusals (an unconfirmed e-mail address).
  * - Security events: `passkey-added`, `passkey-removed`, and `sign-in` with `method: passkey`.
+ * - Passwordless sign-ins count against the client address's sign-in limit
+ *   (`rateLimits.signInFailuresPerAddress`, shared with password sign-ins): each request for
+ *   sign-in options is an attempt (it writes a challenge to the store), a successful sign-in gives
+ *   it back; over the limit, options are refused with 429 and Retry-After.
  * - The browser library (@simplewebauthn/browser's UMD bundle) is served from the app's own
  *   node_modules by `passkeysBrowserScript`: no CDN, so pow's `script-src 'self'` allows it.
  */
@@ -19,6 +23,8 @@ import { dirname, join } from 'node:path';
 import { randomToken } from '../core/crypto.js';
 import { PowError } from '../../shared/pow-error.js';
 import type { Pow, UserRecord } from '../core/types.js';
+import type { RateLimiter } from '../core/rate-limit.js';
+import { normalizeAddress } from './throttle.js';
 import {
   createPasskeyService,
   relyingPartyOf,
@@ -43,6 +49,8 @@ export interface PasskeysHost {
   readonly cookieName: string;
   readonly cookieAttributes: CookieAttributes;
   readonly prisma: unknown;
+  /** The limiter of this user type (core/rate-limit.ts). */
+  readonly limiter: RateLimiter;
   baseUrl(): string | undefined;
   currentUser(req: Request): UserRecord | null;
   startSession(req: Request, res: Response, user: UserRecord): Promise<void>;
@@ -62,6 +70,11 @@ export type PasskeySignInResponse =
       reason?: 'unconfirmed';
     };
 
+/** `auth.passkeySignInOptions`: the options, or 429 when the address made too many attempts. */
+export type PasskeySignInOptionsResult =
+  | { ok: true; options: PasskeyOptionsJSON }
+  | { ok: false; status: 429; messageKey: string; retryAfterSeconds: number };
+
 export interface PasskeysApi {
   /** passkeys: WebAuthn options for adding a passkey to the signed-in user's account (JSON for the browser). */
   passkeyRegistrationOptions(req: Request, res: Response): Promise<PasskeyOptionsJSON>;
@@ -71,8 +84,8 @@ export interface PasskeysApi {
     res: Response,
     params: { response: unknown; label?: unknown },
   ): Promise<RegisterPasskeyResult>;
-  /** passkeys: WebAuthn options for a passwordless sign-in (JSON for the browser). */
-  passkeySignInOptions(req: Request, res: Response): Promise<PasskeyOptionsJSON>;
+  /** passkeys: WebAuthn options for a passwordless sign-in (JSON for the browser), or a 429 refusal. */
+  passkeySignInOptions(req: Request, res: Response): Promise<PasskeySignInOptionsResult>;
   /** passkeys: verifies the browser's answer and starts a session for the passkey's owner. */
   signInWithPasskey(req: Request, res: Response, response: unknown): Promise<PasskeySignInResponse>;
   /** passkeys: the signed-in user's passkeys, oldest first (no key material). */
@@ -222,7 +235,20 @@ export function createPasskeysApi(host: PasskeysHost): PasskeysApi {
     },
 
     async passkeySignInOptions(req, res) {
-      return passkeys().signInOptions(bindingFor(req, res));
+      const service = passkeys();
+      const verdict = await host.limiter.hit(
+        'signInFailuresPerAddress',
+        normalizeAddress(clientAddress(req)),
+      );
+      if (!verdict.allowed) {
+        return {
+          ok: false,
+          status: 429,
+          messageKey: 'session.too_many_attempts',
+          retryAfterSeconds: verdict.retryAfterSeconds,
+        };
+      }
+      return { ok: true, options: await service.signInOptions(bindingFor(req, res)) };
     },
 
     async signInWithPasskey(req, res, response) {
@@ -240,6 +266,7 @@ export function createPasskeysApi(host: PasskeysHost): PasskeysApi {
       const refused = await host.refuseSignIn(user);
       if (refused) return { ok: false, status: 403, messageKey: refused.messageKey, reason: 'unconfirmed' };
       await host.startSession(req, res, user);
+      await host.limiter.release('signInFailuresPerAddress', normalizeAddress(clientAddress(req)));
       await event(req, user.id, 'sign-in', { method: 'passkey', passkey: result.passkey.label });
       return { ok: true, user };
     },
