@@ -389,8 +389,13 @@ export function createExpressExtensions(host: ExtensionHost, options: PowExpress
 
   const passkeys = createPasskeysApi({
     pow,
-    cookieName: host.cookieName,
-    cookieAttributes: host.cookieAttributes,
+    // Read on first use: the cookie settings may resolve only when the app mounts pow.
+    get cookieName() {
+      return host.cookieName;
+    },
+    get cookieAttributes() {
+      return host.cookieAttributes;
+    },
     prisma: options.prisma,
     limiter: host.limiter,
     baseUrl: host.baseUrl,

@@ -172,12 +172,20 @@ export function createPasskeysApi(host: PasskeysHost): PasskeysApi {
     }));
   };
 
-  // The browser binding of the ceremonies; `__Host-` is kept (the cookie's path is "/").
-  const bindingCookie = `${host.cookieName}_passkey`;
-  serializeCookie(bindingCookie, 'x');
+  // The browser binding of the ceremonies; `__Host-` is kept (the cookie's path is "/"). Named on
+  // first use: the session cookie's name may resolve only when the app mounts pow.
+  let bindingName: string | undefined;
+  const bindingCookie = (): string => {
+    if (bindingName === undefined) {
+      const name = `${host.cookieName}_passkey`;
+      serializeCookie(name, 'x');
+      bindingName = name;
+    }
+    return bindingName;
+  };
   const signer = createSigner(() => pow.secret, `passkey-binding:${pow.userType}`);
   const presentedBinding = (req: Request): string | null => {
-    const raw = readCookie(req.headers.cookie, bindingCookie);
+    const raw = readCookie(req.headers.cookie, bindingCookie());
     return raw === undefined ? null : signer.unsign(raw);
   };
   /** This browser's binding, made (and its cookie set) when it has none yet. */
@@ -185,8 +193,8 @@ export function createPasskeysApi(host: PasskeysHost): PasskeysApi {
     const binding = presentedBinding(req) ?? randomToken();
     setCookieHeader(
       res,
-      bindingCookie,
-      serializeCookie(bindingCookie, signer.sign(binding), {
+      bindingCookie(),
+      serializeCookie(bindingCookie(), signer.sign(binding), {
         ...host.cookieAttributes,
         maxAge: Math.floor(ttlMs / 1000),
       }),
