@@ -33,6 +33,8 @@ export const APPS_NODE_MODULES = join(APPS_DIR, 'node_modules');
 const EXTRA = [
   'redis',
   'nodemailer',
+  '@simplewebauthn/server',
+  '@simplewebauthn/browser',
   'supertest',
   '@types/supertest',
   '@types/ejs',

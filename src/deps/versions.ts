@@ -26,6 +26,10 @@ export const PINNED_VERSIONS = {
   nodemailer: '7.0.6',
   /** The oauth extension: OpenID Connect / OAuth 2.0 (an optional peer of pow, loaded on the first sign-in). */
   'openid-client': '6.9.1',
+  // --extension passkeys: WebAuthn on the server, and the browser library the app serves (optional
+  // peers of pow, loaded only with passkeys on). 14.1 needs Node 22; pow supports Node 20.19+.
+  '@simplewebauthn/server': '14.0.3',
+  '@simplewebauthn/browser': '14.0.0',
   /** The Prisma client, when the app lists none (a peer of pow). */
   '@prisma/client': '7.10.0',
   // Prisma 7 driver adapters and their drivers, for the Prisma client pow generates when the app

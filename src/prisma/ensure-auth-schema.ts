@@ -34,6 +34,9 @@
  * - Upgrades: a `passwordHash` column pow added to the User model in earlier versions stays (pow
  *   never drops a column); the migration copies its hashes into the credential model and sets the
  *   old column to NULL (credential-backfill.ts), and a note tells the team to drop it.
+ * - Passkeys (`--extension passkeys`): the model `<User>Passkey` (credential id unique, public key,
+ *   counter, transports, label, createdAt, lastUsedAt, the user with cascade delete); the User
+ *   model gets only the relation list `passkeys` (no column).
  * - Idempotent: running on its own output changes nothing (status `already-present`).
  */
 import { posix } from 'node:path';
@@ -54,6 +57,7 @@ import {
   TWO_FACTOR_RELATION,
   twoFactorModelName,
 } from '../runtime/core/two-factor-model.js';
+import { PASSKEY_RELATION, passkeyModelName } from '../runtime/extensions/passkeys/model.js';
 import type { ExtensionName } from '../runtime/core/types.js';
 import {
   blockAttributes,
@@ -411,6 +415,24 @@ export function ensureAuthSchema(input: EnsureAuthSchemaInput): EnsureAuthSchema
     );
   }
 
+  // ---- Passkey model ----------------------------------------------------------------------
+  if (extensions.has('passkeys')) {
+    ensureModel(
+      passkeyModelName(userInfo.name),
+      passkeyFieldSpecs({
+        userModelName: userInfo.name,
+        userIdField,
+        userIdNative: mirroredIdNative(existingUser ? userIdField : null, ds, mysql, newUserIdNative),
+        ds,
+        mysql,
+      }).map((spec) => (credentialSnake && spec.mappable ? withSnakeMap(spec) : spec)),
+      [
+        '@@index([userId])',
+        ...(userInfo.tableName ? [`@@map(${JSON.stringify(`${toSnake(userInfo.name)}_passkeys`)})`] : []),
+      ],
+    );
+  }
+
   // ---- Session model ----------------------------------------------------------------------
   if (options.sessionStore === 'prisma') {
     ensureModel(sessionModelName, sessionFieldSpecs(mysql, ds), [
@@ -522,6 +544,18 @@ function userFieldSpecs(args: {
       mappable: false,
       kind: 'relation',
       purpose: 'the relation to the model that holds the linked provider identities',
+    });
+  }
+  if (extensions.has('passkeys')) {
+    specs.push({
+      name: PASSKEY_RELATION,
+      type: passkeyModelName(userModelName),
+      optional: false,
+      list: true,
+      attributes: [],
+      mappable: false,
+      kind: 'relation',
+      purpose: 'the relation to the model that holds passkeys',
     });
   }
   if (extensions.has('email-confirmation')) {
@@ -731,6 +765,42 @@ function identityFieldSpecs(args: {
       mappable: false,
       kind: 'relation',
       purpose: `the relation of ${identityModelName(userModelName)} to ${userModelName}`,
+    },
+  ];
+}
+
+/**
+ * Fields of `<User>Passkey`. The credential id is base64url (up to 512 characters: MySQL's VARCHAR
+ * then still fits a unique index), the COSE public key base64url too (RSA keys outgrow
+ * VARCHAR(191)), the counter a BigInt (WebAuthn's is an unsigned 32-bit number).
+ */
+function passkeyFieldSpecs(args: {
+  userModelName: string;
+  userIdField: ParsedField;
+  userIdNative: string | null;
+  ds: string;
+  mysql: boolean;
+}): FieldSpec[] {
+  const { userModelName, userIdField, userIdNative, ds, mysql } = args;
+  return [
+    { ...scalar('id', 'String', false, ['@id', '@default(cuid())']), mappable: false },
+    scalar('userId', userIdField.type, false, userIdNative ? [userIdNative] : []),
+    scalar('credentialId', 'String', false, ['@unique', ...(mysql ? [`@${ds}.VarChar(512)`] : [])]),
+    scalar('publicKey', 'String', false, mysql ? [`@${ds}.Text`] : []),
+    scalar('counter', 'BigInt', false, ['@default(0)']),
+    scalar('transports', 'String', false, ['@default("")']),
+    scalar('label', 'String', false),
+    scalar('createdAt', 'DateTime', false, ['@default(now())']),
+    scalar('lastUsedAt', 'DateTime', true),
+    {
+      name: 'user',
+      type: userModelName,
+      optional: false,
+      list: false,
+      attributes: [`@relation(fields: [userId], references: [${userIdField.name}], onDelete: Cascade)`],
+      mappable: false,
+      kind: 'relation',
+      purpose: `the relation of ${passkeyModelName(userModelName)} to ${userModelName}`,
     },
   ];
 }

@@ -594,6 +594,10 @@ function addDependencies(
   if (sendsMail(it)) wanted.push({ name: 'nodemailer', range: PINNED_VERSIONS.nodemailer });
   // The oauth extension's protocol library (the runtime loads it only when a provider is configured).
   if (it.has.oauth) wanted.push({ name: 'openid-client', range: PINNED_VERSIONS['openid-client'] });
+  if (it.has.passkeys) {
+    wanted.push({ name: '@simplewebauthn/server', range: PINNED_VERSIONS['@simplewebauthn/server'] });
+    wanted.push({ name: '@simplewebauthn/browser', range: PINNED_VERSIONS['@simplewebauthn/browser'] });
+  }
   if (it.prisma.generateClient && it.prisma.adapter) {
     for (const name of it.prisma.adapter.dependencies) {
       if (isPinned(name)) wanted.push({ name, range: PINNED_VERSIONS[name] });

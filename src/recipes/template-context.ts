@@ -160,6 +160,7 @@ export interface TemplateContext {
     persistentSession: boolean;
     invitation: boolean;
     sessions: boolean;
+    passkeys: boolean;
     twoFactor: boolean;
     oauth: boolean;
   };
@@ -564,6 +565,7 @@ export function buildTemplateContext(project: ProjectInfo, options: TemplateOpti
       persistentSession: extensions.includes('persistent-session'),
       invitation: extensions.includes('invitation'),
       sessions: extensions.includes('sessions'),
+      passkeys: extensions.includes('passkeys'),
       twoFactor: extensions.includes('two-factor'),
       oauth: extensions.includes('oauth'),
     },

@@ -96,6 +96,7 @@ const RESERVED_NAMESPACES = new Set([
   'invitation',
   'sessions',
   'two-factor',
+  'passkeys',
 ]);
 
 /** The answers of one gen.templates scope; stored in the manifest for a namespace. */

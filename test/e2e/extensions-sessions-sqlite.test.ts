@@ -1,7 +1,8 @@
 /**
- * `pow install --extension sessions` on a project that already has pow (SQLite example app): the
- * team's edits survive, the extension's routes, controller, view, nav link and styles are added,
- * no migration is written (sessions live in the session store), a second run changes nothing, and
+ * `pow install --extension sessions`, then `--extension passkeys`, on a project that already has
+ * pow (SQLite example app): the team's edits survive, each extension's routes, controller, views,
+ * nav link and styles are added; sessions write no migration (they live in the session store),
+ * passkeys exactly one (the <User>Passkey table, nothing else); a second run changes nothing, and
  * the app type-checks under its own strict tsconfig.
  */
 import { test } from 'node:test';
@@ -15,6 +16,8 @@ const MIGRATIONS = 'prisma/migrations';
 const ROUTES = 'src/routes/pow.ts';
 const LAYOUT = 'views/pow/layout-top.ejs';
 const REGISTRATION_VIEW = 'views/pow/registration/edit.ejs';
+const SIGN_IN_VIEW = 'views/pow/session/new.ejs';
+const TEAM_NOTE = '      <p class="team-note">Staff: use your company account.</p>\n';
 const TEAM_ROUTE = "powRoutes.get('/team-route', (_req, res) => {\n  res.send('team');\n});\n";
 
 test(`install --extension sessions later on ${FIXTURE}: delta only, team edits kept`, async (t) => {
@@ -62,8 +65,51 @@ test(`install --extension sessions later on ${FIXTURE}: delta only, team edits k
   assert.equal(again.code, 0, again.stderr);
   assert.match(again.stdout, /Up to date/);
 
+  // ---- passkeys: one migration with its table, the team's edits kept ----------------------------
+  const title = `<h1 id="pow-title"><%= pow.t('pages.session.new.title') %></h1>\n`;
+  assert.ok(project.read(SIGN_IN_VIEW).includes(title));
+  project.write(SIGN_IN_VIEW, project.read(SIGN_IN_VIEW).replace(title, title + TEAM_NOTE));
   const migrated = await project.pow(['migrate']);
   assert.equal(migrated.code, 0, migrated.stderr);
+  const beforePasskeys = migrations();
+  const passkeyArgs = ['install', '--yes', '--extension', 'passkeys'];
+  const withPasskeys = await project.pow(passkeyArgs);
+  assert.equal(withPasskeys.code, 0, withPasskeys.stderr + withPasskeys.stdout);
+  const newMigrations = migrations().filter((name) => !beforePasskeys.includes(name));
+  assert.equal(newMigrations.length, 1, `exactly one migration: ${newMigrations.join(', ')}`);
+  const sql = project.read(`${MIGRATIONS}/${newMigrations[0]}/migration.sql`);
+  assert.match(sql, /CREATE TABLE "UserPasskey"/);
+  assert.match(sql, /CREATE UNIQUE INDEX "UserPasskey_credentialId_key"/);
+  assert.doesNotMatch(sql, /ALTER TABLE "User"|DROP/, `only the passkeys table:\n${sql}`);
+  assert.match(
+    project.read('src/pow/config.ts'),
+    /extensions: \['persistent-session', 'sessions', 'passkeys'\]/,
+  );
+  assert.match(project.read('prisma/schema.prisma'), /passkeys +UserPasskey\[\]/);
+  const signInView = project.read(SIGN_IN_VIEW);
+  assert.ok(signInView.includes(TEAM_NOTE), "the team's sign-in page edit stays");
+  assert.match(signInView, /data-passkey="sign-in"/, 'the sign-in page gets the passkey button');
+  assert.ok(project.read(ROUTES).includes(TEAM_ROUTE), "the team's route stays");
+  assert.match(project.read(ROUTES), /auth\.page\('passkeys', 'sign_in'\)/);
+  assert.match(project.read(LAYOUT), /<body class="pow team-body"/);
+  assert.match(project.read('views/pow/menu.ejs'), /pow\.path\('passkeys\.index'\)/);
+  assert.equal(project.read(REGISTRATION_VIEW), edited);
+  for (const path of [
+    'src/controllers/pow/passkeys.ts',
+    'views/pow/passkeys/index.ejs',
+    'views/pow/passkeys/confirm-delete.ejs',
+    'views/pow/passkeys.js',
+  ]) {
+    assert.ok(existsSync(join(project.dir, path)), `${path} is written`);
+  }
+  assert.match(project.read('package.json'), /"@simplewebauthn\/server": "14\.0\.3"/);
+  const againPasskeys = await project.pow(passkeyArgs);
+  assert.equal(againPasskeys.code, 0, againPasskeys.stderr);
+  assert.match(againPasskeys.stdout, /Up to date/);
+  assert.equal(migrations().length, beforePasskeys.length + 1, 'no second migration');
+
+  const migratedAll = await project.pow(['migrate']);
+  assert.equal(migratedAll.code, 0, migratedAll.stderr);
   await prismaGenerate(project);
   await typecheck(project);
 });

@@ -47,6 +47,8 @@ export interface TestPrismaClient {
 
   userIdentity: any;
 
+  userPasskey: any;
+
   post: any;
 
   powSession: any;
@@ -85,6 +87,7 @@ model User {
   createdAt    DateTime @default(now())
   credential   UserCredential?
   identities   UserIdentity[]
+  passkeys     UserPasskey[]
   posts        Post[]
 }
 
@@ -114,6 +117,21 @@ model UserIdentity {
   @@index([userId])
 }
 
+model UserPasskey {
+  id           String    @id @default(cuid())
+  userId       Int
+  credentialId String    @unique${provider === 'mysql' ? ' @db.VarChar(512)' : ''}
+  publicKey    String${text}
+  counter      BigInt    @default(0)
+  transports   String    @default("")
+  label        String
+  createdAt    DateTime  @default(now())
+  lastUsedAt   DateTime?
+  user         User      @relation(fields: [userId], references: [id], onDelete: Cascade)
+
+  @@index([userId])
+}
+
 model PowSession {
   namespace String${id191}
   key       String${id191}
@@ -140,6 +158,9 @@ const DDL: Record<Provider, string[]> = {
     `CREATE TABLE "UserIdentity" ("id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT, "provider" TEXT NOT NULL, "providerUserId" TEXT NOT NULL, "userId" INTEGER NOT NULL, "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP, CONSTRAINT "UserIdentity_userId_fkey" FOREIGN KEY ("userId") REFERENCES "User" ("id") ON DELETE CASCADE ON UPDATE CASCADE)`,
     `CREATE UNIQUE INDEX "UserIdentity_provider_providerUserId_key" ON "UserIdentity"("provider", "providerUserId")`,
     `CREATE INDEX "UserIdentity_userId_idx" ON "UserIdentity"("userId")`,
+    `CREATE TABLE "UserPasskey" ("id" TEXT NOT NULL PRIMARY KEY, "userId" INTEGER NOT NULL, "credentialId" TEXT NOT NULL, "publicKey" TEXT NOT NULL, "counter" BIGINT NOT NULL DEFAULT 0, "transports" TEXT NOT NULL DEFAULT '', "label" TEXT NOT NULL, "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP, "lastUsedAt" DATETIME, CONSTRAINT "UserPasskey_userId_fkey" FOREIGN KEY ("userId") REFERENCES "User" ("id") ON DELETE CASCADE ON UPDATE CASCADE)`,
+    `CREATE UNIQUE INDEX "UserPasskey_credentialId_key" ON "UserPasskey"("credentialId")`,
+    `CREATE INDEX "UserPasskey_userId_idx" ON "UserPasskey"("userId")`,
   ],
   postgresql: [
     `CREATE TABLE "User" ("id" SERIAL NOT NULL, "email" TEXT NOT NULL, "username" TEXT, "phone" TEXT, "role" TEXT, "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP, CONSTRAINT "User_pkey" PRIMARY KEY ("id"))`,
@@ -156,6 +177,10 @@ const DDL: Record<Provider, string[]> = {
     `ALTER TABLE "UserIdentity" ADD CONSTRAINT "UserIdentity_userId_fkey" FOREIGN KEY ("userId") REFERENCES "User"("id") ON DELETE CASCADE ON UPDATE CASCADE`,
     `CREATE UNIQUE INDEX "UserIdentity_provider_providerUserId_key" ON "UserIdentity"("provider", "providerUserId")`,
     `CREATE INDEX "UserIdentity_userId_idx" ON "UserIdentity"("userId")`,
+    `CREATE TABLE "UserPasskey" ("id" TEXT NOT NULL, "userId" INTEGER NOT NULL, "credentialId" TEXT NOT NULL, "publicKey" TEXT NOT NULL, "counter" BIGINT NOT NULL DEFAULT 0, "transports" TEXT NOT NULL DEFAULT '', "label" TEXT NOT NULL, "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP, "lastUsedAt" TIMESTAMP(3), CONSTRAINT "UserPasskey_pkey" PRIMARY KEY ("id"))`,
+    `ALTER TABLE "UserPasskey" ADD CONSTRAINT "UserPasskey_userId_fkey" FOREIGN KEY ("userId") REFERENCES "User"("id") ON DELETE CASCADE ON UPDATE CASCADE`,
+    `CREATE UNIQUE INDEX "UserPasskey_credentialId_key" ON "UserPasskey"("credentialId")`,
+    `CREATE INDEX "UserPasskey_userId_idx" ON "UserPasskey"("userId")`,
   ],
   mysql: [
     'CREATE TABLE `User` (`id` INTEGER NOT NULL AUTO_INCREMENT, `email` VARCHAR(191) NOT NULL, `username` VARCHAR(191) NULL, `phone` VARCHAR(191) NULL, `role` VARCHAR(191) NULL, `createdAt` DATETIME(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3), UNIQUE INDEX `User_email_key`(`email`), UNIQUE INDEX `User_username_key`(`username`), UNIQUE INDEX `User_phone_key`(`phone`), PRIMARY KEY (`id`)) DEFAULT CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci',
@@ -165,6 +190,8 @@ const DDL: Record<Provider, string[]> = {
     'ALTER TABLE `Post` ADD CONSTRAINT `Post_authorId_fkey` FOREIGN KEY (`authorId`) REFERENCES `User`(`id`) ON DELETE CASCADE ON UPDATE CASCADE',
     'CREATE TABLE `UserIdentity` (`id` INTEGER NOT NULL AUTO_INCREMENT, `provider` VARCHAR(191) NOT NULL, `providerUserId` VARCHAR(191) NOT NULL, `userId` INTEGER NOT NULL, `createdAt` DATETIME(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3), UNIQUE INDEX `UserIdentity_provider_providerUserId_key`(`provider`, `providerUserId`), INDEX `UserIdentity_userId_idx`(`userId`), PRIMARY KEY (`id`)) DEFAULT CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci',
     'ALTER TABLE `UserIdentity` ADD CONSTRAINT `UserIdentity_userId_fkey` FOREIGN KEY (`userId`) REFERENCES `User`(`id`) ON DELETE CASCADE ON UPDATE CASCADE',
+    "CREATE TABLE `UserPasskey` (`id` VARCHAR(191) NOT NULL, `userId` INTEGER NOT NULL, `credentialId` VARCHAR(512) NOT NULL, `publicKey` TEXT NOT NULL, `counter` BIGINT NOT NULL DEFAULT 0, `transports` VARCHAR(191) NOT NULL DEFAULT '', `label` VARCHAR(191) NOT NULL, `createdAt` DATETIME(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3), `lastUsedAt` DATETIME(3) NULL, UNIQUE INDEX `UserPasskey_credentialId_key`(`credentialId`), INDEX `UserPasskey_userId_idx`(`userId`), PRIMARY KEY (`id`)) DEFAULT CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci",
+    'ALTER TABLE `UserPasskey` ADD CONSTRAINT `UserPasskey_userId_fkey` FOREIGN KEY (`userId`) REFERENCES `User`(`id`) ON DELETE CASCADE ON UPDATE CASCADE',
     'CREATE TABLE `pow_sessions` (`namespace` VARCHAR(191) NOT NULL, `key` VARCHAR(191) NOT NULL, `value` TEXT NOT NULL, `expiresAt` DATETIME(3) NOT NULL, INDEX `pow_sessions_expiresAt_idx`(`expiresAt`), PRIMARY KEY (`namespace`, `key`)) DEFAULT CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci',
   ],
 };

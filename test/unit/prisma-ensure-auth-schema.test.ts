@@ -679,3 +679,43 @@ test("two-factor: <User>TwoFactor hangs off the credential model; the app's User
   });
   assert.equal(third.status, 'already-present');
 });
+
+test("passkeys: the app's User gets only the relation list; <User>Passkey mirrors the id, maps its table, and a re-run adds nothing", () => {
+  const before =
+    header('mysql') +
+    `
+model User {
+  id    String @id @default(uuid()) @db.VarChar(36)
+  email String @unique
+
+  @@map("app_users")
+}
+`;
+  const first = ensureAuthSchema({
+    files: { 'prisma/schema.prisma': before },
+    provider: 'mysql',
+    options: { extensions: ['passkeys'] },
+  });
+  const after = first.files['prisma/schema.prisma'];
+  assertOnlyInsertions(before, after);
+  assert.match(after, /\n {2}passkeys +UserPasskey\[\]\n/);
+  const model = after.slice(after.indexOf('model UserPasskey {'));
+  assert.match(model, /userId +String +@db\.VarChar\(36\)/, 'the foreign key mirrors the id type');
+  assert.match(model, /credentialId +String +@unique @db\.VarChar\(512\)/);
+  assert.match(model, /publicKey +String +@db\.Text/);
+  assert.match(model, /counter +BigInt +@default\(0\)/);
+  assert.match(model, /lastUsedAt +DateTime\?/);
+  assert.match(model, /@relation\(fields: \[userId\], references: \[id\], onDelete: Cascade\)/);
+  assert.match(model, /@@index\(\[userId\]\)\n {2}@@map\("user_passkeys"\)/);
+  const userBlock = after.slice(
+    after.indexOf('model User {'),
+    after.indexOf('}', after.indexOf('model User {')),
+  );
+  assert.doesNotMatch(userBlock, /passkey\w* +(String|Int|BigInt|DateTime)/, 'no scalar column on User');
+  const again = ensureAuthSchema({
+    files: { 'prisma/schema.prisma': after },
+    provider: 'mysql',
+    options: { extensions: ['passkeys'] },
+  });
+  assert.equal(again.status, 'already-present');
+});

@@ -10,6 +10,7 @@ export const EXTENSION_NAMES = [
   'sessions',
   'oauth',
   'two-factor',
+  'passkeys',
 ] as const;
 
 export type ExtensionName = (typeof EXTENSION_NAMES)[number];

@@ -31,6 +31,8 @@ export const EXTENSION_USER_FIELDS: Readonly<Record<ExtensionName, readonly stri
   // Provider identities live in their own model (<User>Identity), not on the user.
   oauth: [],
   'two-factor': [],
+  // Passkeys live in their own model (<User>Passkey); the user model gets only the relation.
+  passkeys: [],
 });
 
 /** The fields pow needs on a user: the sign-in ids, then the enabled extensions' fields. */

@@ -15,21 +15,27 @@ function notAbsolute(value: string): string | null {
   }
 }
 
-/** Required when the user type's extensions mail links (reset password, confirmation, invitation). */
+/**
+ * Required when the user type's extensions mail links (reset password, confirmation, invitation)
+ * or use passkeys (their origin and RP id are the base URL's).
+ */
 export function resolveBaseUrl(
   value: Deferred<string | undefined> | undefined,
-  mailsLinks: boolean,
+  needs: { mailsLinks: boolean; passkeys?: boolean },
 ): Setting<string | undefined> {
+  const purpose = needs.mailsLinks
+    ? 'pow builds the links in its e-mails with it (links are never built from the Host header)'
+    : needs.passkeys
+      ? 'passkeys are bound to its origin and host name (the WebAuthn origin and RP id)'
+      : 'pow checks the Origin of form posts against it and builds links in e-mails with it';
   return deferredSetting<string>(
     value,
     {
       key: 'powExpress({ baseUrl })',
-      purpose: mailsLinks
-        ? 'pow builds the links in its e-mails with it (links are never built from the Host header)'
-        : 'pow checks the Origin of form posts against it and builds links in e-mails with it',
+      purpose,
       expected: 'the absolute origin of the app, e.g. https://example.com',
       problem: notAbsolute,
     },
-    { required: mailsLinks },
+    { required: needs.mailsLinks || needs.passkeys === true },
   );
 }

@@ -45,6 +45,7 @@ import { isWellFormedToken, updateTokenData } from '../extensions/tokens.js';
 import { rememberMeData } from '../extensions/sessions.js';
 import { createAccountSessionsApi, type AccountSessionsApi } from './account-sessions.js';
 import { createTwoFactorHooks, type TwoFactorApi, type TwoFactorHooks } from './two-factor.js';
+import { createPasskeysApi, type PasskeysApi } from './passkeys.js';
 import { SAFE_METHODS } from './csrf.js';
 import { normalizeAddress } from './throttle.js';
 import type {
@@ -152,7 +153,8 @@ export interface ExpressExtensions {
     | 'acceptInvitation'
   > &
     AccountSessionsApi &
-    TwoFactorApi;
+    TwoFactorApi &
+    PasskeysApi;
 }
 
 /** The enabled extensions of `pow` that send mail (they need a mailer and a base URL). */
@@ -441,6 +443,23 @@ export function createExpressExtensions(host: ExtensionHost, options: PowExpress
     twoFactorChallenge: (req) => requireTwoFactor().twoFactorChallenge(req),
     completeTwoFactor: (req, res, input) => requireTwoFactor().completeTwoFactor(req, res, input),
   };
+  const passkeys = createPasskeysApi({
+    pow,
+    // Read on first use: the cookie settings may resolve only when the app mounts pow.
+    get cookieName() {
+      return host.cookieName;
+    },
+    get cookieAttributes() {
+      return host.cookieAttributes;
+    },
+    prisma: options.prisma,
+    limiter: host.limiter,
+    baseUrl: host.baseUrl,
+    currentUser: host.currentUser,
+    startSession: host.startSession,
+    refuseSignIn: (user) => hooks.refuseSignIn(user),
+    notAuthenticated: host.notAuthenticated,
+  });
 
   // ---- the hooks --------------------------------------------------------------------------------
 
@@ -555,6 +574,7 @@ export function createExpressExtensions(host: ExtensionHost, options: PowExpress
     api: {
       ...accountSessions,
       ...twoFactorApi,
+      ...passkeys,
 
       async registerWithConfirmation(req, params) {
         const ext = require();

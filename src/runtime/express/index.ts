@@ -110,7 +110,10 @@ export function powExpress(pow: Pow, options: PowExpressOptions = {}): PowExpres
   );
   // Read at start-up or first use, like every setting that may come from the environment. (After
   // the extensions: a missing mailer is reported before a missing base URL.)
-  const baseUrl = resolveBaseUrl(options.baseUrl, mailingExtensions(pow).length > 0);
+  const baseUrl = resolveBaseUrl(options.baseUrl, {
+    mailsLinks: mailingExtensions(pow).length > 0,
+    passkeys: pow.extensions.includes('passkeys'),
+  });
   let origin: { value: string | undefined } | undefined;
   const allowedOrigin = (): string | undefined => {
     if (origin) return origin.value;

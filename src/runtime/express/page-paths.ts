@@ -85,6 +85,15 @@ const SERVED_BY: Readonly<Record<PowPathName, readonly PageRef[]>> = {
   'two_factor.delete': [{ page: 'two_factor.delete' }],
   'two_factor.challenge': [{ page: 'two_factor.challenge' }],
   'two_factor.verify': [{ page: 'two_factor.verify' }],
+  'passkeys.index': [{ page: 'passkeys.index' }],
+  'passkeys.registration_options': [{ page: 'passkeys.registration_options' }],
+  'passkeys.create': [{ page: 'passkeys.create' }],
+  'passkeys.confirm_delete': [{ page: 'passkeys.confirm_delete' }],
+  'passkeys.delete': [{ page: 'passkeys.delete' }],
+  'passkeys.sign_in_options': [{ page: 'passkeys.sign_in_options' }],
+  'passkeys.sign_in': [{ page: 'passkeys.sign_in' }],
+  'passkeys.script': [{ page: 'passkeys.script' }],
+  'passkeys.browser': [{ page: 'passkeys.browser' }],
   'layout.stylesheet': [{ page: 'layout.stylesheet' }],
 };
 
@@ -127,6 +136,16 @@ const NEEDED_WITH: Readonly<Partial<Record<PowPathName, readonly PowPathName[]>>
   'two_factor.show': ['two_factor.new', 'two_factor.delete'],
   'two_factor.new': ['two_factor.create'],
   'two_factor.challenge': ['two_factor.verify'],
+  'passkeys.index': [
+    'passkeys.registration_options',
+    'passkeys.create',
+    'passkeys.confirm_delete',
+    'passkeys.delete',
+    'passkeys.script',
+    'passkeys.browser',
+  ],
+  'passkeys.confirm_delete': ['passkeys.delete', 'passkeys.index'],
+  'passkeys.sign_in': ['passkeys.sign_in_options', 'passkeys.script', 'passkeys.browser'],
 };
 
 /** Pages whose path names the OAuth provider (`:provider`), and only that. */

@@ -54,6 +54,16 @@ export const POW_PATHS: Readonly<Record<PowPathName, string>> = Object.freeze({
   'two_factor.delete': '/two-factor',
   'two_factor.challenge': '/two-factor/challenge',
   'two_factor.verify': '/two-factor/challenge',
+  'passkeys.index': '/passkeys',
+  'passkeys.registration_options': '/passkeys/registration-options',
+  'passkeys.create': '/passkeys',
+  'passkeys.confirm_delete': '/passkeys/remove',
+  'passkeys.delete': '/passkeys',
+  'passkeys.sign_in_options': '/passkeys/sign-in-options',
+  'passkeys.sign_in': '/passkeys/session',
+  // The owned glue script (views folder) and the WebAuthn browser library (node_modules).
+  'passkeys.script': '/pow/passkeys.js',
+  'passkeys.browser': '/pow/simplewebauthn-browser.js',
   // The stylesheet the layout links (the routes file serves it from the views folder).
   'layout.stylesheet': '/pow/pow.css',
 });

@@ -23,6 +23,7 @@ import type {
   TwoFactorOptions,
   TwoFactorStatus,
 } from '../extensions/two-factor.js';
+import type { PasskeysApi } from './passkeys.js';
 
 // Express's own types, imported as types only so that the runtime does not pin an Express major.
 import type { Request, Response, NextFunction, RequestHandler, ErrorRequestHandler } from 'express';
@@ -87,6 +88,18 @@ export type PowPathName =
   | 'two_factor.delete'
   | 'two_factor.challenge'
   | 'two_factor.verify'
+  /** passkeys: the list on the account, adding one (options, then the answer), removing one (confirm, then delete). */
+  | 'passkeys.index'
+  | 'passkeys.registration_options'
+  | 'passkeys.create'
+  | 'passkeys.confirm_delete'
+  | 'passkeys.delete'
+  /** passkeys: passwordless sign-in (options, then the answer). */
+  | 'passkeys.sign_in_options'
+  | 'passkeys.sign_in'
+  /** passkeys: the owned browser glue (served from the views folder) and @simplewebauthn/browser. */
+  | 'passkeys.script'
+  | 'passkeys.browser'
   /** The stylesheet of pow's views, served by the routes file. */
   | 'layout.stylesheet';
 
@@ -311,7 +324,7 @@ export interface PowRequestContext {
   passwordRules: { readonly minLength: number; readonly maxBytes: number };
 }
 
-export interface PowExpress {
+export interface PowExpress extends PasskeysApi {
   readonly pow: Pow;
   readonly currentUserKey: string;
   readonly cookieName: string;

@@ -92,6 +92,17 @@ export const de: Catalogue = {
       'Diese Einrichtung ist beendet. Scannen Sie den QR-Code unten und geben Sie dessen Code ein.',
   },
 
+  passkeys: {
+    added: 'Ihr Passkey wurde hinzugefügt. Sie können sich jetzt damit anmelden.',
+    removed: 'Der Passkey wurde entfernt.',
+    not_found: 'Diesen Passkey gibt es nicht mehr.',
+    sign_in_failed:
+      'Dieser Passkey hat nicht funktioniert. Versuchen Sie es noch einmal oder melden Sie sich mit Ihrem Passwort an.',
+    expired: 'Die Passkey-Anfrage ist abgelaufen. Bitte versuchen Sie es noch einmal.',
+    add_failed: 'Der Passkey konnte nicht hinzugefügt werden. Bitte versuchen Sie es noch einmal.',
+    already_registered: 'Dieser Passkey ist bereits registriert.',
+  },
+
   reset_password: {
     email_has_been_sent:
       'Falls ein Konto mit dieser E-Mail-Adresse existiert, erhalten Sie eine E-Mail mit einer Anleitung zum Zurücksetzen. Bitte sehen Sie in Ihrem Posteingang nach.',
@@ -241,7 +252,16 @@ export const de: Catalogue = {
 
   pages: {
     session: {
-      new: { title: 'Anmelden', submit: 'Anmelden' },
+      new: {
+        title: 'Anmelden',
+        submit: 'Anmelden',
+        passkey: 'Mit einem Passkey anmelden',
+        passkey_or: 'oder mit Ihrem Passwort anmelden',
+        passkey_cancelled:
+          'Es wurde kein Passkey verwendet: Die Anfrage wurde abgebrochen oder ist abgelaufen. Versuchen Sie es noch einmal oder melden Sie sich mit Ihrem Passwort an.',
+        passkey_unsupported:
+          'Dieser Browser kann keine Passkeys verwenden. Melden Sie sich mit Ihrem Passwort an.',
+      },
     },
     registration: {
       new: { title: 'Registrieren', submit: 'Registrieren' },
@@ -302,6 +322,32 @@ export const de: Catalogue = {
       connect_label: '{{provider}} verbinden',
       disconnect: 'Trennen',
       disconnect_label: '{{provider}} trennen',
+    },
+    passkeys: {
+      index: {
+        title: 'Passkeys',
+        description:
+          'Mit einem Passkey melden Sie sich per Fingerabdruck, Gesicht oder Bildschirmsperre statt mit Ihrem Passwort an. Er bleibt auf Ihrem Gerät.',
+        none: 'Sie haben noch keine Passkeys.',
+        created_at: 'Hinzugefügt am {{date}}',
+        last_used_at: 'Zuletzt verwendet am {{date}}',
+        never_used: 'Noch nicht verwendet',
+        remove: 'Entfernen',
+        remove_label: '{{label}} entfernen',
+        add_title: 'Passkey hinzufügen',
+        label: 'Name',
+        label_hint:
+          'Damit Sie Ihre Passkeys unterscheiden können, zum Beispiel „Arbeitslaptop“. Leer gelassen, erhält er den Namen des Browsers.',
+        add: 'Passkey hinzufügen',
+        cancelled: 'Es wurde kein Passkey hinzugefügt: Die Anfrage wurde abgebrochen oder ist abgelaufen.',
+        unsupported: 'Dieser Browser kann keine Passkeys erstellen.',
+      },
+      confirm_delete: {
+        title: 'Passkey entfernen',
+        description: 'Den Passkey „{{label}}“ entfernen? Sie können sich danach nicht mehr damit anmelden.',
+        submit: 'Passkey entfernen',
+        cancel: 'Behalten',
+      },
     },
     sessions: {
       index: {
@@ -380,6 +426,7 @@ export const de: Catalogue = {
     invite: 'Person einladen',
     sessions: 'Aktive Sitzungen',
     two_factor: 'Zwei-Faktor-Authentifizierung',
+    passkeys: 'Passkeys',
     back: 'Zurück',
     home: 'Startseite',
     start_page: 'Zur Startseite',

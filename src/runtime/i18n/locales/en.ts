@@ -115,6 +115,19 @@ export const en = {
     setup_replaced: 'That set-up has ended. Scan the QR code below and enter its code.',
   },
 
+  /** Passkeys (sign-in without a password; the passkeys page of the account). */
+  passkeys: {
+    added: 'Your passkey has been added. You can now sign in with it.',
+    removed: 'The passkey has been removed.',
+    not_found: 'That passkey no longer exists.',
+    /** A sign-in whose passkey did not verify or is not registered (says nothing about accounts). */
+    sign_in_failed: 'That passkey did not work. Try again, or sign in with your password.',
+    /** No pending request for this browser: it timed out, or the page was used in another tab. */
+    expired: 'The passkey request has expired. Please try again.',
+    add_failed: 'The passkey could not be added. Please try again.',
+    already_registered: 'This passkey is already registered.',
+  },
+
   /** PowResetPassword messages. */
   reset_password: {
     email_has_been_sent:
@@ -285,7 +298,16 @@ export const en = {
   /** Page titles, buttons and page-specific texts, by controller and action. */
   pages: {
     session: {
-      new: { title: 'Sign in', submit: 'Sign in' },
+      new: {
+        title: 'Sign in',
+        submit: 'Sign in',
+        /** passkeys: the button above the password form, and what the page says when it cannot be used. */
+        passkey: 'Sign in with a passkey',
+        passkey_or: 'or sign in with your password',
+        passkey_cancelled:
+          'No passkey was used: the request was cancelled or timed out. Try again, or sign in with your password.',
+        passkey_unsupported: 'This browser cannot use passkeys. Sign in with your password.',
+      },
     },
     registration: {
       new: { title: 'Register', submit: 'Register' },
@@ -347,6 +369,32 @@ export const en = {
       connect_label: 'Connect {{provider}}',
       disconnect: 'Disconnect',
       disconnect_label: 'Disconnect {{provider}}',
+    },
+    passkeys: {
+      index: {
+        title: 'Passkeys',
+        description:
+          'A passkey lets you sign in with your fingerprint, face or screen lock instead of your password. It stays on your device.',
+        none: 'You have no passkeys yet.',
+        created_at: 'Added {{date}}',
+        last_used_at: 'Last used {{date}}',
+        never_used: 'Not used yet',
+        remove: 'Remove',
+        remove_label: 'Remove {{label}}',
+        add_title: 'Add a passkey',
+        label: 'Name',
+        label_hint:
+          'To tell your passkeys apart, for example "Work laptop". Leave it blank to use the browser\'s name.',
+        add: 'Add a passkey',
+        cancelled: 'No passkey was added: the request was cancelled or timed out.',
+        unsupported: 'This browser cannot create passkeys.',
+      },
+      confirm_delete: {
+        title: 'Remove passkey',
+        description: 'Remove the passkey "{{label}}"? You will no longer be able to sign in with it.',
+        submit: 'Remove passkey',
+        cancel: 'Keep it',
+      },
     },
     sessions: {
       index: {
@@ -425,6 +473,7 @@ export const en = {
     invite: 'Invite a user',
     sessions: 'Active sessions',
     two_factor: 'Two-factor authentication',
+    passkeys: 'Passkeys',
     back: 'Back',
     home: 'Home',
     /** On the page for a refused form that is not one of pow's. */
