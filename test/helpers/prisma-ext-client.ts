@@ -246,6 +246,9 @@ export function linkFor(name: MailLinkName, params?: { token: string }): string 
     'confirmation.show': `/confirm-email/${token}`,
     'invitation.edit': `/invitation/${token}/edit`,
     'session.new': '/session/new',
+    'sessions.index': '/sessions',
+    'registration.edit': '/registration/edit',
+    'security_log.index': '/security-log',
   };
   return BASE_URL + paths[name];
 }

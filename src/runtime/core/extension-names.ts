@@ -8,6 +8,7 @@ export const EXTENSION_NAMES = [
   'persistent-session',
   'invitation',
   'sessions',
+  'security-log',
 ] as const;
 
 export type ExtensionName = (typeof EXTENSION_NAMES)[number];
@@ -17,6 +18,7 @@ export const MAILING_EXTENSIONS: readonly ExtensionName[] = [
   'email-confirmation',
   'reset-password',
   'invitation',
+  'security-log',
 ];
 
 export function isExtensionName(value: unknown): value is ExtensionName {

@@ -45,6 +45,7 @@ export const POW_PATHS: Readonly<Record<PowPathName, string>> = Object.freeze({
   'sessions.index': '/sessions',
   'sessions.delete': '/sessions',
   'sessions.delete_others': '/sessions/others',
+  'security_log.index': '/security-log',
   // The stylesheet the layout links (the routes file serves it from the views folder).
   'layout.stylesheet': '/pow/pow.css',
 });
