@@ -324,7 +324,7 @@ test('detail words that name a secret are dropped before writing', () => {
 test('a user reads only their own events, newest first, a page at a time; old ones are pruned', async (t) => {
   const s = await setup(t);
   const ada = await s.user('ada@example.com');
-  const grace = await s.user('grace@example.com');
+  await s.user('grace@example.com');
   const a = s.browser();
   const g = s.browser();
   // Seven of ada's sign-ins: two now, five 29 days later (ten minutes apart); one of grace's.
