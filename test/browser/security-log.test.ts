@@ -89,7 +89,9 @@ test('security log in Chromium: new-device mail, and the log page shows each eve
     await a.click('form.pow-form button[type=submit]');
     await a.waitForURL(`${base}/`);
     // The first sign-in of the account: nothing to compare with, no mail.
-    await a.getByRole('button', { name: 'Sign out' }).click();
+    await a.goto(`${base}/registration/edit`);
+    await a.locator('.pow-nav').getByRole('button', { name: 'Sign out' }).click();
+    await a.waitForURL(/\/session\/new/);
     await signIn(a);
     await a.waitForURL(`${base}/`);
 
