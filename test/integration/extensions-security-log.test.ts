@@ -406,3 +406,27 @@ test('new-device mail: not for the first sign-in nor a known browser; for a new 
   assert.ok(Date.now() - started < 2000, 'the sign-in did not wait for the mail');
   await flushDeliveries();
 });
+
+test('a log that cannot be written fails no flow: sign-in, password change and sign-out go on', async (t) => {
+  const s = await setup(t);
+  await s.user('ada@example.com');
+  // The table is gone (a migration not yet applied, a broken database): every write fails.
+  await s.db.prisma.$executeRawUnsafe('DROP TABLE "UserSecurityEvent"');
+  const a = s.browser();
+  const started = Date.now();
+  assert.equal(await signIn(a, 'ada@example.com'), true);
+  assert.ok(Date.now() - started < 2000, 'the sign-in did not hang on the log');
+  assert.equal(await signIn(s.browser(SAFARI), 'ada@example.com', WRONG), false);
+  assert.deepEqual(
+    (
+      await call(a, 'PATCH', '/registration', {
+        password: NEW_PASSWORD,
+        password_confirmation: NEW_PASSWORD,
+        current_password: PASSWORD,
+      })
+    ).json,
+    { ok: true },
+  );
+  assert.deepEqual((await call(a, 'DELETE', '/session')).json, { ok: true });
+  assert.equal(await signIn(s.browser(), 'ada@example.com', NEW_PASSWORD), true);
+});

@@ -206,8 +206,14 @@ export function createSecurityLog(
   };
 
   const report = (what: string, error: unknown) => {
-    const reason = error instanceof Error ? error.message : String(error);
-    process.stderr.write(`pow: security log: ${what} failed: ${reason}\n`);
+    // One line: Prisma's messages span several, and the cause is the last one.
+    const message = error instanceof Error ? error.message : String(error);
+    const reason =
+      message
+        .split('\n')
+        .filter((line) => line.trim() !== '')
+        .pop() ?? 'unknown error';
+    process.stderr.write(`pow: security log: ${what} failed: ${reason.trim()}\n`);
   };
 
   async function prune(): Promise<number> {
