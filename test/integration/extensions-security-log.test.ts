@@ -324,7 +324,7 @@ test('detail words that name a secret are dropped before writing', () => {
 test('a user reads only their own events, newest first, a page at a time; old ones are pruned', async (t) => {
   const s = await setup(t);
   const ada = await s.user('ada@example.com');
-  await s.user('grace@example.com');
+  const grace = await s.user('grace@example.com');
   const a = s.browser();
   const g = s.browser();
   // Seven of ada's sign-ins: two now, five 29 days later (ten minutes apart); one of grace's.
@@ -336,6 +336,7 @@ test('a user reads only their own events, newest first, a page at a time; old on
   }
   assert.equal(await signIn(g, 'grace@example.com'), true);
   await s.waitFor(Number(ada.id), Array(7).fill('sign-in'));
+  await s.waitFor(Number(grace.id), ['sign-in']);
 
   const firstResponse = await call(a, 'GET', '/security-log');
   assert.equal(firstResponse.status, 200, firstResponse.body);
@@ -370,6 +371,11 @@ test('a user reads only their own events, newest first, a page at a time; old on
   // the next event prunes them from the table.
   s.clock.advance(2 * DAY);
   assert.equal(await signIn(a, 'ada@example.com'), true);
+  const wrote = Date.now() + 5000;
+  while (!(await s.rows(Number(ada.id))).some((row) => new Date(row.at).getTime() === s.clock.now())) {
+    assert.ok(Date.now() < wrote, 'the new sign-in is written');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
   const shown = (await call(a, 'GET', '/security-log?page=2')).json as { entries: unknown[] };
   assert.equal(shown.entries.length, 1, 'five recent sign-ins and this one: six, the old two are gone');
   const deadline = Date.now() + 5000;
