@@ -378,8 +378,7 @@ export function createExpressExtensions(host: ExtensionHost, options: PowExpress
   const security = createExpressSecurityLog({
     pow,
     userType: host.userType,
-    cookieName: host.cookieName,
-    cookieAttributes: host.cookieAttributes,
+    sessionCookie: () => ({ name: host.cookieName, attributes: host.cookieAttributes }),
     routes,
     translator: host.translator,
     prisma: options.prisma,

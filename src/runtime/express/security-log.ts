@@ -43,8 +43,8 @@ const DEVICE_COOKIE_MAX_AGE_SECONDS = 400 * 24 * 60 * 60;
 export interface SecurityLogHost {
   readonly pow: Pow;
   readonly userType: string;
-  readonly cookieName: string;
-  readonly cookieAttributes: CookieAttributes;
+  /** The session cookie's name and attributes, read on first use (they resolve when pow is mounted). */
+  sessionCookie(): { name: string; attributes: CookieAttributes };
   readonly routes: RoutesCallbacks;
   readonly translator: Translator;
   readonly prisma: PrismaLike | undefined;
@@ -88,8 +88,15 @@ const logs = new WeakMap<Pow, () => void>();
 export function createExpressSecurityLog(host: SecurityLogHost): ExpressSecurityLog {
   const { pow } = host;
   const enabled = pow.extensions.includes('security-log');
-  const deviceCookieName = `${host.cookieName}_device`;
-  serializeCookie(deviceCookieName, 'x');
+  let deviceCookie: string | undefined;
+  const deviceCookieName = (): string => {
+    if (deviceCookie === undefined) {
+      const name = `${host.sessionCookie().name}_device`;
+      serializeCookie(name, 'x');
+      deviceCookie = name;
+    }
+    return deviceCookie;
+  };
   const signer = createSigner(() => pow.secret, `device:${host.userType}`);
   const devices = new WeakMap<Request, string>();
   const pending = new Set<Promise<void>>();
@@ -159,7 +166,7 @@ export function createExpressSecurityLog(host: SecurityLogHost): ExpressSecurity
   function deviceOf(req: Request): string | undefined {
     const known = devices.get(req);
     if (known !== undefined) return known;
-    const raw = readCookie(req.headers.cookie, deviceCookieName);
+    const raw = readCookie(req.headers.cookie, deviceCookieName());
     const id = raw === undefined ? null : signer.unsign(raw);
     return typeof id === 'string' && id !== '' ? id : undefined;
   }
@@ -197,9 +204,9 @@ export function createExpressSecurityLog(host: SecurityLogHost): ExpressSecurity
       devices.set(req, id);
       setCookieHeader(
         res,
-        deviceCookieName,
-        serializeCookie(deviceCookieName, signer.sign(id), {
-          ...host.cookieAttributes,
+        deviceCookieName(),
+        serializeCookie(deviceCookieName(), signer.sign(id), {
+          ...host.sessionCookie().attributes,
           maxAge: DEVICE_COOKIE_MAX_AGE_SECONDS,
         }),
       );
