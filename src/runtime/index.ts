@@ -100,3 +100,10 @@ export {
   type DeviceSession,
   type RememberedDevice,
 } from './extensions/sessions.js';
+export {
+  DEFAULT_RETENTION_DAYS,
+  securityEventModelName,
+  type SecurityLogEntry,
+  type SecurityLogOptions,
+  type SecurityLogPage,
+} from './extensions/security-log.js';
