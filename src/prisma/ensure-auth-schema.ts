@@ -50,6 +50,7 @@ import {
   credentialModelName,
 } from '../runtime/core/credentials.js';
 import { credentialFieldsFor } from '../runtime/core/user-layout.js';
+import { securityEventModelName } from '../runtime/extensions/security-log.js';
 import { IDENTITY_RELATION, PROVIDER_USER_ID, identityModelName } from '../runtime/oauth/identities.js';
 import {
   TWO_FACTOR_CREDENTIAL_RELATION,
@@ -155,6 +156,9 @@ export interface EnsureAuthSchemaResult {
 export const POW_SCHEMA_FILE = 'pow.prisma';
 
 export const INVITATION_RELATION = 'PowInvitedBy';
+
+/** The list relation on the user model to its security log (security-log). */
+export const SECURITY_EVENTS_RELATION = 'securityEvents';
 
 interface FieldSpec {
   name: string;
@@ -433,6 +437,28 @@ export function ensureAuthSchema(input: EnsureAuthSchemaInput): EnsureAuthSchema
     );
   }
 
+  // ---- Security log model (security-log) ----------------------------------------------------
+  if (extensions.has('security-log')) {
+    ensureModel(
+      securityEventModelName(userInfo.name),
+      securityEventFieldSpecs({
+        userModelName: userInfo.name,
+        userIdField,
+        userIdNative: mirroredIdNative(existingUser ? userIdField : null, ds, mysql, newUserIdNative),
+        ds,
+        mysql,
+      }).map((spec) => (credentialSnake && spec.mappable ? withSnakeMap(spec) : spec)),
+      [
+        // The log page reads one user's newest events; pruning reads by time.
+        '@@index([userId, at])',
+        '@@index([at])',
+        ...(userInfo.tableName
+          ? [`@@map(${JSON.stringify(`${toSnake(userInfo.name)}_security_events`)})`]
+          : []),
+      ],
+    );
+  }
+
   // ---- Session model ----------------------------------------------------------------------
   if (options.sessionStore === 'prisma') {
     ensureModel(sessionModelName, sessionFieldSpecs(mysql, ds), [
@@ -533,6 +559,18 @@ function userFieldSpecs(args: {
     kind: 'relation',
     purpose: 'the relation to the model that holds password hashes',
   });
+  if (extensions.has('security-log')) {
+    specs.push({
+      name: SECURITY_EVENTS_RELATION,
+      type: securityEventModelName(userModelName),
+      optional: false,
+      list: true,
+      attributes: [],
+      mappable: false,
+      kind: 'relation',
+      purpose: 'the relation to the security log',
+    });
+  }
   if (extensions.has('oauth')) {
     // A relation field only (no column): the app's queries of whole user rows do not change.
     specs.push({
@@ -633,6 +671,42 @@ function mirroredIdNative(
     return mysql && existingId.type === 'String' ? `@${ds}.VarChar(191)` : null;
   }
   return createdIdNative;
+}
+
+/**
+ * Fields of `<User>SecurityEvent` (security-log): an append-only row per account event. The id
+ * orders rows written in the same millisecond; the user agent and detail outgrow MySQL's default
+ * VARCHAR(191). Rows go with their user (onDelete: Cascade).
+ */
+function securityEventFieldSpecs(args: {
+  userModelName: string;
+  userIdField: ParsedField;
+  userIdNative: string | null;
+  ds: string;
+  mysql: boolean;
+}): FieldSpec[] {
+  const { userModelName, userIdField, userIdNative, ds, mysql } = args;
+  const text = mysql ? [`@${ds}.Text`] : [];
+  return [
+    { ...scalar('id', 'Int', false, ['@id', '@default(autoincrement())']), mappable: false },
+    scalar('userId', userIdField.type, false, userIdNative ? [userIdNative] : []),
+    scalar('name', 'String', false),
+    scalar('at', 'DateTime', false, ['@default(now())']),
+    scalar('ip', 'String', true),
+    scalar('userAgent', 'String', true, text),
+    scalar('device', 'String', true),
+    scalar('detail', 'String', true, text),
+    {
+      name: 'user',
+      type: userModelName,
+      optional: false,
+      list: false,
+      attributes: [`@relation(fields: [userId], references: [${userIdField.name}], onDelete: Cascade)`],
+      mappable: false,
+      kind: 'relation',
+      purpose: `the relation of ${securityEventModelName(userModelName)} to ${userModelName}`,
+    },
+  ];
 }
 
 /** The invitation relation fields of User, when `invitedById` lives in the credential model. */

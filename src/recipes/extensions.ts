@@ -6,7 +6,8 @@
  * - schema fields (email-confirmation: `emailConfirmedAt`, `unconfirmedEmail`; invitation:
  *   `invitedById` + relation, `invitationAcceptedAt`): ensureAuthSchema, from the options; the
  *   install's migration is the diff, so a later run that only adds an extension writes one new
- *   migration with just those columns. reset-password, persistent-session and sessions need
+ *   migration with just those columns; security-log: the `<User>SecurityEvent` model and the
+ *   `securityEvents` relation on User). reset-password, persistent-session and sessions need
  *   none (a notice says so);
  * - controllers, views and mail templates: templates whose path names the extension
  *   (install-templates.ts), plus the mail templates of `EXTENSION_MAILS`;
@@ -36,6 +37,7 @@ export const EXTENSION_MAILS: Readonly<Record<string, ExtensionName>> = Object.f
   email_changed: 'email-confirmation',
   registration_attempt: 'email-confirmation',
   invitation: 'invitation',
+  new_device: 'security-log',
 });
 
 /** Template path segments (file stem or folder) that belong to an extension without naming it. */

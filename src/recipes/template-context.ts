@@ -161,6 +161,7 @@ export interface TemplateContext {
     invitation: boolean;
     sessions: boolean;
     passkeys: boolean;
+    securityLog: boolean;
     twoFactor: boolean;
     oauth: boolean;
   };
@@ -566,6 +567,7 @@ export function buildTemplateContext(project: ProjectInfo, options: TemplateOpti
       invitation: extensions.includes('invitation'),
       sessions: extensions.includes('sessions'),
       passkeys: extensions.includes('passkeys'),
+      securityLog: extensions.includes('security-log'),
       twoFactor: extensions.includes('two-factor'),
       oauth: extensions.includes('oauth'),
     },

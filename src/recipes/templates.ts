@@ -94,6 +94,7 @@ const RESERVED_NAMESPACES = new Set([
   'reset-password',
   'confirm-email',
   'invitation',
+  'security-log',
   'sessions',
   'two-factor',
   'passkeys',

@@ -101,6 +101,13 @@ export {
   type RememberedDevice,
 } from './extensions/sessions.js';
 export {
+  DEFAULT_RETENTION_DAYS,
+  securityEventModelName,
+  type SecurityLogEntry,
+  type SecurityLogOptions,
+  type SecurityLogPage,
+} from './extensions/security-log.js';
+export {
   createTwoFactor,
   type BeginSetupResult,
   type ConfirmSetupResult,

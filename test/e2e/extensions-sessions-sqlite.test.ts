@@ -1,9 +1,10 @@
 /**
- * `pow install --extension sessions`, then `--extension passkeys`, on a project that already has
- * pow (SQLite example app): the team's edits survive, each extension's routes, controller, views,
- * nav link and styles are added; sessions write no migration (they live in the session store),
- * passkeys exactly one (the <User>Passkey table, nothing else); a second run changes nothing, and
- * the app type-checks under its own strict tsconfig.
+ * `pow install --extension sessions`, then `--extension security-log`, then `--extension passkeys`,
+ * on a project that already has pow (SQLite example app): the team's edits survive, each
+ * extension's routes, controller, views, nav link and styles are added; sessions write no
+ * migration (they live in the session store), security-log and passkeys exactly one each (their
+ * table, nothing else); a second run changes nothing, and the app type-checks under its own strict
+ * tsconfig.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -20,7 +21,7 @@ const SIGN_IN_VIEW = 'views/pow/session/new.ejs';
 const TEAM_NOTE = '      <p class="team-note">Staff: use your company account.</p>\n';
 const TEAM_ROUTE = "powRoutes.get('/team-route', (_req, res) => {\n  res.send('team');\n});\n";
 
-test(`install --extension sessions later on ${FIXTURE}: delta only, team edits kept`, async (t) => {
+test(`install --extension sessions, then security-log and passkeys, later on ${FIXTURE}: delta only, team edits kept`, async (t) => {
   const project = await e2eProject(FIXTURE, 'sqlite');
   t.after(() => project.dispose());
   const migrations = () =>
@@ -65,6 +66,42 @@ test(`install --extension sessions later on ${FIXTURE}: delta only, team edits k
   assert.equal(again.code, 0, again.stderr);
   assert.match(again.stdout, /Up to date/);
 
+  // security-log on top of that: its one migration (the log table), the team's edits kept, and the
+  // account page gets its link by a three-way merge into the team's copy.
+  const logArgs = ['install', '--yes', '--extension', 'security-log'];
+  const withLog = await project.pow(logArgs);
+  assert.equal(withLog.code, 0, withLog.stderr + withLog.stdout);
+  const logMigrations = migrations().filter((name) => !before.includes(name));
+  assert.equal(logMigrations.length, 1, `one migration: ${logMigrations.join(', ')}`);
+  const sql = project.read(`${MIGRATIONS}/${logMigrations[0]}/migration.sql`);
+  assert.match(sql, /CREATE TABLE "UserSecurityEvent"/);
+  assert.match(sql, /CREATE INDEX "UserSecurityEvent_userId_at_idx"/);
+  assert.doesNotMatch(sql, /DROP|ALTER TABLE "User"/, 'nothing else changes');
+  assert.match(project.read('prisma/schema.prisma'), /securityEvents\s+UserSecurityEvent\[\]/);
+  assert.match(
+    project.read('src/pow/config.ts'),
+    /extensions: \['persistent-session', 'sessions', 'security-log'\]/,
+  );
+  assert.match(project.read('src/pow/config.ts'), /securityLog: \{ retentionDays: 90/);
+  const logRoutes = project.read(ROUTES);
+  assert.ok(logRoutes.includes(TEAM_ROUTE), "the team's route stays");
+  assert.match(logRoutes, /auth\.page\('security_log', 'index'\)/);
+  assert.match(project.read(LAYOUT), /<body class="pow team-body"/, "the team's layout edit stays");
+  const account = project.read(REGISTRATION_VIEW);
+  assert.match(account, /<h1 id="pow-title" class="team">/, "the team's edit of the account page stays");
+  assert.match(account, /pow\.path\('security_log\.index'\)/, 'and it links to the log');
+  for (const path of [
+    'src/controllers/pow/security-log.ts',
+    'views/pow/security-log/index.ejs',
+    'views/pow/mailer/new_device.html.ejs',
+    'views/pow/mailer/new_device.text.ejs',
+  ]) {
+    assert.ok(existsSync(join(project.dir, path)), `${path} is written`);
+  }
+  const logAgain = await project.pow(logArgs);
+  assert.equal(logAgain.code, 0, logAgain.stderr);
+  assert.match(logAgain.stdout, /Up to date/);
+
   // ---- passkeys: one migration with its table, the team's edits kept ----------------------------
   const title = `<h1 id="pow-title"><%= pow.t('pages.session.new.title') %></h1>\n`;
   assert.ok(project.read(SIGN_IN_VIEW).includes(title));
@@ -77,13 +114,13 @@ test(`install --extension sessions later on ${FIXTURE}: delta only, team edits k
   assert.equal(withPasskeys.code, 0, withPasskeys.stderr + withPasskeys.stdout);
   const newMigrations = migrations().filter((name) => !beforePasskeys.includes(name));
   assert.equal(newMigrations.length, 1, `exactly one migration: ${newMigrations.join(', ')}`);
-  const sql = project.read(`${MIGRATIONS}/${newMigrations[0]}/migration.sql`);
-  assert.match(sql, /CREATE TABLE "UserPasskey"/);
-  assert.match(sql, /CREATE UNIQUE INDEX "UserPasskey_credentialId_key"/);
-  assert.doesNotMatch(sql, /ALTER TABLE "User"|DROP/, `only the passkeys table:\n${sql}`);
+  const passkeySql = project.read(`${MIGRATIONS}/${newMigrations[0]}/migration.sql`);
+  assert.match(passkeySql, /CREATE TABLE "UserPasskey"/);
+  assert.match(passkeySql, /CREATE UNIQUE INDEX "UserPasskey_credentialId_key"/);
+  assert.doesNotMatch(passkeySql, /ALTER TABLE "User"|DROP/, `only the passkeys table:\n${passkeySql}`);
   assert.match(
     project.read('src/pow/config.ts'),
-    /extensions: \['persistent-session', 'sessions', 'passkeys'\]/,
+    /extensions: \['persistent-session', 'sessions', 'security-log', 'passkeys'\]/,
   );
   assert.match(project.read('prisma/schema.prisma'), /passkeys +UserPasskey\[\]/);
   const signInView = project.read(SIGN_IN_VIEW);

@@ -52,6 +52,8 @@ export interface ExtPrismaClient {
   userTwoFactor: any;
 
   powSession: any;
+
+  userSecurityEvent: any;
   $disconnect(): Promise<void>;
   $executeRawUnsafe(sql: string, ...values: unknown[]): Promise<number>;
   $queryRawUnsafe<T = unknown>(sql: string, ...values: unknown[]): Promise<T>;
@@ -88,6 +90,22 @@ model User {
   invitedUsers         User[]    @relation("UserInvitations")
   invitationAcceptedAt DateTime?
   credential           UserCredential?
+  securityEvents       UserSecurityEvent[]
+}
+
+model UserSecurityEvent {
+  id        Int      @id @default(autoincrement())
+  userId    Int
+  name      String
+  at        DateTime @default(now())
+  ip        String?
+  userAgent String?
+  device    String?
+  detail    String?
+  user      User     @relation(fields: [userId], references: [id], onDelete: Cascade)
+
+  @@index([userId, at])
+  @@index([at])
 }
 
 model UserCredential {
@@ -131,6 +149,9 @@ const DDL: Record<ExtProvider, string[]> = {
     `CREATE TABLE "UserTwoFactor" ("userId" INTEGER NOT NULL PRIMARY KEY, "secret" TEXT NOT NULL, "enabledAt" DATETIME, "lastUsedStep" INTEGER, "recoveryCodes" TEXT NOT NULL, "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP, "updatedAt" DATETIME NOT NULL, CONSTRAINT "UserTwoFactor_userId_fkey" FOREIGN KEY ("userId") REFERENCES "UserCredential" ("userId") ON DELETE CASCADE ON UPDATE CASCADE)`,
     `CREATE TABLE "pow_sessions" ("namespace" TEXT NOT NULL, "key" TEXT NOT NULL, "value" TEXT NOT NULL, "expiresAt" DATETIME NOT NULL, PRIMARY KEY ("namespace", "key"))`,
     `CREATE INDEX "pow_sessions_expiresAt_idx" ON "pow_sessions"("expiresAt")`,
+    `CREATE TABLE "UserSecurityEvent" ("id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT, "userId" INTEGER NOT NULL, "name" TEXT NOT NULL, "at" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP, "ip" TEXT, "userAgent" TEXT, "device" TEXT, "detail" TEXT, CONSTRAINT "UserSecurityEvent_userId_fkey" FOREIGN KEY ("userId") REFERENCES "User" ("id") ON DELETE CASCADE ON UPDATE CASCADE)`,
+    `CREATE INDEX "UserSecurityEvent_userId_at_idx" ON "UserSecurityEvent"("userId", "at")`,
+    `CREATE INDEX "UserSecurityEvent_at_idx" ON "UserSecurityEvent"("at")`,
   ],
   postgresql: [
     `CREATE TABLE "User" ("id" SERIAL NOT NULL, "email" TEXT NOT NULL, "username" TEXT, "name" TEXT, "emailConfirmedAt" TIMESTAMP(3), "unconfirmedEmail" TEXT, "invitedById" INTEGER, "invitationAcceptedAt" TIMESTAMP(3), CONSTRAINT "User_pkey" PRIMARY KEY ("id"))`,
@@ -143,6 +164,10 @@ const DDL: Record<ExtProvider, string[]> = {
     `ALTER TABLE "UserTwoFactor" ADD CONSTRAINT "UserTwoFactor_userId_fkey" FOREIGN KEY ("userId") REFERENCES "UserCredential"("userId") ON DELETE CASCADE ON UPDATE CASCADE`,
     `CREATE TABLE "pow_sessions" ("namespace" TEXT NOT NULL, "key" TEXT NOT NULL, "value" TEXT NOT NULL, "expiresAt" TIMESTAMP(3) NOT NULL, CONSTRAINT "pow_sessions_pkey" PRIMARY KEY ("namespace", "key"))`,
     `CREATE INDEX "pow_sessions_expiresAt_idx" ON "pow_sessions"("expiresAt")`,
+    `CREATE TABLE "UserSecurityEvent" ("id" SERIAL NOT NULL, "userId" INTEGER NOT NULL, "name" TEXT NOT NULL, "at" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP, "ip" TEXT, "userAgent" TEXT, "device" TEXT, "detail" TEXT, CONSTRAINT "UserSecurityEvent_pkey" PRIMARY KEY ("id"))`,
+    `CREATE INDEX "UserSecurityEvent_userId_at_idx" ON "UserSecurityEvent"("userId", "at")`,
+    `CREATE INDEX "UserSecurityEvent_at_idx" ON "UserSecurityEvent"("at")`,
+    `ALTER TABLE "UserSecurityEvent" ADD CONSTRAINT "UserSecurityEvent_userId_fkey" FOREIGN KEY ("userId") REFERENCES "User"("id") ON DELETE CASCADE ON UPDATE CASCADE`,
   ],
 };
 
@@ -193,8 +218,10 @@ async function dump(prisma: ExtPrismaClient): Promise<string> {
   const credentials = await prisma.$queryRawUnsafe<unknown[]>('SELECT * FROM "UserCredential"');
   const sessions = await prisma.$queryRawUnsafe<unknown[]>('SELECT * FROM "pow_sessions"');
   const twoFactors = await prisma.$queryRawUnsafe<unknown[]>('SELECT * FROM "UserTwoFactor"');
-  return JSON.stringify({ users, credentials, sessions, twoFactors }, (_key, value: unknown) =>
-    typeof value === 'bigint' ? value.toString() : value,
+  const securityEvents = await prisma.$queryRawUnsafe<unknown[]>('SELECT * FROM "UserSecurityEvent"');
+  return JSON.stringify(
+    { users, credentials, sessions, twoFactors, securityEvents },
+    (_key, value: unknown) => (typeof value === 'bigint' ? value.toString() : value),
   );
 }
 
@@ -264,6 +291,9 @@ export function linkFor(name: MailLinkName, params?: { token: string }): string 
     'confirmation.show': `/confirm-email/${token}`,
     'invitation.edit': `/invitation/${token}/edit`,
     'session.new': '/session/new',
+    'sessions.index': '/sessions',
+    'registration.edit': '/registration/edit',
+    'security_log.index': '/security-log',
   };
   return BASE_URL + paths[name];
 }

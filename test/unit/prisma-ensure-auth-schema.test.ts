@@ -719,3 +719,50 @@ model User {
   });
   assert.equal(again.status, 'already-present');
 });
+
+test('security-log: a <User>SecurityEvent model keyed like the user, only a relation on an existing User, idempotent', () => {
+  const before =
+    header('postgresql') +
+    `
+model Account {
+  id        String   @id @default(uuid()) @db.Uuid
+  createdAt DateTime @default(now()) @map("created_at")
+  updatedAt DateTime @updatedAt @map("updated_at")
+
+  @@map("accounts")
+}
+`;
+  const options = { userModel: 'Account', extensions: ['security-log'] };
+  const result = ensureAuthSchema({
+    files: { 'prisma/schema.prisma': before },
+    provider: 'postgresql',
+    options,
+  });
+  const after = result.files['prisma/schema.prisma'];
+  assertOnlyInsertions(before, after);
+  assert.match(after, /\n {2}securityEvents AccountSecurityEvent\[\]\n/, 'a relation field, no column');
+  assert.ok(
+    after.includes(`model AccountSecurityEvent {
+  id        Int      @id @default(autoincrement())
+  userId    String   @db.Uuid @map("user_id")
+  name      String
+  at        DateTime @default(now())
+  ip        String?
+  userAgent String?  @map("user_agent")
+  device    String?
+  detail    String?
+  user      Account  @relation(fields: [userId], references: [id], onDelete: Cascade)
+
+  @@index([userId, at])
+  @@index([at])
+  @@map("account_security_events")
+}`),
+    after,
+  );
+  const again = ensureAuthSchema({
+    files: { 'prisma/schema.prisma': after },
+    provider: 'postgresql',
+    options,
+  });
+  assert.equal(again.status, 'already-present');
+});

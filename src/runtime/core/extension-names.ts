@@ -8,6 +8,7 @@ export const EXTENSION_NAMES = [
   'persistent-session',
   'invitation',
   'sessions',
+  'security-log',
   'oauth',
   'two-factor',
   'passkeys',
@@ -20,6 +21,7 @@ export const MAILING_EXTENSIONS: readonly ExtensionName[] = [
   'email-confirmation',
   'reset-password',
   'invitation',
+  'security-log',
 ];
 
 export function isExtensionName(value: unknown): value is ExtensionName {

@@ -36,6 +36,12 @@ export interface SecurityEvent {
   at?: number;
   ip?: string;
   userAgent?: string;
+  /**
+   * An opaque name of the browser (a hash of the security-log's device cookie, never its value),
+   * filled by the Express layer (`securityEventMeta`); it tells the new-device mail which browsers
+   * the user has signed in from. Left out, the browser and OS family of `userAgent` stand in.
+   */
+  device?: string;
   /** Display-safe words only (never a secret or raw token). */
   detail?: Record<string, string>;
 }
@@ -50,6 +56,8 @@ export interface SecurityEvents {
   emit(event: SecurityEvent): Promise<void>;
   /** Adds a listener; returns the function that removes it. */
   listen(listener: SecurityEventListener): () => void;
+  /** True while someone listens: lets a flow skip work (a lookup) only an event would need. */
+  hasListeners(): boolean;
 }
 
 export function createSecurityEvents(clock: () => number): SecurityEvents {
@@ -68,6 +76,7 @@ export function createSecurityEvents(clock: () => number): SecurityEvents {
         }),
       );
     },
+    hasListeners: () => listeners.size > 0,
     listen(listener: SecurityEventListener) {
       listeners.add(listener);
       return () => {

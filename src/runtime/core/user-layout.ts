@@ -28,6 +28,7 @@ export const EXTENSION_USER_FIELDS: Readonly<Record<ExtensionName, readonly stri
   'reset-password': [],
   'persistent-session': [],
   sessions: [],
+  'security-log': [],
   // Provider identities live in their own model (<User>Identity), not on the user.
   oauth: [],
   'two-factor': [],

@@ -12,6 +12,7 @@ import { PowError } from '../../shared/pow-error.js';
 import type { Pow, SessionRecord, UserRecord } from '../core/types.js';
 import { hashToken } from '../extensions/tokens.js';
 import {
+  describeUserAgent,
   listDevices,
   revokeDeviceSession,
   revokeOtherDevices,
@@ -19,6 +20,15 @@ import {
   type DeviceList,
 } from '../extensions/sessions.js';
 import type { Request } from './types.js';
+
+/** The browser of a listed session or remember-me token, in plain words for the log ("Firefox 128 on Linux"). */
+function deviceWords(
+  device: { browser: string | null; os: string | null } | undefined,
+): Record<string, string> {
+  if (!device) return {};
+  const words = [device.browser, device.os].filter((part): part is string => part !== null).join(', ');
+  return words === '' ? {} : { device: words };
+}
 
 /** What the sessions API needs from `powExpress` and its extension layer. */
 export interface AccountSessionsHost {
@@ -29,6 +39,13 @@ export interface AccountSessionsHost {
   /** The raw remember-me token of the request's cookie (undefined: none; null: forged). */
   rememberToken(req: Request): string | null | undefined;
   notAuthenticated(): Error;
+  /** Emits an account event with the request's address and agent (express/security-log.ts). */
+  emit(
+    req: Request,
+    name: 'session-revoked',
+    userId: string | number,
+    detail?: Record<string, string>,
+  ): Promise<void>;
 }
 
 export interface AccountSessionsApi {
@@ -68,18 +85,30 @@ export function createAccountSessionsApi(host: AccountSessionsHost): AccountSess
     async revokeSession(req, sessionId) {
       const { user, session } = signedIn(req);
       if (sessionId === session.id) return false;
-      return revokeDeviceSession(pow, user.id, sessionId);
+      // Named before it goes, for the log (browser and OS only).
+      const revoked = (await pow.sessions.list(user.id)).find((live) => live.id === sessionId);
+      const done = await revokeDeviceSession(pow, user.id, sessionId);
+      if (done) {
+        await host.emit(req, 'session-revoked', user.id, {
+          kind: 'session',
+          ...deviceWords(revoked ? describeUserAgent(revoked.userAgent) : undefined),
+        });
+      }
+      return done;
     },
 
     async revokeRememberedDevice(req, deviceId) {
       const { user } = signedIn(req);
-      return revokeRememberedDevice(pow, user.id, deviceId);
+      const done = await revokeRememberedDevice(pow, user.id, deviceId);
+      if (done) await host.emit(req, 'session-revoked', user.id, { kind: 'remembered-browser' });
+      return done;
     },
 
     async revokeOtherSessions(req) {
       const { user, token } = signedIn(req);
       const own = host.rememberToken(req);
       await revokeOtherDevices(pow, user.id, token, typeof own === 'string' ? own : undefined);
+      await host.emit(req, 'session-revoked', user.id, { kind: 'all-others' });
     },
   };
 }

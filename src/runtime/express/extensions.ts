@@ -44,6 +44,7 @@ import {
 import { isWellFormedToken, updateTokenData } from '../extensions/tokens.js';
 import { rememberMeData } from '../extensions/sessions.js';
 import { createAccountSessionsApi, type AccountSessionsApi } from './account-sessions.js';
+import { createExpressSecurityLog, type ExpressSecurityLog } from './security-log.js';
 import { createTwoFactorHooks, type TwoFactorApi, type TwoFactorHooks } from './two-factor.js';
 import { createPasskeysApi, type PasskeysApi } from './passkeys.js';
 import { SAFE_METHODS } from './csrf.js';
@@ -109,6 +110,8 @@ export interface ExtensionHost {
 export interface ExpressExtensions {
   readonly services: PowExtensions | null;
   readonly rememberMeCookieName: string;
+  /** Account events of the flows (with the request's address, agent, device) and the security log. */
+  readonly security: ExpressSecurityLog;
   /** Called for every request of the middleware (remembers the app for mail rendering). */
   seeRequest(req: Request): void;
   /** True when this request should be signed in from its remember-me cookie. */
@@ -154,7 +157,8 @@ export interface ExpressExtensions {
   > &
     AccountSessionsApi &
     TwoFactorApi &
-    PasskeysApi;
+    PasskeysApi &
+    ExpressSecurityLog['api'];
 }
 
 /** The enabled extensions of `pow` that send mail (they need a mailer and a base URL). */
@@ -393,6 +397,19 @@ export function createExpressExtensions(host: ExtensionHost, options: PowExpress
     };
   };
 
+  const security = createExpressSecurityLog({
+    pow,
+    userType: host.userType,
+    sessionCookie: () => ({ name: host.cookieName, attributes: host.cookieAttributes }),
+    routes,
+    translator: host.translator,
+    prisma: options.prisma,
+    services,
+    options: options.securityLog,
+    currentUser: host.currentUser,
+    notAuthenticated: host.notAuthenticated,
+  });
+
   /** What a remember-me token records about this browser: its user agent and current session. */
   const browserData = (req: Request): Record<string, unknown> => {
     const session = host.currentSession(req)?.session;
@@ -401,6 +418,7 @@ export function createExpressExtensions(host: ExtensionHost, options: PowExpress
 
   const accountSessions = createAccountSessionsApi({
     pow,
+    emit: (req, name, userId, detail) => security.emit(req, name, userId, detail),
     currentUser: host.currentUser,
     currentSession: host.currentSession,
     rememberToken,
@@ -468,6 +486,7 @@ export function createExpressExtensions(host: ExtensionHost, options: PowExpress
     get rememberMeCookieName() {
       return rememberMeCookieName();
     },
+    security,
 
     seeRequest(req) {
       if (!app) {
@@ -494,6 +513,7 @@ export function createExpressExtensions(host: ExtensionHost, options: PowExpress
         return;
       }
       await host.startSession(req, res, used.user);
+      await security.emit(req, 'sign-in', used.user.id, { method: 'remember-me' });
       if (!used.next) return;
       setRememberCookie(res, used.next.token, used.next.maxAgeMs);
       // sessions: the token now stands for the new session (revoking that session revokes it
@@ -575,6 +595,7 @@ export function createExpressExtensions(host: ExtensionHost, options: PowExpress
       ...accountSessions,
       ...twoFactorApi,
       ...passkeys,
+      ...security.api,
 
       async registerWithConfirmation(req, params) {
         const ext = require();
@@ -585,6 +606,7 @@ export function createExpressExtensions(host: ExtensionHost, options: PowExpress
 
       async confirmEmail(req, res, token) {
         const result = await require().confirmEmail(token);
+        if (result.ok && result.emailChanged) await security.emit(req, 'email-changed', result.user.id);
         const current = host.currentUser(req);
         if (result.ok && current && String(current.id) === String(result.user.id)) {
           // The account changed under this session: rotate it (new id, fresh user record).
@@ -635,8 +657,10 @@ export function createExpressExtensions(host: ExtensionHost, options: PowExpress
         return require().verifyResetToken(token);
       },
 
-      async resetPassword(_req, token, params) {
-        return require().resetPassword(token, params);
+      async resetPassword(req, token, params) {
+        const result = await require().resetPassword(token, params);
+        if (result.ok) await security.emit(req, 'password-reset', result.user.id);
+        return result;
       },
 
       async invite(req, params) {

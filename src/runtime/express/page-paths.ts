@@ -76,6 +76,7 @@ const SERVED_BY: Readonly<Record<PowPathName, readonly PageRef[]>> = {
   'sessions.index': [{ page: 'sessions.index' }],
   'sessions.delete': [{ page: 'sessions.delete' }],
   'sessions.delete_others': [{ page: 'sessions.delete_others' }],
+  'security_log.index': [{ page: 'security_log.index' }],
   'oauth.new': [{ page: 'oauth.new' }],
   'oauth.callback': [{ page: 'oauth.callback' }],
   'oauth.delete': [{ page: 'oauth.delete' }],

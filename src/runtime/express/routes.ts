@@ -45,6 +45,7 @@ export const POW_PATHS: Readonly<Record<PowPathName, string>> = Object.freeze({
   'sessions.index': '/sessions',
   'sessions.delete': '/sessions',
   'sessions.delete_others': '/sessions/others',
+  'security_log.index': '/security-log',
   'oauth.new': '/auth/:provider/new',
   'oauth.callback': '/auth/:provider/callback',
   'oauth.delete': '/auth/:provider',

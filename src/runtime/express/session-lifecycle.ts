@@ -73,6 +73,8 @@ export function createSessionLifecycle(
     state.incoming = null;
     state.sessionDirty = false;
     cookies.setSessionCookie(res, token);
+    // security-log: the browser keeps a device cookie across sessions (new-device mail).
+    extensions.security.seeDevice(req, res);
     if (state.anonCookiePresent || state.anon) {
       state.anon = null;
       state.anonDirty = false;
@@ -145,7 +147,10 @@ export function createSessionLifecycle(
       };
     }
     const user = await pow.users.authenticate(id, secret);
-    if (!user) return { ok: false, status: 401, messageKey: 'session.invalid_credentials' };
+    if (!user) {
+      recordFailure(req, id);
+      return { ok: false, status: 401, messageKey: 'session.invalid_credentials' };
+    }
     await throttle.succeeded(id, address);
     // email-confirmation: the right password, but no session until the address is confirmed.
     const refused = await extensions.refuseSignIn(user);
@@ -155,7 +160,30 @@ export function createSessionLifecycle(
     if (pending) return pending;
     await startSession(req, res, user);
     await extensions.afterSignIn(req, res, user, signInOptions);
+    await extensions.security.emit(req, 'sign-in', user.id, { method: 'password' });
     return { ok: true, user };
+  }
+
+  /**
+   * A wrong password for a known account is logged for that account, and so is the lock it may
+   * have caused. Looked up after the response's path (emitLater): the refusal takes as long for an
+   * account that exists as for one that does not.
+   */
+  function recordFailure(req: Request, identifier: string): void {
+    if (identifier.trim() === '') return;
+    extensions.security.emitLater(req, async () => {
+      let user: UserRecord | null = null;
+      for (const field of pow.userIdFields) {
+        user = await pow.users.getBy({ [field]: identifier });
+        if (user) break;
+      }
+      if (!user) return [];
+      const events: Array<{ name: 'sign-in-failed' | 'lockout'; userId: string | number }> = [
+        { name: 'sign-in-failed', userId: user.id },
+      ];
+      if (await throttle.locked(identifier)) events.push({ name: 'lockout', userId: user.id });
+      return events;
+    });
   }
 
   return {
@@ -180,8 +208,10 @@ export function createSessionLifecycle(
     },
 
     async signOut(req, res) {
+      const user = memo.stateOf(req)?.user ?? null;
       await extensions.beforeSignOut(req, res);
       await endSession(req, res);
+      if (user) await extensions.security.emit(req, 'sign-out', user.id);
     },
 
     async register(req, params) {
@@ -194,6 +224,7 @@ export function createSessionLifecycle(
       const state = memo.requireState(req, 'auth.updateUser()');
       if (!state.user) throw new PowHttpError('not_authenticated');
       const userId = state.user.id;
+      const emailBefore = state.user.email;
       // email-confirmation: a new e-mail waits for confirmation (`emailConfirmationRequired`).
       const result =
         (await extensions.updateUser(state.user, params)) ?? (await pow.users.update(state.user, params));
@@ -205,7 +236,10 @@ export function createSessionLifecycle(
         // A password change ends every other session and remember-me token of the user (security bar D11).
         await pow.sessions.revokeOthers(userId, rotated.token);
         await extensions.afterPasswordChange(req, state.res, result.value);
+        await extensions.security.emit(req, 'password-changed', userId);
       }
+      // With email-confirmation a new address waits for its link (confirmEmail emits then).
+      if (result.value.email !== emailBefore) await extensions.security.emit(req, 'email-changed', userId);
       return result;
     },
 

@@ -83,6 +83,8 @@ export interface Throttle {
   succeeded(identifier: string, address: string): Promise<void>;
   /** Clears the account's failures (password reset). */
   clearAccount(identifier: string): Promise<void>;
+  /** Whether the account is locked now (no attempt counted): after a failure, "did this one lock it?". */
+  locked(identifier: string): Promise<boolean>;
 }
 
 /**
@@ -120,6 +122,12 @@ export function createThrottle(limiter: RateLimiter, userIdFields: readonly stri
       ]);
     },
     clearAccount,
+    async locked(identifier) {
+      const verdicts = await Promise.all(
+        keysOf(identifier).map((key) => limiter.peek('signInFailuresPerAccount', key)),
+      );
+      return verdicts.some((verdict) => !verdict.allowed);
+    },
   };
 }
 

@@ -24,6 +24,8 @@ import type {
   TwoFactorStatus,
 } from '../extensions/two-factor.js';
 import type { PasskeysApi } from './passkeys.js';
+import type { SecurityLogOptions, SecurityLogPage } from '../extensions/security-log.js';
+import type { SecurityEventName } from '../core/security-events.js';
 
 // Express's own types, imported as types only so that the runtime does not pin an Express major.
 import type { Request, Response, NextFunction, RequestHandler, ErrorRequestHandler } from 'express';
@@ -100,6 +102,7 @@ export type PowPathName =
   /** passkeys: the owned browser glue (served from the views folder) and @simplewebauthn/browser. */
   | 'passkeys.script'
   | 'passkeys.browser'
+  | 'security_log.index'
   /** The stylesheet of pow's views, served by the routes file. */
   | 'layout.stylesheet';
 
@@ -197,6 +200,11 @@ export interface PowExpressOptions {
    * device" lasts (30 days).
    */
   twoFactor?: TwoFactorOptions;
+  /**
+   * security-log: how long events are kept (`retentionDays`, default 90), entries per page,
+   * whether a sign-in from a new browser is mailed (`newDeviceMail`, default true).
+   */
+  securityLog?: SecurityLogOptions;
   /** Remember-me cookie name; default "<cookieName>_remember". */
   rememberMeCookieName?: string;
   /** @deprecated Use `rateLimits.mailRequestsPerAddress`. */
@@ -466,6 +474,19 @@ export interface PowExpress extends PasskeysApi {
   revokeRememberedDevice(req: Request, deviceId: unknown): Promise<boolean>;
   /** sessions: signs every other session and remember-me token of the signed-in user out. */
   revokeOtherSessions(req: Request): Promise<void>;
+  /**
+   * security-log: one page (1-based, default 1) of the signed-in user's own events, newest first,
+   * within the retention. Never another user's.
+   */
+  listSecurityEvents(req: Request, page?: unknown): Promise<SecurityLogPage>;
+  /**
+   * Emits an account event for flows of the app's own (or pow's) with the request's IP address,
+   * user agent and device; `userId` defaults to the signed-in user. Never fails the request.
+   */
+  emitSecurityEvent(
+    req: Request,
+    event: { name: SecurityEventName; userId?: string | number; detail?: Record<string, string> },
+  ): Promise<void>;
   /** two-factor: whether the signed-in user has it on, and how many recovery codes are left. */
   twoFactorStatus(req: Request): Promise<TwoFactorStatus>;
   /**

@@ -19,7 +19,14 @@ import { DEFAULT_TOKEN_TTL_MS, type TokenPurpose } from './tokens.js';
 
 /** Pages the mails link to (names as in the Express layer's path helper). */
 export type MailLinkName =
-  'reset_password.edit' | 'reset_password.new' | 'confirmation.show' | 'invitation.edit' | 'session.new';
+  | 'reset_password.edit'
+  | 'reset_password.new'
+  | 'confirmation.show'
+  | 'invitation.edit'
+  | 'session.new'
+  | 'sessions.index'
+  | 'registration.edit'
+  | 'security_log.index';
 
 /**
  * Absolute URL of a page, from the configured base URL (never the request's Host header) and the

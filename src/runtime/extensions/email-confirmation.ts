@@ -171,7 +171,13 @@ export async function resendConfirmation(ext: ExtensionContext, email: unknown):
 }
 
 export type ConfirmEmailResult =
-  | { ok: true; status: 'confirmed' | 'already_confirmed'; user: UserRecord }
+  | {
+      ok: true;
+      status: 'confirmed' | 'already_confirmed';
+      user: UserRecord;
+      /** True when this confirmation moved the account to a new address (a pending change). */
+      emailChanged?: boolean;
+    }
   | InvalidToken
   | { ok: false; error: 'confirmation_failed' };
 
@@ -220,6 +226,7 @@ export async function confirmEmail(ext: ExtensionContext, token: unknown): Promi
     // The account moved to a new address: links mailed to the old one must stop working (F5, D11).
     await revokeTokens(pow, 'reset_password', userIdOf(user));
     await revokeTokens(pow, 'email_confirmation', userIdOf(user), { exceptToken: token as string });
+    return { ok: true, status: 'confirmed', user: written.value, emailChanged: true };
   }
   return { ok: true, status: 'confirmed', user: written.value };
 }

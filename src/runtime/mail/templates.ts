@@ -23,6 +23,9 @@ export interface MailLocals {
   /** invitation: the inviter (public fields) and the inviter's identifier as shown to people. */
   invitedBy?: Record<string, unknown> | null;
   invitedByUserId?: string;
+  /** new_device: when (formatted, with its time zone) and from which browser the sign-in came. */
+  time?: string;
+  device?: string;
   /** Translator for the recipient's locale (keys `mail.*`); English when absent. */
   t?: Translate;
   [key: string]: unknown;
@@ -49,6 +52,13 @@ export const MAIL_TEXTS: Record<string, string> = {
   'mail.invitation.subject': "You've been invited",
   'mail.invitation.body':
     "You've been invited by {{invited_by}}. Please use the following link to accept your invitation:",
+  'mail.new_device.subject': 'New sign-in to your account',
+  'mail.new_device.body':
+    'Your account was just signed in to from a browser it has not been used with before.',
+  'mail.new_device.when': 'When: {{time}}',
+  'mail.new_device.device': 'Browser: {{device}}',
+  'mail.new_device.check':
+    'If this was you, there is nothing to do. If not, sign that browser out and change your password here:',
 };
 
 export const DEFAULT_SUBJECTS: Record<MailName, string> = {
@@ -58,6 +68,7 @@ export const DEFAULT_SUBJECTS: Record<MailName, string> = {
   email_changed: MAIL_TEXTS['mail.email_changed.subject'],
   registration_attempt: MAIL_TEXTS['mail.registration_attempt.subject'],
   invitation: MAIL_TEXTS['mail.invitation.subject'],
+  new_device: MAIL_TEXTS['mail.new_device.subject'],
 };
 
 export function escapeHtml(value: unknown): string {
@@ -133,6 +144,16 @@ export const DEFAULT_TEMPLATES: Record<MailName, DefaultTemplate> = {
   invitation: (l) =>
     bodies(l, {
       before: [mailText(l, 'mail.invitation.body', { invited_by: String(l.invitedByUserId ?? '') })],
+      link: l.url,
+    }),
+  new_device: (l) =>
+    bodies(l, {
+      before: [
+        mailText(l, 'mail.new_device.body'),
+        mailText(l, 'mail.new_device.when', { time: String(l.time ?? '') }),
+        mailText(l, 'mail.new_device.device', { device: String(l.device ?? '') }),
+        mailText(l, 'mail.new_device.check'),
+      ],
       link: l.url,
     }),
 };

@@ -414,6 +414,39 @@ export const de: Catalogue = {
         start_over: 'Erneut anmelden',
       },
     },
+    security_log: {
+      index: {
+        title: 'Sicherheitsprotokoll',
+        description: 'Was in den letzten {{days}} Tagen mit Ihrem Konto geschehen ist, das Neueste zuerst.',
+        empty: 'Bisher wurde nichts aufgezeichnet.',
+        from_ip: 'Von {{ip}}',
+        unknown_browser: 'Unbekannter Browser',
+        unknown_os: 'unbekanntes System',
+        device: '{{browser}} unter {{os}}',
+        previous: 'Neuere Ereignisse',
+        next: 'Ältere Ereignisse',
+        page: 'Seite {{page}}',
+        events: {
+          sign_in: 'Angemeldet',
+          sign_in_failed: 'Fehlgeschlagener Anmeldeversuch',
+          lockout: 'Anmeldung nach zu vielen Fehlversuchen gesperrt',
+          sign_out: 'Abgemeldet',
+          password_changed: 'Passwort geändert',
+          password_reset: 'Passwort über einen E-Mail-Link zurückgesetzt',
+          email_changed: 'E-Mail-Adresse geändert',
+          two_factor_enabled: 'Zwei-Faktor-Authentifizierung eingeschaltet',
+          two_factor_disabled: 'Zwei-Faktor-Authentifizierung ausgeschaltet',
+          two_factor_failed: 'Falscher Zwei-Faktor-Code eingegeben',
+          recovery_code_used: 'Wiederherstellungscode verwendet',
+          passkey_added: 'Passkey hinzugefügt',
+          passkey_removed: 'Passkey entfernt',
+          session_revoked: 'Eine andere Sitzung abgemeldet',
+          identity_linked: 'Anmeldedienst verbunden',
+          identity_unlinked: 'Anmeldedienst getrennt',
+          magic_link_sign_in: 'Mit einem E-Mail-Link angemeldet',
+        },
+      },
+    },
   },
 
   links: {
@@ -425,6 +458,7 @@ export const de: Catalogue = {
     resend_confirmation: 'Keine Bestätigungs-E-Mail erhalten?',
     invite: 'Person einladen',
     sessions: 'Aktive Sitzungen',
+    security_log: 'Sicherheitsprotokoll',
     two_factor: 'Zwei-Faktor-Authentifizierung',
     passkeys: 'Passkeys',
     back: 'Zurück',
@@ -455,6 +489,14 @@ export const de: Catalogue = {
     invitation: {
       subject: 'Sie wurden eingeladen',
       body: 'Sie wurden von {{invited_by}} eingeladen. Bitte verwenden Sie den folgenden Link, um die Einladung anzunehmen:',
+    },
+    new_device: {
+      subject: 'Neue Anmeldung bei Ihrem Konto',
+      body: 'Ihr Konto wurde soeben in einem Browser angemeldet, in dem es bisher nicht verwendet wurde.',
+      when: 'Wann: {{time}}',
+      device: 'Browser: {{device}}',
+      check:
+        'Falls Sie das waren, ist nichts zu tun. Falls nicht, melden Sie diesen Browser ab und ändern Sie hier Ihr Passwort:',
     },
     password_changed: {
       subject: 'Ihr Passwort wurde geändert',

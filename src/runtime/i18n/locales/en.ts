@@ -460,6 +460,39 @@ export const en = {
         start_over: 'Sign in again',
       },
     },
+    security_log: {
+      index: {
+        title: 'Security log',
+        description: 'What happened to your account in the last {{days}} days, newest first.',
+        empty: 'Nothing has been recorded yet.',
+        from_ip: 'From {{ip}}',
+        unknown_browser: 'Unknown browser',
+        unknown_os: 'unknown system',
+        device: '{{browser}} on {{os}}',
+        previous: 'Newer events',
+        next: 'Older events',
+        page: 'Page {{page}}',
+        events: {
+          sign_in: 'Signed in',
+          sign_in_failed: 'Failed sign-in attempt',
+          lockout: 'Sign-in locked after too many failed attempts',
+          sign_out: 'Signed out',
+          password_changed: 'Password changed',
+          password_reset: 'Password reset with an email link',
+          email_changed: 'Email address changed',
+          two_factor_enabled: 'Two-factor authentication turned on',
+          two_factor_disabled: 'Two-factor authentication turned off',
+          two_factor_failed: 'Wrong two-factor code entered',
+          recovery_code_used: 'Recovery code used',
+          passkey_added: 'Passkey added',
+          passkey_removed: 'Passkey removed',
+          session_revoked: 'Another session signed out',
+          identity_linked: 'Sign-in provider connected',
+          identity_unlinked: 'Sign-in provider disconnected',
+          magic_link_sign_in: 'Signed in with an email link',
+        },
+      },
+    },
   },
 
   /** Navigation links and layout texts. */
@@ -472,6 +505,7 @@ export const en = {
     resend_confirmation: "Didn't receive a confirmation email?",
     invite: 'Invite a user',
     sessions: 'Active sessions',
+    security_log: 'Security log',
     two_factor: 'Two-factor authentication',
     passkeys: 'Passkeys',
     back: 'Back',
@@ -506,6 +540,14 @@ export const en = {
     invitation: {
       subject: "You've been invited",
       body: "You've been invited by {{invited_by}}. Please use the following link to accept your invitation:",
+    },
+    new_device: {
+      subject: 'New sign-in to your account',
+      body: 'Your account was just signed in to from a browser it has not been used with before.',
+      when: 'When: {{time}}',
+      device: 'Browser: {{device}}',
+      check:
+        'If this was you, there is nothing to do. If not, sign that browser out and change your password here:',
     },
     password_changed: {
       subject: 'Your password has been changed',
