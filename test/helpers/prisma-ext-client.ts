@@ -246,6 +246,7 @@ export function linkFor(name: MailLinkName, params?: { token: string }): string 
     'confirmation.show': `/confirm-email/${token}`,
     'invitation.edit': `/invitation/${token}/edit`,
     'session.new': '/session/new',
+    'magic_link.show': `/magic-link/${token}`,
   };
   return BASE_URL + paths[name];
 }

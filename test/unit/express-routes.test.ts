@@ -54,7 +54,7 @@ describe('path helper', () => {
     assert.throws(() => user('nope' as any), /unknown path name/);
     assert.equal(user('layout.stylesheet'), '/pow/pow.css');
     assert.equal(admin('layout.stylesheet'), '/admin/pow/pow.css');
-    assert.equal(Object.keys(POW_PATHS).length, 26);
+    assert.equal(Object.keys(POW_PATHS).length, 31);
     assert.equal(admin('sessions.delete_others'), '/admin/sessions/others');
   });
 

@@ -8,6 +8,7 @@ export const EXTENSION_NAMES = [
   'persistent-session',
   'invitation',
   'sessions',
+  'magic-link',
 ] as const;
 
 export type ExtensionName = (typeof EXTENSION_NAMES)[number];
@@ -17,6 +18,7 @@ export const MAILING_EXTENSIONS: readonly ExtensionName[] = [
   'email-confirmation',
   'reset-password',
   'invitation',
+  'magic-link',
 ];
 
 export function isExtensionName(value: unknown): value is ExtensionName {

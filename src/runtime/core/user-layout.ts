@@ -28,6 +28,7 @@ export const EXTENSION_USER_FIELDS: Readonly<Record<ExtensionName, readonly stri
   'reset-password': [],
   'persistent-session': [],
   sessions: [],
+  'magic-link': [],
 });
 
 /** The fields pow needs on a user: the sign-in ids, then the enabled extensions' fields. */

@@ -1,6 +1,6 @@
 /**
  * The Express side of pow's extensions (reset password, e-mail confirmation, remember-me,
- * invitations): wires `powExtensions` (src/runtime/extensions) into `powExpress`.
+ * invitations, sessions, magic links): wires `powExtensions` (src/runtime/extensions) into `powExpress`.
  *
  * - Setup: the services get the app's Prisma client, links built from the configured `baseUrl`
  *   and the mount path (never the Host header), and mail rendered with the app's own view engine
@@ -44,6 +44,7 @@ import {
 import { isWellFormedToken, updateTokenData } from '../extensions/tokens.js';
 import { rememberMeData } from '../extensions/sessions.js';
 import { createAccountSessionsApi, type AccountSessionsApi } from './account-sessions.js';
+import { createMagicLinkApi, type MagicLinkApi } from './magic-link.js';
 import { SAFE_METHODS } from './csrf.js';
 import { normalizeAddress } from './throttle.js';
 import type {
@@ -95,6 +96,8 @@ export interface ExtensionHost {
   /** Rotates to a fresh session for `user` (sets the cookie). */
   startSession(req: Request, res: Response, user: UserRecord): Promise<void>;
   clearSignInFailures(identifier: string): Promise<void>;
+  /** Seconds until the sign-in pause of this identifier lifts, or null (throttle.ts `paused`). */
+  signInPaused(identifier: string): Promise<number | null>;
   /** The limiter of this user type (core/rate-limit.ts). */
   readonly limiter: RateLimiter;
   /** Counts a sign-up from this request's address; a form error when over the limit. */
@@ -140,7 +143,8 @@ export interface ExpressExtensions {
     | 'verifyInvitation'
     | 'acceptInvitation'
   > &
-    AccountSessionsApi;
+    AccountSessionsApi &
+    MagicLinkApi;
 }
 
 /** The enabled extensions of `pow` that send mail (they need a mailer and a base URL). */
@@ -385,6 +389,21 @@ export function createExpressExtensions(host: ExtensionHost, options: PowExpress
     notAuthenticated: host.notAuthenticated,
   });
 
+  const magicLink = createMagicLinkApi({
+    pow,
+    limiter: host.limiter,
+    services: () => {
+      const ext = require();
+      ext.context.require('magic-link');
+      return ext;
+    },
+    limitedByAddress: limited,
+    signInPaused: host.signInPaused,
+    clearSignInFailures: host.clearSignInFailures,
+    startSession: host.startSession,
+    afterSignIn: (req, res, user, signInOptions) => hooks.afterSignIn(req, res, user, signInOptions),
+  });
+
   // ---- the hooks --------------------------------------------------------------------------------
 
   const hooks: ExpressExtensions = {
@@ -491,6 +510,7 @@ export function createExpressExtensions(host: ExtensionHost, options: PowExpress
 
     api: {
       ...accountSessions,
+      ...magicLink,
 
       async registerWithConfirmation(req, params) {
         const ext = require();

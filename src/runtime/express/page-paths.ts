@@ -76,6 +76,11 @@ const SERVED_BY: Readonly<Record<PowPathName, readonly PageRef[]>> = {
   'sessions.index': [{ page: 'sessions.index' }],
   'sessions.delete': [{ page: 'sessions.delete' }],
   'sessions.delete_others': [{ page: 'sessions.delete_others' }],
+  'magic_link.new': [{ page: 'magic_link.new' }],
+  'magic_link.create': [{ page: 'magic_link.create' }],
+  'magic_link.sent': [{ page: 'magic_link.sent' }],
+  'magic_link.show': [{ page: 'magic_link.show' }],
+  'magic_link.sign_in': [{ page: 'magic_link.sign_in' }],
   'layout.stylesheet': [{ page: 'layout.stylesheet' }],
 };
 
@@ -99,6 +104,7 @@ const NEEDED_BY_EXTENSION: Readonly<Partial<Record<ExtensionName, readonly PowPa
   ],
   'email-confirmation': ['confirmation.show'],
   invitation: ['invitation.edit', 'invitation.update'],
+  'magic-link': ['magic_link.show', 'magic_link.sign_in'],
 };
 
 /** A routed page needs the target of its form, and the page its controller redirects back to. */
@@ -111,6 +117,8 @@ const NEEDED_WITH: Readonly<Partial<Record<PowPathName, readonly PowPathName[]>>
   'invitation.create': ['invitation.new'],
   'invitation.edit': ['invitation.update'],
   'sessions.index': ['sessions.delete', 'sessions.delete_others'],
+  'magic_link.new': ['magic_link.create'],
+  'magic_link.create': ['magic_link.new', 'magic_link.sent'],
 };
 
 /** Pages whose path carries the token of a mailed link. */
@@ -119,6 +127,8 @@ const TOKEN_PAGES = new Set([
   'confirmation.show',
   'invitation.edit',
   'invitation.update',
+  'magic_link.show',
+  'magic_link.sign_in',
 ]);
 
 /** Segments pow can fill in: literal text, or a `:name` param (no Express pattern syntax). */

@@ -83,6 +83,12 @@ export interface Throttle {
   succeeded(identifier: string, address: string): Promise<void>;
   /** Clears the account's failures (password reset). */
   clearAccount(identifier: string): Promise<void>;
+  /**
+   * Whether sign-in with this identifier is paused (its failures reached the limit), without
+   * counting anything: the seconds until it lifts, or null. Sign-ins that need no password (magic
+   * links) respect the pause like a password would.
+   */
+  paused(identifier: string): Promise<number | null>;
 }
 
 /**
@@ -120,6 +126,13 @@ export function createThrottle(limiter: RateLimiter, userIdFields: readonly stri
       ]);
     },
     clearAccount,
+    async paused(identifier) {
+      const verdicts = await Promise.all(
+        keysOf(identifier).map((key) => limiter.peek('signInFailuresPerAccount', key)),
+      );
+      const locked = verdicts.flatMap((verdict) => (verdict.allowed ? [] : [verdict.retryAfterSeconds]));
+      return locked.length > 0 ? Math.max(...locked) : null;
+    },
   };
 }
 

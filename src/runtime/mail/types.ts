@@ -25,7 +25,8 @@ export type MailName =
   | 'email_confirmation'
   | 'email_changed'
   | 'registration_attempt'
-  | 'invitation';
+  | 'invitation'
+  | 'magic_link';
 
 /**
  * Renders one template file with the app's engine, e.g. `ejs.renderFile` (pow's runtime does not
