@@ -149,6 +149,7 @@ export interface TemplateContext {
     persistentSession: boolean;
     invitation: boolean;
     sessions: boolean;
+    magicLink: boolean;
   };
 
   project: {
@@ -543,6 +544,7 @@ export function buildTemplateContext(project: ProjectInfo, options: TemplateOpti
       persistentSession: extensions.includes('persistent-session'),
       invitation: extensions.includes('invitation'),
       sessions: extensions.includes('sessions'),
+      magicLink: extensions.includes('magic-link'),
     },
     project: {
       language: project.language,

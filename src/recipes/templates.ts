@@ -94,6 +94,7 @@ const RESERVED_NAMESPACES = new Set([
   'confirm-email',
   'invitation',
   'sessions',
+  'magic-link',
 ]);
 
 /** The answers of one gen.templates scope; stored in the manifest for a namespace. */

@@ -98,7 +98,7 @@ async function setup(
     json(res, { ...result });
   });
   r.get('/magic-link/:token', async (req, res) => {
-    json(res, { state: await auth.verifyMagicLink(req, req.params.token) });
+    json(res, { state: (await auth.verifyMagicLink(req, req.params.token)).state });
   });
   r.post('/magic-link/:token', async (req, res) => {
     const result = await auth.signInWithMagicLink(req, res, req.params.token);

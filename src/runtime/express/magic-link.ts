@@ -152,7 +152,8 @@ export function createMagicLinkApi(host: MagicLinkHost): MagicLinkApi {
     },
 
     async verifyMagicLink(_req, token): Promise<MagicLinkState> {
-      return (await host.services().findMagicLink(token)).state;
+      const lookup = await host.services().findMagicLink(token);
+      return lookup.state === 'active' ? { state: 'active', user: lookup.user } : { state: lookup.state };
     },
 
     async signInWithMagicLink(req, res, token, options) {

@@ -228,7 +228,7 @@ export type MailRequestResult =
  * `auth.verifyMagicLink`: whether a mailed sign-in link can still be used (the confirmation page),
  * without using it.
  */
-export type MagicLinkState = 'active' | 'used' | 'invalid';
+export type MagicLinkState = { state: 'active'; user: UserRecord } | { state: 'used' | 'invalid' };
 
 /** The answer of `auth.signInWithMagicLink`. */
 export type MagicLinkSignInResult =
