@@ -555,7 +555,8 @@ test(`extensions on ${FIXTURE}: install later, then every flow over HTTP with re
       assert.equal(reopened.status, 410);
       assert.match(reopened.body, /This sign-in link has already been used/);
       assert.doesNotMatch(reopened.body, new RegExp(`action="${link}"`), 'no button');
-      const replay = await late.post(link, { _csrf: csrfTokenFrom(reopened.body) });
+      const formPage = await late.get('/magic-link/new');
+      const replay = await late.post(link, { _csrf: csrfTokenFrom(formPage.body) });
       assert.equal(replay.status, 410);
       assert.match(replay.body, /already been used/);
       assert.equal(await signedIn(late), false);

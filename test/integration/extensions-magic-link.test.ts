@@ -333,3 +333,18 @@ test('a paused sign-in refuses the link and leaves it usable; an unconfirmed add
   const user = await s.pow.users.getBy({ email: 'new@example.com' });
   assert.equal(user!.emailConfirmedAt ?? null, null, 'asking for a link confirms nothing');
 });
+
+test("a password reset ends the account's unused sign-in links", async (t) => {
+  const s = await setup(t, { extensions: ['reset-password', 'magic-link'] });
+  await s.user('reset@example.com');
+  const link = await requestLink(s, 'reset@example.com');
+  await s.auth.extensions!.requestPasswordReset('reset@example.com');
+  const mail = await s.smtp.waitForMail((m) => m.subject === 'Reset password link');
+  const reset = await s.auth.extensions!.resetPassword(tokenFromLink(firstLink(mail)), {
+    password: 'seven orange lanterns over harbor 18',
+    password_confirmation: 'seven orange lanterns over harbor 18',
+  });
+  assert.equal(reset.ok, true);
+  assert.deepEqual((await call(s.browser(), 'GET', link.path)).json, { state: 'invalid' });
+  assert.equal((await call(s.browser(), 'POST', link.path)).json.reason, 'invalid');
+});
