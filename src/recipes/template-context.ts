@@ -431,6 +431,13 @@ export function buildTemplateContext(project: ProjectInfo, options: TemplateOpti
   const namespace = checkNamespace(options.namespace);
   const userIdFields = checkIdFields(options.userIdFields ?? ['email']);
   const extensions = checkExtensions(options.extensions ?? []);
+  if (extensions.includes('magic-link') && !userIdFields.includes('email')) {
+    // The link goes to the account's e-mail, and the form asks for it.
+    throw usage(
+      'The magic-link extension mails sign-in links, but "email" is not one of the user id fields.',
+      'Add --user-id-field email, or leave out --extension magic-link.',
+    );
+  }
   const registration = options.registration ?? true;
   const store = options.store ?? 'prisma';
   if (!['memory', 'prisma', 'redis'].includes(store)) {

@@ -585,128 +585,136 @@ test(`extensions on ${FIXTURE}: install later, then every flow over HTTP with re
     for (const token of rawTokens) assert.ok(!dump.includes(token), 'a raw token is stored');
   });
 
-  await t.test('admin namespace with reset-password: its links and pages stay under /admin', async () => {
-    await app?.stop();
-    app = null;
-    const gen = await project.pow([
-      'gen.templates',
-      '--namespace',
-      'admin',
-      '--registration',
-      '--extension',
-      'reset-password',
-      '--extension',
-      'magic-link',
-      '--yes',
-    ]);
-    assert.equal(gen.code, 0, gen.stderr + gen.stdout);
-    assert.ok(existsSync(join(project.dir, 'src/controllers/admin/pow/reset-password.ts')));
-    assert.ok(existsSync(join(project.dir, 'views/admin/pow/mailer/reset_password.html.ejs')));
-    assert.ok(
-      !existsSync(join(project.dir, 'src/controllers/admin/pow/invitation.ts')),
-      'only its own extensions',
-    );
-    // The team shortens the admins' sign-in links to 3 s (the config's knob), to see one expire.
-    const adminConfig = 'src/pow/admin/config.ts';
-    assert.match(project.read(adminConfig), /magic_link: 15 \* 60 \* 1000/);
-    project.write(
-      adminConfig,
-      project.read(adminConfig).replace('magic_link: 15 * 60 * 1000', 'magic_link: 3000'),
-    );
-    const migrated = await project.pow(['migrate']);
-    assert.equal(migrated.code, 0, migrated.stderr);
-    await prismaGenerate(project);
-    app = await startApp(
-      project.dir,
-      join(REPO_ROOT, 'node_modules/.bin/tsx'),
-      ['src/server.ts'],
-      { ...project.env, SMTP_URL: mailServer.url, MAIL_FROM: 'pow@app.example.test', POW_BASE_URL: BASE_URL },
-      60_000,
-    );
-    const admin = new HttpClient(app.url);
-    const page = await admin.get('/admin/registration/new');
-    assert.equal(page.status, 200);
-    const created = await admin.post('/admin/registration', {
-      _csrf: csrfTokenFrom(page.body),
-      email: 'root@example.com',
-      password: PASSWORD,
-      password_confirmation: PASSWORD,
-    });
-    assert.equal(created.status, 302, created.body.slice(0, 1000));
-    const edit = await admin.get('/admin/registration/edit');
-    await admin.post('/admin/session', { _csrf: csrfTokenFrom(edit.body), _method: 'DELETE' });
-
-    const form = await admin.get('/admin/reset-password/new');
-    assert.equal(form.status, 200);
-    assert.match(form.body, /action="\/admin\/reset-password"/);
-    const before = mailCount();
-    const requested = await admin.post('/admin/reset-password', {
-      _csrf: csrfTokenFrom(form.body),
-      email: 'root@example.com',
-    });
-    assert.equal(requested.location, '/admin/session/new');
-    const link = firstLink(await mailTo('root@example.com', 'Reset password link', before));
-    assert.match(link, /^https:\/\/app\.example\.test\/admin\/reset-password\/[A-Za-z0-9_-]{43}\/edit$/);
-    const opened = await admin.get(mailedPath(link, BASE_URL));
-    assert.equal(opened.location, '/admin/reset-password/edit');
-    assert.match(setCookie(opened, 'pow_admin_reset') ?? '', /; Path=\/admin\/reset-password; /);
-    const resetPage = await admin.get(opened.location!);
-    assert.equal(resetPage.status, 200);
-    const action = /<form[^>]*action="([^"]+)"/.exec(
-      resetPage.body.slice(resetPage.body.indexOf('pow-card')),
-    )![1]!;
-    assert.equal(action, '/admin/reset-password');
-    const done = await admin.post(action, {
-      _csrf: csrfTokenFrom(resetPage.body),
-      _method: 'PATCH',
-      password: NEW_PASSWORD,
-      password_confirmation: NEW_PASSWORD,
-    });
-    assert.equal(done.location, '/admin/session/new');
-    const signInPage = await admin.get('/admin/session/new');
-    const signedInAdmin = await admin.post('/admin/session', {
-      _csrf: csrfTokenFrom(signInPage.body),
-      user_id: 'root@example.com',
-      password: NEW_PASSWORD,
-    });
-    assert.equal(signedInAdmin.status, 302);
-    assert.equal(signedInAdmin.location, '/admin');
-
-    // Sign-in links of admins: under /admin, signing in lands on the admin side; expired after 3 s.
-    const signOut = async () => {
-      const account = await admin.get('/admin/registration/edit');
-      await admin.post('/admin/session', { _csrf: csrfTokenFrom(account.body), _method: 'DELETE' });
-    };
-    await signOut();
-    const askLink = async () => {
-      const page = await admin.get('/admin/magic-link/new');
+  await t.test(
+    'admin namespace with reset-password and magic-link: links and pages under /admin, a sign-in link expires',
+    async () => {
+      await app?.stop();
+      app = null;
+      const gen = await project.pow([
+        'gen.templates',
+        '--namespace',
+        'admin',
+        '--registration',
+        '--extension',
+        'reset-password',
+        '--extension',
+        'magic-link',
+        '--yes',
+      ]);
+      assert.equal(gen.code, 0, gen.stderr + gen.stdout);
+      assert.ok(existsSync(join(project.dir, 'src/controllers/admin/pow/reset-password.ts')));
+      assert.ok(existsSync(join(project.dir, 'views/admin/pow/mailer/reset_password.html.ejs')));
+      assert.ok(
+        !existsSync(join(project.dir, 'src/controllers/admin/pow/invitation.ts')),
+        'only its own extensions',
+      );
+      // The team shortens the admins' sign-in links to 3 s (the config's knob), to see one expire.
+      const adminConfig = 'src/pow/admin/config.ts';
+      assert.match(project.read(adminConfig), /magic_link: 15 \* 60 \* 1000/);
+      project.write(
+        adminConfig,
+        project.read(adminConfig).replace('magic_link: 15 * 60 * 1000', 'magic_link: 3000'),
+      );
+      const migrated = await project.pow(['migrate']);
+      assert.equal(migrated.code, 0, migrated.stderr);
+      await prismaGenerate(project);
+      app = await startApp(
+        project.dir,
+        join(REPO_ROOT, 'node_modules/.bin/tsx'),
+        ['src/server.ts'],
+        {
+          ...project.env,
+          SMTP_URL: mailServer.url,
+          MAIL_FROM: 'pow@app.example.test',
+          POW_BASE_URL: BASE_URL,
+        },
+        60_000,
+      );
+      const admin = new HttpClient(app.url);
+      const page = await admin.get('/admin/registration/new');
       assert.equal(page.status, 200);
-      assert.match(page.body, /action="\/admin\/magic-link"/);
-      const mark = mailCount();
-      const asked = await admin.post('/admin/magic-link', {
+      const created = await admin.post('/admin/registration', {
         _csrf: csrfTokenFrom(page.body),
         email: 'root@example.com',
+        password: PASSWORD,
+        password_confirmation: PASSWORD,
       });
-      assert.equal(asked.location, '/admin/magic-link/sent');
-      return firstLink(await mailTo('root@example.com', MAGIC_SUBJECT, mark));
-    };
-    const magic = await askLink();
-    assert.match(magic, /^https:\/\/app\.example\.test\/admin\/magic-link\/[A-Za-z0-9_-]{43}$/);
-    const magicPage = await admin.get(mailedPath(magic, BASE_URL));
-    assert.equal(magicPage.status, 200);
-    const viaLink = await admin.post(mailedPath(magic, BASE_URL), { _csrf: csrfTokenFrom(magicPage.body) });
-    assert.equal(viaLink.status, 302, viaLink.body.slice(0, 1000));
-    assert.equal(viaLink.location, '/admin');
-    assert.equal((await admin.get('/admin')).status, 200, 'the admin is signed in');
+      assert.equal(created.status, 302, created.body.slice(0, 1000));
+      const edit = await admin.get('/admin/registration/edit');
+      await admin.post('/admin/session', { _csrf: csrfTokenFrom(edit.body), _method: 'DELETE' });
 
-    await signOut();
-    const expiring = mailedPath(await askLink(), BASE_URL);
-    // The link was made before its mail went out: 3.5 s after the mail it is past its 3 s.
-    await new Promise((resolve) => setTimeout(resolve, 3500));
-    const requestForm = await admin.get('/admin/magic-link/new');
-    const expired = await admin.post(expiring, { _csrf: csrfTokenFrom(requestForm.body) });
-    assert.equal(expired.status, 410);
-    assert.match(expired.body, /This sign-in link is invalid or has expired/);
-    assert.notEqual((await admin.get('/admin')).status, 200, 'not signed in');
-  });
+      const form = await admin.get('/admin/reset-password/new');
+      assert.equal(form.status, 200);
+      assert.match(form.body, /action="\/admin\/reset-password"/);
+      const before = mailCount();
+      const requested = await admin.post('/admin/reset-password', {
+        _csrf: csrfTokenFrom(form.body),
+        email: 'root@example.com',
+      });
+      assert.equal(requested.location, '/admin/session/new');
+      const link = firstLink(await mailTo('root@example.com', 'Reset password link', before));
+      assert.match(link, /^https:\/\/app\.example\.test\/admin\/reset-password\/[A-Za-z0-9_-]{43}\/edit$/);
+      const opened = await admin.get(mailedPath(link, BASE_URL));
+      assert.equal(opened.location, '/admin/reset-password/edit');
+      assert.match(setCookie(opened, 'pow_admin_reset') ?? '', /; Path=\/admin\/reset-password; /);
+      const resetPage = await admin.get(opened.location!);
+      assert.equal(resetPage.status, 200);
+      const action = /<form[^>]*action="([^"]+)"/.exec(
+        resetPage.body.slice(resetPage.body.indexOf('pow-card')),
+      )![1]!;
+      assert.equal(action, '/admin/reset-password');
+      const done = await admin.post(action, {
+        _csrf: csrfTokenFrom(resetPage.body),
+        _method: 'PATCH',
+        password: NEW_PASSWORD,
+        password_confirmation: NEW_PASSWORD,
+      });
+      assert.equal(done.location, '/admin/session/new');
+      const signInPage = await admin.get('/admin/session/new');
+      const signedInAdmin = await admin.post('/admin/session', {
+        _csrf: csrfTokenFrom(signInPage.body),
+        user_id: 'root@example.com',
+        password: NEW_PASSWORD,
+      });
+      assert.equal(signedInAdmin.status, 302);
+      assert.equal(signedInAdmin.location, '/admin');
+
+      // Sign-in links of admins: under /admin, signing in lands on the admin side; expired after 3 s.
+      const signOut = async () => {
+        const account = await admin.get('/admin/registration/edit');
+        await admin.post('/admin/session', { _csrf: csrfTokenFrom(account.body), _method: 'DELETE' });
+      };
+      await signOut();
+      const askLink = async () => {
+        const page = await admin.get('/admin/magic-link/new');
+        assert.equal(page.status, 200);
+        assert.match(page.body, /action="\/admin\/magic-link"/);
+        const mark = mailCount();
+        const asked = await admin.post('/admin/magic-link', {
+          _csrf: csrfTokenFrom(page.body),
+          email: 'root@example.com',
+        });
+        assert.equal(asked.location, '/admin/magic-link/sent');
+        return firstLink(await mailTo('root@example.com', MAGIC_SUBJECT, mark));
+      };
+      const magic = await askLink();
+      assert.match(magic, /^https:\/\/app\.example\.test\/admin\/magic-link\/[A-Za-z0-9_-]{43}$/);
+      const magicPage = await admin.get(mailedPath(magic, BASE_URL));
+      assert.equal(magicPage.status, 200);
+      const viaLink = await admin.post(mailedPath(magic, BASE_URL), { _csrf: csrfTokenFrom(magicPage.body) });
+      assert.equal(viaLink.status, 302, viaLink.body.slice(0, 1000));
+      assert.equal(viaLink.location, '/admin');
+      assert.equal((await admin.get('/admin')).status, 200, 'the admin is signed in');
+
+      await signOut();
+      const expiring = mailedPath(await askLink(), BASE_URL);
+      // The link was made before its mail went out: 3.5 s after the mail it is past its 3 s.
+      await new Promise((resolve) => setTimeout(resolve, 3500));
+      const requestForm = await admin.get('/admin/magic-link/new');
+      const expired = await admin.post(expiring, { _csrf: csrfTokenFrom(requestForm.body) });
+      assert.equal(expired.status, 410);
+      assert.match(expired.body, /This sign-in link is invalid or has expired/);
+      assert.notEqual((await admin.get('/admin')).status, 200, 'not signed in');
+    },
+  );
 });
