@@ -90,7 +90,9 @@ export function addExtensionFiles(ctx: GenerateContext, it: TemplateContext): vo
       ctx.note(`extension ${name}: no schema change (its tokens live in the ${it.store} store, hashed)`);
     }
     if (name === 'magic-link') {
-      ctx.note(`extension magic-link: no schema change (its sign-in links live in the ${it.store} store, hashed)`);
+      ctx.note(
+        `extension magic-link: no schema change (its sign-in links live in the ${it.store} store, hashed)`,
+      );
     }
     if (name === 'sessions') {
       ctx.note(`extension sessions: no schema change (it lists what the ${it.store} store already keeps)`);
