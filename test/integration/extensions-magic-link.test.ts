@@ -8,20 +8,23 @@ import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { randomBytes } from 'node:crypto';
 import express from 'express';
+import { createClient } from 'redis';
 import {
   createPow,
   fakeClock,
   flushDeliveries,
   memoryStore,
+  redisStore,
   smtpMailer,
   type FakeClock,
 } from '../../src/runtime/index.js';
-import type { ExtensionName, Pow, UserRecord } from '../../src/runtime/core/types.js';
+import type { ExtensionName, Pow, Store, UserRecord } from '../../src/runtime/core/types.js';
 import type { SecurityEvent } from '../../src/runtime/core/security-events.js';
 import { RATE_LIMIT_NAMESPACE } from '../../src/runtime/core/rate-limit.js';
 import { powExpress, type PowExpress, type PowExpressOptions } from '../../src/runtime/express/index.js';
-import { createExtTestDatabase } from '../helpers/prisma-ext-client.js';
+import { createExtTestDatabase, REDIS_URL } from '../helpers/prisma-ext-client.js';
 import { HttpClient, type HttpResponse } from '../helpers/http-client.js';
 import { firstLink, startSmtpServer, tokenFromLink, type SmtpTestServer } from '../helpers/smtp-server.js';
 
@@ -49,13 +52,31 @@ type JsonBody = Record<string, unknown>;
 
 async function setup(
   t: TestContext,
-  options: { extensions?: ExtensionName[]; auth?: Partial<PowExpressOptions> } = {},
+  options: { extensions?: ExtensionName[]; auth?: Partial<PowExpressOptions>; redis?: boolean } = {},
 ): Promise<Setup> {
   const db = await createExtTestDatabase('sqlite');
   const clock = fakeClock();
   const smtp = await startSmtpServer();
   const mailer = smtpMailer(smtp.url, { from: 'pow@app.test', pool: true });
-  const store = memoryStore();
+  const memory = memoryStore();
+  let store: Store = memory;
+  let closeStore = () => memory.close();
+  let dump = () => JSON.stringify(memory.dump());
+  if (options.redis) {
+    const client = createClient({ url: REDIS_URL });
+    client.on('error', () => {});
+    await client.connect();
+    const prefix = `pow_magic_link_${randomBytes(6).toString('hex')}`;
+    store = redisStore(client, { prefix });
+    dump = () => {
+      throw new Error('no dump of the Redis store here');
+    };
+    closeStore = async () => {
+      const keys = await client.keys(`${prefix}:*`);
+      if (keys.length > 0) await client.del(keys);
+      await client.close();
+    };
+  }
   let writes = 0;
   const put = store.put.bind(store);
   store.put = async (...args) => {
@@ -116,7 +137,7 @@ async function setup(
     await flushDeliveries();
     await mailer.close?.();
     await smtp.close();
-    await store.close();
+    await closeStore();
     await db.cleanup();
   });
   return {
@@ -127,7 +148,7 @@ async function setup(
     url,
     events,
     writes: () => writes,
-    dump: () => JSON.stringify(store.dump()),
+    dump,
     async user(email, confirmed = true) {
       const created = await pow.users.create({ email, password: PASSWORD, password_confirmation: PASSWORD });
       assert.ok(created.ok);
@@ -219,16 +240,18 @@ test('a link signs in once: the GET only looks, the POST uses it; a second use i
   assert.equal(magic().length, 1, 'no event for a refused link');
 });
 
-test('two clicks at once: exactly one signs in; using one link ends the others', async (t) => {
-  const s = await setup(t);
-  await s.user('par@example.com');
-  const first = await requestLink(s, 'par@example.com');
-  const second = await requestLink(s, 'par@example.com');
-  const browsers = [s.browser(), s.browser(), s.browser(), s.browser()];
-  const results = await Promise.all(browsers.map((b) => call(b, 'POST', second.path)));
-  assert.equal(results.filter((r) => r.json.ok === true).length, 1, 'one winner');
-  assert.deepEqual((await call(s.browser(), 'GET', first.path)).json, { state: 'invalid' });
-});
+for (const redis of [false, true]) {
+  test(`two clicks at once: exactly one signs in; using one link ends the others${redis ? ' (Redis store)' : ''}`, async (t) => {
+    const s = await setup(t, { redis });
+    await s.user('par@example.com');
+    const first = await requestLink(s, 'par@example.com');
+    const second = await requestLink(s, 'par@example.com');
+    const browsers = [s.browser(), s.browser(), s.browser(), s.browser()];
+    const results = await Promise.all(browsers.map((b) => call(b, 'POST', second.path)));
+    assert.equal(results.filter((r) => r.json.ok === true).length, 1, 'one winner');
+    assert.deepEqual((await call(s.browser(), 'GET', first.path)).json, { state: 'invalid' });
+  });
+}
 
 test('expiry: 15 minutes by default; tokenTtlMs.magic_link changes it and the mail says so', async (t) => {
   const s = await setup(t);
