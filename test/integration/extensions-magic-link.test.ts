@@ -113,7 +113,7 @@ async function setup(
     );
     json(res, { ok: result.ok });
   });
-  r.post('/magic-link', async (req, res) => {
+  r.post('/magic-link', auth.page('magic_link', 'create'), async (req, res) => {
     const result = await auth.requestMagicLink(req, req.body.email);
     if (!result.ok) res.status(result.status).set('Retry-After', String(result.retryAfterSeconds));
     json(res, { ...result });
@@ -370,4 +370,19 @@ test("a password reset ends the account's unused sign-in links", async (t) => {
   assert.equal(reset.ok, true);
   assert.deepEqual((await call(s.browser(), 'GET', link.path)).json, { state: 'invalid' });
   assert.equal((await call(s.browser(), 'POST', link.path)).json.reason, 'invalid');
+});
+
+test('a request form left open too long is shown again with a fresh token, nothing sent', async (t) => {
+  const s = await setup(t);
+  await s.user('stale@example.com');
+  const res = await fetch(`${s.url}/magic-link`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', 'sec-fetch-site': 'same-origin' },
+    body: 'email=stale%40example.com&_csrf=stale-token',
+  });
+  assert.equal(res.status, 303);
+  assert.equal(res.headers.get('location'), '/magic-link/new');
+  await flushDeliveries();
+  assert.equal(s.smtp.messages.length, 0, 'no mail');
 });
