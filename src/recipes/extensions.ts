@@ -38,6 +38,7 @@ export const EXTENSION_MAILS: Readonly<Record<string, ExtensionName>> = Object.f
   registration_attempt: 'email-confirmation',
   invitation: 'invitation',
   new_device: 'security-log',
+  magic_link: 'magic-link',
 });
 
 /** Template path segments (file stem or folder) that belong to an extension without naming it. */
@@ -92,6 +93,11 @@ export function addExtensionFiles(ctx: GenerateContext, it: TemplateContext): vo
   for (const name of it.extensions) {
     if (name === 'reset-password' || name === 'persistent-session') {
       ctx.note(`extension ${name}: no schema change (its tokens live in the ${it.store} store, hashed)`);
+    }
+    if (name === 'magic-link') {
+      ctx.note(
+        `extension magic-link: no schema change (its sign-in links live in the ${it.store} store, hashed)`,
+      );
     }
     if (name === 'sessions') {
       ctx.note(`extension sessions: no schema change (it lists what the ${it.store} store already keeps)`);

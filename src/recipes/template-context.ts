@@ -161,6 +161,7 @@ export interface TemplateContext {
     invitation: boolean;
     sessions: boolean;
     passkeys: boolean;
+    magicLink: boolean;
     securityLog: boolean;
     twoFactor: boolean;
     oauth: boolean;
@@ -452,6 +453,13 @@ export function buildTemplateContext(project: ProjectInfo, options: TemplateOpti
   const namespace = checkNamespace(options.namespace);
   const userIdFields = checkIdFields(options.userIdFields ?? ['email']);
   const extensions = checkExtensions(options.extensions ?? []);
+  if (extensions.includes('magic-link') && !userIdFields.includes('email')) {
+    // The link goes to the account's e-mail, and the form asks for it.
+    throw usage(
+      'The magic-link extension mails sign-in links, but "email" is not one of the user id fields.',
+      'Add --user-id-field email, or leave out --extension magic-link.',
+    );
+  }
   const registration = options.registration ?? true;
   const store = options.store ?? 'prisma';
   if (!['memory', 'prisma', 'redis'].includes(store)) {
@@ -567,6 +575,7 @@ export function buildTemplateContext(project: ProjectInfo, options: TemplateOpti
       invitation: extensions.includes('invitation'),
       sessions: extensions.includes('sessions'),
       passkeys: extensions.includes('passkeys'),
+      magicLink: extensions.includes('magic-link'),
       securityLog: extensions.includes('security-log'),
       twoFactor: extensions.includes('two-factor'),
       oauth: extensions.includes('oauth'),

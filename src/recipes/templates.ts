@@ -98,6 +98,7 @@ const RESERVED_NAMESPACES = new Set([
   'sessions',
   'two-factor',
   'passkeys',
+  'magic-link',
 ]);
 
 /** The answers of one gen.templates scope; stored in the manifest for a namespace. */

@@ -1,9 +1,10 @@
 /**
- * The reset-password and persistent-session extensions in a real browser (Debian's Chromium through
- * playwright-core), against the SQLite example app after
- * `pow install --extension reset-password --extension persistent-session` (installed and booted
- * once for the file): a password reset through the link of the captured e-mail (whose token
- * never shows in the address bar), and "keep me logged in" across a browser restart. Pages are screenshotted at 1280 and 390 px and checked with
+ * The reset-password, persistent-session and magic-link extensions in a real browser (Debian's
+ * Chromium through playwright-core), against the SQLite example app after `pow install --extension
+ * reset-password --extension persistent-session --extension magic-link` (installed and booted once
+ * for the file): a password reset through the link of the captured e-mail (whose token never shows
+ * in the address bar), "keep me logged in" across a browser restart, and signing in by a mailed
+ * link. Pages are screenshotted at 1280 and 390 px and checked with
  * axe-core, as in auth-pages.test.ts.
  */
 import { test } from 'node:test';
@@ -26,7 +27,14 @@ test('extensions in Chromium: reset password by e-mail, remember me across a res
   const smtp = await startSmtpServer();
   t.after(() => smtp.close());
   const { site, browser, close } = await startSite({
-    installArgs: ['--extension', 'reset-password', '--extension', 'persistent-session'],
+    installArgs: [
+      '--extension',
+      'reset-password',
+      '--extension',
+      'persistent-session',
+      '--extension',
+      'magic-link',
+    ],
     env: { SMTP_URL: smtp.url, MAIL_FROM: 'pow@example.com', POW_BASE_URL: MAIL_ORIGIN },
   });
   t.after(close);
@@ -173,6 +181,55 @@ test('extensions in Chromium: reset password by e-mail, remember me across a res
       await forgotten.context.close();
     }
   });
+
+  await t.test(
+    'magic link: asked from the sign-in page, the mailed link shows a button that signs in once',
+    async () => {
+      const asker = await newContext();
+      const tab = await asker.newPage();
+      try {
+        await tab.goto(`${base}/session/new`);
+        await tab.getByRole('link', { name: 'Email me a sign-in link' }).click();
+        await tab.waitForURL(`${base}/magic-link/new`);
+        assert.equal(await text(tab, 'h1'), 'Sign in with a link');
+        await checkPage(t, tab, 'magic-link');
+        const before = smtp.messages.length;
+        await tab.fill('#email', EMAIL);
+        await tab.click('form.pow-form button[type=submit]');
+        await tab.waitForURL(`${base}/magic-link/sent`);
+        assert.equal(await text(tab, 'h1'), 'Check your email');
+        await checkPage(t, tab, 'magic-link-sent');
+        const mail = await smtp.waitForMail(
+          (m) => m.subject === 'Your sign-in link' && smtp.messages.indexOf(m) >= before,
+          15_000,
+        );
+        const link = new URL(firstLink(mail));
+        assert.equal(link.origin, MAIL_ORIGIN);
+        await tab.goto(`${base}${link.pathname}`);
+        assert.equal(await text(tab, 'h1'), 'Sign in');
+        assert.match(await text(tab, '#pow-description'), new RegExp(`sign in as ${EMAIL}`));
+        await checkPage(t, tab, 'magic-link-show');
+        await tab.getByRole('button', { name: 'Sign in' }).click();
+        await tab.waitForURL(`${base}/`);
+        await tab.goto(`${base}/dashboard`);
+        assert.equal(await text(tab, 'h1'), 'Dashboard', 'signed in');
+
+        const other = await asker.browser()!.newContext({ viewport: { width: 1280, height: 800 } });
+        try {
+          const late = await other.newPage();
+          await late.goto(`${base}${link.pathname}`);
+          assert.equal(await text(late, 'h1'), 'This link cannot be used');
+          assert.match(await text(late, '#form-error'), /already been used/);
+          assert.equal(await late.getByRole('button', { name: 'Sign in' }).count(), 0, 'no button');
+          await checkPage(t, late, 'magic-link-used');
+        } finally {
+          await other.close();
+        }
+      } finally {
+        await asker.close();
+      }
+    },
+  );
 
   t.diagnostic(axeSummary());
 });

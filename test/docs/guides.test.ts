@@ -470,6 +470,58 @@ describe('guides', () => {
     }
   });
 
+  test('magic-link: the sign-in page links to the form; the mailed link signs in once, by its button', async () => {
+    assertGuideRuns('guides/magic-link.md', 'npx pow install --extension magic-link');
+    const smtp = await startSmtpServer();
+    const mailEnv = { SMTP_URL: smtp.url, MAIL_FROM: 'pow@example.com', POW_BASE_URL: 'https://example.com' };
+    try {
+      await run(
+        null,
+        async (app) => {
+          await createUser(app.pow, { email: 'ada@example.com', password: PASSWORD });
+          const browser = app.browser();
+          const signInPage = await browser.get('/session/new');
+          assert.match(signInPage.body, /href="\/magic-link\/new">Email me a sign-in link</);
+          const form = await browser.get('/magic-link/new');
+          const asked = await browser.post('/magic-link', {
+            _csrf: csrfTokenFrom(form.body),
+            email: 'ada@example.com',
+          });
+          assert.equal(asked.location, '/magic-link/sent');
+          const mail = await smtp.waitForMail((m) => m.to === 'ada@example.com', 15_000);
+          assert.equal(mail.subject, 'Your sign-in link');
+          const link = new URL(firstLink(mail));
+          assert.equal(link.origin, 'https://example.com');
+          assert.equal(link.pathname, `/magic-link/${tokenFromLink(link.href)}`);
+
+          const page = await browser.get(link.pathname);
+          assert.equal(page.status, 200);
+          assert.equal((await browser.get('/registration/edit')).status, 302, 'opening it signs nobody in');
+          const done = await browser.post(link.pathname, { _csrf: csrfTokenFrom(page.body) });
+          assert.equal(done.status, 302);
+          assert.equal((await browser.get('/registration/edit')).status, 200, 'the button signs in');
+          await signOut(browser);
+
+          const again = await browser.get(link.pathname);
+          assert.equal(again.status, 410);
+          assert.match(again.body, /This sign-in link has already been used/);
+        },
+        {
+          env: mailEnv,
+          async prepare(copy) {
+            await mustPass(
+              copy.pow(['install', '--extension', 'magic-link', '--yes']),
+              'install --extension magic-link',
+            );
+          },
+        },
+      );
+    } finally {
+      for (const name of Object.keys(mailEnv)) delete process.env[name];
+      await smtp.close();
+    }
+  });
+
   test('sign-in-with-username: a re-run adds the field; people sign in with either', async () => {
     const command = 'npx pow install --user-id-field email --user-id-field username';
     assertGuideRuns('guides/sign-in-with-username.md', command);

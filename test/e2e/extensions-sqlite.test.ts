@@ -1,15 +1,16 @@
 /**
- * The four extensions end to end on the SQLite example app (issue 7), with real mail.
+ * The mailing extensions end to end on the SQLite example app (issues 7, 21), with real mail.
  *
  * One project: `pow install`, the team edits some generated files, then
  * `pow install --extension email-confirmation --extension reset-password
- *  --extension persistent-session --extension invitation` adds only the delta (one new migration,
+ *  --extension persistent-session --extension invitation --extension magic-link` adds only the delta (one new migration,
  * merged routes/controllers, the team's other edits untouched). After `pow migrate`,
  * `prisma generate` and strict `tsc`, the app boots with SMTP_URL pointing at an in-process SMTP
  * server, and browser-like clients walk every flow of pow-behaviour.md §9 rows 38–57, reading the
  * links from the captured mails and following them. Then the database file is searched for
  * every raw token that was mailed or set as a cookie. Last, `pow gen.templates --namespace admin
- * --extension reset-password` adds admins: their reset mail links and pages stay under /admin.
+ * --extension reset-password --extension magic-link` adds admins: their mailed links and pages stay
+ * under /admin, and a sign-in link outlives the lifetime its config gives it by nothing.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -48,7 +49,8 @@ const SESSION_CONTROLLER = 'src/controllers/pow/session.ts';
 const REGISTRATION_VIEW = 'views/pow/registration/new.ejs';
 const TEAM_ROUTE = "powRoutes.get('/team-route', (_req, res) => {\n  res.send('team');\n});\n";
 const TEAM_COMMENT = '// Team note: sign-in copy reviewed by the product team.\n';
-const ALL = ['email-confirmation', 'reset-password', 'persistent-session', 'invitation'];
+const ALL = ['email-confirmation', 'reset-password', 'persistent-session', 'invitation', 'magic-link'];
+const MAGIC_SUBJECT = 'Your sign-in link';
 
 function migrationNames(project: E2EProject): string[] {
   return readdirSync(join(project.dir, MIGRATIONS), { withFileTypes: true })
@@ -119,8 +121,12 @@ test(`extensions on ${FIXTURE}: install later, then every flow over HTTP with re
     const config = project.read('src/pow/config.ts');
     assert.match(
       config,
-      /extensions: \['email-confirmation', 'reset-password', 'persistent-session', 'invitation'\]/,
+      /extensions: \['email-confirmation', 'reset-password', 'persistent-session', 'invitation', 'magic-link'\]/,
     );
+    assert.match(config, /tokenTtlMs: \{ magic_link: 15 \* 60 \* 1000 \}/);
+    assert.match(res.stdout, /extension magic-link: no schema change/);
+    assert.match(routes, /auth\.page\('magic_link', 'sign_in'\)/);
+    assert.match(project.read('views/pow/session/new.ejs'), /pow\.path\('magic_link\.new'\)/);
     assert.match(config, /smtpMailer\(url/);
     assert.match(project.read('.env.example'), /^SMTP_URL=$/m);
     for (const path of [
@@ -131,6 +137,12 @@ test(`extensions on ${FIXTURE}: install later, then every flow over HTTP with re
       'views/pow/invitation/edit.ejs',
       'views/pow/mailer/reset_password.html.ejs',
       'views/pow/mailer/invitation.text.ejs',
+      'src/controllers/pow/magic-link.ts',
+      'views/pow/magic-link/new.ejs',
+      'views/pow/magic-link/sent.ejs',
+      'views/pow/magic-link/show.ejs',
+      'views/pow/mailer/magic_link.html.ejs',
+      'views/pow/mailer/magic_link.text.ejs',
     ]) {
       assert.ok(existsSync(join(project.dir, path)), `${path} is written`);
     }
@@ -485,6 +497,83 @@ test(`extensions on ${FIXTURE}: install later, then every flow over HTTP with re
     },
   );
 
+  await t.test(
+    'magic link: same answer for unknown, the page only shows a button, the POST signs in once (issue 21)',
+    async () => {
+      const browser = new HttpClient(base);
+      const signInPage = await browser.get('/session/new');
+      assert.match(signInPage.body, /<a href="\/magic-link\/new">Email me a sign-in link<\/a>/);
+      const request = async (client: HttpClient, email: string) => {
+        const page = await client.get('/magic-link/new');
+        assert.equal(page.status, 200);
+        return client.post('/magic-link', { _csrf: csrfTokenFrom(page.body), email });
+      };
+      const before = mailCount();
+      const known = await request(browser, adaEmail.toUpperCase());
+      const other = new HttpClient(base);
+      const unknown = await request(other, 'nobody-magic@example.com');
+      assert.equal(known.status, 302);
+      assert.equal(known.location, '/magic-link/sent');
+      assert.equal(unknown.status, known.status);
+      assert.equal(unknown.location, known.location);
+      const sent = await browser.follow(known);
+      assert.match(sent.body, /<h1 id="pow-title">Check your email<\/h1>/);
+      assert.match(sent.body, /within 15 minutes/);
+      const card = (body: string) => body.slice(body.indexOf('<section'), body.indexOf('</section>'));
+      assert.equal(card((await other.follow(unknown)).body), card(sent.body), 'the same page for both');
+      const mail = await mailTo(adaEmail, MAGIC_SUBJECT, before);
+      assert.match(mail.text, /It works once, within 15 minutes/);
+      assert.match(mail.html, /<a href="https:\/\/app\.example\.test\/magic-link\/[A-Za-z0-9_-]{43}">/);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      assert.deepEqual(
+        mailServer.messages.slice(before).map((m) => m.to),
+        [adaEmail],
+        'no mail to an unknown address',
+      );
+      const link = mailedPath(firstLink(mail), BASE_URL);
+
+      // A mail scanner fetches the link first: it sees the button, nothing is used.
+      for (const client of [new HttpClient(base), browser]) {
+        const page = await client.get(link);
+        assert.equal(page.status, 200);
+        assert.equal(page.headers.get('referrer-policy'), 'no-referrer');
+        assert.equal(page.headers.get('cache-control'), 'no-store');
+        assert.match(page.body, new RegExp(`action="${link}"`));
+        assert.match(page.body, new RegExp(`You are about to sign in as ${adaEmail.replace('.', '\\.')}`));
+      }
+      assert.equal(await signedIn(browser), false, 'opening the link signs nobody in');
+      const page = await browser.get(link);
+      const done = await browser.post(link, { _csrf: csrfTokenFrom(page.body) });
+      assert.equal(done.status, 302, done.body.slice(0, 1000));
+      assert.equal(done.location, '/');
+      assert.ok(setCookie(done, 'pow_user'), 'a new session cookie');
+      assert.equal(await signedIn(browser), true, 'signed in: the protected page answers');
+
+      // Second use: a clear page, no session.
+      const late = new HttpClient(base);
+      const reopened = await late.get(link);
+      assert.equal(reopened.status, 410);
+      assert.match(reopened.body, /This sign-in link has already been used/);
+      assert.doesNotMatch(reopened.body, new RegExp(`action="${link}"`), 'no button');
+      const formPage = await late.get('/magic-link/new');
+      const replay = await late.post(link, { _csrf: csrfTokenFrom(formPage.body) });
+      assert.equal(replay.status, 410);
+      assert.match(replay.body, /already been used/);
+      assert.equal(await signedIn(late), false);
+
+      // Throttled per typed address, known or not, answered like the other mail forms.
+      const ghost = new HttpClient(base);
+      for (let i = 0; i < 4; i++)
+        assert.equal((await request(ghost, 'nobody-magic@example.com')).status, 302);
+      const refused = await request(ghost, 'nobody-magic@example.com');
+      assert.equal(refused.status, 429);
+      assert.ok(Number(refused.headers.get('retry-after')) > 0);
+      assert.match(refused.body, /class="pow-error-summary"/);
+      assert.match(refused.body, /Too many requests\. Please wait a while and try again\./);
+      assert.match(refused.body, /value="nobody-magic@example.com"/);
+    },
+  );
+
   await t.test('no raw token from a mail or cookie is in the database (row 57)', async () => {
     assert.ok(rawTokens.size >= 8, `tokens collected: ${rawTokens.size}`);
     let dump = '';
@@ -496,82 +585,136 @@ test(`extensions on ${FIXTURE}: install later, then every flow over HTTP with re
     for (const token of rawTokens) assert.ok(!dump.includes(token), 'a raw token is stored');
   });
 
-  await t.test('admin namespace with reset-password: its links and pages stay under /admin', async () => {
-    await app?.stop();
-    app = null;
-    const gen = await project.pow([
-      'gen.templates',
-      '--namespace',
-      'admin',
-      '--registration',
-      '--extension',
-      'reset-password',
-      '--yes',
-    ]);
-    assert.equal(gen.code, 0, gen.stderr + gen.stdout);
-    assert.ok(existsSync(join(project.dir, 'src/controllers/admin/pow/reset-password.ts')));
-    assert.ok(existsSync(join(project.dir, 'views/admin/pow/mailer/reset_password.html.ejs')));
-    assert.ok(
-      !existsSync(join(project.dir, 'src/controllers/admin/pow/invitation.ts')),
-      'only its own extensions',
-    );
-    const migrated = await project.pow(['migrate']);
-    assert.equal(migrated.code, 0, migrated.stderr);
-    await prismaGenerate(project);
-    app = await startApp(
-      project.dir,
-      join(REPO_ROOT, 'node_modules/.bin/tsx'),
-      ['src/server.ts'],
-      { ...project.env, SMTP_URL: mailServer.url, MAIL_FROM: 'pow@app.example.test', POW_BASE_URL: BASE_URL },
-      60_000,
-    );
-    const admin = new HttpClient(app.url);
-    const page = await admin.get('/admin/registration/new');
-    assert.equal(page.status, 200);
-    const created = await admin.post('/admin/registration', {
-      _csrf: csrfTokenFrom(page.body),
-      email: 'root@example.com',
-      password: PASSWORD,
-      password_confirmation: PASSWORD,
-    });
-    assert.equal(created.status, 302, created.body.slice(0, 1000));
-    const edit = await admin.get('/admin/registration/edit');
-    await admin.post('/admin/session', { _csrf: csrfTokenFrom(edit.body), _method: 'DELETE' });
+  await t.test(
+    'admin namespace with reset-password and magic-link: links and pages under /admin, a sign-in link expires',
+    async () => {
+      await app?.stop();
+      app = null;
+      const gen = await project.pow([
+        'gen.templates',
+        '--namespace',
+        'admin',
+        '--registration',
+        '--extension',
+        'reset-password',
+        '--extension',
+        'magic-link',
+        '--yes',
+      ]);
+      assert.equal(gen.code, 0, gen.stderr + gen.stdout);
+      assert.ok(existsSync(join(project.dir, 'src/controllers/admin/pow/reset-password.ts')));
+      assert.ok(existsSync(join(project.dir, 'views/admin/pow/mailer/reset_password.html.ejs')));
+      assert.ok(
+        !existsSync(join(project.dir, 'src/controllers/admin/pow/invitation.ts')),
+        'only its own extensions',
+      );
+      // The team shortens the admins' sign-in links to 3 s (the config's knob), to see one expire.
+      const adminConfig = 'src/pow/admin/config.ts';
+      assert.match(project.read(adminConfig), /magic_link: 15 \* 60 \* 1000/);
+      project.write(
+        adminConfig,
+        project.read(adminConfig).replace('magic_link: 15 * 60 * 1000', 'magic_link: 3000'),
+      );
+      const migrated = await project.pow(['migrate']);
+      assert.equal(migrated.code, 0, migrated.stderr);
+      await prismaGenerate(project);
+      app = await startApp(
+        project.dir,
+        join(REPO_ROOT, 'node_modules/.bin/tsx'),
+        ['src/server.ts'],
+        {
+          ...project.env,
+          SMTP_URL: mailServer.url,
+          MAIL_FROM: 'pow@app.example.test',
+          POW_BASE_URL: BASE_URL,
+        },
+        60_000,
+      );
+      const admin = new HttpClient(app.url);
+      const page = await admin.get('/admin/registration/new');
+      assert.equal(page.status, 200);
+      const created = await admin.post('/admin/registration', {
+        _csrf: csrfTokenFrom(page.body),
+        email: 'root@example.com',
+        password: PASSWORD,
+        password_confirmation: PASSWORD,
+      });
+      assert.equal(created.status, 302, created.body.slice(0, 1000));
+      const edit = await admin.get('/admin/registration/edit');
+      await admin.post('/admin/session', { _csrf: csrfTokenFrom(edit.body), _method: 'DELETE' });
 
-    const form = await admin.get('/admin/reset-password/new');
-    assert.equal(form.status, 200);
-    assert.match(form.body, /action="\/admin\/reset-password"/);
-    const before = mailCount();
-    const requested = await admin.post('/admin/reset-password', {
-      _csrf: csrfTokenFrom(form.body),
-      email: 'root@example.com',
-    });
-    assert.equal(requested.location, '/admin/session/new');
-    const link = firstLink(await mailTo('root@example.com', 'Reset password link', before));
-    assert.match(link, /^https:\/\/app\.example\.test\/admin\/reset-password\/[A-Za-z0-9_-]{43}\/edit$/);
-    const opened = await admin.get(mailedPath(link, BASE_URL));
-    assert.equal(opened.location, '/admin/reset-password/edit');
-    assert.match(setCookie(opened, 'pow_admin_reset') ?? '', /; Path=\/admin\/reset-password; /);
-    const resetPage = await admin.get(opened.location!);
-    assert.equal(resetPage.status, 200);
-    const action = /<form[^>]*action="([^"]+)"/.exec(
-      resetPage.body.slice(resetPage.body.indexOf('pow-card')),
-    )![1]!;
-    assert.equal(action, '/admin/reset-password');
-    const done = await admin.post(action, {
-      _csrf: csrfTokenFrom(resetPage.body),
-      _method: 'PATCH',
-      password: NEW_PASSWORD,
-      password_confirmation: NEW_PASSWORD,
-    });
-    assert.equal(done.location, '/admin/session/new');
-    const signInPage = await admin.get('/admin/session/new');
-    const signedInAdmin = await admin.post('/admin/session', {
-      _csrf: csrfTokenFrom(signInPage.body),
-      user_id: 'root@example.com',
-      password: NEW_PASSWORD,
-    });
-    assert.equal(signedInAdmin.status, 302);
-    assert.equal(signedInAdmin.location, '/admin');
-  });
+      const form = await admin.get('/admin/reset-password/new');
+      assert.equal(form.status, 200);
+      assert.match(form.body, /action="\/admin\/reset-password"/);
+      const before = mailCount();
+      const requested = await admin.post('/admin/reset-password', {
+        _csrf: csrfTokenFrom(form.body),
+        email: 'root@example.com',
+      });
+      assert.equal(requested.location, '/admin/session/new');
+      const link = firstLink(await mailTo('root@example.com', 'Reset password link', before));
+      assert.match(link, /^https:\/\/app\.example\.test\/admin\/reset-password\/[A-Za-z0-9_-]{43}\/edit$/);
+      const opened = await admin.get(mailedPath(link, BASE_URL));
+      assert.equal(opened.location, '/admin/reset-password/edit');
+      assert.match(setCookie(opened, 'pow_admin_reset') ?? '', /; Path=\/admin\/reset-password; /);
+      const resetPage = await admin.get(opened.location!);
+      assert.equal(resetPage.status, 200);
+      const action = /<form[^>]*action="([^"]+)"/.exec(
+        resetPage.body.slice(resetPage.body.indexOf('pow-card')),
+      )![1]!;
+      assert.equal(action, '/admin/reset-password');
+      const done = await admin.post(action, {
+        _csrf: csrfTokenFrom(resetPage.body),
+        _method: 'PATCH',
+        password: NEW_PASSWORD,
+        password_confirmation: NEW_PASSWORD,
+      });
+      assert.equal(done.location, '/admin/session/new');
+      const signInPage = await admin.get('/admin/session/new');
+      const signedInAdmin = await admin.post('/admin/session', {
+        _csrf: csrfTokenFrom(signInPage.body),
+        user_id: 'root@example.com',
+        password: NEW_PASSWORD,
+      });
+      assert.equal(signedInAdmin.status, 302);
+      assert.equal(signedInAdmin.location, '/admin');
+
+      // Sign-in links of admins: under /admin, signing in lands on the admin side; expired after 3 s.
+      const signOut = async () => {
+        const account = await admin.get('/admin/registration/edit');
+        await admin.post('/admin/session', { _csrf: csrfTokenFrom(account.body), _method: 'DELETE' });
+      };
+      await signOut();
+      const askLink = async () => {
+        const page = await admin.get('/admin/magic-link/new');
+        assert.equal(page.status, 200);
+        assert.match(page.body, /action="\/admin\/magic-link"/);
+        const mark = mailCount();
+        const asked = await admin.post('/admin/magic-link', {
+          _csrf: csrfTokenFrom(page.body),
+          email: 'root@example.com',
+        });
+        assert.equal(asked.location, '/admin/magic-link/sent');
+        return firstLink(await mailTo('root@example.com', MAGIC_SUBJECT, mark));
+      };
+      const magic = await askLink();
+      assert.match(magic, /^https:\/\/app\.example\.test\/admin\/magic-link\/[A-Za-z0-9_-]{43}$/);
+      const magicPage = await admin.get(mailedPath(magic, BASE_URL));
+      assert.equal(magicPage.status, 200);
+      const viaLink = await admin.post(mailedPath(magic, BASE_URL), { _csrf: csrfTokenFrom(magicPage.body) });
+      assert.equal(viaLink.status, 302, viaLink.body.slice(0, 1000));
+      assert.equal(viaLink.location, '/admin');
+      assert.equal((await admin.get('/admin')).status, 200, 'the admin is signed in');
+
+      await signOut();
+      const expiring = mailedPath(await askLink(), BASE_URL);
+      // The link was made before its mail went out: 3.5 s after the mail it is past its 3 s.
+      await new Promise((resolve) => setTimeout(resolve, 3500));
+      const requestForm = await admin.get('/admin/magic-link/new');
+      const expired = await admin.post(expiring, { _csrf: csrfTokenFrom(requestForm.body) });
+      assert.equal(expired.status, 410);
+      assert.match(expired.body, /This sign-in link is invalid or has expired/);
+      assert.notEqual((await admin.get('/admin')).status, 200, 'not signed in');
+    },
+  );
 });

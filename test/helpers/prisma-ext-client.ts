@@ -294,6 +294,7 @@ export function linkFor(name: MailLinkName, params?: { token: string }): string 
     'sessions.index': '/sessions',
     'registration.edit': '/registration/edit',
     'security_log.index': '/security-log',
+    'magic_link.show': `/magic-link/${token}`,
   };
   return BASE_URL + paths[name];
 }

@@ -88,8 +88,8 @@ test('gen.templates on an installed ESM TypeScript app', async (t) => {
       [['--no-registration'], /--\[no-\]registration needs --namespace/],
       [['--extension', 'invitation'], /--extension needs --namespace[\s\S]*npx pow install --extension/],
       [
-        ['--namespace', 'admin', '--extension', 'magic-link'],
-        /--extension "magic-link" is not a pow extension/,
+        ['--namespace', 'admin', '--extension', 'telepathy'],
+        /--extension "telepathy" is not a pow extension/,
       ],
       [
         ['--namespace', 'admin', '--user-model', '1Admin'],

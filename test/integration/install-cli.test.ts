@@ -37,10 +37,7 @@ test('bad flag values are usage errors (exit 2) naming the flag and the choices;
       /--session-store "disk" is not a session store[\s\S]*Fix: Choose --session-store prisma/,
     ],
     [['--id-type', 'bigint'], /--id-type "bigint"[\s\S]*Fix: Choose --id-type int/],
-    [
-      ['--extension', 'magic-link'],
-      /--extension "magic-link" is not a pow extension[\s\S]*email-confirmation/,
-    ],
+    [['--extension', 'telepathy'], /--extension "telepathy" is not a pow extension[\s\S]*email-confirmation/],
     [['--user-id-field', 'e-mail'], /--user-id-field "e-mail" is not a Prisma field name/],
     [['--user-id-field', 'email', '--user-id-field', 'email'], /--user-id-field email is given twice/],
     [['--user-model', '1User'], /--user-model "1User" is not a Prisma model name/],

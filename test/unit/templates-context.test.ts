@@ -287,7 +287,8 @@ test('invalid options fail with POW_INVALID_TEMPLATE_OPTION (exit 2)', () => {
     { userIdFields: ['password'] },
     { userIdFields: ['email', 'email'] },
     { userModel: 'user model' },
-    { extensions: ['magic-link' as never] },
+    { extensions: ['telepathy' as never] },
+    { userIdFields: ['username'], extensions: ['magic-link'] },
     { store: 'sqlite' as never },
   ];
   for (const options of cases) {

@@ -12,6 +12,7 @@ export const EXTENSION_NAMES = [
   'oauth',
   'two-factor',
   'passkeys',
+  'magic-link',
 ] as const;
 
 export type ExtensionName = (typeof EXTENSION_NAMES)[number];
@@ -22,6 +23,7 @@ export const MAILING_EXTENSIONS: readonly ExtensionName[] = [
   'reset-password',
   'invitation',
   'security-log',
+  'magic-link',
 ];
 
 export function isExtensionName(value: unknown): value is ExtensionName {

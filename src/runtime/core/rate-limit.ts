@@ -1,6 +1,7 @@
 /**
  * pow's one rate limiter (issue 16): every limit pow applies (failed sign-ins per account and per
- * client address, sign-ups and mail-sending requests per client address, mails per recipient)
+ * client address, sign-ups and mail-sending requests per client address, mails per recipient,
+ * sign-in link requests per address)
  * is a named entry of one table with its defaults here, counted the same way and kept in the pow
  * store, so every app instance on the same store shares the counters.
  *
@@ -36,6 +37,11 @@ export const DEFAULT_RATE_LIMITS = {
   mailRequestsPerAddress: { max: 20, windowMs: 15 * MINUTE },
   /** Mails of one kind (reset, confirmation, invitation, ...) to one address; more are not sent. */
   mailsPerRecipient: { max: 3, windowMs: HOUR },
+  /**
+   * Sign-in link requests per typed address (magic-link), known account or not, before 429. Counted
+   * when asked, not when mailed, so the form can say so; the link's mail is not counted again.
+   */
+  magicLinksPerRecipient: { max: 5, windowMs: HOUR },
 } as const satisfies Record<string, Limit>;
 
 export type LimitName = keyof typeof DEFAULT_RATE_LIMITS;
@@ -53,6 +59,7 @@ const KEY_LABELS: Record<LimitName, string> = {
   signUpsPerAddress: 'sign-up',
   mailRequestsPerAddress: 'mail',
   mailsPerRecipient: 'recipient',
+  magicLinksPerRecipient: 'magic-link',
 };
 
 /** The defaults with `options` applied; throws a configuration error for anything but positive integers. */

@@ -34,6 +34,7 @@ export const EXTENSION_USER_FIELDS: Readonly<Record<ExtensionName, readonly stri
   'two-factor': [],
   // Passkeys live in their own model (<User>Passkey); the user model gets only the relation.
   passkeys: [],
+  'magic-link': [],
 });
 
 /** The fields pow needs on a user: the sign-in ids, then the enabled extensions' fields. */

@@ -1,6 +1,6 @@
 /**
  * The Express side of pow's extensions (reset password, e-mail confirmation, remember-me,
- * invitations): wires `powExtensions` (src/runtime/extensions) into `powExpress`.
+ * invitations, sessions, magic links): wires `powExtensions` (src/runtime/extensions) into `powExpress`.
  *
  * - Setup: the services get the app's Prisma client, links built from the configured `baseUrl`
  *   and the mount path (never the Host header), and mail rendered with the app's own view engine
@@ -47,6 +47,7 @@ import { createAccountSessionsApi, type AccountSessionsApi } from './account-ses
 import { createExpressSecurityLog, type ExpressSecurityLog } from './security-log.js';
 import { createTwoFactorHooks, type TwoFactorApi, type TwoFactorHooks } from './two-factor.js';
 import { createPasskeysApi, type PasskeysApi } from './passkeys.js';
+import { createMagicLinkApi, type MagicLinkApi } from './magic-link.js';
 import { SAFE_METHODS } from './csrf.js';
 import { normalizeAddress } from './throttle.js';
 import type {
@@ -98,6 +99,8 @@ export interface ExtensionHost {
   /** Rotates to a fresh session for `user` (sets the cookie). */
   startSession(req: Request, res: Response, user: UserRecord): Promise<void>;
   clearSignInFailures(identifier: string): Promise<void>;
+  /** Seconds until the sign-in pause of this identifier lifts, or null (throttle.ts `paused`). */
+  signInPaused(identifier: string): Promise<number | null>;
   /** The limiter of this user type (core/rate-limit.ts). */
   readonly limiter: RateLimiter;
   /** Counts a sign-up from this request's address; a form error when over the limit. */
@@ -158,7 +161,8 @@ export interface ExpressExtensions {
     AccountSessionsApi &
     TwoFactorApi &
     PasskeysApi &
-    ExpressSecurityLog['api'];
+    ExpressSecurityLog['api'] &
+    MagicLinkApi;
 }
 
 /** The enabled extensions of `pow` that send mail (they need a mailer and a base URL). */
@@ -479,6 +483,21 @@ export function createExpressExtensions(host: ExtensionHost, options: PowExpress
     notAuthenticated: host.notAuthenticated,
   });
 
+  const magicLink = createMagicLinkApi({
+    pow,
+    limiter: host.limiter,
+    services: () => {
+      const ext = require();
+      ext.context.require('magic-link');
+      return ext;
+    },
+    limitedByAddress: limited,
+    signInPaused: host.signInPaused,
+    clearSignInFailures: host.clearSignInFailures,
+    startSession: host.startSession,
+    afterSignIn: (req, res, user, signInOptions) => hooks.afterSignIn(req, res, user, signInOptions),
+  });
+
   // ---- the hooks --------------------------------------------------------------------------------
 
   const hooks: ExpressExtensions = {
@@ -596,6 +615,7 @@ export function createExpressExtensions(host: ExtensionHost, options: PowExpress
       ...twoFactorApi,
       ...passkeys,
       ...security.api,
+      ...magicLink,
 
       async registerWithConfirmation(req, params) {
         const ext = require();

@@ -102,6 +102,7 @@ export function powExpress(pow: Pow, options: PowExpressOptions = {}): PowExpres
         await sessions.startSession(req, res, user);
       },
       clearSignInFailures: (identifier) => settings.throttle.clearAccount(identifier),
+      signInPaused: (identifier) => settings.throttle.paused(identifier),
       limiter: settings.limiter,
       signUpRefused: (req) => sessions.signUpRefused(req),
       notAuthenticated: () => new PowHttpError('not_authenticated'),

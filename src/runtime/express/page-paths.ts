@@ -95,6 +95,11 @@ const SERVED_BY: Readonly<Record<PowPathName, readonly PageRef[]>> = {
   'passkeys.sign_in': [{ page: 'passkeys.sign_in' }],
   'passkeys.script': [{ page: 'passkeys.script' }],
   'passkeys.browser': [{ page: 'passkeys.browser' }],
+  'magic_link.new': [{ page: 'magic_link.new' }],
+  'magic_link.create': [{ page: 'magic_link.create' }],
+  'magic_link.sent': [{ page: 'magic_link.sent' }],
+  'magic_link.show': [{ page: 'magic_link.show' }],
+  'magic_link.sign_in': [{ page: 'magic_link.sign_in' }],
   'layout.stylesheet': [{ page: 'layout.stylesheet' }],
 };
 
@@ -122,6 +127,7 @@ const NEEDED_BY_EXTENSION: Readonly<Partial<Record<ExtensionName, readonly PowPa
   oauth: ['oauth.new', 'oauth.callback'],
   // The sign-in sends a user with two-factor on to the second step.
   'two-factor': ['two_factor.challenge', 'two_factor.verify'],
+  'magic-link': ['magic_link.show', 'magic_link.sign_in'],
 };
 
 /** A routed page needs the target of its form, and the page its controller redirects back to. */
@@ -147,6 +153,8 @@ const NEEDED_WITH: Readonly<Partial<Record<PowPathName, readonly PowPathName[]>>
   ],
   'passkeys.confirm_delete': ['passkeys.delete', 'passkeys.index'],
   'passkeys.sign_in': ['passkeys.sign_in_options', 'passkeys.script', 'passkeys.browser'],
+  'magic_link.new': ['magic_link.create'],
+  'magic_link.create': ['magic_link.new', 'magic_link.sent'],
 };
 
 /** Pages whose path names the OAuth provider (`:provider`), and only that. */
@@ -158,6 +166,8 @@ const TOKEN_PAGES = new Set([
   'confirmation.show',
   'invitation.edit',
   'invitation.update',
+  'magic_link.show',
+  'magic_link.sign_in',
 ]);
 
 /** Segments pow can fill in: literal text, or a `:name` param (no Express pattern syntax). */

@@ -65,6 +65,12 @@ export const POW_PATHS: Readonly<Record<PowPathName, string>> = Object.freeze({
   // The owned glue script (views folder) and the WebAuthn browser library (node_modules).
   'passkeys.script': '/pow/passkeys.js',
   'passkeys.browser': '/pow/simplewebauthn-browser.js',
+  'magic_link.new': '/magic-link/new',
+  'magic_link.create': '/magic-link',
+  'magic_link.sent': '/magic-link/sent',
+  // The mailed link shows a button; its POST (same path) signs in, so a prefetching scanner cannot.
+  'magic_link.show': '/magic-link/:token',
+  'magic_link.sign_in': '/magic-link/:token',
   // The stylesheet the layout links (the routes file serves it from the views folder).
   'layout.stylesheet': '/pow/pow.css',
 });

@@ -29,6 +29,7 @@ const FORM_PAGES: ReadonlyArray<{ method: string; route: PowPathName; page: PowP
   { method: 'PATCH', route: 'reset_password.submit', page: 'reset_password.form' },
   { method: 'POST', route: 'confirmation.create', page: 'confirmation.new' },
   { method: 'POST', route: 'invitation.create', page: 'invitation.new' },
+  { method: 'POST', route: 'magic_link.create', page: 'magic_link.new' },
 ];
 
 /** The path and query of a same-origin `Referer`, or null (absent, another origin, unparsable). */

@@ -85,6 +85,12 @@ export interface Throttle {
   clearAccount(identifier: string): Promise<void>;
   /** Whether the account is locked now (no attempt counted): after a failure, "did this one lock it?". */
   locked(identifier: string): Promise<boolean>;
+  /**
+   * Whether sign-in with this identifier is paused (its failures reached the limit), without
+   * counting anything: the seconds until it lifts, or null. Sign-ins that need no password (magic
+   * links) respect the pause like a password would.
+   */
+  paused(identifier: string): Promise<number | null>;
 }
 
 /**
@@ -127,6 +133,13 @@ export function createThrottle(limiter: RateLimiter, userIdFields: readonly stri
         keysOf(identifier).map((key) => limiter.peek('signInFailuresPerAccount', key)),
       );
       return verdicts.some((verdict) => !verdict.allowed);
+    },
+    async paused(identifier) {
+      const verdicts = await Promise.all(
+        keysOf(identifier).map((key) => limiter.peek('signInFailuresPerAccount', key)),
+      );
+      const locked = verdicts.flatMap((verdict) => (verdict.allowed ? [] : [verdict.retryAfterSeconds]));
+      return locked.length > 0 ? Math.max(...locked) : null;
     },
   };
 }

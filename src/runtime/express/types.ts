@@ -103,6 +103,13 @@ export type PowPathName =
   | 'passkeys.script'
   | 'passkeys.browser'
   | 'security_log.index'
+  /** magic-link: the request form, its target, the "check your mail" page. */
+  | 'magic_link.new'
+  | 'magic_link.create'
+  | 'magic_link.sent'
+  /** magic-link: the mailed link (a confirmation page), and the button's target that signs in. */
+  | 'magic_link.show'
+  | 'magic_link.sign_in'
   /** The stylesheet of pow's views, served by the routes file. */
   | 'layout.stylesheet';
 
@@ -156,7 +163,8 @@ export interface PowExpressOptions {
    * Every rate limit of this user type, in one table (defaults in `DEFAULT_RATE_LIMITS`): failed
    * sign-ins per account (10 / 15 min, then a temporary lock) and per client address (50 / 15 min,
    * then 429), sign-ups per client address (10 / h), requests that send mail per client address
-   * (20 / 15 min), mails of one kind per recipient (3 / h; more are not sent). Each is
+   * (20 / 15 min), mails of one kind per recipient (3 / h; more are not sent), sign-in link
+   * requests per typed address (5 / h, then 429). Each is
    * `{ max, windowMs }` or `false` (off). Counters live in the pow store, shared by every instance.
    */
   rateLimits?: RateLimitOptions;
@@ -187,7 +195,7 @@ export interface PowExpressOptions {
    * empty: the extensions write the columns they own (`emailConfirmedAt`, `invitedById`, ...).
    */
   prisma?: PrismaLike;
-  /** How extension mails are sent and rendered. Required with reset-password, email-confirmation or invitation. */
+  /** How extension mails are sent and rendered. Required with reset-password, email-confirmation, invitation or magic-link. */
   mail?: PowMailOptions;
   /** Token lifetimes, remember-me grace window, enumeration protection (see ExtensionOptions). */
   extensionOptions?: Pick<
@@ -284,6 +292,30 @@ export type DisableTwoFactorResult = { ok: true } | { ok: false; errors: FieldEr
 /** Requests that send mail answer the same for every address, unless rate-limited. */
 export type MailRequestResult =
   { ok: true } | { ok: false; status: 429; messageKey: string; retryAfterSeconds: number };
+
+/**
+ * `auth.verifyMagicLink`: whether a mailed sign-in link can still be used (the confirmation page),
+ * without using it.
+ */
+export type MagicLinkState = { state: 'active'; user: UserRecord } | { state: 'used' | 'invalid' };
+
+/** The answer of `auth.signInWithMagicLink`. */
+export type MagicLinkSignInResult =
+  | { ok: true; user: UserRecord }
+  | {
+      ok: false;
+      /**
+       * `used`: the link signed in before (a second click); `invalid`: unknown, expired, or mailed
+       * to an address the account no longer has; `locked`: the account's sign-in is paused after
+       * failed passwords (the link stays usable); `unconfirmed`: the address is not confirmed (a
+       * confirmation link was mailed); `unavailable`: the store or database did not answer.
+       */
+      reason: 'used' | 'invalid' | 'locked' | 'unconfirmed' | 'unavailable';
+      status: 401 | 403 | 410 | 503;
+      messageKey: string;
+      messageParams?: Record<string, string | number>;
+      retryAfterSeconds?: number;
+    };
 
 /** `auth.deleteUser`: refused when the password given to confirm it is not the account's. */
 export type DeleteUserResult = { ok: true } | { ok: false; errors: FieldErrors };
@@ -463,6 +495,27 @@ export interface PowExpress extends PasskeysApi {
     token: unknown,
     params: UserParams,
   ): Promise<AcceptInvitationResult>;
+  /**
+   * magic-link: mails a sign-in link when an account has this e-mail (same answer for any input);
+   * 429 when this client address or this typed address asked too often.
+   */
+  requestMagicLink(req: Request, email: unknown): Promise<MailRequestResult>;
+  /** magic-link: how many minutes a mailed link works (`extensionOptions.tokenTtlMs.magic_link`), for the pages. */
+  magicLinkMinutes(): number;
+  /** magic-link: whether a mailed link can still be used; reads only (mail scanners fetch links). */
+  verifyMagicLink(req: Request, token: unknown): Promise<MagicLinkState>;
+  /**
+   * magic-link: uses the link once and signs its account in like a password sign-in (new session
+   * id, remember-me from the form's `remember_me`, the account's failed sign-ins cleared), and
+   * emits the `magic-link-sign-in` security event. Refuses a used, expired or unknown link, an
+   * account whose sign-in is paused, and an unconfirmed address.
+   */
+  signInWithMagicLink(
+    req: Request,
+    res: Response,
+    token: unknown,
+    options?: SignInOptions,
+  ): Promise<MagicLinkSignInResult>;
   /** sessions: the signed-in user's live sessions ("this device" first) and remember-me tokens. */
   listSessions(req: Request): Promise<DeviceList>;
   /**

@@ -1,5 +1,5 @@
 /**
- * pow's extension services (reset password, e-mail confirmation, remember-me, invitations):
+ * pow's extension services (reset password, e-mail confirmation, remember-me, invitations, magic links):
  * framework-agnostic, over a `Pow` instance. The Express layer calls these from its controllers.
  *
  *   const ext = powExtensions(pow, {
@@ -50,6 +50,13 @@ import {
   type AcceptInvitationResult,
   type InviteResult,
 } from './invitation.js';
+import {
+  findMagicLink,
+  requestMagicLink,
+  useMagicLink,
+  type MagicLinkLookup,
+  type UseMagicLinkResult,
+} from './magic-link.js';
 import { revokeAllTokens } from './tokens.js';
 
 export interface PowExtensions {
@@ -83,6 +90,11 @@ export interface PowExtensions {
   invite(inviter: UserRecord, params: UserParams): Promise<InviteResult>;
   verifyInvitation(token: unknown): Promise<UserRecord | null>;
   acceptInvitation(token: unknown, params: UserParams): Promise<AcceptInvitationResult>;
+
+  // magic-link
+  requestMagicLink(email: unknown): Promise<void>;
+  findMagicLink(token: unknown): Promise<MagicLinkLookup>;
+  useMagicLink(token: unknown): Promise<UseMagicLinkResult>;
 
   /** Every extension token of the user (call after deleting an account). */
   revokeAllTokens(user: Pick<UserRecord, 'id'>): Promise<void>;
@@ -118,6 +130,9 @@ export function powExtensions(pow: Pow, options: ExtensionOptions): PowExtension
     invite: (inviter: UserRecord, params: UserParams) => invite(ext, inviter, params),
     verifyInvitation: (token: unknown) => verifyInvitation(ext, token),
     acceptInvitation: (token: unknown, params: UserParams) => acceptInvitation(ext, token, params),
+    requestMagicLink: (email: unknown) => requestMagicLink(ext, email),
+    findMagicLink: (token: unknown) => findMagicLink(ext, token),
+    useMagicLink: (token: unknown) => useMagicLink(ext, token),
     revokeAllTokens: (user: Pick<UserRecord, 'id'>) => revokeAllTokens(pow, user.id),
   });
 }
@@ -166,6 +181,14 @@ export {
   type AcceptInvitationResult,
   type InviteResult,
 } from './invitation.js';
+export {
+  findMagicLink,
+  magicLinkMinutes,
+  requestMagicLink,
+  useMagicLink,
+  type MagicLinkLookup,
+  type UseMagicLinkResult,
+} from './magic-link.js';
 export { INVALID_TOKEN, type InvalidToken, type ValidationFailed, type UserResult } from './results.js';
 export {
   DEFAULT_TOKEN_TTL_MS,

@@ -22,11 +22,9 @@ import {
   consumeFound,
   createToken,
   findToken,
-  generateToken,
-  hashToken,
   restoreToken,
   revokeTokens,
-  tokenNamespace,
+  spendTokenWrites,
   userIdOf,
   type TokenRecord,
 } from './tokens.js';
@@ -61,11 +59,7 @@ export async function requestPasswordReset(ext: ExtensionContext, email: unknown
     ext.sendMail('reset_password', currentEmail(user)!, user, {}, { name: 'reset_password.edit', token });
     return;
   }
-  // Same store work as a real request (two writes), under keys no lookup ever reads.
-  const decoy = hashToken(generateToken());
-  const ns = tokenNamespace(pow);
-  await pow.store.put(ns, `decoy:${decoy}`, { purpose: 'decoy', createdAt: pow.clock() }, 60_000);
-  await pow.store.put(ns, `decoy:u:${decoy}`, { expiresAt: pow.clock() + 60_000 }, 60_000);
+  await spendTokenWrites(pow);
 }
 
 async function resolve(ext: ExtensionContext, token: unknown) {
@@ -142,6 +136,8 @@ export async function resetPassword(
   await revokeTokens(pow, 'persistent_session', userIdOf(user));
   await revokeTokens(pow, 'reset_password', userIdOf(user));
   if (ext.enabled('invitation')) await revokeTokens(pow, 'invitation', userIdOf(user));
+  // An unused sign-in link is as good as the old password: it ends with it.
+  if (ext.enabled('magic-link')) await revokeTokens(pow, 'magic_link', userIdOf(user));
   await runHooks(ext.hooks.onPasswordReset, user, 'onPasswordReset');
   if (ext.options.mail && currentEmail(user)) {
     ext.sendMail('password_changed', currentEmail(user)!, user, {}, { name: 'reset_password.new' });

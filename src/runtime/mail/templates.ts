@@ -20,6 +20,8 @@ export interface MailLocals {
   email?: string;
   /** email_changed: the address the account is being changed to. */
   newEmail?: string;
+  /** magic_link: how many minutes the link works. */
+  minutes?: number;
   /** invitation: the inviter (public fields) and the inviter's identifier as shown to people. */
   invitedBy?: Record<string, unknown> | null;
   invitedByUserId?: string;
@@ -49,6 +51,10 @@ export const MAIL_TEXTS: Record<string, string> = {
   'mail.registration_attempt.body':
     'Someone tried to create an account with this email address, which already has one. If it was you, sign in or reset your password here:',
   'mail.registration_attempt.ignore': 'Otherwise you can ignore this email.',
+  'mail.magic_link.subject': 'Your sign-in link',
+  'mail.magic_link.body': 'Use the following link to sign in. It works once, within {{minutes}} minutes:',
+  'mail.magic_link.ignore':
+    "You can disregard this email if you didn't ask to sign in: nobody can sign in without the link.",
   'mail.invitation.subject': "You've been invited",
   'mail.invitation.body':
     "You've been invited by {{invited_by}}. Please use the following link to accept your invitation:",
@@ -69,6 +75,7 @@ export const DEFAULT_SUBJECTS: Record<MailName, string> = {
   registration_attempt: MAIL_TEXTS['mail.registration_attempt.subject'],
   invitation: MAIL_TEXTS['mail.invitation.subject'],
   new_device: MAIL_TEXTS['mail.new_device.subject'],
+  magic_link: MAIL_TEXTS['mail.magic_link.subject'],
 };
 
 export function escapeHtml(value: unknown): string {
@@ -155,5 +162,11 @@ export const DEFAULT_TEMPLATES: Record<MailName, DefaultTemplate> = {
         mailText(l, 'mail.new_device.check'),
       ],
       link: l.url,
+    }),
+  magic_link: (l) =>
+    bodies(l, {
+      before: [mailText(l, 'mail.magic_link.body', { minutes: Number(l.minutes ?? 15) })],
+      link: l.url,
+      after: [mailText(l, 'mail.magic_link.ignore')],
     }),
 };

@@ -26,7 +26,8 @@ export type MailName =
   | 'email_changed'
   | 'registration_attempt'
   | 'invitation'
-  | 'new_device';
+  | 'new_device'
+  | 'magic_link';
 
 /**
  * Renders one template file with the app's engine, e.g. `ejs.renderFile` (pow's runtime does not

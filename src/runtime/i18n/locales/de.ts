@@ -113,6 +113,12 @@ export const de: Catalogue = {
     password_has_been_reset: 'Das Passwort wurde geändert.',
   },
 
+  magic_link: {
+    invalid_token: 'Dieser Anmeldelink ist ungültig oder abgelaufen. Fordern Sie unten einen neuen an.',
+    already_used:
+      'Dieser Anmeldelink wurde bereits verwendet: Jeder Link meldet nur einmal an. Fordern Sie unten einen neuen an.',
+  },
+
   email_confirmation: {
     email_has_been_confirmed: 'Die E-Mail-Adresse wurde bestätigt.',
     email_confirmation_failed: 'Die E-Mail-Adresse konnte nicht bestätigt werden.',
@@ -307,6 +313,27 @@ export const de: Catalogue = {
         description: 'Wählen Sie ein Passwort, um Ihr Konto einzurichten.',
       },
     },
+    magic_link: {
+      new: {
+        title: 'Mit einem Link anmelden',
+        description:
+          'Geben Sie die E-Mail-Adresse Ihres Kontos ein, und wir schicken Ihnen einen Link, der Sie anmeldet. Er funktioniert einmal, innerhalb von {{minutes}} Minuten.',
+        submit: 'Anmeldelink per E-Mail senden',
+      },
+      sent: {
+        title: 'Sehen Sie in Ihrem Posteingang nach',
+        description:
+          'Falls ein Konto mit dieser E-Mail-Adresse existiert, ist ein Anmeldelink dorthin unterwegs. Der Link funktioniert einmal, innerhalb von {{minutes}} Minuten.',
+        hint: 'Nach einigen Minuten keine E-Mail? Sehen Sie im Spam-Ordner nach, oder fordern Sie einen neuen Link an.',
+        again: 'Neuen Link anfordern',
+      },
+      show: {
+        title: 'Anmelden',
+        description: 'Sie melden sich gleich als {{user}} an.',
+        submit: 'Anmelden',
+        invalid_title: 'Dieser Link kann nicht verwendet werden',
+      },
+    },
     landing: {
       title: '{{name}}',
       description: 'Sie sind im Bereich {{name}} angemeldet als {{user}}.',
@@ -455,6 +482,7 @@ export const de: Catalogue = {
     sign_out: 'Abmelden',
     edit_account: 'Konto bearbeiten',
     reset_password: 'Passwort vergessen?',
+    magic_link: 'Anmeldelink per E-Mail senden',
     resend_confirmation: 'Keine Bestätigungs-E-Mail erhalten?',
     invite: 'Person einladen',
     sessions: 'Aktive Sitzungen',
@@ -505,6 +533,12 @@ export const de: Catalogue = {
     email_changed: {
       subject: 'Ihre E-Mail-Adresse wird geändert',
       body: 'Es wurde beantragt, die E-Mail-Adresse Ihres Kontos in {{email}} zu ändern. Falls Sie das nicht waren, ändern Sie jetzt Ihr Passwort und kontaktieren Sie uns.',
+    },
+    magic_link: {
+      subject: 'Ihr Anmeldelink',
+      body: 'Verwenden Sie den folgenden Link, um sich anzumelden. Er funktioniert einmal, innerhalb von {{minutes}} Minuten:',
+      ignore:
+        'Falls Sie keine Anmeldung angefordert haben, können Sie diese E-Mail ignorieren: Ohne den Link kann sich niemand anmelden.',
     },
     registration_attempt: {
       subject: 'Registrierungsversuch mit Ihrer E-Mail-Adresse',

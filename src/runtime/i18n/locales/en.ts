@@ -139,6 +139,13 @@ export const en = {
     password_has_been_reset: 'The password has been updated.',
   },
 
+  /** Magic links: signing in with a mailed, single-use link. */
+  magic_link: {
+    invalid_token: 'This sign-in link is invalid or has expired. Request a new one below.',
+    already_used:
+      'This sign-in link has already been used: each link signs in once. Request a new one below.',
+  },
+
   /** PowEmailConfirmation messages. */
   email_confirmation: {
     email_has_been_confirmed: 'The email address has been confirmed.',
@@ -352,6 +359,28 @@ export const en = {
         description: 'Choose a password to finish setting up your account.',
       },
     },
+    magic_link: {
+      new: {
+        title: 'Sign in with a link',
+        description:
+          "Enter your account's email address and we'll email you a link that signs you in. It works once, within {{minutes}} minutes.",
+        submit: 'Email me a sign-in link',
+      },
+      /** The same words whether or not an account has the address. */
+      sent: {
+        title: 'Check your email',
+        description:
+          'If an account has this email address, a sign-in link is on its way to it. The link works once, within {{minutes}} minutes.',
+        hint: 'No email after a few minutes? Look in your spam folder, or request a new link.',
+        again: 'Request a new link',
+      },
+      show: {
+        title: 'Sign in',
+        description: 'You are about to sign in as {{user}}.',
+        submit: 'Sign in',
+        invalid_title: 'This link cannot be used',
+      },
+    },
     /** The landing page of a namespace (`gen.templates --namespace admin`): where sign-in leads. */
     landing: {
       title: '{{name}}',
@@ -502,6 +531,7 @@ export const en = {
     sign_out: 'Sign out',
     edit_account: 'Edit account',
     reset_password: 'Forgot your password?',
+    magic_link: 'Email me a sign-in link',
     resend_confirmation: "Didn't receive a confirmation email?",
     invite: 'Invite a user',
     sessions: 'Active sessions',
@@ -556,6 +586,12 @@ export const en = {
     email_changed: {
       subject: 'Your email address is being changed',
       body: 'A change of your account email to {{email}} was requested. If you did not do this, change your password now and contact us.',
+    },
+    magic_link: {
+      subject: 'Your sign-in link',
+      body: 'Use the following link to sign in. It works once, within {{minutes}} minutes:',
+      ignore:
+        "You can disregard this email if you didn't ask to sign in: nobody can sign in without the link.",
     },
     registration_attempt: {
       subject: 'Sign-up attempt with your email address',

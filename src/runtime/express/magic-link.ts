@@ -1,0 +1,175 @@
+/**
+ * The Express side of the magic-link extension (the token rules are in extensions/magic-link.ts):
+ *
+ * - Asking for a link is limited like every request that sends mail: per client address
+ *   (`mailRequestsPerAddress`), then per typed address (`magicLinksPerRecipient`, counted for
+ *   known and unknown addresses alike, so a 429 tells nothing about accounts). Both answer 429
+ *   with `auth.too_many_requests` and Retry-After, as the reset and confirmation forms do.
+ * - Following the link is two steps: the GET only looks the token up (mail scanners fetch
+ *   links), the POST of the page's button uses it.
+ * - Signing in follows the password sign-in's rules: an account whose sign-in is paused after
+ *   failed passwords is refused (the link stays usable until it expires), an unconfirmed address
+ *   gets a confirmation link and no session; then the session rotates (new id, fresh CSRF secret),
+ *   remember-me follows the form's box, the account's failed sign-ins are cleared, and the
+ *   `magic-link-sign-in` security event is emitted.
+ */
+import type { Pow, UserRecord } from '../core/types.js';
+import type { RateLimiter } from '../core/rate-limit.js';
+import type { PowExtensions } from '../extensions/index.js';
+import { magicLinkAddress, magicLinkMinutes } from '../extensions/magic-link.js';
+import { isStoreUnavailable, STORE_RETRY_AFTER_SECONDS } from '../stores/unavailable-error.js';
+import type {
+  MagicLinkSignInResult,
+  MagicLinkState,
+  MailRequestResult,
+  PowExpress,
+  Request,
+  Response,
+  SignInOptions,
+} from './types.js';
+
+type Refusal = Extract<MailRequestResult, { ok: false }>;
+
+/** What the magic-link API needs from `powExpress` and its extension layer. */
+export interface MagicLinkHost {
+  readonly pow: Pow;
+  readonly limiter: RateLimiter;
+  /** The services, with the magic-link extension required (POW_EXTENSION_DISABLED otherwise). */
+  services(): PowExtensions;
+  /** Counts a mail request from this client address; the 429 answer when over the limit. */
+  limitedByAddress(req: Request): Promise<Refusal | null>;
+  /** Seconds until the sign-in pause of this identifier lifts, or null (throttle.ts). */
+  signInPaused(identifier: string): Promise<number | null>;
+  clearSignInFailures(identifier: string): Promise<void>;
+  startSession(req: Request, res: Response, user: UserRecord): Promise<void>;
+  /** Remember-me after a sign-in (the form's `remember_me`, or `options.rememberMe`). */
+  afterSignIn(
+    req: Request,
+    res: Response,
+    user: UserRecord,
+    options: SignInOptions | undefined,
+  ): Promise<void>;
+}
+
+export type MagicLinkApi = Pick<
+  PowExpress,
+  'requestMagicLink' | 'magicLinkMinutes' | 'verifyMagicLink' | 'signInWithMagicLink'
+>;
+
+function userAgentOf(req: Request): string | undefined {
+  const ua = req.headers['user-agent'];
+  return typeof ua === 'string' ? ua : undefined;
+}
+
+/** The user id values the sign-in throttle counts for this account (each field it has). */
+function identifiersOf(pow: Pow, user: UserRecord): string[] {
+  return pow.userIdFields.flatMap((field) => {
+    const value = user[field];
+    return typeof value === 'string' && value !== '' ? [value] : [];
+  });
+}
+
+export function createMagicLinkApi(host: MagicLinkHost): MagicLinkApi {
+  const { pow } = host;
+
+  async function signIn(
+    req: Request,
+    res: Response,
+    token: unknown,
+    options: SignInOptions | undefined,
+  ): Promise<MagicLinkSignInResult> {
+    const services = host.services();
+    const lookup = await services.findMagicLink(token);
+    if (lookup.state === 'used')
+      return { ok: false, reason: 'used', status: 410, messageKey: 'magic_link.already_used' };
+    if (lookup.state === 'invalid')
+      return { ok: false, reason: 'invalid', status: 410, messageKey: 'magic_link.invalid_token' };
+    const identifiers = identifiersOf(pow, lookup.user);
+    const paused = (await Promise.all(identifiers.map((id) => host.signInPaused(id)))).filter(
+      (seconds): seconds is number => seconds !== null,
+    );
+    if (paused.length > 0) {
+      // The same words as a paused password sign-in; the link is not used, so it works after.
+      return {
+        ok: false,
+        reason: 'locked',
+        status: 401,
+        messageKey: 'session.account_locked',
+        messageParams: { minutes: Math.max(1, Math.ceil(Math.max(...paused) / 60)) },
+      };
+    }
+    const used = await services.useMagicLink(token);
+    if (!used.ok) {
+      if (used.reason === 'unconfirmed')
+        return {
+          ok: false,
+          reason: 'unconfirmed',
+          status: 403,
+          messageKey: 'email_confirmation.email_confirmation_required',
+        };
+      return used.reason === 'used'
+        ? { ok: false, reason: 'used', status: 410, messageKey: 'magic_link.already_used' }
+        : { ok: false, reason: 'invalid', status: 410, messageKey: 'magic_link.invalid_token' };
+    }
+    const user = used.user;
+    // Control of the mailbox is proven: the failed passwords counted against the account end,
+    // as after a successful password sign-in.
+    for (const identifier of identifiers) await host.clearSignInFailures(identifier);
+    await host.startSession(req, res, user);
+    await host.afterSignIn(req, res, user, options);
+    await pow.securityEvents.emit({
+      name: 'magic-link-sign-in',
+      userId: user.id as string | number,
+      ip: req.ip ?? req.socket?.remoteAddress ?? undefined,
+      userAgent: userAgentOf(req),
+    });
+    return { ok: true, user };
+  }
+
+  return {
+    async requestMagicLink(req, email) {
+      const services = host.services();
+      const refused = await host.limitedByAddress(req);
+      if (refused) return refused;
+      // Every typed address is counted, account or not: the answer must not tell them apart.
+      const address = magicLinkAddress(email);
+      if (address !== null) {
+        const verdict = await host.limiter.hit('magicLinksPerRecipient', address);
+        if (!verdict.allowed)
+          return {
+            ok: false,
+            status: 429,
+            messageKey: 'auth.too_many_requests',
+            retryAfterSeconds: verdict.retryAfterSeconds,
+          };
+      }
+      await services.requestMagicLink(email);
+      return { ok: true };
+    },
+
+    magicLinkMinutes() {
+      return magicLinkMinutes(host.services().context);
+    },
+
+    async verifyMagicLink(_req, token): Promise<MagicLinkState> {
+      const lookup = await host.services().findMagicLink(token);
+      return lookup.state === 'active' ? { state: 'active', user: lookup.user } : { state: lookup.state };
+    },
+
+    async signInWithMagicLink(req, res, token, options) {
+      try {
+        return await signIn(req, res, token, options);
+      } catch (error) {
+        if (!isStoreUnavailable(error)) throw error;
+        if (!res.headersSent) res.setHeader('Retry-After', String(STORE_RETRY_AFTER_SECONDS));
+        return {
+          ok: false,
+          reason: 'unavailable',
+          status: 503,
+          messageKey: 'auth.unavailable',
+          retryAfterSeconds: STORE_RETRY_AFTER_SECONDS,
+        };
+      }
+    },
+  };
+}
