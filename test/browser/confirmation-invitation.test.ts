@@ -68,7 +68,7 @@ test('extensions in Chromium: confirm the e-mail of a sign-up, accept an invitat
   const page = await newPage();
 
   await t.test('sign-up: no session until the link of the confirmation mail is followed', async () => {
-    const confirmation = nextMail(smtp, EMAIL, 'Confirm your email address');
+    const confirmation = nextMail(smtp, EMAIL, 'Confirm your email for express5-ts-esm-sqlite');
     await page.goto(`${base}/registration/new`);
     await page.fill('#email', EMAIL);
     await page.fill('#password', PASSWORD);
@@ -81,10 +81,10 @@ test('extensions in Chromium: confirm the e-mail of a sign-up, accept an invitat
     );
     await checkPage(t, page, 'registration-confirmation-required');
     const mail = await confirmation();
-    assert.match(mail.text, /Please use the following link to confirm your email address/);
+    assert.match(mail.text, /Confirm that this email address belongs to your express5-ts-esm-sqlite account/);
 
     // The right password, but the address is not confirmed: still no session (and a new link).
-    const again = nextMail(smtp, EMAIL, 'Confirm your email address');
+    const again = nextMail(smtp, EMAIL, 'Confirm your email for express5-ts-esm-sqlite');
     await signIn(page, EMAIL, PASSWORD);
     await page.waitForURL(`${base}/session/new`);
     assert.match(await text(page, '.pow-flash-info'), /You'll need to confirm your email address/);
@@ -99,7 +99,7 @@ test('extensions in Chromium: confirm the e-mail of a sign-up, accept an invitat
     assert.equal(await text(page, 'h1'), 'Resend confirmation email');
     assert.equal(await page.getAttribute('#email', 'autocomplete'), 'email');
     await checkPage(t, page, 'confirmation-resend');
-    const resent = nextMail(smtp, EMAIL, 'Confirm your email address');
+    const resent = nextMail(smtp, EMAIL, 'Confirm your email for express5-ts-esm-sqlite');
     await page.fill('#email', EMAIL);
     await page.click('form.pow-form button[type=submit]');
     await page.waitForURL(`${base}/session/new`);
@@ -132,14 +132,14 @@ test('extensions in Chromium: confirm the e-mail of a sign-up, accept an invitat
     assert.equal(await text(page, 'h1'), 'Invite a user');
     await checkPage(t, page, 'invitation-new');
 
-    const invitation = nextMail(smtp, INVITEE, "You've been invited");
+    const invitation = nextMail(smtp, INVITEE, "You've been invited to express5-ts-esm-sqlite");
     await page.fill('#email', INVITEE);
     await page.click('form.pow-form button[type=submit]');
     await page.waitForURL(`${base}/invitation/new`);
     assert.match(await text(page, '.pow-flash-info'), /An email with an invitation link has been sent\./);
     await checkPage(t, page, 'invitation-sent');
     const mail = await invitation();
-    assert.match(mail.text, new RegExp(`invited by ${EMAIL.replace('.', '\\.')}`));
+    assert.match(mail.text, new RegExp(`${EMAIL.replace('.', '\\.')} invited you to express5-ts-esm-sqlite`));
     const link = linkPath(mail);
     assert.match(link, /^\/invitation\/[A-Za-z0-9_-]{43}\/edit$/);
 

@@ -447,7 +447,10 @@ describe('guides', () => {
           });
           assert.equal(done.location, '/session/new');
           assert.equal(browser.cookies.has('pow_user_reset'), false, 'the kept token is dropped');
-          await smtp.waitForMail((m) => m.subject === 'Your password has been changed', 15_000);
+          await smtp.waitForMail(
+            (m) => m.subject === 'Your express5-ts-esm-sqlite password was changed',
+            15_000,
+          );
           assert.equal((await signIn(browser, 'ada@example.com', NEW_PASSWORD)).status, 302);
           await signOut(browser);
 

@@ -379,6 +379,9 @@ for (const c of CASES) {
         ...mails('invitation'),
       );
     }
+    // The one layout every mail includes, whenever a mail is installed.
+    if (it.has.resetPassword || it.has.emailConfirmation || it.has.invitation)
+      expected.push(...mails('layout'));
     assert.deepEqual(paths, expected.sort());
 
     for (const [path, text] of files) {
