@@ -98,6 +98,9 @@ export function mailLayoutHtml(locals: MailLocals, content: MailContent): string
     `<title>${escapeHtml(subject)}</title>`,
     '</head>',
     `<body style="${s.body}">`,
+    // A main landmark: clients that show the mail as its own page (desktop apps) give screen
+    // readers a place to jump to, and axe asks for it; webmails drop or rewrite the role.
+    '<div role="main">',
     `<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="${s.outer}">`,
     `<tr><td align="center" style="${s.outerCell}">`,
     `<table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="${s.card}">`,
@@ -133,6 +136,7 @@ export function mailLayoutHtml(locals: MailLocals, content: MailContent): string
     `<p style="${s.footer}">${escapeHtml(footer.sentBy)}${support}</p>`,
     '</td></tr>',
     '</table>',
+    '</div>',
     '</body>',
     '</html>',
   );
