@@ -31,7 +31,7 @@ export function createResponses(
   flash: Flash,
   allowedOrigin: () => string | undefined,
 ): Responses {
-  const { options, translator, routes, resolveLocale, ownRoutes, mountPath, securityHeaders } = settings;
+  const { options, translator, routes, resolveLocale, ownRoutes, securityHeaders } = settings;
   const { stateOf } = memo;
 
   const wantsJson = (req: Request): boolean => {
