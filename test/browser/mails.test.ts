@@ -4,7 +4,8 @@
  * English and German, opened in Chromium at 1280 and 390 px. Each must have 0 axe violations of
  * any impact, no sideways scrolling at 390 px (the long token link wraps), the button's words and
  * the link's lifetime visible, and a text twin carrying the link. Screenshots go to
- * test-artifacts/screenshots/mail-<name>-<locale>-<width>.png (docs/design.md shows some).
+ * test-artifacts/screenshots/mail-<name>-<locale>-<width>.png; the reset mail is then set beside
+ * the anchors' (design-mail-reset-<width>.png, docs/design.md).
  * The path through a running app and a real SMTP server is checked in confirmation-invitation.test.ts.
  */
 import { test } from 'node:test';
@@ -14,7 +15,10 @@ import { DEFAULT_TEMPLATES, type MailName } from '../../src/runtime/mail/index.j
 import { formatLifetime } from '../../src/runtime/mail/lifetime.js';
 import { DEFAULT_TOKEN_TTL_MS } from '../../src/runtime/extensions/tokens.js';
 import { createTranslator } from '../../src/runtime/i18n/index.js';
-import { axeSummary, checkPage, launchChromium } from '../helpers/browser.js';
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
+import { SCREENSHOT_DIR, WIDTHS, axeSummary, checkPage, launchChromium } from '../helpers/browser.js';
+import { axeNote, shootAnchor, sideBySide, type Panel } from '../helpers/design-anchors.js';
 import { generatedMailDir, mailLocals, renderGenerated } from '../helpers/mail-templates.js';
 
 /** The token each mail's link carries (its lifetime is stated), or null for plain links. */
@@ -83,5 +87,35 @@ test('every generated mail in Chromium at 1280 and 390 px: axe-clean, no sideway
       });
     }
   }
+
+  await t.test(
+    'design anchors: the reset mail beside Devise, Rails 8 and phx.gen.auth (docs/design.md)',
+    async () => {
+      for (const width of WIDTHS) {
+        const panels: Panel[] = [
+          {
+            title: 'pow (reset_password, en)',
+            image: join(SCREENSHOT_DIR, `mail-reset_password-en-${width}.png`),
+            note: 'axe: 0 violations',
+          },
+        ];
+        for (const [title, file] of [
+          ['Devise reset_password_instructions', 'devise-reset-mail.html'],
+          ['Rails 8 passwords_mailer/reset', 'rails-reset-mail.html'],
+          ['phx.gen.auth log-in mail (text only)', 'phoenix-login-mail.txt'],
+        ] as const) {
+          const shot = await shootAnchor(browser, file, width);
+          // A text-only mail has no HTML of its own to check (the page around it is the test's).
+        const note = file.endsWith('.txt') ? 'text only: no HTML part' : axeNote(shot.violations);
+        panels.push({ title, image: shot.file, note });
+          t.diagnostic(
+            `${file} at ${width}px: ${axeNote(shot.violations)}${shot.overflow ? ', scrolls sideways' : ''}`,
+          );
+        }
+        const out = await sideBySide(browser, `mail-reset-${width}`, panels, width === 390 ? 390 : 640);
+        assert.ok(statSync(out).size > 10_000, `${out} written`);
+      }
+    },
+  );
   t.diagnostic(axeSummary());
 });
