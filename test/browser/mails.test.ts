@@ -106,8 +106,8 @@ test('every generated mail in Chromium at 1280 and 390 px: axe-clean, no sideway
         ] as const) {
           const shot = await shootAnchor(browser, file, width);
           // A text-only mail has no HTML of its own to check (the page around it is the test's).
-        const note = file.endsWith('.txt') ? 'text only: no HTML part' : axeNote(shot.violations);
-        panels.push({ title, image: shot.file, note });
+          const note = file.endsWith('.txt') ? 'text only: no HTML part' : axeNote(shot.violations);
+          panels.push({ title, image: shot.file, note });
           t.diagnostic(
             `${file} at ${width}px: ${axeNote(shot.violations)}${shot.overflow ? ', scrolls sideways' : ''}`,
           );
