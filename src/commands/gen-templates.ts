@@ -24,6 +24,7 @@ interface GenTemplatesFlags {
   only?: string[];
   registration?: boolean;
   extension?: string[];
+  provider?: string[];
   dryRun?: boolean;
   diff?: boolean;
   force?: boolean;
@@ -60,6 +61,11 @@ export const command: CommandModule = {
       )
       .option('--no-registration', 'no sign-up pages for the namespace (the default)')
       .option('--extension <name>', 'enable an extension for the namespace; repeatable', collect)
+      .option(
+        '--provider <provider>',
+        'oauth extension of the namespace: github, google or oidc:<name>; repeatable',
+        collect,
+      )
       .option('--dry-run', 'print what would change; write nothing')
       .option('--diff', 'show the diff of every file that changes')
       .option('--force', 'overwrite files you changed, and write next to files pow did not write')
@@ -78,7 +84,12 @@ async function genTemplates(ctx: CommandContext, flags: GenTemplatesFlags, cmd: 
   const fromCli = (name: string) => cmd.getOptionValueSource(name) === 'cli';
   // The same checks (and messages) as pow install for the flags both commands have.
   const checked = parseInstallFlags(
-    { userModel: flags.userModel, extension: flags.extension, registration: flags.registration ?? true },
+    {
+      userModel: flags.userModel,
+      extension: flags.extension,
+      provider: flags.provider,
+      registration: flags.registration ?? true,
+    },
     (name) => fromCli(name),
   );
   if (flags.namespace !== undefined && flags.namespace.trim() === '') {
@@ -106,6 +117,7 @@ async function genTemplates(ctx: CommandContext, flags: GenTemplatesFlags, cmd: 
     userModel: checked.userModel,
     registration: checked.registration,
     extensions: checked.extensions as ExtensionName[] | undefined,
+    oauthProviders: checked.oauthProviders,
     only: flags.only,
   });
   const project = await inspectProject(root, { userModel: options.userModel });
@@ -147,7 +159,8 @@ async function genTemplates(ctx: CommandContext, flags: GenTemplatesFlags, cmd: 
     ctx.out.json({
       ...generationJson(render.summarizePlan(plan), applied, Boolean(flags.dryRun), noop),
       scope: outcome.scope,
-      options,
+      // As the manifest keeps them: the provider list only when the oauth extension has one.
+      options: { namespace: options.namespace, ...recipe.storedOptions(options) },
       only,
       mountPath: outcome.context.mountPath,
       migration: outcome.migration,

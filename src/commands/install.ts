@@ -7,6 +7,7 @@ import type { SessionStoreKind, UserIdType } from '../prisma/ensure-auth-schema.
 import type { ExtensionName } from '../runtime/core/types.js';
 import { PowError } from '../shared/pow-error.js';
 import { EXTENSION_NAMES } from '../runtime/core/extension-names.js';
+import { checkOAuthChoice, checkProviderSpecs, mergeProviders } from '../recipes/oauth-providers.js';
 import { canPrompt, collect, confirmWrite } from '../cli/prompting.js';
 import { generationJson, reportGeneration } from '../cli/report-generation.js';
 import { createProgress } from '../cli/progress.js';
@@ -22,6 +23,7 @@ interface InstallFlags {
   idType?: string;
   registration: boolean;
   extension?: string[];
+  provider?: string[];
   dryRun?: boolean;
   diff?: boolean;
   force?: boolean;
@@ -115,6 +117,7 @@ export function parseInstallFlags(
     }
     out.extensions = flags.extension as ExtensionName[];
   }
+  if (flags.provider !== undefined) out.oauthProviders = checkProviderSpecs(flags.provider);
   return out;
 }
 
@@ -258,6 +261,11 @@ export const command: CommandModule = {
       .option('--registration', 'sign-up pages (the default; turns an earlier --no-registration back on)')
       .option('--no-registration', 'no sign-up pages (accounts are created another way)')
       .option('--extension <name>', `enable an extension; repeatable (${EXTENSIONS.join(', ')})`, collect)
+      .option(
+        '--provider <provider>',
+        "oauth extension: github, google or oidc:<name>; repeatable, added to the earlier runs' providers",
+        collect,
+      )
       .option('--dry-run', 'print what would change; write nothing')
       .option('--diff', 'show the diff of every file that changes (combine with --dry-run to review only)')
       .option('--force', 'overwrite files you changed (the diff is shown)')
@@ -319,6 +327,10 @@ async function install(ctx: CommandContext, flags: InstallFlags, cmd: Command): 
     const { mergeExtensions } = await import('../recipes/extensions.js');
     options.extensions = mergeExtensions(previous?.extensions, given.extensions);
   }
+  // --provider adds to the providers of earlier runs the same way (src/recipes/oauth-providers.ts).
+  if (given.oauthProviders)
+    options.oauthProviders = mergeProviders(previous?.oauthProviders, given.oauthProviders);
+  checkOAuthChoice(options.extensions, options.oauthProviders, 'npx pow install');
   // No --user-model and no earlier run: the users model is detected (`user`, `@@map("users")`...).
   const namedUserModel = given.userModel ?? previous?.userModel;
   let project = await inspectProject(root, { userModel: namedUserModel });

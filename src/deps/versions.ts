@@ -24,6 +24,8 @@ export const PINNED_VERSIONS = {
   redis: '5.9.0',
   /** An extension that sends mail: smtpMailer (an optional peer of pow, loaded on the first mail). */
   nodemailer: '7.0.6',
+  /** The oauth extension: OpenID Connect / OAuth 2.0 (an optional peer of pow, loaded on the first sign-in). */
+  'openid-client': '6.9.1',
   /** The Prisma client, when the app lists none (a peer of pow). */
   '@prisma/client': '7.10.0',
   // Prisma 7 driver adapters and their drivers, for the Prisma client pow generates when the app

@@ -47,6 +47,7 @@ import {
   credentialModelName,
 } from '../runtime/core/credentials.js';
 import { credentialFieldsFor } from '../runtime/core/user-layout.js';
+import { IDENTITY_RELATION, PROVIDER_USER_ID, identityModelName } from '../runtime/oauth/identities.js';
 import type { ExtensionName } from '../runtime/core/types.js';
 import {
   blockAttributes,
@@ -368,6 +369,25 @@ export function ensureAuthSchema(input: EnsureAuthSchemaInput): EnsureAuthSchema
     userInfo.tableName ? [`@@map(${JSON.stringify(`${toSnake(userInfo.name)}_credentials`)})`] : [],
   );
 
+  // ---- Identity model (oauth) ---------------------------------------------------------------
+  if (extensions.has('oauth')) {
+    ensureModel(
+      identityModelName(userInfo.name),
+      identityFieldSpecs({
+        userModelName: userInfo.name,
+        userIdField,
+        userIdNative: mirroredIdNative(existingUser ? userIdField : null, ds, mysql, newUserIdNative),
+        ds,
+        mysql,
+      }).map((spec) => (credentialSnake && spec.mappable ? withSnakeMap(spec) : spec)),
+      [
+        `@@unique([provider, ${PROVIDER_USER_ID}])`,
+        '@@index([userId])',
+        ...(userInfo.tableName ? [`@@map(${JSON.stringify(`${toSnake(userInfo.name)}_identities`)})`] : []),
+      ],
+    );
+  }
+
   // ---- Session model ----------------------------------------------------------------------
   if (options.sessionStore === 'prisma') {
     ensureModel(sessionModelName, sessionFieldSpecs(mysql, ds), [
@@ -468,6 +488,19 @@ function userFieldSpecs(args: {
     kind: 'relation',
     purpose: 'the relation to the model that holds password hashes',
   });
+  if (extensions.has('oauth')) {
+    // A relation field only (no column): the app's queries of whole user rows do not change.
+    specs.push({
+      name: IDENTITY_RELATION,
+      type: identityModelName(userModelName),
+      optional: false,
+      list: true,
+      attributes: [],
+      mappable: false,
+      kind: 'relation',
+      purpose: 'the relation to the model that holds the linked provider identities',
+    });
+  }
   if (extensions.has('email-confirmation')) {
     specs.push(scalar('emailConfirmedAt', 'DateTime', true));
     specs.push(scalar('unconfirmedEmail', 'String', true));
@@ -584,6 +617,40 @@ function credentialFieldSpecs(args: {
       mappable: false,
       kind: 'relation',
       purpose: `the relation of ${credentialModelName(userModelName)} to ${userModelName}`,
+    },
+  ];
+}
+
+/**
+ * Fields of `<User>Identity` (oauth extension, src/runtime/oauth/identities.ts): one row per
+ * provider account linked to a user: the provider's name and its stable user id, the user, when
+ * it was linked. No token of the provider.
+ */
+function identityFieldSpecs(args: {
+  userModelName: string;
+  userIdField: ParsedField;
+  userIdNative: string | null;
+  ds: string;
+  mysql: boolean;
+}): FieldSpec[] {
+  const { userModelName, userIdField, userIdNative, ds, mysql } = args;
+  // Both are in the unique index: MySQL indexes at most 191 utf8mb4 characters of a VARCHAR.
+  const varchar = mysql ? [`@${ds}.VarChar(191)`] : [];
+  return [
+    { ...scalar('id', 'Int', false, ['@id', '@default(autoincrement())']), mappable: false },
+    scalar('provider', 'String', false, varchar),
+    scalar(PROVIDER_USER_ID, 'String', false, varchar),
+    scalar('userId', userIdField.type, false, userIdNative ? [userIdNative] : []),
+    scalar('createdAt', 'DateTime', false, ['@default(now())']),
+    {
+      name: 'user',
+      type: userModelName,
+      optional: false,
+      list: false,
+      attributes: [`@relation(fields: [userId], references: [${userIdField.name}], onDelete: Cascade)`],
+      mappable: false,
+      kind: 'relation',
+      purpose: `the relation of ${identityModelName(userModelName)} to ${userModelName}`,
     },
   ];
 }

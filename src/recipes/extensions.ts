@@ -23,6 +23,7 @@ import type { GenerateContext } from '../generate/index.js';
 import type { ExtensionName } from '../runtime/core/types.js';
 import { MAILING_EXTENSIONS } from '../runtime/core/extension-names.js';
 import { ensureEnvKeys, type EnvKey } from './project-files.js';
+import { providerEnvKeys } from './oauth-providers.js';
 import type { TemplateContext } from './template-context.js';
 
 export { MAILING_EXTENSIONS };
@@ -41,6 +42,8 @@ export const EXTENSION_MAILS: Readonly<Record<string, ExtensionName>> = Object.f
 export const EXTENSION_SEGMENTS: Readonly<Record<string, ExtensionName>> = Object.freeze({
   // controllers/pow/confirmation.ts, views/pow/confirmation/new.ejs (the `confirmation.*` pages).
   confirmation: 'email-confirmation',
+  // controllers/pow/identities.ts: the connected accounts of the account page.
+  identities: 'oauth',
 });
 
 /**
@@ -91,6 +94,16 @@ export function addExtensionFiles(ctx: GenerateContext, it: TemplateContext): vo
     if (name === 'sessions') {
       ctx.note(`extension sessions: no schema change (it lists what the ${it.store} store already keeps)`);
     }
+    if (name === 'oauth') {
+      ctx.note(
+        `extension oauth: providers ${it.oauth.providers.map((p) => p.spec).join(', ')}; linked provider accounts live in ${it.oauth.identityModel} (no column on ${it.model.name})`,
+      );
+    }
+  }
+  // The oauth extension: each provider's client (and issuer) variables, as placeholders.
+  for (const provider of it.oauth.providers) {
+    for (const key of providerEnvKeys(provider, `${it.mountPath}/auth/${provider.name}/callback`))
+      ctx.patch('.env.example', `.env.example:${key.key}`, ensureEnvKeys([key]));
   }
   if (!sendsMail(it)) return;
   const keys: EnvKey[] = [
@@ -107,10 +120,23 @@ export function addExtensionFiles(ctx: GenerateContext, it: TemplateContext): vo
   for (const key of keys) ctx.patch('.env.example', `.env.example:${key.key}`, ensureEnvKeys([key]));
 }
 
+/** The oauth extension's step: register the app with each provider and set its variables. */
+export function oauthNextSteps(it: TemplateContext): string[] {
+  if (it.oauth.providers.length === 0) return [];
+  const vars = it.oauth.providers.flatMap((p) =>
+    [p.env.issuer, p.env.clientId, p.env.clientSecret].filter((v): v is string => v !== null),
+  );
+  return [
+    `Register the app with each sign-in provider (callback URL <${it.env.baseUrl}>${it.mountPath}/auth/<provider>/callback) and set ${vars.join(', ')} (see .env.example)`,
+  ];
+}
+
 /** Extra "next steps" lines of the extensions. */
 export function extensionNextSteps(it: TemplateContext): string[] {
-  if (!sendsMail(it)) return [];
+  const steps = oauthNextSteps(it);
+  if (!sendsMail(it)) return steps;
   return [
+    ...steps,
     `Set SMTP_URL (and MAIL_FROM) for the e-mails of ${it.extensions
       .filter((name) => MAILING_EXTENSIONS.includes(name))
       .join(

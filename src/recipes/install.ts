@@ -82,6 +82,8 @@ export interface InstallOptions {
   idType: UserIdType;
   registration: boolean;
   extensions: ExtensionName[];
+  /** oauth extension: "github", "google", "oidc:<name>" (src/recipes/oauth-providers.ts). */
+  oauthProviders: string[];
 }
 
 export const DEFAULT_INSTALL_OPTIONS: Readonly<InstallOptions> = Object.freeze({
@@ -92,6 +94,7 @@ export const DEFAULT_INSTALL_OPTIONS: Readonly<InstallOptions> = Object.freeze({
   idType: 'Int',
   registration: true,
   extensions: [],
+  oauthProviders: [],
 });
 
 /** What every generating recipe run takes besides its own options (install, gen.templates). */
@@ -178,6 +181,12 @@ export function installOwns(prisma: PrismaInfo): (path: string, entry: ManifestF
     entry.generator === INSTALL_GENERATOR && !path.startsWith(migrations) && path !== powSchema;
 }
 
+/** The answers as the manifest keeps them; no provider list unless the oauth extension has one. */
+export function storedInstallOptions(options: InstallOptions): Partial<InstallOptions> {
+  const { oauthProviders, ...rest } = options;
+  return oauthProviders.length > 0 ? { ...rest, oauthProviders } : rest;
+}
+
 /** The install options stored by a previous run, merged over the defaults (null when none). */
 export function previousInstallOptions(manifest: Manifest | null): Partial<InstallOptions> | null {
   const stored = manifest?.options[INSTALL_GENERATOR];
@@ -193,6 +202,8 @@ export function previousInstallOptions(manifest: Manifest | null): Partial<Insta
   if (typeof s.registration === 'boolean') out.registration = s.registration;
   if (Array.isArray(s.extensions) && s.extensions.every((e) => typeof e === 'string'))
     out.extensions = s.extensions as ExtensionName[];
+  if (Array.isArray(s.oauthProviders) && s.oauthProviders.every((p) => typeof p === 'string'))
+    out.oauthProviders = s.oauthProviders as string[];
   return out;
 }
 
@@ -228,7 +239,7 @@ export async function runInstall(input: InstallInput): Promise<InstallResult> {
     project,
     flags: input.flags,
     owns: installOwns(prisma),
-    options: { ...options } as unknown as JsonValue,
+    options: storedInstallOptions(options) as unknown as JsonValue,
     templatesDir: input.templatesDir,
     beforeWrite: input.beforeWrite,
     onStep: input.onStep,
@@ -238,6 +249,7 @@ export async function runInstall(input: InstallInput): Promise<InstallResult> {
     userIdFields: options.userIdFields,
     store: options.sessionStore,
     extensions: options.extensions,
+    oauthProviders: options.oauthProviders,
     registration: options.registration,
     userModelIsPows: userModelIsPows(gen.previous, prisma, options.userModel),
   });
@@ -580,6 +592,8 @@ function addDependencies(
   ];
   if (options.sessionStore === 'redis') wanted.push({ name: 'redis', range: PINNED_VERSIONS.redis });
   if (sendsMail(it)) wanted.push({ name: 'nodemailer', range: PINNED_VERSIONS.nodemailer });
+  // The oauth extension's protocol library (the runtime loads it only when a provider is configured).
+  if (it.has.oauth) wanted.push({ name: 'openid-client', range: PINNED_VERSIONS['openid-client'] });
   if (it.prisma.generateClient && it.prisma.adapter) {
     for (const name of it.prisma.adapter.dependencies) {
       if (isPinned(name)) wanted.push({ name, range: PINNED_VERSIONS[name] });

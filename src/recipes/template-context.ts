@@ -18,6 +18,8 @@ import { PowError } from '../shared/pow-error.js';
 import { fieldLabelExpression, userIdLabelExpression } from './id-field-labels.js';
 import { appUserColumns, type AppUserColumns } from './app-user-columns.js';
 import { credentialFieldsFor } from '../runtime/core/user-layout.js';
+import { identityModelName } from '../runtime/oauth/identities.js';
+import { templateProviders, type TemplateProvider } from './oauth-providers.js';
 
 export type StoreKind = 'memory' | 'prisma' | 'redis';
 
@@ -35,6 +37,8 @@ export interface TemplateOptions {
   store?: StoreKind;
   /** Enabled extensions, in hook order. Default none. */
   extensions?: readonly ExtensionName[];
+  /** oauth extension: "github", "google", "oidc:<name>", in button order. Default none. */
+  oauthProviders?: readonly string[];
   /** `--no-registration` → false: no registration controller, views or routes. Default true. */
   registration?: boolean;
   /**
@@ -149,6 +153,14 @@ export interface TemplateContext {
     persistentSession: boolean;
     invitation: boolean;
     sessions: boolean;
+    oauth: boolean;
+  };
+
+  /** The oauth extension: its providers (empty when off) and the identities model. */
+  oauth: {
+    providers: TemplateProvider[];
+    /** "UserIdentity". */
+    identityModel: string;
   };
 
   project: {
@@ -556,6 +568,13 @@ export function buildTemplateContext(project: ProjectInfo, options: TemplateOpti
       persistentSession: extensions.includes('persistent-session'),
       invitation: extensions.includes('invitation'),
       sessions: extensions.includes('sessions'),
+      oauth: extensions.includes('oauth'),
+    },
+    oauth: {
+      providers: extensions.includes('oauth')
+        ? templateProviders(options.oauthProviders ?? [], namespace)
+        : [],
+      identityModel: identityModelName(modelName),
     },
     project: {
       language: project.language,

@@ -43,7 +43,8 @@ import type { PatchRecord } from '../generate/virtual-tree.js';
 import type { PrismaInfo, ProjectInfo } from '../inspect/project-info.js';
 import type { ExtensionName } from '../runtime/core/types.js';
 import { PowError } from '../shared/pow-error.js';
-import { addExtensionFiles, mergeExtensions } from './extensions.js';
+import { addExtensionFiles, mergeExtensions, oauthNextSteps } from './extensions.js';
+import { checkOAuthChoice, mergeProviders } from './oauth-providers.js';
 import { userModelIsPows } from './user-model-origin.js';
 import {
   addSchemaAndMigration,
@@ -104,6 +105,8 @@ export interface GenTemplatesOptions {
   userIdFields: string[];
   registration: boolean;
   extensions: ExtensionName[];
+  /** oauth extension: the namespace's providers (src/recipes/oauth-providers.ts). */
+  oauthProviders: string[];
 }
 
 /** What the command line gave (undefined: not given). */
@@ -112,6 +115,7 @@ export interface GenTemplatesGiven {
   userModel?: string;
   registration?: boolean;
   extensions?: ExtensionName[];
+  oauthProviders?: string[];
   only?: string[];
 }
 
@@ -157,6 +161,8 @@ export function previousGenTemplatesOptions(
   if (typeof s.registration === 'boolean') out.registration = s.registration;
   if (Array.isArray(s.extensions) && s.extensions.every((e) => typeof e === 'string'))
     out.extensions = s.extensions as ExtensionName[];
+  if (Array.isArray(s.oauthProviders) && s.oauthProviders.every((p) => typeof p === 'string'))
+    out.oauthProviders = s.oauthProviders as string[];
   return out;
 }
 
@@ -191,11 +197,12 @@ export function resolveGenTemplatesOptions(
       ['--user-model', given.userModel],
       ['--[no-]registration', given.registration],
       ['--extension', given.extensions],
+      ['--provider', given.oauthProviders],
     ] as const) {
       if (value === undefined) continue;
       throw usage(
         `${flag} needs --namespace: the default users' templates follow the answers of \`pow install\`.`,
-        flag === '--extension'
+        flag === '--extension' || flag === '--provider'
           ? 'Add the extension to the default users with `npx pow install --extension <name>`, or pass --namespace for another user type.'
           : `Change it with \`npx pow install ${flag === '--user-model' ? '--user-model <Model>' : '--[no-]registration'}\`, or pass --namespace for another user type.`,
       );
@@ -206,6 +213,7 @@ export function resolveGenTemplatesOptions(
       userIdFields: install.userIdFields,
       registration: install.registration,
       extensions: install.extensions,
+      oauthProviders: install.oauthProviders,
     };
     if (only) checkOnlyEnabled(only, options);
     return { options, install, only, firstRun: false };
@@ -232,7 +240,13 @@ export function resolveGenTemplatesOptions(
     // make themselves one. The first account comes from `pow user create` instead.
     registration: given.registration ?? stored?.registration ?? false,
     extensions: mergeExtensions(stored?.extensions, given.extensions),
+    oauthProviders: mergeProviders(stored?.oauthProviders, given.oauthProviders),
   };
+  checkOAuthChoice(
+    options.extensions,
+    options.oauthProviders,
+    `npx pow gen.templates --namespace ${namespace}`,
+  );
   if (only) checkOnlyEnabled(only, options);
   return { options, install, only, firstRun: stored === null };
 }
@@ -340,6 +354,7 @@ export async function runGenTemplates(input: GenTemplatesInput): Promise<GenTemp
     userIdFields: options.userIdFields,
     store: install.sessionStore,
     extensions: options.extensions,
+    oauthProviders: options.oauthProviders,
     registration: options.registration,
     userModelIsPows: userModelIsPows(gen.previous, prisma, options.userModel),
   });
@@ -361,6 +376,7 @@ export async function runGenTemplates(input: GenTemplatesInput): Promise<GenTemp
           sessionStore: install.sessionStore,
           registration: options.registration,
           extensions: options.extensions,
+          oauthProviders: options.oauthProviders,
         },
       },
       prisma,
@@ -394,12 +410,14 @@ export async function runGenTemplates(input: GenTemplatesInput): Promise<GenTemp
   };
 }
 
-function storedOptions(options: GenTemplatesOptions): Omit<GenTemplatesOptions, 'namespace'> {
+export function storedOptions(options: GenTemplatesOptions): Partial<Omit<GenTemplatesOptions, 'namespace'>> {
   return {
     userModel: options.userModel,
     userIdFields: options.userIdFields,
     registration: options.registration,
     extensions: options.extensions,
+    // Kept only when the oauth extension has providers, so other namespaces' answers stay as they were.
+    ...(options.oauthProviders.length > 0 ? { oauthProviders: options.oauthProviders } : {}),
   };
 }
 
@@ -623,6 +641,7 @@ export function nextSteps(
       `${x} pow user create --namespace ${it.namespace} ${account}    # the first ${it.userType}: nobody can sign up at ${it.mountPath} (asks for the password)`,
     );
   }
+  steps.push(...oauthNextSteps(it));
   const app = project.entry?.appVariable ?? 'app';
   steps.push(
     `Protect the ${it.namespace} pages with ${it.names.entryAuth}.requireAuthenticated, e.g. ${app}.get('${it.mountPath}/dashboard', ${it.names.entryAuth}.requireAuthenticated, ...)${project.entry ? ` in ${project.entry.path}` : ''}`,

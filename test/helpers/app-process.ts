@@ -37,7 +37,9 @@ export async function startApp(
   timeoutMs = 30_000,
   baseEnv: Record<string, string | undefined> = process.env,
 ): Promise<RunningApp> {
-  const port = await freePort();
+  // A test that must know the URL before the app starts (an OAuth provider registers its callback
+  // URL) passes PORT; otherwise any free port.
+  const port = env.PORT ? Number(env.PORT) : await freePort();
   let output = '';
   const child: ChildProcess = spawn(command, args, {
     cwd,

@@ -103,14 +103,14 @@ model UserCredential {
 }
 
 model UserIdentity {
-  id        Int      @id @default(autoincrement())
-  provider  String${id191}
-  subject   String${id191}
-  userId    Int
-  createdAt DateTime @default(now())
-  user      User     @relation(fields: [userId], references: [id], onDelete: Cascade)
+  id             Int      @id @default(autoincrement())
+  provider       String${id191}
+  providerUserId String${id191}
+  userId         Int
+  createdAt      DateTime @default(now())
+  user           User     @relation(fields: [userId], references: [id], onDelete: Cascade)
 
-  @@unique([provider, subject])
+  @@unique([provider, providerUserId])
   @@index([userId])
 }
 
@@ -137,8 +137,8 @@ const DDL: Record<Provider, string[]> = {
     `CREATE UNIQUE INDEX "User_phone_key" ON "User"("phone")`,
     `CREATE TABLE "pow_sessions" ("namespace" TEXT NOT NULL, "key" TEXT NOT NULL, "value" TEXT NOT NULL, "expiresAt" DATETIME NOT NULL, PRIMARY KEY ("namespace", "key"))`,
     `CREATE INDEX "pow_sessions_expiresAt_idx" ON "pow_sessions"("expiresAt")`,
-    `CREATE TABLE "UserIdentity" ("id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT, "provider" TEXT NOT NULL, "subject" TEXT NOT NULL, "userId" INTEGER NOT NULL, "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP, CONSTRAINT "UserIdentity_userId_fkey" FOREIGN KEY ("userId") REFERENCES "User" ("id") ON DELETE CASCADE ON UPDATE CASCADE)`,
-    `CREATE UNIQUE INDEX "UserIdentity_provider_subject_key" ON "UserIdentity"("provider", "subject")`,
+    `CREATE TABLE "UserIdentity" ("id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT, "provider" TEXT NOT NULL, "providerUserId" TEXT NOT NULL, "userId" INTEGER NOT NULL, "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP, CONSTRAINT "UserIdentity_userId_fkey" FOREIGN KEY ("userId") REFERENCES "User" ("id") ON DELETE CASCADE ON UPDATE CASCADE)`,
+    `CREATE UNIQUE INDEX "UserIdentity_provider_providerUserId_key" ON "UserIdentity"("provider", "providerUserId")`,
     `CREATE INDEX "UserIdentity_userId_idx" ON "UserIdentity"("userId")`,
   ],
   postgresql: [
@@ -152,9 +152,9 @@ const DDL: Record<Provider, string[]> = {
     `CREATE UNIQUE INDEX "User_phone_key" ON "User"("phone")`,
     `CREATE TABLE "pow_sessions" ("namespace" TEXT NOT NULL, "key" TEXT NOT NULL, "value" TEXT NOT NULL, "expiresAt" TIMESTAMP(3) NOT NULL, CONSTRAINT "pow_sessions_pkey" PRIMARY KEY ("namespace", "key"))`,
     `CREATE INDEX "pow_sessions_expiresAt_idx" ON "pow_sessions"("expiresAt")`,
-    `CREATE TABLE "UserIdentity" ("id" SERIAL NOT NULL, "provider" TEXT NOT NULL, "subject" TEXT NOT NULL, "userId" INTEGER NOT NULL, "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP, CONSTRAINT "UserIdentity_pkey" PRIMARY KEY ("id"))`,
+    `CREATE TABLE "UserIdentity" ("id" SERIAL NOT NULL, "provider" TEXT NOT NULL, "providerUserId" TEXT NOT NULL, "userId" INTEGER NOT NULL, "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP, CONSTRAINT "UserIdentity_pkey" PRIMARY KEY ("id"))`,
     `ALTER TABLE "UserIdentity" ADD CONSTRAINT "UserIdentity_userId_fkey" FOREIGN KEY ("userId") REFERENCES "User"("id") ON DELETE CASCADE ON UPDATE CASCADE`,
-    `CREATE UNIQUE INDEX "UserIdentity_provider_subject_key" ON "UserIdentity"("provider", "subject")`,
+    `CREATE UNIQUE INDEX "UserIdentity_provider_providerUserId_key" ON "UserIdentity"("provider", "providerUserId")`,
     `CREATE INDEX "UserIdentity_userId_idx" ON "UserIdentity"("userId")`,
   ],
   mysql: [
@@ -163,7 +163,7 @@ const DDL: Record<Provider, string[]> = {
     'ALTER TABLE `UserCredential` ADD CONSTRAINT `UserCredential_userId_fkey` FOREIGN KEY (`userId`) REFERENCES `User`(`id`) ON DELETE CASCADE ON UPDATE CASCADE',
     'CREATE TABLE `Post` (`id` INTEGER NOT NULL AUTO_INCREMENT, `title` VARCHAR(191) NOT NULL, `authorId` INTEGER NOT NULL, PRIMARY KEY (`id`)) DEFAULT CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci',
     'ALTER TABLE `Post` ADD CONSTRAINT `Post_authorId_fkey` FOREIGN KEY (`authorId`) REFERENCES `User`(`id`) ON DELETE CASCADE ON UPDATE CASCADE',
-    'CREATE TABLE `UserIdentity` (`id` INTEGER NOT NULL AUTO_INCREMENT, `provider` VARCHAR(191) NOT NULL, `subject` VARCHAR(191) NOT NULL, `userId` INTEGER NOT NULL, `createdAt` DATETIME(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3), UNIQUE INDEX `UserIdentity_provider_subject_key`(`provider`, `subject`), INDEX `UserIdentity_userId_idx`(`userId`), PRIMARY KEY (`id`)) DEFAULT CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci',
+    'CREATE TABLE `UserIdentity` (`id` INTEGER NOT NULL AUTO_INCREMENT, `provider` VARCHAR(191) NOT NULL, `providerUserId` VARCHAR(191) NOT NULL, `userId` INTEGER NOT NULL, `createdAt` DATETIME(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3), UNIQUE INDEX `UserIdentity_provider_providerUserId_key`(`provider`, `providerUserId`), INDEX `UserIdentity_userId_idx`(`userId`), PRIMARY KEY (`id`)) DEFAULT CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci',
     'ALTER TABLE `UserIdentity` ADD CONSTRAINT `UserIdentity_userId_fkey` FOREIGN KEY (`userId`) REFERENCES `User`(`id`) ON DELETE CASCADE ON UPDATE CASCADE',
     'CREATE TABLE `pow_sessions` (`namespace` VARCHAR(191) NOT NULL, `key` VARCHAR(191) NOT NULL, `value` TEXT NOT NULL, `expiresAt` DATETIME(3) NOT NULL, INDEX `pow_sessions_expiresAt_idx`(`expiresAt`), PRIMARY KEY (`namespace`, `key`)) DEFAULT CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci',
   ],

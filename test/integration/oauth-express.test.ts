@@ -96,6 +96,8 @@ describe('OAuth sign-in through oidc-provider, over HTTP', () => {
   let server: Server;
   let base: string;
   let oauth: PowOAuth;
+  /** What the flows announced on pow.securityEvents (the security log listens there). */
+  const events: Array<{ name: string; userId: unknown; detail?: Record<string, string> }> = [];
 
   before(async () => {
     db = await createTestDatabase('sqlite');
@@ -143,6 +145,9 @@ describe('OAuth sign-in through oidc-provider, over HTTP', () => {
           timeoutMs: 2_500,
         }),
       ],
+    });
+    pow.securityEvents.listen((event) => {
+      events.push({ name: event.name, userId: event.userId, detail: event.detail });
     });
     await createUser(pow, { email: 'victim@example.com', password: PASSWORD });
     await createUser(pow, { email: 'bea@example.com', password: PASSWORD });
@@ -216,8 +221,18 @@ describe('OAuth sign-in through oidc-provider, over HTTP', () => {
     });
     assert.equal(user.credential, null, 'no password was set');
     const identity = await db.prisma.userIdentity.findFirst({ where: { userId: user.id } });
-    assert.deepEqual(Object.keys(identity).sort(), ['createdAt', 'id', 'provider', 'subject', 'userId']);
-    assert.deepEqual([identity.provider, identity.subject], ['acme', 'ann-sub'], 'the provider id, no token');
+    assert.deepEqual(Object.keys(identity).sort(), [
+      'createdAt',
+      'id',
+      'provider',
+      'providerUserId',
+      'userId',
+    ]);
+    assert.deepEqual(
+      [identity.provider, identity.providerUserId],
+      ['acme', 'ann-sub'],
+      'the provider id, no token',
+    );
 
     await post(browser, '/logout');
     assert.deepEqual((await browser.get(`${base}/me`)).body, { email: null });
@@ -238,10 +253,12 @@ describe('OAuth sign-in through oidc-provider, over HTTP', () => {
     const attempt = await browser.get(`${base}/auth/acme/new`);
     assert.deepEqual(attempt.body, { ok: false, reason: 'email_taken', provider: 'acme' });
     assert.deepEqual((await browser.get(`${base}/me`)).body, { email: null }, 'nobody is signed in');
-    assert.equal(await db.prisma.userIdentity.count({ where: { subject: 'mal-sub' } }), 0);
+    assert.equal(await db.prisma.userIdentity.count({ where: { providerUserId: 'mal-sub' } }), 0);
   });
 
   test('link to a password account after signing in, then unlink; the last way in stays', async () => {
+    events.length = 0;
+    const bea = await db.prisma.user.findFirst({ where: { email: 'bea@example.com' } });
     const browser = new Browser();
     const login = await browser.request('POST', `${base}/login`, {
       json: { email: 'bea@example.com', password: PASSWORD },
@@ -267,6 +284,14 @@ describe('OAuth sign-in through oidc-provider, over HTTP', () => {
     // Bea has a password, so the provider may go.
     assert.deepEqual((await post(browser, '/auth/acme/unlink')).body, { ok: true });
     assert.deepEqual((await browser.get(`${base}/identities`)).body, []);
+    // The security log hears both, with the provider's name and nothing secret.
+    assert.deepEqual(
+      events.filter((e) => e.name.startsWith('identity-')),
+      [
+        { name: 'identity-linked', userId: bea.id, detail: { provider: 'acme' } },
+        { name: 'identity-unlinked', userId: bea.id, detail: { provider: 'acme' } },
+      ],
+    );
 
     // Ann signed up through the provider and has no password: her only way in stays.
     const ann = new Browser();
@@ -276,6 +301,11 @@ describe('OAuth sign-in through oidc-provider, over HTTP', () => {
       ok: false,
       reason: 'last_sign_in_method',
     });
+    assert.equal(
+      events.filter((e) => e.name === 'identity-unlinked').length,
+      1,
+      'a refused unlink is no event',
+    );
   });
 
   test('an identity linked to one account is never moved to another', async () => {

@@ -106,6 +106,33 @@ for (const [label, express] of [
       assert.equal(unmarked.routes.path('layout.stylesheet'), '/admin/pow/pow.css');
     });
 
+    it('oauth: the provider pages take their paths with :provider, and need it as their only param', () => {
+      const auth = authFor(['oauth'], '/admin');
+      const router = express.Router();
+      router.get('/login', auth.page('session', 'new'), noop);
+      router.post('/login', auth.page('session', 'create'), noop);
+      router.delete('/logout', auth.page('session', 'delete'), noop);
+      router.get('/sso/:provider/start', auth.page('oauth', 'new'), noop);
+      router.get('/sso/:provider/back', auth.page('oauth', 'callback'), noop);
+      router.delete('/sso/:provider', auth.page('oauth', 'delete'), noop);
+      auth.readPages(router);
+      assert.equal(auth.routes.path('oauth.new', { provider: 'company' }), '/admin/sso/company/start');
+      assert.equal(auth.routes.path('oauth.callback', { provider: 'github' }), '/admin/sso/github/back');
+
+      const missing = authFor(['oauth']);
+      const without = express.Router();
+      without.get('/login', missing.page('session', 'new'), noop);
+      without.post('/login', missing.page('session', 'create'), noop);
+      without.delete('/logout', missing.page('session', 'delete'), noop);
+      without.get('/sso/:provider/start', missing.page('oauth', 'new'), noop);
+      assert.throws(() => missing.readPages(without), /auth\.page\('oauth', 'callback'\).*"oauth" needs/);
+
+      const wrong = authFor(['oauth']);
+      const fixed = express.Router();
+      fixed.get('/sso/github/start', wrong.page('oauth', 'new'), noop);
+      assert.throws(() => wrong.readPages(fixed), /exactly one param there, :provider/);
+    });
+
     it('reads the first path of a route with several', () => {
       const auth = authFor();
       const router = express.Router();

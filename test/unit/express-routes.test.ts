@@ -54,8 +54,10 @@ describe('path helper', () => {
     assert.throws(() => user('nope' as any), /unknown path name/);
     assert.equal(user('layout.stylesheet'), '/pow/pow.css');
     assert.equal(admin('layout.stylesheet'), '/admin/pow/pow.css');
-    assert.equal(Object.keys(POW_PATHS).length, 26);
+    assert.equal(Object.keys(POW_PATHS).length, 29);
     assert.equal(admin('sessions.delete_others'), '/admin/sessions/others');
+    assert.equal(admin('oauth.callback', { provider: 'company' }), '/admin/auth/company/callback');
+    assert.throws(() => user('oauth.new'), /needs the "provider" param/);
   });
 
   it('normalises mount paths', () => {

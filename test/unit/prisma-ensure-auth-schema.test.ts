@@ -609,3 +609,40 @@ test("a User model pow created in an earlier run (userModelIsPows) keeps getting
     ['UserCredential.username', 'UserCredential.emailConfirmedAt', 'UserCredential.unconfirmedEmail'],
   );
 });
+
+test('oauth: a UserIdentity model keyed like the user id, unique on provider + providerUserId; User gets only the relation', () => {
+  const before =
+    header('postgresql') +
+    `
+model User {
+  id        String   @id @default(uuid()) @db.Uuid
+  email     String   @unique
+  createdAt DateTime @default(now()) @map("created_at")
+
+  @@map("app_users")
+}
+`;
+  const input: EnsureAuthSchemaInput = {
+    files: { 'prisma/schema.prisma': before },
+    provider: 'postgresql',
+    options: { sessionStore: 'memory', extensions: ['oauth'] },
+  };
+  const result = ensureAuthSchema(input);
+  const after = result.files['prisma/schema.prisma']!;
+  assertOnlyInsertions(before, after);
+  const user = /model User \{[^}]*\}/.exec(after)![0];
+  assert.match(user, /identities UserIdentity\[\]/);
+  assert.doesNotMatch(user, /provider/, 'no column on the app’s User');
+  const identity = /model UserIdentity \{[^}]*\}/.exec(after)![0];
+  assert.match(identity, /providerUserId String {3}@map\("provider_user_id"\)/);
+  assert.match(identity, /userId {9}String {3}@db\.Uuid @map\("user_id"\)/);
+  assert.match(
+    identity,
+    /user {11}User {5}@relation\(fields: \[userId\], references: \[id\], onDelete: Cascade\)/,
+  );
+  assert.match(identity, /@@unique\(\[provider, providerUserId\]\)/);
+  assert.match(identity, /@@map\("user_identities"\)/);
+  assert.ok(result.added.some((a) => a.kind === 'model' && a.model === 'UserIdentity'));
+  const again = ensureAuthSchema({ ...input, files: { 'prisma/schema.prisma': after } });
+  assert.equal(again.status, 'already-present');
+});

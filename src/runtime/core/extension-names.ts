@@ -8,6 +8,7 @@ export const EXTENSION_NAMES = [
   'persistent-session',
   'invitation',
   'sessions',
+  'oauth',
 ] as const;
 
 export type ExtensionName = (typeof EXTENSION_NAMES)[number];

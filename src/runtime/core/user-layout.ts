@@ -28,6 +28,8 @@ export const EXTENSION_USER_FIELDS: Readonly<Record<ExtensionName, readonly stri
   'reset-password': [],
   'persistent-session': [],
   sessions: [],
+  // Provider identities live in their own model (<User>Identity), not on the user.
+  oauth: [],
 });
 
 /** The fields pow needs on a user: the sign-in ids, then the enabled extensions' fields. */

@@ -8,7 +8,9 @@
  *   callback to the browser that started it; the callback drops it first, so it works once;
  * - account rules (oauth/account-rules.ts): no silent linking by e-mail, no identity moved to
  *   another account, the last way to sign in kept;
- * - a provider that does not answer in time is an outage: 503 with Retry-After.
+ * - a provider that does not answer in time is an outage: 503 with Retry-After;
+ * - linking and unlinking are announced on `pow.securityEvents` (identity-linked /
+ *   identity-unlinked, the provider's name as detail), which the security log records.
  */
 import type { Request, Response, PowExpress } from './types.js';
 import type { UserRecord } from '../core/types.js';
@@ -38,8 +40,8 @@ export interface PowOAuthOptions {
   providers: Deferred<readonly OAuthProvider[]>;
   /** The app's Prisma client (the identities model lives there). */
   prisma: unknown;
-  /** The app's public origin, for the callback URL registered with the providers. */
-  baseUrl: Deferred<string>;
+  /** The app's public origin, for the callback URL registered with the providers (`fromEnv(...)` too). */
+  baseUrl: Deferred<string | undefined>;
   /** Link to the account with the same e-mail when the provider verified it. Default false. */
   linkVerifiedEmail?: boolean;
   /** Accept sign-up through a provider. Default true. */
@@ -112,12 +114,37 @@ export function powOAuth(auth: PowExpress, options: PowOAuthOptions): PowOAuth {
     httpOnly: true,
     secure: internals.secure,
     sameSite: 'Lax' as const,
-    path: auth.mountPath === '' ? '/' : auth.mountPath,
+    // A `__Host-` cookie (Secure cookies in production) must have Path=/; the name is per user
+    // type, so a namespace's pending sign-in is still its own.
+    path: auth.mountPath === '' || cookieNameOf().startsWith('__Host-') ? '/' : auth.mountPath,
   });
   let identityStore: IdentityStore | undefined;
   const identities = () => (identityStore ??= createIdentityStore(options.prisma, pow.userModel));
+  // The routes file's callback path (auth.readPages), so a path the team edits there is the one
+  // registered with the provider; routes files that do not mark it keep pow's default.
   const callbackPath =
-    options.callbackPath ?? ((name: string) => `${auth.mountPath.replace(/\/+$/, '')}/auth/${name}/callback`);
+    options.callbackPath ??
+    ((name: string) =>
+      auth.routes.has('oauth.callback')
+        ? auth.routes.path('oauth.callback', { provider: name })
+        : `${auth.mountPath.replace(/\/+$/, '')}/auth/${name}/callback`);
+
+  /** Tells the security log (if any) that `user` gained or lost a way to sign in. */
+  async function announce(
+    req: Request,
+    name: 'identity-linked' | 'identity-unlinked',
+    userId: unknown,
+    provider: string,
+  ): Promise<void> {
+    const userAgent = req.headers['user-agent'];
+    await pow.securityEvents.emit({
+      name,
+      userId: userId as string | number,
+      ip: req.ip ?? req.socket?.remoteAddress ?? undefined,
+      userAgent: typeof userAgent === 'string' ? userAgent : undefined,
+      detail: { provider },
+    });
+  }
 
   function provider(name: string): OAuthProvider {
     const found = providersSetting.get().find((p) => p.name === name);
@@ -240,6 +267,7 @@ export function powOAuth(auth: PowExpress, options: PowOAuthOptions): PowOAuth {
         case 'link': {
           const linked = await identities().link(decision.userId, profile);
           if (!linked.ok) return { ok: false, reason: 'identity_taken', provider: chosen.name };
+          await announce(req, 'identity-linked', decision.userId, chosen.name);
           return done('linked', current!, false);
         }
         case 'sign_in':
@@ -249,6 +277,7 @@ export function powOAuth(auth: PowExpress, options: PowOAuthOptions): PowOAuth {
           if (decision.action === 'link_and_sign_in') {
             const linked = await identities().link(user.id as string | number, profile);
             if (!linked.ok) return { ok: false, reason: 'identity_taken', provider: chosen.name };
+            await announce(req, 'identity-linked', user.id, chosen.name);
           }
           return done('signed_in', user, true);
         }
@@ -265,6 +294,7 @@ export function powOAuth(auth: PowExpress, options: PowOAuthOptions): PowOAuth {
             await pow.users.delete(created.value);
             return { ok: false, reason: 'identity_taken', provider: chosen.name };
           }
+          await announce(req, 'identity-linked', created.value.id, chosen.name);
           const mustConfirm = pow.extensions.includes('email-confirmation') && decision.confirmEmail;
           return done('signed_up', created.value, !mustConfirm);
         }
@@ -279,7 +309,13 @@ export function powOAuth(auth: PowExpress, options: PowOAuthOptions): PowOAuth {
     async unlink(req, name) {
       const user = auth.currentUser(req);
       if (!user) return { ok: false, reason: 'not_linked' };
-      return identities().unlink(user.id as string | number, name, await pow.users.hasPassword(user));
+      const result = await identities().unlink(
+        user.id as string | number,
+        name,
+        await pow.users.hasPassword(user),
+      );
+      if (result.ok) await announce(req, 'identity-unlinked', user.id, name);
+      return result;
     },
   };
 }

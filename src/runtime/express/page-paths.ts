@@ -76,6 +76,9 @@ const SERVED_BY: Readonly<Record<PowPathName, readonly PageRef[]>> = {
   'sessions.index': [{ page: 'sessions.index' }],
   'sessions.delete': [{ page: 'sessions.delete' }],
   'sessions.delete_others': [{ page: 'sessions.delete_others' }],
+  'oauth.new': [{ page: 'oauth.new' }],
+  'oauth.callback': [{ page: 'oauth.callback' }],
+  'oauth.delete': [{ page: 'oauth.delete' }],
   'layout.stylesheet': [{ page: 'layout.stylesheet' }],
 };
 
@@ -99,6 +102,8 @@ const NEEDED_BY_EXTENSION: Readonly<Partial<Record<ExtensionName, readonly PowPa
   ],
   'email-confirmation': ['confirmation.show'],
   invitation: ['invitation.edit', 'invitation.update'],
+  // The provider sends the browser back to the callback; the buttons link to oauth.new.
+  oauth: ['oauth.new', 'oauth.callback'],
 };
 
 /** A routed page needs the target of its form, and the page its controller redirects back to. */
@@ -112,6 +117,9 @@ const NEEDED_WITH: Readonly<Partial<Record<PowPathName, readonly PowPathName[]>>
   'invitation.edit': ['invitation.update'],
   'sessions.index': ['sessions.delete', 'sessions.delete_others'],
 };
+
+/** Pages whose path names the OAuth provider (`:provider`), and only that. */
+const PROVIDER_PAGES = new Set(['oauth.new', 'oauth.callback', 'oauth.delete']);
 
 /** Pages whose path carries the token of a mailed link. */
 const TOKEN_PAGES = new Set([
@@ -207,6 +215,15 @@ function pagePath(route: MarkedRoute, page: string): { path: string; params: str
       `The route of ${pageCall(page)} (${where}) has the path ${String(path)}, which pow cannot build links to.`,
       'Use a path of plain segments and :params, e.g. "/login" or "/reset-password/:token/edit".',
     );
+  }
+  if (PROVIDER_PAGES.has(page)) {
+    if (params.length !== 1 || params[0] !== 'provider') {
+      throw routesError(
+        `The route of ${pageCall(page)} (${where}) has the path ${path as string}; pow fills in exactly one param there, :provider (the provider's name).`,
+        'Keep ":provider" in the path and add no other params.',
+      );
+    }
+    return { path: path as string, params };
   }
   const expected = TOKEN_PAGES.has(page) || (page === 'reset_password.edit' && params.includes('token'));
   const unexpected = params.filter((name) => name !== 'token' || !expected);

@@ -45,6 +45,9 @@ export const POW_PATHS: Readonly<Record<PowPathName, string>> = Object.freeze({
   'sessions.index': '/sessions',
   'sessions.delete': '/sessions',
   'sessions.delete_others': '/sessions/others',
+  'oauth.new': '/auth/:provider/new',
+  'oauth.callback': '/auth/:provider/callback',
+  'oauth.delete': '/auth/:provider',
   // The stylesheet the layout links (the routes file serves it from the views folder).
   'layout.stylesheet': '/pow/pow.css',
 });

@@ -69,6 +69,12 @@ export type PowPathName =
   | 'sessions.index'
   | 'sessions.delete'
   | 'sessions.delete_others'
+  /** oauth: off to the provider (`:provider` is its name); signed in, it links the provider. */
+  | 'oauth.new'
+  /** oauth: where the provider sends the browser back (registered with the provider). */
+  | 'oauth.callback'
+  /** oauth: unlinks the provider from the signed-in user. */
+  | 'oauth.delete'
   /** The stylesheet of pow's views, served by the routes file. */
   | 'layout.stylesheet';
 

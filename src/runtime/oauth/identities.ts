@@ -1,7 +1,8 @@
 /**
  * Where pow keeps which provider identity belongs to which user: the model `<UserModel>Identity`
- * (provider, the provider's user id, the user, when it was linked), unique on provider + provider
- * id. No token of the provider is stored. Every call has the store deadline.
+ * (`provider`, `providerUserId`: the provider's stable user id, the OIDC `sub`; the user; when it
+ * was linked), unique on provider + provider user id. No token of the provider is stored. Every
+ * call has the store deadline.
  */
 import { createDeadline, boundedDelegate, type Deadline } from '../stores/deadline.js';
 import { delegateName } from '../core/users.js';
@@ -16,6 +17,9 @@ export function identityModelName(userModel: string): string {
 
 /** Relation field on the user model that lists its identities. */
 export const IDENTITY_RELATION = 'identities';
+
+/** Column of the provider's stable user id (OIDC `sub`, GitHub's numeric id). */
+export const PROVIDER_USER_ID = 'providerUserId';
 
 type Row = Record<string, unknown>;
 type UserId = string | number;
@@ -72,24 +76,29 @@ export function createIdentityStore(
 
   return {
     async ownerOf(provider, subject) {
-      const row = await identities.findFirst({ where: { provider, subject }, select: { userId: true } });
+      const row = await identities.findFirst({
+        where: { provider, [PROVIDER_USER_ID]: subject },
+        select: { userId: true },
+      });
       return (row?.userId as UserId | undefined) ?? null;
     },
     async listFor(userId) {
       const rows = await identities.findMany({
         where: { userId },
         orderBy: { createdAt: 'asc' },
-        select: { provider: true, subject: true, createdAt: true },
+        select: { provider: true, [PROVIDER_USER_ID]: true, createdAt: true },
       });
       return rows.map((r) => ({
         provider: r.provider as string,
-        subject: r.subject as string,
+        subject: r[PROVIDER_USER_ID] as string,
         linkedAt: r.createdAt as Date,
       }));
     },
     async link(userId, profile) {
       try {
-        await identities.create({ data: { provider: profile.provider, subject: profile.subject, userId } });
+        await identities.create({
+          data: { provider: profile.provider, [PROVIDER_USER_ID]: profile.subject, userId },
+        });
         return { ok: true };
       } catch (error) {
         if (isUniqueViolation(error)) return { ok: false, reason: 'identity_taken' };
@@ -99,7 +108,7 @@ export function createIdentityStore(
     async unlink(userId, provider, hasPassword) {
       const mine = await identities.findMany({
         where: { userId },
-        select: { provider: true, subject: true, createdAt: true },
+        select: { provider: true, [PROVIDER_USER_ID]: true, createdAt: true },
       });
       const gone = mine.filter((r) => r.provider === provider);
       if (gone.length === 0) return { ok: false, reason: 'not_linked' };
@@ -113,7 +122,12 @@ export function createIdentityStore(
         for (const row of gone) {
           await identities
             .create({
-              data: { provider: row.provider, subject: row.subject, userId, createdAt: row.createdAt },
+              data: {
+                provider: row.provider,
+                [PROVIDER_USER_ID]: row[PROVIDER_USER_ID],
+                userId,
+                createdAt: row.createdAt,
+              },
             })
             .catch((error: unknown) => {
               if (!isUniqueViolation(error)) throw error;

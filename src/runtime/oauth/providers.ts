@@ -4,6 +4,7 @@
  * credentials the app registered there. The flow itself (state, PKCE, nonce, ID token checks)
  * is in authorization.ts and is the same for every provider.
  */
+import { PowError } from '../../shared/pow-error.js';
 
 /** How a provider proves who the user is. */
 export type ProviderProtocol =
@@ -39,10 +40,16 @@ export interface GitHubEndpoints {
   emails: string;
 }
 
+/**
+ * A value, or a function that reads it when the provider is built (`fromEnv('GITHUB_CLIENT_ID')`):
+ * the generated config builds its providers at start-up, after the app loaded its .env.
+ */
+export type ProviderSetting = string | (() => string | undefined);
+
 /** What the team passes for a provider (client id and secret usually from the environment). */
 export interface ProviderOptions {
-  clientId: string;
-  clientSecret?: string;
+  clientId: ProviderSetting;
+  clientSecret?: ProviderSetting;
   label?: string;
   scopes?: readonly string[];
   timeoutMs?: number;
@@ -72,12 +79,30 @@ function checkName(name: string): string {
   return name;
 }
 
-function checkClient(name: string, options: ProviderOptions): void {
-  if (typeof options?.clientId !== 'string' || options.clientId.trim() === '') {
+/**
+ * The value of a setting; a function is called now. A `fromEnv` setting that finds nothing is
+ * pow's start-up message naming the variable.
+ */
+function read(name: string, what: string, setting: ProviderSetting | undefined): string | undefined {
+  if (typeof setting !== 'function') return setting;
+  const value = setting();
+  if (value !== undefined && value !== '') return value;
+  const envName = (setting as { envName?: unknown }).envName;
+  if (typeof envName !== 'string') return undefined;
+  throw new PowError({
+    code: 'POW_SETTING_MISSING',
+    message: `${envName} is not set: pow signs users in with the OAuth provider "${name}" with it (its ${what}). Set it in the environment, or in the .env file the app loads before it starts.`,
+  });
+}
+
+function checkClient(name: string, options: ProviderOptions): { clientId: string; clientSecret?: string } {
+  const clientId = read(name, 'client id', options?.clientId);
+  if (typeof clientId !== 'string' || clientId.trim() === '') {
     throw new TypeError(
       `pow: OAuth provider "${name}" has no client id. Register the app with the provider and set its client id (e.g. from the environment).`,
     );
   }
+  return { clientId, clientSecret: read(name, 'client secret', options.clientSecret) };
 }
 
 function checkUrl(name: string, what: string, value: string): string {
@@ -101,17 +126,21 @@ export function isLoopback(url: URL): boolean {
 }
 
 /** Any OpenID Connect provider by its issuer URL (Okta, Auth0, Keycloak, Entra ID, the company's own). */
-export function openIdProvider(name: string, options: ProviderOptions & { issuer: string }): OAuthProvider {
+export function openIdProvider(
+  name: string,
+  options: ProviderOptions & { issuer: ProviderSetting },
+): OAuthProvider {
   checkName(name);
-  checkClient(name, options);
+  const client = checkClient(name, options);
+  const issuer = read(name, 'issuer URL', options.issuer) ?? '';
   const scopes = new Set(['openid', ...(options.scopes ?? ['email', 'profile'])]);
   return Object.freeze({
     name,
     label: options.label ?? name,
     protocol: 'oidc' as const,
-    clientId: options.clientId,
-    clientSecret: options.clientSecret,
-    issuer: checkUrl(name, 'issuer', options.issuer),
+    clientId: client.clientId,
+    clientSecret: client.clientSecret,
+    issuer: checkUrl(name, 'issuer', issuer),
     scopes: [...scopes],
     endpoints: undefined,
     timeoutMs: options.timeoutMs ?? DEFAULT_PROVIDER_TIMEOUT_MS,
@@ -119,21 +148,21 @@ export function openIdProvider(name: string, options: ProviderOptions & { issuer
 }
 
 /** Google: an OpenID Connect provider. `issuer` is for a stand-in in tests. */
-export function google(options: ProviderOptions & { issuer?: string }): OAuthProvider {
+export function google(options: ProviderOptions & { issuer?: ProviderSetting }): OAuthProvider {
   return openIdProvider('google', { label: 'Google', ...options, issuer: options.issuer ?? GOOGLE_ISSUER });
 }
 
 /** GitHub: OAuth 2.0 plus its REST API. `endpoints` are for a stand-in in tests. */
 export function github(options: ProviderOptions & { endpoints?: Partial<GitHubEndpoints> }): OAuthProvider {
-  checkClient('github', options);
+  const client = checkClient('github', options);
   const endpoints = { ...GITHUB_ENDPOINTS, ...options.endpoints };
   for (const [what, url] of Object.entries(endpoints)) checkUrl('github', `endpoints.${what}`, url);
   return Object.freeze({
     name: 'github',
     label: options.label ?? 'GitHub',
     protocol: 'github' as const,
-    clientId: options.clientId,
-    clientSecret: options.clientSecret,
+    clientId: client.clientId,
+    clientSecret: client.clientSecret,
     issuer: undefined,
     // read:user for the profile, user:email for the verified addresses (private ones included).
     scopes: [...(options.scopes ?? ['read:user', 'user:email'])],

@@ -50,6 +50,29 @@ export const de: Catalogue = {
     session_not_found: 'Diese Sitzung ist bereits beendet.',
   },
 
+  oauth: {
+    signed_in: 'Sie sind mit {{provider}} angemeldet.',
+    signed_up: 'Willkommen! Ihr Konto wurde mit {{provider}} erstellt.',
+    linked: '{{provider}} ist jetzt mit Ihrem Konto verbunden.',
+    unlinked: '{{provider}} ist nicht mehr mit Ihrem Konto verbunden.',
+    email_taken:
+      'Es gibt bereits ein Konto mit der E-Mail-Adresse von {{provider}}. Melden Sie sich mit Ihrem Passwort an und verbinden Sie {{provider}} dann auf Ihrer Kontoseite.',
+    identity_taken: 'Dieses {{provider}}-Konto ist bereits mit einem anderen Konto verbunden.',
+    registration_closed: 'Mit diesem {{provider}}-Konto ist kein Konto verbunden.',
+    email_required: '{{provider}} hat keine E-Mail-Adresse mitgeteilt, die ein neues Konto braucht.',
+    state_mismatch:
+      'Die Anmeldung mit {{provider}} konnte nicht geprüft werden. Bitte versuchen Sie es erneut.',
+    expired:
+      'Die Anmeldung mit {{provider}} hat zu lange gedauert oder wurde in einem anderen Browser begonnen. Bitte versuchen Sie es erneut.',
+    denied: 'Die Anmeldung mit {{provider}} wurde abgebrochen.',
+    invalid_response:
+      'Die Antwort von {{provider}} konnte nicht geprüft werden. Bitte versuchen Sie es erneut.',
+    incomplete_profile: '{{provider}} hat nicht die Angaben mitgeteilt, die für die Anmeldung nötig sind.',
+    last_sign_in_method:
+      '{{provider}} kann nicht getrennt werden: Es ist die einzige Möglichkeit, sich bei Ihrem Konto anzumelden. Legen Sie zuerst ein Passwort fest.',
+    not_linked: '{{provider}} ist nicht mit Ihrem Konto verbunden.',
+  },
+
   reset_password: {
     email_has_been_sent:
       'Falls ein Konto mit dieser E-Mail-Adresse existiert, erhalten Sie eine E-Mail mit einer Anleitung zum Zurücksetzen. Bitte sehen Sie in Ihrem Posteingang nach.',
@@ -233,6 +256,18 @@ export const de: Catalogue = {
     landing: {
       title: '{{name}}',
       description: 'Sie sind im Bereich {{name}} angemeldet als {{user}}.',
+    },
+    oauth: {
+      continue_with: 'Weiter mit {{provider}}',
+      divider: 'oder',
+      connected_title: 'Verbundene Konten',
+      connected_description: 'Mit den hier verbundenen Anbietern können Sie sich anmelden.',
+      connected_at: 'Verbunden am {{date}}',
+      not_connected: 'Nicht verbunden',
+      connect: 'Verbinden',
+      connect_label: '{{provider}} verbinden',
+      disconnect: 'Trennen',
+      disconnect_label: '{{provider}} trennen',
     },
     sessions: {
       index: {

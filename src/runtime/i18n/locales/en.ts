@@ -75,6 +75,29 @@ export const en = {
     session_not_found: 'That session has already ended.',
   },
 
+  /** Sign-in through a provider (oauth extension); `{{provider}}` is its label ("GitHub"). */
+  oauth: {
+    signed_in: 'You are signed in with {{provider}}.',
+    signed_up: 'Welcome! Your account has been created with {{provider}}.',
+    linked: '{{provider}} is now connected to your account.',
+    unlinked: '{{provider}} is no longer connected to your account.',
+    /** No silent linking by e-mail: the owner of the address signs in first, then connects. */
+    email_taken:
+      'An account with the email address from {{provider}} already exists. Sign in with your password, then connect {{provider}} on your account page.',
+    identity_taken: 'This {{provider}} account is already connected to another account.',
+    registration_closed: 'No account is connected to this {{provider}} account.',
+    email_required: '{{provider}} did not share an email address, which a new account needs.',
+    state_mismatch: 'The sign-in with {{provider}} could not be verified. Please try again.',
+    expired:
+      'The sign-in with {{provider}} took too long or was started in another browser. Please try again.',
+    denied: 'The sign-in with {{provider}} was cancelled.',
+    invalid_response: 'The answer from {{provider}} could not be verified. Please try again.',
+    incomplete_profile: '{{provider}} did not share the details needed to sign you in.',
+    last_sign_in_method:
+      "{{provider}} can't be disconnected: it is the only way to sign in to your account. Set a password first.",
+    not_linked: '{{provider}} is not connected to your account.',
+  },
+
   /** PowResetPassword messages. */
   reset_password: {
     email_has_been_sent:
@@ -279,6 +302,19 @@ export const en = {
     landing: {
       title: '{{name}}',
       description: 'You are signed in to the {{name}} area as {{user}}.',
+    },
+    oauth: {
+      continue_with: 'Continue with {{provider}}',
+      /** Between the password form and the provider buttons. */
+      divider: 'or',
+      connected_title: 'Connected accounts',
+      connected_description: 'You can sign in with the providers connected here.',
+      connected_at: 'Connected {{date}}',
+      not_connected: 'Not connected',
+      connect: 'Connect',
+      connect_label: 'Connect {{provider}}',
+      disconnect: 'Disconnect',
+      disconnect_label: 'Disconnect {{provider}}',
     },
     sessions: {
       index: {
