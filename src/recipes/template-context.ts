@@ -193,6 +193,11 @@ export interface TemplateContext {
   landingPath: string | null;
   /** The namespace as people read it in the layout ("admin" → "Admin"); null for the default users. */
   namespaceLabel: string | null;
+  /**
+   * The app's name in its mails (config `mail.appName`): package.json's name without its scope
+   * ("@acme/shop" → "shop"), else the project folder's name; only letters, digits, space, `.`, `_`, `-`.
+   */
+  appName: string;
 
   /** Where the app listens in development (inspect's `server`, 3000 when unknown). */
   server: {
@@ -449,6 +454,14 @@ function readableNamespace(namespace: string): string {
 }
 
 /** Builds the context for one namespace of one project. Throws PowError (exit 2) on invalid options. */
+/** See `TemplateContext.appName`. */
+function mailAppName(project: Pick<ProjectInfo, 'packageName' | 'root'>): string {
+  const raw =
+    project.packageName?.replace(/^@[^/]+\//, '') || posix.basename(project.root.replace(/\\/g, '/'));
+  // Written into a quoted string of the generated config: nothing that could end or escape it.
+  return raw.replace(/[^\p{L}\p{N} ._-]/gu, '') || 'app';
+}
+
 export function buildTemplateContext(project: ProjectInfo, options: TemplateOptions = {}): TemplateContext {
   const namespace = checkNamespace(options.namespace);
   const userIdFields = checkIdFields(options.userIdFields ?? ['email']);
@@ -601,6 +614,7 @@ export function buildTemplateContext(project: ProjectInfo, options: TemplateOpti
           ? 'registration.edit'
           : null,
     namespaceLabel: namespace === null ? null : readableNamespace(namespace),
+    appName: mailAppName(project),
     server: { port: devPort, devBaseUrl: `http://localhost:${devPort}` },
     views: { prefix: namespace === null ? 'pow' : `${namespace}/pow` },
     paths,

@@ -9,7 +9,19 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { SCREENSHOT_DIR, axeSummary, checkPage, focused, startSite, tabTo } from '../helpers/browser.js';
+import { statSync } from 'node:fs';
+import {
+  SCREENSHOT_DIR,
+  WIDTHS,
+  axeSummary,
+  checkPage,
+  focused,
+  runAxe,
+  startSite,
+  tabTo,
+  type AxeViolation,
+} from '../helpers/browser.js';
+import { ANCHORS_DIR, axeNote, shootAnchor, sideBySide, type Panel } from '../helpers/design-anchors.js';
 
 const EMAIL = 'ada@example.com';
 const NEW_EMAIL = 'ada.lovelace@example.com';
@@ -210,6 +222,48 @@ test('generated pages in Chromium: sign up, sign in, account, keyboard, locale',
       await german.close();
     }
   });
+
+  await t.test(
+    'design anchors: the sign-in page beside phx.gen.auth, Rails 8, Devise and shadcn (docs/design.md)',
+    async () => {
+      // pow's sign-in as a visitor meets it, counted with axe like the anchors (every impact).
+      const visitor = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });
+      let ours: AxeViolation[];
+      try {
+        const vp = await visitor.newPage();
+        await vp.goto(`${base}/session/new`);
+        ours = (await runAxe(vp)).violations;
+      } finally {
+        await visitor.close();
+      }
+      assert.deepEqual(ours, [], 'pow: no axe violations of any impact on sign-in');
+      for (const width of WIDTHS) {
+        const panels: Panel[] = [
+          { title: 'pow', image: join(SCREENSHOT_DIR, `sign-in-${width}.png`), note: axeNote(ours) },
+        ];
+        for (const [title, file] of [
+          ['phx.gen.auth (Phoenix 1.8)', 'phoenix-log-in.html'],
+          ['Rails 8 generate authentication', 'rails-sign-in.html'],
+          ['Devise views', 'devise-log-in.html'],
+        ] as const) {
+          const shot = await shootAnchor(browser, file, width);
+          panels.push({ title, image: shot.file, note: axeNote(shot.violations) });
+          t.diagnostic(
+            `${file} at ${width}px: ${axeNote(shot.violations)}${shot.overflow ? ', scrolls sideways' : ''}`,
+          );
+        }
+        // shadcn ships its own render of the block (desktop only): shown as it is.
+        if (width === 1280) {
+          panels.push({
+            title: "shadcn login-01 (shadcn's own render)",
+            image: join(ANCHORS_DIR, 'shadcn-login-01-light.png'),
+          });
+        }
+        const out = await sideBySide(browser, `sign-in-${width}`, panels, width === 390 ? 390 : 640);
+        assert.ok(statSync(out).size > 10_000, `${out} written`);
+      }
+    },
+  );
 
   t.diagnostic(axeSummary());
 });

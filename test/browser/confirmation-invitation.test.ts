@@ -8,7 +8,7 @@
  *   the invitee is signed in.
  * Pages are screenshotted at 1280 and 390 px and checked with axe-core, as in auth-pages.test.ts.
  */
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
 import { axeSummary, checkPage, startSite } from '../helpers/browser.js';
@@ -65,10 +65,31 @@ test('extensions in Chromium: confirm the e-mail of a sign-up, accept an invitat
     await page.click('form.pow-form button[type=submit]');
   };
 
+  /**
+   * A mail as it arrived over SMTP, rendered by the app from its owned templates, opened in a page
+   * of its own: axe-clean at 1280 and 390 px (no violation of any impact), the button's words.
+   */
+  const checkMail = async (t: TestContext, mail: CapturedMail, name: string, button: string) => {
+    const viewer = await newPage();
+    try {
+      await viewer.setContent(mail.html, { waitUntil: 'load' });
+      const check = await checkPage(t, viewer, name);
+      assert.deepEqual(check.lesser, [], `${name}: no axe violations of any impact`);
+      const link = viewer.getByRole('link', { name: button, exact: true });
+      assert.equal(
+        await link.getAttribute('href'),
+        firstLink(mail),
+        'the button goes where the text link goes',
+      );
+    } finally {
+      await viewer.context().close();
+    }
+  };
+
   const page = await newPage();
 
   await t.test('sign-up: no session until the link of the confirmation mail is followed', async () => {
-    const confirmation = nextMail(smtp, EMAIL, 'Confirm your email address');
+    const confirmation = nextMail(smtp, EMAIL, 'Confirm your email for express5-ts-esm-sqlite');
     await page.goto(`${base}/registration/new`);
     await page.fill('#email', EMAIL);
     await page.fill('#password', PASSWORD);
@@ -81,10 +102,12 @@ test('extensions in Chromium: confirm the e-mail of a sign-up, accept an invitat
     );
     await checkPage(t, page, 'registration-confirmation-required');
     const mail = await confirmation();
-    assert.match(mail.text, /Please use the following link to confirm your email address/);
+    assert.match(mail.text, /Confirm that this email address belongs to your express5-ts-esm-sqlite account/);
+    assert.match(mail.text, /This link expires in 48 hours\./);
+    await checkMail(t, mail, 'mail-sent-email_confirmation', 'Confirm your email');
 
     // The right password, but the address is not confirmed: still no session (and a new link).
-    const again = nextMail(smtp, EMAIL, 'Confirm your email address');
+    const again = nextMail(smtp, EMAIL, 'Confirm your email for express5-ts-esm-sqlite');
     await signIn(page, EMAIL, PASSWORD);
     await page.waitForURL(`${base}/session/new`);
     assert.match(await text(page, '.pow-flash-info'), /You'll need to confirm your email address/);
@@ -99,7 +122,7 @@ test('extensions in Chromium: confirm the e-mail of a sign-up, accept an invitat
     assert.equal(await text(page, 'h1'), 'Resend confirmation email');
     assert.equal(await page.getAttribute('#email', 'autocomplete'), 'email');
     await checkPage(t, page, 'confirmation-resend');
-    const resent = nextMail(smtp, EMAIL, 'Confirm your email address');
+    const resent = nextMail(smtp, EMAIL, 'Confirm your email for express5-ts-esm-sqlite');
     await page.fill('#email', EMAIL);
     await page.click('form.pow-form button[type=submit]');
     await page.waitForURL(`${base}/session/new`);
@@ -132,14 +155,16 @@ test('extensions in Chromium: confirm the e-mail of a sign-up, accept an invitat
     assert.equal(await text(page, 'h1'), 'Invite a user');
     await checkPage(t, page, 'invitation-new');
 
-    const invitation = nextMail(smtp, INVITEE, "You've been invited");
+    const invitation = nextMail(smtp, INVITEE, "You've been invited to express5-ts-esm-sqlite");
     await page.fill('#email', INVITEE);
     await page.click('form.pow-form button[type=submit]');
     await page.waitForURL(`${base}/invitation/new`);
     assert.match(await text(page, '.pow-flash-info'), /An email with an invitation link has been sent\./);
     await checkPage(t, page, 'invitation-sent');
     const mail = await invitation();
-    assert.match(mail.text, new RegExp(`invited by ${EMAIL.replace('.', '\\.')}`));
+    assert.match(mail.text, new RegExp(`${EMAIL.replace('.', '\\.')} invited you to express5-ts-esm-sqlite`));
+    assert.match(mail.text, /This link expires in 7 days\./);
+    await checkMail(t, mail, 'mail-sent-invitation', 'Accept the invitation');
     const link = linkPath(mail);
     assert.match(link, /^\/invitation\/[A-Za-z0-9_-]{43}\/edit$/);
 

@@ -447,7 +447,10 @@ describe('guides', () => {
           });
           assert.equal(done.location, '/session/new');
           assert.equal(browser.cookies.has('pow_user_reset'), false, 'the kept token is dropped');
-          await smtp.waitForMail((m) => m.subject === 'Your password has been changed', 15_000);
+          await smtp.waitForMail(
+            (m) => m.subject === 'Your express5-ts-esm-sqlite password was changed',
+            15_000,
+          );
           assert.equal((await signIn(browser, 'ada@example.com', NEW_PASSWORD)).status, 302);
           await signOut(browser);
 
@@ -489,7 +492,7 @@ describe('guides', () => {
           });
           assert.equal(asked.location, '/magic-link/sent');
           const mail = await smtp.waitForMail((m) => m.to === 'ada@example.com', 15_000);
-          assert.equal(mail.subject, 'Your sign-in link');
+          assert.equal(mail.subject, 'Your sign-in link for express5-ts-esm-sqlite');
           const link = new URL(firstLink(mail));
           assert.equal(link.origin, 'https://example.com');
           assert.equal(link.pathname, `/magic-link/${tokenFromLink(link.href)}`);

@@ -202,7 +202,7 @@ for (const provider of ['sqlite', 'postgresql'] as const) {
       assert.equal(await signedIn(ada), false, 'unconfirmed');
 
       // Confirmation through the mailed link; then sign-in (the lookup goes through the relation).
-      const confirm = await mailTo('ada@example.com', 'Confirm your email address');
+      const confirm = await mailTo('ada@example.com', 'Confirm your email for express5-ts-existing-user');
       const confirmed = await ada.get(mailedPath(firstLink(confirm), BASE_URL));
       assert.match(flash((await ada.follow(confirmed)).body), /The email address has been confirmed\./);
       assert.equal((await signIn(ada, 'ADA@example.com ', PASSWORD)).status, 302);
@@ -212,7 +212,11 @@ for (const provider of ['sqlite', 'postgresql'] as const) {
       const mark = mailCount();
       const again = await register(new HttpClient(base), 'ada@example.com', PASSWORD);
       assert.equal(again.status, 302);
-      await mailTo('ada@example.com', 'Sign-up attempt with your email address', mark);
+      await mailTo(
+        'ada@example.com',
+        'Sign-up attempt at express5-ts-existing-user with your email address',
+        mark,
+      );
       const accounts = await projectSql(
         project,
         `SELECT "user_id" FROM "user_credentials" WHERE "email" = 'ada@example.com'`,
@@ -226,7 +230,7 @@ for (const provider of ['sqlite', 'postgresql'] as const) {
         email: 'ivy@example.com',
       });
       assert.equal(invited.status, 302, invited.body.slice(0, 1500));
-      const invitation = await mailTo('ivy@example.com', "You've been invited");
+      const invitation = await mailTo('ivy@example.com', "You've been invited to express5-ts-existing-user");
       assert.equal((await signIn(new HttpClient(base), 'ivy@example.com', PASSWORD)).status, 401);
       const ivy = new HttpClient(base);
       const link = mailedPath(firstLink(invitation), BASE_URL);
@@ -252,7 +256,11 @@ for (const provider of ['sqlite', 'postgresql'] as const) {
         email: 'ada@example.com',
       });
       assert.equal(requested.status, 302);
-      const resetMail = await mailTo('ada@example.com', 'Reset password link', resetMark);
+      const resetMail = await mailTo(
+        'ada@example.com',
+        'Reset your express5-ts-existing-user password',
+        resetMark,
+      );
       const opened = await b.get(mailedPath(firstLink(resetMail), BASE_URL));
       assert.equal(opened.location, '/reset-password/edit');
       const resetForm = await b.get(opened.location!);

@@ -150,7 +150,7 @@ test(`extensions on ${FIXTURE}: PostgreSQL, every flow over HTTP with real mail`
     const landing = await ada.follow(res);
     assert.match(flash(landing.body), /You'll need to confirm your email address before you can sign in/);
     assert.equal(await signedIn(ada), false);
-    const mail = await mailTo(adaEmail, 'Confirm your email address');
+    const mail = await mailTo(adaEmail, 'Confirm your email for express5-ts-existing-user');
     assert.equal(mail.from, 'pow@app.example.test');
     const link = firstLink(mail);
 
@@ -184,7 +184,7 @@ test(`extensions on ${FIXTURE}: PostgreSQL, every flow over HTTP with real mail`
     const requested = await b.post('/reset-password', { _csrf: csrfTokenFrom(page.body), email: adaEmail });
     assert.equal(requested.status, 302);
     assert.match(flash((await b.follow(requested)).body), /If an account for the provided email exists/);
-    const mail = await mailTo(adaEmail, 'Reset password link', before);
+    const mail = await mailTo(adaEmail, 'Reset your express5-ts-existing-user password', before);
     const link = mailedPath(firstLink(mail), BASE_URL);
     const token = tokenFromLink(firstLink(mail));
 
@@ -206,7 +206,7 @@ test(`extensions on ${FIXTURE}: PostgreSQL, every flow over HTTP with real mail`
     assert.equal(done.location, '/session/new');
     assert.match(setCookie(done, 'pow_user_reset') ?? '', /Max-Age=0/, 'the kept token is forgotten');
     assert.match(flash((await b.follow(done)).body), /The password has been updated\./);
-    await mailTo(adaEmail, 'Your password has been changed', before);
+    await mailTo(adaEmail, 'Your express5-ts-existing-user password was changed', before);
 
     // Single use.
     const reused = await b.get(link);
@@ -264,7 +264,11 @@ test(`extensions on ${FIXTURE}: PostgreSQL, every flow over HTTP with real mail`
       assert.equal(res.status, 302, res.body.slice(0, 1000));
       assert.equal(res.location, '/invitation/new');
       assert.match(flash((await ada.follow(res)).body), /An email with an invitation link has been sent\./);
-      const mail = await mailTo('ivy@example.com', "You've been invited", before);
+      const mail = await mailTo(
+        'ivy@example.com',
+        "You've been invited to express5-ts-existing-user",
+        before,
+      );
 
       const ivy = newBrowser();
       const link = mailedPath(firstLink(mail), BASE_URL);

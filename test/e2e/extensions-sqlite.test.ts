@@ -50,7 +50,7 @@ const REGISTRATION_VIEW = 'views/pow/registration/new.ejs';
 const TEAM_ROUTE = "powRoutes.get('/team-route', (_req, res) => {\n  res.send('team');\n});\n";
 const TEAM_COMMENT = '// Team note: sign-in copy reviewed by the product team.\n';
 const ALL = ['email-confirmation', 'reset-password', 'persistent-session', 'invitation', 'magic-link'];
-const MAGIC_SUBJECT = 'Your sign-in link';
+const MAGIC_SUBJECT = 'Your sign-in link for express5-ts-esm-sqlite';
 
 function migrationNames(project: E2EProject): string[] {
   return readdirSync(join(project.dir, MIGRATIONS), { withFileTypes: true })
@@ -186,7 +186,7 @@ test(`extensions on ${FIXTURE}: install later, then every flow over HTTP with re
       const landing = await ada.follow(res);
       assert.match(flash(landing.body), /You'll need to confirm your email address before you can sign in/);
       assert.equal(await signedIn(ada), false);
-      const mail = await mailTo(adaEmail, 'Confirm your email address');
+      const mail = await mailTo(adaEmail, 'Confirm your email for express5-ts-esm-sqlite');
       assert.equal(mail.from, 'pow@app.example.test');
       const link = firstLink(mail);
       assert.match(mail.html, new RegExp(`href="${link.replace(/[.?]/g, '\\$&')}"`));
@@ -199,7 +199,7 @@ test(`extensions on ${FIXTURE}: install later, then every flow over HTTP with re
       assert.equal(setCookie(unconfirmed, 'pow_user'), undefined, 'no session cookie');
       assert.equal(setCookie(unconfirmed, 'pow_user_remember'), undefined, 'no remember-me cookie (row 52)');
       assert.match(flash((await ada.follow(unconfirmed)).body), /You'll need to confirm your email address/);
-      await mailTo(adaEmail, 'Confirm your email address', before);
+      await mailTo(adaEmail, 'Confirm your email for express5-ts-esm-sqlite', before);
       const wrongBefore = mailCount();
       const wrong = await signIn(ada, adaEmail, 'not the password at all');
       assert.equal(wrong.status, 401);
@@ -231,9 +231,13 @@ test(`extensions on ${FIXTURE}: install later, then every flow over HTTP with re
       assert.equal(taken.status, fresh.status);
       assert.equal(taken.location, fresh.location);
       assert.equal(flash((await browser.follow(taken)).body), flash((await first.follow(fresh)).body));
-      const notice = await mailTo(adaEmail, 'Sign-up attempt with your email address', before);
+      const notice = await mailTo(
+        adaEmail,
+        'Sign-up attempt at express5-ts-esm-sqlite with your email address',
+        before,
+      );
       assert.doesNotMatch(notice.text, /confirm-email/, 'the owner gets a notice, no confirmation link');
-      await mailTo('fresh@example.com', 'Confirm your email address');
+      await mailTo('fresh@example.com', 'Confirm your email for express5-ts-esm-sqlite');
     },
   );
 
@@ -322,8 +326,8 @@ test(`extensions on ${FIXTURE}: install later, then every flow over HTTP with re
     const edit = await ada.follow(res);
     assert.match(flash(edit.body), /You'll need to confirm the new email address before it's updated/);
     assert.match(edit.body, /value="ada@example.com"/, 'the stored e-mail is unchanged');
-    const mail = await mailTo('ada.new@example.com', 'Confirm your email address', before);
-    await mailTo(adaEmail, 'Your email address is being changed', before);
+    const mail = await mailTo('ada.new@example.com', 'Confirm your email for express5-ts-esm-sqlite', before);
+    await mailTo(adaEmail, 'Your express5-ts-esm-sqlite email address is being changed', before);
 
     // The same change again (Pow issue #512) still keeps the old address.
     await change('ada.new@example.com');
@@ -337,7 +341,9 @@ test(`extensions on ${FIXTURE}: install later, then every flow over HTTP with re
     // Someone takes the next address before the link is followed: nothing changes.
     const mark = mailCount();
     await change('carol@example.com');
-    const carolLink = firstLink(await mailTo('carol@example.com', 'Confirm your email address', mark));
+    const carolLink = firstLink(
+      await mailTo('carol@example.com', 'Confirm your email for express5-ts-esm-sqlite', mark),
+    );
     assert.equal((await register(new HttpClient(base), 'carol@example.com')).status, 302);
     await waitForMails((m) => m.to === 'carol@example.com', 2);
     const failed = await ada.follow(await ada.get(mailedPath(carolLink, BASE_URL)));
@@ -373,11 +379,11 @@ test(`extensions on ${FIXTURE}: install later, then every flow over HTTP with re
       assert.equal(unknown.location, known.location);
       assert.equal(flash(unknownPage.body), flash(knownPage.body));
       assert.match(flash(knownPage.body), /If an account for the provided email exists/);
-      const mail = await mailTo(adaEmail, 'Reset password link', before);
+      const mail = await mailTo(adaEmail, 'Reset your express5-ts-esm-sqlite password', before);
       await new Promise((resolve) => setTimeout(resolve, 300));
       assert.deepEqual(
         mailServer.messages.slice(before).map((m) => m.subject),
-        ['Reset password link'],
+        ['Reset your express5-ts-esm-sqlite password'],
         'exactly one mail, for the existing account',
       );
       const link = mailedPath(firstLink(mail), BASE_URL);
@@ -415,7 +421,7 @@ test(`extensions on ${FIXTURE}: install later, then every flow over HTTP with re
       assert.match(setCookie(done, 'pow_user_reset') ?? '', /Max-Age=0/, 'the kept token is forgotten');
       assert.match(flash((await b.follow(done)).body), /The password has been updated\./);
       assert.equal(await signedIn(b), false, 'no automatic sign-in');
-      await mailTo(adaEmail, 'Your password has been changed', before);
+      await mailTo(adaEmail, 'Your express5-ts-esm-sqlite password was changed', before);
 
       // Browser A: its session and its remember-me token are gone.
       assert.equal(await signedIn(a), false, 'the other session ended (row 40)');
@@ -458,8 +464,11 @@ test(`extensions on ${FIXTURE}: install later, then every flow over HTTP with re
       assert.equal(res.location, '/invitation/new');
       const resPage = await ada.follow(res);
       assert.match(flash(resPage.body), /An email with an invitation link has been sent\./);
-      const mail = await mailTo('ivy@example.com', "You've been invited", before);
-      assert.match(mail.text, new RegExp(`invited by ${adaEmail.replace('.', '\\.')}`));
+      const mail = await mailTo('ivy@example.com', "You've been invited to express5-ts-esm-sqlite", before);
+      assert.match(
+        mail.text,
+        new RegExp(`${adaEmail.replace('.', '\\.')} invited you to express5-ts-esm-sqlite`),
+      );
 
       const takenMark = mailCount();
       const taken = await invite('carol@example.com');
@@ -522,7 +531,7 @@ test(`extensions on ${FIXTURE}: install later, then every flow over HTTP with re
       const card = (body: string) => body.slice(body.indexOf('<section'), body.indexOf('</section>'));
       assert.equal(card((await other.follow(unknown)).body), card(sent.body), 'the same page for both');
       const mail = await mailTo(adaEmail, MAGIC_SUBJECT, before);
-      assert.match(mail.text, /It works once, within 15 minutes/);
+      assert.match(mail.text, /This link expires in 15 minutes/);
       assert.match(mail.html, /<a href="https:\/\/app\.example\.test\/magic-link\/[A-Za-z0-9_-]{43}">/);
       await new Promise((resolve) => setTimeout(resolve, 300));
       assert.deepEqual(
@@ -652,7 +661,9 @@ test(`extensions on ${FIXTURE}: install later, then every flow over HTTP with re
         email: 'root@example.com',
       });
       assert.equal(requested.location, '/admin/session/new');
-      const link = firstLink(await mailTo('root@example.com', 'Reset password link', before));
+      const link = firstLink(
+        await mailTo('root@example.com', 'Reset your express5-ts-esm-sqlite password', before),
+      );
       assert.match(link, /^https:\/\/app\.example\.test\/admin\/reset-password\/[A-Za-z0-9_-]{43}\/edit$/);
       const opened = await admin.get(mailedPath(link, BASE_URL));
       assert.equal(opened.location, '/admin/reset-password/edit');

@@ -153,7 +153,7 @@ test(`a path changed in the routes file of ${FIXTURE} is the path of every link,
     const requested = await browser.post('/reset-password', { _csrf: csrfTokenFrom(page.body), email });
     assert.equal(requested.status, 302);
     assert.equal(requested.location, '/login');
-    const mail = await mailed.mailTo(email, 'Reset password link');
+    const mail = await mailed.mailTo(email, 'Reset your express5-ts-esm-sqlite password');
     const link = firstLink(mail);
     const token = tokenFromLink(link);
     assert.equal(mailedPath(link, BASE_URL), `/forgot-password/${token}`);
@@ -174,7 +174,7 @@ test(`a path changed in the routes file of ${FIXTURE} is the path of every link,
     assert.equal(done.status, 302, done.body.slice(0, 500));
     assert.equal(done.location, '/login');
     assert.match(flash((await browser.follow(done)).body), /The password has been updated\./);
-    const notice = await mailed.mailTo(email, 'Your password has been changed');
+    const notice = await mailed.mailTo(email, 'Your express5-ts-esm-sqlite password was changed');
     assert.equal(mailedPath(firstLink(notice), BASE_URL), '/reset-password/new');
 
     const signInPage = await browser.get('/login');

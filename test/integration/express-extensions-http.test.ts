@@ -23,7 +23,12 @@ import {
   type FakeClock,
 } from '../../src/runtime/index.js';
 import type { ExtensionName, Pow, Store, UserRecord } from '../../src/runtime/core/types.js';
-import { powExpress, type PowExpress, type PowExpressOptions } from '../../src/runtime/express/index.js';
+import {
+  powExpress,
+  type PowExpress,
+  type PowExpressOptions,
+  type PowMailOptions,
+} from '../../src/runtime/express/index.js';
 import { createExtTestDatabase, REDIS_URL, type ExtTestDatabase } from '../helpers/prisma-ext-client.js';
 import { HttpClient, type HttpResponse } from '../helpers/http-client.js';
 import { firstLink, startSmtpServer, tokenFromLink, type SmtpTestServer } from '../helpers/smtp-server.js';
@@ -52,7 +57,13 @@ type JsonBody = Record<string, unknown>;
 
 async function setup(
   t: TestContext,
-  options: { store?: 'memory' | 'redis'; mountPath?: string; auth?: Partial<PowExpressOptions> } = {},
+  options: {
+    store?: 'memory' | 'redis';
+    mountPath?: string;
+    auth?: Partial<PowExpressOptions>;
+    /** Mail options beside the test's mailer (appName, supportEmail). */
+    mail?: Partial<PowMailOptions>;
+  } = {},
 ): Promise<Setup> {
   const db = await createExtTestDatabase('sqlite');
   const clock = fakeClock();
@@ -103,7 +114,7 @@ async function setup(
     prisma: db.prisma,
     baseUrl: BASE_URL,
     mountPath,
-    mail: { mailer },
+    mail: { mailer, ...options.mail },
     ...options.auth,
   });
 
@@ -338,7 +349,7 @@ test('unconfirmed accounts: 403 with a new link, no session and no remember-me; 
   assert.equal(setCookie(res, 'pow_user'), undefined);
   assert.equal(setCookie(res, 'pow_user_remember'), undefined);
   const mail = await s.smtp.waitForMail((m) => m.to === 'una@example.com');
-  assert.equal(mail.subject, 'Confirm your email address');
+  assert.equal(mail.subject, 'Confirm your email for app.test');
 
   // A confirmed user changes the address while signed in; following the link rotates the session.
   await s.user('ada@example.com');
@@ -387,7 +398,7 @@ test('reset password: links from baseUrl (not Host), 1 h lifetime, throttle lift
   s.smtp.clear();
   await call(s, a, 'POST', '/reset-password', { email: 'ada@example.com' });
   const fresh = tokenFromLink(
-    firstLink(await s.smtp.waitForMail((m) => m.subject === 'Reset password link')),
+    firstLink(await s.smtp.waitForMail((m) => m.subject === 'Reset your app.test password')),
   );
   const done = await call(s, a, 'PATCH', `/reset-password/${fresh}`, {
     password: NEW_PASSWORD,
@@ -422,16 +433,16 @@ test('mail bombing: mails per recipient are capped whatever the source; sign-ups
   await flushDeliveries();
   const count = (to: string, subject: string) =>
     s.smtp.messages.filter((m) => m.to === to && m.subject === subject).length;
-  assert.equal(count('victim@example.com', 'Reset password link'), 3);
-  assert.equal(count('pending@example.com', 'Confirm your email address'), 3);
+  assert.equal(count('victim@example.com', 'Reset your app.test password'), 3);
+  assert.equal(count('pending@example.com', 'Confirm your email for app.test'), 3);
   // The cap is per recipient: someone else still gets theirs; the window lifts it.
   await s.user('other@example.com');
   await call(s, a, 'POST', '/reset-password', { email: 'other@example.com' });
   s.clock.advance(61 * MIN);
   await call(s, a, 'POST', '/reset-password', { email: 'victim@example.com' });
   await flushDeliveries();
-  assert.equal(count('other@example.com', 'Reset password link'), 1);
-  assert.equal(count('victim@example.com', 'Reset password link'), 4);
+  assert.equal(count('other@example.com', 'Reset your app.test password'), 1);
+  assert.equal(count('victim@example.com', 'Reset your app.test password'), 4);
 
   // Sign-ups from one address: 10 per hour, then a form error and Retry-After, nothing created.
   const signUp = (n: number) =>
@@ -453,7 +464,7 @@ test('reset link: the token moves into a cookie for the reset pages only, the fo
   await s.user('ada@example.com');
   const a = s.browser();
   await call(s, a, 'POST', '/reset-password', { email: 'ada@example.com' });
-  const link = firstLink(await s.smtp.waitForMail((m) => m.subject === 'Reset password link'));
+  const link = firstLink(await s.smtp.waitForMail((m) => m.subject === 'Reset your app.test password'));
   const token = tokenFromLink(link);
   assert.equal(new URL(link).pathname, `/reset-password/${token}/edit`, 'the mailed link is unchanged');
 
@@ -558,7 +569,7 @@ test('admin mount path: mailed links stay under /admin; invite needs a signed-in
   assert.match(anonymous.location ?? '', /^\/admin\/session\/new/);
 
   await call(s, a, 'POST', '/reset-password', { email: 'root@example.com' });
-  const reset = firstLink(await s.smtp.waitForMail((m) => m.subject === 'Reset password link'));
+  const reset = firstLink(await s.smtp.waitForMail((m) => m.subject === 'Reset your app.test password'));
   assert.match(reset, /^https:\/\/app\.test\/admin\/reset-password\/[A-Za-z0-9_-]{43}\/edit$/);
 
   await call(s, a, 'POST', '/session', { user_id: 'root@example.com', password: PASSWORD });
@@ -566,6 +577,23 @@ test('admin mount path: mailed links stay under /admin; invite needs a signed-in
   assert.deepEqual(invited.json, { ok: true });
   const invitation = firstLink(await s.smtp.waitForMail((m) => m.to === 'ivy@example.com'));
   assert.match(invitation, /^https:\/\/app\.test\/admin\/invitation\/[A-Za-z0-9_-]{43}\/edit$/);
+});
+
+test('mails: the configured app name and support address, in the default locale with its lang', async (t) => {
+  const s = await setup(t, {
+    mail: { appName: 'Acme Shop', supportEmail: 'help@acme.test' },
+    auth: { i18n: { defaultLocale: 'de' } },
+  });
+  await s.user('ada@example.com');
+  await call(s, s.browser(), 'POST', '/reset-password', { email: 'ada@example.com' });
+  const mail = await s.smtp.waitForMail((m) => m.to === 'ada@example.com');
+  assert.equal(mail.subject, 'Passwort für Acme Shop zurücksetzen');
+  assert.match(mail.html, /^<!DOCTYPE html>\n<html lang="de">/);
+  assert.match(mail.html, />Neues Passwort wählen<\/a>/);
+  assert.match(mail.html, /Dieser Link ist 1 Stunde lang gültig\./);
+  assert.match(mail.html, /<a href="mailto:help@acme\.test"[^>]*>help@acme\.test<\/a>/);
+  assert.match(mail.text, /^Acme Shop\n\nPasswort zurücksetzen\n/);
+  assert.match(mail.text, /Fragen\? Schreiben Sie an help@acme\.test\n$/);
 });
 
 test('Redis store: no raw token from a mail or cookie in the store dump or the database', async (t) => {
@@ -583,7 +611,11 @@ test('Redis store: no raw token from a mail or cookie in the store dump or the d
   await call(s, a, 'POST', '/invitation', { email: 'ivy@example.com' });
   await call(s, s.browser(), 'POST', '/reset-password', { email: 'ada@example.com' });
   await call(s, s.browser(), 'POST', '/session', { user_id: 'una@example.com', password: PASSWORD });
-  for (const subject of ["You've been invited", 'Reset password link', 'Confirm your email address']) {
+  for (const subject of [
+    "You've been invited to app.test",
+    'Reset your app.test password',
+    'Confirm your email for app.test',
+  ]) {
     raw.push(tokenFromLink(firstLink(await s.smtp.waitForMail((m) => m.subject === subject))));
   }
   const dump = (await s.dumpStore()) + (await s.db.dumpTables());
@@ -618,6 +650,13 @@ test('configuration errors at startup', async () => {
     /baseUrl.* is not set: pow builds the links/,
   );
   assert.doesNotThrow(() => powExpress(pow, { prisma: db, mail: { mailer }, baseUrl: BASE_URL }));
+  // The app name and support address go into every mail (the subject header too): one line each.
+  for (const bad of [{ appName: 'Acme\r\nBcc: x@evil.test' }, { supportEmail: '' }, { appName: 42 }]) {
+    assert.throws(
+      () => powExpress(pow, { prisma: db, mail: { mailer, ...(bad as object) }, baseUrl: BASE_URL }),
+      /mail\.(appName|supportEmail) must be a one-line, non-empty string/,
+    );
+  }
   const quiet = createPow({
     prisma,
     store: memoryStore(),

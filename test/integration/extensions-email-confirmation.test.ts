@@ -30,7 +30,7 @@ for (const kind of ['memory', 'redis', 'prisma'] as StoreKind[]) {
       await h.flush();
       return h.smtp.waitForMail((m) => m.to === email && m.subject === subject);
     }
-    const CONFIRM = 'Confirm your email address';
+    const CONFIRM = 'Confirm your email for app.test';
 
     it('sign-up creates an unconfirmed user and mails a link; following it confirms', async () => {
       const result = await h.ext.register({
@@ -43,7 +43,10 @@ for (const kind of ['memory', 'redis', 'prisma'] as StoreKind[]) {
       assert.equal(h.ext.isConfirmed(user), false);
       assert.equal(await h.ext.issueRememberMe(user), null, 'no remember-me for unconfirmed users');
 
-      const link = firstLink(await mailTo('new@example.com', CONFIRM));
+      const confirmation = await mailTo('new@example.com', CONFIRM);
+      // The token's lifetime (tokenTtlMs.email_confirmation, 48 hours by default), stated in the mail.
+      assert.match(confirmation.text, /This link expires in 48 hours\./);
+      const link = firstLink(confirmation);
       assert.ok(link.startsWith(`${BASE_URL}/confirm-email/`));
       const token = tokenFromLink(link);
       assert.ok(!(await h.dumpAll()).includes(token), 'raw token at rest');
@@ -66,7 +69,7 @@ for (const kind of ['memory', 'redis', 'prisma'] as StoreKind[]) {
       });
       assert.deepEqual(result, { ok: true });
       assert.equal(await h.db.prisma.user.count(), count);
-      const notice = await mailTo('owner@example.com', 'Sign-up attempt with your email address');
+      const notice = await mailTo('owner@example.com', 'Sign-up attempt at app.test with your email address');
       assert.match(notice.text, /already has one/);
       assert.equal(firstLink(notice), `${BASE_URL}/session/new`);
       // At most one notice per hour.
@@ -141,7 +144,7 @@ for (const kind of ['memory', 'redis', 'prisma'] as StoreKind[]) {
       });
       assert.ok(second.ok && second.user.email === 'old@example.com');
 
-      const notice = await mailTo('old@example.com', 'Your email address is being changed');
+      const notice = await mailTo('old@example.com', 'Your app.test email address is being changed');
       assert.match(notice.text, /new-address@example.com/);
       const link = firstLink(await mailTo('new-address@example.com', CONFIRM));
       const stillOld = await h.pow.users.getBy({ id: user.id });
@@ -163,7 +166,9 @@ for (const kind of ['memory', 'redis', 'prisma'] as StoreKind[]) {
       await h.ext.updateUser(user, { email: 'second-choice@example.com', current_password: PASSWORD });
       const secondToken = tokenFromLink(firstLink(await mailTo('second-choice@example.com', CONFIRM)));
       await h.ext.requestPasswordReset('switch@example.com');
-      const oldReset = tokenFromLink(firstLink(await mailTo('switch@example.com', 'Reset password link')));
+      const oldReset = tokenFromLink(
+        firstLink(await mailTo('switch@example.com', 'Reset your app.test password')),
+      );
       assert.ok(await h.ext.verifyResetToken(oldReset));
       assert.deepEqual(await h.ext.confirmEmail(firstLinkToken), { ok: false, error: 'invalid_token' });
       const ok = await h.ext.confirmEmail(secondToken);

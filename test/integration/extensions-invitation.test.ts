@@ -11,7 +11,7 @@ import {
 } from '../helpers/prisma-ext-client.js';
 import { firstLink, tokenFromLink } from '../helpers/smtp-server.js';
 
-const INVITED = "You've been invited";
+const INVITED = "You've been invited to app.test";
 
 for (const kind of ['memory', 'redis', 'prisma'] as StoreKind[]) {
   describe(`invitation (${kind} store)`, () => {
@@ -56,7 +56,9 @@ for (const kind of ['memory', 'redis', 'prisma'] as StoreKind[]) {
 
       await h.flush();
       const mail = await h.smtp.waitForMail((m) => m.to === 'guest@example.com');
-      assert.match(mail.text, /You've been invited by boss@example.com/);
+      assert.match(mail.text, /boss@example.com invited you to app.test/);
+      // The token's lifetime (tokenTtlMs.invitation, 7 days by default), stated in the mail.
+      assert.match(mail.text, /This link expires in 7 days\./);
       const link = firstLink(mail);
       assert.ok(link.startsWith(`${BASE_URL}/invitation/`));
       const token = tokenFromLink(link);
@@ -147,7 +149,7 @@ for (const kind of ['memory', 'redis', 'prisma'] as StoreKind[]) {
       assert.equal(accepted.ok && accepted.user.unconfirmedEmail, 'elsewhere@example.com');
       await h.flush();
       const confirm = await h.smtp.waitForMail(
-        (m) => m.to === 'elsewhere@example.com' && m.subject === 'Confirm your email address',
+        (m) => m.to === 'elsewhere@example.com' && m.subject === 'Confirm your email for app.test',
       );
       const done = await h.ext.confirmEmail(tokenFromLink(firstLink(confirm)));
       assert.ok(done.ok && done.user.email === 'elsewhere@example.com');
@@ -205,7 +207,7 @@ for (const kind of ['memory', 'redis', 'prisma'] as StoreKind[]) {
       await h.ext.requestPasswordReset('resetter@example.com');
       await h.flush();
       const reset = await h.smtp.waitForMail(
-        (m) => m.to === 'resetter@example.com' && m.subject === 'Reset password link',
+        (m) => m.to === 'resetter@example.com' && m.subject === 'Reset your app.test password',
       );
       const result = await h.ext.resetPassword(tokenFromLink(firstLink(reset)), {
         password: PASSWORD,

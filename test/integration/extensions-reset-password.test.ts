@@ -31,8 +31,10 @@ for (const kind of ['memory', 'redis', 'prisma'] as StoreKind[]) {
       await h.ext.requestPasswordReset(email);
       await h.flush();
       const mail = await h.smtp.waitForMail(
-        (m) => m.to === email.trim().toLowerCase() && m.subject === 'Reset password link',
+        (m) => m.to === email.trim().toLowerCase() && m.subject === 'Reset your app.test password',
       );
+      // The mail states the token's lifetime (tokenTtlMs.reset_password, 1 hour by default).
+      assert.match(mail.text, /This link expires in 1 hour\./);
       const link = firstLink(mail);
       return { link, token: tokenFromLink(link) };
     }
@@ -130,7 +132,7 @@ for (const kind of ['memory', 'redis', 'prisma'] as StoreKind[]) {
       assert.equal(await h.pow.users.authenticate('flow@example.com', PASSWORD), null);
       assert.equal((await h.pow.users.authenticate('flow@example.com', NEW_PASSWORD))?.id, user.id);
       const notice = await h.smtp.waitForMail(
-        (m) => m.to === 'flow@example.com' && m.subject === 'Your password has been changed',
+        (m) => m.to === 'flow@example.com' && m.subject === 'Your app.test password was changed',
       );
       assert.ok(!notice.text.includes(NEW_PASSWORD));
       assert.ok(!(await h.dumpAll()).includes(NEW_PASSWORD));

@@ -393,14 +393,14 @@ test('new-device mail: not for the first sign-in nor a known browser; for a new 
   assert.equal(await signIn(a, 'ada@example.com'), true, 'the same browser again');
   const b = s.browser(SAFARI);
   assert.equal(await signIn(b, 'ada@example.com'), true, 'a new browser');
-  const mail = await s.smtp.waitForMail((m) => m.subject === 'New sign-in to your account');
+  const mail = await s.smtp.waitForMail((m) => m.subject === 'New sign-in to your app.test account');
   assert.equal(mail.to, 'ada@example.com');
   assert.match(mail.text, /Browser: Safari 17 on macOS Sonoma/);
   assert.match(mail.text, /When: .* UTC/);
   assert.equal(firstLink(mail), `${BASE_URL}/sessions`, 'the sessions page');
   await flushDeliveries();
   assert.equal(
-    s.smtp.messages.filter((m) => m.subject === 'New sign-in to your account').length,
+    s.smtp.messages.filter((m) => m.subject === 'New sign-in to your app.test account').length,
     1,
     'one mail: the first sign-in and the known browser sent none',
   );

@@ -251,3 +251,30 @@ describe('the reset cookie path', () => {
     assert.equal(commonPathPrefix('/password-form', '/password'), '/');
   });
 });
+
+describe('the refused-form page', () => {
+  it('links the stylesheet the other pages link (its marked route), not a fixed <mount>/pow/pow.css', async () => {
+    const { default: request } = await import('supertest');
+    const auth = authFor([], '/admin');
+    const router = express5.Router();
+    router.get('/login', auth.page('session', 'new'), noop);
+    router.post('/login', auth.page('session', 'create'), noop);
+    router.delete('/logout', auth.page('session', 'delete'), noop);
+    router.get('/assets/auth.css', auth.page('layout', 'stylesheet'), noop);
+    auth.readPages(router);
+    const app = express5();
+    app.use(express5.urlencoded({ extended: false }));
+    app.use(auth.middleware());
+    app.use('/admin', router);
+    // pow's sign-in form posted from another site without a token: the 403 page, not a redirect.
+    const refused = await request(app)
+      .post('/admin/login')
+      .set('Sec-Fetch-Site', 'cross-site')
+      .type('form')
+      .send({ user_id: 'x' });
+    assert.equal(refused.status, 403);
+    assert.match(refused.text, /<h1 id="pow-title">This form could not be sent<\/h1>/);
+    assert.match(refused.text, /<link rel="stylesheet" href="\/admin\/assets\/auth\.css">/);
+    assert.doesNotMatch(refused.text, /pow\/pow\.css/);
+  });
+});

@@ -18,7 +18,8 @@ test('every default mail renders a subject, html and text with the link', async 
       newEmail: 'b@example.com',
       invitedByUserId: 'boss@example.com',
     });
-    assert.equal(mail.subject, DEFAULT_SUBJECTS[name]);
+    // No appName: the host of the link (the app's base URL) names the app.
+    assert.equal(mail.subject, DEFAULT_SUBJECTS[name].replace('{{app}}', 'app.test'));
     assert.ok(mail.text.includes(url), `${name} text has the link`);
     assert.ok(
       mail.html.includes('https://app.test/reset-password/abc/edit?x=1&amp;y=2'),
@@ -27,17 +28,20 @@ test('every default mail renders a subject, html and text with the link', async 
   }
 });
 
-test('default templates keep Pow wording', async () => {
-  const reset = await renderMail(undefined, 'reset_password', { user, url });
-  assert.equal(reset.subject, 'Reset password link');
-  assert.match(reset.text, /Please use the following link to reset your password/);
+test('default templates name the app and say what the button does', async () => {
+  const reset = await renderMail(undefined, 'reset_password', { user, url, appName: 'Acme' });
+  assert.equal(reset.subject, 'Reset your Acme password');
+  assert.match(reset.text, /Someone asked to reset the password of your Acme account/);
+  assert.match(reset.html, />Choose a new password<\/a>/);
   const invite = await renderMail(undefined, 'invitation', {
     user,
     url,
+    appName: 'Acme',
     invitedByUserId: 'boss@example.com',
   });
-  assert.equal(invite.subject, "You've been invited");
-  assert.match(invite.text, /You've been invited by boss@example.com/);
+  assert.equal(invite.subject, "You've been invited to Acme");
+  assert.match(invite.text, /boss@example.com invited you to Acme/);
+  assert.match(invite.html, />Accept the invitation<\/a>/);
 });
 
 test('default html escapes user-controlled values', async () => {
@@ -69,7 +73,7 @@ test('app templates override defaults per part, rendered with the given renderFi
     `<p>Custom a@example.com: <a href="${url.replace('&', '&amp;')}">reset</a> (Passwort zurücksetzen)</p>`,
   );
   // No text template in the folder: the default text part is used.
-  assert.match(mail.text, /reset your password/);
+  assert.match(mail.text, /reset the password of your app.test account/);
 });
 
 test('a template file without a renderFile is a PowError, not a silent default', async (t) => {
@@ -101,15 +105,15 @@ test('an unknown mail name needs both template files and a subject', async (t) =
 
 test('default templates and subjects use the translator from the locals, falling back to English', async () => {
   const de: Record<string, string> = {
-    'mail.greeting': 'Hallo,',
-    'mail.reset_password.subject': 'Link zum Zurücksetzen des Passworts',
+    'mail.reset_password.heading': 'Passwort zurücksetzen',
+    'mail.reset_password.subject': 'Passwort zurücksetzen',
     'mail.reset_password.body': 'Bitte benutze den folgenden Link, um dein Passwort zurückzusetzen:',
   };
   const t = (key: string) => de[key] ?? key;
   const mail = await renderMail(undefined, 'reset_password', { user, url, t });
-  assert.equal(mail.subject, 'Link zum Zurücksetzen des Passworts');
-  assert.match(mail.text, /^Hallo,/);
+  assert.equal(mail.subject, 'Passwort zurücksetzen');
+  assert.match(mail.text, /^app\.test\n\nPasswort zurücksetzen\n/);
   assert.match(mail.text, /Bitte benutze den folgenden Link/);
   // Missing key: English fallback.
-  assert.match(mail.text, /You can disregard this email/);
+  assert.match(mail.text, /If you did not ask for this, ignore this email/);
 });

@@ -379,6 +379,9 @@ for (const c of CASES) {
         ...mails('invitation'),
       );
     }
+    // The one layout every mail includes, whenever a mail is installed.
+    if (it.has.resetPassword || it.has.emailConfirmation || it.has.invitation)
+      expected.push(...mails('layout'));
     assert.deepEqual(paths, expected.sort());
 
     for (const [path, text] of files) {
@@ -417,6 +420,9 @@ for (const c of CASES) {
     assert.match(config, /secret: fromEnv\('POW_SECRET'\),/);
     assert.doesNotMatch(config.replace(/function mailer[\s\S]*?\n\}\n/, ''), /process\.env/);
     assert.match(config, new RegExp(`store: ${it.store}Store\\(`));
+    // The app name of the mails: package.json's name, written where the team can change it.
+    const mails = it.has.resetPassword || it.has.emailConfirmation || it.has.invitation;
+    assert.equal(/appName: '([^']*)',/.exec(config)?.[1], mails ? c.project.packageName : undefined);
 
     const session = files.get(it.paths.sessionController)!;
     assert.match(session, new RegExp(`'${it.views.prefix}/session/new\\.ejs'`));

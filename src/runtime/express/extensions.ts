@@ -237,12 +237,20 @@ function serviceMail(
   if (mail.views !== undefined && (mail.templateDir !== undefined || mail.renderFile !== undefined)) {
     throw configError('powExpress: give mail.views or mail.templateDir + mail.renderFile, not both.');
   }
+  for (const key of ['appName', 'supportEmail'] as const) {
+    const value = mail[key];
+    if (value !== undefined && (typeof value !== 'string' || value.trim() === '' || /[\r\n]/.test(value)))
+      throw configError(`powExpress: mail.${key} must be a one-line, non-empty string.`);
+  }
   const locale = translator.defaultLocale;
   const out: ExtensionMailOptions = {
     mailer: deferredMailer(mail.mailer),
     ...(mail.from !== undefined ? { from: mail.from } : {}),
     ...(mail.onError !== undefined ? { onError: mail.onError } : {}),
+    ...(mail.appName !== undefined ? { appName: mail.appName } : {}),
+    ...(mail.supportEmail !== undefined ? { supportEmail: mail.supportEmail } : {}),
     translate: () => (key, params) => translator.t(locale, key, params),
+    locale: () => locale,
   };
   if (mail.views === undefined) {
     if (mail.templateDir !== undefined) out.templateDir = mail.templateDir;

@@ -31,7 +31,7 @@ export function createResponses(
   flash: Flash,
   allowedOrigin: () => string | undefined,
 ): Responses {
-  const { options, translator, routes, resolveLocale, ownRoutes, mountPath, securityHeaders } = settings;
+  const { options, translator, routes, resolveLocale, ownRoutes, securityHeaders } = settings;
   const { stateOf } = memo;
 
   const wantsJson = (req: Request): boolean => {
@@ -98,7 +98,8 @@ export function createResponses(
           message: translate(req, 'auth.form_rejected'),
           linkText: translate(req, back ? 'links.back' : 'links.start_page'),
           href: back ?? '/',
-          stylesheet: `${mountPath}/pow/pow.css`,
+          // The page the layout links, wherever the routes file serves it (auth.page marks).
+          stylesheet: routes.path('layout.stylesheet'),
         });
       }
     }

@@ -79,7 +79,7 @@ export interface RefusedFormPage {
   linkText: string;
   /** Where the link goes: the page the form was on, or the start page. */
   href: string;
-  /** pow's stylesheet, served by the routes file (`<mount>/pow/pow.css`). */
+  /** pow's stylesheet as the other pages link it (`layout.stylesheet`, default `<mount>/pow/pow.css`). */
   stylesheet: string;
 }
 

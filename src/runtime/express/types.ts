@@ -237,6 +237,13 @@ export interface PowMailOptions {
   renderFile?: RenderFile;
   /** Sender, when the mailer has no default. */
   from?: string;
+  /**
+   * The app's name, in every mail's subject ("Reset your Acme password") and at the top of its
+   * body. Default: the host of `baseUrl`. The generated config sets the package.json name.
+   */
+  appName?: string;
+  /** An address people can write to for help, named in every mail's footer. No such line without it. */
+  supportEmail?: string;
   /** Delivery failures (default: one line on stderr, never the body). */
   onError?: MailErrorHandler;
 }

@@ -13,6 +13,7 @@ import { checkUserId } from '../core/validation.js';
 import { createRateLimiter, resolveRateLimits, type RateLimiter } from '../core/rate-limit.js';
 import { deliverLater, logMailError } from '../mail/deliver.js';
 import { renderMail } from '../mail/render.js';
+import { formatLifetime } from '../mail/lifetime.js';
 import type { Translate } from '../mail/templates.js';
 import type { MailErrorHandler, MailName, Mailer, RenderFile } from '../mail/types.js';
 import { DEFAULT_TOKEN_TTL_MS, type TokenPurpose } from './tokens.js';
@@ -46,6 +47,12 @@ export interface ExtensionMailOptions {
   from?: string;
   /** Translator for a recipient (their locale); English when absent or returning undefined. */
   translate?: (user: UserRecord) => Translate | undefined;
+  /** The recipient's language (the mail's `lang`, the lifetime's words); "en" when absent. */
+  locale?: (user: UserRecord) => string | undefined;
+  /** The app's name in every mail's subject and body; default: the host of the base URL. */
+  appName?: string;
+  /** An address people can write to for help, named in every mail's footer; none when absent. */
+  supportEmail?: string;
   /** Delivery failures (default: one line on stderr, never the body). */
   onError?: MailErrorHandler;
 }
@@ -110,13 +117,14 @@ export interface ExtensionContext {
    * Queues one extension mail through `deliverLater` (rendering happens off the request path too).
    * `countedWhenAsked`: the request was already counted against a per-recipient limit of its own
    * (magic links), so `mailsPerRecipient` does not count the mail a second time.
+   * `link.ttlMs`: the lifetime of the link's token, stated in the mail (`linkLifetime`).
    */
   sendMail(
-    name: MailName,
+    name: MailName | (string & {}),
     to: string,
     user: UserRecord,
     locals?: Record<string, unknown>,
-    link?: { name: MailLinkName; token?: string },
+    link?: { name: MailLinkName; token?: string; ttlMs?: number },
     options?: { countedWhenAsked?: boolean },
   ): void;
   now(): Date;
@@ -290,10 +298,25 @@ export function createExtensionContext(pow: Pow, options: ExtensionOptions): Ext
             ? context.requireUrl()(link.name, link.token !== undefined ? { token: link.token } : undefined)
             : undefined;
           const t = mail.translate?.(user);
+          const lang = mail.locale?.(user) ?? 'en';
+          // Every local the shared layout reads is set, so templates never meet an undefined name.
+          const frame = {
+            lang,
+            appName: mail.appName ?? (url !== undefined ? new URL(url).host : ''),
+            supportEmail: mail.supportEmail ?? '',
+            linkLifetime: link?.ttlMs !== undefined ? formatLifetime(link.ttlMs, lang) : '',
+          };
           const rendered = await renderMail(
             mail.templateDir,
             name,
-            { user, email: to, ...(url !== undefined ? { url } : {}), ...(t ? { t } : {}), ...locals },
+            {
+              user,
+              email: to,
+              ...frame,
+              ...(url !== undefined ? { url } : {}),
+              ...(t ? { t } : {}),
+              ...locals,
+            },
             { renderFile: mail.renderFile },
           );
           return {

@@ -88,7 +88,13 @@ export async function sendConfirmation(ext: ExtensionContext, user: UserRecord):
     sentTo: to,
     ttlMs: ext.ttl.email_confirmation,
   });
-  ext.sendMail('email_confirmation', to, user, {}, { name: 'confirmation.show', token });
+  ext.sendMail(
+    'email_confirmation',
+    to,
+    user,
+    {},
+    { name: 'confirmation.show', token, ttlMs: ext.ttl.email_confirmation },
+  );
 }
 
 async function decoyWrites(ext: ExtensionContext): Promise<void> {

@@ -106,7 +106,7 @@ export async function invite(
       email,
       invitee,
       { invitedBy: inviter, invitedByUserId: inviterId },
-      { name: 'invitation.edit', token },
+      { name: 'invitation.edit', token, ttlMs: ext.ttl.invitation },
     );
     return { ok: true };
   }

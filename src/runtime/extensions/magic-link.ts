@@ -77,7 +77,7 @@ export async function requestMagicLink(ext: ExtensionContext, email: unknown): P
     to,
     user,
     { minutes: magicLinkMinutes(ext) },
-    { name: 'magic_link.show', token },
+    { name: 'magic_link.show', token, ttlMs: ext.ttl.magic_link },
     { countedWhenAsked: true },
   );
 }

@@ -56,7 +56,13 @@ export async function requestPasswordReset(ext: ExtensionContext, email: unknown
       sentTo: currentEmail(user),
       ttlMs: ext.ttl.reset_password,
     });
-    ext.sendMail('reset_password', currentEmail(user)!, user, {}, { name: 'reset_password.edit', token });
+    ext.sendMail(
+      'reset_password',
+      currentEmail(user)!,
+      user,
+      {},
+      { name: 'reset_password.edit', token, ttlMs: ext.ttl.reset_password },
+    );
     return;
   }
   await spendTokenWrites(pow);

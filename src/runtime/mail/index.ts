@@ -12,3 +12,12 @@ export {
   type MailLocals,
   type Translate,
 } from './templates.js';
+export {
+  mailLayout,
+  mailLayoutHtml,
+  mailLayoutText,
+  appNameOf,
+  MAIL_STYLES,
+  type MailContent,
+} from './layout.js';
+export { formatLifetime } from './lifetime.js';

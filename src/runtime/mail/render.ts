@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { PowError } from '../../shared/pow-error.js';
 import { DEFAULT_TEMPLATES, MAIL_TEXTS, mailText, type MailLocals } from './templates.js';
 import type { MailName, RenderFile } from './types.js';
+import { appNameOf } from './layout.js';
 
 export interface RenderMailOptions {
   /** Renders the app's template files, e.g. `ejs.renderFile`. Required when `templateDir` holds templates. */
@@ -48,7 +49,7 @@ export async function renderMail(
     options.subject ??
     (typeof locals.subject === 'string' ? locals.subject : undefined) ??
     (MAIL_TEXTS[`mail.${name}.subject`] !== undefined || typeof locals.t === 'function'
-      ? nonKey(mailText(locals, `mail.${name}.subject`), `mail.${name}.subject`)
+      ? nonKey(mailText(locals, `mail.${name}.subject`, { app: appNameOf(locals) }), `mail.${name}.subject`)
       : undefined);
 
   const parts: { html?: string; text?: string } = {};
@@ -62,7 +63,8 @@ export async function renderMail(
           fix: "Pass `renderFile: ejs.renderFile` (the app's own ejs package) with the mail options.",
         });
       }
-      parts[format] = await options.renderFile(file, { ...locals, subject });
+      // The templates read the app name as `appName` (never undefined, so `<%= appName %>` works).
+      parts[format] = await options.renderFile(file, { ...locals, appName: appNameOf(locals), subject });
     }
   }
   if ((parts.html === undefined || parts.text === undefined) && !fallback) {
@@ -71,7 +73,7 @@ export async function renderMail(
       message: `No mail template "${name}" (looked for ${name}.html.ejs and ${name}.text.ejs in ${templateDir ?? '(no folder)'}).`,
     });
   }
-  const defaults = fallback ? fallback(locals) : { html: '', text: '' };
+  const defaults = fallback ? fallback({ ...locals, subject }) : { html: '', text: '' };
   if (subject === undefined) {
     throw new PowError({
       code: 'POW_MAIL_SUBJECT_MISSING',

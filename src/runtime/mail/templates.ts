@@ -7,6 +7,7 @@
  * function, else from the English fallbacks below (kept equal to `i18n/locales/en.ts`).
  */
 import type { MailName } from './types.js';
+import { appNameOf, mailLayout } from './layout.js';
 
 export type Translate = (key: string, params?: Record<string, string | number>) => string;
 
@@ -30,43 +31,75 @@ export interface MailLocals {
   device?: string;
   /** Translator for the recipient's locale (keys `mail.*`); English when absent. */
   t?: Translate;
+  /** The app's name, in the subject and at the top of every mail (`mail.appName`; default: the base URL's host). */
+  appName?: string;
+  /** The recipient's language, the `lang` of the HTML part ("en" when absent). */
+  lang?: string;
+  /** How long the mailed link works, in words ("1 hour", "48 Stunden"); absent for plain links. */
+  linkLifetime?: string;
+  /** Where people write for help (`mail.supportEmail`); the footer names it only when set. */
+  supportEmail?: string;
+  /** The subject line (the HTML part's `<title>`). */
+  subject?: string;
   [key: string]: unknown;
 }
 
-/** English fallbacks, keyed like the i18n catalogue. */
+/** English fallbacks, keyed like the i18n catalogue (`{{app}}` is the app name). */
 export const MAIL_TEXTS: Record<string, string> = {
-  'mail.greeting': 'Hi,',
-  'mail.reset_password.subject': 'Reset password link',
-  'mail.reset_password.body': 'Please use the following link to reset your password:',
-  'mail.reset_password.ignore': "You can disregard this email if you didn't request a password reset.",
-  'mail.password_changed.subject': 'Your password has been changed',
+  'mail.link_fallback': 'If the button does not work, copy this link into your browser:',
+  'mail.link_lifetime': 'This link expires in {{lifetime}}.',
+  'mail.footer': 'This email was sent by {{app}} to {{email}}.',
+  'mail.support': 'Questions? Write to',
+  'mail.reset_password.subject': 'Reset your {{app}} password',
+  'mail.reset_password.heading': 'Reset your password',
+  'mail.reset_password.body':
+    'Someone asked to reset the password of your {{app}} account. Choose a new password with the button below.',
+  'mail.reset_password.action': 'Choose a new password',
+  'mail.reset_password.ignore':
+    'If you did not ask for this, ignore this email: your password stays as it is.',
+  'mail.password_changed.subject': 'Your {{app}} password was changed',
+  'mail.password_changed.heading': 'Your password was changed',
   'mail.password_changed.body':
-    'The password of your account was changed. If you did not do this, reset your password now and contact us.',
-  'mail.email_confirmation.subject': 'Confirm your email address',
-  'mail.email_confirmation.body': 'Please use the following link to confirm your e-mail address:',
-  'mail.email_changed.subject': 'Your email address is being changed',
+    'The password of your {{app}} account was just changed. If you did not do this, reset your password now.',
+  'mail.password_changed.action': 'Reset your password',
+  'mail.email_confirmation.subject': 'Confirm your email for {{app}}',
+  'mail.email_confirmation.heading': 'Confirm your email',
+  'mail.email_confirmation.body': 'Confirm that this email address belongs to your {{app}} account.',
+  'mail.email_confirmation.action': 'Confirm your email',
+  'mail.email_changed.subject': 'Your {{app}} email address is being changed',
+  'mail.email_changed.heading': 'Your email address is being changed',
   'mail.email_changed.body':
-    'A change of your account email to {{email}} was requested. If you did not do this, change your password now and contact us.',
-  'mail.registration_attempt.subject': 'Sign-up attempt with your email address',
+    'Someone asked to change the email address of your {{app}} account to {{email}}. If you did not do this, reset your password now.',
+  'mail.email_changed.action': 'Reset your password',
+  'mail.registration_attempt.subject': 'Sign-up attempt at {{app}} with your email address',
+  'mail.registration_attempt.heading': 'Someone tried to sign up with your email',
   'mail.registration_attempt.body':
-    'Someone tried to create an account with this email address, which already has one. If it was you, sign in or reset your password here:',
+    'Someone tried to create an account at {{app}} with this email address, which already has one. If it was you, sign in, or reset your password from the sign-in page.',
+  'mail.registration_attempt.action': 'Sign in',
   'mail.registration_attempt.ignore': 'Otherwise you can ignore this email.',
-  'mail.magic_link.subject': 'Your sign-in link',
-  'mail.magic_link.body': 'Use the following link to sign in. It works once, within {{minutes}} minutes:',
-  'mail.magic_link.ignore':
-    "You can disregard this email if you didn't ask to sign in: nobody can sign in without the link.",
-  'mail.invitation.subject': "You've been invited",
+  'mail.invitation.subject': "You've been invited to {{app}}",
+  'mail.invitation.heading': "You've been invited to {{app}}",
   'mail.invitation.body':
-    "You've been invited by {{invited_by}}. Please use the following link to accept your invitation:",
-  'mail.new_device.subject': 'New sign-in to your account',
+    '{{invited_by}} invited you to {{app}}. Accept the invitation to choose your password.',
+  'mail.invitation.action': 'Accept the invitation',
+  'mail.new_device.subject': 'New sign-in to your {{app}} account',
+  'mail.new_device.heading': 'New sign-in to your account',
   'mail.new_device.body':
-    'Your account was just signed in to from a browser it has not been used with before.',
+    'Your {{app}} account was just signed in to from a browser it has not been used with before.',
   'mail.new_device.when': 'When: {{time}}',
   'mail.new_device.device': 'Browser: {{device}}',
-  'mail.new_device.check':
-    'If this was you, there is nothing to do. If not, sign that browser out and change your password here:',
+  'mail.new_device.action': 'Review where you are signed in',
+  'mail.new_device.ignore':
+    'If this was you, there is nothing to do. If not, sign that browser out and change your password.',
+  'mail.magic_link.subject': 'Your sign-in link for {{app}}',
+  'mail.magic_link.heading': 'Sign in to {{app}}',
+  'mail.magic_link.body': 'Use the button below to sign in to your {{app}} account. The link works once.',
+  'mail.magic_link.action': 'Sign in',
+  'mail.magic_link.ignore':
+    "If you didn't ask to sign in, ignore this email: nobody can sign in without the link.",
 };
 
+/** English subjects per mail, with the `{{app}}` placeholder the app name fills. */
 export const DEFAULT_SUBJECTS: Record<MailName, string> = {
   reset_password: MAIL_TEXTS['mail.reset_password.subject'],
   password_changed: MAIL_TEXTS['mail.password_changed.subject'],
@@ -106,67 +139,46 @@ export function mailText(
   return interpolate(MAIL_TEXTS[key] ?? key, params);
 }
 
-interface Paragraphs {
-  before: string[];
-  link?: string;
-  after?: string[];
-}
-
-function bodies(locals: MailLocals, p: Paragraphs): { html: string; text: string } {
-  const greeting = mailText(locals, 'mail.greeting');
-  const text = [greeting, ...p.before, ...(p.link ? [p.link] : []), ...(p.after ?? [])].join('\n\n') + '\n';
-  const html =
-    [
-      `<h3>${escapeHtml(greeting)}</h3>`,
-      ...p.before.map((s) => `<p>${escapeHtml(s)}</p>`),
-      ...(p.link ? [`<p><a href="${escapeHtml(p.link)}">${escapeHtml(p.link)}</a></p>`] : []),
-      ...(p.after ?? []).map((s) => `<p>${escapeHtml(s)}</p>`),
-    ].join('\n') + '\n';
-  return { html, text };
-}
-
 type DefaultTemplate = (locals: MailLocals) => { html: string; text: string };
 
+/** A mail that says `mail.<name>.heading`, `.body` (and `.ignore`) with a `mail.<name>.action` button. */
+function standard(
+  name: MailName,
+  extra: (l: MailLocals) => Record<string, string> = () => ({}),
+): DefaultTemplate {
+  return (l) => {
+    const params = { app: appNameOf(l), ...extra(l) };
+    const outro =
+      MAIL_TEXTS[`mail.${name}.ignore`] !== undefined ? [mailText(l, `mail.${name}.ignore`, params)] : [];
+    return mailLayout(l, {
+      heading: mailText(l, `mail.${name}.heading`, params),
+      intro: [mailText(l, `mail.${name}.body`, params)],
+      action: { label: mailText(l, `mail.${name}.action`, params), url: l.url },
+      outro,
+    });
+  };
+}
+
 export const DEFAULT_TEMPLATES: Record<MailName, DefaultTemplate> = {
-  reset_password: (l) =>
-    bodies(l, {
-      before: [mailText(l, 'mail.reset_password.body')],
-      link: l.url,
-      after: [mailText(l, 'mail.reset_password.ignore')],
-    }),
-  password_changed: (l) => bodies(l, { before: [mailText(l, 'mail.password_changed.body')], link: l.url }),
-  email_confirmation: (l) =>
-    bodies(l, { before: [mailText(l, 'mail.email_confirmation.body')], link: l.url }),
-  email_changed: (l) =>
-    bodies(l, {
-      before: [mailText(l, 'mail.email_changed.body', { email: String(l.newEmail ?? '') })],
-      link: l.url,
-    }),
-  registration_attempt: (l) =>
-    bodies(l, {
-      before: [mailText(l, 'mail.registration_attempt.body')],
-      link: l.url,
-      after: [mailText(l, 'mail.registration_attempt.ignore')],
-    }),
-  invitation: (l) =>
-    bodies(l, {
-      before: [mailText(l, 'mail.invitation.body', { invited_by: String(l.invitedByUserId ?? '') })],
-      link: l.url,
-    }),
-  new_device: (l) =>
-    bodies(l, {
-      before: [
-        mailText(l, 'mail.new_device.body'),
+  reset_password: standard('reset_password'),
+  password_changed: standard('password_changed'),
+  email_confirmation: standard('email_confirmation'),
+  email_changed: standard('email_changed', (l) => ({ email: String(l.newEmail ?? '') })),
+  registration_attempt: standard('registration_attempt'),
+  invitation: standard('invitation', (l) => ({ invited_by: String(l.invitedByUserId ?? '') })),
+  // The browser and the time go in as paragraphs of their own, under the body.
+  new_device: (l) => {
+    const params = { app: appNameOf(l) };
+    return mailLayout(l, {
+      heading: mailText(l, 'mail.new_device.heading', params),
+      intro: [
+        mailText(l, 'mail.new_device.body', params),
         mailText(l, 'mail.new_device.when', { time: String(l.time ?? '') }),
         mailText(l, 'mail.new_device.device', { device: String(l.device ?? '') }),
-        mailText(l, 'mail.new_device.check'),
       ],
-      link: l.url,
-    }),
-  magic_link: (l) =>
-    bodies(l, {
-      before: [mailText(l, 'mail.magic_link.body', { minutes: Number(l.minutes ?? 15) })],
-      link: l.url,
-      after: [mailText(l, 'mail.magic_link.ignore')],
-    }),
+      action: { label: mailText(l, 'mail.new_device.action', params), url: l.url },
+      outro: [mailText(l, 'mail.new_device.ignore', params)],
+    });
+  },
+  magic_link: standard('magic_link'),
 };

@@ -556,46 +556,71 @@ export const en = {
   },
 
   /** Mail subjects and bodies. `{{url}}` is the link; `{{invited_by}}` the inviter's user id. */
+  /**
+   * Mails (views/pow/mailer): `{{app}}` is the app name (mail config `appName`). Each mail has a
+   * heading, a body, and the words of its button (`action`); the shared layout adds the rest.
+   */
   mail: {
-    greeting: 'Hi,',
+    /** Under the button, before the same link as text. */
+    link_fallback: 'If the button does not work, copy this link into your browser:',
+    /** `{{lifetime}}`: e.g. "1 hour", "48 hours", "7 days" (formatted for the mail's language). */
+    link_lifetime: 'This link expires in {{lifetime}}.',
+    footer: 'This email was sent by {{app}} to {{email}}.',
+    /** Followed by the support address (mail config `supportEmail`); left out without one. */
+    support: 'Questions? Write to',
     reset_password: {
-      subject: 'Reset password link',
-      body: 'Please use the following link to reset your password:',
-      ignore: "You can disregard this email if you didn't request a password reset.",
+      subject: 'Reset your {{app}} password',
+      heading: 'Reset your password',
+      body: 'Someone asked to reset the password of your {{app}} account. Choose a new password with the button below.',
+      action: 'Choose a new password',
+      ignore: 'If you did not ask for this, ignore this email: your password stays as it is.',
     },
     email_confirmation: {
-      subject: 'Confirm your email address',
-      body: 'Please use the following link to confirm your email address:',
+      subject: 'Confirm your email for {{app}}',
+      heading: 'Confirm your email',
+      body: 'Confirm that this email address belongs to your {{app}} account.',
+      action: 'Confirm your email',
     },
     invitation: {
-      subject: "You've been invited",
-      body: "You've been invited by {{invited_by}}. Please use the following link to accept your invitation:",
+      subject: "You've been invited to {{app}}",
+      heading: "You've been invited to {{app}}",
+      body: '{{invited_by}} invited you to {{app}}. Accept the invitation to choose your password.',
+      action: 'Accept the invitation',
     },
     new_device: {
-      subject: 'New sign-in to your account',
-      body: 'Your account was just signed in to from a browser it has not been used with before.',
+      subject: 'New sign-in to your {{app}} account',
+      heading: 'New sign-in to your account',
+      body: 'Your {{app}} account was just signed in to from a browser it has not been used with before.',
       when: 'When: {{time}}',
       device: 'Browser: {{device}}',
-      check:
-        'If this was you, there is nothing to do. If not, sign that browser out and change your password here:',
+      action: 'Review where you are signed in',
+      ignore:
+        'If this was you, there is nothing to do. If not, sign that browser out and change your password.',
     },
     password_changed: {
-      subject: 'Your password has been changed',
-      body: 'The password of your account was changed. If you did not do this, reset your password now and contact us.',
+      subject: 'Your {{app}} password was changed',
+      heading: 'Your password was changed',
+      body: 'The password of your {{app}} account was just changed. If you did not do this, reset your password now.',
+      action: 'Reset your password',
     },
     email_changed: {
-      subject: 'Your email address is being changed',
-      body: 'A change of your account email to {{email}} was requested. If you did not do this, change your password now and contact us.',
+      subject: 'Your {{app}} email address is being changed',
+      heading: 'Your email address is being changed',
+      body: 'Someone asked to change the email address of your {{app}} account to {{email}}. If you did not do this, reset your password now.',
+      action: 'Reset your password',
     },
     magic_link: {
-      subject: 'Your sign-in link',
-      body: 'Use the following link to sign in. It works once, within {{minutes}} minutes:',
-      ignore:
-        "You can disregard this email if you didn't ask to sign in: nobody can sign in without the link.",
+      subject: 'Your sign-in link for {{app}}',
+      heading: 'Sign in to {{app}}',
+      body: 'Use the button below to sign in to your {{app}} account. The link works once.',
+      action: 'Sign in',
+      ignore: "If you didn't ask to sign in, ignore this email: nobody can sign in without the link.",
     },
     registration_attempt: {
-      subject: 'Sign-up attempt with your email address',
-      body: 'Someone tried to create an account with this email address, which already has one. If it was you, sign in or reset your password here:',
+      subject: 'Sign-up attempt at {{app}} with your email address',
+      heading: 'Someone tried to sign up with your email',
+      body: 'Someone tried to create an account at {{app}} with this email address, which already has one. If it was you, sign in, or reset your password from the sign-in page.',
+      action: 'Sign in',
       ignore: 'Otherwise you can ignore this email.',
     },
   },
