@@ -126,6 +126,33 @@ async function postgresRows(root: string, url: string): Promise<MigrationRow[] |
 }
 
 /**
+ * Puts a SQLite database in WAL mode with a busy timeout (issue 18): readers no longer wait for a
+ * writer, so a burst of sign-ins does not stall the app's other requests. The journal mode is a
+ * property of the file, so setting it once (pow migrate creates the file) holds for every later
+ * connection, the app's Prisma client included. Returns the mode the file is in afterwards.
+ */
+export function useWalMode(root: string, url: string, baseDir: string): string | null {
+  const file = sqliteFilePath(url, baseDir);
+  if (file === ':memory:' || !existsSync(file)) return null;
+  type Database = { pragma(sql: string, options: { simple: true }): unknown; close(): void };
+  const Driver = requireFrom(root)('better-sqlite3') as new (
+    file: string,
+    options: { fileMustExist: boolean; timeout: number; nativeBinding?: string },
+  ) => Database;
+  const nativeBinding = sqliteAddon(root);
+  const db = new Driver(file, {
+    fileMustExist: true,
+    timeout: 5000,
+    ...(nativeBinding ? { nativeBinding } : {}),
+  });
+  try {
+    return String(db.pragma('journal_mode = WAL', { simple: true }));
+  } finally {
+    db.close();
+  }
+}
+
+/**
  * True when the database at `url` has applied every migration of `migrationsDir` (unchanged since)
  * and has no failed one; false or null otherwise (null: could not tell; the full path decides).
  */

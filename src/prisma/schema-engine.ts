@@ -141,7 +141,6 @@ async function importAdapter<T>(name: string, load: () => Promise<T>): Promise<T
   }
 }
 
-
 async function sqliteFactory(file: string): Promise<Factory> {
   const { PrismaBetterSqlite3 } = await importAdapter(
     '@prisma/adapter-better-sqlite3 better-sqlite3',
@@ -366,7 +365,6 @@ export function providerOfUrl(url: string): EngineProvider | 'mysql' {
     fix: 'Set DATABASE_URL (or the variable named in prisma.config.ts) to a valid connection string.',
   });
 }
-
 
 function assertEngineProvider(provider: string): asserts provider is EngineProvider {
   if (provider !== 'sqlite' && provider !== 'postgresql') {

@@ -139,13 +139,17 @@ test("pow's own templates and version are inputs of the digest", (t) => {
   assert.notEqual(inputsDigest(inputs), changedTemplates, 'a project file');
 });
 
-test('pow migrate with nothing to apply: one query answers; a new migration or another database takes the full path', async (t) => {
+test('pow migrate puts SQLite in WAL mode; with nothing to apply one query answers; a new migration or another database takes the full path', async (t) => {
   const copy = withCopy(t);
   assert.equal((await pow(['install', '--yes'], copy.dir)).code, 0);
   const env = { DATABASE_URL: 'file:./dev.db' };
   const applied = await pow(['migrate'], copy.dir, env);
   assert.equal(applied.code, 0, applied.stderr);
   assert.match(applied.stdout, /Applied 1 migration/);
+  const { default: Database } = await import('better-sqlite3');
+  const mode = new Database(join(copy.dir, 'dev.db'), { readonly: true });
+  assert.equal(mode.pragma('journal_mode', { simple: true }), 'wal', 'pow migrate leaves SQLite in WAL mode');
+  mode.close();
   const [full, fast] = await twice(['migrate'], copy.dir, env);
   assert.doesNotMatch(full.stderr, /every migration applied/);
   assert.match(fast.stderr, /every migration applied/);
@@ -169,7 +173,6 @@ test('pow migrate with nothing to apply: one query answers; a new migration or a
   // The database changed behind pow's back (a migration row deleted): the query sees it.
   const again = await twice(['migrate'], copy.dir, env);
   assert.match(again[1].stderr, /every migration applied/);
-  const { default: Database } = await import('better-sqlite3');
   const db = new Database(join(copy.dir, 'dev.db'));
   db.prepare(`DELETE FROM _prisma_migrations WHERE migration_name = '20260301000000_team'`).run();
   db.prepare('DROP TABLE "Team"').run();

@@ -72,6 +72,7 @@ export function createSessionLifecycle(
     state.csrfToken = undefined;
     state.incoming = null;
     state.sessionDirty = false;
+    state.sessionCreated = true;
     cookies.setSessionCookie(res, token);
     if (state.anonCookiePresent || state.anon) {
       state.anon = null;
@@ -96,6 +97,7 @@ export function createSessionLifecycle(
     state.incoming = null;
     state.anon = {};
     state.sessionDirty = false;
+    state.sessionCreated = false;
     middleware.attach(req, res, state);
   }
 
