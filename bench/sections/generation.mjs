@@ -85,6 +85,8 @@ function snapshot(dir) {
     for (const name of readdirSync(d)) {
       const p = join(d, name);
       if (name === 'node_modules') continue;
+      // pow's per-machine answers of re-runs (src/cli/input-stamp.ts): a cache, not the app's files.
+      if (relative(dir, p) === join('.pow', 'cache')) continue;
       const st = statSync(p);
       if (st.isDirectory()) walk(p);
       else files.set(relative(dir, p), createHash('sha1').update(readFileSync(p)).digest('hex'));

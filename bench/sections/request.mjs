@@ -75,6 +75,15 @@ export const REQUEST_SERVERS = [
     path: '/page',
   },
   {
+    id: 'pow-redis-page',
+    label: 'pow, Redis store, EJS page',
+    script: 'pow.mjs',
+    args: ['redis'],
+    client: 'pow',
+    pow: true,
+    path: '/page',
+  },
+  {
     id: 'pow-prisma-sqlite-page',
     label: 'pow, Prisma store, SQLite, EJS page',
     script: 'pow.mjs',

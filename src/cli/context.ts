@@ -14,6 +14,8 @@ export interface CommandContext {
   readonly out: Output;
   /** pow's own version (package.json). */
   readonly version: string;
+  /** The command line after `pow` (the fast paths key their stamps on it). */
+  readonly argv: readonly string[];
   /**
    * The project directory: `--cwd` resolved against the invocation's working directory.
    * Throws POW_CWD_NOT_FOUND (usage, exit 2) when it is not a directory.
@@ -33,20 +35,29 @@ export interface CommandContext {
    * or drift under --check; for errors throw a PowError instead (it carries its own code).
    */
   setExitCode(code: 0 | 1 | 2 | 3): void;
+  /**
+   * This run's answer is a pure function of its inputs and changed nothing (install: a no-op
+   * plan; status, diff): a re-run with the same inputs may replay it (src/cli/fast-path.ts).
+   */
+  markReplayable(): void;
 }
 
 export function createContext(
   io: CliIo,
   out: Output,
   version: string,
+  argv: readonly string[],
   setExitCode: (code: 0 | 1 | 2 | 3) => void,
+  markReplayable: () => void = () => {},
 ): CommandContext {
   let recovered: RecoveryReport | null = null;
   const ctx: CommandContext = {
     io,
     out,
     version,
+    argv,
     setExitCode,
+    markReplayable,
     get recovered() {
       return recovered;
     },

@@ -74,6 +74,8 @@ export const command: CommandModule = {
 
 async function diff(ctx: CommandContext, rawPath: string | undefined, flags: DiffFlags): Promise<void> {
   const root = ctx.openProject(flags.cwd);
+  // diff writes nothing: its answer depends on its inputs alone (src/cli/fast-path.ts).
+  if (ctx.recovered === null) ctx.markReplayable();
   const filter = projectPath(root, rawPath);
   const [{ readManifest }, colors, { clockFrom }] = await Promise.all([
     import('../generate/manifest.js'),

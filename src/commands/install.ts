@@ -404,6 +404,8 @@ async function install(ctx: CommandContext, flags: InstallFlags, cmd: Command): 
   const { plan, applied } = outcome.result;
   const { isNoop } = await import('../generate/plan.js');
   const noop = isNoop(plan);
+  // Nothing written: a re-run with the same inputs gives the same answer (src/cli/fast-path.ts).
+  if (noop && ctx.recovered === null && outcome.result.exitCode === 0) ctx.markReplayable();
   const [{ listUserTypes, signUpLines }, { exec }] = await Promise.all([
     import('../recipes/user-types.js'),
     import('../recipes/templates.js'),

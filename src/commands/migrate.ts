@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { parseDotenv, resolveDatabaseUrl } from '../prisma/database-url.js';
+import { rememberMigrateFacts, shownUrl, upToDateLine } from '../cli/migrate-fast-path.js';
 import { DEFAULT_USER_MODEL } from '../inspect/detect-user-model.js';
 import type { CommandModule } from './index.js';
 import { PowError } from '../shared/pow-error.js';
@@ -31,53 +31,8 @@ interface MigrateFlags {
   json?: boolean;
 }
 
-/**
- * Reads `KEY=value` lines of a dotenv file: `export` prefixes, comments, blank lines and single or
- * double quotes are understood (double-quoted values get \n escapes). No interpolation.
- */
-export function parseDotenv(text: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const raw of text.replace(/\r\n?/g, '\n').split('\n')) {
-    const line = raw.trim().replace(/^export\s+/, '');
-    if (line === '' || line.startsWith('#')) continue;
-    const eq = line.indexOf('=');
-    if (eq <= 0) continue;
-    const key = line.slice(0, eq).trim();
-    if (!/^[A-Za-z_][A-Za-z0-9_.-]*$/.test(key)) continue;
-    let value = line.slice(eq + 1).trim();
-    const quote = value[0];
-    if ((quote === '"' || quote === "'") && value.indexOf(quote, 1) > 0) {
-      value = value.slice(1, value.indexOf(quote, 1));
-      if (quote === '"') value = value.replace(/\\n/g, '\n');
-    } else {
-      const hash = value.indexOf(' #');
-      if (hash >= 0) value = value.slice(0, hash).trimEnd();
-    }
-    out[key] = value;
-  }
-  return out;
-}
-
-/** The database URL: --url, else the variable from the environment, else from the project's .env. */
-export function resolveDatabaseUrl(
-  root: string,
-  envVar: string,
-  env: Record<string, string | undefined>,
-  explicit?: string,
-): { url: string; source: string } | null {
-  if (explicit !== undefined && explicit !== '') return { url: explicit, source: '--url' };
-  const fromEnv = env[envVar];
-  if (fromEnv !== undefined && fromEnv !== '')
-    return { url: fromEnv, source: `${envVar} from the environment` };
-  let text: string;
-  try {
-    text = readFileSync(join(root, '.env'), 'utf8');
-  } catch {
-    return null;
-  }
-  const value = parseDotenv(text)[envVar];
-  return value ? { url: value, source: `${envVar} from .env` } : null;
-}
+// Where the database URL comes from lives with the other URL facts (the fast path reads it too).
+export { parseDotenv, resolveDatabaseUrl };
 
 /** `pow migrate`: applies pending migrations (like `prisma migrate deploy`, without the native engine). */
 export const command: CommandModule = {
@@ -100,10 +55,9 @@ export const command: CommandModule = {
       .option('--json', 'print the result as JSON only')
       .action(async (flags: MigrateFlags) => {
         const root = ctx.openProject(flags.cwd);
-        const [{ inspectProject }, { migrate }, { redactUrl }] = await Promise.all([
+        const [{ inspectProject }, { migrate }] = await Promise.all([
           import('../inspect/inspect-project.js'),
           import('../prisma/migrate.js'),
-          import('../prisma/schema-engine.js'),
         ]);
         // Migrations do not depend on which model holds the users: no detection (it can refuse).
         const project = await inspectProject(root, { userModel: DEFAULT_USER_MODEL });
@@ -148,8 +102,10 @@ export const command: CommandModule = {
         }
         const via =
           result.path === 'schema-engine' ? "Prisma's WebAssembly schema engine" : "pow's MySQL runner";
-        // file: URLs carry no credentials, and redactUrl would turn "file:./dev.db" into an absolute-looking URL.
-        const shown = resolved.url.startsWith('file:') ? resolved.url : redactUrl(resolved.url);
+        const shown = shownUrl(resolved.url);
+        // Nothing to apply: the next run with the same inputs answers from one query (src/cli/migrate-fast-path.ts).
+        if (result.applied.length === 0 && !baselined && ctx.recovered === null)
+          rememberMigrateFacts(ctx.io, ctx.argv, ctx.version, root, prisma);
         if (flags.json) {
           ctx.out.json({
             database: shown,
@@ -168,7 +124,7 @@ export const command: CommandModule = {
           );
         }
         if (result.applied.length === 0) {
-          ctx.out.line(`Database is already up to date: no pending migrations in ${prisma.migrationsDir}.`);
+          ctx.out.line(upToDateLine(prisma.migrationsDir));
           return;
         }
         const count = result.applied.length;

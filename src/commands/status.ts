@@ -357,6 +357,8 @@ async function status(ctx: CommandContext, flags: StatusFlags): Promise<void> {
     }
   }
   if (flags.check && reasons.length > 0) ctx.setExitCode(3);
+  // status writes nothing: with a complete re-plan its answer depends on its inputs alone.
+  if (interrupted === null && replanError === null) ctx.markReplayable();
 }
 
 /** The lines about an interrupted run, first in the report (none when there was none). */

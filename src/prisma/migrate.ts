@@ -62,6 +62,15 @@ export async function migrate(input: MigrateInput): Promise<MigrateResult> {
     const applied = await applyMigrations(prismaInfo.provider, url, migrationsDir, {
       baseDir: sqliteBaseDir(root, prismaInfo),
     });
+    if (prismaInfo.provider === 'sqlite') {
+      // The database pow created or migrated runs in WAL mode (applied-migrations.ts says why).
+      const { useWalMode } = await import('./applied-migrations.js');
+      try {
+        useWalMode(root, url, sqliteBaseDir(root, prismaInfo));
+      } catch {
+        // No better-sqlite3 beside the app: the migrations are applied; the mode stays the default.
+      }
+    }
     return { applied, path: 'schema-engine' };
   }
   throw new PowError({

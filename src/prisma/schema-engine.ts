@@ -35,6 +35,9 @@ import type {
 import { PowError } from '../shared/pow-error.js';
 import { withoutDatasourceUrls, type SchemaTexts } from './schema-ast.js';
 import { readMigrationsDir, type MigrationsDirListing } from './migrations-dir.js';
+import { redactUrl, sqliteFilePath } from './database-url.js';
+
+export { redactUrl, sqliteFilePath };
 
 export type EngineProvider = 'sqlite' | 'postgresql';
 
@@ -136,16 +139,6 @@ async function importAdapter<T>(name: string, load: () => Promise<T>): Promise<T
     }
     throw error;
   }
-}
-
-/** Resolves a SQLite URL (`file:./dev.db`) against `baseDir`. */
-export function sqliteFilePath(url: string, baseDir: string): string {
-  let path = url.startsWith('file:') ? url.slice('file:'.length) : url;
-  const q = path.indexOf('?');
-  if (q >= 0) path = path.slice(0, q);
-  if (path.startsWith('//')) path = path.slice(2);
-  if (path === ':memory:') return path;
-  return isAbsolute(path) ? path : resolve(baseDir, path);
 }
 
 async function sqliteFactory(file: string): Promise<Factory> {
@@ -371,17 +364,6 @@ export function providerOfUrl(url: string): EngineProvider | 'mysql' {
     message: `pow cannot tell the database from the URL "${redactUrl(url)}" (expected file:, postgresql:// or mysql://).`,
     fix: 'Set DATABASE_URL (or the variable named in prisma.config.ts) to a valid connection string.',
   });
-}
-
-/** The URL with its password hidden, for messages. */
-export function redactUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    return u.toString();
-  } catch {
-    return url;
-  }
 }
 
 function assertEngineProvider(provider: string): asserts provider is EngineProvider {

@@ -60,6 +60,34 @@ export function storeContract(
       assert.equal(await store.get(ns, 'str'), 'plain');
     });
 
+    it('getLinked reads a record and the record its field names, as two gets would', async () => {
+      assert.equal(typeof store.getLinked, 'function', 'every pow store offers getLinked');
+      if (!store.getLinked) return;
+      const a = freshNs();
+      const b = freshNs();
+      await store.put(a, 'ptr', { rk: 'u1:s1', other: 1 }, LONG);
+      await store.put(b, 'u1:s1', { id: 's1', data: { x: 'ü' } }, LONG);
+      assert.deepEqual(await store.getLinked(a, 'ptr', 'rk', b), [
+        { rk: 'u1:s1', other: 1 },
+        { id: 's1', data: { x: 'ü' } },
+      ]);
+      assert.deepEqual(await store.getLinked(a, 'missing', 'rk', b), [null, null]);
+      await store.put(a, 'no-link', { rk: 7 }, LONG);
+      assert.deepEqual(await store.getLinked(a, 'no-link', 'rk', b), [{ rk: 7 }, null]);
+      await store.put(a, 'plain', 'text', LONG);
+      assert.deepEqual(await store.getLinked(a, 'plain', 'rk', b), ['text', null]);
+      await store.put(a, 'dangling', { rk: 'u1:gone' }, LONG);
+      assert.deepEqual(await store.getLinked(a, 'dangling', 'rk', b), [{ rk: 'u1:gone' }, null]);
+      await store.put(b, 'u1:short', { id: 'short' }, ttl);
+      await store.put(a, 'short', { rk: 'u1:short' }, LONG);
+      await backend.advance(ttl * 2);
+      assert.deepEqual(
+        await store.getLinked(a, 'short', 'rk', b),
+        [{ rk: 'u1:short' }, null],
+        'expired record',
+      );
+    });
+
     it('returned values are copies, not shared references', async () => {
       ns = freshNs();
       const value = { list: [1] };

@@ -98,6 +98,8 @@ export function hashTree(dir: string): string {
     const absolute = path.join(dir, relative);
     for (const name of readdirSync(absolute).sort()) {
       const child = relative === '' ? name : `${relative}/${name}`;
+      // pow's per-machine answers (src/cli/input-stamp.ts): a cache, not part of the project.
+      if (child === '.pow/cache') continue;
       const stat = lstatSync(path.join(dir, child));
       if (stat.isSymbolicLink()) {
         hash.update(`link ${child} -> ${readlinkSync(path.join(dir, child))}\n`);

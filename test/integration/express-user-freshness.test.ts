@@ -32,10 +32,27 @@ const REFRESH_MS = 60_000;
 
 type StoreKind = 'memory' | 'redis' | 'prisma';
 
+/** The store with every call recorded as `method namespace key` (issue 18: calls per request). */
+function countingStore(inner: Store): { store: Store; calls: string[] } {
+  const calls: string[] = [];
+  const store = new Proxy(inner, {
+    get(target, prop, receiver) {
+      const value = Reflect.get(target, prop, receiver) as unknown;
+      if (typeof value !== 'function' || typeof prop !== 'string') return value;
+      return (...args: unknown[]) => {
+        calls.push(`${prop} ${String(args[0])} ${String(args[1]).replace(/^[^:]*:/, '')}`);
+        return (value as (...a: unknown[]) => unknown).apply(target, args);
+      };
+    },
+  });
+  return { store, calls };
+}
+
 for (const kind of ['memory', 'redis', 'prisma'] as StoreKind[]) {
   describe(`signed-in user freshness (${kind} store)`, () => {
     let db: TestDatabase;
     let store: Store;
+    let calls: string[];
     let auth: PowExpress;
     let app: express.Express;
     const clock = fakeClock(Date.now());
@@ -43,12 +60,13 @@ for (const kind of ['memory', 'redis', 'prisma'] as StoreKind[]) {
 
     before(async () => {
       db = await createTestDatabase('sqlite');
-      store =
+      ({ store, calls } = countingStore(
         kind === 'memory'
           ? memoryStore()
           : kind === 'redis'
             ? redisStore(REDIS_URL, { prefix: PREFIX })
-            : prismaStore(db.prisma);
+            : prismaStore(db.prisma),
+      ));
       const pow = createPow({
         prisma: db.prisma,
         store,
@@ -72,6 +90,18 @@ for (const kind of ['memory', 'redis', 'prisma'] as StoreKind[]) {
       app.get('/me', auth.requireAuthenticated, notLocked, (req, res) => {
         const user = auth.currentUser(req)!;
         res.json({ email: user.email, role: user.role, createdAtIsDate: user.createdAt instanceof Date });
+      });
+      app.get('/session/new', (req, res) => {
+        res.json({ csrf: auth.context(req).csrfToken });
+      });
+      app.post('/session', async (req, res) => {
+        const result = await auth.signIn(req, res, req.body?.user_id, req.body?.password);
+        if (!result.ok) return void res.status(result.status).json({ ok: false });
+        auth.flash(req, 'info', 'session.signed_in');
+        res.redirect('/flash');
+      });
+      app.get('/flash', (req, res) => {
+        res.json({ flash: auth.context(req).flash, email: auth.currentUser(req)?.email ?? null });
       });
       app.post('/account', auth.requireAuthenticated, async (req, res) => {
         const result = await auth.updateUser(req, req.body);
@@ -101,6 +131,69 @@ for (const kind of ['memory', 'redis', 'prisma'] as StoreKind[]) {
       return createUser(auth.pow, { email: `u${++count}@example.com`, password: PASSWORD });
     }
     const me = (session: TestSession) => request(app).get('/me').set('Cookie', session.cookie);
+
+    it('store calls: a new session writes each record once; a signed-in GET reads in one call and reads no user row', async () => {
+      const user = await newUser();
+      calls.length = 0;
+      const session = await sessionFor(auth, user);
+      const writes = calls.filter((call) => call.startsWith('put '));
+      assert.deepEqual(
+        writes.map((call) => call.split(' ')[1]),
+        ['user:session', 'user:session-token'],
+        `one write of the record and one of the token pointer: ${calls.join(', ')}`,
+      );
+      assert.equal(new Set(writes).size, writes.length, 'no record written twice');
+      await me(session); // the first request may refresh lastSeenAt; count the next one
+      calls.length = 0;
+      const res = await me(session);
+      assert.equal(res.status, 200);
+      // memory: two synchronous reads (getNow), no promise; Redis: one script; Prisma: one call.
+      const expected = kind === 'memory' ? ['getNow', 'getNow'] : ['getLinked'];
+      assert.deepEqual(
+        calls.map((call) => call.split(' ')[0]),
+        expected,
+        calls.join(', '),
+      );
+    });
+
+    it('store calls of a sign-in over HTTP: each record written once (the flash rides in the signed cookie); the flash arrives once', async () => {
+      const user = await newUser();
+      const cookiesOf = (res: request.Response, jar: Map<string, string>) => {
+        for (const line of (res.headers['set-cookie'] as unknown as string[] | undefined) ?? []) {
+          const [pair] = line.split(';');
+          const [name, ...value] = pair!.split('=');
+          if (/Max-Age=0/i.test(line)) jar.delete(name!);
+          else jar.set(name!, value.join('='));
+        }
+        return jar;
+      };
+      const header = (jar: Map<string, string>) => [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
+      const jar = new Map<string, string>();
+      const form = await request(app).get('/session/new');
+      cookiesOf(form, jar);
+      calls.length = 0;
+      const signIn = await request(app)
+        .post('/session')
+        .set('Cookie', header(jar))
+        .send({ user_id: user.email, password: PASSWORD, _csrf: form.body.csrf });
+      assert.equal(signIn.status, 302, JSON.stringify(signIn.body));
+      cookiesOf(signIn, jar);
+      const writes = calls.filter((call) => call.startsWith('put '));
+      const sessionWrites = writes.filter((call) =>
+        / user:session(-token)? /.test(` ${call.split(' ').slice(1, 2)} `),
+      );
+      assert.deepEqual(
+        sessionWrites.map((call) => call.split(' ')[1]),
+        ['user:session', 'user:session-token'],
+        `the session record and its token pointer, once each: ${calls.join(', ')}`,
+      );
+      assert.equal(new Set(writes).size, writes.length, `no record written twice: ${writes.join(', ')}`);
+      const first = await request(app).get('/flash').set('Cookie', header(jar));
+      cookiesOf(first, jar);
+      assert.deepEqual(first.body, { flash: { info: 'You are signed in.' }, email: user.email });
+      const second = await request(app).get('/flash').set('Cookie', header(jar));
+      assert.deepEqual(second.body, { flash: {}, email: user.email }, 'shown once');
+    });
 
     it('a role change the app makes is seen within userRefreshMs, and at once after auth.refreshUser', async () => {
       const user = await newUser();

@@ -41,6 +41,8 @@ function snapshot(dir: string): Map<string, string> {
   const walk = (rel: string) => {
     for (const name of readdirSync(join(dir, rel)).sort()) {
       const child = rel === '' ? name : `${rel}/${name}`;
+      // pow's per-machine answers (src/cli/input-stamp.ts): a cache, not part of the project.
+      if (child === '.pow/cache') continue;
       const stat = lstatSync(join(dir, child));
       if (stat.isSymbolicLink()) out.set(child, `link ${readlinkSync(join(dir, child))}`);
       else if (stat.isDirectory()) {

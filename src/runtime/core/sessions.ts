@@ -245,17 +245,35 @@ export function createSessionOperations(ctx: SessionContext): SessionOperations 
       // `resolve()` inlined: this runs on every signed-in request, one await fewer.
       const hash = storeKeyOf(token);
       if (hash === null) return null;
-      const pointer = store.getNow
-        ? store.getNow<TokenPointer>(ns.tokens, hash)
-        : await store.get<TokenPointer>(ns.tokens, hash);
+      // Token pointer and session record: synchronously in memory, in one round trip where the
+      // store can follow the pointer itself (Redis: one script), else two reads.
+      let pointer: TokenPointer | null;
+      let stored: StoredSession | null;
+      if (store.getNow) {
+        pointer = store.getNow<TokenPointer>(ns.tokens, hash);
+        stored =
+          pointer && typeof pointer.rk === 'string'
+            ? store.getNow<StoredSession>(ns.sessions, pointer.rk)
+            : null;
+      } else if (store.getLinked) {
+        [pointer, stored] = await store.getLinked<TokenPointer, StoredSession>(
+          ns.tokens,
+          hash,
+          'rk',
+          ns.sessions,
+        );
+      } else {
+        pointer = await store.get<TokenPointer>(ns.tokens, hash);
+        stored =
+          pointer && typeof pointer.rk === 'string'
+            ? await store.get<StoredSession>(ns.sessions, pointer.rk)
+            : null;
+      }
       if (!pointer || typeof pointer.rk !== 'string') return null;
       if (!pointerLive(pointer, clock())) {
         await store.delete(ns.tokens, hash);
         return null;
       }
-      const stored = store.getNow
-        ? store.getNow<StoredSession>(ns.sessions, pointer.rk)
-        : await store.get<StoredSession>(ns.sessions, pointer.rk);
       const now = clock();
       if (!stored || stored.id !== pointer.sid || stored.userType !== userType) {
         await store.delete(ns.tokens, hash);

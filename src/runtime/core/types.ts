@@ -34,6 +34,18 @@ export interface Store {
    * promise round trips. Same result and copy semantics as `get`.
    */
   getNow?<T = unknown>(namespace: string, key: string): T | null;
+  /**
+   * Optional: the record at (namespace, key) and, when it is an object whose `link` field is a
+   * string, the record at (linkedNamespace, that string), in one round trip to the backend (Redis:
+   * one script). Same results as the two `get`s it replaces; the second is null when the first is
+   * missing or names none. A signed-in request reads its token pointer and session record this way.
+   */
+  getLinked?<A = unknown, B = unknown>(
+    namespace: string,
+    key: string,
+    link: string,
+    linkedNamespace: string,
+  ): Promise<[A | null, B | null]>;
   /** `ttlMs` is required: nothing pow stores lives forever. */
   put(namespace: string, key: string, value: unknown, ttlMs: number): Promise<void>;
   delete(namespace: string, key: string): Promise<void>;

@@ -25,7 +25,9 @@ export function createCommitHook(
     const res = state.res;
     const redirect = res.statusCode >= 300 && res.statusCode < 400;
     if (state.outgoing && redirect) {
-      if (state.session) {
+      // A session created by this request was written a moment ago (with its CSRF secret): its
+      // flash goes in the signed anonymous cookie, so a sign-in writes its record once (issue 18).
+      if (state.session && !state.sessionCreated) {
         state.session.data.flash = state.outgoing;
         state.sessionDirty = true;
       } else {
@@ -38,7 +40,8 @@ export function createCommitHook(
       state.sessionDirty = false;
       await pow.sessions.save(state.token, state.session);
     }
-    if (!state.session && state.anonDirty) {
+    // Signed in too: the cookie carried a sign-in's flash, read now (or set above).
+    if (state.anonDirty) {
       state.anonDirty = false;
       cookies.writeAnonCookie(state);
     }

@@ -40,11 +40,14 @@ export function createFlash(translator: Translator, memo: StateMemo, hook: Hook)
   return {
     read(state, locale) {
       if (state.incoming === undefined) {
-        const stored = state.session ? state.session.data.flash : state.anon?.f;
+        // A signed-in request's flash is in its session, or (right after a sign-in) in the
+        // anonymous cookie (commit.ts).
+        const inSession = state.session ? state.session.data.flash : undefined;
+        const stored = inSession !== undefined ? inSession : state.anon?.f;
         state.incoming = flashDataOf(stored);
         if (stored !== undefined) {
-          if (state.session) {
-            delete state.session.data.flash;
+          if (inSession !== undefined) {
+            delete state.session!.data.flash;
             state.sessionDirty = true;
           } else if (state.anon) {
             delete state.anon.f;

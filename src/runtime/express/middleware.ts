@@ -7,7 +7,7 @@
  *    for the session (the core checks the token's HMAC tag, constant time, before any store call:
  *    a tampered cookie is anonymous without a lookup). Anonymous traffic stays synchronous.
  * 3. `loaded`: records the session and user (sends the new cookie when the core renewed the
- *    token); a visitor's anonymous cookie is read only when there is no user.
+ *    token); the anonymous cookie (a visitor's CSRF secret and flash, or a sign-in's flash) is read too.
  * 4. `continueRequest`: persistent-session may sign the visitor in from a remember-me cookie.
  * 5. `proceed`: puts the user at `req[currentUserKey]` and `res.locals[currentUserKey]`, and the
  *    request context at `req.pow` / `res.locals.pow` (on `req` these are accessors on the app's
@@ -140,7 +140,8 @@ export function createMiddleware(settings: ExpressSettings, deps: MiddlewareDeps
         if (loaded.renewedToken) cookies.setSessionCookie(state.res, loaded.renewedToken);
       }
     }
-    if (!state.user) cookies.readAnonCookie(state);
+    // Signed in too: right after a sign-in it carries the redirect's flash (commit.ts).
+    cookies.readAnonCookie(state);
     state.ready = true;
     state.loading = null;
     return state;

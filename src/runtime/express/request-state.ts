@@ -38,6 +38,11 @@ export class RequestState {
   anonCookieInvalid = false;
   sessionDirty = false;
   anonDirty = false;
+  /**
+   * The session was created by this request (a sign-in): its record was just written, so the
+   * flash of the redirect rides in the signed anonymous cookie instead of a second write.
+   */
+  sessionCreated = false;
   outgoing: FlashData | null = null;
   /** Incoming flash, once read (null: there was none). */
   incoming: FlashData | null | undefined = undefined;

@@ -72,6 +72,7 @@ export function createSessionLifecycle(
     state.csrfToken = undefined;
     state.incoming = null;
     state.sessionDirty = false;
+    state.sessionCreated = true;
     cookies.setSessionCookie(res, token);
     // security-log: the browser keeps a device cookie across sessions (new-device mail).
     extensions.security.seeDevice(req, res);
@@ -98,6 +99,7 @@ export function createSessionLifecycle(
     state.incoming = null;
     state.anon = {};
     state.sessionDirty = false;
+    state.sessionCreated = false;
     middleware.attach(req, res, state);
   }
 

@@ -1,7 +1,7 @@
 /**
  * The cookies of one user type: the session cookie (the signed token) and the anonymous cookie
  * (`<cookieName>_anon`, signed, holding only the CSRF secret and pending flash keys of a visitor
- * without a session).
+ * without a session, or the flash of the redirect right after a sign-in).
  */
 import { readCookie, serializeCookie, setCookieHeader } from './cookies.js';
 import { decodeAnon, encodeAnon, type FlashData, type RequestState } from './request-state.js';

@@ -107,7 +107,16 @@ function describe(error: unknown): string {
   return error instanceof Error ? error.message.split('\n')[0] : String(error);
 }
 
-const STORE_OPERATIONS = ['get', 'put', 'delete', 'all', 'increment', 'putIfAbsent', 'decrement'] as const;
+const STORE_OPERATIONS = [
+  'get',
+  'getLinked',
+  'put',
+  'delete',
+  'all',
+  'increment',
+  'putIfAbsent',
+  'decrement',
+] as const;
 
 /**
  * The store with a deadline on each operation (other members, e.g. `sweep`, `dump`, `close`,

@@ -8,6 +8,7 @@
  * than parsing JSON text, and a signed-in request reads two records.
  */
 import type { Store } from '../core/types.js';
+import { getLinkedByTwoReads } from './linked.js';
 import { checkClock, checkNamespaceKey, checkTtl, serialize, type StoreOptions } from './shared.js';
 
 type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
@@ -87,6 +88,15 @@ export function memoryStore(options: StoreOptions = {}): MemoryStore {
       return getNow<T>(namespace, key);
     },
     getNow,
+    getLinked(namespace, key, link, linkedNamespace) {
+      return getLinkedByTwoReads(
+        (ns, k) => Promise.resolve(getNow(ns, k)),
+        namespace,
+        key,
+        link,
+        linkedNamespace,
+      );
+    },
     async put(namespace, key, value, ttlMs) {
       checkNamespaceKey(namespace, key);
       checkTtl(ttlMs);

@@ -25,6 +25,7 @@ import type { Store } from '../core/types.js';
 import { configError } from '../core/errors.js';
 import { checkClock, checkNamespaceKey, checkTtl, serialize, type StoreOptions } from './shared.js';
 import { sqlCounter } from './sql-counter.js';
+import { getLinkedByTwoReads } from './linked.js';
 
 type Row = { namespace: string; key: string; value: string; expiresAt: Date };
 
@@ -114,11 +115,17 @@ export function prismaStore(
     }
   }
 
+  async function get<T>(namespace: string, key: string): Promise<T | null> {
+    checkNamespaceKey(namespace, key);
+    const row = await liveRow(namespace, key);
+    return row ? (JSON.parse(row.value) as T) : null;
+  }
+
   return {
-    async get<T>(namespace: string, key: string): Promise<T | null> {
-      checkNamespaceKey(namespace, key);
-      const row = await liveRow(namespace, key);
-      return row ? (JSON.parse(row.value) as T) : null;
+    get,
+    // Two queries: the second key is inside the first row's JSON (one joined query is issue 18's next step).
+    getLinked(namespace, key, link, linkedNamespace) {
+      return getLinkedByTwoReads(get, namespace, key, link, linkedNamespace);
     },
 
     async put(namespace, key, value, ttlMs) {

@@ -57,6 +57,17 @@ const DECREMENT_SCRIPT = `local n = tonumber(redis.call('GET', KEYS[1]))
 if n and n > 0 then return redis.call('DECR', KEYS[1]) end
 return 0`;
 
+/**
+ * `getLinked` on one server: the first record, and the record its JSON field names (under the
+ * key prefix of the linked namespace), in one script. A cluster cannot do this (the second key is
+ * not declared and may live on another slot), so it reads twice.
+ */
+const GET_LINKED_SCRIPT = `local first = redis.call('GET', KEYS[1])
+if not first then return {false, false} end
+local ok, value = pcall(cjson.decode, first)
+if not ok or type(value) ~= 'table' or type(value[ARGV[1]]) ~= 'string' then return {first, false} end
+return {first, redis.call('GET', ARGV[2] .. value[ARGV[1]])}`;
+
 /** Escapes glob metacharacters for SCAN MATCH. */
 function globEscape(value: string): string {
   return value.replace(/[\\*?[\]]/g, (c) => `\\${c}`);
@@ -157,6 +168,34 @@ export function redisStore(
       const r = await redis();
       const { key: redisKey } = locate(r, namespace, key);
       return parse<T>(await r.send(redisKey, ['GET', redisKey]));
+    },
+
+    async getLinked<A, B>(
+      namespace: string,
+      key: string,
+      link: string,
+      linkedNamespace: string,
+    ): Promise<[A | null, B | null]> {
+      checkNamespaceKey(namespace, key);
+      checkNamespaceKey(linkedNamespace, '');
+      const r = await redis();
+      const { key: redisKey } = locate(r, namespace, key);
+      if (r.clustered) {
+        const first = parse<A>(await r.send(redisKey, ['GET', redisKey]));
+        const linked = (first as Record<string, unknown> | null)?.[link];
+        if (typeof linked !== 'string') return [first, null];
+        const { key: linkedKey } = locate(r, linkedNamespace, linked);
+        return [first, parse<B>(await r.send(linkedKey, ['GET', linkedKey]))];
+      }
+      const [first, second] = (await r.send(redisKey, [
+        'EVAL',
+        GET_LINKED_SCRIPT,
+        '1',
+        redisKey,
+        link,
+        keyOf(linkedNamespace, ''),
+      ])) as [unknown, unknown];
+      return [parse<A>(first), parse<B>(second)];
     },
 
     async put(namespace, key, value, ttlMs) {
