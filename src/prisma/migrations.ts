@@ -33,8 +33,8 @@ import {
   redefinedTables,
 } from './sql-model.js';
 import {
+  assertHistoryProvider,
   migrationLockToml,
-  providerInLock,
   readMigrationsDir,
   MIGRATION_LOCK_FILE,
   type MigrationDirEntry,
@@ -196,15 +196,7 @@ export async function planMigration(input: PlanMigrationInput): Promise<PlannedM
   if (listing.lockfile === null) {
     files[`${migrationsDir}/${MIGRATION_LOCK_FILE}`] = migrationLockToml(wanted);
   } else {
-    const locked = providerInLock(listing.lockfile);
-    if (locked !== wanted) {
-      throw new PowError({
-        code: 'POW_MIGRATION_PROVIDER_MISMATCH',
-        message: `${migrationsDir}/${MIGRATION_LOCK_FILE} says provider "${locked ?? '?'}", but the schema uses "${wanted}" (Prisma error P3019).`,
-        fix: `Start a new migration history for ${wanted} (move ${migrationsDir} away), or switch the datasource back.`,
-        exitCode: 3,
-      });
-    }
+    assertHistoryProvider(listing, wanted, migrationsDir);
   }
   // An interrupted run (killed after the migration file was in place, before the schema and the
   // manifest) left this very migration: the re-run recognises it by content and keeps its name,

@@ -671,3 +671,38 @@ export async function markMigrationApplied(
     await engine.markMigrationApplied({ migrationName: name, migrationsList });
   });
 }
+
+/**
+ * What the live database holds, as a migration from nothing (`prisma migrate diff --from-empty
+ * --to-config-datasource --script`): the init migration of a database set up with `prisma db push`.
+ * Empty string for an empty database. `_prisma_migrations` is never part of it (Prisma skips it).
+ */
+export async function diffEmptyToDatabase(
+  url: string,
+  schema: SchemaTexts,
+  options: DriftOptions = {},
+): Promise<string> {
+  const provider = providerOfUrl(url);
+  assertEngineProvider(provider);
+  const configDir = options.baseDir ?? process.cwd();
+  let factory: Factory;
+  if (provider === 'sqlite') {
+    const file = sqliteFilePath(url, configDir);
+    if (file !== ':memory:') await mkdir(dirname(file), { recursive: true });
+    factory = await sqliteFactory(file);
+  } else {
+    await ensurePostgresDatabase(url);
+    factory = await pgFactory(url);
+  }
+  return withEngine(factory, schema, 'POW_DRIFT_CHECK_FAILED', async ({ engine }) => {
+    const result = await engine.diff({
+      from: { tag: 'empty' },
+      to: { tag: 'schemaDatasource', files: toFiles(schema), configDir },
+      script: true,
+      exitCode: null,
+      filters: NO_FILTER,
+    });
+    const sql = result.stdout ?? '';
+    return isEmptyMigration(sql) ? '' : sql;
+  });
+}

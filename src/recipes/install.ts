@@ -278,6 +278,7 @@ export async function runInstall(input: InstallInput): Promise<InstallResult> {
       dependenciesAdded.length > 0,
       envFiles,
       schema.migration !== null || Boolean(schema.teamMigration),
+      schema.history === 'no-history' && !schema.teamMigration,
     ),
     context: it,
   };
@@ -702,13 +703,18 @@ export function nextSteps(
   depsAdded: boolean,
   envFiles: EnvFilesResult | null = null,
   wroteMigration = true,
+  noHistory = false,
 ): string[] {
   const r = runner(project);
   const steps: string[] = [];
   if (depsAdded) steps.push(`${r.install}    # install the packages pow added to package.json`);
   const urlVar = project.prisma?.urlEnvVar ?? 'DATABASE_URL';
   // Only a step that does something: no migration written, nothing for pow migrate to apply.
-  if (wroteMigration)
+  if (noHistory)
+    steps.push(
+      `${r.exec} pow migrate    # no migration history: it writes the init migration of your models first (asks), then applies the migrations to the database in ${urlVar}`,
+    );
+  else if (wroteMigration)
     steps.push(`${r.exec} pow migrate    # apply the migration to the database in ${urlVar}`);
   steps.push(`${r.exec} prisma generate    # regenerate the Prisma client for the new models`);
   if (envFiles?.secretMissing !== null) {
