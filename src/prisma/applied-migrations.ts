@@ -78,3 +78,48 @@ export async function readAppliedMigrations(
     rolledBack: r.rolled_back_at !== null && r.rolled_back_at !== undefined,
   }));
 }
+
+/**
+ * `_prisma_migrations` as Prisma's schema engine creates it (its SQLite and PostgreSQL flavours),
+ * for a database set up with `prisma db push` that gets its first record by baselining (the
+ * WebAssembly engine's markMigrationApplied expects the table). No-op when it exists.
+ */
+export async function ensureMigrationsTable(provider: string, url: string, baseDir: string): Promise<void> {
+  if (provider === 'sqlite') {
+    const Database = (await import('better-sqlite3')).default;
+    const db = new Database(sqliteFilePath(url, baseDir));
+    try {
+      db.exec(`CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
+    "id"                    TEXT PRIMARY KEY NOT NULL,
+    "checksum"              TEXT NOT NULL,
+    "finished_at"           DATETIME,
+    "migration_name"        TEXT NOT NULL,
+    "logs"                  TEXT,
+    "rolled_back_at"        DATETIME,
+    "started_at"            DATETIME NOT NULL DEFAULT current_timestamp,
+    "applied_steps_count"   INTEGER UNSIGNED NOT NULL DEFAULT 0
+)`);
+    } finally {
+      db.close();
+    }
+    return;
+  }
+  if (provider !== 'postgresql') return;
+  const pg = (await import('pg')).default;
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(`CREATE TABLE IF NOT EXISTS _prisma_migrations (
+    id                      VARCHAR(36) PRIMARY KEY NOT NULL,
+    checksum                VARCHAR(64) NOT NULL,
+    finished_at             TIMESTAMPTZ,
+    migration_name          VARCHAR(255) NOT NULL,
+    logs                    TEXT,
+    rolled_back_at          TIMESTAMPTZ,
+    started_at              TIMESTAMPTZ NOT NULL DEFAULT now(),
+    applied_steps_count     INTEGER NOT NULL DEFAULT 0
+)`);
+  } finally {
+    await client.end();
+  }
+}

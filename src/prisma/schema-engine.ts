@@ -663,6 +663,8 @@ export async function markMigrationApplied(
 ): Promise<void> {
   assertEngineProvider(provider);
   const migrationsList = await migrationsListOf(migrationsDir);
+  const { ensureMigrationsTable } = await import('./applied-migrations.js');
+  await ensureMigrationsTable(provider, url, options.baseDir ?? process.cwd());
   const factory =
     provider === 'sqlite'
       ? await sqliteFactory(sqliteFilePath(url, options.baseDir ?? process.cwd()))
