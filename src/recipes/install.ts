@@ -57,6 +57,8 @@ import { addExtensionFiles, extensionNextSteps, sendsMail } from './extensions.j
 import { appUserColumns } from './app-user-columns.js';
 import { userModelIsPows } from './user-model-origin.js';
 import { removedByTeam, schemaPatchId } from './schema-removals.js';
+import { assertUserModelNotRenamed } from './renamed-user-model.js';
+import { readBase } from '../generate/manifest.js';
 import {
   handleTeamSchemaChanges,
   type SchemaChangesMode,
@@ -340,6 +342,13 @@ export async function addSchemaAndMigration(
     const text = ctx.tree.readDisk(file);
     if (text !== null) before[file] = lf(text);
   }
+  // A user model renamed with its table kept: named, with the steps, before pow looks for it.
+  const base: SchemaTexts = {};
+  for (const file of prisma.schemaFiles) {
+    const text = readBase(input.root, file);
+    if (text !== null) base[file] = lf(text);
+  }
+  assertUserModelNotRenamed({ schema: before, userModel: input.options.userModel, base });
   const powFile = powSchemaFile(prisma);
   // pow's fields go on a user model pow created; the app's own gets none (user-model-origin.ts).
   const isPows = userModelIsPows(ctx.previous, prisma, input.options.userModel);

@@ -201,3 +201,52 @@ test('MariaDB without a migration history: pow migrate --init writes the init fr
     await conn.end();
   }
 });
+
+test('a renamed user model that keeps its table (@@map("User")): named with its file and line, and followed with --user-model', async (t) => {
+  const project = await e2eProject('express5-ts-esm-sqlite', 'sqlite');
+  t.after(() => project.dispose());
+  assert.equal((await project.pow(['install', '--yes'])).code, 0);
+  assert.equal((await project.pow(['migrate'])).code, 0);
+  const history = migrationNames(project);
+  const renamed = project
+    .read(SCHEMA)
+    .replace(/^model User \{/m, 'model Account {')
+    .replace(/(model Account \{[\s\S]*?)\n\}/, '$1\n\n  @@map("User")\n}')
+    .replace(/ User( +)@relation/, ' Account$1@relation');
+  project.write(SCHEMA, renamed);
+  const line = renamed.split('\n').indexOf('model Account {') + 1;
+  assert.ok(line > 0 && line < renamed.split('\n').length);
+
+  const refused = await project.pow(['install', '--yes']);
+  assert.equal(refused.code, 3, refused.stdout + refused.stderr);
+  assert.match(
+    refused.stderr,
+    new RegExp(
+      `^error: prisma/schema\\.prisma:${line}: model Account keeps the table of the user model User \\(@@map\\("User"\\)\\)`,
+      'm',
+    ),
+  );
+  assert.match(
+    refused.stderr,
+    /Re-run with --user-model Account, after renaming UserCredential to AccountCredential/,
+  );
+  assert.doesNotMatch(refused.stderr, /prisma validate/, 'the schema is valid: no advice to validate it');
+  assert.deepEqual(migrationNames(project), history);
+
+  // The fix line, followed: pow follows the renamed model; no migration, the tables stay.
+  project.write(
+    SCHEMA,
+    renamed
+      .replace(/^model UserCredential \{/m, 'model AccountCredential {')
+      .replace(/(model AccountCredential \{[\s\S]*?)\n\}/, '$1\n\n  @@map("UserCredential")\n}')
+      .replace(/credential UserCredential\?/, 'credential AccountCredential?'),
+  );
+  const followed = await project.pow(['install', '--yes', '--user-model', 'Account']);
+  assert.equal(followed.code, 0, followed.stdout + followed.stderr);
+  assert.match(project.read('src/pow/config.ts'), /Account/);
+  assert.deepEqual(migrationNames(project), history, 'a rename with the tables kept needs no migration');
+  assert.equal(await drift(project, project.db.url), '');
+  rmSync(join(project.dir, 'fresh.db'), { force: true });
+  assert.equal((await project.pow(['migrate', '--url', 'file:./fresh.db'])).code, 0);
+  assert.equal(await drift(project, 'file:./fresh.db'), '');
+});
