@@ -250,3 +250,31 @@ test('a renamed user model that keeps its table (@@map("User")): named with its 
   assert.equal((await project.pow(['migrate', '--url', 'file:./fresh.db'])).code, 0);
   assert.equal(await drift(project, 'file:./fresh.db'), '');
 });
+
+test('PostgreSQL app with its own User-less schema and no history: pow migrate --init derives the init without pow’s additions; status reads _prisma_migrations', async (t) => {
+  const project = await e2eProject('express4-js-cjs-postgres', 'postgresql', { history: false });
+  t.after(() => project.dispose());
+  const install = await project.pow(['install', '--yes', '--extension', 'invitation']);
+  assert.equal(install.code, 0, install.stdout + install.stderr);
+  const [pow] = migrationNames(project);
+  const init = await project.pow(['migrate', '--init']);
+  assert.equal(init.code, 0, init.stdout + init.stderr);
+  const [first, second] = migrationNames(project);
+  assert.equal(second, pow);
+  assert.match(first, /^\d{14}_init$/);
+  assert.ok(first < pow, 'the init sorts before pow’s migration');
+  const sql = project.read(`${MIGRATIONS}/${first}/migration.sql`);
+  assert.match(sql, /CREATE TABLE "Post"/);
+  assert.doesNotMatch(sql, /"User"|"pow_sessions"/);
+  assert.equal(await drift(project, project.db.url), '');
+  const fresh = await createDatabase('postgresql', project.dir);
+  try {
+    assert.equal((await project.pow(['migrate', '--url', fresh.url])).code, 0);
+    assert.equal(await drift(project, fresh.url), '');
+  } finally {
+    await fresh.drop();
+  }
+  const status = await project.pow(['status', '--check']);
+  assert.equal(status.code, 0, status.stdout + status.stderr);
+  assert.match(status.stdout, /Migrations against the database \(_prisma_migrations\):\n {2}all applied/);
+});
