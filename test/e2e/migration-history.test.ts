@@ -20,7 +20,15 @@ import { readdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { diffDatabaseToSchema, diffSchemas } from '../../src/prisma/schema-engine.js';
 import { runPow } from '../helpers/fixtures.js';
-import { createDatabase, e2eProject, type E2EProject } from '../helpers/e2e-project.js';
+import {
+  assertAuthFlow,
+  bootWithTsx,
+  createDatabase,
+  e2eProject,
+  prismaGenerate,
+  protectDashboard,
+  type E2EProject,
+} from '../helpers/e2e-project.js';
 import { MARIADB } from '../helpers/prisma-test-client.js';
 
 const SCHEMA = 'prisma/schema.prisma';
@@ -123,7 +131,7 @@ test('SQLite database set up with db push: pow migrate --init records its tables
   assert.equal(await drift(project, 'file:./fresh.db'), '');
 });
 
-test('provider switch sqlite → postgresql: refused with the steps of a new history; followed, a fresh database has no drift', async (t) => {
+test('provider switch sqlite → postgresql: refused with the steps of a new history; followed, a fresh database has no drift and the app answers', async (t) => {
   const project = await e2eProject('express5-ts-esm-sqlite', 'sqlite');
   const pgDb = await createDatabase('postgresql', project.dir);
   t.after(async () => {
@@ -172,6 +180,26 @@ test('provider switch sqlite → postgresql: refused with the steps of a new his
   } finally {
     await fresh.drop();
   }
+
+  // The app on the new database: its client module switched to the pg adapter (the team's part of
+  // a provider switch), the client regenerated; its own pages and pow's answer, sign-up included.
+  assert.equal((await pow(['migrate'])).code, 0);
+  project.write(
+    'src/db.ts',
+    "import { PrismaPg } from '@prisma/adapter-pg';\nimport { PrismaClient } from './generated/prisma/client.js';\n\nconst adapter = new PrismaPg({ connectionString: process.env.DATABASE_URL });\n\nexport const prisma = new PrismaClient({ adapter });\n",
+  );
+  project.env.DATABASE_URL = pgDb.url;
+  await prismaGenerate(project);
+  protectDashboard(project, 'src/app.ts', 'app');
+  const app = await bootWithTsx(project, 'src/server.ts');
+  t.after(() => app.stop());
+  const home = await fetch(`${app.url}/`);
+  assert.equal(
+    home.status,
+    200,
+    "the app's own home page answers (its dashboard, which reads Post, is checked signed in below)",
+  );
+  await assertAuthFlow(t, app.url);
 });
 
 test('MariaDB without a migration history: pow migrate --init writes the init from the schema (pow’s MySQL renderer)', async (t) => {
