@@ -57,7 +57,18 @@ if (process.env.POW_SKIP_TEST_ENV !== '1') {
 
 const child = spawn(
   process.execPath,
-  ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-reporter=spec', ...files],
+  [
+    '--import',
+    'tsx',
+    '--test',
+    '--test-concurrency=2',
+    '--test-reporter=spec',
+    '--test-reporter-destination=stdout',
+    // Where the time went, per file (.test-cache/test-timings.json).
+    `--test-reporter=${join(root, 'scripts/file-timings-reporter.mjs')}`,
+    '--test-reporter-destination=/dev/null',
+    ...files,
+  ],
   { cwd: root, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'test' } },
 );
 child.on('exit', (code, signal) => {

@@ -1173,6 +1173,51 @@ describe('configuration', () => {
     assert.doesNotMatch(cookie!, /Domain=/i);
   });
 
+  it('NODE_ENV set after powExpress() (from an .env loaded later) still decides Secure and the __Host- prefix', async () => {
+    const clock = fakeClock();
+    const pow = createPow({
+      prisma: db.prisma,
+      store: memoryStore(),
+      secret: SECRET,
+      clock: clock.now,
+      hashing: { insecureTestParameters: true },
+    });
+    const saved = process.env.NODE_ENV;
+    process.env.NODE_ENV = 'development';
+    try {
+      // The config module runs first, then the entry loads .env (NODE_ENV=production), then mounts pow.
+      const auth = powExpress(pow);
+      process.env.NODE_ENV = 'production';
+      const app = express5();
+      app.set('trust proxy', true);
+      app.use(auth.middleware());
+      process.env.NODE_ENV = 'development'; // too late to matter: resolved when the app mounted pow
+      app.post(
+        '/session',
+        wrap(async (req, res) => {
+          const result = await auth.signIn(req, res, req.body.user_id, req.body.password);
+          res.status(result.ok ? 200 : 401).end();
+        }),
+      );
+      assert.equal(auth.cookieName, '__Host-pow_user');
+      const user = await createUser(pow, { email: email('late-env'), password: PASSWORD });
+      const anon = anonymousSession(auth);
+      const res = await request(app)
+        .post('/session')
+        .set('Cookie', anon.cookie)
+        .set('X-Forwarded-Proto', 'https')
+        .type('form')
+        .send({ user_id: user.email, password: PASSWORD, _csrf: anon.csrfToken });
+      assert.equal(res.status, 200);
+      const cookie = setCookies(res).find((c) => c.startsWith('__Host-pow_user='));
+      assert.ok(cookie, 'the session cookie has the __Host- name');
+      assert.match(cookie!, /; Secure/);
+    } finally {
+      if (saved === undefined) delete process.env.NODE_ENV;
+      else process.env.NODE_ENV = saved;
+    }
+  });
+
   it('a custom error handler replaces the guard responses; a custom key and locale resolver apply', async () => {
     const clock = fakeClock();
     const pow = createPow({

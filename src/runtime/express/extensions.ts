@@ -253,8 +253,17 @@ function serviceMail(
 export function createExpressExtensions(host: ExtensionHost, options: PowExpressOptions): ExpressExtensions {
   const { pow, routes } = host;
   const enabled = pow.extensions;
-  const rememberMeCookieName = options.rememberMeCookieName ?? `${host.cookieName}_remember`;
-  serializeCookie(rememberMeCookieName, 'x');
+  // Derived from the session cookie's name, which is resolved on first use (settings.ts).
+  let rememberMeName: string | undefined;
+  const rememberMeCookieName = () => {
+    if (rememberMeName === undefined) {
+      const name = options.rememberMeCookieName ?? `${host.cookieName}_remember`;
+      serializeCookie(name, 'x');
+      rememberMeName = name;
+    }
+    return rememberMeName;
+  };
+  if (options.rememberMeCookieName !== undefined) serializeCookie(options.rememberMeCookieName, 'x');
   let app: AppLike | undefined;
 
   let services: PowExtensions | null = null;
@@ -314,8 +323,8 @@ export function createExpressExtensions(host: ExtensionHost, options: PowExpress
   const setRememberCookie = (res: Response, token: string, maxAgeMs: number) =>
     setCookieHeader(
       res,
-      rememberMeCookieName,
-      serializeCookie(rememberMeCookieName, signer.sign(token), {
+      rememberMeCookieName(),
+      serializeCookie(rememberMeCookieName(), signer.sign(token), {
         ...host.cookieAttributes,
         maxAge: Math.floor(maxAgeMs / 1000),
       }),
@@ -323,11 +332,11 @@ export function createExpressExtensions(host: ExtensionHost, options: PowExpress
   const clearRememberCookie = (res: Response) =>
     setCookieHeader(
       res,
-      rememberMeCookieName,
-      serializeCookie(rememberMeCookieName, '', { ...host.cookieAttributes, maxAge: 0 }),
+      rememberMeCookieName(),
+      serializeCookie(rememberMeCookieName(), '', { ...host.cookieAttributes, maxAge: 0 }),
     );
   const rememberToken = (req: Request): string | null | undefined => {
-    const raw = readCookie(req.headers.cookie, rememberMeCookieName);
+    const raw = readCookie(req.headers.cookie, rememberMeCookieName());
     if (raw === undefined) return undefined;
     return signer.unsign(raw);
   };
@@ -335,8 +344,7 @@ export function createExpressExtensions(host: ExtensionHost, options: PowExpress
   // ---- reset token cookie (security bar F8) ------------------------------------------------------
 
   // Scoped to the reset pages, so a `__Host-` name (which requires Path=/) becomes `__Secure-`.
-  const resetCookieName = `${host.cookieName.replace(/^__Host-/, '__Secure-')}_reset`;
-  serializeCookie(resetCookieName, 'x');
+  const resetCookieName = () => `${host.cookieName.replace(/^__Host-/, '__Secure-')}_reset`;
   // Sent to the form page and its target only: the path they share, from the routes file.
   const resetCookiePath = () =>
     commonPathPrefix(routes.path('reset_password.form'), routes.path('reset_password.submit'));
@@ -349,8 +357,8 @@ export function createExpressExtensions(host: ExtensionHost, options: PowExpress
   const writeResetCookie = (res: Response, value: string, maxAgeSeconds: number) =>
     setCookieHeader(
       res,
-      resetCookieName,
-      serializeCookie(resetCookieName, value, {
+      resetCookieName(),
+      serializeCookie(resetCookieName(), value, {
         ...host.cookieAttributes,
         path: resetCookiePath(),
         maxAge: maxAgeSeconds,
@@ -389,7 +397,9 @@ export function createExpressExtensions(host: ExtensionHost, options: PowExpress
 
   const hooks: ExpressExtensions = {
     services,
-    rememberMeCookieName,
+    get rememberMeCookieName() {
+      return rememberMeCookieName();
+    },
 
     seeRequest(req) {
       if (!app) {
@@ -404,7 +414,7 @@ export function createExpressExtensions(host: ExtensionHost, options: PowExpress
         !signedIn &&
         has('persistent-session') &&
         SAFE_METHODS.has(req.method) &&
-        readCookie(req.headers.cookie, rememberMeCookieName) !== undefined
+        readCookie(req.headers.cookie, rememberMeCookieName()) !== undefined
       );
     },
 
@@ -486,7 +496,7 @@ export function createExpressExtensions(host: ExtensionHost, options: PowExpress
 
     async afterDelete(req, res, user) {
       if (services) await services.revokeAllTokens(user);
-      if (readCookie(req.headers.cookie, rememberMeCookieName) !== undefined) clearRememberCookie(res);
+      if (readCookie(req.headers.cookie, rememberMeCookieName()) !== undefined) clearRememberCookie(res);
     },
 
     api: {
@@ -529,7 +539,7 @@ export function createExpressExtensions(host: ExtensionHost, options: PowExpress
         const ttlMs = requireReset().context.ttl.reset_password;
         if (isWellFormedToken(token)) {
           writeResetCookie(res, resetSigner.sign(token), Math.max(1, Math.floor(ttlMs / 1000)));
-        } else if (readCookie(req.headers.cookie, resetCookieName) !== undefined) {
+        } else if (readCookie(req.headers.cookie, resetCookieName()) !== undefined) {
           // A mangled link replaces whatever an earlier link kept: the form says "expired".
           writeResetCookie(res, '', 0);
         }
@@ -537,14 +547,14 @@ export function createExpressExtensions(host: ExtensionHost, options: PowExpress
 
       keptResetToken(req) {
         requireReset();
-        const raw = readCookie(req.headers.cookie, resetCookieName);
+        const raw = readCookie(req.headers.cookie, resetCookieName());
         const token = raw === undefined ? null : resetSigner.unsign(raw);
         return isWellFormedToken(token) ? token : null;
       },
 
       forgetResetToken(req, res) {
         requireReset();
-        if (readCookie(req.headers.cookie, resetCookieName) !== undefined) writeResetCookie(res, '', 0);
+        if (readCookie(req.headers.cookie, resetCookieName()) !== undefined) writeResetCookie(res, '', 0);
       },
 
       async verifyResetToken(_req, token) {

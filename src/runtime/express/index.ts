@@ -72,7 +72,7 @@ declare global {
 
 export function powExpress(pow: Pow, options: PowExpressOptions = {}): PowExpress {
   const settings = resolveExpressSettings(pow, options);
-  const { userType, mountPath, cookieName, anonCookieName, currentUserKey, routes, translator } = settings;
+  const { userType, mountPath, currentUserKey, routes, translator } = settings;
   const memo = createStateMemo(userType, settings.stateKey);
   const cookies = createStateCookies(settings);
   const hook = createCommitHook(pow, options, cookies);
@@ -84,10 +84,14 @@ export function powExpress(pow: Pow, options: PowExpressOptions = {}): PowExpres
     {
       pow,
       userType,
-      cookieName,
+      get cookieName() {
+        return settings.cookieName;
+      },
       routes,
       translator,
-      cookieAttributes: settings.cookieAttributes,
+      get cookieAttributes() {
+        return settings.cookieAttributes;
+      },
       baseUrl: () => baseUrl.get(),
       currentUser: (req) => memo.stateOf(req)?.user ?? null,
       currentSession: (req) => {
@@ -116,8 +120,12 @@ export function powExpress(pow: Pow, options: PowExpressOptions = {}): PowExpres
 
   const core: Core = {
     userType,
-    cookieName,
-    anonCookieName,
+    get cookieName() {
+      return settings.cookieName;
+    },
+    get anonCookieName() {
+      return settings.anonCookieName;
+    },
     ownRoutes: settings.ownRoutes,
     loadState: (req, res) => middleware.loadState(req, res),
     csrfSecretOf,
@@ -135,9 +143,15 @@ export function powExpress(pow: Pow, options: PowExpressOptions = {}): PowExpres
     routes,
     translator,
     anonSigner: settings.anonSigner,
-    cookieName,
-    anonCookieName,
-    secure: settings.secure,
+    get cookieName() {
+      return settings.cookieName;
+    },
+    get anonCookieName() {
+      return settings.anonCookieName;
+    },
+    get secure() {
+      return settings.secure;
+    },
     resolveLocale: settings.resolveLocale,
     csrfTokenOf: createCsrfTokenOf(hook),
     readFlash: flash.read,
@@ -158,7 +172,9 @@ export function powExpress(pow: Pow, options: PowExpressOptions = {}): PowExpres
   const auth: PowExpress = {
     pow,
     currentUserKey,
-    cookieName,
+    get cookieName() {
+      return settings.cookieName;
+    },
     mountPath,
     routes,
 
@@ -166,6 +182,8 @@ export function powExpress(pow: Pow, options: PowExpressOptions = {}): PowExpres
       // Mounting pow is the app's start-up: settings from the environment are read now, so a
       // missing POW_SECRET stops the app with pow's message instead of failing its first request.
       runStartupChecks();
+      // The cookie settings too (NODE_ENV decides Secure and the __Host- prefix; settings.ts).
+      void settings.cookieName;
       return middleware.handler;
     },
 
@@ -228,7 +246,9 @@ export function powExpress(pow: Pow, options: PowExpressOptions = {}): PowExpres
     defaultErrorResponse: responses.defaultErrorResponse,
 
     extensions: extensions.services,
-    rememberMeCookieName: extensions.rememberMeCookieName,
+    get rememberMeCookieName() {
+      return extensions.rememberMeCookieName;
+    },
     ...extensions.api,
   };
 

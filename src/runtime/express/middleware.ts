@@ -49,7 +49,7 @@ export interface MiddlewareDeps {
 }
 
 export function createMiddleware(settings: ExpressSettings, deps: MiddlewareDeps): Middleware {
-  const { pow, cookieName, currentUserKey, stateKey } = settings;
+  const { pow, currentUserKey, stateKey } = settings;
   const { memo, cookies, internals, core, forgery, responses, extensions } = deps;
   const { memoOf, stateOf } = memo;
   const { failRequest } = responses;
@@ -100,7 +100,7 @@ export function createMiddleware(settings: ExpressSettings, deps: MiddlewareDeps
     const state = new RequestState(req, res);
     state.ctx = new RequestContextImpl(internals, state);
     memo.holder(req)[stateKey] = state;
-    const token = readCookie(req.headers.cookie, cookieName);
+    const token = readCookie(req.headers.cookie, settings.cookieName);
     if (token !== undefined) {
       // The core checks the token's tag before any store call (core/sessions.ts).
       return (state.loading = pow.sessions.load(token).then(
@@ -169,7 +169,7 @@ export function createMiddleware(settings: ExpressSettings, deps: MiddlewareDeps
   function proceed(state: RequestState, req: Request, res: Response, next: NextFunction): void {
     attach(req, res, state);
     exposeContext(req, res, state);
-    if (state.cookie === 'invalid' || state.cookie === 'stale') cookies.clearCookie(res, cookieName);
+    if (state.cookie === 'invalid' || state.cookie === 'stale') cookies.clearCookie(res, settings.cookieName);
     if (state.anonCookieInvalid) {
       state.anonCookieInvalid = false;
       cookies.clearCookie(res, settings.anonCookieName);

@@ -105,14 +105,15 @@ export function powOAuth(auth: PowExpress, options: PowOAuthOptions): PowOAuth {
     },
     { required: true },
   ) as Setting<string>;
-  const cookieName = `${auth.cookieName}_oauth`;
+  // Read per use: the session cookie's name and Secure flag are resolved when the app starts.
+  const cookieNameOf = () => `${auth.cookieName}_oauth`;
   const signer = createSigner(() => pow.secret, `oauth:${auth.pow.userType}`);
-  const attributes = {
+  const attributesOf = () => ({
     httpOnly: true,
     secure: internals.secure,
     sameSite: 'Lax' as const,
     path: auth.mountPath === '' ? '/' : auth.mountPath,
-  };
+  });
   let identityStore: IdentityStore | undefined;
   const identities = () => (identityStore ??= createIdentityStore(options.prisma, pow.userModel));
   const callbackPath =
@@ -125,7 +126,7 @@ export function powOAuth(auth: PowExpress, options: PowOAuthOptions): PowOAuth {
   }
 
   function readPending(req: Request): PendingAuthorization | null {
-    const raw = readCookie(req.headers.cookie, cookieName);
+    const raw = readCookie(req.headers.cookie, cookieNameOf());
     const value = raw === undefined ? null : signer.unsign(raw);
     if (!value) return null;
     try {
@@ -136,7 +137,11 @@ export function powOAuth(auth: PowExpress, options: PowOAuthOptions): PowOAuth {
   }
 
   function clearPending(res: Response): void {
-    setCookieHeader(res, cookieName, serializeCookie(cookieName, '', { ...attributes, maxAge: 0 }));
+    setCookieHeader(
+      res,
+      cookieNameOf(),
+      serializeCookie(cookieNameOf(), '', { ...attributesOf(), maxAge: 0 }),
+    );
   }
 
   function unavailable(error: OAuthFlowError): never {
@@ -175,8 +180,11 @@ export function powOAuth(auth: PowExpress, options: PowOAuthOptions): PowOAuth {
       const value = signer.sign(Buffer.from(JSON.stringify(started.pending)).toString('base64url'));
       setCookieHeader(
         res,
-        cookieName,
-        serializeCookie(cookieName, value, { ...attributes, maxAge: PENDING_AUTHORIZATION_TTL_MS / 1000 }),
+        cookieNameOf(),
+        serializeCookie(cookieNameOf(), value, {
+          ...attributesOf(),
+          maxAge: PENDING_AUTHORIZATION_TTL_MS / 1000,
+        }),
       );
       res.redirect(303, started.url.href);
     },

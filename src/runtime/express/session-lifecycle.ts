@@ -51,7 +51,7 @@ export function createSessionLifecycle(
   settings: ExpressSettings,
   deps: SessionLifecycleDeps,
 ): SessionLifecycle {
-  const { pow, cookieName, anonCookieName, limiter, throttle, translator } = settings;
+  const { pow, limiter, throttle, translator } = settings;
   const { memo, cookies, middleware, extensions } = deps;
 
   async function startSession(req: Request, res: Response, user: UserRecord): Promise<RequestState> {
@@ -76,7 +76,7 @@ export function createSessionLifecycle(
     if (state.anonCookiePresent || state.anon) {
       state.anon = null;
       state.anonDirty = false;
-      cookies.clearCookie(res, anonCookieName);
+      cookies.clearCookie(res, settings.anonCookieName);
     }
     middleware.attach(req, res, state);
     return state;
@@ -86,7 +86,7 @@ export function createSessionLifecycle(
     const state = await middleware.loadState(req, res);
     const token = state.token ?? state.staleToken;
     if (token) await pow.sessions.delete(token);
-    if (state.cookie !== 'none') cookies.clearCookie(res, cookieName);
+    if (state.cookie !== 'none') cookies.clearCookie(res, settings.cookieName);
     state.token = null;
     state.session = null;
     state.user = null;

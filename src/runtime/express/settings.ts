@@ -27,6 +27,10 @@ export interface ExpressSettings {
   readonly options: PowExpressOptions;
   readonly userType: string;
   readonly mountPath: string;
+  /**
+   * The cookie settings below are resolved on first read (NODE_ENV may come from the app's .env):
+   * read them when needed, never copy them at construction.
+   */
   readonly secure: boolean;
   readonly cookieName: string;
   /** The signed cookie of anonymous visitors (CSRF secret, flash over a redirect). */
@@ -51,6 +55,35 @@ export interface ExpressSettings {
   resolveLocale(req: Request): string;
 }
 
+interface CookieSettings {
+  readonly secure: boolean;
+  readonly cookieName: string;
+  readonly anonCookieName: string;
+  readonly cookieAttributes: ExpressSettings['cookieAttributes'];
+}
+
+function resolveCookieSettings(options: PowExpressOptions, userType: string): CookieSettings {
+  const secure = options.secureCookies ?? process.env.NODE_ENV === 'production';
+  const cookieName = options.cookieName ?? `${secure ? '__Host-' : ''}pow_${userType}`;
+  const anonCookieName = `${cookieName}_anon`;
+  // Fails at start-up, not on a later response, for a name a browser would refuse.
+  serializeCookie(cookieName, 'x');
+  serializeCookie(anonCookieName, 'x');
+  if (cookieName.startsWith('__Host-') && !secure) {
+    throw new PowError({
+      code: 'POW_CONFIG_INVALID',
+      message: `powExpress: cookie "${cookieName}" has the __Host- prefix, which browsers accept only with Secure cookies.`,
+      fix: 'Set secureCookies: true (HTTPS) or drop the prefix.',
+    });
+  }
+  return {
+    secure,
+    cookieName,
+    anonCookieName,
+    cookieAttributes: Object.freeze({ secure, httpOnly: true, sameSite: 'Lax', path: '/' }),
+  };
+}
+
 function defaultCurrentUserKey(userType: string): string {
   const camel = userType
     .split(/[^A-Za-z0-9]+/)
@@ -69,19 +102,12 @@ export function resolveExpressSettings(pow: Pow, options: PowExpressOptions): Ex
   }
   const userType = pow.userType;
   const mountPath = normalizeMountPath(options.mountPath);
-  const secure = options.secureCookies ?? process.env.NODE_ENV === 'production';
-  const cookieName = options.cookieName ?? `${secure ? '__Host-' : ''}pow_${userType}`;
-  const anonCookieName = `${cookieName}_anon`;
-  // Fails now, not on the first request, for a name a browser would refuse.
-  serializeCookie(cookieName, 'x');
-  serializeCookie(anonCookieName, 'x');
-  if (cookieName.startsWith('__Host-') && !secure) {
-    throw new PowError({
-      code: 'POW_CONFIG_INVALID',
-      message: `powExpress: cookie "${cookieName}" has the __Host- prefix, which browsers accept only with Secure cookies.`,
-      fix: 'Set secureCookies: true (HTTPS) or drop the prefix.',
-    });
-  }
+  // The default of `secureCookies` comes from NODE_ENV, which an app may set in the .env file it
+  // loads after importing this config: resolve the cookies on first use (the app mounting
+  // `auth.middleware()` or its first request), not now. Given explicitly, they are checked now.
+  let resolvedCookies: CookieSettings | undefined;
+  const cookies = () => (resolvedCookies ??= resolveCookieSettings(options, userType));
+  if (options.secureCookies !== undefined) cookies();
   const currentUserKey = options.currentUserKey ?? defaultCurrentUserKey(userType);
   const paths = createPathHelpers(mountPath);
   const routes: RoutesCallbacks = createRoutes(
@@ -102,10 +128,18 @@ export function resolveExpressSettings(pow: Pow, options: PowExpressOptions): Ex
     options,
     userType,
     mountPath,
-    secure,
-    cookieName,
-    anonCookieName,
-    cookieAttributes: { secure, httpOnly: true, sameSite: 'Lax', path: '/' },
+    get secure() {
+      return cookies().secure;
+    },
+    get cookieName() {
+      return cookies().cookieName;
+    },
+    get anonCookieName() {
+      return cookies().anonCookieName;
+    },
+    get cookieAttributes() {
+      return cookies().cookieAttributes;
+    },
     currentUserKey,
     paths,
     routes,

@@ -18,19 +18,23 @@ export interface StateCookies {
 }
 
 export function createStateCookies(settings: ExpressSettings): StateCookies {
-  const { cookieName, anonCookieName, anonSigner, cookieAttributes } = settings;
+  const { anonSigner } = settings;
 
   const clearCookie = (res: Response, name: string) =>
-    setCookieHeader(res, name, serializeCookie(name, '', { ...cookieAttributes, maxAge: 0 }));
+    setCookieHeader(res, name, serializeCookie(name, '', { ...settings.cookieAttributes, maxAge: 0 }));
 
   return {
     setSessionCookie: (res, token) =>
-      setCookieHeader(res, cookieName, serializeCookie(cookieName, token, cookieAttributes)),
+      setCookieHeader(
+        res,
+        settings.cookieName,
+        serializeCookie(settings.cookieName, token, settings.cookieAttributes),
+      ),
 
     clearCookie,
 
     readAnonCookie(state) {
-      const rawAnon = readCookie(state.req.headers.cookie, anonCookieName);
+      const rawAnon = readCookie(state.req.headers.cookie, settings.anonCookieName);
       if (rawAnon === undefined) return;
       state.anonCookiePresent = true;
       const value = anonSigner.unsign(rawAnon);
@@ -42,7 +46,7 @@ export function createStateCookies(settings: ExpressSettings): StateCookies {
     writeAnonCookie(state) {
       const anon = state.anon;
       if (!anon || (!anon.c && !anon.f)) {
-        if (state.anonCookiePresent) clearCookie(state.res, anonCookieName);
+        if (state.anonCookiePresent) clearCookie(state.res, settings.anonCookieName);
         return;
       }
       let value = anonSigner.sign(encodeAnon(anon));
@@ -52,7 +56,11 @@ export function createStateCookies(settings: ExpressSettings): StateCookies {
         for (const kind of ['info', 'error'] as const) if (anon.f[kind]) f[kind] = { k: anon.f[kind]!.k };
         value = anonSigner.sign(encodeAnon({ ...anon, f }));
       }
-      setCookieHeader(state.res, anonCookieName, serializeCookie(anonCookieName, value, cookieAttributes));
+      setCookieHeader(
+        state.res,
+        settings.anonCookieName,
+        serializeCookie(settings.anonCookieName, value, settings.cookieAttributes),
+      );
     },
   };
 }

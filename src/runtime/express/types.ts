@@ -128,7 +128,10 @@ export interface PowExpressOptions {
   rateLimits?: RateLimitOptions;
   /** @deprecated Use `rateLimits.signInFailuresPerAccount` / `.signInFailuresPerAddress`. */
   throttle?: ThrottleOptions;
-  /** Send Secure cookies. Default: NODE_ENV === "production". */
+  /**
+   * Send Secure cookies (and name the session cookie `__Host-…`). Default: NODE_ENV === "production",
+   * read when the app mounts `auth.middleware()`, so a NODE_ENV the app loads from .env counts.
+   */
   secureCookies?: boolean;
   /** Respond with JSON 401/403 instead of redirects (APIs). Default: by Accept header. */
   json?: boolean;

@@ -1,0 +1,38 @@
+// A node:test reporter that records how long each test file ran (first to last event seen from
+// it) and writes them, slowest first, to .test-cache/test-timings.json. scripts/run-tests.mjs adds
+// it beside the spec reporter so that every full run says where the suite's time goes.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+
+const root = new URL('..', import.meta.url).pathname;
+
+export default async function* fileTimings(source) {
+  const started = Date.now();
+  const files = new Map();
+  for await (const event of source) {
+    const file = event.data?.file;
+    if (!file) continue;
+    const now = Date.now();
+    const seen = files.get(file) ?? { first: now, last: now };
+    seen.last = now;
+    if (event.type === 'test:pass' || event.type === 'test:fail') {
+      // A top-level test's own duration covers work done before its first event.
+      if (event.data.nesting === 0 && typeof event.data.details?.duration_ms === 'number') {
+        seen.first = Math.min(seen.first, now - event.data.details.duration_ms);
+      }
+    }
+    files.set(file, seen);
+  }
+  const rows = [...files]
+    .map(([file, { first, last }]) => ({
+      file: relative(root, file),
+      seconds: Math.round((last - first) / 100) / 10,
+    }))
+    .sort((a, b) => b.seconds - a.seconds);
+  mkdirSync(join(root, '.test-cache'), { recursive: true });
+  writeFileSync(
+    join(root, '.test-cache/test-timings.json'),
+    JSON.stringify({ wallSeconds: Math.round((Date.now() - started) / 1000), files: rows }, null, 2) + '\n',
+  );
+  yield '';
+}
