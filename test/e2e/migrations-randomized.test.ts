@@ -16,7 +16,7 @@
  * The provider switch is covered by test/e2e/migration-history.test.ts (it needs PostgreSQL per
  * step, too costly here). POW_RANDOM_SEED picks the sequence (default 22; the seed is in the test's
  * diagnostics); the test stops after POW_RANDOM_STEPS steps (default 8) or once 45 s have passed
- * (install included), whichever first, and needs at least 3 steps.
+ * (install included), whichever first, but always runs at least 3 steps.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -109,7 +109,8 @@ test(`randomized team changes, extensions and killed runs (seed ${SEED}): the hi
   const install = (extra: string[]) =>
     project.pow(['install', '--yes', ...extensions.flatMap((e) => ['--extension', e]), ...extra]);
 
-  for (let step = 1; step <= MAX_STEPS && Date.now() - started < BUDGET_MS; step += 1) {
+  // At least 3 steps even on a loaded machine; more while the time budget lasts.
+  for (let step = 1; step <= MAX_STEPS && (step <= 3 || Date.now() - started < BUDGET_MS); step += 1) {
     const remaining = EXTENSIONS.filter((e) => !extensions.includes(e));
     const kinds = ['team-migrated', 'team-unmigrated', 'killed', ...(remaining.length ? ['extension'] : [])];
     const kind = pick(kinds);
@@ -171,5 +172,4 @@ test(`randomized team changes, extensions and killed runs (seed ${SEED}): the hi
   t.diagnostic(
     `seed ${SEED}: ${log.length} steps (${log.join(', ')}), extensions ${extensions.join(', ') || 'none'}, ${Date.now() - started} ms`,
   );
-  assert.ok(log.length >= 3, `only ${log.length} steps ran in the time budget`);
 });
