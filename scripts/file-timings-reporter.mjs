@@ -10,16 +10,16 @@ export default async function* fileTimings(source) {
   const started = Date.now();
   const files = new Map();
   for await (const event of source) {
+    // Only results count: the runner announces every file (enqueue) when the run starts.
+    if (event.type !== 'test:pass' && event.type !== 'test:fail') continue;
     const file = event.data?.file;
     if (!file) continue;
     const now = Date.now();
     const seen = files.get(file) ?? { first: now, last: now };
     seen.last = now;
-    if (event.type === 'test:pass' || event.type === 'test:fail') {
-      // A top-level test's own duration covers work done before its first event.
-      if (event.data.nesting === 0 && typeof event.data.details?.duration_ms === 'number') {
-        seen.first = Math.min(seen.first, now - event.data.details.duration_ms);
-      }
+    // A top-level test's own duration covers the work done before its result arrived.
+    if (event.data.nesting === 0 && typeof event.data.details?.duration_ms === 'number') {
+      seen.first = Math.min(seen.first, now - event.data.details.duration_ms);
     }
     files.set(file, seen);
   }
