@@ -4,7 +4,8 @@
 //   1. copies fixtures/express5-ts-esm-sqlite to .demo/app (fresh every time) and links its
 //      node_modules to the shared install of pow's packed tarballs (scripts/test-apps.mjs: `pow`
 //      and the `pow` command of pow-cli come from the tarballs, as in a user's app);
-//   2. pow install --yes, cp .env.example .env, pow migrate, prisma generate;
+//   2. pow install --yes, cp .env.example .env, pow migrate --init (the app has no migration
+//      history: pow writes its init migration first), prisma generate;
 //   3. protects /dashboard the way pow's "Next steps" say;
 //   4. serves the app on http://localhost:3000 (PORT overrides) with a random POW_SECRET.
 //
@@ -50,21 +51,6 @@ mkdirSync(join(root, '.demo'), { recursive: true });
 cpSync(fixture, app, { recursive: true });
 symlinkSync(apps.nodeModules, join(app, 'node_modules'), 'dir');
 
-// The example app ships without a migration history. Its team would have one: the first
-// migration for its own Post model, written by `prisma migrate dev --name init` on their machine
-// (that command needs Prisma's native schema engine, which cannot be downloaded here). Write the
-// same migration with the WebAssembly schema engine, so `pow migrate` below builds the whole
-// database (Post, then pow's tables) the way `prisma migrate deploy` would.
-{
-  const { diffSchemas, migrationLockToml } = await import(join(root, 'dist/prisma/index.js'));
-  const schema = { 'prisma/schema.prisma': readFileSync(join(app, 'prisma/schema.prisma'), 'utf8') };
-  const init = join(app, 'prisma/migrations/20250101000000_init');
-  mkdirSync(init, { recursive: true });
-  writeFileSync(join(init, 'migration.sql'), await diffSchemas('sqlite', 'empty', schema));
-  writeFileSync(join(app, 'prisma/migrations/migration_lock.toml'), migrationLockToml('sqlite'));
-  console.log("(the app's own first migration: prisma/migrations/20250101000000_init)");
-}
-
 step('pow install');
 run('npx pow install --yes', join(bin, 'pow'), ['install', '--yes'], {
   env: { ...process.env, FORCE_COLOR: process.stdout.isTTY ? '1' : '0' },
@@ -73,7 +59,10 @@ run('npx pow install --yes', join(bin, 'pow'), ['install', '--yes'], {
 step('Next steps, as printed above');
 console.log('$ cp .env.example .env');
 writeFileSync(join(app, '.env'), readFileSync(join(app, '.env.example'), 'utf8'));
-run('npx pow migrate', join(bin, 'pow'), ['migrate']);
+// The example app has no migration history (no prisma/migrations: it was set up with `prisma db
+// push`), which pow inspect and pow install both say: `--init` lets pow migrate write the init
+// migration of the app's own Post model before pow's migration (in a terminal it asks instead).
+run('npx pow migrate --init', join(bin, 'pow'), ['migrate', '--init']);
 run('npx prisma generate', join(bin, 'prisma'), ['generate'], {
   env: {
     ...process.env,

@@ -1,3 +1,6 @@
+import { readdirSync } from 'node:fs';
+import { isAbsolute, join } from 'node:path';
+import { isPowMigration } from '../prisma/migrations.js';
 import type { CommandModule } from './index.js';
 import type { ProjectInfo } from '../inspect/project-info.js';
 import { PowError } from '../shared/pow-error.js';
@@ -97,12 +100,34 @@ export function inspectRows(info: ProjectInfo, userModelName = 'User'): TableRow
       'Client import',
       `${prisma.clientImport} (from ${info.sourceDir === '.' ? 'the root' : `${info.sourceDir}/`})`,
     ],
-    ['Migrations', prisma.migrationsDir],
+    ['Migrations', migrationsText(info.root, prisma.migrationsDir)],
     ['Models', prisma.models.length === 0 ? 'none' : prisma.models.join(', ')],
     ['User model', userModelText(info, userModelName)],
   );
   if (info.appRoutes) rows.push(['App routes', appRoutesText(info.appRoutes)]);
   return rows;
+}
+
+/**
+ * The migrations folder, and whether it holds a history of the app's own models: without one
+ * (`prisma db push`, or no folder) pow's migration alone would not build the app's tables.
+ */
+function migrationsText(root: string, migrationsDir: string): string {
+  let names: string[] = [];
+  try {
+    names = readdirSync(isAbsolute(migrationsDir) ? migrationsDir : join(root, migrationsDir), {
+      withFileTypes: true,
+    })
+      .filter((e) => e.isDirectory())
+      .map((e) => e.name);
+  } catch {
+    // no folder: no history
+  }
+  const own = names.filter((n) => !isPowMigration(n)).length;
+  if (own > 0) return `${migrationsDir} (${names.length} migration${names.length === 1 ? '' : 's'})`;
+  const what =
+    names.length === 0 ? 'no migration history' : "pow's migrations only, no history of your models";
+  return `${migrationsDir} (${what}: \`pow migrate\` writes the init migration from your schema first, or records a database's existing tables as applied)`;
 }
 
 /** The app's routes: how many, the API ones listed, and what pow does with them. */

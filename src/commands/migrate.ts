@@ -1,7 +1,14 @@
 import { parseDotenv, resolveDatabaseUrl } from '../prisma/database-url.js';
 import { rememberMigrateFacts, shownUrl, upToDateLine } from '../cli/migrate-fast-path.js';
+import { readFileSync } from 'node:fs';
+import { dirname, isAbsolute, join } from 'node:path';
+import type { PrismaInfo } from '../inspect/project-info.js';
+import type { InitMigrationPlan } from '../prisma/init-migration.js';
+import type { SchemaTexts } from '../prisma/schema-ast.js';
 import { DEFAULT_USER_MODEL } from '../inspect/detect-user-model.js';
 import type { CommandModule } from './index.js';
+import type { CommandContext } from '../cli/context.js';
+import { clockFrom } from './install.js';
 import { PowError } from '../shared/pow-error.js';
 import { createProgress } from '../cli/progress.js';
 import { canPrompt } from '../cli/prompting.js';
@@ -26,6 +33,7 @@ const EXAMPLE_URLS: Record<string, string> = {
 
 interface MigrateFlags {
   baseline?: boolean;
+  init?: boolean;
   cwd?: string;
   url?: string;
   json?: boolean;
@@ -51,6 +59,10 @@ export const command: CommandModule = {
       .option(
         '--baseline',
         'a database with the tables but no migration history (`prisma db push`): record the first migration as applied, then apply the rest',
+      )
+      .option(
+        '--init',
+        "no migration history of the app's own models: write the init migration first (from the schema on an empty database; from the database's tables, recorded as applied, on one set up with `prisma db push`)",
       )
       .option('--json', 'print the result as JSON only')
       .action(async (flags: MigrateFlags) => {
@@ -79,6 +91,7 @@ export const command: CommandModule = {
             // 1, not 2: the command line was right; the project lacks a setting (README, Exit codes).
           });
         }
+        const init = await ensureInitMigration(ctx, root, prisma, resolved.url, flags);
         let result: Awaited<ReturnType<typeof migrate>>;
         // A spinner on stderr, on an interactive terminal only (src/cli/progress.ts).
         const progress = createProgress(ctx.io, flags.json ? { enabled: false } : {});
@@ -86,7 +99,7 @@ export const command: CommandModule = {
           progress.run(`Applying migrations from ${prisma.migrationsDir}`, () =>
             migrate({ root, prismaInfo: prisma, url: resolved.url }),
           );
-        let baselined: string | null = null;
+        let baselined: string | null = init?.kind === 'baseline' ? init.name : null;
         try {
           result = await run();
         } catch (error) {
@@ -111,6 +124,7 @@ export const command: CommandModule = {
             database: shown,
             migrationsDir: prisma.migrationsDir,
             applied: result.applied,
+            ...(init ? { initMigration: init.name } : {}),
             ...(baselined ? { baselined } : {}),
             upToDate: result.applied.length === 0,
             path: result.path,
@@ -118,6 +132,13 @@ export const command: CommandModule = {
           return;
         }
         ctx.out.line(`Database: ${shown} (${resolved.source})`);
+        if (init) {
+          ctx.out.line(
+            init.kind === 'baseline'
+              ? `Wrote ${prisma.migrationsDir}/${init.name}/migration.sql: what the database holds (${init.models.join(', ')}), the init of the migration history.`
+              : `Wrote ${prisma.migrationsDir}/${init.name}/migration.sql: the init migration of your schema (${init.models.join(', ')}); commit it with the rest of ${prisma.migrationsDir}.`,
+          );
+        }
         if (baselined) {
           ctx.out.line(
             `Baselined: ${baselined} recorded as applied (the database already had its tables), like \`prisma migrate resolve --applied ${baselined}\`.`,
@@ -150,4 +171,89 @@ function notBaselined(error: unknown, migrationsDir: string): PowError | null {
     fix: `Run \`pow migrate --baseline\` to record the first migration as applied (when it built those tables), or baseline by hand: mark each migration in ${migrationsDir} that the database already reflects as applied with \`npx prisma migrate resolve --applied <name>\` (see https://pris.ly/d/migrate-baseline), then run pow migrate again.`,
     cause: error,
   });
+}
+
+/**
+ * No migration history of the app's own models (src/prisma/init-migration.ts): asks (or --init /
+ * --baseline) before writing the init migration; refuses without an answer, because pow's
+ * migrations alone would leave the app's tables out of a new database. A history of another
+ * provider is refused with the steps of a new one.
+ */
+async function ensureInitMigration(
+  ctx: CommandContext,
+  root: string,
+  prisma: PrismaInfo,
+  url: string,
+  flags: MigrateFlags,
+): Promise<InitMigrationPlan | null> {
+  const dir = isAbsolute(prisma.migrationsDir) ? prisma.migrationsDir : join(root, prisma.migrationsDir);
+  const [{ readMigrationsDir, assertHistoryProvider }, { planInitMigration, lacksTeamHistory }] =
+    await Promise.all([import('../prisma/migrations-dir.js'), import('../prisma/init-migration.js')]);
+  const listing = await readMigrationsDir(dir);
+  assertHistoryProvider(listing, prisma.provider, prisma.migrationsDir);
+  if (!lacksTeamHistory(listing)) return null;
+  const schema: SchemaTexts = {};
+  for (const file of prisma.schemaFiles)
+    schema[file] = readFileSync(join(root, file), 'utf8').replace(/\r\n?/g, '\n');
+  const [{ readManifest }, { sqliteBaseDir }] = await Promise.all([
+    import('../generate/manifest.js'),
+    import('../prisma/migrate.js'),
+  ]);
+  const plan = await planInitMigration({
+    provider: prisma.provider,
+    root,
+    migrationsDir: prisma.migrationsDir,
+    schema,
+    url,
+    baseDir: sqliteBaseDir(root, prisma),
+    manifest: readManifest(root),
+    now: clockFrom(ctx.io.env),
+    listing,
+  });
+  if (plan === null) return null;
+  const path = `${prisma.migrationsDir}/${plan.name}`;
+  const wanted =
+    flags.init ||
+    (plan.kind === 'baseline' && flags.baseline) ||
+    (canPrompt(ctx, { json: flags.json }) && (await confirmInit(plan, path)));
+  if (!wanted) {
+    throw new PowError({
+      code: 'POW_MIGRATION_HISTORY_MISSING',
+      message:
+        plan.kind === 'baseline'
+          ? `${prisma.migrationsDir} has no migration of your own models (${plan.models.join(', ')}), and the database has their tables without a migration history (\`prisma db push\`?): applying pow's migrations alone would leave a new database without them.`
+          : `${prisma.migrationsDir} has no migration of your own models (${plan.models.join(', ')}): applying it would give a database without their tables (the app's pages would fail).`,
+      fix:
+        plan.kind === 'baseline'
+          ? `Run \`pow migrate --init\`: pow writes ${path}/migration.sql from the database's tables, records it as applied (like \`prisma migrate resolve --applied\`), then applies the rest.`
+          : `Run \`pow migrate --init\`: pow writes ${path}/migration.sql from your schema (what \`prisma migrate dev --name init\` writes), then applies the history.`,
+      exitCode: 3,
+    });
+  }
+  const { writeFile, mkdir } = await import('node:fs/promises');
+  for (const [file, text] of Object.entries(plan.files)) {
+    await mkdir(dirname(join(root, file)), { recursive: true });
+    await writeFile(join(root, file), text);
+  }
+  if (plan.kind === 'baseline') {
+    const { markMigrationApplied } = await import('../prisma/schema-engine.js');
+    await markMigrationApplied(prisma.provider, url, dir, plan.name, {
+      baseDir: sqliteBaseDir(root, prisma),
+    });
+  }
+  return plan;
+}
+
+async function confirmInit(plan: InitMigrationPlan, path: string): Promise<boolean> {
+  const prompts = (await import('prompts')).default;
+  const answer = (await prompts({
+    type: 'confirm',
+    name: 'value',
+    message:
+      plan.kind === 'baseline'
+        ? `No migration history of your models (${plan.models.join(', ')}), and the database has their tables. Write ${path} from the database's tables and record it as applied, then apply the rest?`
+        : `No migration history of your models (${plan.models.join(', ')}). Write the init migration ${path} from your schema, then apply the history?`,
+    initial: true,
+  })) as { value?: boolean };
+  return answer.value === true;
 }

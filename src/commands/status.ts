@@ -28,6 +28,7 @@
  * edits), patched files the team edited, and patches the team removed (reported, never re-added).
  * A project without a manifest has no drift. `--no-plan` skips step 3 (faster; file states only).
  */
+import type { DatabaseHistory } from '../prisma/database-history.js';
 import type { CommandModule } from './index.js';
 import type { CommandContext } from '../cli/context.js';
 import type { Colors } from '../generate/colors.js';
@@ -314,6 +315,8 @@ async function status(ctx: CommandContext, flags: StatusFlags): Promise<void> {
   }
   const patches = manifest ? patchStates(manifest, reruns) : [];
   const reasons = driftReasons(files, reruns, strict);
+  const database = flags.plan && !pending ? await databaseHistory(root, ctx.io.env) : null;
+  if (database?.checked) reasons.push(...databaseReasons(database));
   if (pending) reasons.unshift('a pow run was interrupted while writing and is neither finished nor undone');
 
   if (flags.json) {
@@ -343,12 +346,14 @@ async function status(ctx: CommandContext, flags: StatusFlags): Promise<void> {
         ? { code: replanError.code, message: replanError.message, fix: replanError.fix ?? null }
         : null,
       unknownGenerators: unknown,
+      database,
       drift: reasons.length > 0,
       reasons,
     });
   } else {
     const c = colors.createColors(colors.colorsEnabled(ctx.io.env, ctx.io.isTTY));
     for (const line of renderInterrupted(interrupted, c)) ctx.out.line(line);
+    for (const line of renderDatabaseHistory(database, c)) ctx.out.line(line);
     for (const line of renderStatusReport({ manifest, files, patches, reruns, unknown, reasons, flags }, c))
       ctx.out.line(line);
     if (replanError) {
@@ -359,6 +364,67 @@ async function status(ctx: CommandContext, flags: StatusFlags): Promise<void> {
   if (flags.check && reasons.length > 0) ctx.setExitCode(3);
   // status writes nothing: with a complete re-plan its answer depends on its inputs alone.
   if (interrupted === null && replanError === null) ctx.markReplayable();
+}
+
+/** The migrations folder against the database's `_prisma_migrations` (src/prisma/database-history.ts). */
+async function databaseHistory(
+  root: string,
+  env: Record<string, string | undefined>,
+): Promise<DatabaseHistory | null> {
+  const [{ inspectProject }, { DEFAULT_USER_MODEL }, { resolveDatabaseUrl }, { compareHistoryWithDatabase }] =
+    await Promise.all([
+      import('../inspect/inspect-project.js'),
+      import('../inspect/detect-user-model.js'),
+      import('./migrate.js'),
+      import('../prisma/database-history.js'),
+    ]);
+  let prisma: Awaited<ReturnType<typeof inspectProject>>['prisma'];
+  try {
+    prisma = (await inspectProject(root, { userModel: DEFAULT_USER_MODEL })).prisma;
+  } catch {
+    return null;
+  }
+  if (prisma === null) return null;
+  const url = resolveDatabaseUrl(root, prisma.urlEnvVar ?? 'DATABASE_URL', env);
+  return compareHistoryWithDatabase({ root, prisma, url: url?.url ?? null });
+}
+
+/** Drift: a migration edited after it was applied, one that failed, one the folder lost. Pending ones are not drift. */
+export function databaseReasons(db: DatabaseHistory): string[] {
+  const reasons: string[] = [];
+  for (const name of db.edited)
+    reasons.push(
+      `migration ${name} was edited after the database applied it (its checksum differs from _prisma_migrations; a fresh database would get other SQL): restore the applied version from version control`,
+    );
+  for (const name of db.failed)
+    reasons.push(
+      `migration ${name} failed in the database (\`npx prisma migrate resolve\`, then pow migrate)`,
+    );
+  for (const name of db.missingFromFolder)
+    reasons.push(`the database applied ${name}, which the migrations folder lacks (another branch?)`);
+  return reasons;
+}
+
+export function renderDatabaseHistory(db: DatabaseHistory | null, c: Colors): string[] {
+  if (db === null) return [];
+  if (!db.checked) return [c.dim(`Migrations: not compared with the database (${db.why}).`), ''];
+  const out: string[] = [c.bold('Migrations against the database (_prisma_migrations):')];
+  if (
+    db.pending.length === 0 &&
+    db.edited.length === 0 &&
+    db.failed.length === 0 &&
+    db.missingFromFolder.length === 0
+  )
+    out.push('  all applied, none edited since');
+  for (const name of db.pending)
+    out.push(`  ${c.cyan('pending'.padEnd(9))} ${name} (\`pow migrate\` applies it)`);
+  for (const name of db.edited)
+    out.push(`  ${c.red('edited'.padEnd(9))} ${name} (changed after it was applied)`);
+  for (const name of db.failed) out.push(`  ${c.red('failed'.padEnd(9))} ${name}`);
+  for (const name of db.missingFromFolder)
+    out.push(`  ${c.red('missing'.padEnd(9))} ${name} (applied, not in the folder)`);
+  out.push('');
+  return out;
 }
 
 /** The lines about an interrupted run, first in the report (none when there was none). */

@@ -5,6 +5,7 @@
  */
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { PowError } from '../shared/pow-error.js';
 
 export interface MigrationDirEntry {
   /** Folder name, e.g. "20240101120000_add_pow_auth". */
@@ -63,4 +64,27 @@ export function providerInLock(content: string): string | null {
   while (value.startsWith('"')) value = value.slice(1);
   while (value.endsWith('"')) value = value.slice(0, -1);
   return value;
+}
+
+/**
+ * A history written for another provider (a datasource switched from sqlite to postgresql): Prisma
+ * refuses it (P3019), and its SQL would not build the new database anyway. Refused with the steps
+ * that start a new history for the new provider.
+ */
+export function assertHistoryProvider(
+  listing: MigrationsDirListing,
+  provider: string,
+  migrationsDir: string,
+): void {
+  if (listing.lockfile === null) return;
+  const locked = providerInLock(listing.lockfile);
+  if (locked === provider) return;
+  const dir = migrationsDir.replace(/\\/g, '/').replace(/\/+$/, '');
+  const aside = `${dir}_${(locked ?? 'old').replace(/[^A-Za-z0-9]/g, '')}`;
+  throw new PowError({
+    code: 'POW_MIGRATION_PROVIDER_MISMATCH',
+    message: `${dir}/${MIGRATION_LOCK_FILE} says provider "${locked ?? '?'}", but the schema uses "${provider}" (Prisma error P3019): that migration history was written for ${locked ?? 'another provider'} and cannot build a ${provider} database.`,
+    fix: `Start a new history for ${provider}: move the old one aside (\`mv ${dir} ${aside}\`), then run \`pow migrate --init\` with DATABASE_URL on an empty ${provider} database: pow writes ${dir}/<timestamp>_init from your whole schema and a ${MIGRATION_LOCK_FILE} for ${provider}, and applies them. Or switch the datasource back to ${locked ?? 'the old provider'}.`,
+    exitCode: 3,
+  });
 }

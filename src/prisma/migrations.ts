@@ -33,8 +33,8 @@ import {
   redefinedTables,
 } from './sql-model.js';
 import {
+  assertHistoryProvider,
   migrationLockToml,
-  providerInLock,
   readMigrationsDir,
   MIGRATION_LOCK_FILE,
   type MigrationDirEntry,
@@ -175,7 +175,11 @@ export async function planMigration(input: PlanMigrationInput): Promise<PlannedM
   } else if (ENGINE_PROVIDERS.has(provider)) {
     generator = 'schema-engine';
     const { diffSchemas, isEmptyMigration } = await import('./schema-engine.js');
-    sql = await diffSchemas(provider, input.before, input.after, { url: input.diffUrl });
+    try {
+      sql = await diffSchemas(provider, input.before, input.after, { url: input.diffUrl });
+    } catch (error) {
+      throw await blameTheEdit(error, provider, input.before);
+    }
     if (isEmptyMigration(sql)) return null;
     guardDrops(droppedObjects(tableDiff), destructiveStatements(sql), input.allowDrop);
   } else {
@@ -196,15 +200,7 @@ export async function planMigration(input: PlanMigrationInput): Promise<PlannedM
   if (listing.lockfile === null) {
     files[`${migrationsDir}/${MIGRATION_LOCK_FILE}`] = migrationLockToml(wanted);
   } else {
-    const locked = providerInLock(listing.lockfile);
-    if (locked !== wanted) {
-      throw new PowError({
-        code: 'POW_MIGRATION_PROVIDER_MISMATCH',
-        message: `${migrationsDir}/${MIGRATION_LOCK_FILE} says provider "${locked ?? '?'}", but the schema uses "${wanted}" (Prisma error P3019).`,
-        fix: `Start a new migration history for ${wanted} (move ${migrationsDir} away), or switch the datasource back.`,
-        exitCode: 3,
-      });
-    }
+    assertHistoryProvider(listing, wanted, migrationsDir);
   }
   // An interrupted run (killed after the migration file was in place, before the schema and the
   // manifest) left this very migration: the re-run recognises it by content and keeps its name,
@@ -231,6 +227,28 @@ export async function planMigration(input: PlanMigrationInput): Promise<PlannedM
           .map((l) => l.slice(4))
       : [],
   };
+}
+
+/**
+ * The engine refused the diff. When the team's schema on its own is valid, the fault is in pow's
+ * edit (a file not on disk): saying "schema.prisma:40" of a 36-line file and "run prisma validate"
+ * would send the team after a problem their file does not have.
+ */
+async function blameTheEdit(error: unknown, provider: string, before: SchemaTexts): Promise<unknown> {
+  if (!(error instanceof PowError) || error.code !== 'POW_SCHEMA_DIFF_FAILED') return error;
+  const { diffSchemas } = await import('./schema-engine.js');
+  try {
+    await diffSchemas(provider, 'empty', before);
+  } catch {
+    return error; // the team's own schema is invalid: the engine's file and line are theirs
+  }
+  return new PowError({
+    code: 'POW_SCHEMA_EDIT_INVALID',
+    message: `Your schema is valid, but Prisma refuses it with pow's additions (nothing was written; the file and line below are of pow's edited version, not of the file on disk):\n${error.message}`,
+    fix: 'Check which model pow takes for the users (`pow inspect`, --user-model) and whether a model of yours already uses a table or name pow adds; if neither explains it, this is a bug in pow: report it with the schema.',
+    exitCode: 3,
+    cause: error,
+  });
 }
 
 function guardDrops(schemaDrops: string[], sqlDrops: string[], allowDrop: boolean | undefined): void {

@@ -24,7 +24,7 @@
 import { readFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { dirname, isAbsolute, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type {
   SqlDriverAdapter,
@@ -645,11 +645,48 @@ export async function markMigrationApplied(
 ): Promise<void> {
   assertEngineProvider(provider);
   const migrationsList = await migrationsListOf(migrationsDir);
+  const { ensureMigrationsTable } = await import('./migration-records.js');
+  await ensureMigrationsTable(provider, url, options.baseDir ?? process.cwd());
   const factory =
     provider === 'sqlite'
       ? await sqliteFactory(sqliteFilePath(url, options.baseDir ?? process.cwd()))
       : await pgFactory(url);
   await withEngine(factory, options.schema ?? null, 'POW_MIGRATE_FAILED', async ({ engine }) => {
     await engine.markMigrationApplied({ migrationName: name, migrationsList });
+  });
+}
+
+/**
+ * What the live database holds, as a migration from nothing (`prisma migrate diff --from-empty
+ * --to-config-datasource --script`): the init migration of a database set up with `prisma db push`.
+ * Empty string for an empty database. `_prisma_migrations` is never part of it (Prisma skips it).
+ */
+export async function diffEmptyToDatabase(
+  url: string,
+  schema: SchemaTexts,
+  options: DriftOptions = {},
+): Promise<string> {
+  const provider = providerOfUrl(url);
+  assertEngineProvider(provider);
+  const configDir = options.baseDir ?? process.cwd();
+  let factory: Factory;
+  if (provider === 'sqlite') {
+    const file = sqliteFilePath(url, configDir);
+    if (file !== ':memory:') await mkdir(dirname(file), { recursive: true });
+    factory = await sqliteFactory(file);
+  } else {
+    await ensurePostgresDatabase(url);
+    factory = await pgFactory(url);
+  }
+  return withEngine(factory, schema, 'POW_DRIFT_CHECK_FAILED', async ({ engine }) => {
+    const result = await engine.diff({
+      from: { tag: 'empty' },
+      to: { tag: 'schemaDatasource', files: toFiles(schema), configDir },
+      script: true,
+      exitCode: null,
+      filters: NO_FILTER,
+    });
+    const sql = result.stdout ?? '';
+    return isEmptyMigration(sql) ? '' : sql;
   });
 }

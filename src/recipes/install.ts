@@ -57,6 +57,8 @@ import { addExtensionFiles, extensionNextSteps, sendsMail } from './extensions.j
 import { appUserColumns } from './app-user-columns.js';
 import { userModelIsPows } from './user-model-origin.js';
 import { removedByTeam, schemaPatchId } from './schema-removals.js';
+import { assertUserModelNotRenamed } from './renamed-user-model.js';
+import { readBase } from '../generate/manifest.js';
 import {
   handleTeamSchemaChanges,
   type SchemaChangesMode,
@@ -290,6 +292,7 @@ export async function runInstall(input: InstallInput): Promise<InstallResult> {
       dependenciesAdded.length > 0,
       envFiles,
       schema.migration !== null || Boolean(schema.teamMigration),
+      schema.history === 'no-history' && !schema.teamMigration,
     ),
     context: it,
   };
@@ -351,6 +354,13 @@ export async function addSchemaAndMigration(
     const text = ctx.tree.readDisk(file);
     if (text !== null) before[file] = lf(text);
   }
+  // A user model renamed with its table kept: named, with the steps, before pow looks for it.
+  const base: SchemaTexts = {};
+  for (const file of prisma.schemaFiles) {
+    const text = readBase(input.root, file);
+    if (text !== null) base[file] = lf(text);
+  }
+  assertUserModelNotRenamed({ schema: before, userModel: input.options.userModel, base });
   const powFile = powSchemaFile(prisma);
   // pow's fields go on a user model pow created; the app's own gets none (user-model-origin.ts).
   const isPows = userModelIsPows(ctx.previous, prisma, input.options.userModel);
@@ -720,13 +730,18 @@ export function nextSteps(
   depsAdded: boolean,
   envFiles: EnvFilesResult | null = null,
   wroteMigration = true,
+  noHistory = false,
 ): string[] {
   const r = runner(project);
   const steps: string[] = [];
   if (depsAdded) steps.push(`${r.install}    # install the packages pow added to package.json`);
   const urlVar = project.prisma?.urlEnvVar ?? 'DATABASE_URL';
   // Only a step that does something: no migration written, nothing for pow migrate to apply.
-  if (wroteMigration)
+  if (noHistory)
+    steps.push(
+      `${r.exec} pow migrate    # no migration history: it writes the init migration of your models first (asks), then applies the migrations to the database in ${urlVar}`,
+    );
+  else if (wroteMigration)
     steps.push(`${r.exec} pow migrate    # apply the migration to the database in ${urlVar}`);
   steps.push(`${r.exec} prisma generate    # regenerate the Prisma client for the new models`);
   if (envFiles?.secretMissing !== null) {

@@ -59,7 +59,7 @@ export async function handleTeamSchemaChanges(
   const migrationsDir = prisma.migrationsDir.replace(/\\/g, '/').replace(/\/+$/, '');
   const [
     { checkHistory, TEAM_CHANGES_MIGRATION_NAME },
-    { readMigrationsDir },
+    { readMigrationsDir, assertHistoryProvider },
     { nextMigrationName, ownPendingMigration, isPowMigration },
   ] = await Promise.all([
     import('../prisma/history.js'),
@@ -67,6 +67,8 @@ export async function handleTeamSchemaChanges(
     import('../prisma/migrations.js'),
   ]);
   const listing = await readMigrationsDir(join(input.root, migrationsDir));
+  // A history of another provider (datasource switched): neither replayed nor extended.
+  assertHistoryProvider(listing, prisma.provider, migrationsDir);
   // A history of pow's migrations only: the team never migrated its own models (`prisma db push`).
   if (listing.migrations.every((m) => isPowMigration(m.name))) {
     return noHistory(ctx, input, listing, migrationsDir);
@@ -154,7 +156,7 @@ async function noHistory(
   if (listing.migrations.length > 0) {
     // pow's migrations came first; an init now would not sort before them. Said, not guessed.
     ctx.note(
-      `schema: ${migrationsDir} holds only pow's migrations: a new database gets no tables of your own models from it (\`prisma db push\`?). Keep using \`prisma db push\`, or start a migration history: https://pris.ly/d/migrate-baseline`,
+      `schema: ${migrationsDir} holds only pow's migrations: a new database gets no tables of your own models from it (\`prisma db push\`?). \`pow migrate\` writes the init migration of your models before pow's (it asks; \`pow migrate --init\` in scripts), or keep using \`prisma db push\`.`,
     );
     return { history, listing, teamMigration: null, pending: null };
   }
@@ -163,16 +165,26 @@ async function noHistory(
   const path = `${migrationsDir}/${name}/migration.sql`;
   if (input.mode !== 'include') {
     ctx.note(
-      `schema: ${migrationsDir} has no migration history (\`prisma db push\`?): pow's migration alone does not create ${models.join(', ')} on a new database. Re-run with --include-schema-changes to write the init migration ${name} from your schema first; \`pow migrate --baseline\` then records it as applied on a database that already has those tables.`,
+      `schema: ${migrationsDir} has no migration history (\`prisma db push\`?): pow's migration alone does not create ${models.join(', ')} on a new database. Run \`pow migrate\` next: it writes the init migration from your schema first (it asks; \`pow migrate --init\` in scripts), or records what a database that already has those tables holds as applied. Or re-run with --include-schema-changes to write the init migration ${name} now.`,
     );
     return { history, listing, teamMigration: null, pending: null };
   }
   const sql = await initSql(input.prisma.provider, input.schema);
   ctx.write(path, sql, { ownership: 'owned', origin: 'prisma:init' });
+  // A new history (none yet, or a provider switch with the old one moved aside) starts with its lock file.
+  let lockfile = listing.lockfile;
+  if (lockfile === null) {
+    const { migrationLockToml, MIGRATION_LOCK_FILE } = await import('../prisma/migrations-dir.js');
+    lockfile = migrationLockToml(input.prisma.provider);
+    ctx.write(`${migrationsDir}/${MIGRATION_LOCK_FILE}`, lockfile, {
+      ownership: 'owned',
+      origin: 'prisma:migration_lock.toml',
+    });
+  }
   ctx.note(`migration: ${path}: your schema's init migration (${models.join(', ')}), before pow's`);
   return {
     history,
-    listing: { ...listing, migrations: [{ name, script: sql }] },
+    listing: { lockfile, migrations: [{ name, script: sql }] },
     teamMigration: { name, path },
     pending: null,
   };

@@ -18,7 +18,7 @@ import { startApp, type RunningApp } from '../helpers/app-process.js';
 import { copyFixture, REPO_ROOT } from '../helpers/fixtures.js';
 import { ensureTestApps } from '../../scripts/test-apps.mjs';
 import { HttpClient, csrfTokenFrom } from '../helpers/http-client.js';
-import { POW_NOW, requireBuild, seedMigrationHistory } from '../helpers/e2e-project.js';
+import { POW_NOW, requireBuild } from '../helpers/e2e-project.js';
 import { EXAMPLES_DIR, PASSWORD, assertGuideRuns, childEnv, signIn } from './guide-app.js';
 
 const exec = promisify(execFile);
@@ -39,8 +39,7 @@ test('docs/getting-started.md, step by step, ends with a working sign-up and sig
   const dir = copy.dir;
   // The app's own tools, as npx finds them.
   const BIN = join(dir, 'node_modules/.bin');
-  // The guide starts from an app whose database is migrated with its own history.
-  await seedMigrationHistory(copy, 'sqlite');
+  // The example app has no migration history (as shipped): the guide's pow migrate --init writes its init.
   const guide = readFileSync(GUIDE, 'utf8');
   const printed = new Map<string, string>();
   let app: RunningApp | null = null;
@@ -130,7 +129,11 @@ test('docs/getting-started.md, step by step, ends with a working sign-up and sig
     assert.match(text, /^POW_SECRET=[\w-]{64}$/m, 'the guide says POW_SECRET is already in .env');
     assert.match(text, /^DATABASE_URL="?file:\.\/dev\.db"?$/m);
 
-    const migrated = await sh('npx pow migrate');
+    const migrated = await sh('npx pow migrate --init');
+    assert.match(
+      migrated,
+      /Wrote prisma\/migrations\/20260102030404_init\/migration\.sql: the init migration of your schema \(Post\)/,
+    );
     assert.match(migrated, /Applied 2 migrations/);
     // prisma.config.ts reads DATABASE_URL with env(): the guide's note says to have .env loaded.
     await sh('npx prisma generate', {

@@ -20,7 +20,11 @@ import { cpSync, existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hashContent } from '../../src/generate/hash.js';
-import { copyFixture, REPO_ROOT } from '../helpers/fixtures.js';
+import type { ApplyStep } from '../../src/generate/apply-plan.js';
+import { inspectProject } from '../../src/inspect/inspect-project.js';
+import { DEFAULT_INSTALL_OPTIONS, runInstall } from '../../src/recipes/install.js';
+import { diffDatabaseToSchema } from '../../src/prisma/schema-engine.js';
+import { copyFixture, REPO_ROOT, runPow } from '../helpers/fixtures.js';
 
 const BIN = join(REPO_ROOT, 'bin/pow.js');
 const built = existsSync(join(REPO_ROOT, 'dist/generate/test-pause.js'));
@@ -166,5 +170,71 @@ test(
       results.some((r) => r.endsWith(':after')),
       'some instants are late enough to be finished',
     );
+  },
+);
+
+/**
+ * Issue 22, item 4: a run killed (SIGKILL) right after its migration file was put in place, before
+ * the schema and the manifest. The re-run finishes the interrupted run from its journal and writes
+ * no second migration; a fresh database migrated from the history has no drift, and status --check
+ * passes. (A leftover migration without a journal, recognised by its content hash, is covered by
+ * test/e2e/regenerate-team-changes.test.ts.)
+ */
+test(
+  'pow install killed right after its migration is in place: the re-run writes no second migration',
+  { skip },
+  async (t) => {
+    const work = mkdtempSync(join(tmpdir(), 'pow-kill-migration-'));
+    t.after(() => rmSync(work, { recursive: true, force: true }));
+    // The step list of this install (in-process, on a throw-away copy): where the migration is placed.
+    const probe = copyFixture('express5-ts-esm-sqlite', { nodeModules: false });
+    const steps: ApplyStep[] = [];
+    try {
+      await runInstall({
+        root: probe.dir,
+        project: await inspectProject(probe.dir),
+        options: { ...DEFAULT_INSTALL_OPTIONS },
+        powVersion: '0.1.0',
+        now: () => new Date(ENV.POW_NOW),
+        onStep: (step) => {
+          steps.push({ ...step });
+        },
+      });
+    } finally {
+      probe.cleanup();
+    }
+    const placed = steps.find((s) => s.phase === 'place' && s.path?.endsWith('_pow_install/migration.sql'));
+    assert.ok(placed, steps.map((s) => `${s.phase}:${s.path}`).join(' '));
+    const schemaPlaced = steps.find((s) => s.phase === 'place' && s.path === 'prisma/schema.prisma');
+    assert.ok(schemaPlaced && schemaPlaced.index > placed.index, 'the migration is placed before the schema');
+
+    const copy = copyFixture('express5-ts-esm-sqlite', { nodeModules: false });
+    t.after(() => copy.cleanup());
+    const stopped = await installKilledAt(copy.dir, placed.index + 1, work);
+    assert.ok(stopped, 'stopped after the migration was placed');
+    const migrations = () =>
+      readdirSync(join(copy.dir, 'prisma/migrations'), { withFileTypes: true })
+        .filter((e) => e.isDirectory())
+        .map((e) => e.name);
+    assert.deepEqual(migrations(), ['20260102030405_pow_install'], 'the kill left the migration in place');
+    assert.doesNotMatch(readFileSync(join(copy.dir, 'prisma/schema.prisma'), 'utf8'), /model User/);
+
+    // The next commands in-process (the recovery reads the journal the same way; no process start-up).
+    const inProcess = (...args: string[]) =>
+      runPow([...args, '--cwd', copy.dir], { env: { POW_NOW: ENV.POW_NOW } });
+    const rerun = await inProcess('install', '--yes');
+    assert.equal(rerun.code, 0, rerun.stdout + rerun.stderr);
+    assert.match(
+      rerun.stderr,
+      /pow install was interrupted while putting its changes in place; pow finished it/,
+    );
+    assert.deepEqual(migrations(), ['20260102030405_pow_install'], 'no second, identical migration');
+    assert.match(readFileSync(join(copy.dir, 'prisma/schema.prisma'), 'utf8'), /model User/);
+    const migrate = await inProcess('migrate', '--init', '--url', 'file:./fresh.db');
+    assert.equal(migrate.code, 0, migrate.stdout + migrate.stderr);
+    const schema = { 'prisma/schema.prisma': readFileSync(join(copy.dir, 'prisma/schema.prisma'), 'utf8') };
+    assert.equal(await diffDatabaseToSchema('file:./fresh.db', schema, { baseDir: copy.dir }), '');
+    const check = await inProcess('status', '--check');
+    assert.equal(check.code, 0, check.stdout + check.stderr);
   },
 );

@@ -153,13 +153,20 @@ export async function seedMigrationHistory(project: { dir: string }, provider: E
   return sql;
 }
 
-/** Copies a fixture, seeds its migration history and gives it a fresh, empty database. */
-export async function e2eProject(fixture: string, provider: E2EProvider): Promise<E2EProject> {
+/**
+ * Copies a fixture, seeds its migration history (unless `history: false`: an app on `prisma db
+ * push`, as the fixtures ship) and gives it a fresh, empty database.
+ */
+export async function e2eProject(
+  fixture: string,
+  provider: E2EProvider,
+  options: { history?: boolean } = {},
+): Promise<E2EProject> {
   requireBuild();
   const copy = copyFixture(fixture);
   let db: E2EDatabase | undefined;
   try {
-    await seedMigrationHistory(copy, provider);
+    if (options.history !== false) await seedMigrationHistory(copy, provider);
     db = await createDatabase(provider, copy.dir);
   } catch (error) {
     copy.cleanup();

@@ -160,7 +160,11 @@ test('each pow command first finishes an interrupted run and says so', async (t)
     const dir = join(frozenRoot, argv[0]!);
     cpSync(join(frozenRoot, 'state'), dir, { recursive: true });
     const res = await runPow([...argv, '--cwd', dir], { env: NOW });
-    assert.equal(res.code, 0, `pow ${argv[0]}: ${res.stderr}`);
+    // The fixture has no migration history: pow migrate, once the run is finished, stops and asks
+    // for --init (issue 22) instead of applying pow's migration alone; the recovery came first.
+    const expected = argv[0] === 'migrate' ? 3 : 0;
+    assert.equal(res.code, expected, `pow ${argv[0]}: ${res.stderr}`);
+    if (expected === 3) assert.match(res.stderr, /Run `pow migrate --init`/);
     assert.match(
       res.stderr,
       /^pow install was interrupted while putting its changes in place; pow finished it: all \d+ files of that run are written, as if it had not been interrupted\.$/m,

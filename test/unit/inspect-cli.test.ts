@@ -33,7 +33,7 @@ describe('pow inspect output', () => {
       'Database URL     env DATABASE_URL (in prisma.config.ts)',
       'Generator        prisma-client → src/generated/prisma',
       'Client import    ./generated/prisma/client.js (from src/)',
-      'Migrations       prisma/migrations',
+      "Migrations       prisma/migrations (no migration history: `pow migrate` writes the init migration from your schema first, or records a database's existing tables as applied)",
       'Models           User',
       'User model       User in prisma/schema.prisma (table users); id field id: String, uuid()',
       '                   id         String    @id @default(uuid())',
