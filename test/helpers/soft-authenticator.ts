@@ -13,6 +13,8 @@ const sha256 = (data: Uint8Array | string): Buffer => createHash('sha256').updat
 export interface SoftAuthenticator {
   /** base64url credential id. */
   readonly id: string;
+  /** Whether its assertions say the user was verified (PIN, biometrics); default true. */
+  userVerified: boolean;
   /** The next signature counter it reports (0: an authenticator that keeps none). */
   counter: number;
   /** A registration response for `options` (from pow's registration options). */
@@ -50,6 +52,7 @@ export function softAuthenticator(counter = 0): SoftAuthenticator {
   const self: SoftAuthenticator = {
     id: b64url(credentialId),
     counter,
+    userVerified: true,
     register(options, origin) {
       const rp = options.rp as { id: string };
       userHandle = (options.user as { id: string }).id;
@@ -86,7 +89,9 @@ export function softAuthenticator(counter = 0): SoftAuthenticator {
       };
     },
     authenticate(options, origin, rpId) {
-      const authData = Buffer.concat([sha256(rpId), Buffer.from([0x05]), uint32(self.counter)]);
+      // flags: user present, and user verified unless the test turned it off
+      const flags = self.userVerified ? 0x05 : 0x01;
+      const authData = Buffer.concat([sha256(rpId), Buffer.from([flags]), uint32(self.counter)]);
       const client = clientData('webauthn.get', options.challenge, origin);
       const signature = signWith(privateKey, Buffer.concat([authData, sha256(client)]));
       return {

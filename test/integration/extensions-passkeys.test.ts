@@ -167,6 +167,30 @@ for (const provider of ['sqlite', 'postgresql'] as Provider[]) {
       assert.equal((await signIn(device)).ok, true, 'a higher one works');
     });
 
+    test('with two-factor on, a passkey signs in only when the authenticator verified the user', async () => {
+      const { device } = await registered();
+      device.userVerified = false;
+      assert.equal((await signIn(device)).ok, true, 'without two-factor, presence is enough');
+      // The setting powExpress passes when the two-factor extension is on (express/passkeys.ts).
+      const strict = createPasskeyService(pow, {
+        prisma: db.prisma,
+        relyingParty: () => RP,
+        requireUserVerification: true,
+      });
+      const browser = binding();
+      const options = await strict.signInOptions(browser);
+      assert.equal(options.userVerification, 'required');
+      const refused = await strict.signIn(browser, device.authenticate(options, ORIGIN, RP.id));
+      assert.deepEqual(refused, { ok: false, reason: 'invalid' }, 'no PIN or biometrics: refused');
+      device.userVerified = true;
+      const again = binding();
+      const verified = await strict.signIn(
+        again,
+        device.authenticate(await strict.signInOptions(again), ORIGIN, RP.id),
+      );
+      assert.equal(verified.ok, true, 'with user verification it signs in');
+    });
+
     test('an unknown credential is refused, and so is a removed one', async () => {
       assert.deepEqual(await signIn(softAuthenticator()), { ok: false, reason: 'unknown_credential' });
       const { owner, device } = await registered();

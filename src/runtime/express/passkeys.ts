@@ -157,6 +157,8 @@ export function createPasskeysApi(host: PasskeysHost): PasskeysApi {
     return (service ??= createPasskeyService(pow, {
       prisma: host.prisma,
       challengeTtlMs: ttlMs,
+      // With two-factor on, a passkey stands in for password + code: it must verify the user.
+      requireUserVerification: pow.extensions.includes('two-factor'),
       relyingParty: () => {
         const base = host.baseUrl();
         if (!base) {

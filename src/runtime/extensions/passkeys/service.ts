@@ -62,6 +62,12 @@ export interface PasskeyServiceOptions {
   /** Read when a ceremony starts (the base URL may come from the environment). */
   relyingParty: () => RelyingParty;
   challengeTtlMs?: number;
+  /**
+   * Refuse a sign-in whose authenticator did not verify the user (PIN, biometrics). pow sets it
+   * when the two-factor extension is on: a passkey skips the code step, so it must be two factors
+   * itself (the device, and the user's PIN or biometrics), never a bare "something you have".
+   */
+  requireUserVerification?: boolean;
 }
 
 export interface PasskeyService {
@@ -208,7 +214,7 @@ export function createPasskeyService(
         timeout: CEREMONY_TIMEOUT_MS,
         // Discoverable credentials: the authenticator offers the passkeys it holds for this site.
         allowCredentials: [],
-        userVerification: 'preferred',
+        userVerification: options.requireUserVerification ? 'required' : 'preferred',
       });
       return json as unknown as PasskeyOptionsJSON;
     },
@@ -245,7 +251,7 @@ export function createPasskeyService(
             counter: passkey.counter,
             transports: passkey.transports as never,
           },
-          requireUserVerification: false,
+          requireUserVerification: options.requireUserVerification === true,
         });
         if (!verified.verified) return { ok: false, reason: 'invalid' };
         newCounter = verified.authenticationInfo.newCounter;
