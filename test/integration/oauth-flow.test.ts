@@ -12,6 +12,7 @@ import {
   beginAuthorization,
   completeAuthorization,
   github,
+  google,
   openIdProvider,
   OAuthFlowError,
   PENDING_AUTHORIZATION_TTL_MS,
@@ -77,6 +78,28 @@ describe('OpenID Connect against oidc-provider', () => {
     const profile = await completeAuthorization(provider, callback, pending);
     assert.deepEqual(profile, {
       provider: 'acme',
+      subject: 'alice-sub',
+      email: 'alice@example.com',
+      emailVerified: true,
+      name: 'Alice',
+    });
+  });
+
+  test('the Google adapter speaks the same OpenID Connect flow (this provider standing in for accounts.google.com)', async () => {
+    const standIn = google({
+      issuer: idp.issuer,
+      clientId: 'pow-app',
+      clientSecret: 'pow-app-secret-0123456789',
+      timeoutMs: 10_000,
+    });
+    assert.equal(standIn.label, 'Google');
+    idp.nextLogin('alice-sub');
+    const { url, pending } = await beginAuthorization(standIn, { redirectUri: REDIRECT });
+    assert.equal(url.searchParams.get('code_challenge_method'), 'S256');
+    const callback = await followToCallback(url, REDIRECT);
+    const profile = await completeAuthorization(standIn, callback, pending);
+    assert.deepEqual(profile, {
+      provider: 'google',
       subject: 'alice-sub',
       email: 'alice@example.com',
       emailVerified: true,
