@@ -384,78 +384,49 @@ export function ensureAuthSchema(input: EnsureAuthSchemaInput): EnsureAuthSchema
     userInfo.tableName ? [`@@map(${JSON.stringify(`${toSnake(userInfo.name)}_credentials`)})`] : [],
   );
 
-  // ---- Identity model (oauth) ---------------------------------------------------------------
-  if (extensions.has('oauth')) {
+  // ---- Models of the extensions that hang off the user -------------------------------------
+  // Each is keyed by the user id (its type mirrored from the user model), snake_cased like the
+  // credential model, and mapped to "<user table>_<suffix>" when the user model maps its table.
+  const childArgs = {
+    userModelName: userInfo.name,
+    userIdField,
+    userIdNative: mirroredIdNative(existingUser ? userIdField : null, ds, mysql, newUserIdNative),
+    ds,
+    mysql,
+  };
+  const ensureChildModel = (name: string, specs: FieldSpec[], tableSuffix: string, attributes: string[]) =>
     ensureModel(
-      identityModelName(userInfo.name),
-      identityFieldSpecs({
-        userModelName: userInfo.name,
-        userIdField,
-        userIdNative: mirroredIdNative(existingUser ? userIdField : null, ds, mysql, newUserIdNative),
-        ds,
-        mysql,
-      }).map((spec) => (credentialSnake && spec.mappable ? withSnakeMap(spec) : spec)),
+      name,
+      specs.map((spec) => (credentialSnake && spec.mappable ? withSnakeMap(spec) : spec)),
       [
-        `@@unique([provider, ${PROVIDER_USER_ID}])`,
-        '@@index([userId])',
-        ...(userInfo.tableName ? [`@@map(${JSON.stringify(`${toSnake(userInfo.name)}_identities`)})`] : []),
-      ],
-    );
-  }
-
-  // ---- Two-factor model (two-factor extension) -----------------------------------------------
-  // Hangs off the credential model (keyed by the same user id), so the User model gains nothing.
-  if (extensions.has('two-factor')) {
-    ensureModel(
-      twoFactorModelName(userInfo.name),
-      twoFactorFieldSpecs({
-        userModelName: userInfo.name,
-        userIdField,
-        userIdNative: mirroredIdNative(existingUser ? userIdField : null, ds, mysql, newUserIdNative),
-        ds,
-        mysql,
-      }).map((spec) => (credentialSnake && spec.mappable ? withSnakeMap(spec) : spec)),
-      userInfo.tableName ? [`@@map(${JSON.stringify(`${toSnake(userInfo.name)}_two_factors`)})`] : [],
-    );
-  }
-
-  // ---- Passkey model ----------------------------------------------------------------------
-  if (extensions.has('passkeys')) {
-    ensureModel(
-      passkeyModelName(userInfo.name),
-      passkeyFieldSpecs({
-        userModelName: userInfo.name,
-        userIdField,
-        userIdNative: mirroredIdNative(existingUser ? userIdField : null, ds, mysql, newUserIdNative),
-        ds,
-        mysql,
-      }).map((spec) => (credentialSnake && spec.mappable ? withSnakeMap(spec) : spec)),
-      [
-        '@@index([userId])',
-        ...(userInfo.tableName ? [`@@map(${JSON.stringify(`${toSnake(userInfo.name)}_passkeys`)})`] : []),
-      ],
-    );
-  }
-
-  // ---- Security log model (security-log) ----------------------------------------------------
-  if (extensions.has('security-log')) {
-    ensureModel(
-      securityEventModelName(userInfo.name),
-      securityEventFieldSpecs({
-        userModelName: userInfo.name,
-        userIdField,
-        userIdNative: mirroredIdNative(existingUser ? userIdField : null, ds, mysql, newUserIdNative),
-        ds,
-        mysql,
-      }).map((spec) => (credentialSnake && spec.mappable ? withSnakeMap(spec) : spec)),
-      [
-        // The log page reads one user's newest events; pruning reads by time.
-        '@@index([userId, at])',
-        '@@index([at])',
+        ...attributes,
         ...(userInfo.tableName
-          ? [`@@map(${JSON.stringify(`${toSnake(userInfo.name)}_security_events`)})`]
+          ? [`@@map(${JSON.stringify(`${toSnake(userInfo.name)}_${tableSuffix}`)})`]
           : []),
       ],
+    );
+  if (extensions.has('oauth')) {
+    ensureChildModel(identityModelName(userInfo.name), identityFieldSpecs(childArgs), 'identities', [
+      `@@unique([provider, ${PROVIDER_USER_ID}])`,
+      '@@index([userId])',
+    ]);
+  }
+  // Hangs off the credential model (keyed by the same user id), so the User model gains nothing.
+  if (extensions.has('two-factor')) {
+    ensureChildModel(twoFactorModelName(userInfo.name), twoFactorFieldSpecs(childArgs), 'two_factors', []);
+  }
+  if (extensions.has('passkeys')) {
+    ensureChildModel(passkeyModelName(userInfo.name), passkeyFieldSpecs(childArgs), 'passkeys', [
+      '@@index([userId])',
+    ]);
+  }
+  if (extensions.has('security-log')) {
+    ensureChildModel(
+      securityEventModelName(userInfo.name),
+      securityEventFieldSpecs(childArgs),
+      'security_events',
+      // The log page reads one user's newest events; pruning reads by time.
+      ['@@index([userId, at])', '@@index([at])'],
     );
   }
 
