@@ -143,9 +143,10 @@ test('pow migrate puts SQLite in WAL mode; with nothing to apply one query answe
   const copy = withCopy(t);
   assert.equal((await pow(['install', '--yes'], copy.dir)).code, 0);
   const env = { DATABASE_URL: 'file:./dev.db' };
-  const applied = await pow(['migrate'], copy.dir, env);
+  // The fixture has no migration history: --init writes the init of its own models first.
+  const applied = await pow(['migrate', '--init'], copy.dir, env);
   assert.equal(applied.code, 0, applied.stderr);
-  assert.match(applied.stdout, /Applied 1 migration/);
+  assert.match(applied.stdout, /Applied 2 migrations/);
   const { default: Database } = await import('better-sqlite3');
   const mode = new Database(join(copy.dir, 'dev.db'), { readonly: true });
   assert.equal(mode.pragma('journal_mode', { simple: true }), 'wal', 'pow migrate leaves SQLite in WAL mode');
@@ -161,7 +162,7 @@ test('pow migrate puts SQLite in WAL mode; with nothing to apply one query answe
 
   // Another database (same inputs otherwise): the query finds nothing applied, full path applies.
   const other = await pow(['migrate'], copy.dir, { DATABASE_URL: 'file:./other.db' });
-  assert.match(other.stdout, /Applied 1 migration/);
+  assert.match(other.stdout, /Applied 2 migrations/);
 
   // A new migration in the folder: not applied yet, so the full path applies it.
   const folder = join(copy.dir, 'prisma/migrations/20260301000000_team');
