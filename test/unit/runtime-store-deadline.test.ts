@@ -105,3 +105,23 @@ describe('store deadline', () => {
     assert.equal(DEFAULT_STORE_TIMEOUT_MS, 2000);
   });
 });
+
+describe("the extensions' own models", () => {
+  it("a stalled two-factor or security-log query fails within the instance's storeTimeoutMs", async () => {
+    const never = () => new Promise<never>(() => {});
+    const stalled = { findUnique: never, upsert: never, updateMany: never, deleteMany: never };
+    const prisma = {
+      user: { findFirst() {}, findMany() {}, create() {}, update() {}, delete() {} },
+      userTwoFactor: stalled,
+      userSecurityEvent: { create: never, findMany: never, count: never, deleteMany: never },
+    };
+    const pow = createPow({ prisma, store: memoryStore(), secret: 's'.repeat(32), storeTimeoutMs: 100 });
+    const { createTwoFactor } = await import('../../src/runtime/extensions/two-factor.js');
+    const { createSecurityLog } = await import('../../src/runtime/extensions/security-log.js');
+    const started = Date.now();
+    await assert.rejects(createTwoFactor(pow, prisma).status(1), StoreUnavailableError);
+    const log = createSecurityLog(pow, { prisma });
+    await assert.rejects(log.list(1, 1), StoreUnavailableError);
+    assert.ok(Date.now() - started < 2000, 'within the 100 ms deadline (plus its tick), not the 2 s default');
+  });
+});

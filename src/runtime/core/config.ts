@@ -3,6 +3,7 @@
  * bad key) and wires users, sessions and the hasher for one user type.
  */
 import { createSecurityEvents } from './security-events.js';
+import { registerDeadline } from './pow-deadline.js';
 import type { ExtensionName, Hasher, Pow, PowConfig, Store, UserFieldSpec } from './types.js';
 import { configError } from './errors.js';
 import { ARGON2_INSECURE_TEST, argon2Hasher } from './hashers.js';
@@ -373,7 +374,7 @@ export function createPow(config: PowConfig): Pow {
   });
   holder.sessions = sessions;
 
-  return Object.freeze({
+  const pow: Pow = Object.freeze({
     userType,
     userModel,
     userIdFields: Object.freeze([...userIdFields]),
@@ -392,4 +393,6 @@ export function createPow(config: PowConfig): Pow {
     securityEvents: createSecurityEvents(clock),
     passwordRules: Object.freeze({ minLength: policy.minLength, maxBytes: policy.maxBytes }),
   });
+  registerDeadline(pow, deadline);
+  return pow;
 }

@@ -12,6 +12,7 @@
  * - linking and unlinking are announced on `pow.securityEvents` (identity-linked /
  *   identity-unlinked, the provider's name as detail), which the security log records.
  */
+import { deadlineOf } from '../core/pow-deadline.js';
 import type { Request, Response, PowExpress } from './types.js';
 import type { UserRecord } from '../core/types.js';
 import { createSigner, readCookie, serializeCookie, setCookieHeader } from './cookies.js';
@@ -119,7 +120,8 @@ export function powOAuth(auth: PowExpress, options: PowOAuthOptions): PowOAuth {
     path: auth.mountPath === '' || cookieNameOf().startsWith('__Host-') ? '/' : auth.mountPath,
   });
   let identityStore: IdentityStore | undefined;
-  const identities = () => (identityStore ??= createIdentityStore(options.prisma, pow.userModel));
+  const identities = () =>
+    (identityStore ??= createIdentityStore(options.prisma, pow.userModel, deadlineOf(pow)));
   // The routes file's callback path (auth.readPages), so a path the team edits there is the one
   // registered with the provider; routes files that do not mark it keep pow's default.
   const callbackPath =

@@ -21,6 +21,8 @@
 import { PowError } from '../../shared/pow-error.js';
 import type { Pow, PrismaLike } from '../core/types.js';
 import { delegateName } from '../core/users.js';
+import { deadlineOf } from '../core/pow-deadline.js';
+import { boundedDelegate } from '../stores/deadline.js';
 import { SECURITY_EVENT_NAMES, type SecurityEvent, type SecurityEventName } from '../core/security-events.js';
 import { describeUserAgent } from './sessions.js';
 import { sameBrowserFamily } from './security-log-device.js';
@@ -201,14 +203,17 @@ export function createSecurityLog(
 ): SecurityLog {
   const options = resolveSecurityLogOptions(args.options);
   const model = securityEventModelName(pow.userModel);
-  const delegate = (args.prisma as Record<string, unknown>)[delegateName(model)] as EventDelegate | undefined;
-  if (!delegate || typeof delegate.create !== 'function' || typeof delegate.findMany !== 'function') {
+  const raw = (args.prisma as Record<string, unknown>)[delegateName(model)] as EventDelegate | undefined;
+  if (!raw || typeof raw.create !== 'function' || typeof raw.findMany !== 'function') {
     throw new PowError({
       code: 'POW_EXTENSION_CONFIG',
       message: `The security-log extension of user type "${pow.userType}" writes to model ${model}, but the Prisma client has no \`prisma.${delegateName(model)}\`.`,
       fix: 'Run `npx pow install --extension security-log` (it adds the model and its migration), migrate, and `npx prisma generate`.',
     });
   }
+  // Writes, the page's reads and pruning within the instance's deadline (a stalled database fails
+  // the log page with 503 and never holds a write open).
+  const delegate = boundedDelegate(raw, ['create', 'findMany', 'count', 'deleteMany'], deadlineOf(pow));
   const retentionMs = options.retentionDays * DAY_MS;
   const cutoff = () => new Date(pow.clock() - retentionMs);
   const pending = new Set<Promise<unknown>>();
@@ -234,7 +239,7 @@ export function createSecurityLog(
 
   async function prune(): Promise<number> {
     lastPrune = pow.clock();
-    const { count } = await delegate!.deleteMany({ where: { at: { lt: cutoff() } } });
+    const { count } = await delegate.deleteMany({ where: { at: { lt: cutoff() } } });
     return count;
   }
 
@@ -249,13 +254,13 @@ export function createSecurityLog(
   async function isNewDevice(event: SecurityEvent & { at: number }): Promise<boolean> {
     const signIns = { userId: event.userId, name: { in: [...SIGN_IN_EVENTS] }, at: { gte: cutoff() } };
     if (typeof event.device === 'string' && event.device !== '') {
-      const seen = await delegate!.count({ where: { ...signIns, device: event.device } });
+      const seen = await delegate.count({ where: { ...signIns, device: event.device } });
       if (seen > 0) return false;
-      return (await delegate!.count({ where: signIns })) > 0;
+      return (await delegate.count({ where: signIns })) > 0;
     }
     // No device cookie behind this event (an emitter outside the Express layer): compare the
     // browser and OS family with the user's recent sign-ins.
-    const earlier = await delegate!.findMany({
+    const earlier = await delegate.findMany({
       where: signIns,
       orderBy: [{ at: 'desc' }],
       take: FAMILY_LOOKBACK,
@@ -272,7 +277,7 @@ export function createSecurityLog(
     const newDevice =
       checkDevice && event.detail?.method !== 'remember-me' ? await isNewDevice(event) : false;
     const detail = safeDetail(event.detail);
-    await delegate!.create({
+    await delegate.create({
       data: {
         userId: event.userId,
         name: event.name,

@@ -19,6 +19,8 @@
  */
 import type { FieldErrors, Pow, UserRecord } from '../core/types.js';
 import { delegateName } from '../core/users.js';
+import { deadlineOf } from '../core/pow-deadline.js';
+import { boundedDelegate } from '../stores/deadline.js';
 import { sha256Hex } from '../core/crypto.js';
 import { TWO_FACTOR_CREDENTIAL_RELATION, twoFactorModelName } from '../core/two-factor-model.js';
 import { CREDENTIAL_HASH_FIELD } from '../core/credentials.js';
@@ -43,6 +45,8 @@ interface TwoFactorDelegate {
   updateMany(args: { where: Row; data: Row }): Promise<{ count: number }>;
   deleteMany(args: { where: Row }): Promise<{ count: number }>;
 }
+
+const TWO_FACTOR_METHODS = ['findUnique', 'upsert', 'updateMany', 'deleteMany'] as const;
 
 export interface TwoFactorOptions {
   /**
@@ -178,7 +182,9 @@ export function createTwoFactor(
   const resolved = resolveTwoFactorOptions(options);
   const box: SecretBox = createSecretBox(keySource(options.encryptionKey));
   const model = twoFactorModelName(pow.userModel);
+  let bounded: TwoFactorDelegate | undefined;
   const delegate = (): TwoFactorDelegate => {
+    if (bounded) return bounded;
     const found = (prisma as Record<string, unknown>)[delegateName(model)] as TwoFactorDelegate | undefined;
     if (!found || typeof found.findUnique !== 'function') {
       throw configError(
@@ -187,7 +193,8 @@ export function createTwoFactor(
         `Run \`npx pow install --extension two-factor\`, then \`npx pow migrate\` and \`npx prisma generate\`.`,
       );
     }
-    return found;
+    // Every query within the instance's deadline: a stalled database answers 503, never hangs.
+    return (bounded = boundedDelegate(found, TWO_FACTOR_METHODS, deadlineOf(pow)));
   };
   /** Binds a sealed secret to its owner (a copied ciphertext does not decrypt for another user). */
   const owner = (userId: string | number) => `${pow.userType}:${String(userId)}`;

@@ -14,6 +14,7 @@
  *   compare-and-set, so of two sign-ins with the same counter only one succeeds;
  * - discoverable credentials are required (resident keys), user verification is preferred.
  */
+import { deadlineOf } from '../../core/pow-deadline.js';
 import { createHmac } from 'node:crypto';
 import type { Pow, UserRecord } from '../../core/types.js';
 import { deriveSecretKey } from '../../core/crypto.js';
@@ -130,7 +131,8 @@ export function createPasskeyService(
 ): PasskeyService {
   const ttlMs = options.challengeTtlMs ?? DEFAULT_CHALLENGE_TTL_MS;
   let store: PasskeyStore | undefined;
-  const passkeys = (): PasskeyStore => (store ??= createPasskeyStore(options.prisma, pow.userModel));
+  const passkeys = (): PasskeyStore =>
+    (store ??= createPasskeyStore(options.prisma, pow.userModel, deadlineOf(pow)));
   // The user handle pow gives a user's passkeys: stable, opaque (no e-mail or id in it), and
   // different per user type. Derived, so no column holds it.
   let handleKey: Buffer | undefined;
