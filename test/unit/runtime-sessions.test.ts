@@ -38,11 +38,15 @@ describe('session tokens', () => {
     const clock = fakeClock();
     const inner = memoryStore();
     const lookups: string[] = [];
-    // Both read paths are counted: `get`, and the memory store's synchronous `getNow`.
+    // Every read path is counted: `get`, and the memory store's synchronous `getNow` and `peekLinked`.
     const store: Store = {
       ...inner,
       get: (ns, key) => (lookups.push(`${ns}/${key}`), inner.get(ns, key)),
       getNow: (ns, key) => (lookups.push(`${ns}/${key}`), inner.getNow!(ns, key)),
+      peekLinked: (ns, key, link, linkedNs) => (
+        lookups.push(`${ns}/${key}`),
+        inner.peekLinked(ns, key, link, linkedNs)
+      ),
     };
     const pow = createPow({
       prisma: db.prisma,

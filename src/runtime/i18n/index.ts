@@ -57,6 +57,9 @@ export function flattenCatalogue(tree: object, prefix = ''): Record<string, stri
   return out;
 }
 
+/** How many param-less texts a translator remembers per locale (pow's catalogue has ~400 keys). */
+export const MAX_CACHED_TEXTS = 2048;
+
 const PLURAL_SUFFIX = /_(zero|one|two|few|many|other)$/;
 const englishKeys = new Set(Object.keys(flattenCatalogue(en)));
 const powGroups = new Set(Object.keys(en));
@@ -183,12 +186,22 @@ export function createTranslator(options: TranslatorOptions = {}): Translator {
     });
   }
   const lowerToLocale = new Map(locales.map((l) => [l.toLowerCase(), l]));
+  // Keyed by the locale i18next answers for (one of `locales`), so the map stays as small as
+  // that list whatever locale strings callers pass.
   const fixed = new Map<string, TFunction>();
-  const tFor = (locale: string): TFunction => {
-    let fn = fixed.get(locale);
+  // The text of a key without params, per locale: the resources never change after this
+  // function returns, so the answer for (locale, key) cannot change either. A page asks for the
+  // same few keys on every render, and i18next's lookup (key splitting, fallbacks, nesting and
+  // interpolation passes) was most of what a view's `pow.t()` cost (issue 18). Bounded per
+  // locale: keys come from views and app code, and a key that is never found is still answered.
+  const texts = new Map<string, Map<string, string>>();
+  const resolvedLocale = (locale: string): string =>
+    lowerToLocale.get(typeof locale === 'string' ? locale.toLowerCase() : '') ?? defaultLocale;
+  const tFor = (resolved: string): TFunction => {
+    let fn = fixed.get(resolved);
     if (!fn) {
-      fn = instance.getFixedT(lowerToLocale.has(locale.toLowerCase()) ? locale : defaultLocale);
-      fixed.set(locale, fn);
+      fn = instance.getFixedT(resolved);
+      fixed.set(resolved, fn);
     }
     return fn;
   };
@@ -206,8 +219,16 @@ export function createTranslator(options: TranslatorOptions = {}): Translator {
     locales,
     defaultLocale,
     t(locale, key, params) {
-      const t = tFor(locale);
-      return (params ? t(key, params) : t(key)) as string;
+      const resolved = resolvedLocale(locale);
+      if (params) return tFor(resolved)(key, params) as string;
+      let cache = texts.get(resolved);
+      if (!cache) texts.set(resolved, (cache = new Map()));
+      let text = cache.get(key);
+      if (text === undefined) {
+        text = tFor(resolved)(key) as string;
+        if (cache.size < MAX_CACHED_TEXTS && typeof key === 'string') cache.set(key, text);
+      }
+      return text;
     },
     exists(locale, key) {
       return instance.exists(key, { lng: match(locale) ?? defaultLocale });
