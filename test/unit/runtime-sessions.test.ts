@@ -134,6 +134,61 @@ describe('session tokens', () => {
     assert.equal(store.size(), 0, 'and the token pointer after renewAfter + idle');
   });
 
+  it('loadNow answers without a promise on the memory store while nothing is due, and sees every change at once', async () => {
+    const clock = fakeClock();
+    const store = memoryStore();
+    const pow = createPow({
+      prisma: db.prisma,
+      store,
+      secret: 'k'.repeat(32),
+      clock: clock.now,
+      hashing: { insecureTestParameters: true },
+    });
+    const user = await createUser(pow, { email: 'loadnow@example.com', password: 'a perfectly fine passphrase' });
+    const { token } = await pow.sessions.create(user, { data: { csrf: 'secret' } });
+    const loadNow = pow.sessions.loadNow!.bind(pow.sessions);
+
+    const first = loadNow(token);
+    assert.ok(first && !(first instanceof Promise), 'answered synchronously');
+    assert.deepEqual(first, await pow.sessions.load(token), 'the same answer as load()');
+    assert.equal(first.user.email, 'loadnow@example.com');
+    assert.ok(first.user.createdAt instanceof Date);
+    // What the caller gets is its own: changing it changes neither the store nor the next answer.
+    first.session.data.csrf = 'changed';
+    first.session.data.flash = { info: { k: 'x' } };
+    (first.user as { email: string }).email = 'changed@example.com';
+    const again = loadNow(token) as { session: { data: object }; user: { email: string } };
+    assert.deepEqual(again.session.data, { csrf: 'secret' });
+    assert.equal(again.user.email, 'loadnow@example.com');
+    assert.equal(loadNow('x'.repeat(87)), null, 'a forged token: null, no lookup, no promise');
+
+    // refreshUser: the next call re-reads the user (a promise: it needs the user table).
+    const updated = await pow.users.update(user, {
+      email: 'renamed@example.com',
+      current_password: 'a perfectly fine passphrase',
+    });
+    assert.ok(updated.ok, JSON.stringify(updated));
+    const reread = loadNow(token);
+    assert.ok(reread instanceof Promise, 'the copy of the user was dropped: re-read');
+    assert.equal((await reread)?.user.email, 'renamed@example.com');
+    assert.ok(!(loadNow(token) instanceof Promise), 'then synchronous again');
+
+    // A touch is due after touchEveryMs: the promise path writes lastSeenAt back, once.
+    clock.advance(61_000);
+    const touched = loadNow(token);
+    assert.ok(touched instanceof Promise);
+    assert.equal((await touched)?.session.lastSeenAt, clock.now());
+    assert.ok(!(loadNow(token) instanceof Promise));
+
+    // Revocation is seen by the very next call: nothing is remembered between calls.
+    await pow.sessions.revokeAll(user.id);
+    assert.equal(await loadNow(token), null);
+    const second = await pow.sessions.create(user);
+    assert.ok(loadNow(second.token));
+    await pow.users.delete(user);
+    assert.equal(await loadNow(second.token), null, 'a deleted user is signed out at once');
+  });
+
   it('renewGraceMs 0 ends the old token at once', async () => {
     const clock = fakeClock();
     const pow = createPow({

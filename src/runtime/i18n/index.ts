@@ -38,6 +38,8 @@ export interface Translator {
   readonly defaultLocale: string;
   /** Translate `key` for `locale` (falling back to the default locale, then English). */
   t(locale: string, key: string, params?: TranslateParams): string;
+  /** @internal How many param-less texts are remembered for `locale` (at most MAX_CACHED_TEXTS; for tests). */
+  cachedTexts(locale: string): number;
   /** True when `key` has a translation (in `locale` or a fallback). */
   exists(locale: string, key: string): boolean;
   /** The best supported locale for an Accept-Language header value, or the default. */
@@ -229,6 +231,9 @@ export function createTranslator(options: TranslatorOptions = {}): Translator {
         if (cache.size < MAX_CACHED_TEXTS && typeof key === 'string') cache.set(key, text);
       }
       return text;
+    },
+    cachedTexts(locale) {
+      return texts.get(resolvedLocale(locale))?.size ?? 0;
     },
     exists(locale, key) {
       return instance.exists(key, { lng: match(locale) ?? defaultLocale });
