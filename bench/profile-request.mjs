@@ -58,7 +58,8 @@ try {
   await run(2); // warm-up: let the JIT settle, as the bench does
   const result = await run(durationS);
   requests = result.requests.total;
-  if (result.non2xx) throw new Error(`${result.non2xx} non-2xx answers: the profile would not be of a signed-in request`);
+  if (result.non2xx)
+    throw new Error(`${result.non2xx} non-2xx answers: the profile would not be of a signed-in request`);
 } finally {
   await server.stop();
 }
@@ -119,6 +120,8 @@ const print = (title, map) => {
 };
 console.log(`${id}: ${requests} requests in the measured run; profile ${join(out, file)}`);
 console.log(`(the profile spans start-up and warm-up too; µs/req divides by the measured requests)`);
-console.log(`inside pow (dist/runtime frames and what they call): ${perRequest(powTotal)} µs/req, ${((100 * powTotal) / total).toFixed(1)}% of the profile`);
+console.log(
+  `inside pow (dist/runtime frames and what they call): ${perRequest(powTotal)} µs/req, ${((100 * powTotal) / total).toFixed(1)}% of the profile`,
+);
 print('\nSelf time (* = pow)', self);
 print('\nInside pow, by the deepest pow frame (with the Node or library code it called)', powDeepest);

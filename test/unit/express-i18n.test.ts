@@ -116,7 +116,8 @@ describe('translator', () => {
     assert.equal(tr.t('DE', 'session.signed_in'), flatDe['session.signed_in']);
     assert.equal(tr.cachedTexts('xx'), tr.cachedTexts('en'));
     // Keys nobody defined (a view's typo, the app's own keys) fill the cache up to the bound only.
-    for (let i = 0; i < MAX_CACHED_TEXTS + 20; i++) assert.equal(tr.t('de', `app.missing_${i}`), `app.missing_${i}`);
+    for (let i = 0; i < MAX_CACHED_TEXTS + 20; i++)
+      assert.equal(tr.t('de', `app.missing_${i}`), `app.missing_${i}`);
     assert.equal(tr.cachedTexts('de'), MAX_CACHED_TEXTS);
     // Past the bound, answers are still right (asked of i18next each time).
     assert.equal(tr.t('de', 'session.signed_in'), flatDe['session.signed_in']);

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { sessionSuite } from '../helpers/db-session-suite.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/prisma-test-client.js';
 import { createPow, createUser, memoryStore, randomToken, fakeClock } from '../../src/runtime/index.js';
-import type { Store } from '../../src/runtime/core/types.js';
+import type { LoadedSession, Store } from '../../src/runtime/core/types.js';
 
 sessionSuite('the memory store', async (clock) => {
   const db = await createTestDatabase('sqlite');
@@ -144,7 +144,10 @@ describe('session tokens', () => {
       clock: clock.now,
       hashing: { insecureTestParameters: true },
     });
-    const user = await createUser(pow, { email: 'loadnow@example.com', password: 'a perfectly fine passphrase' });
+    const user = await createUser(pow, {
+      email: 'loadnow@example.com',
+      password: 'a perfectly fine passphrase',
+    });
     const { token } = await pow.sessions.create(user, { data: { csrf: 'secret' } });
     const loadNow = pow.sessions.loadNow!.bind(pow.sessions);
 
@@ -156,8 +159,8 @@ describe('session tokens', () => {
     // What the caller gets is its own: changing it changes neither the store nor the next answer.
     first.session.data.csrf = 'changed';
     first.session.data.flash = { info: { k: 'x' } };
-    (first.user as { email: string }).email = 'changed@example.com';
-    const again = loadNow(token) as { session: { data: object }; user: { email: string } };
+    first.user.email = 'changed@example.com';
+    const again = loadNow(token) as LoadedSession;
     assert.deepEqual(again.session.data, { csrf: 'secret' });
     assert.equal(again.user.email, 'loadnow@example.com');
     assert.equal(loadNow('x'.repeat(87)), null, 'a forged token: null, no lookup, no promise');

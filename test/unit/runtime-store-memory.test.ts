@@ -43,7 +43,7 @@ describe('memoryStore extras', () => {
       'rk',
       'rec',
     );
-    assert.deepEqual([pointer, record], await store.getLinked('ptr', 'a', 'rk', 'rec'));
+    assert.deepEqual([pointer, record], await store.getLinked!('ptr', 'a', 'rk', 'rec'));
     // The store's own values: frozen all the way down, so no caller can change what others read.
     assert.ok(Object.isFrozen(pointer) && Object.isFrozen(record) && Object.isFrozen(record!.data.list));
     assert.throws(() => {

@@ -236,7 +236,9 @@ export function createSessionOperations(ctx: SessionContext): SessionOperations 
     if (store.getNow) {
       const pointer = store.getNow<TokenPointer>(ns.tokens, hash);
       const stored =
-        pointer && typeof pointer.rk === 'string' ? store.getNow<StoredSession>(ns.sessions, pointer.rk) : null;
+        pointer && typeof pointer.rk === 'string'
+          ? store.getNow<StoredSession>(ns.sessions, pointer.rk)
+          : null;
       return settle(hash, pointer, stored, false);
     }
     return readPair(hash).then(([pointer, stored]) => settle(hash, pointer, stored, false));
@@ -275,7 +277,14 @@ export function createSessionOperations(ctx: SessionContext): SessionOperations 
     const renewDue = pointer.supersededAt === undefined && now - pointer.issuedAt >= timeouts.renewAfterMs;
     if (user === null || renewDue || now - stored.lastSeenAt >= touchEveryMs)
       // Only top-level fields of the record change there (the copy of the user is replaced whole).
-      return settleWithWrites(hash, pointer, shared ? { ...stored } : (stored as StoredSession), user, now, shared);
+      return settleWithWrites(
+        hash,
+        pointer,
+        shared ? { ...stored } : (stored as StoredSession),
+        user,
+        now,
+        shared,
+      );
     return { session: publicRecord(stored, pointer.issuedAt, shared), user };
   }
 
