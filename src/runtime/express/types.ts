@@ -435,9 +435,17 @@ export interface PowExpress extends PasskeysApi {
    * Deletes the signed-in user's account, ends every session and signs out. With
    * `currentPassword` (the generated delete form asks for it, a second step before something that
    * cannot be undone) nothing happens unless it is the account's password: the result then has
-   * `current_password` errors. Without it (older owned code) the account is deleted at once.
+   * `current_password` errors. An account without a password confirms by a sign-in within
+   * `session.reauthenticateMs` instead (error key `errors.sign_in_again` when older). Without
+   * `confirm` (older owned code) the account is deleted at once.
    */
   deleteUser(req: Request, res: Response, confirm?: { currentPassword: unknown }): Promise<DeleteUserResult>;
+  /**
+   * Whether the signed-in user's account has a password (false for one that signs in only through
+   * an OAuth provider, a passkey or a sign-in link; false when signed out). The account page asks
+   * for the current password only when there is one.
+   */
+  hasPassword(req: Request): Promise<boolean>;
   /** Sets a flash message (by i18n key) for the next request. */
   flash(req: Request, kind: 'info' | 'error', key: string, params?: Record<string, string | number>): void;
   /** Field errors as sentences that name their field ("Password must be at least 15 characters long."), field → messages in the request's locale. */
