@@ -99,6 +99,8 @@ export interface ExtensionHost {
   currentSession(req: Request): { token: string; session: SessionRecord } | null;
   /** Rotates to a fresh session for `user` (sets the cookie); `how`: see SessionLifecycle.startSession. */
   startSession(req: Request, res: Response, user: UserRecord, how?: SessionStart): Promise<void>;
+  /** The gates after a first factor, then the session (SessionLifecycle.finishSignIn). */
+  finishSignIn(req: Request, res: Response, user: UserRecord, options?: SignInOptions): Promise<SignInResult>;
   clearSignInFailures(identifier: string): Promise<void>;
   /** Seconds until the sign-in pause of this identifier lifts, or null (throttle.ts `paused`). */
   signInPaused(identifier: string): Promise<number | null>;
@@ -503,8 +505,7 @@ export function createExpressExtensions(host: ExtensionHost, options: PowExpress
     limitedByAddress: limited,
     signInPaused: host.signInPaused,
     clearSignInFailures: host.clearSignInFailures,
-    startSession: host.startSession,
-    afterSignIn: (req, res, user, signInOptions) => hooks.afterSignIn(req, res, user, signInOptions),
+    finishSignIn: host.finishSignIn,
   });
 
   // ---- the hooks --------------------------------------------------------------------------------

@@ -101,6 +101,7 @@ export function powExpress(pow: Pow, options: PowExpressOptions = {}): PowExpres
       startSession: async (req, res, user, how) => {
         await sessions.startSession(req, res, user, how);
       },
+      finishSignIn: (req, res, user, signInOptions) => sessions.finishSignIn(req, res, user, signInOptions),
       clearSignInFailures: (identifier) => settings.throttle.clearAccount(identifier),
       signInPaused: (identifier) => settings.throttle.paused(identifier),
       limiter: settings.limiter,
@@ -159,6 +160,7 @@ export function powExpress(pow: Pow, options: PowExpressOptions = {}): PowExpres
     resolveLocale: settings.resolveLocale,
     csrfTokenOf: createCsrfTokenOf(hook),
     readFlash: flash.read,
+    finishSignIn: (req, res, user) => sessions.finishSignIn(req, res, user),
   };
   const middleware = createMiddleware(settings, {
     memo,

@@ -32,6 +32,19 @@ export interface SessionLifecycle {
   endSession(req: Request, res: Response): Promise<void>;
   /** Counts a sign-up from this request's address; a form error when over the limit. */
   signUpRefused(req: Request): Promise<{ ok: false; errors: FieldErrors } | null>;
+  /**
+   * The gates every sign-in passes once its first factor is proven (a password, a provider, a
+   * sign-in link): an unconfirmed address is refused (a confirmation link is mailed), an account
+   * with two-factor on waits for its code (`reason: 'two-factor'`, nobody signed in yet); then
+   * the session starts and remember-me follows `signInOptions` or the form. The caller announces
+   * the sign-in (its own security event).
+   */
+  finishSignIn(
+    req: Request,
+    res: Response,
+    user: UserRecord,
+    signInOptions?: Parameters<PowExpress['signIn']>[4],
+  ): Promise<SignInResult>;
   signIn: PowExpress['signIn'];
   signOut: PowExpress['signOut'];
   register(req: Request, params: UserParams): Promise<Result<UserRecord>>;
@@ -171,15 +184,25 @@ export function createSessionLifecycle(
       return { ok: false, status: 401, messageKey: 'session.invalid_credentials' };
     }
     await throttle.succeeded(id, address);
-    // email-confirmation: the right password, but no session until the address is confirmed.
+    const finished = await finishSignIn(req, res, user, signInOptions);
+    if (finished.ok) await extensions.security.emit(req, 'sign-in', user.id, { method: 'password' });
+    return finished;
+  }
+
+  async function finishSignIn(
+    req: Request,
+    res: Response,
+    user: UserRecord,
+    signInOptions?: Parameters<PowExpress['signIn']>[4],
+  ): Promise<SignInResult> {
+    // email-confirmation: the first factor is right, but no session until the address is confirmed.
     const refused = await extensions.refuseSignIn(user);
     if (refused) return refused;
-    // two-factor: the password is not enough; the session starts after the code (two-factor.ts).
+    // two-factor: the first factor is not enough; the session starts after the code (two-factor.ts).
     const pending = await extensions.secondStep(req, res, user, signInOptions);
     if (pending) return pending;
     await startSession(req, res, user);
     await extensions.afterSignIn(req, res, user, signInOptions);
-    await extensions.security.emit(req, 'sign-in', user.id, { method: 'password' });
     return { ok: true, user };
   }
 
@@ -209,6 +232,7 @@ export function createSessionLifecycle(
     startSession,
     endSession,
     signUpRefused,
+    finishSignIn,
 
     async signIn(req, res, identifier, password, signInOptions) {
       try {

@@ -315,9 +315,11 @@ export type MagicLinkSignInResult =
        * `used`: the link signed in before (a second click); `invalid`: unknown, expired, or mailed
        * to an address the account no longer has; `locked`: the account's sign-in is paused after
        * failed passwords (the link stays usable); `unconfirmed`: the address is not confirmed (a
-       * confirmation link was mailed); `unavailable`: the store or database did not answer.
+       * confirmation link was mailed); `two-factor`: the account has two-factor on, nobody is
+       * signed in yet (send the browser to the `two_factor.challenge` page for its code; the link
+       * is used); `unavailable`: the store or database did not answer.
        */
-      reason: 'used' | 'invalid' | 'locked' | 'unconfirmed' | 'unavailable';
+      reason: 'used' | 'invalid' | 'locked' | 'unconfirmed' | 'two-factor' | 'unavailable';
       status: 401 | 403 | 410 | 503;
       messageKey: string;
       messageParams?: Record<string, string | number>;

@@ -71,6 +71,9 @@ export const de: Catalogue = {
     last_sign_in_method:
       '{{provider}} kann nicht getrennt werden: Es ist die einzige Möglichkeit, sich bei Ihrem Konto anzumelden. Legen Sie zuerst ein Passwort fest.',
     not_linked: '{{provider}} ist nicht mit Ihrem Konto verbunden.',
+    unconfirmed:
+      'Bitte bestätigen Sie Ihre E-Mail-Adresse: Wir haben Ihnen einen Link geschickt. Dann fahren Sie erneut mit {{provider}} fort.',
+    'two-factor': 'Geben Sie den Code aus Ihrer Authenticator-App ein, um die Anmeldung abzuschließen.',
   },
 
   two_factor: {

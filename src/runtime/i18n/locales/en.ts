@@ -96,6 +96,10 @@ export const en = {
     last_sign_in_method:
       "{{provider}} can't be disconnected: it is the only way to sign in to your account. Set a password first.",
     not_linked: '{{provider}} is not connected to your account.',
+    /** Signed in with the provider, held by a gate (owned controllers before the two-factor step existed show these). */
+    unconfirmed:
+      'Please confirm your email address: we sent you a link. Then continue with {{provider}} again.',
+    'two-factor': 'Enter the code from your authenticator app to finish signing in.',
   },
 
   /** Two-factor authentication (the two-factor extension). */
