@@ -23,6 +23,7 @@ import { DEFAULT_CHALLENGE_TTL_MS, issueChallenge, takeChallenge } from './chall
 import {
   createPasskeyStore,
   MAX_CREDENTIAL_ID_LENGTH,
+  storedTransports,
   type PasskeyStore,
   type PasskeySummary,
   type StoredPasskey,
@@ -199,7 +200,7 @@ export function createPasskeyService(
         credentialId: credential.id,
         publicKey: credential.publicKey,
         counter: credential.counter,
-        transports: (credential.transports ?? []).filter((t) => /^[a-z-]{1,20}$/.test(t)),
+        transports: storedTransports(credential.transports ?? []),
         label: passkeyLabel(label, userAgent),
       });
       if (created === false) return { ok: false, reason: 'already_registered' };
