@@ -94,7 +94,6 @@ test(`pow install on ${FIXTURE}: MariaDB, multi-file schema, every extension wit
   let smtp: SmtpTestServer | null = null;
   let app: RunningApp | null = null;
   t.after(async () => {
-    if (process.env.DEBUG_APP_OUTPUT) console.log(app?.output());
     await app?.stop();
     await smtp?.close();
     await oidc?.close();
