@@ -23,6 +23,7 @@ import { DEFAULT_CHALLENGE_TTL_MS, issueChallenge, takeChallenge } from './chall
 import {
   createPasskeyStore,
   MAX_CREDENTIAL_ID_LENGTH,
+  MAX_PUBLIC_KEY_BYTES,
   storedTransports,
   type PasskeyStore,
   type PasskeySummary,
@@ -194,7 +195,11 @@ export function createPasskeyService(
       } catch {
         return { ok: false, reason: 'invalid' };
       }
-      if (credential.id.length > MAX_CREDENTIAL_ID_LENGTH) return { ok: false, reason: 'invalid' };
+      if (
+        credential.id.length > MAX_CREDENTIAL_ID_LENGTH ||
+        credential.publicKey.length > MAX_PUBLIC_KEY_BYTES
+      )
+        return { ok: false, reason: 'invalid' };
       const created = await passkeys().create({
         userId: user.id,
         credentialId: credential.id,
