@@ -16,7 +16,8 @@
  * Values are JSON text. Expired rows are filtered out on every read (so they never come back,
  * even before a sweep) and deleted in batches from time to time. `increment` and `putIfAbsent`
  * are atomic: they rely on the primary key (insert or fail) and on conditional UPDATEs
- * (compare-and-set), which every supported database applies atomically.
+ * (compare-and-set), which every supported database applies atomically. `getLinked` (the token
+ * pointer and its session record, on every signed-in request) is one SQL query (sql-linked.ts).
  *
  * Keys pow writes are lower-case (hex hashes, normalised identifiers), so the case-insensitive
  * default collation of MySQL does not matter for them; results are still compared exactly.
