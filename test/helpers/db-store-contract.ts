@@ -88,6 +88,44 @@ export function storeContract(
       );
     });
 
+    it('getLinked: an expired pointer is absent, its live record is not read; links follow exact keys', async () => {
+      if (!store.getLinked) return;
+      const a = freshNs();
+      const b = freshNs();
+      await store.put(b, 'u2:s2', { id: 's2' }, LONG);
+      await store.put(a, 'gone', { rk: 'u2:s2' }, ttl);
+      await store.put(a, 'kept', { rk: 'u2:s2', note: 'it\'s "quoted" ü' }, LONG);
+      await backend.advance(ttl * 2);
+      assert.deepEqual(await store.getLinked(a, 'gone', 'rk', b), [null, null], 'expired pointer');
+      assert.deepEqual(await store.getLinked(a, 'kept', 'rk', b), [
+        { rk: 'u2:s2', note: 'it\'s "quoted" ü' },
+        { id: 's2' },
+      ]);
+      // Keys differ from their upper-case spelling (MySQL's default collation ignores case).
+      assert.deepEqual(
+        await store.getLinked(a, 'KEPT', 'rk', b),
+        [null, null],
+        'pointer key compared exactly',
+      );
+      await store.put(a, 'upper', { rk: 'U2:S2' }, LONG);
+      assert.deepEqual(
+        await store.getLinked(a, 'upper', 'rk', b),
+        [{ rk: 'U2:S2' }, null],
+        'record key compared exactly',
+      );
+      // The link in another namespace, a key with characters JSON escapes, a nested link.
+      await store.put(a, 'wrong-ns', { rk: 'u2:s2' }, LONG);
+      assert.deepEqual(await store.getLinked(a, 'wrong-ns', 'rk', a), [{ rk: 'u2:s2' }, null]);
+      const odd = 'u"3\\:s/ü\n';
+      await store.put(b, odd, { id: 'odd' }, LONG);
+      await store.put(a, 'odd', { rk: odd }, LONG);
+      assert.deepEqual(await store.getLinked(a, 'odd', 'rk', b), [{ rk: odd }, { id: 'odd' }]);
+      await store.put(a, 'nested', { x: { rk: 'u2:s2' }, rk: null }, LONG);
+      assert.deepEqual(await store.getLinked(a, 'nested', 'rk', b), [{ x: { rk: 'u2:s2' }, rk: null }, null]);
+      await store.put(a, 'list', ['u2:s2'], LONG);
+      assert.deepEqual(await store.getLinked(a, 'list', 'rk', b), [['u2:s2'], null]);
+    });
+
     it('returned values are copies, not shared references', async () => {
       ns = freshNs();
       const value = { list: [1] };

@@ -52,6 +52,8 @@ export interface TestPrismaClient {
   post: any;
 
   powSession: any;
+
+  powSessionMapped: any;
   $disconnect(): Promise<void>;
   $executeRawUnsafe(sql: string, ...values: unknown[]): Promise<number>;
   $queryRawUnsafe<T = unknown>(sql: string, ...values: unknown[]): Promise<T>;
@@ -142,6 +144,17 @@ model PowSession {
   @@index([expiresAt])
   @@map("pow_sessions")
 }
+
+// The same store model under other table and column names (prismaStore's \`model\` option).
+model PowSessionMapped {
+  namespace String${id191} @map("ns")
+  key       String${id191} @map("session_key")
+  value     String${text} @map("json_value")
+  expiresAt DateTime @map("expires_at")
+
+  @@id([namespace, key])
+  @@map("auth_sessions")
+}
 `;
 }
 
@@ -155,6 +168,7 @@ const DDL: Record<Provider, string[]> = {
     `CREATE UNIQUE INDEX "User_phone_key" ON "User"("phone")`,
     `CREATE TABLE "pow_sessions" ("namespace" TEXT NOT NULL, "key" TEXT NOT NULL, "value" TEXT NOT NULL, "expiresAt" DATETIME NOT NULL, PRIMARY KEY ("namespace", "key"))`,
     `CREATE INDEX "pow_sessions_expiresAt_idx" ON "pow_sessions"("expiresAt")`,
+    `CREATE TABLE "auth_sessions" ("ns" TEXT NOT NULL, "session_key" TEXT NOT NULL, "json_value" TEXT NOT NULL, "expires_at" DATETIME NOT NULL, PRIMARY KEY ("ns", "session_key"))`,
     `CREATE TABLE "UserIdentity" ("id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT, "provider" TEXT NOT NULL, "providerUserId" TEXT NOT NULL, "userId" INTEGER NOT NULL, "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP, CONSTRAINT "UserIdentity_userId_fkey" FOREIGN KEY ("userId") REFERENCES "User" ("id") ON DELETE CASCADE ON UPDATE CASCADE)`,
     `CREATE UNIQUE INDEX "UserIdentity_provider_providerUserId_key" ON "UserIdentity"("provider", "providerUserId")`,
     `CREATE INDEX "UserIdentity_userId_idx" ON "UserIdentity"("userId")`,
@@ -173,6 +187,7 @@ const DDL: Record<Provider, string[]> = {
     `CREATE UNIQUE INDEX "User_phone_key" ON "User"("phone")`,
     `CREATE TABLE "pow_sessions" ("namespace" TEXT NOT NULL, "key" TEXT NOT NULL, "value" TEXT NOT NULL, "expiresAt" TIMESTAMP(3) NOT NULL, CONSTRAINT "pow_sessions_pkey" PRIMARY KEY ("namespace", "key"))`,
     `CREATE INDEX "pow_sessions_expiresAt_idx" ON "pow_sessions"("expiresAt")`,
+    `CREATE TABLE "auth_sessions" ("ns" TEXT NOT NULL, "session_key" TEXT NOT NULL, "json_value" TEXT NOT NULL, "expires_at" TIMESTAMP(3) NOT NULL, CONSTRAINT "auth_sessions_pkey" PRIMARY KEY ("ns", "session_key"))`,
     `CREATE TABLE "UserIdentity" ("id" SERIAL NOT NULL, "provider" TEXT NOT NULL, "providerUserId" TEXT NOT NULL, "userId" INTEGER NOT NULL, "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP, CONSTRAINT "UserIdentity_pkey" PRIMARY KEY ("id"))`,
     `ALTER TABLE "UserIdentity" ADD CONSTRAINT "UserIdentity_userId_fkey" FOREIGN KEY ("userId") REFERENCES "User"("id") ON DELETE CASCADE ON UPDATE CASCADE`,
     `CREATE UNIQUE INDEX "UserIdentity_provider_providerUserId_key" ON "UserIdentity"("provider", "providerUserId")`,
@@ -193,6 +208,7 @@ const DDL: Record<Provider, string[]> = {
     "CREATE TABLE `UserPasskey` (`id` VARCHAR(191) NOT NULL, `userId` INTEGER NOT NULL, `credentialId` VARCHAR(512) NOT NULL, `publicKey` TEXT NOT NULL, `counter` BIGINT NOT NULL DEFAULT 0, `transports` VARCHAR(191) NOT NULL DEFAULT '', `label` VARCHAR(191) NOT NULL, `createdAt` DATETIME(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3), `lastUsedAt` DATETIME(3) NULL, UNIQUE INDEX `UserPasskey_credentialId_key`(`credentialId`), INDEX `UserPasskey_userId_idx`(`userId`), PRIMARY KEY (`id`)) DEFAULT CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci",
     'ALTER TABLE `UserPasskey` ADD CONSTRAINT `UserPasskey_userId_fkey` FOREIGN KEY (`userId`) REFERENCES `User`(`id`) ON DELETE CASCADE ON UPDATE CASCADE',
     'CREATE TABLE `pow_sessions` (`namespace` VARCHAR(191) NOT NULL, `key` VARCHAR(191) NOT NULL, `value` TEXT NOT NULL, `expiresAt` DATETIME(3) NOT NULL, INDEX `pow_sessions_expiresAt_idx`(`expiresAt`), PRIMARY KEY (`namespace`, `key`)) DEFAULT CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci',
+    'CREATE TABLE `auth_sessions` (`ns` VARCHAR(191) NOT NULL, `session_key` VARCHAR(191) NOT NULL, `json_value` TEXT NOT NULL, `expires_at` DATETIME(3) NOT NULL, PRIMARY KEY (`ns`, `session_key`)) DEFAULT CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci',
   ],
 };
 
@@ -252,16 +268,31 @@ function randomName(): string {
 export async function createTestDatabase(
   provider: Provider,
   /** PostgreSQL only: another server (a private one for fault tests) and pool options. */
-  options: { pgUrl?: string; pgPool?: Record<string, unknown> } = {},
+  options: {
+    pgUrl?: string;
+    pgPool?: Record<string, unknown>;
+    /** Receives the text of every SQL statement the client sends (Prisma's `query` log event). */
+    queries?: string[];
+  } = {},
 ): Promise<TestDatabase> {
   const pgUrl = options.pgUrl ?? PG_URL;
   const { PrismaClient } = await generatedClient(provider);
+  const queries = options.queries;
+  const open = (clientOptions: Record<string, unknown>): TestPrismaClient => {
+    if (!queries) return new PrismaClient(clientOptions);
+    const client = new PrismaClient({ ...clientOptions, log: [{ emit: 'event', level: 'query' }] });
+    (client as unknown as { $on(e: 'query', f: (e: { query: string }) => void): void }).$on(
+      'query',
+      (event) => queries.push(event.query),
+    );
+    return client;
+  };
 
   if (provider === 'sqlite') {
     const { PrismaBetterSqlite3 } = await import('@prisma/adapter-better-sqlite3');
     const dir = mkdtempSync(join(tmpdir(), 'pow-sqlite-'));
     const file = join(dir, 'test.db');
-    const prisma = new PrismaClient({ adapter: new PrismaBetterSqlite3({ url: `file:${file}` }) });
+    const prisma = open({ adapter: new PrismaBetterSqlite3({ url: `file:${file}` }) });
     for (const sql of DDL.sqlite) await prisma.$executeRawUnsafe(sql);
     return {
       provider,
@@ -284,7 +315,7 @@ export async function createTestDatabase(
     await admin.end();
     const url = new URL(pgUrl);
     url.pathname = `/${name}`;
-    const prisma = new PrismaClient({
+    const prisma = open({
       adapter: new PrismaPg({ ...options.pgPool, connectionString: url.toString() }),
     });
     for (const sql of DDL.postgresql) await prisma.$executeRawUnsafe(sql);
@@ -314,7 +345,7 @@ export async function createTestDatabase(
   } finally {
     await admin.end();
   }
-  const prisma = new PrismaClient({
+  const prisma = open({
     adapter: new PrismaMariaDb({ ...MARIADB, database: name, connectionLimit: 5 }),
   });
   for (const sql of DDL.mysql) await prisma.$executeRawUnsafe(sql);

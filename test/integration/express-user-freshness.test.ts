@@ -53,13 +53,14 @@ for (const kind of ['memory', 'redis', 'prisma'] as StoreKind[]) {
     let db: TestDatabase;
     let store: Store;
     let calls: string[];
+    const queries: string[] = [];
     let auth: PowExpress;
     let app: express.Express;
     const clock = fakeClock(Date.now());
     let count = 0;
 
     before(async () => {
-      db = await createTestDatabase('sqlite');
+      db = await createTestDatabase('sqlite', { queries });
       ({ store, calls } = countingStore(
         kind === 'memory'
           ? memoryStore()
@@ -145,6 +146,7 @@ for (const kind of ['memory', 'redis', 'prisma'] as StoreKind[]) {
       assert.equal(new Set(writes).size, writes.length, 'no record written twice');
       await me(session); // the first request may refresh lastSeenAt; count the next one
       calls.length = 0;
+      queries.length = 0;
       const res = await me(session);
       assert.equal(res.status, 200);
       // memory: one synchronous read of both records (peekLinked), no promise and no copy;
@@ -154,6 +156,12 @@ for (const kind of ['memory', 'redis', 'prisma'] as StoreKind[]) {
         calls.map((call) => call.split(' ')[0]),
         expected,
         calls.join(', '),
+      );
+      // SQL sent by the app's Prisma client: none (the user is the session's copy), and for the
+      // Prisma store the token pointer and session record in one query.
+      assert.deepEqual(
+        queries.map((sql) => (/ LEFT JOIN /.test(sql) ? 'getLinked' : sql)),
+        kind === 'prisma' ? ['getLinked'] : [],
       );
     });
 

@@ -2,7 +2,8 @@ import type { Store } from '../core/types.js';
 
 /**
  * `getLinked` as two reads, for stores whose backend cannot follow the link itself (memory: both
- * reads are synchronous anyway; Prisma: two queries). One definition of what the second read is.
+ * reads are synchronous anyway; Prisma on a client whose provider pow does not know, or a link name
+ * sql-linked.ts cannot carry). One definition of what the second read is.
  */
 export async function getLinkedByTwoReads<A, B>(
   get: Store['get'],

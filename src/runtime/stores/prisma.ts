@@ -16,7 +16,8 @@
  * Values are JSON text. Expired rows are filtered out on every read (so they never come back,
  * even before a sweep) and deleted in batches from time to time. `increment` and `putIfAbsent`
  * are atomic: they rely on the primary key (insert or fail) and on conditional UPDATEs
- * (compare-and-set), which every supported database applies atomically.
+ * (compare-and-set), which every supported database applies atomically. `getLinked` (the token
+ * pointer and its session record, on every signed-in request) is one SQL query (sql-linked.ts).
  *
  * Keys pow writes are lower-case (hex hashes, normalised identifiers), so the case-insensitive
  * default collation of MySQL does not matter for them; results are still compared exactly.
@@ -26,6 +27,7 @@ import { configError } from '../core/errors.js';
 import { checkClock, checkNamespaceKey, checkTtl, serialize, type StoreOptions } from './shared.js';
 import { sqlCounter } from './sql-counter.js';
 import { getLinkedByTwoReads } from './linked.js';
+import { isPlainLink, sqlLinked } from './sql-linked.js';
 
 type Row = { namespace: string; key: string; value: string; expiresAt: Date };
 
@@ -78,6 +80,8 @@ export function prismaStore(
   let clock = checkClock(options.clock, 'prismaStore.clock');
   // One atomic statement per count where the database allows it; else compare-and-set below.
   const counter = sqlCounter(prisma, model);
+  // The token pointer and its session record in one query where the provider is known.
+  const linkedRead = sqlLinked(prisma, model);
   const sweepEvery = options.sweepEvery ?? 500;
   let writes = 0;
 
@@ -123,9 +127,11 @@ export function prismaStore(
 
   return {
     get,
-    // Two queries: the second key is inside the first row's JSON (one joined query is issue 18's next step).
-    getLinked(namespace, key, link, linkedNamespace) {
-      return getLinkedByTwoReads(get, namespace, key, link, linkedNamespace);
+    async getLinked(namespace, key, link, linkedNamespace) {
+      checkNamespaceKey(namespace, key);
+      return linkedRead && isPlainLink(link)
+        ? linkedRead(namespace, key, link, linkedNamespace, now())
+        : getLinkedByTwoReads(get, namespace, key, link, linkedNamespace);
     },
 
     async put(namespace, key, value, ttlMs) {

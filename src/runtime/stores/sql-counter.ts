@@ -4,20 +4,12 @@
  * expired window at 1, or adds 1, and returns the new value (PostgreSQL and SQLite
  * `ON CONFLICT … DO UPDATE … RETURNING`, MariaDB `ON DUPLICATE KEY UPDATE … RETURNING`).
  *
- * Prisma's model API cannot add to a String column, hence raw SQL; table and column names come
- * from the client's own data model (`@@map`/`@map` are honoured). A client whose provider or
- * data model is not known here gets `null`, and the store keeps its compare-and-set loop.
+ * Prisma's model API cannot add to a String column, hence raw SQL (names from sql-model.ts). A
+ * client whose provider or data model is not known there gets `null`, and the store keeps its
+ * compare-and-set loop.
  */
 
-type Raw = {
-  $queryRawUnsafe<T = unknown>(sql: string, ...values: unknown[]): Promise<T>;
-  $executeRawUnsafe(sql: string, ...values: unknown[]): Promise<number>;
-};
-
-interface ModelInfo {
-  dbName?: string | null;
-  fields?: Array<{ name: string; dbName?: string | null }>;
-}
+import { sqlModel } from './sql-model.js';
 
 export interface SqlCounter {
   increment(namespace: string, key: string, now: Date, expiresAt: Date): Promise<number>;
@@ -25,22 +17,10 @@ export interface SqlCounter {
 }
 
 export function sqlCounter(prisma: object, model: string): SqlCounter | null {
-  const client = prisma as Partial<Raw> & {
-    _activeProvider?: unknown;
-    _runtimeDataModel?: { models?: Record<string, ModelInfo> };
-  };
-  if (typeof client.$queryRawUnsafe !== 'function' || typeof client.$executeRawUnsafe !== 'function')
-    return null;
-  const info = client._runtimeDataModel?.models?.[model];
-  const provider = client._activeProvider;
-  if (!info || (provider !== 'postgresql' && provider !== 'mysql' && provider !== 'sqlite')) return null;
-  const raw = client as Raw;
-  const mysql = provider === 'mysql';
-  const q = (name: string) => (mysql ? `\`${name.replace(/`/g, '``')}\`` : `"${name.replace(/"/g, '""')}"`);
-  const column = (field: string) => q(info.fields?.find((f) => f.name === field)?.dbName ?? field);
-  const table = q(info.dbName ?? model);
-  const [ns, k, v, exp] = ['namespace', 'key', 'value', 'expiresAt'].map(column);
-  const p = (n: number) => (provider === 'postgresql' ? `$${n}` : '?');
+  const sql = sqlModel(prisma, model);
+  if (!sql) return null;
+  const { provider, raw, table, param: p } = sql;
+  const [ns, k, v, exp] = ['namespace', 'key', 'value', 'expiresAt'].map(sql.column);
 
   let incrementSql: string;
   let incrementArgs: (namespace: string, key: string, now: Date, expiresAt: Date) => unknown[];
