@@ -22,7 +22,7 @@ let blankSpace: BlankSpace | undefined;
 /**
  * ts-blank-space, loaded on the first `stripTypes`: it imports the `typescript` package (9 MB,
  * a second copy beside the one ts-morph bundles, which Node scans twice when an ES module imports
- * it), and only JavaScript projects need it: loading it with every generation was a third of
+ * it), and only JavaScript projects need it: loading it with every generation was about a fifth of
  * `pow install`'s start-up CPU (issue 18). `require()` of this ES module is synchronous on Node
  * >= 20.19, pow's engines floor.
  */
