@@ -14,12 +14,12 @@ export const signIn = {
     return new CookieJar();
   },
 
-  async passport(base, { agent } = {}) {
+  async passport(base, { agent, user = BENCH_USER } = {}) {
     const jar = new CookieJar();
     const res = await request(`${base}/login`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: form({ email: BENCH_USER.email, password: BENCH_USER.password }),
+      body: form({ email: user.email, password: user.password }),
       jar,
       agent,
     });
@@ -28,12 +28,12 @@ export const signIn = {
   },
 
   /** Better Auth's JSON endpoint, as its client library calls it (with the page's Origin). */
-  async betterAuth(base, { agent } = {}) {
+  async betterAuth(base, { agent, user = BENCH_USER } = {}) {
     const jar = new CookieJar();
     const res = await request(`${base}/api/auth/sign-in/email`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', origin: 'http://127.0.0.1' },
-      body: JSON.stringify({ email: BENCH_USER.email, password: BENCH_USER.password }),
+      body: JSON.stringify({ email: user.email, password: user.password }),
       jar,
       agent,
     });
@@ -45,7 +45,7 @@ export const signIn = {
    * pow, as a browser does it: load the sign-in page (anonymous session cookie + CSRF token),
    * then post the form with the token. pow checks CSRF on every non-GET request.
    */
-  async pow(base, { agent } = {}) {
+  async pow(base, { agent, user = BENCH_USER } = {}) {
     const jar = new CookieJar();
     const page = await request(`${base}/session/new`, {
       jar,
@@ -57,7 +57,7 @@ export const signIn = {
     const res = await request(`${base}/session`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
-      body: form({ _csrf: csrfToken, user_id: BENCH_USER.email, password: BENCH_USER.password }),
+      body: form({ _csrf: csrfToken, user_id: user.email, password: user.password }),
       jar,
       agent,
     });

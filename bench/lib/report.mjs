@@ -95,7 +95,7 @@ function signin(s) {
   out.push(`## 3. Sign-in: ${c.clients} concurrent clients, ${c.durationS} s × ${c.rounds} rounds`);
   out.push('');
   out.push(
-    'Each iteration is a full sign-in from an empty cookie jar (pow: `GET /session/new` for the CSRF token, answered as JSON in place of the generated EJS form, then `POST /session` through the generated controller code, answered 302 with a flash; Better Auth: `POST /api/auth/sign-in/email`), each side with its default hasher; event-loop lag is measured inside the server (`monitorEventLoopDelay`, 10 ms resolution).',
+    "Each client signs in as its own account (a burst of people signing in, not one account 32 times at once, which pow's per-account throttle treats as an attack); each iteration is a full sign-in from an empty cookie jar (pow: `GET /session/new` for the CSRF token, answered as JSON in place of the generated EJS form, then `POST /session` through the generated controller code, answered 302 with a flash; Better Auth: `POST /api/auth/sign-in/email`), each side with its default hasher; event-loop lag is measured inside the server (`monitorEventLoopDelay`, 10 ms resolution).",
   );
   out.push('');
   out.push(

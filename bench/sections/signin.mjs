@@ -4,6 +4,7 @@
 // server. Each side keeps its default hasher.
 import http from 'node:http';
 import { signIn } from '../lib/clients.mjs';
+import { benchUsers } from '../servers/common.mjs';
 import { startServer } from '../lib/proc.mjs';
 import { median, round } from '../lib/stats.mjs';
 
@@ -38,8 +39,12 @@ function percentile(sorted, p) {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
 
-/** `clients` loops signing in until the deadline; the in-flight ones finish and are counted. */
-async function hammer(base, kind, clients, durationS) {
+/**
+ * `clients` loops signing in until the deadline, each client as its own account (the server
+ * created them: BENCH_USERS, see servers/common.mjs); the in-flight ones finish and are counted.
+ */
+export async function hammer(base, kind, clients, durationS) {
+  const users = benchUsers(clients);
   const agent = new http.Agent({ keepAlive: true, maxSockets: clients });
   const deadline = performance.now() + durationS * 1000;
   const latencies = [];
@@ -47,11 +52,11 @@ async function hammer(base, kind, clients, durationS) {
   let firstError;
   const t0 = performance.now();
   await Promise.all(
-    Array.from({ length: clients }, async () => {
+    Array.from({ length: clients }, async (_, client) => {
       while (performance.now() < deadline) {
         const s = performance.now();
         try {
-          await signIn[kind](base, { agent });
+          await signIn[kind](base, { agent, user: users[client] });
           latencies.push(performance.now() - s);
         } catch (err) {
           failures++;
@@ -96,7 +101,7 @@ export async function runSignin(opts) {
           id: `signin-${row.id}`,
           script: row.script,
           args: row.args,
-          env: opts.env,
+          env: { ...opts.env, BENCH_USERS: String(clients) },
         });
         running.push(row.server);
         await signIn[row.client](row.server.url);

@@ -7,7 +7,7 @@ import Database from 'better-sqlite3';
 import { betterAuth } from 'better-auth';
 import { getMigrations } from 'better-auth/db/migration';
 import { fromNodeHeaders, toNodeHandler } from 'better-auth/node';
-import { BENCH_USER, SECRET, atCleanup, serve, sqliteFile, start } from './common.mjs';
+import { SECRET, atCleanup, benchUsers, serve, sqliteFile, start } from './common.mjs';
 
 start(async () => {
   const db = new Database(sqliteFile('better-auth.db'));
@@ -24,9 +24,8 @@ start(async () => {
   const { runMigrations } = await getMigrations(options);
   await runMigrations();
   const auth = betterAuth(options);
-  await auth.api.signUpEmail({
-    body: { email: BENCH_USER.email, password: BENCH_USER.password, name: BENCH_USER.name },
-  });
+  for (const user of benchUsers())
+    await auth.api.signUpEmail({ body: { email: user.email, password: user.password, name: user.name } });
 
   const app = express();
   app.disable('x-powered-by');

@@ -12,6 +12,18 @@ export const BENCH_USER = {
   password: 'bench pw 7f3a9c2e51d84b06',
   name: 'Bench User',
 };
+/**
+ * The accounts a server creates: BENCH_USER, then `BENCH_USERS - 1` more with the same password
+ * (bench1@example.com, ...). The sign-in part asks for one per client, as a sign-in burst is many
+ * people signing in, not one account 32 times at once (which pow's per-account throttle, counting
+ * every attempt before its verify, rightly treats as an attack on that account).
+ */
+export function benchUsers(count = Math.max(1, Number(process.env.BENCH_USERS) || 1)) {
+  return Array.from({ length: count }, (_, i) =>
+    i === 0 ? BENCH_USER : { ...BENCH_USER, email: `bench${i}@example.com` },
+  );
+}
+
 export const SECRET = 'bench-secret-0123456789abcdef0123456789abcdef';
 export const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 export const PG_URL = process.env.BENCH_PG_URL ?? 'postgresql://postgres@127.0.0.1:5432';

@@ -13,7 +13,7 @@ import { createClient } from 'redis';
 import { pathToFileURL } from 'node:url';
 import { join } from 'node:path';
 import { POW_DIST } from '../lib/paths.mjs';
-import { BENCH_USER, REDIS_URL, SECRET, atCleanup, serve, start } from './common.mjs';
+import { REDIS_URL, SECRET, atCleanup, benchUsers, serve, start } from './common.mjs';
 import { openPrisma } from './prisma-db.mjs';
 import { counters, countingPrisma, countingStore } from './counting.mjs';
 import { ITEMS, useViews } from './page.mjs';
@@ -52,15 +52,21 @@ start(async () => {
     prisma: countingPrisma(db.prisma, ['user', 'userCredential']),
     store: countingStore(store),
     secret: SECRET,
+    // BENCH_HASH_CONCURRENCY tries another bound on hashes in flight (hashing.concurrency).
+    ...(process.env.BENCH_HASH_CONCURRENCY
+      ? { hashing: { concurrency: Number(process.env.BENCH_HASH_CONCURRENCY) } }
+      : {}),
   });
   const auth = powExpress(pow, { secureCookies: false, json: true });
 
-  const created = await pow.users.create({
-    email: BENCH_USER.email,
-    password: BENCH_USER.password,
-    password_confirmation: BENCH_USER.password,
-  });
-  if (!created.ok) throw new Error(`could not create the bench user: ${JSON.stringify(created.errors)}`);
+  for (const user of benchUsers()) {
+    const created = await pow.users.create({
+      email: user.email,
+      password: user.password,
+      password_confirmation: user.password,
+    });
+    if (!created.ok) throw new Error(`could not create ${user.email}: ${JSON.stringify(created.errors)}`);
+  }
 
   const app = express();
   app.disable('x-powered-by');

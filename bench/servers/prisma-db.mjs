@@ -1,12 +1,16 @@
 // A fresh database with the schema `pow install` adds (see ../lib/prisma-client.mjs) and a Prisma
 // client on it: SQLite in the server's scratch folder, or a PostgreSQL database of its own.
+// The SQLite file is put in WAL mode by the function `pow migrate` runs on the database it creates
+// for an app (dist/prisma/applied-migrations.js), so the bench measures what users get.
 import pg from 'pg';
 import Database from 'better-sqlite3';
 import { PrismaBetterSqlite3 } from '@prisma/adapter-better-sqlite3';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { pathToFileURL } from 'node:url';
+import { join } from 'node:path';
 import { DDL } from '../lib/prisma-client.mjs';
-import { PG_URL, atCleanup, sqliteFile } from './common.mjs';
+import { POW_DIST, REPO } from '../lib/paths.mjs';
+import { PG_URL, atCleanup, dataDir, sqliteFile } from './common.mjs';
 
 async function loadClient(envName) {
   const path = process.env[envName];
@@ -21,6 +25,10 @@ export async function openPrisma(provider) {
     const db = new Database(file);
     for (const sql of DDL.sqlite) db.exec(sql);
     db.close();
+    const { useWalMode } = await import(pathToFileURL(join(POW_DIST, 'prisma/applied-migrations.js')).href);
+    const mode = useWalMode(REPO, `file:${file}`, dataDir());
+    if (mode !== 'wal')
+      throw new Error(`SQLite journal mode is ${mode}, expected wal (as pow migrate leaves it)`);
     const PrismaClient = await loadClient('BENCH_PRISMA_SQLITE');
     const prisma = new PrismaClient({ adapter: new PrismaBetterSqlite3({ url: `file:${file}` }) });
     atCleanup(() => prisma.$disconnect());

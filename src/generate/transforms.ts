@@ -1,4 +1,4 @@
-import tsBlankSpace from 'ts-blank-space';
+import { createRequire } from 'node:module';
 import { ts } from 'ts-morph';
 import type { ProjectInfo } from '../inspect/project-info.js';
 import { detectStyle, scriptKindOf } from './codemods/style.js';
@@ -15,6 +15,21 @@ import { transformUnsupported } from './errors.js';
  */
 
 const CODE_FILE = /\.(?:[cm]?ts|tsx)$/;
+
+type BlankSpace = typeof import('ts-blank-space').default;
+let blankSpace: BlankSpace | undefined;
+
+/**
+ * ts-blank-space, loaded on the first `stripTypes`: it imports the `typescript` package (9 MB,
+ * a second copy beside the one ts-morph bundles, which Node scans twice when an ES module imports
+ * it), and only JavaScript projects need it: loading it with every generation was about a fifth of
+ * `pow install`'s start-up CPU (issue 18). `require()` of this ES module is synchronous on Node
+ * >= 20.19, pow's engines floor.
+ */
+function tsBlankSpace(...args: Parameters<BlankSpace>): string {
+  blankSpace ??= (createRequire(import.meta.url)('ts-blank-space') as { default: BlankSpace }).default;
+  return blankSpace(...args);
+}
 
 /** Facts of the project the transforms need (a subset of ProjectInfo). */
 export type TransformTarget = Pick<ProjectInfo, 'language' | 'moduleSystem' | 'relativeImportExtension'>;

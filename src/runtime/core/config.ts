@@ -9,7 +9,7 @@ import { configError } from './errors.js';
 import { ARGON2_INSECURE_TEST, argon2Hasher } from './hashers.js';
 import { USER_DELEGATE_METHODS, createUserOperations, delegateName, type UserDelegate } from './users.js';
 import { CREDENTIAL_RELATION, LEGACY_HASH_FIELD, credentialModelName } from './credentials.js';
-import { boundedHasher } from './hash-queue.js';
+import { boundedHasher, type HashQueueOptions } from './hash-queue.js';
 import { DEFAULT_TIMEOUTS, createSessionOperations, type ResolvedTimeouts } from './sessions.js';
 import { deriveSecretKey } from './crypto.js';
 import { deferredSetting, type Deferred, type Setting } from './deferred.js';
@@ -59,7 +59,7 @@ const SESSION_KEYS = [
   'reauthenticateMs',
 ] as const;
 const PASSWORD_KEYS = new Set(['minLength', 'maxBytes', 'blocklist']);
-const HASHING_KEYS = new Set(['hasher', 'insecureTestParameters']);
+const HASHING_KEYS = new Set(['hasher', 'insecureTestParameters', 'concurrency', 'maxQueued']);
 const STORE_METHODS = ['get', 'put', 'delete', 'all', 'increment', 'putIfAbsent'] as const;
 const FIELD_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -207,6 +207,24 @@ function resolvePolicy(value: unknown): ResolvedPasswordPolicy {
   return policy;
 }
 
+/** `hashing.concurrency` and `hashing.maxQueued`, checked; unset ones keep hash-queue.ts's defaults. */
+function resolveHashQueue(value: unknown): HashQueueOptions {
+  if (!isObject(value)) return {};
+  const out: HashQueueOptions = {};
+  const { concurrency, maxQueued } = value;
+  if (concurrency !== undefined) {
+    if (typeof concurrency !== 'number' || !Number.isInteger(concurrency) || concurrency < 1)
+      throw configError('hashing.concurrency', `must be an integer >= 1 (got ${String(concurrency)})`);
+    out.concurrency = concurrency;
+  }
+  if (maxQueued !== undefined) {
+    if (typeof maxQueued !== 'number' || !Number.isInteger(maxQueued) || maxQueued < 0)
+      throw configError('hashing.maxQueued', `must be an integer >= 0 (got ${String(maxQueued)})`);
+    out.maxQueued = maxQueued;
+  }
+  return out;
+}
+
 function resolveHasher(value: unknown): Hasher {
   if (value === undefined) return argon2Hasher();
   if (!isObject(value)) throw configError('hashing', 'must be an object');
@@ -345,7 +363,9 @@ export function createPow(config: PowConfig): Pow {
   const store = boundedStore(rawStore, deadline);
   const timeouts = resolveTimeouts(config.session);
   const policy = resolvePolicy(config.password);
-  const hasher = resolveHasher(config.hashing);
+  // A sign-in burst queues a bounded number of hashes, then answers 503 (hash-queue.ts); one
+  // queue per pow instance, also behind `pow.hasher`.
+  const hasher = boundedHasher(resolveHasher(config.hashing), resolveHashQueue(config.hashing));
   const extensions = resolveExtensions(config.extensions);
   if (config.clock !== undefined && typeof config.clock !== 'function')
     throw configError('clock', 'must be a function returning milliseconds');
@@ -357,8 +377,7 @@ export function createPow(config: PowConfig): Pow {
   const users = createUserOperations({
     delegate: boundedDelegate(delegate as unknown as UserDelegate, USER_DELEGATE_METHODS, deadline),
     userModel,
-    // A sign-in burst queues a bounded number of hashes, then answers 503 (hash-queue.ts).
-    hasher: boundedHasher(hasher),
+    hasher,
     policy,
     userIdFields,
     userFields: userFieldRules,

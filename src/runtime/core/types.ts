@@ -161,6 +161,17 @@ export interface HashingOptions {
    * NODE_ENV is "production".
    */
   insecureTestParameters?: boolean;
+  /**
+   * Password hashes and verifies running at once. Default: libuv's thread pool size
+   * (`UV_THREADPOOL_SIZE`, 4 unless set), where they run. See docs/reliability.md.
+   */
+  concurrency?: number;
+  /**
+   * Hashes waiting for a running slot before further sign-ins, sign-ups and password changes are
+   * answered 503 with Retry-After at once. Default 16 per running slot; 0 refuses whatever cannot
+   * run at once.
+   */
+  maxQueued?: number;
 }
 
 import type { SecurityEvents } from './security-events.js';

@@ -8,6 +8,7 @@ import type { FieldErrors, Result, UserParams, UserRecord } from '../core/types.
 import { SIGNED_IN_AT } from '../core/sessions.js';
 import { createCsrfSecret } from './csrf.js';
 import { normalizeAddress } from './throttle.js';
+import { HashingBusyError } from '../core/hash-queue.js';
 import { isStoreUnavailable, STORE_RETRY_AFTER_SECONDS } from '../stores/unavailable-error.js';
 import { PowHttpError } from './errors.js';
 import { confirmDeletion } from './confirm-deletion.js';
@@ -178,7 +179,14 @@ export function createSessionLifecycle(
         messageParams: { minutes: Math.max(1, Math.ceil(verdict.retryAfterSeconds / 60)) },
       };
     }
-    const user = await pow.users.authenticate(id, secret);
+    let user: UserRecord | null;
+    try {
+      user = await pow.users.authenticate(id, secret);
+    } catch (error) {
+      // Refused before its password was checked (a full hashing queue): the attempt is not counted.
+      if (error instanceof HashingBusyError) await throttle.handBack(id, address);
+      throw error;
+    }
     if (!user) {
       recordFailure(req, id);
       return { ok: false, status: 401, messageKey: 'session.invalid_credentials' };

@@ -81,6 +81,12 @@ export interface Throttle {
    * back (`Store.decrement`), so the address limit counts failures (and attempts in flight).
    */
   succeeded(identifier: string, address: string): Promise<void>;
+  /**
+   * A counted attempt whose password was never checked (hashing at capacity, hash-queue.ts): the
+   * address and the account each get it back (`Store.decrement`), so a sign-in burst's 503s do not
+   * lock anyone out. Nothing was learnt about the password, so nothing is given to a guesser.
+   */
+  handBack(identifier: string, address: string): Promise<void>;
   /** Clears the account's failures (password reset). */
   clearAccount(identifier: string): Promise<void>;
   /** Whether the account is locked now (no attempt counted): after a failure, "did this one lock it?". */
@@ -125,6 +131,12 @@ export function createThrottle(limiter: RateLimiter, userIdFields: readonly stri
       await Promise.all([
         clearAccount(identifier),
         limiter.release('signInFailuresPerAddress', normalizeAddress(address)),
+      ]);
+    },
+    async handBack(identifier, address) {
+      await Promise.all([
+        limiter.release('signInFailuresPerAddress', normalizeAddress(address)),
+        ...keysOf(identifier).map((key) => limiter.release('signInFailuresPerAccount', key)),
       ]);
     },
     clearAccount,
