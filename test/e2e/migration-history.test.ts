@@ -11,14 +11,17 @@
  * - Provider switch (sqlite → postgresql): pow install and pow migrate refuse the old history with
  *   the exact steps; followed, they give a new history (init + migration_lock.toml) that builds a
  *   fresh PostgreSQL database without drift, and later pow runs extend it.
- * - MariaDB: no history, `pow migrate --init` on an empty database (pow's MySQL renderer, the
- *   engine cannot replay there).
+ * - MariaDB (the engine cannot read or replay MySQL: pow's renderer and runner, its own reader of
+ *   `_prisma_migrations`): no history, `pow migrate --init` on an empty database (init from the
+ *   schema) and on one set up with db push (baseline, checked against information_schema); status
+ *   reads MariaDB's records (pending, edited by checksum, failed); the migrate fast path too.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, renameSync, rmSync } from 'node:fs';
+import { mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { diffDatabaseToSchema, diffSchemas } from '../../src/prisma/schema-engine.js';
+import { mysqlTableDifferences, mysqlTables, renderMysqlMigration } from '../../src/prisma/mysql-ddl.js';
 import { runPow } from '../helpers/fixtures.js';
 import {
   assertAuthFlow,
@@ -202,32 +205,144 @@ test('provider switch sqlite → postgresql: refused with the steps of a new his
   await assertAuthFlow(t, app.url);
 });
 
+/** Every .prisma file of the project (multi-file schemas), path → text. */
+function schemaFiles(project: E2EProject): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (rel: string): void => {
+    for (const entry of readdirSync(join(project.dir, rel), { withFileTypes: true })) {
+      const child = `${rel}/${entry.name}`;
+      if (entry.isDirectory()) walk(child);
+      else if (entry.name.endsWith('.prisma')) out[child] = project.read(child);
+    }
+  };
+  walk('prisma');
+  return out;
+}
+
+/**
+ * MySQL's drift check (the engine cannot diff MySQL): the database's tables and columns
+ * (information_schema) against the schema's, in the history check's words; empty when in step.
+ */
+async function mysqlDrift(project: E2EProject, url: string): Promise<string[]> {
+  return mysqlTableDifferences(await mysqlTables(url), schemaFiles(project));
+}
+
+/** `pow migrate` into a fresh MariaDB database: every table and column of the schema. */
+async function assertFreshMariadbInStep(project: E2EProject): Promise<void> {
+  const fresh = await createDatabase('mysql', project.dir);
+  try {
+    const migrate = await project.pow(['migrate', '--url', fresh.url]);
+    assert.equal(migrate.code, 0, migrate.stdout + migrate.stderr);
+    assert.deepEqual(await mysqlDrift(project, fresh.url), []);
+  } finally {
+    await fresh.drop();
+  }
+}
+
 test('MariaDB without a migration history: pow migrate --init writes the init from the schema (pow’s MySQL renderer)', async (t) => {
   const project = await e2eProject('express5-ts-multifile-mysql', 'mysql', { history: false });
   t.after(() => project.dispose());
   const dir = MIGRATIONS;
   const refused = await project.pow(['migrate']);
   assert.equal(refused.code, 3, refused.stdout + refused.stderr);
-  assert.match(
-    refused.stderr,
-    /has no migration of your own models \(Post, Tag\)|has no migration of your own models/,
-  );
+  assert.match(refused.stderr, /has no migration of your own models \(Post, Tag\)/);
   const res = await project.pow(['migrate', '--init']);
   assert.equal(res.code, 0, res.stdout + res.stderr);
   const [name] = migrationNames(project, dir);
   assert.match(name, /^\d{14}_init$/);
   assert.match(project.read(`${dir}/migration_lock.toml`), /^provider = "mysql"$/m);
+  assert.match(res.stdout, /the init migration of your schema \(Post, Tag\)/);
+  assert.deepEqual(await mysqlDrift(project, project.db.url), []);
+  assert.deepEqual((await mysqlTables(project.db.url)).size, 2);
+
+  // pow's own migration extends the history; a fresh database gets every table of the schema.
+  const install = await project.pow(['install', '--yes']);
+  assert.equal(install.code, 0, install.stdout + install.stderr);
+  assert.equal(migrationNames(project, dir).length, 2);
+  assert.equal((await project.pow(['migrate'])).code, 0);
+  assert.deepEqual(await mysqlDrift(project, project.db.url), []);
+  await assertFreshMariadbInStep(project);
+});
+
+test('MariaDB database set up with db push: pow migrate --init checks its tables against the init, records it as applied, applies pow’s; status reads _prisma_migrations', async (t) => {
+  const project = await e2eProject('express5-ts-multifile-mysql', 'mysql', { history: false });
+  t.after(() => project.dispose());
+  // `prisma db push` of the app's schema: its tables, no _prisma_migrations.
   const mariadb = await import('mariadb');
-  const conn = await mariadb.createConnection({ ...MARIADB, database: project.db.name });
+  const pushed = await mariadb.createConnection({
+    ...MARIADB,
+    database: project.db.name,
+    multipleStatements: true,
+  });
   try {
-    const rows = (await conn.query(
-      'SELECT table_name AS t FROM information_schema.tables WHERE table_schema = DATABASE()',
-    )) as { t: string }[];
-    const tables = rows.map((r) => r.t);
-    assert.ok(tables.includes('Post') && tables.includes('_prisma_migrations'), tables.join(', '));
+    const datasourceOnly = { 'prisma/schema/schema.prisma': 'datasource db {\n  provider = "mysql"\n}\n' };
+    await pushed.query(renderMysqlMigration(datasourceOnly, schemaFiles(project)).sql);
+    await pushed.query("INSERT INTO `Post` (title, body) VALUES ('kept', 'row')");
   } finally {
-    await conn.end();
+    await pushed.end();
   }
+  const install = await project.pow(['install', '--yes']);
+  assert.equal(install.code, 0, install.stdout + install.stderr);
+  assert.deepEqual(migrationNames(project), [POW]);
+
+  const refused = await project.pow(['migrate']);
+  assert.equal(refused.code, 3, refused.stdout + refused.stderr);
+  assert.match(refused.stderr, /the database has their tables without a migration history/);
+  const res = await project.pow(['migrate', '--init']);
+  assert.equal(res.code, 0, res.stdout + res.stderr);
+  assert.match(res.stdout, new RegExp(`Baselined: ${INIT} recorded as applied`));
+  assert.match(res.stdout, new RegExp(`Applied 1 migration .*\\n {2}${POW}\\n`));
+  const init = project.read(`${MIGRATIONS}/${INIT}/migration.sql`);
+  assert.match(init, /CREATE TABLE `Post`/);
+  assert.doesNotMatch(init, /`User`/, "pow's tables come from pow's migration");
+  assert.match(project.read(`${MIGRATIONS}/migration_lock.toml`), /^provider = "mysql"$/m);
+  assert.deepEqual(await mysqlDrift(project, project.db.url), []);
+  const check = await mariadb.createConnection({ ...MARIADB, database: project.db.name });
+  try {
+    const [row] = (await check.query('SELECT title FROM `Post`')) as { title: string }[];
+    assert.equal(row?.title, 'kept', 'the baseline runs nothing: the rows stay');
+  } finally {
+    await check.end();
+  }
+  await assertFreshMariadbInStep(project);
+
+  // Nothing to apply: the next run answers from one query of _prisma_migrations (mariadb driver).
+  const debug = { ...project.env, DEBUG: 'pow' };
+  const full = await runPow(['migrate'], { cwd: project.dir, env: debug });
+  const fast = await runPow(['migrate'], { cwd: project.dir, env: debug });
+  assert.equal(fast.code, 0, fast.stdout + fast.stderr);
+  assert.match(fast.stderr, /every migration applied \(one query of _prisma_migrations\)/);
+  assert.equal(fast.stdout, full.stdout);
+
+  const status = await project.pow(['status', '--check']);
+  assert.equal(status.code, 0, status.stdout + status.stderr);
+  assert.match(status.stdout, /Migrations against the database \(_prisma_migrations\):\n {2}all applied/);
+
+  // Pending, then edited after it was applied, then failed: each read from MariaDB's records.
+  const invitation = await project.pow(['install', '--yes', '--extension', 'invitation']);
+  assert.equal(invitation.code, 0, invitation.stdout + invitation.stderr);
+  const [later] = migrationNames(project).filter((n) => n !== INIT && n !== POW);
+  const pending = await project.pow(['status']);
+  assert.match(pending.stdout, new RegExp(`pending +${later} \\(\`pow migrate\` applies it\\)`));
+  assert.equal((await project.pow(['migrate'])).code, 0);
+  const original = project.read(`${MIGRATIONS}/${POW}/migration.sql`);
+  project.write(`${MIGRATIONS}/${POW}/migration.sql`, `${original}\n-- edited\n`);
+  const edited = await project.pow(['status', '--check']);
+  assert.equal(edited.code, 3, edited.stdout + edited.stderr);
+  assert.match(edited.stdout, new RegExp(`edited +${POW} \\(changed after it was applied\\)`));
+  project.write(`${MIGRATIONS}/${POW}/migration.sql`, original);
+  const broken = '20990101000000_broken';
+  mkdirSync(join(project.dir, MIGRATIONS, broken));
+  project.write(
+    `${MIGRATIONS}/${broken}/migration.sql`,
+    'ALTER TABLE `NoSuchTable` ADD COLUMN `x` INTEGER;\n',
+  );
+  const failing = await project.pow(['migrate']);
+  assert.notEqual(failing.code, 0, failing.stdout + failing.stderr);
+  const failed = await project.pow(['status', '--check']);
+  assert.equal(failed.code, 3, failed.stdout + failed.stderr);
+  assert.match(failed.stdout, new RegExp(`failed +${broken}`));
+  assert.match(failed.stdout, new RegExp(`migration ${broken} failed in the database`));
 });
 
 test('a renamed user model that keeps its table (@@map("User")): named with its file and line, and followed with --user-model', async (t) => {
