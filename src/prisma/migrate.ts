@@ -86,7 +86,7 @@ export async function migrate(input: MigrateInput): Promise<MigrateResult> {
  * `prisma migrate resolve --applied <name>` does. Returns its name.
  */
 export async function baselineFirstMigration(input: MigrateInput): Promise<string> {
-  const { root, prismaInfo, url } = input;
+  const { root, prismaInfo } = input;
   const migrationsDir = isAbsolute(prismaInfo.migrationsDir)
     ? prismaInfo.migrationsDir
     : join(root, prismaInfo.migrationsDir);
