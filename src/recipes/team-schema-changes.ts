@@ -60,7 +60,7 @@ export async function handleTeamSchemaChanges(
   const [
     { checkHistory, TEAM_CHANGES_MIGRATION_NAME },
     { readMigrationsDir, assertHistoryProvider },
-    { nextMigrationName, ownPendingMigration, isPowMigration },
+    { nextMigrationName, ownPendingMigration, isPowMigration, migrationNamesInManifest },
   ] = await Promise.all([
     import('../prisma/history.js'),
     import('../prisma/migrations-dir.js'),
@@ -98,8 +98,12 @@ export async function handleTeamSchemaChanges(
   }
 
   const { drift } = history;
+  // Names pow used before (an old history moved aside) are never taken again: see usedBefore.
   const name = nextMigrationName(
-    listing.migrations.map((m) => m.name),
+    [
+      ...listing.migrations.map((m) => m.name),
+      ...migrationNamesInManifest(ctx.previous?.files, migrationsDir),
+    ],
     TEAM_CHANGES_MIGRATION_NAME,
     input.now(),
   );
