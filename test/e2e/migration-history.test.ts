@@ -33,6 +33,7 @@ import {
   type E2EProject,
 } from '../helpers/e2e-project.js';
 import { MARIADB } from '../helpers/prisma-test-client.js';
+import { addToModel } from '../helpers/schema-edits.js';
 
 const SCHEMA = 'prisma/schema.prisma';
 const MIGRATIONS = 'prisma/migrations';
@@ -107,32 +108,71 @@ test('SQLite without a migration history: reported, pow migrate --init writes th
   assert.match(edited.stdout, new RegExp(`migration ${POW} was edited after the database applied it`));
 });
 
-test('SQLite database set up with db push: pow migrate --init records its tables as the applied init, then applies pow’s', async (t) => {
-  const project = await e2eProject('express5-ts-esm-sqlite', 'sqlite', { history: false });
-  t.after(() => project.dispose());
-  // `prisma db push` of the app's schema: its tables, no _prisma_migrations.
-  const Database = (await import('better-sqlite3')).default;
-  const db = new Database(join(project.dir, 'dev.db'));
-  db.exec(await diffSchemas('sqlite', 'empty', { [SCHEMA]: project.read(SCHEMA) }));
-  db.prepare('INSERT INTO "Post" (title, body) VALUES (?, ?)').run('kept', 'row');
-  db.close();
-  assert.equal((await project.pow(['install', '--yes'])).code, 0);
+const FIXTURES = { sqlite: 'express5-ts-esm-sqlite', postgresql: 'express4-js-cjs-postgres' } as const;
+const NAMES = { sqlite: 'SQLite', postgresql: 'PostgreSQL' } as const;
 
-  const refused = await project.pow(['migrate']);
-  assert.equal(refused.code, 3, refused.stdout + refused.stderr);
-  assert.match(refused.stderr, /the database has their tables without a migration history/);
-  const res = await project.pow(['migrate', '--init']);
-  assert.equal(res.code, 0, res.stdout + res.stderr);
-  assert.match(res.stdout, new RegExp(`Baselined: ${INIT} recorded as applied`));
-  assert.match(res.stdout, new RegExp(`Applied 1 migration .*\\n {2}${POW}\\n`));
-  assert.equal(await drift(project, project.db.url), '');
-  const check = new Database(join(project.dir, 'dev.db'), { readonly: true });
-  assert.equal((check.prepare('SELECT title FROM "Post"').get() as { title: string }).title, 'kept');
-  check.close();
-  rmSync(join(project.dir, 'fresh.db'), { force: true });
-  assert.equal((await project.pow(['migrate', '--url', 'file:./fresh.db'])).code, 0);
-  assert.equal(await drift(project, 'file:./fresh.db'), '');
-});
+/** A fresh database of the project's provider, migrated by `pow migrate`: no drift. */
+async function assertFreshInStep(project: E2EProject, provider: 'sqlite' | 'postgresql'): Promise<void> {
+  const fresh = await createDatabase(provider, project.dir);
+  const url = provider === 'sqlite' ? 'file:./fresh.db' : fresh.url;
+  try {
+    const migrate = await project.pow(['migrate', '--url', url]);
+    assert.equal(migrate.code, 0, migrate.stdout + migrate.stderr);
+    assert.equal(await drift(project, url), '');
+  } finally {
+    await fresh.drop();
+    rmSync(join(project.dir, 'fresh.db'), { force: true });
+  }
+}
+
+/** Runs SQL on the project's database (SQLite file or PostgreSQL), as `prisma db push` or a team would. */
+async function execSql(project: E2EProject, sql: string): Promise<unknown[]> {
+  if (project.db.provider === 'sqlite') {
+    const Database = (await import('better-sqlite3')).default;
+    const db = new Database(join(project.dir, 'dev.db'));
+    try {
+      if (/^\s*SELECT/i.test(sql)) return db.prepare(sql).all();
+      db.exec(sql);
+      return [];
+    } finally {
+      db.close();
+    }
+  }
+  const pg = (await import('pg')).default;
+  const client = new pg.Client({ connectionString: project.db.url });
+  await client.connect();
+  try {
+    return (await client.query(sql)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+for (const provider of ['sqlite', 'postgresql'] as const) {
+  test(`${NAMES[provider]} database set up with db push: pow migrate --init records its tables as the applied init, then applies pow’s`, async (t) => {
+    const project = await e2eProject(FIXTURES[provider], provider, { history: false });
+    t.after(() => project.dispose());
+    // `prisma db push` of the app's schema: its tables, no _prisma_migrations.
+    await execSql(project, await diffSchemas(provider, 'empty', { [SCHEMA]: project.read(SCHEMA) }));
+    await execSql(project, `INSERT INTO "Post" (title, body) VALUES ('kept', 'row')`);
+    assert.equal((await project.pow(['install', '--yes'])).code, 0);
+
+    const refused = await project.pow(['migrate']);
+    assert.equal(refused.code, 3, refused.stdout + refused.stderr);
+    assert.match(refused.stderr, /the database has their tables without a migration history/);
+    const res = await project.pow(['migrate', '--init']);
+    assert.equal(res.code, 0, res.stdout + res.stderr);
+    assert.match(res.stdout, new RegExp(`Baselined: ${INIT} recorded as applied`));
+    assert.match(res.stdout, new RegExp(`Applied 1 migration .*\\n {2}${POW}\\n`));
+    assert.doesNotMatch(project.read(`${MIGRATIONS}/${INIT}/migration.sql`), /"User"/);
+    assert.equal(await drift(project, project.db.url), '');
+    const [row] = (await execSql(project, 'SELECT title FROM "Post"')) as { title: string }[];
+    assert.equal(row?.title, 'kept', 'the baseline runs nothing: the rows stay');
+    await assertFreshInStep(project, provider);
+    const status = await project.pow(['status', '--check']);
+    assert.equal(status.code, 0, status.stdout + status.stderr);
+  });
+}
 
 test('provider switch sqlite → postgresql: refused with the steps of a new history; followed, a fresh database has no drift and the app answers', async (t) => {
   const project = await e2eProject('express5-ts-esm-sqlite', 'sqlite');
@@ -175,6 +215,26 @@ test('provider switch sqlite → postgresql: refused with the steps of a new his
   const more = await pow(['install', '--yes', '--extension', 'invitation']);
   assert.equal(more.code, 0, more.stdout + more.stderr);
   assert.equal(migrationNames(project).length, 2);
+
+  // The team's un-migrated change on the new provider: refused, then written as its own
+  // PostgreSQL migration (never under a name of the old SQLite history, which pow's manifest lists).
+  project.write(SCHEMA, addToModel(project.read(SCHEMA), 'User', 'nickname String?'));
+  const teamRefused = await pow(['install', '--yes', '--extension', 'invitation']);
+  assert.equal(teamRefused.code, 3, teamRefused.stdout + teamRefused.stderr);
+  assert.match(teamRefused.stderr, /User\.nickname \(field added\)/);
+  const beforeTeam = migrationNames(project);
+  const included = await pow(['install', '--yes', '--include-schema-changes', '--extension', 'invitation']);
+  assert.equal(included.code, 0, included.stdout + included.stderr);
+  const [team, ...others] = migrationNames(project).filter((n) => !beforeTeam.includes(n));
+  assert.deepEqual(others, [], "the team's change only: pow has nothing to add");
+  assert.match(team, /^\d{14}_team_schema_changes$/);
+  assert.ok(!migrationNames(project, 'prisma/migrations_sqlite').includes(team), 'a name of its own');
+  assert.match(
+    project.read(`${MIGRATIONS}/${team}/migration.sql`),
+    /ALTER TABLE "User" ADD COLUMN {5}"nickname" TEXT;/,
+  );
+  assert.equal((await pow(['migrate'])).code, 0);
+  assert.equal(await drift(project, pgDb.url), '');
   const fresh = await createDatabase('postgresql', project.dir);
   try {
     const migrate = await pow(['migrate', '--url', fresh.url]);
@@ -345,54 +405,55 @@ test('MariaDB database set up with db push: pow migrate --init checks its tables
   assert.match(failed.stdout, new RegExp(`migration ${broken} failed in the database`));
 });
 
-test('a renamed user model that keeps its table (@@map("User")): named with its file and line, and followed with --user-model', async (t) => {
-  const project = await e2eProject('express5-ts-esm-sqlite', 'sqlite');
-  t.after(() => project.dispose());
-  assert.equal((await project.pow(['install', '--yes'])).code, 0);
-  assert.equal((await project.pow(['migrate'])).code, 0);
-  const history = migrationNames(project);
-  const renamed = project
-    .read(SCHEMA)
-    .replace(/^model User \{/m, 'model Account {')
-    .replace(/(model Account \{[\s\S]*?)\n\}/, '$1\n\n  @@map("User")\n}')
-    .replace(/ User( +)@relation/, ' Account$1@relation');
-  project.write(SCHEMA, renamed);
-  const line = renamed.split('\n').indexOf('model Account {') + 1;
-  assert.ok(line > 0 && line < renamed.split('\n').length);
+for (const provider of ['sqlite', 'postgresql'] as const) {
+  test(`${NAMES[provider]}: a renamed user model that keeps its table (@@map("User")): named with its file and line, and followed with --user-model`, async (t) => {
+    const project = await e2eProject(FIXTURES[provider], provider);
+    t.after(() => project.dispose());
+    assert.equal((await project.pow(['install', '--yes'])).code, 0);
+    assert.equal((await project.pow(['migrate'])).code, 0);
+    const history = migrationNames(project);
+    const renamed = project
+      .read(SCHEMA)
+      .replace(/^model User \{/m, 'model Account {')
+      .replace(/(model Account \{[\s\S]*?)\n\}/, '$1\n\n  @@map("User")\n}')
+      .replace(/ User( +)@relation/, ' Account$1@relation');
+    project.write(SCHEMA, renamed);
+    const line = renamed.split('\n').indexOf('model Account {') + 1;
+    assert.ok(line > 0 && line < renamed.split('\n').length);
 
-  const refused = await project.pow(['install', '--yes']);
-  assert.equal(refused.code, 3, refused.stdout + refused.stderr);
-  assert.match(
-    refused.stderr,
-    new RegExp(
-      `^error: prisma/schema\\.prisma:${line}: model Account keeps the table of the user model User \\(@@map\\("User"\\)\\)`,
-      'm',
-    ),
-  );
-  assert.match(
-    refused.stderr,
-    /Re-run with --user-model Account, after renaming UserCredential to AccountCredential/,
-  );
-  assert.doesNotMatch(refused.stderr, /prisma validate/, 'the schema is valid: no advice to validate it');
-  assert.deepEqual(migrationNames(project), history);
+    const refused = await project.pow(['install', '--yes']);
+    assert.equal(refused.code, 3, refused.stdout + refused.stderr);
+    assert.match(
+      refused.stderr,
+      new RegExp(
+        `^error: prisma/schema\\.prisma:${line}: model Account keeps the table of the user model User \\(@@map\\("User"\\)\\)`,
+        'm',
+      ),
+    );
+    assert.match(
+      refused.stderr,
+      /Re-run with --user-model Account, after renaming UserCredential to AccountCredential/,
+    );
+    assert.doesNotMatch(refused.stderr, /prisma validate/, 'the schema is valid: no advice to validate it');
+    assert.deepEqual(migrationNames(project), history);
 
-  // The fix line, followed: pow follows the renamed model; no migration, the tables stay.
-  project.write(
-    SCHEMA,
-    renamed
-      .replace(/^model UserCredential \{/m, 'model AccountCredential {')
-      .replace(/(model AccountCredential \{[\s\S]*?)\n\}/, '$1\n\n  @@map("UserCredential")\n}')
-      .replace(/credential UserCredential\?/, 'credential AccountCredential?'),
-  );
-  const followed = await project.pow(['install', '--yes', '--user-model', 'Account']);
-  assert.equal(followed.code, 0, followed.stdout + followed.stderr);
-  assert.match(project.read('src/pow/config.ts'), /Account/);
-  assert.deepEqual(migrationNames(project), history, 'a rename with the tables kept needs no migration');
-  assert.equal(await drift(project, project.db.url), '');
-  rmSync(join(project.dir, 'fresh.db'), { force: true });
-  assert.equal((await project.pow(['migrate', '--url', 'file:./fresh.db'])).code, 0);
-  assert.equal(await drift(project, 'file:./fresh.db'), '');
-});
+    // The fix line, followed: pow follows the renamed model; no migration, the tables stay.
+    project.write(
+      SCHEMA,
+      renamed
+        .replace(/^model UserCredential \{/m, 'model AccountCredential {')
+        .replace(/(model AccountCredential \{[\s\S]*?)\n\}/, '$1\n\n  @@map("UserCredential")\n}')
+        .replace(/credential UserCredential\?/, 'credential AccountCredential?'),
+    );
+    const followed = await project.pow(['install', '--yes', '--user-model', 'Account']);
+    assert.equal(followed.code, 0, followed.stdout + followed.stderr);
+    const config = provider === 'sqlite' ? 'src/pow/config.ts' : 'pow/config.js';
+    assert.match(project.read(config), /Account/);
+    assert.deepEqual(migrationNames(project), history, 'a rename with the tables kept needs no migration');
+    assert.equal(await drift(project, project.db.url), '');
+    await assertFreshInStep(project, provider);
+  });
+}
 
 test('PostgreSQL app with its own User-less schema and no history: pow migrate --init derives the init without pow’s additions; status reads _prisma_migrations', async (t) => {
   const project = await e2eProject('express4-js-cjs-postgres', 'postgresql', { history: false });
