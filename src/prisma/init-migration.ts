@@ -223,6 +223,14 @@ export function withoutPowAdditions(schema: SchemaTexts, manifest: Manifest | nu
       for (const m of parseSchemaFiles({ [path]: schema[path] }).models) labels.add(m.name);
     }
   }
+  return withoutModelsAndFields(schema, labels);
+}
+
+/**
+ * The schema without the models and fields of `labels` ("Model", "Model.field"), and without the
+ * fields and block attributes that point at them. Lines are cut through the AST's line numbers.
+ */
+export function withoutModelsAndFields(schema: SchemaTexts, labels: ReadonlySet<string>): SchemaTexts {
   const parsed = parseSchemaFiles(schema);
   const removedModels = new Set(parsed.models.filter((m) => labels.has(m.name)).map((m) => m.name));
   const drop = new Map<string, Set<number>>();

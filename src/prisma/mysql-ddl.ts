@@ -546,8 +546,20 @@ export async function mysqlTables(url: string): Promise<Map<string, Set<string>>
  * Tables and columns only: the MySQL path renders additions only, so a history that has every
  * table and column of the schema has its indexes and foreign keys too.
  */
-export function mysqlTableDifferences(held: Map<string, Set<string>>, schema: SchemaTexts): string[] {
-  const tables = calculateTables(parseSchemaFiles(schema), 'mysql');
+export function mysqlTableDifferences(
+  held: Map<string, Set<string>>,
+  schema: SchemaTexts,
+  options: { joinTables?: 'report' | 'ignore' } = {},
+): string[] {
+  const parsed = parseSchemaFiles(schema);
+  const tables = calculateTables(parsed, 'mysql');
+  const models = new Set(parsed.models.map((m) => m.name));
+  // Prisma's implicit many-to-many tables (`_PostToTag`): pow's renderer does not model them, so a
+  // history written by `prisma migrate dev` has them and pow's view of the schema does not.
+  const joinTable = (name: string) => {
+    const m = /^_([A-Za-z0-9]+)To([A-Za-z0-9]+)$/.exec(name);
+    return m !== null && models.has(m[1]) && models.has(m[2]);
+  };
   const out: string[] = [];
   const wanted = new Set<string>();
   for (const table of tables) {
@@ -565,7 +577,12 @@ export function mysqlTableDifferences(held: Map<string, Set<string>>, schema: Sc
       if (!described.has(column)) out.push(`${table.model.name}.${column} (field removed)`);
     }
   }
-  for (const table of held.keys()) if (!wanted.has(table)) out.push(`${table} (model removed)`);
+  for (const table of held.keys()) {
+    if (wanted.has(table)) continue;
+    if (!joinTable(table)) out.push(`${table} (model removed)`);
+    else if (options.joinTables !== 'ignore')
+      out.push(`${table} (implicit many-to-many table, which pow's MySQL renderer does not write)`);
+  }
   return out;
 }
 

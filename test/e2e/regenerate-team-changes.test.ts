@@ -157,6 +157,57 @@ test("PostgreSQL: an un-migrated schema change of the team is reported, never mi
   await unmigratedUsername(t, 'postgresql');
 });
 
+/**
+ * Item 1 on MariaDB, where the path differs: the engine cannot replay MySQL, so pow applies the
+ * history with its own runner to a scratch database of the same server and compares its tables and
+ * columns with the schema's; the team's migration comes from pow's MySQL renderer.
+ */
+test("MariaDB: an un-migrated schema change of the team is reported, never mixed into pow's migration", async (t) => {
+  const project = await e2eProject(FIXTURES.mysql, 'mysql');
+  t.after(() => project.dispose());
+  const res = await project.pow(['install', '--yes']);
+  assert.equal(res.code, 0, res.stdout + res.stderr);
+  assert.doesNotMatch(res.stdout, /not compared with the migration history/);
+  assert.equal((await project.pow(['migrate'])).code, 0);
+  const history = migrationNames(project);
+  // The team's own file (User lives in prisma/schema/pow.prisma, pow's file, in this multi-file app).
+  const postFile = 'prisma/schema/post.prisma';
+  project.write(postFile, addToModel(project.read(postFile), 'Post', 'nickname String?'));
+
+  const refused = await project.pow(['install', '--yes', '--extension', 'invitation']);
+  assert.equal(refused.code, 3, refused.stdout + refused.stderr);
+  assert.match(
+    refused.stderr,
+    /has changes that no migration in prisma\/migrations creates: Post\.nickname \(field added\)/,
+  );
+  assert.deepEqual(migrationNames(project), history, 'nothing written');
+  const status = await project.pow(['status', '--check']);
+  assert.equal(status.code, 3, status.stdout + status.stderr);
+  assert.match(status.stdout, /Post\.nickname \(field added\)/);
+
+  const included = await project.pow([
+    'install',
+    '--yes',
+    '--include-schema-changes',
+    '--extension',
+    'invitation',
+  ]);
+  assert.equal(included.code, 0, included.stdout + included.stderr);
+  const [team, pow] = migrationNames(project).filter((n) => !history.includes(n));
+  assert.equal(team, TEAM);
+  assert.match(
+    project.read(`${MIGRATIONS}/${team}/migration.sql`),
+    /ALTER TABLE `Post` ADD COLUMN `nickname` VARCHAR\(191\) NULL;/,
+  );
+  assert.doesNotMatch(project.read(`${MIGRATIONS}/${pow}/migration.sql`), /nickname/);
+  const migrate = await project.pow(['migrate']);
+  assert.equal(migrate.code, 0, migrate.stdout + migrate.stderr);
+  assert.deepEqual(mysqlTableDifferences(await mysqlTables(project.db.url), schemaFiles(project)), []);
+  await assertFreshDatabaseInStep(project, 'mysql');
+  const clean = await project.pow(['status', '--check']);
+  assert.equal(clean.code, 0, clean.stdout + clean.stderr);
+});
+
 test('SQLite: a table pow redefines copies the team column only after the team migration created it', async (t) => {
   const project = await e2eProject(FIXTURES.sqlite, 'sqlite');
   t.after(() => project.dispose());
