@@ -10,8 +10,8 @@
  *   engine's drift check), and the next steps never name a command that does nothing.
  * On SQLite the team's column sits in a table pow's migration redefines (the invitation extension's
  * foreign key): the redefinition copies it only after the team's migration has created it.
- * Item 4 (an interrupted run) runs on MariaDB too: there the history is not replayed (the engine
- * cannot run MySQL), so the leftover migration is recognised by its content alone.
+ * Items 1 and 4 run on MariaDB too, where the path differs: the engine cannot run MySQL, so pow
+ * replays the history with its own runner on a scratch database and compares tables and columns.
  */
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
