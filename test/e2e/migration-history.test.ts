@@ -10,7 +10,8 @@
  *   (checksum, as Prisma), drift for --check.
  * - Provider switch (sqlite → postgresql): pow install and pow migrate refuse the old history with
  *   the exact steps; followed, they give a new history (init + migration_lock.toml) that builds a
- *   fresh PostgreSQL database without drift, and later pow runs extend it.
+ *   fresh PostgreSQL database without drift, and later pow runs extend it (the team's un-migrated
+ *   change too, with --include-schema-changes); postgresql → sqlite the same way, lighter.
  * - MariaDB (the engine cannot read or replay MySQL: pow's renderer and runner, its own reader of
  *   `_prisma_migrations`): no history, `pow migrate --init` on an empty database (init from the
  *   schema) and on one set up with db push (baseline, checked against information_schema); status
@@ -114,7 +115,8 @@ const NAMES = { sqlite: 'SQLite', postgresql: 'PostgreSQL' } as const;
 /** A fresh database of the project's provider, migrated by `pow migrate`: no drift. */
 async function assertFreshInStep(project: E2EProject, provider: 'sqlite' | 'postgresql'): Promise<void> {
   const fresh = await createDatabase(provider, project.dir);
-  const url = provider === 'sqlite' ? 'file:./fresh.db' : fresh.url;
+  // An absolute SQLite path: a Prisma 6-style project resolves relative ones from its schema's folder.
+  const url = provider === 'sqlite' ? `file:${join(project.dir, 'fresh.db')}` : fresh.url;
   try {
     const migrate = await project.pow(['migrate', '--url', url]);
     assert.equal(migrate.code, 0, migrate.stdout + migrate.stderr);
@@ -298,6 +300,32 @@ async function assertFreshMariadbInStep(project: E2EProject): Promise<void> {
     await fresh.drop();
   }
 }
+
+test('provider switch postgresql → sqlite: refused with the steps; followed, a new SQLite history builds a fresh database without drift, and extends with the team’s change', async (t) => {
+  const project = await e2eProject(FIXTURES.postgresql, 'postgresql');
+  t.after(() => project.dispose());
+  assert.equal((await project.pow(['install', '--yes'])).code, 0);
+  assert.equal((await project.pow(['migrate'])).code, 0);
+  project.write(SCHEMA, project.read(SCHEMA).replace('provider = "postgresql"', 'provider = "sqlite"'));
+  const devDb = `file:${join(project.dir, 'dev.db')}`;
+  project.env.DATABASE_URL = devDb;
+  const refused = await project.pow(['migrate']);
+  assert.equal(refused.code, 3, refused.stdout + refused.stderr);
+  assert.match(
+    refused.stderr,
+    /`mv prisma\/migrations prisma\/migrations_postgresql`\), then run `pow migrate --init`/,
+  );
+  renameSync(join(project.dir, MIGRATIONS), join(project.dir, 'prisma/migrations_postgresql'));
+  const init = await project.pow(['migrate', '--init']);
+  assert.equal(init.code, 0, init.stdout + init.stderr);
+  assert.match(project.read(`${MIGRATIONS}/migration_lock.toml`), /^provider = "sqlite"$/m);
+  assert.equal(await drift(project, devDb), '');
+  project.write(SCHEMA, addToModel(project.read(SCHEMA), 'Post', 'summary String?'));
+  const included = await project.pow(['install', '--yes', '--include-schema-changes']);
+  assert.equal(included.code, 0, included.stdout + included.stderr);
+  assert.match(migrationNames(project).at(-1)!, /^\d{14}_team_schema_changes$/);
+  await assertFreshInStep(project, 'sqlite');
+});
 
 test('MariaDB without a migration history: pow migrate --init writes the init from the schema (pow’s MySQL renderer)', async (t) => {
   const project = await e2eProject('express5-ts-multifile-mysql', 'mysql', { history: false });
