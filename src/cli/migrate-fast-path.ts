@@ -77,7 +77,8 @@ export async function migrateFastPath(
   const stamp = readStamp<{ facts: MigrateFacts }>(root, STAMP);
   if (stamp === null || stamp.digest !== digestOf(io, argv, powVersion, root)) return null;
   const prisma = stamp.facts;
-  if (prisma.provider !== 'sqlite' && prisma.provider !== 'postgresql') return null;
+  if (prisma.provider !== 'sqlite' && prisma.provider !== 'postgresql' && prisma.provider !== 'mysql')
+    return null;
   const resolved = resolveDatabaseUrl(
     root,
     prisma.urlEnvVar ?? 'DATABASE_URL',

@@ -108,7 +108,7 @@ export const command: CommandModule = {
           const wanted =
             flags.baseline ||
             (canPrompt(ctx, { json: flags.json }) && (await confirmBaseline(prisma.migrationsDir)));
-          if (!wanted || prisma.provider === 'mysql') throw refused;
+          if (!wanted) throw refused;
           const { baselineFirstMigration } = await import('../prisma/migrate.js');
           baselined = await baselineFirstMigration({ root, prismaInfo: prisma, url: resolved.url });
           result = await run();
@@ -163,7 +163,9 @@ export const command: CommandModule = {
  */
 function notBaselined(error: unknown, migrationsDir: string): PowError | null {
   const message = error instanceof Error ? error.message : '';
-  if (!/database schema is not empty/i.test(message)) return null;
+  const code = (error as { code?: string }).code;
+  // The engine's words (SQLite, PostgreSQL), or pow's MySQL runner's code.
+  if (!/database schema is not empty/i.test(message) && code !== 'POW_DATABASE_NOT_EMPTY') return null;
   return new PowError({
     code: 'POW_DATABASE_NOT_BASELINED',
     message:
@@ -236,10 +238,8 @@ async function ensureInitMigration(
     await writeFile(join(root, file), text);
   }
   if (plan.kind === 'baseline') {
-    const { markMigrationApplied } = await import('../prisma/schema-engine.js');
-    await markMigrationApplied(prisma.provider, url, dir, plan.name, {
-      baseDir: sqliteBaseDir(root, prisma),
-    });
+    const { recordMigrationApplied } = await import('../prisma/migrate.js');
+    await recordMigrationApplied({ root, prismaInfo: prisma, url }, plan.name);
   }
   return plan;
 }

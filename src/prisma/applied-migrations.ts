@@ -1,22 +1,20 @@
 /**
  * Whether a database already has every migration of a folder, asked with one query of
- * `_prisma_migrations` through the app's own driver (better-sqlite3, pg), without the schema engine
- * (issue 18: `pow migrate` with nothing to apply answers at once). Any doubt (no driver, no table,
- * a failed or rolled-back migration, an edited migration.sql, an unreachable server, MySQL) answers
- * "unknown", and `pow migrate` takes its full path, which says what is wrong.
+ * `_prisma_migrations` through the app's own driver (migration-records.ts: better-sqlite3, pg,
+ * mariadb), without the schema engine (issue 18: `pow migrate` with nothing to apply answers at
+ * once). Any doubt (no driver, no table, a failed or rolled-back migration, an edited
+ * migration.sql, an unreachable server) answers "unknown", and `pow migrate` takes its full path,
+ * which says what is wrong.
  */
-import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { sqliteFilePath } from './database-url.js';
-
-interface MigrationRow {
-  migration_name: string;
-  checksum: string;
-  finished_at: unknown;
-  rolled_back_at: unknown;
-}
+import {
+  migrationChecksum,
+  openSqlite,
+  readAppliedMigrations,
+  type AppliedMigration,
+} from './migration-records.js';
 
 /** The folder's migrations (sorted names) and the sha256 of each migration.sql, as Prisma records it. */
 function folderChecksums(migrationsDir: string): Map<string, string> | null {
@@ -32,97 +30,22 @@ function folderChecksums(migrationsDir: string): Map<string, string> | null {
   for (const name of names) {
     const file = join(migrationsDir, name, 'migration.sql');
     if (!existsSync(file)) return null;
-    out.set(name, createHash('sha256').update(readFileSync(file)).digest('hex'));
+    out.set(name, migrationChecksum(readFileSync(file)));
   }
   return out;
 }
 
 /** Every folder migration applied as it is now, and no failed one pending resolution. */
-function allApplied(folder: Map<string, string>, rows: readonly MigrationRow[]): boolean {
+function allApplied(folder: Map<string, string>, rows: readonly AppliedMigration[]): boolean {
   const applied = new Map<string, string>();
   for (const row of rows) {
-    if (row.rolled_back_at !== null && row.rolled_back_at !== undefined) continue;
+    if (row.rolledBack) continue;
     // Started but not finished: a failed migration the full path must report (P3009).
-    if (row.finished_at === null || row.finished_at === undefined) return false;
-    applied.set(row.migration_name, row.checksum);
+    if (!row.finished) return false;
+    applied.set(row.name, row.checksum);
   }
   for (const [name, checksum] of folder) if (applied.get(name) !== checksum) return false;
   return true;
-}
-
-const QUERY = 'SELECT migration_name, checksum, finished_at, rolled_back_at FROM _prisma_migrations';
-
-/** The drivers the app (or pow-cli beside it) has installed: the app's first. */
-function resolverFor(root: string): (id: string) => string {
-  const fromApp = createRequire(join(root, 'package.json'));
-  const fromPow = createRequire(import.meta.url);
-  return (id) => {
-    try {
-      return fromApp.resolve(id);
-    } catch {
-      return fromPow.resolve(id);
-    }
-  };
-}
-
-function requireFrom(root: string): (id: string) => unknown {
-  const resolveId = resolverFor(root);
-  const load = createRequire(import.meta.url);
-  return (id) => load(resolveId(id));
-}
-
-/**
- * better-sqlite3's compiled addon, handed over directly: its own lookup (the `bindings` package)
- * probes a dozen paths and took longer than the query.
- */
-function sqliteAddon(root: string): string | undefined {
-  const file = join(
-    dirname(resolverFor(root)('better-sqlite3/package.json')),
-    'build/Release/better_sqlite3.node',
-  );
-  return existsSync(file) ? file : undefined;
-}
-
-async function sqliteRows(root: string, url: string, baseDir: string): Promise<MigrationRow[] | null> {
-  const file = sqliteFilePath(url, baseDir);
-  if (file === ':memory:' || !existsSync(file)) return null;
-  type Database = { prepare(sql: string): { all(): MigrationRow[] }; close(): void };
-  const Driver = requireFrom(root)('better-sqlite3') as new (
-    file: string,
-    options: { readonly: boolean; fileMustExist: boolean; nativeBinding?: string },
-  ) => Database;
-  const nativeBinding = sqliteAddon(root);
-  const db = new Driver(file, {
-    readonly: true,
-    fileMustExist: true,
-    ...(nativeBinding ? { nativeBinding } : {}),
-  });
-  try {
-    return db.prepare(QUERY).all();
-  } finally {
-    db.close();
-  }
-}
-
-async function postgresRows(root: string, url: string): Promise<MigrationRow[] | null> {
-  type Client = {
-    connect(): Promise<void>;
-    query(sql: string): Promise<{ rows: MigrationRow[] }>;
-    end(): Promise<void>;
-  };
-  const pg = requireFrom(root)('pg') as { Client: new (options: object) => Client };
-  const parsed = new URL(url);
-  // Prisma's `?schema=` names the schema that holds _prisma_migrations.
-  const schema = parsed.searchParams.get('schema') ?? 'public';
-  parsed.searchParams.delete('schema');
-  const client = new pg.Client({ connectionString: parsed.toString(), connectionTimeoutMillis: 3000 });
-  await client.connect();
-  try {
-    const table = `"${schema.replace(/"/g, '""')}"._prisma_migrations`;
-    return (await client.query(QUERY.replace('_prisma_migrations', table))).rows;
-  } finally {
-    await client.end();
-  }
 }
 
 /**
@@ -134,17 +57,7 @@ async function postgresRows(root: string, url: string): Promise<MigrationRow[] |
 export function useWalMode(root: string, url: string, baseDir: string): string | null {
   const file = sqliteFilePath(url, baseDir);
   if (file === ':memory:' || !existsSync(file)) return null;
-  type Database = { pragma(sql: string, options: { simple: true }): unknown; close(): void };
-  const Driver = requireFrom(root)('better-sqlite3') as new (
-    file: string,
-    options: { fileMustExist: boolean; timeout: number; nativeBinding?: string },
-  ) => Database;
-  const nativeBinding = sqliteAddon(root);
-  const db = new Driver(file, {
-    fileMustExist: true,
-    timeout: 5000,
-    ...(nativeBinding ? { nativeBinding } : {}),
-  });
+  const db = openSqlite(root, file, { fileMustExist: true, timeout: 5000 });
   try {
     return String(db.pragma('journal_mode = WAL', { simple: true }));
   } finally {
@@ -167,12 +80,12 @@ export async function everyMigrationApplied(input: {
   const folder = folderChecksums(input.migrationsDir);
   if (folder === null || folder.size === 0) return null;
   try {
-    const rows =
-      input.provider === 'sqlite'
-        ? await sqliteRows(input.root, input.url, input.sqliteBaseDir)
-        : input.provider === 'postgresql'
-          ? await postgresRows(input.root, input.url)
-          : null;
+    const rows = await readAppliedMigrations({
+      provider: input.provider,
+      url: input.url,
+      baseDir: input.sqliteBaseDir,
+      root: input.root,
+    });
     return rows === null ? null : allApplied(folder, rows);
   } catch {
     return null;

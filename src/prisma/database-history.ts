@@ -3,7 +3,7 @@
  * as `prisma migrate status` does: migrations not applied yet (pending), migration files edited
  * after they were applied (the stored checksum, sha256 of migration.sql, no longer matches: the
  * database was built from other SQL than the folder now holds), migrations the database applied
- * that the folder lacks, and failed ones. SQLite, PostgreSQL and MySQL/MariaDB.
+ * that the folder lacks, and failed ones. SQLite, PostgreSQL and MySQL/MariaDB (migration-records.ts).
  */
 import { isAbsolute, join } from 'node:path';
 import type { PrismaInfo } from '../inspect/project-info.js';
@@ -36,7 +36,12 @@ export async function compareHistoryWithDatabase(input: {
   const { sqliteBaseDir } = await import('./migrate.js');
   let applied: Awaited<ReturnType<typeof readAppliedMigrations>>;
   try {
-    applied = await readAppliedMigrations(prisma.provider, input.url, sqliteBaseDir(root, prisma));
+    applied = await readAppliedMigrations({
+      provider: prisma.provider,
+      url: input.url,
+      baseDir: sqliteBaseDir(root, prisma),
+      root,
+    });
   } catch (error) {
     return {
       checked: false,

@@ -12,6 +12,26 @@ export function sqliteFilePath(url: string, baseDir: string): string {
   return isAbsolute(path) ? path : resolve(baseDir, path);
 }
 
+/** Host, port, user, password and database of a `mysql://` URL (the mariadb driver's options). */
+export interface MysqlConnectionParts {
+  host: string;
+  port: number;
+  user: string;
+  password: string;
+  database: string;
+}
+
+export function mysqlConnectionParts(url: string): MysqlConnectionParts {
+  const u = new URL(url);
+  return {
+    host: u.hostname || 'localhost',
+    port: u.port ? Number(u.port) : 3306,
+    user: decodeURIComponent(u.username || 'root'),
+    password: decodeURIComponent(u.password || ''),
+    database: decodeURIComponent(u.pathname.slice(1)),
+  };
+}
+
 /** The URL with its password hidden, for messages. */
 export function redactUrl(url: string): string {
   try {

@@ -9,8 +9,10 @@
  * un-migrated column) or an app whose queries fail on the missing column.
  *
  * Replaying needs the schema engine: SQLite (a temp file) and PostgreSQL (a throw-away database on
- * the server of DATABASE_URL). MySQL/MariaDB and a PostgreSQL project without a reachable server
- * are not checked; the caller says so.
+ * the server of DATABASE_URL). MySQL/MariaDB, which the engine cannot run, replay with pow's own
+ * runner on a throw-away database of DATABASE_URL's server and compare tables and columns
+ * (information_schema) with the schema's. A project without a reachable server is not checked;
+ * the caller says so.
  */
 import { isAbsolute, join } from 'node:path';
 import type { PrismaProvider } from '../inspect/project-info.js';
@@ -52,6 +54,7 @@ export async function checkHistory(input: HistoryCheckInput): Promise<HistoryChe
   const dir = isAbsolute(input.migrationsDir) ? input.migrationsDir : join(input.root, input.migrationsDir);
   const listing = input.listing ?? (await readMigrationsDir(dir));
   if (listing.migrations.length === 0) return { kind: 'no-history' };
+  if (input.provider === 'mysql') return checkMysqlHistory(input, listing);
   if (input.provider !== 'sqlite' && input.provider !== 'postgresql') {
     return {
       kind: 'unchecked',
@@ -141,4 +144,42 @@ function tablesOf(schema: SchemaTexts, provider: string): Map<string, SqlTable> 
 /** The error message's list: "User.nickname (field added), Tag (model added)". */
 export function describeDrift(drift: SchemaDrift): string {
   return drift.changes.join(', ');
+}
+
+/**
+ * The MySQL/MariaDB check: the history applied by pow's runner to a scratch database, its tables
+ * and columns against the schema's (mysql-ddl.ts). The team's added models and fields become their
+ * migration through pow's MySQL renderer (the schema without them → the schema); anything else
+ * (a removal) is named, with an empty script: pow's renderer writes additions only, and the
+ * `--include-schema-changes` path refuses it (mysql-ddl's POW_MYSQL_UNSUPPORTED_CHANGE words).
+ */
+async function checkMysqlHistory(
+  input: HistoryCheckInput,
+  listing: MigrationsDirListing,
+): Promise<HistoryCheck> {
+  if (!input.url) {
+    return {
+      kind: 'unchecked',
+      why: 'no database URL to replay the migration history on (set DATABASE_URL)',
+    };
+  }
+  const { replayMysqlHistory, mysqlTableDifferences, renderMysqlMigration } = await import('./mysql-ddl.js');
+  let changes: string[];
+  try {
+    changes = mysqlTableDifferences(await replayMysqlHistory(input.url, listing), input.schema, {
+      joinTables: 'ignore',
+    });
+  } catch (error) {
+    return {
+      kind: 'unchecked',
+      why: `the migration history could not be replayed (${(error as Error).message.split('\n')[0]})`,
+    };
+  }
+  if (changes.length === 0) return { kind: 'in-step' };
+  const added = changes.filter((c) => c.endsWith(' (model added)') || c.endsWith(' (field added)'));
+  if (added.length !== changes.length) return { kind: 'drift', drift: { sql: '', changes } };
+  const { withoutModelsAndFields } = await import('./init-migration.js');
+  const labels = added.map((c) => c.slice(0, c.lastIndexOf(' (')));
+  const sql = renderMysqlMigration(withoutModelsAndFields(input.schema, new Set(labels)), input.schema).sql;
+  return { kind: 'drift', drift: { sql, changes } };
 }

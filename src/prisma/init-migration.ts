@@ -73,8 +73,12 @@ export async function planInitMigration(input: InitMigrationInput): Promise<Init
   const listing = input.listing ?? (await readMigrationsDir(join(input.root, dir)));
   if (!lacksTeamHistory(listing)) return null;
   const { readAppliedMigrations } = await import('./migration-records.js');
-  const applied =
-    input.provider === 'mysql' ? null : await readAppliedMigrations(input.provider, input.url, input.baseDir);
+  const applied = await readAppliedMigrations({
+    provider: input.provider,
+    url: input.url,
+    baseDir: input.baseDir,
+    root: input.root,
+  });
   // A migrated database (pow's migrations applied before this check existed): not pow's to rewrite.
   if (applied !== null && applied.length > 0) return null;
 
@@ -83,19 +87,7 @@ export async function planInitMigration(input: InitMigrationInput): Promise<Init
   const files: Record<string, string> = {};
   if (listing.lockfile === null) files[`${dir}/${MIGRATION_LOCK_FILE}`] = migrationLockToml(input.provider);
 
-  if (input.provider === 'mysql') {
-    if (pows.length > 0) return null;
-    const models = parseSchemaFiles(input.schema).models.map((m) => m.name);
-    if (models.length === 0) return null;
-    const { renderMysqlMigration } = await import('./mysql-ddl.js');
-    const first = Object.keys(input.schema).sort()[0];
-    const sql = renderMysqlMigration(
-      { [first]: 'datasource db {\n  provider = "mysql"\n}\n' },
-      input.schema,
-    ).sql;
-    files[`${dir}/${name}/migration.sql`] = sql;
-    return { kind: 'init', name, sql, files, models };
-  }
+  if (input.provider === 'mysql') return planMysqlInit(input, listing, { dir, name, files, pows });
   if (input.provider !== 'sqlite' && input.provider !== 'postgresql') return null;
 
   const { diffEmptyToDatabase, diffSchemas, replayHistory } = await import('./schema-engine.js');
@@ -143,6 +135,57 @@ export async function planInitMigration(input: InitMigrationInput): Promise<Init
   return { kind, name, sql, files, models };
 }
 
+/**
+ * The MySQL/MariaDB init (the WebAssembly engine cannot read or replay MySQL): rendered from the
+ * schema by pow's MySQL renderer (without pow's additions when pow's migrations are in the folder),
+ * what `prisma migrate dev --name init` writes. A database with tables (`prisma db push`) is the
+ * baseline: its tables and columns (information_schema) must be exactly those of the init, else
+ * pow refuses and names what differs. Either way the history with the init is replayed on a
+ * scratch database of the same server and must build every table and column of the schema.
+ */
+async function planMysqlInit(
+  input: InitMigrationInput,
+  listing: MigrationsDirListing,
+  at: { dir: string; name: string; files: Record<string, string>; pows: string[] },
+): Promise<InitMigrationPlan | null> {
+  const { dir, name, files, pows } = at;
+  const { mysqlTables, mysqlTableDifferences, renderMysqlMigration, replayMysqlHistory } =
+    await import('./mysql-ddl.js');
+  const own = pows.length === 0 ? input.schema : withoutPowAdditions(input.schema, input.manifest);
+  const models = parseSchemaFiles(own).models.map((m) => m.name);
+  if (models.length === 0) return null;
+  const held = await mysqlTables(input.url);
+  const kind: InitMigrationPlan['kind'] = held.size > 0 ? 'baseline' : 'init';
+  if (kind === 'baseline') {
+    const differences = mysqlTableDifferences(held, own);
+    if (differences.length > 0) {
+      throw new PowError({
+        code: 'POW_INIT_MIGRATION_MISMATCH',
+        message: `The database has tables but no migration history, and they are not those of your schema${pows.length > 0 ? " without pow's additions" : ''}: ${differences.join(', ')}.`,
+        fix: 'Bring the database in step with the schema first (`npx prisma db push`), then run `pow migrate --init` again; or baseline by hand: https://pris.ly/d/migrate-baseline',
+        exitCode: 3,
+      });
+    }
+  }
+  const first = Object.keys(input.schema).sort()[0];
+  const sql = renderMysqlMigration({ [first]: 'datasource db {\n  provider = "mysql"\n}\n' }, own).sql;
+  const withInit: MigrationsDirListing = {
+    lockfile: listing.lockfile ?? migrationLockToml(input.provider),
+    migrations: [{ name, script: sql }, ...listing.migrations],
+  };
+  const differences = mysqlTableDifferences(await replayMysqlHistory(input.url, withInit), input.schema);
+  if (differences.length > 0) {
+    throw new PowError({
+      code: 'POW_INIT_MIGRATION_MISMATCH',
+      message: `${dir} with an init migration of your models would not build your schema: ${differences.join(', ')}.`,
+      fix: `If no database has applied ${dir}, move it aside and run \`pow migrate --init\`: pow writes one init migration from your whole schema.`,
+      exitCode: 3,
+    });
+  }
+  files[`${dir}/${name}/migration.sql`] = sql;
+  return { kind, name, sql, files, models };
+}
+
 /** `<timestamp of the first migration minus one second>_init`: sorts before pow's first migration. */
 function initBefore(first: string): string {
   const ts = first.slice(0, 14);
@@ -180,6 +223,14 @@ export function withoutPowAdditions(schema: SchemaTexts, manifest: Manifest | nu
       for (const m of parseSchemaFiles({ [path]: schema[path] }).models) labels.add(m.name);
     }
   }
+  return withoutModelsAndFields(schema, labels);
+}
+
+/**
+ * The schema without the models and fields of `labels` ("Model", "Model.field"), and without the
+ * fields and block attributes that point at them. Lines are cut through the AST's line numbers.
+ */
+export function withoutModelsAndFields(schema: SchemaTexts, labels: ReadonlySet<string>): SchemaTexts {
   const parsed = parseSchemaFiles(schema);
   const removedModels = new Set(parsed.models.filter((m) => labels.has(m.name)).map((m) => m.name));
   const drop = new Map<string, Set<number>>();

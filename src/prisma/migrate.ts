@@ -83,10 +83,10 @@ export async function migrate(input: MigrateInput): Promise<MigrateResult> {
 /**
  * Baselines a database that has the app's tables but no `_prisma_migrations` (set up with
  * `prisma db push`): records the first migration of the folder as applied without running it, as
- * `prisma migrate resolve --applied <name>` does. Returns its name. SQLite/PostgreSQL only.
+ * `prisma migrate resolve --applied <name>` does. Returns its name.
  */
 export async function baselineFirstMigration(input: MigrateInput): Promise<string> {
-  const { root, prismaInfo, url } = input;
+  const { root, prismaInfo } = input;
   const migrationsDir = isAbsolute(prismaInfo.migrationsDir)
     ? prismaInfo.migrationsDir
     : join(root, prismaInfo.migrationsDir);
@@ -99,9 +99,26 @@ export async function baselineFirstMigration(input: MigrateInput): Promise<strin
       fix: 'Write the init migration first: `pow install --include-schema-changes` (or `npx prisma migrate dev --name init`).',
     });
   }
+  await recordMigrationApplied(input, first.name);
+  return first.name;
+}
+
+/**
+ * `prisma migrate resolve --applied <name>`: records one migration of the folder as applied without
+ * running it. SQLite/PostgreSQL through the schema engine, MySQL/MariaDB through pow's runner.
+ */
+export async function recordMigrationApplied(input: MigrateInput, name: string): Promise<void> {
+  const { root, prismaInfo, url } = input;
+  const migrationsDir = isAbsolute(prismaInfo.migrationsDir)
+    ? prismaInfo.migrationsDir
+    : join(root, prismaInfo.migrationsDir);
+  if (prismaInfo.provider === 'mysql') {
+    const { markMysqlMigrationApplied } = await import('./mysql-ddl.js');
+    await markMysqlMigrationApplied(url, migrationsDir, name, { now: input.now });
+    return;
+  }
   const { markMigrationApplied } = await import('./schema-engine.js');
-  await markMigrationApplied(prismaInfo.provider, url, migrationsDir, first.name, {
+  await markMigrationApplied(prismaInfo.provider, url, migrationsDir, name, {
     baseDir: sqliteBaseDir(root, prismaInfo),
   });
-  return first.name;
 }

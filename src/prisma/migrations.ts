@@ -68,6 +68,12 @@ export interface PlanMigrationInput {
    * `existing`. Default: the newest migration of the folder when it carries this run's name.
    */
   pending?: MigrationDirEntry | null;
+  /**
+   * Migration names pow used before that are no longer in the folder (its manifest lists them: an
+   * old history moved aside after a provider switch, a migration the team deleted). A new migration
+   * never takes one of them: the file would count as one the team removed, and not be written.
+   */
+  usedBefore?: readonly string[];
 }
 
 export interface PlannedMigration {
@@ -135,6 +141,24 @@ function parseTimestamp(ts: string): Date {
 }
 
 /** Folder name for a new migration: now, or one second past the newest existing one. */
+/**
+ * The migration folders of `migrationsDir` that a manifest lists (pow wrote them), whether or not
+ * they are still on disk.
+ */
+export function migrationNamesInManifest(
+  files: Readonly<Record<string, unknown>> | undefined,
+  migrationsDir: string,
+): string[] {
+  const prefix = `${migrationsDir.replace(/\\/g, '/').replace(/\/+$/, '')}/`;
+  const out = new Set<string>();
+  for (const path of Object.keys(files ?? {})) {
+    if (!path.startsWith(prefix)) continue;
+    const [name, file] = path.slice(prefix.length).split('/');
+    if (name && file === 'migration.sql') out.add(name);
+  }
+  return [...out];
+}
+
 export function nextMigrationName(existingNames: string[], name: string, now: Date): string {
   let ts = migrationTimestamp(now);
   const newest = existingNames
@@ -210,7 +234,7 @@ export async function planMigration(input: PlanMigrationInput): Promise<PlannedM
     pending && pending.script !== null && sameScript(pending.script, script)
       ? pending.name
       : nextMigrationName(
-          listing.migrations.map((m) => m.name),
+          [...listing.migrations.map((m) => m.name), ...(input.usedBefore ?? [])],
           input.name,
           input.now(),
         );

@@ -17,7 +17,7 @@
  *   checksum = SHA-256 hex of migration.sql, started_at = now), run the script, then
  *   `applied_steps_count = applied_steps_count + 1` and `finished_at = now` (or `logs` on failure).
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { PowError } from '../shared/pow-error.js';
 import {
   parseSchemaFiles,
@@ -39,8 +39,9 @@ import {
   type SqlTable,
   type TableDiff,
 } from './sql-model.js';
-import { readMigrationsDir, providerInLock } from './migrations-dir.js';
-import { redactUrl } from './schema-engine.js';
+import { readMigrationsDir, providerInLock, type MigrationsDirListing } from './migrations-dir.js';
+import { mysqlConnectionParts, redactUrl } from './database-url.js';
+import { MIGRATIONS_TABLE_DDL, migrationChecksum } from './migration-records.js';
 
 const INDENT = '    ';
 
@@ -291,22 +292,8 @@ export function renderMysqlMigration(before: SchemaTexts, after: SchemaTexts): M
 // ---- applying migrations ------------------------------------------------------------------------
 
 /** Prisma's `_prisma_migrations` table on MySQL (sql-schema-connector, MysqlFlavour). */
-export const MYSQL_MIGRATIONS_TABLE_DDL = `CREATE TABLE _prisma_migrations (
-    id                      VARCHAR(36) PRIMARY KEY NOT NULL,
-    checksum                VARCHAR(64) NOT NULL,
-    finished_at             DATETIME(3),
-    migration_name          VARCHAR(255) NOT NULL,
-    logs                    TEXT,
-    rolled_back_at          DATETIME(3),
-    started_at              DATETIME(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3),
-    applied_steps_count     INTEGER UNSIGNED NOT NULL DEFAULT 0
-) DEFAULT CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
-`;
-
-/** SHA-256 hex of a migration script, as Prisma stores it in `_prisma_migrations.checksum`. */
-export function migrationChecksum(script: string): string {
-  return createHash('sha256').update(script, 'utf8').digest('hex');
-}
+export const MYSQL_MIGRATIONS_TABLE_DDL = MIGRATIONS_TABLE_DDL.mysql;
+export { migrationChecksum };
 
 /** UTC timestamp with milliseconds, as MySQL DATETIME(3) text. */
 function utcDatetime(date: Date): string {
@@ -318,24 +305,7 @@ interface MariadbConnection {
   end(): Promise<void>;
 }
 
-interface ConnectionParts {
-  host: string;
-  port: number;
-  user: string;
-  password: string;
-  database: string;
-}
-
-function connectionParts(url: string): ConnectionParts {
-  const u = new URL(url);
-  return {
-    host: u.hostname || 'localhost',
-    port: u.port ? Number(u.port) : 3306,
-    user: decodeURIComponent(u.username || 'root'),
-    password: decodeURIComponent(u.password || ''),
-    database: decodeURIComponent(u.pathname.slice(1)),
-  };
-}
+const connectionParts = mysqlConnectionParts;
 
 async function mariadbDriver(): Promise<{
   createConnection(opts: Record<string, unknown>): Promise<MariadbConnection>;
@@ -391,43 +361,6 @@ async function connect(url: string, multipleStatements = false): Promise<Mariadb
   }
 }
 
-/**
- * The rows of `_prisma_migrations` in application order, read without changing anything (no
- * database is created, no table): null when the database or the table does not exist yet.
- */
-export async function readMysqlMigrationRows(
-  url: string,
-): Promise<
-  { migration_name: string; checksum: string; finished_at: unknown; rolled_back_at: unknown }[] | null
-> {
-  const driver = await mariadbDriver();
-  const parts = connectionParts(url);
-  let conn: MariadbConnection;
-  try {
-    conn = await driver.createConnection({
-      ...parts,
-      timezone: '+00:00',
-      dateStrings: true,
-      connectTimeout: 3000,
-    });
-  } catch (error) {
-    if ((error as { errno?: number }).errno === 1049) return null; // unknown database: never migrated
-    throw error;
-  }
-  try {
-    const present = (await conn.query(
-      "SELECT COUNT(*) AS n FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = '_prisma_migrations'",
-      [parts.database],
-    )) as { n: number | bigint }[];
-    if (Number(present[0]?.n ?? 0) === 0) return null;
-    return (await conn.query(
-      'SELECT migration_name, checksum, finished_at, rolled_back_at FROM `_prisma_migrations` ORDER BY started_at, migration_name',
-    )) as { migration_name: string; checksum: string; finished_at: unknown; rolled_back_at: unknown }[];
-  } finally {
-    await conn.end();
-  }
-}
-
 interface MigrationRow {
   id: string;
   checksum: string;
@@ -446,10 +379,10 @@ interface MigrationRow {
 export async function applyMysqlMigrations(
   url: string,
   migrationsDir: string,
-  options: { now?: () => Date } = {},
+  options: { now?: () => Date; listing?: MigrationsDirListing } = {},
 ): Promise<string[]> {
   const now = options.now ?? (() => new Date());
-  const listing = await readMigrationsDir(migrationsDir);
+  const listing = options.listing ?? (await readMigrationsDir(migrationsDir));
   if (listing.lockfile !== null) {
     const locked = providerInLock(listing.lockfile) ?? '<PROVIDER NOT FOUND>';
     if (locked !== 'mysql') {
@@ -543,5 +476,139 @@ export async function applyMysqlMigrations(
   } finally {
     await conn.query("SELECT RELEASE_LOCK('prisma_migrate')").catch(() => undefined);
     await conn.end();
+  }
+}
+
+/**
+ * `prisma migrate resolve --applied <name>` on MySQL/MariaDB: records a migration of the folder as
+ * applied without running it (baselining a database set up with `prisma db push`). Creates
+ * `_prisma_migrations` as Prisma does; the row is the one Prisma's engine writes (checksum of
+ * migration.sql, started and finished now, no steps counted).
+ */
+export async function markMysqlMigrationApplied(
+  url: string,
+  migrationsDir: string,
+  name: string,
+  options: { now?: () => Date } = {},
+): Promise<void> {
+  const now = options.now ?? (() => new Date());
+  const migration = (await readMigrationsDir(migrationsDir)).migrations.find((m) => m.name === name);
+  if (!migration || migration.script === null) {
+    throw new PowError({
+      code: 'POW_MIGRATE_FAILED',
+      message: `Failed to read migration script at ${name}/migration.sql: ${migration?.error ?? 'no such migration'}`,
+      fix: 'Restore the migration file, then run pow migrate again.',
+    });
+  }
+  const conn = await connect(url);
+  try {
+    const [present] = (await conn.query(
+      "SELECT COUNT(*) AS n FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = '_prisma_migrations'",
+    )) as { n: number | bigint }[];
+    if (!present || Number(present.n) === 0) await conn.query(MYSQL_MIGRATIONS_TABLE_DDL);
+    const at = utcDatetime(now());
+    await conn.query(
+      'INSERT INTO `_prisma_migrations` (`id`, `checksum`, `started_at`, `finished_at`, `migration_name`, `applied_steps_count`) VALUES (?, ?, ?, ?, ?, 0)',
+      [randomUUID(), migrationChecksum(migration.script), at, at, name],
+    );
+  } finally {
+    await conn.end();
+  }
+}
+
+/**
+ * The tables of a MySQL/MariaDB database and their columns (information_schema), without
+ * `_prisma_migrations`: what `prisma db push` left, or what a replayed history built. Empty for a
+ * database that does not exist.
+ */
+export async function mysqlTables(url: string): Promise<Map<string, Set<string>>> {
+  const conn = await connect(url);
+  try {
+    const rows = (await conn.query(
+      `SELECT BINARY table_name AS t, BINARY column_name AS c FROM information_schema.columns
+       WHERE table_schema = DATABASE() AND table_name <> '_prisma_migrations'`,
+    )) as { t: string | Buffer; c: string | Buffer }[];
+    const out = new Map<string, Set<string>>();
+    for (const row of rows) {
+      const table = String(row.t);
+      if (!out.has(table)) out.set(table, new Set());
+      out.get(table)!.add(String(row.c));
+    }
+    return out;
+  } finally {
+    await conn.end();
+  }
+}
+
+/**
+ * Differences between a database's tables and what a schema describes, one line per model or
+ * field in the words of the history check ("Post (model added)", "User.nickname (field added)").
+ * Tables and columns only: the MySQL path renders additions only, so a history that has every
+ * table and column of the schema has its indexes and foreign keys too.
+ */
+export function mysqlTableDifferences(
+  held: Map<string, Set<string>>,
+  schema: SchemaTexts,
+  options: { joinTables?: 'report' | 'ignore' } = {},
+): string[] {
+  const parsed = parseSchemaFiles(schema);
+  const tables = calculateTables(parsed, 'mysql');
+  const models = new Set(parsed.models.map((m) => m.name));
+  // Prisma's implicit many-to-many tables (`_PostToTag`): pow's renderer does not model them, so a
+  // history written by `prisma migrate dev` has them and pow's view of the schema does not.
+  const joinTable = (name: string) => {
+    const m = /^_([A-Za-z0-9]+)To([A-Za-z0-9]+)$/.exec(name);
+    return m !== null && models.has(m[1]) && models.has(m[2]);
+  };
+  const out: string[] = [];
+  const wanted = new Set<string>();
+  for (const table of tables) {
+    wanted.add(table.name);
+    const columns = held.get(table.name);
+    if (!columns) {
+      out.push(`${table.model.name} (model added)`);
+      continue;
+    }
+    for (const column of table.columns) {
+      if (!columns.has(column.name)) out.push(`${table.model.name}.${column.field.name} (field added)`);
+    }
+    const described = new Set(table.columns.map((c) => c.name));
+    for (const column of columns) {
+      if (!described.has(column)) out.push(`${table.model.name}.${column} (field removed)`);
+    }
+  }
+  for (const table of held.keys()) {
+    if (wanted.has(table)) continue;
+    if (!joinTable(table)) out.push(`${table} (model removed)`);
+    else if (options.joinTables !== 'ignore')
+      out.push(`${table} (implicit many-to-many table, which pow's MySQL renderer does not write)`);
+  }
+  return out;
+}
+
+/**
+ * Applies a migrations listing to a scratch database on the server of `url` (created and dropped
+ * here, as Prisma's shadow database) and returns the tables it built: the MySQL replay of a history.
+ */
+export async function replayMysqlHistory(
+  url: string,
+  listing: MigrationsDirListing,
+): Promise<Map<string, Set<string>>> {
+  const parsed = new URL(url);
+  const scratch = `pow_shadow_${randomUUID().replace(/-/g, '').slice(0, 16)}`;
+  parsed.pathname = `/${scratch}`;
+  const scratchUrl = parsed.toString();
+  try {
+    await applyMysqlMigrations(scratchUrl, '(replay)', { listing });
+    return await mysqlTables(scratchUrl);
+  } finally {
+    const conn = await connect(scratchUrl).catch(() => null);
+    if (conn) {
+      try {
+        await conn.query(`DROP DATABASE IF EXISTS \`${scratch}\``);
+      } finally {
+        await conn.end();
+      }
+    }
   }
 }

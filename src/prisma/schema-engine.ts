@@ -646,7 +646,7 @@ export async function markMigrationApplied(
   assertEngineProvider(provider);
   const migrationsList = await migrationsListOf(migrationsDir);
   const { ensureMigrationsTable } = await import('./migration-records.js');
-  await ensureMigrationsTable(provider, url, options.baseDir ?? process.cwd());
+  await ensureMigrationsTable({ provider, url, baseDir: options.baseDir ?? process.cwd() });
   const factory =
     provider === 'sqlite'
       ? await sqliteFactory(sqliteFilePath(url, options.baseDir ?? process.cwd()))

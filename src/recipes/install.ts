@@ -436,7 +436,7 @@ export async function addSchemaAndMigration(
   const added = additionLabels(schema);
   ctx.note(`schema: ${added.join(', ')} added`);
 
-  const { planMigration } = await import('../prisma/migrations.js');
+  const { planMigration, migrationNamesInManifest } = await import('../prisma/migrations.js');
   let planned: Awaited<ReturnType<typeof planMigration>>;
   try {
     planned = await planMigration({
@@ -449,6 +449,7 @@ export async function addSchemaAndMigration(
       now: input.now,
       existing: team.listing,
       pending: team.pending ?? undefined,
+      usedBefore: migrationNamesInManifest(ctx.previous?.files, prisma.migrationsDir),
     });
   } catch (error) {
     // A provider pow cannot write SQL for (e.g. CockroachDB): the schema edit stands, Prisma's

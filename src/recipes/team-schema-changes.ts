@@ -60,7 +60,7 @@ export async function handleTeamSchemaChanges(
   const [
     { checkHistory, TEAM_CHANGES_MIGRATION_NAME },
     { readMigrationsDir, assertHistoryProvider },
-    { nextMigrationName, ownPendingMigration, isPowMigration },
+    { nextMigrationName, ownPendingMigration, isPowMigration, migrationNamesInManifest },
   ] = await Promise.all([
     import('../prisma/history.js'),
     import('../prisma/migrations-dir.js'),
@@ -98,8 +98,12 @@ export async function handleTeamSchemaChanges(
   }
 
   const { drift } = history;
+  // Names pow used before (an old history moved aside) are never taken again: see usedBefore.
   const name = nextMigrationName(
-    listing.migrations.map((m) => m.name),
+    [
+      ...listing.migrations.map((m) => m.name),
+      ...migrationNamesInManifest(ctx.previous?.files, migrationsDir),
+    ],
     TEAM_CHANGES_MIGRATION_NAME,
     input.now(),
   );
@@ -114,8 +118,18 @@ export async function handleTeamSchemaChanges(
       exitCode: 3,
     });
   }
+  if (drift.sql === '' && input.mode !== 'report') {
+    // MySQL/MariaDB: pow's renderer writes added models and fields only (history.ts).
+    throw new PowError({
+      code: 'POW_MYSQL_UNSUPPORTED_CHANGE',
+      message: `${schemaFiles(input.schema)} has changes that no migration in ${migrationsDir} creates: ${list}. pow renders MySQL migrations for added models and fields only.`,
+      fix: `Migrate them with \`npx prisma migrate dev\` on a machine where Prisma can download its native schema engine, then run ${input.command} again.`,
+      exitCode: 3,
+    });
+  }
   const path = `${migrationsDir}/${name}/migration.sql`;
-  ctx.write(path, drift.sql, { ownership: 'owned', origin: 'prisma:team-schema-changes' });
+  if (drift.sql !== '')
+    ctx.write(path, drift.sql, { ownership: 'owned', origin: 'prisma:team-schema-changes' });
   ctx.note(
     input.mode === 'report'
       ? `schema: ${list}: changed in the schema without a migration; ${input.command} stops on this (fix: \`npx prisma migrate dev\` first, or --include-schema-changes writes ${path})`

@@ -468,7 +468,7 @@ test('fresh install on an empty database; a database with tables but no history 
   );
 
   // pow status reads the records without creating anything: no database yet, no records.
-  assert.equal(await readAppliedMigrations('mysql', urlFor(DB_B), rootB), null);
+  assert.equal(await readAppliedMigrations({ provider: 'mysql', url: urlFor(DB_B), baseDir: rootB }), null);
   // The runner creates the database (like migrate deploy); put a stray table in it first.
   const conn = await mariadb.createConnection({ host: HOST, port: PORT, user: USER, password: PASSWORD });
   try {
@@ -481,12 +481,12 @@ test('fresh install on an empty database; a database with tables but no history 
     applyMysqlMigrations(urlFor(DB_B), join(rootB, 'prisma/migrations')),
     (error: unknown) => error instanceof PowError && error.code === 'POW_DATABASE_NOT_EMPTY' && !!error.fix,
   );
-  assert.equal(await readAppliedMigrations('mysql', urlFor(DB_B), rootB), null, 'no _prisma_migrations');
+  assert.equal(await readAppliedMigrations({ provider: 'mysql', url: urlFor(DB_B), baseDir: rootB }), null, 'no _prisma_migrations');
   await sql(DB_B, 'DROP TABLE `stray`');
   assert.deepEqual(await applyMysqlMigrations(urlFor(DB_B), join(rootB, 'prisma/migrations')), [
     install.name,
   ]);
-  assert.deepEqual(await readAppliedMigrations('mysql', urlFor(DB_B), rootB), [
+  assert.deepEqual(await readAppliedMigrations({ provider: 'mysql', url: urlFor(DB_B), baseDir: rootB }), [
     { name: install.name, checksum: migrationChecksum(install.sql), finished: true, rolledBack: false },
   ]);
   const tables = await sql<{ TABLE_NAME: string }>(
