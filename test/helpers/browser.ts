@@ -76,6 +76,28 @@ export interface InstalledAppOptions {
   prepared?: PreparedAppRecipe;
 }
 
+/** The app as `pow install --yes` makes it: what startSite() gives when asked for nothing else. */
+export const BASIC_APP: PreparedAppRecipe = {
+  name: 'basic',
+  steps: [['install', '--yes'], ['migrate']],
+};
+
+/**
+ * The app of the mailed-link extensions (reset-password, magic-link) and remember-me, which the
+ * extensions and security-headers browser tests share.
+ */
+export const LINK_EXTENSIONS_APP: PreparedAppRecipe = {
+  name: 'link-extensions',
+  steps: [
+    [
+      'install',
+      '--yes',
+      ...['--extension', 'reset-password', '--extension', 'persistent-session', '--extension', 'magic-link'],
+    ],
+    ['migrate'],
+  ],
+};
+
 /**
  * The app the account pages' browser tests share (sessions, security-log, two-factor, oauth): each
  * of their extensions for users and under /admin, set up once. Passkeys is left out: its button
@@ -133,6 +155,8 @@ export const ACCOUNT_EXTENSIONS_APP: PreparedAppRecipe = {
  */
 export async function installedApp(options: InstalledAppOptions = {}): Promise<InstalledApp> {
   if (options.prepared) return preparedApp(options.prepared, options);
+  // The same plain install for every file that asks for nothing more: set up once for them all.
+  if (!options.installArgs && !options.beforeBoot) return preparedApp(BASIC_APP, options);
   const project = await e2eProject('express5-ts-esm-sqlite', 'sqlite');
   try {
     const install = await project.pow(['install', '--yes', ...(options.installArgs ?? [])]);
