@@ -48,8 +48,20 @@ export interface PreparedAppRecipe {
 
 const FIXTURE = 'express5-ts-esm-sqlite';
 const CACHE_DIR = join(REPO_ROOT, '.test-cache/prepared-apps');
-/** A set-up takes well under a minute on a quiet machine; a lock older than this was left by a killed run. */
+/** A set-up takes well under a minute on a quiet machine; a lock older than this was left behind. */
 const STALE_LOCK_MS = 10 * 60_000;
+
+/** Whether the lock's holder is gone (killed mid-build) or the lock is older than any build. */
+function staleLock(lock: string): boolean {
+  try {
+    const pid = Number(readFileSync(join(lock, 'pid'), 'utf8'));
+    if (pid > 0) process.kill(pid, 0);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ESRCH') return true;
+    // No pid yet (just taken) or another user's process: judged by its age.
+  }
+  return Date.now() - statSync(lock).mtimeMs > STALE_LOCK_MS;
+}
 
 function hashTreeInto(hash: ReturnType<typeof createHash>, dir: string): void {
   const walk = (path: string): void => {
@@ -107,11 +119,11 @@ async function ensurePrepared(recipe: PreparedAppRecipe): Promise<string> {
     if (existsSync(target)) return target;
     try {
       mkdirSync(lock);
+      writeFileSync(join(lock, 'pid'), String(process.pid));
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       try {
-        if (Date.now() - statSync(lock).mtimeMs > STALE_LOCK_MS)
-          rmSync(lock, { recursive: true, force: true });
+        if (staleLock(lock)) rmSync(lock, { recursive: true, force: true });
       } catch {
         // Released meanwhile.
       }
@@ -127,7 +139,6 @@ async function ensurePrepared(recipe: PreparedAppRecipe): Promise<string> {
         }
       }
       await build(recipe, target);
-      writeFileSync(join(target, '.prepared'), `${JSON.stringify(recipe)}\n`);
       return target;
     } finally {
       rmSync(lock, { recursive: true, force: true });
@@ -144,7 +155,6 @@ export async function preparedProject(recipe: PreparedAppRecipe): Promise<E2EPro
   const source = await ensurePrepared(recipe);
   const dir = mkdtempSync(join(tmpdir(), `pow-${recipe.name}-`));
   cpSync(source, dir, { recursive: true, verbatimSymlinks: true });
-  rmSync(join(dir, '.prepared'), { force: true });
   const env = { DATABASE_URL: 'file:./dev.db', POW_SECRET: TEST_POW_SECRET, POW_NOW };
   const cleanup = () => {
     if (process.env.POW_KEEP_TMP === '1') return;
