@@ -26,7 +26,8 @@ function walk(dir) {
 const files = walk(join(root, 'test'))
   .map((f) => relative(root, f))
   .filter((f) => filters.length === 0 || filters.some((x) => f.includes(x)));
-const ordered = orderTestFiles(files, readTimings(join(root, TIMINGS_FILE)));
+const sizes = new Map(files.map((file) => [file, statSync(join(root, file)).size]));
+const ordered = orderTestFiles(files, readTimings(join(root, TIMINGS_FILE)), sizes);
 
 // Copies of the example apps install pow as a user does: from its packed tarballs. Pack (when
 // dist/ changed) and install them once, before any test file runs (scripts/test-apps.mjs).

@@ -2,7 +2,8 @@
 // that a long file never starts last while the other workers sit idle (longest-processing-time
 // scheduling). A file's length is what the last runs recorded (.test-cache/test-timings.json,
 // scripts/file-timings-reporter.mjs); a file without a record counts as long as the median of its
-// folder's recorded files, or, on a machine that never ran the tests, its folder's typical length.
+// folder's recorded files, or, on a machine that never ran the tests (CI's fresh clone), its
+// folder's typical length, the larger files of a folder first.
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 
@@ -64,8 +65,17 @@ export function estimateSeconds(files, timings) {
   );
 }
 
-/** `files` (paths relative to the repo, as in the timings) longest first; ties by path. */
-export function orderTestFiles(files, timings) {
+/**
+ * `files` (paths relative to the repo, as in the timings) longest first. Equal estimates (files of
+ * one folder without records) go by `sizes` (bytes of source: more tests), the larger first, then
+ * by path.
+ */
+export function orderTestFiles(files, timings, sizes = new Map()) {
   const seconds = estimateSeconds(files, timings);
-  return [...files].sort((a, b) => seconds.get(b) - seconds.get(a) || (a < b ? -1 : a > b ? 1 : 0));
+  return [...files].sort(
+    (a, b) =>
+      seconds.get(b) - seconds.get(a) ||
+      (sizes.get(b) ?? 0) - (sizes.get(a) ?? 0) ||
+      (a < b ? -1 : a > b ? 1 : 0),
+  );
 }

@@ -57,6 +57,19 @@ test("a new file counts as its folder's median record; a folder without records 
   );
 });
 
+test('without records, the larger files of a folder start first', () => {
+  const sizes = new Map([
+    ['test/e2e/small.test.ts', 2_000],
+    ['test/e2e/large.test.ts', 30_000],
+    ['test/unit/large.test.ts', 90_000],
+  ]);
+  assert.deepEqual(orderTestFiles([...sizes.keys()], new Map(), sizes), [
+    'test/e2e/large.test.ts',
+    'test/e2e/small.test.ts',
+    'test/unit/large.test.ts',
+  ]);
+});
+
 test('the record is read from the timings file; a missing or broken file is no record', (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'pow-test-order-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
