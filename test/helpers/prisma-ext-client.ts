@@ -51,6 +51,8 @@ export interface ExtPrismaClient {
 
   userTwoFactor: any;
 
+  userIdentity: any;
+
   powSession: any;
 
   userSecurityEvent: any;
@@ -91,6 +93,19 @@ model User {
   invitationAcceptedAt DateTime?
   credential           UserCredential?
   securityEvents       UserSecurityEvent[]
+  identities           UserIdentity[]
+}
+
+model UserIdentity {
+  id             Int      @id @default(autoincrement())
+  provider       String
+  providerUserId String
+  userId         Int
+  createdAt      DateTime @default(now())
+  user           User     @relation(fields: [userId], references: [id], onDelete: Cascade)
+
+  @@unique([provider, providerUserId])
+  @@index([userId])
 }
 
 model UserSecurityEvent {
@@ -152,6 +167,9 @@ const DDL: Record<ExtProvider, string[]> = {
     `CREATE TABLE "UserSecurityEvent" ("id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT, "userId" INTEGER NOT NULL, "name" TEXT NOT NULL, "at" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP, "ip" TEXT, "userAgent" TEXT, "device" TEXT, "detail" TEXT, CONSTRAINT "UserSecurityEvent_userId_fkey" FOREIGN KEY ("userId") REFERENCES "User" ("id") ON DELETE CASCADE ON UPDATE CASCADE)`,
     `CREATE INDEX "UserSecurityEvent_userId_at_idx" ON "UserSecurityEvent"("userId", "at")`,
     `CREATE INDEX "UserSecurityEvent_at_idx" ON "UserSecurityEvent"("at")`,
+    `CREATE TABLE "UserIdentity" ("id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT, "provider" TEXT NOT NULL, "providerUserId" TEXT NOT NULL, "userId" INTEGER NOT NULL, "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP, CONSTRAINT "UserIdentity_userId_fkey" FOREIGN KEY ("userId") REFERENCES "User" ("id") ON DELETE CASCADE ON UPDATE CASCADE)`,
+    `CREATE UNIQUE INDEX "UserIdentity_provider_providerUserId_key" ON "UserIdentity"("provider", "providerUserId")`,
+    `CREATE INDEX "UserIdentity_userId_idx" ON "UserIdentity"("userId")`,
   ],
   postgresql: [
     `CREATE TABLE "User" ("id" SERIAL NOT NULL, "email" TEXT NOT NULL, "username" TEXT, "name" TEXT, "emailConfirmedAt" TIMESTAMP(3), "unconfirmedEmail" TEXT, "invitedById" INTEGER, "invitationAcceptedAt" TIMESTAMP(3), CONSTRAINT "User_pkey" PRIMARY KEY ("id"))`,
@@ -168,6 +186,10 @@ const DDL: Record<ExtProvider, string[]> = {
     `CREATE INDEX "UserSecurityEvent_userId_at_idx" ON "UserSecurityEvent"("userId", "at")`,
     `CREATE INDEX "UserSecurityEvent_at_idx" ON "UserSecurityEvent"("at")`,
     `ALTER TABLE "UserSecurityEvent" ADD CONSTRAINT "UserSecurityEvent_userId_fkey" FOREIGN KEY ("userId") REFERENCES "User"("id") ON DELETE CASCADE ON UPDATE CASCADE`,
+    `CREATE TABLE "UserIdentity" ("id" SERIAL NOT NULL, "provider" TEXT NOT NULL, "providerUserId" TEXT NOT NULL, "userId" INTEGER NOT NULL, "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP, CONSTRAINT "UserIdentity_pkey" PRIMARY KEY ("id"))`,
+    `ALTER TABLE "UserIdentity" ADD CONSTRAINT "UserIdentity_userId_fkey" FOREIGN KEY ("userId") REFERENCES "User"("id") ON DELETE CASCADE ON UPDATE CASCADE`,
+    `CREATE UNIQUE INDEX "UserIdentity_provider_providerUserId_key" ON "UserIdentity"("provider", "providerUserId")`,
+    `CREATE INDEX "UserIdentity_userId_idx" ON "UserIdentity"("userId")`,
   ],
 };
 
