@@ -3,7 +3,7 @@
  * as `prisma migrate status` does: migrations not applied yet (pending), migration files edited
  * after they were applied (the stored checksum, sha256 of migration.sql, no longer matches: the
  * database was built from other SQL than the folder now holds), migrations the database applied
- * that the folder lacks, and failed ones. SQLite and PostgreSQL.
+ * that the folder lacks, and failed ones. SQLite, PostgreSQL and MySQL/MariaDB.
  */
 import { isAbsolute, join } from 'node:path';
 import type { PrismaInfo } from '../inspect/project-info.js';
@@ -27,7 +27,7 @@ export async function compareHistoryWithDatabase(input: {
 }): Promise<DatabaseHistory> {
   const empty = { pending: [], edited: [], missingFromFolder: [], failed: [] };
   const { prisma, root } = input;
-  if (prisma.provider !== 'sqlite' && prisma.provider !== 'postgresql') {
+  if (prisma.provider !== 'sqlite' && prisma.provider !== 'postgresql' && prisma.provider !== 'mysql') {
     return { checked: false, why: `pow does not read ${prisma.provider} migration records`, ...empty };
   }
   if (!input.url) return { checked: false, why: 'no database URL', ...empty };

@@ -793,12 +793,14 @@ function identityFieldSpecs(args: {
   mysql: boolean;
 }): FieldSpec[] {
   const { userModelName, userIdField, userIdNative, ds, mysql } = args;
-  // Both are in the unique index: MySQL indexes at most 191 utf8mb4 characters of a VARCHAR.
-  const varchar = mysql ? [`@${ds}.VarChar(191)`] : [];
+  // An OIDC `sub` may be 255 characters (OpenID Connect Core, section 2); MySQL's default
+  // VARCHAR(191) refused longer ones. Both columns are in the unique index: (191 + 255) utf8mb4
+  // characters are 1784 bytes, within InnoDB's 3072-byte key limit (the passkey's credential id
+  // index needs 2048).
   return [
     { ...scalar('id', 'Int', false, ['@id', '@default(autoincrement())']), mappable: false },
-    scalar('provider', 'String', false, varchar),
-    scalar(PROVIDER_USER_ID, 'String', false, varchar),
+    scalar('provider', 'String', false, mysql ? [`@${ds}.VarChar(191)`] : []),
+    scalar(PROVIDER_USER_ID, 'String', false, mysql ? [`@${ds}.VarChar(255)`] : []),
     scalar('userId', userIdField.type, false, userIdNative ? [userIdNative] : []),
     scalar('createdAt', 'DateTime', false, ['@default(now())']),
     {

@@ -21,7 +21,7 @@ export function migrationChecksum(script: string): string {
 
 /**
  * The applied migrations in application order, or null when the database has no
- * `_prisma_migrations` table (never migrated). SQLite and PostgreSQL.
+ * `_prisma_migrations` table (never migrated). SQLite, PostgreSQL and MySQL/MariaDB.
  */
 export async function readAppliedMigrations(
   provider: string,
@@ -68,6 +68,11 @@ export async function readAppliedMigrations(
     } finally {
       await client.end();
     }
+  } else if (provider === 'mysql') {
+    const { readMysqlMigrationRows } = await import('./mysql-ddl.js');
+    const found = await readMysqlMigrationRows(url);
+    if (found === null) return null;
+    rows = found;
   } else {
     return null;
   }

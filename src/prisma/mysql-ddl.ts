@@ -391,6 +391,43 @@ async function connect(url: string, multipleStatements = false): Promise<Mariadb
   }
 }
 
+/**
+ * The rows of `_prisma_migrations` in application order, read without changing anything (no
+ * database is created, no table): null when the database or the table does not exist yet.
+ */
+export async function readMysqlMigrationRows(
+  url: string,
+): Promise<
+  { migration_name: string; checksum: string; finished_at: unknown; rolled_back_at: unknown }[] | null
+> {
+  const driver = await mariadbDriver();
+  const parts = connectionParts(url);
+  let conn: MariadbConnection;
+  try {
+    conn = await driver.createConnection({
+      ...parts,
+      timezone: '+00:00',
+      dateStrings: true,
+      connectTimeout: 3000,
+    });
+  } catch (error) {
+    if ((error as { errno?: number }).errno === 1049) return null; // unknown database: never migrated
+    throw error;
+  }
+  try {
+    const present = (await conn.query(
+      "SELECT COUNT(*) AS n FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? AND TABLE_NAME = '_prisma_migrations'",
+      [parts.database],
+    )) as { n: number | bigint }[];
+    if (Number(present[0]?.n ?? 0) === 0) return null;
+    return (await conn.query(
+      'SELECT migration_name, checksum, finished_at, rolled_back_at FROM `_prisma_migrations` ORDER BY started_at, migration_name',
+    )) as { migration_name: string; checksum: string; finished_at: unknown; rolled_back_at: unknown }[];
+  } finally {
+    await conn.end();
+  }
+}
+
 interface MigrationRow {
   id: string;
   checksum: string;

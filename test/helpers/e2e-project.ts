@@ -235,6 +235,18 @@ export function protectDashboard(project: E2EProject, entry: string, app: string
   project.write(entry, text.replace(route, `${route}auth.requireAuthenticated, `));
 }
 
+/**
+ * The app's own start command (`scripts.start` of its package.json, e.g. `tsx src/index.ts`), its
+ * tool resolved in the shared install's `.bin` as npm would from the app's node_modules.
+ */
+export function startCommand(project: E2EProject): [string, ...string[]] {
+  const pkg = JSON.parse(project.read('package.json')) as { scripts?: { start?: string } };
+  const words = pkg.scripts?.start?.trim().split(/\s+/) ?? [];
+  assert.ok(words.length > 0, `${project.dir}/package.json has no start script`);
+  const [tool, ...args] = words as [string, ...string[]];
+  return [join(BIN(), tool), ...args];
+}
+
 /** Boots the app with tsx on a free port (POW_SECRET and DATABASE_URL set). */
 export function bootWithTsx(project: E2EProject, script: string): Promise<RunningApp> {
   return startApp(project.dir, join(BIN(), 'tsx'), [script], project.env, 60_000);

@@ -45,19 +45,44 @@ export interface MailedApp {
   mailCount(): number;
 }
 
+export interface MailedAppOptions {
+  /** The command that boots the app (default: tsx src/server.ts); see startCommand. */
+  command?: [string, ...string[]];
+  /** More environment for the app (provider settings, keys). */
+  env?: Record<string, string>;
+}
+
 /**
- * Boots the project's `src/server.ts` with SMTP_URL pointing at a fresh in-process SMTP server
- * and mailed links on `baseUrl`. The caller stops both (`app.stop()`, `smtp.close()`).
+ * Boots the project (`src/server.ts`, or `options.command`) with SMTP_URL pointing at a fresh
+ * in-process SMTP server and mailed links on `baseUrl`. The caller stops both (`app.stop()`,
+ * `smtp.close()`); when the boot fails, the SMTP server is closed here.
  */
-export async function startMailedApp(project: E2EProject, baseUrl: string): Promise<MailedApp> {
+export async function startMailedApp(
+  project: E2EProject,
+  baseUrl: string,
+  options: MailedAppOptions = {},
+): Promise<MailedApp> {
   const smtp = await startSmtpServer();
-  const app = await startApp(
-    project.dir,
-    join(REPO_ROOT, 'node_modules/.bin/tsx'),
-    ['src/server.ts'],
-    { ...project.env, SMTP_URL: smtp.url, MAIL_FROM: 'pow@app.example.test', POW_BASE_URL: baseUrl },
-    60_000,
-  );
+  const [command, ...args] = options.command ?? [join(REPO_ROOT, 'node_modules/.bin/tsx'), 'src/server.ts'];
+  let app: RunningApp;
+  try {
+    app = await startApp(
+      project.dir,
+      command,
+      args,
+      {
+        ...project.env,
+        SMTP_URL: smtp.url,
+        MAIL_FROM: 'pow@app.example.test',
+        POW_BASE_URL: baseUrl,
+        ...options.env,
+      },
+      60_000,
+    );
+  } catch (error) {
+    await smtp.close();
+    throw error;
+  }
   const rawTokens = new Set<string>();
   return {
     app,

@@ -108,7 +108,7 @@ model UserCredential {
 model UserIdentity {
   id             Int      @id @default(autoincrement())
   provider       String${id191}
-  providerUserId String${id191}
+  providerUserId String${provider === 'mysql' ? ' @db.VarChar(255)' : ''}
   userId         Int
   createdAt      DateTime @default(now())
   user           User     @relation(fields: [userId], references: [id], onDelete: Cascade)
@@ -188,7 +188,7 @@ const DDL: Record<Provider, string[]> = {
     'ALTER TABLE `UserCredential` ADD CONSTRAINT `UserCredential_userId_fkey` FOREIGN KEY (`userId`) REFERENCES `User`(`id`) ON DELETE CASCADE ON UPDATE CASCADE',
     'CREATE TABLE `Post` (`id` INTEGER NOT NULL AUTO_INCREMENT, `title` VARCHAR(191) NOT NULL, `authorId` INTEGER NOT NULL, PRIMARY KEY (`id`)) DEFAULT CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci',
     'ALTER TABLE `Post` ADD CONSTRAINT `Post_authorId_fkey` FOREIGN KEY (`authorId`) REFERENCES `User`(`id`) ON DELETE CASCADE ON UPDATE CASCADE',
-    'CREATE TABLE `UserIdentity` (`id` INTEGER NOT NULL AUTO_INCREMENT, `provider` VARCHAR(191) NOT NULL, `providerUserId` VARCHAR(191) NOT NULL, `userId` INTEGER NOT NULL, `createdAt` DATETIME(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3), UNIQUE INDEX `UserIdentity_provider_providerUserId_key`(`provider`, `providerUserId`), INDEX `UserIdentity_userId_idx`(`userId`), PRIMARY KEY (`id`)) DEFAULT CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci',
+    'CREATE TABLE `UserIdentity` (`id` INTEGER NOT NULL AUTO_INCREMENT, `provider` VARCHAR(191) NOT NULL, `providerUserId` VARCHAR(255) NOT NULL, `userId` INTEGER NOT NULL, `createdAt` DATETIME(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3), UNIQUE INDEX `UserIdentity_provider_providerUserId_key`(`provider`, `providerUserId`), INDEX `UserIdentity_userId_idx`(`userId`), PRIMARY KEY (`id`)) DEFAULT CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci',
     'ALTER TABLE `UserIdentity` ADD CONSTRAINT `UserIdentity_userId_fkey` FOREIGN KEY (`userId`) REFERENCES `User`(`id`) ON DELETE CASCADE ON UPDATE CASCADE',
     "CREATE TABLE `UserPasskey` (`id` VARCHAR(191) NOT NULL, `userId` INTEGER NOT NULL, `credentialId` VARCHAR(512) NOT NULL, `publicKey` TEXT NOT NULL, `counter` BIGINT NOT NULL DEFAULT 0, `transports` VARCHAR(191) NOT NULL DEFAULT '', `label` VARCHAR(191) NOT NULL, `createdAt` DATETIME(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3), `lastUsedAt` DATETIME(3) NULL, UNIQUE INDEX `UserPasskey_credentialId_key`(`credentialId`), INDEX `UserPasskey_userId_idx`(`userId`), PRIMARY KEY (`id`)) DEFAULT CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci",
     'ALTER TABLE `UserPasskey` ADD CONSTRAINT `UserPasskey_userId_fkey` FOREIGN KEY (`userId`) REFERENCES `User`(`id`) ON DELETE CASCADE ON UPDATE CASCADE',

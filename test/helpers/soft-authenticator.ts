@@ -29,7 +29,14 @@ function uint32(value: number): Buffer {
   return out;
 }
 
-export function softAuthenticator(counter = 0): SoftAuthenticator {
+/**
+ * `publicKeyPadding`: that many extra bytes in the COSE public key (a map entry no algorithm
+ * uses), as a hostile client could send to grow the stored key.
+ */
+export function softAuthenticator(
+  counter = 0,
+  options: { publicKeyPadding?: number } = {},
+): SoftAuthenticator {
   const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const jwk = publicKey.export({ format: 'jwk' });
   const credentialId = randomBytes(16);
@@ -42,6 +49,9 @@ export function softAuthenticator(counter = 0): SoftAuthenticator {
         [-1, 1],
         [-2, new Uint8Array(Buffer.from(jwk.x!, 'base64url'))],
         [-3, new Uint8Array(Buffer.from(jwk.y!, 'base64url'))],
+        ...(options.publicKeyPadding
+          ? [[-100, new Uint8Array(options.publicKeyPadding).fill(7)] as [number, Uint8Array]]
+          : []),
       ]),
     ),
   );

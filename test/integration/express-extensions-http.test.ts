@@ -11,6 +11,8 @@ import assert from 'node:assert/strict';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import express from 'express';
 import { createClient } from 'redis';
 import {
@@ -63,6 +65,8 @@ async function setup(
     auth?: Partial<PowExpressOptions>;
     /** Mail options beside the test's mailer (appName, supportEmail). */
     mail?: Partial<PowMailOptions>;
+    /** The app's `views` setting (with the ejs view engine), as an app written with `app.set`. */
+    views?: string;
   } = {},
 ): Promise<Setup> {
   const db = await createExtTestDatabase('sqlite');
@@ -120,6 +124,10 @@ async function setup(
 
   const app = express();
   app.set('trust proxy', false);
+  if (options.views !== undefined) {
+    app.set('view engine', 'ejs');
+    app.set('views', options.views);
+  }
   const r = express.Router();
   const json = (res: express.Response, body: JsonBody) => res.json(body);
   r.get('/csrf', (req, res) => json(res, { csrf: auth.csrfToken(req) }));
@@ -594,6 +602,30 @@ test('mails: the configured app name and support address, in the default locale 
   assert.match(mail.html, /<a href="mailto:help@acme\.test"[^>]*>help@acme\.test<\/a>/);
   assert.match(mail.text, /^Acme Shop\n\nPasswort zurücksetzen\n/);
   assert.match(mail.text, /Fragen\? Schreiben Sie an help@acme\.test\n$/);
+});
+
+test("mails from the app's own templates when its views folder is a relative path", async (t) => {
+  // `app.set('views', 'views')` (relative to the working directory, as Express resolves it): the
+  // mailer folder is still found, and rendered by the app's view engine.
+  // Inside the working directory: a path that climbs above it could resolve right by accident.
+  mkdirSync('.test-cache', { recursive: true });
+  const dir = mkdtempSync(join(process.cwd(), '.test-cache/mail-views-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  mkdirSync(join(dir, 'views/pow/mailer'), { recursive: true });
+  writeFileSync(join(dir, 'views/pow/mailer/reset_password.html.ejs'), '<p>Team reset: <%= url %></p>\n');
+  writeFileSync(join(dir, 'views/pow/mailer/reset_password.text.ejs'), 'Team reset: <%= url %>\n');
+  const s = await setup(t, {
+    views: relative(process.cwd(), join(dir, 'views')),
+    mail: { views: 'pow/mailer' },
+  });
+  await s.user('ada@example.com');
+  await call(s, s.browser(), 'POST', '/reset-password', { email: 'ada@example.com' });
+  const mail = await s.smtp.waitForMail((m) => m.to === 'ada@example.com');
+  assert.match(
+    mail.html,
+    /^<p>Team reset: https:\/\/app\.test\/reset-password\/[A-Za-z0-9_-]{43}\/edit<\/p>/,
+  );
+  assert.match(mail.text, /^Team reset: https:\/\/app\.test\/reset-password\//);
 });
 
 test('Redis store: no raw token from a mail or cookie in the store dump or the database', async (t) => {

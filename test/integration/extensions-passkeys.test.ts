@@ -140,6 +140,18 @@ for (const provider of ['sqlite', 'postgresql'] as Provider[]) {
       assert.deepEqual(await passkeys.list(bob.id), []);
     });
 
+    test('a public key far larger than any real one is refused (MySQL keeps it in a 64 KB TEXT)', async () => {
+      const owner = await user();
+      const browser = binding();
+      const options = await passkeys.registrationOptions(owner, browser, 'x');
+      const bloated = softAuthenticator(0, { publicKeyPadding: 60_000 }).register(options, ORIGIN);
+      assert.deepEqual(await passkeys.register(owner, browser, bloated, 'x'), {
+        ok: false,
+        reason: 'invalid',
+      });
+      assert.deepEqual(await passkeys.list(owner.id), []);
+    });
+
     test('a wrong origin is refused, at registration and at sign-in', async () => {
       const owner = await user();
       const browser = binding();

@@ -107,6 +107,16 @@ describe('OpenID Connect against oidc-provider', () => {
     });
   });
 
+  test('a subject longer than the 255 characters OpenID Connect allows is refused; 255 pass', async () => {
+    const longest = 's'.repeat(255);
+    idp.tamperNextIdToken((claims) => ({ ...claims, sub: longest }));
+    const fits = await roundTrip('alice-sub');
+    assert.equal((await completeAuthorization(provider, fits.callback, fits.pending)).subject, longest);
+    idp.tamperNextIdToken((claims) => ({ ...claims, sub: `${longest}s` }));
+    const { pending, callback } = await roundTrip('alice-sub');
+    await rejectsWith(completeAuthorization(provider, callback, pending), 'incomplete_profile');
+  });
+
   test('an e-mail the provider did not verify is reported as unverified', async () => {
     const { pending, callback } = await roundTrip('bob-sub');
     const profile = await completeAuthorization(provider, callback, pending);

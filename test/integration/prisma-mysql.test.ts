@@ -19,6 +19,7 @@ import { ensureAuthSchema } from '../../src/prisma/ensure-auth-schema.js';
 import { planMigration, type PlannedMigration } from '../../src/prisma/migrations.js';
 import { migrate } from '../../src/prisma/migrate.js';
 import { applyMysqlMigrations, MYSQL_MIGRATIONS_TABLE_DDL } from '../../src/prisma/mysql-ddl.js';
+import { migrationChecksum, readAppliedMigrations } from '../../src/prisma/migration-records.js';
 import type { PrismaInfo } from '../../src/inspect/project-info.js';
 import { PowError } from '../../src/shared/pow-error.js';
 import { createTwoFactor } from '../../src/runtime/extensions/two-factor.js';
@@ -466,6 +467,8 @@ test('fresh install on an empty database; a database with tables but no history 
     install.sql,
   );
 
+  // pow status reads the records without creating anything: no database yet, no records.
+  assert.equal(await readAppliedMigrations('mysql', urlFor(DB_B), rootB), null);
   // The runner creates the database (like migrate deploy); put a stray table in it first.
   const conn = await mariadb.createConnection({ host: HOST, port: PORT, user: USER, password: PASSWORD });
   try {
@@ -478,9 +481,13 @@ test('fresh install on an empty database; a database with tables but no history 
     applyMysqlMigrations(urlFor(DB_B), join(rootB, 'prisma/migrations')),
     (error: unknown) => error instanceof PowError && error.code === 'POW_DATABASE_NOT_EMPTY' && !!error.fix,
   );
+  assert.equal(await readAppliedMigrations('mysql', urlFor(DB_B), rootB), null, 'no _prisma_migrations');
   await sql(DB_B, 'DROP TABLE `stray`');
   assert.deepEqual(await applyMysqlMigrations(urlFor(DB_B), join(rootB, 'prisma/migrations')), [
     install.name,
+  ]);
+  assert.deepEqual(await readAppliedMigrations('mysql', urlFor(DB_B), rootB), [
+    { name: install.name, checksum: migrationChecksum(install.sql), finished: true, rolledBack: false },
   ]);
   const tables = await sql<{ TABLE_NAME: string }>(
     DB_B,

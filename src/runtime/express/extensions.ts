@@ -21,6 +21,7 @@
  *   pages (HttpOnly, SameSite=Lax, Max-Age = the token's validity), so the form is served under a
  *   URL without it (security bar F8). The cookie holds nothing the link did not already carry.
  */
+import { resolve as resolvePath } from 'node:path';
 import { PowError } from '../../shared/pow-error.js';
 import { MAILING_EXTENSIONS } from '../core/extension-names.js';
 import type { FieldErrors, Pow, Result, SessionRecord, UserParams, UserRecord } from '../core/types.js';
@@ -271,12 +272,15 @@ function serviceMail(
       app.render(file, locals, (error, html) => (error ? reject(error) : resolve(html ?? '')));
     });
   // Read at send time: the app (and its views folder) is known once a request went through.
+  // Absolute, as Express resolves a relative `views` setting (against the working directory):
+  // `app.render` looks a relative file name up inside the views folder, where "views/pow/mailer/…"
+  // of an app with `app.set('views', 'views')` does not exist, and every mail failed.
   Object.defineProperty(out, 'templateDir', {
     enumerable: true,
     get() {
       const app = appOf();
       const root = app ? viewsRoot(app) : undefined;
-      return root ? `${root.replace(/\/+$/, '')}/${relative}` : undefined;
+      return root ? resolvePath(root, relative) : undefined;
     },
   });
   out.renderFile = renderFile;

@@ -18,6 +18,9 @@ import { readGitHubProfile } from './github-profile.js';
 /** How long a browser may stay at the provider before the callback is refused as expired. */
 export const PENDING_AUTHORIZATION_TTL_MS = 10 * 60 * 1000;
 
+/** Longest provider subject pow accepts (OpenID Connect Core: 255 ASCII characters). */
+export const MAX_SUBJECT_LENGTH = 255;
+
 /** What the browser's session keeps between leaving for the provider and coming back. */
 export interface PendingAuthorization {
   provider: string;
@@ -137,6 +140,14 @@ export async function completeAuthorization(
     const claims = tokens.claims();
     if (!claims || typeof claims.sub !== 'string' || claims.sub === '') {
       throw new OAuthFlowError(provider.name, 'incomplete_profile', 'the ID token has no subject');
+    }
+    // OpenID Connect Core, section 2: at most 255 ASCII characters (the identities column's size).
+    if (claims.sub.length > MAX_SUBJECT_LENGTH) {
+      throw new OAuthFlowError(
+        provider.name,
+        'incomplete_profile',
+        `the ID token's subject is longer than ${MAX_SUBJECT_LENGTH} characters`,
+      );
     }
     const email = typeof claims.email === 'string' && claims.email !== '' ? claims.email : null;
     return {

@@ -20,6 +20,23 @@ export const PASSKEY_RELATION = 'passkeys';
 /** Longest credential id pow stores, base64url (the column is VARCHAR(512) on MySQL). */
 export const MAX_CREDENTIAL_ID_LENGTH = 512;
 
+/**
+ * Largest COSE public key pow stores, in bytes. An RSA-4096 key is about 530; the client builds
+ * the key's map, and extra entries made it as large as the request allowed, past the 64 KB of
+ * MySQL's TEXT column (the insert failed).
+ */
+export const MAX_PUBLIC_KEY_BYTES = 2048;
+
+/**
+ * The transports pow keeps of a registration: well-formed names, each once, at most eight. The
+ * browser sends the list, so its length is the client's to choose; joined, eight names of at most
+ * 20 characters fit MySQL's VARCHAR(191) column (a longer list failed the insert there).
+ */
+export function storedTransports(list: readonly unknown[]): string[] {
+  const names = list.filter((t): t is string => typeof t === 'string' && /^[a-z-]{1,20}$/.test(t));
+  return [...new Set(names)].slice(0, 8);
+}
+
 type Row = Record<string, unknown>;
 type UserId = string | number;
 

@@ -23,6 +23,8 @@ import { DEFAULT_CHALLENGE_TTL_MS, issueChallenge, takeChallenge } from './chall
 import {
   createPasskeyStore,
   MAX_CREDENTIAL_ID_LENGTH,
+  MAX_PUBLIC_KEY_BYTES,
+  storedTransports,
   type PasskeyStore,
   type PasskeySummary,
   type StoredPasskey,
@@ -193,13 +195,17 @@ export function createPasskeyService(
       } catch {
         return { ok: false, reason: 'invalid' };
       }
-      if (credential.id.length > MAX_CREDENTIAL_ID_LENGTH) return { ok: false, reason: 'invalid' };
+      if (
+        credential.id.length > MAX_CREDENTIAL_ID_LENGTH ||
+        credential.publicKey.length > MAX_PUBLIC_KEY_BYTES
+      )
+        return { ok: false, reason: 'invalid' };
       const created = await passkeys().create({
         userId: user.id,
         credentialId: credential.id,
         publicKey: credential.publicKey,
         counter: credential.counter,
-        transports: (credential.transports ?? []).filter((t) => /^[a-z-]{1,20}$/.test(t)),
+        transports: storedTransports(credential.transports ?? []),
         label: passkeyLabel(label, userAgent),
       });
       if (created === false) return { ok: false, reason: 'already_registered' };
