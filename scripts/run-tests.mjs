@@ -1,11 +1,13 @@
 #!/usr/bin/env node
 // Runs every test file under test/ with node's own test runner (through tsx for TypeScript).
-// Node 20's runner does not expand globs, so the files are listed here.
-// Usage: node scripts/run-tests.mjs [path-filter ...]
+// Node 20's runner does not expand globs, so the files are listed here, the longest first
+// (scripts/test-order.mjs) and run a few at a time (scripts/run-test-files.mjs).
+// Usage: node scripts/run-tests.mjs [path-filter ...]   (POW_TEST_CONCURRENCY=n: files at a time)
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { spawn, spawnSync } from 'node:child_process';
 import { ensureTestApps } from './test-apps.mjs';
+import { orderTestFiles, readTimings, TIMINGS_FILE } from './test-order.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const filters = process.argv.slice(2);
@@ -23,8 +25,9 @@ function walk(dir) {
 
 const files = walk(join(root, 'test'))
   .map((f) => relative(root, f))
-  .filter((f) => filters.length === 0 || filters.some((x) => f.includes(x)))
-  .sort();
+  .filter((f) => filters.length === 0 || filters.some((x) => f.includes(x)));
+const sizes = new Map(files.map((file) => [file, statSync(join(root, file)).size]));
+const ordered = orderTestFiles(files, readTimings(join(root, TIMINGS_FILE)), sizes);
 
 // Copies of the example apps install pow as a user does: from its packed tarballs. Pack (when
 // dist/ changed) and install them once, before any test file runs (scripts/test-apps.mjs).
@@ -57,18 +60,7 @@ if (process.env.POW_SKIP_TEST_ENV !== '1') {
 
 const child = spawn(
   process.execPath,
-  [
-    '--import',
-    'tsx',
-    '--test',
-    '--test-concurrency=2',
-    '--test-reporter=spec',
-    '--test-reporter-destination=stdout',
-    // Where the time went, per file (.test-cache/test-timings.json).
-    `--test-reporter=${join(root, 'scripts/file-timings-reporter.mjs')}`,
-    '--test-reporter-destination=/dev/null',
-    ...files,
-  ],
+  ['--import', 'tsx', join(root, 'scripts/run-test-files.mjs'), ...ordered.map((file) => join(root, file))],
   { cwd: root, stdio: 'inherit', env: { ...process.env, NODE_ENV: 'test' } },
 );
 child.on('exit', (code, signal) => {

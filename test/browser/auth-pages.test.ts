@@ -1,6 +1,7 @@
 /**
  * pow's generated pages in a real browser (Debian's Chromium through playwright-core), against the
- * SQLite example app after `pow install` (installed and booted once for the file): sign up, the
+ * SQLite example app after `pow install` (BASIC_APP of test/helpers/browser.ts: set up once for the
+ * files that share it, booted once for this one): sign up, the
  * protected /dashboard, edit account, sign out, a wrong password, sign in, keyboard-only sign-in
  * and a German browser. Every page is screenshotted at 1280 and 390 px
  * (test-artifacts/screenshots/) and checked with axe-core: no serious or critical violations.

@@ -1,8 +1,8 @@
 /**
  * The reset-password, persistent-session and magic-link extensions in a real browser (Debian's
  * Chromium through playwright-core), against the SQLite example app after `pow install --extension
- * reset-password --extension persistent-session --extension magic-link` (installed and booted once
- * for the file): a password reset through the link of the captured e-mail (whose token never shows
+ * reset-password --extension persistent-session --extension magic-link` (LINK_EXTENSIONS_APP of
+ * test/helpers/browser.ts: set up once for the files that share it, booted once for this one): a password reset through the link of the captured e-mail (whose token never shows
  * in the address bar), "keep me logged in" across a browser restart, and signing in by a mailed
  * link. Pages are screenshotted at 1280 and 390 px and checked with
  * axe-core, as in auth-pages.test.ts.
@@ -10,7 +10,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { BrowserContext, Page } from 'playwright-core';
-import { axeSummary, checkPage, startSite } from '../helpers/browser.js';
+import { axeSummary, checkPage, LINK_EXTENSIONS_APP, startSite } from '../helpers/browser.js';
 import { firstLink, startSmtpServer } from '../helpers/smtp-server.js';
 
 const EMAIL = 'grace@example.com';
@@ -27,14 +27,7 @@ test('extensions in Chromium: reset password by e-mail, remember me across a res
   const smtp = await startSmtpServer();
   t.after(() => smtp.close());
   const { site, browser, close } = await startSite({
-    installArgs: [
-      '--extension',
-      'reset-password',
-      '--extension',
-      'persistent-session',
-      '--extension',
-      'magic-link',
-    ],
+    prepared: LINK_EXTENSIONS_APP,
     env: { SMTP_URL: smtp.url, MAIL_FROM: 'pow@example.com', POW_BASE_URL: MAIL_ORIGIN },
   });
   t.after(close);

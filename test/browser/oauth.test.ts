@@ -1,8 +1,8 @@
 /**
  * Sign-in through an OpenID Connect provider in a real browser (Debian's Chromium through
- * playwright-core), on the SQLite example app after
- * `pow install --extension oauth --provider oidc:company` and
- * `pow gen.templates --namespace admin --extension oauth --provider oidc:company --registration`,
+ * playwright-core), on the SQLite example app with the account extensions (oauth with the
+ * providers oidc:company and github, and others) for users and under /admin
+ * (ACCOUNT_EXTENSIONS_APP of test/helpers/browser.ts, set up once for the files that share it),
  * booted once against a real provider started in-process (oidc-provider, test/helpers/oidc-provider.ts)
  * whose client knows the app's callback URLs. Covers: sign-up with the provider, sign-out and
  * sign-in again, the refused unlink of the only way in, refusal of silent linking by e-mail,
@@ -14,7 +14,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { BrowserContext, Page } from 'playwright-core';
 import { freePort } from '../helpers/app-process.js';
-import { checkPage, startSite } from '../helpers/browser.js';
+import { ACCOUNT_EXTENSIONS_APP, checkPage, startSite } from '../helpers/browser.js';
 import { startOidcProvider } from '../helpers/oidc-provider.js';
 import { startGitHubStandIn } from '../helpers/github-standin.js';
 
@@ -55,7 +55,7 @@ test('oauth in Chromium: sign up, sign in, link, unlink and refusals with an Ope
   });
   t.after(() => githubStandIn.close());
   const { browser, close } = await startSite({
-    installArgs: ['--extension', 'oauth', '--provider', 'oidc:company', '--provider', 'github'],
+    prepared: ACCOUNT_EXTENSIONS_APP,
     env: {
       PORT: String(port),
       POW_BASE_URL: base,
@@ -82,20 +82,6 @@ test('oauth in Chromium: sign up, sign in, link, unlink and refusals with an Ope
           "clientSecret: fromEnv('GITHUB_CLIENT_SECRET'), endpoints: JSON.parse(process.env.TEST_GITHUB_ENDPOINTS ?? '{}') })",
         ),
       );
-      const gen = await project.pow([
-        'gen.templates',
-        '--namespace',
-        'admin',
-        '--extension',
-        'oauth',
-        '--provider',
-        'oidc:company',
-        '--registration',
-        '--yes',
-      ]);
-      assert.equal(gen.code, 0, gen.stdout + gen.stderr);
-      const migrate = await project.pow(['migrate']);
-      assert.equal(migrate.code, 0, migrate.stdout + migrate.stderr);
     },
   });
   t.after(close);

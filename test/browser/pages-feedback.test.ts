@@ -1,7 +1,7 @@
 /**
  * Issue 19 in a real browser (Debian's Chromium through playwright-core), against the SQLite example
- * app after `pow install` (installed and booted once for the file): what a person meets around the
- * forms. The rules up front (password hint, minlength), GOV.UK's error pattern (a summary that takes
+ * app after `pow install` (BASIC_APP of test/helpers/browser.ts: set up once for the files that
+ * share it, booted once for this one): what a person meets around the forms. The rules up front (password hint, minlength), GOV.UK's error pattern (a summary that takes
  * focus and links to each field, "Error: " in the title, sentences that name the field, every error
  * at once, values kept but never passwords), flashes on the redirect to sign-in, after sign-in and
  * sign-out, a stale form in a second tab coming back fresh, delete behind the password, a paused

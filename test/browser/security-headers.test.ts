@@ -1,7 +1,7 @@
 /**
  * pow's pages under their own Content-Security-Policy in Chromium (docs/security.md, "Headers"):
- * the SQLite example app after `pow install --extension reset-password`, every page of the sign-up,
- * sign-in, account and reset flows, and the app's page behind `requireAuthenticated`. Each response
+ * the SQLite example app with reset-password (LINK_EXTENSIONS_APP of test/helpers/browser.ts,
+ * shared with extensions.test.ts), every page of the sign-up, sign-in, account and reset flows, and the app's page behind `requireAuthenticated`. Each response
  * carries the policy, the stylesheet applies (no inline style was needed), and the browser reports
  * no violation: neither a `securitypolicyviolation` event nor a console message. A control
  * injects an image from another origin to show that a violation would be seen.
@@ -10,7 +10,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page, Response } from 'playwright-core';
 import { POW_PAGE_CSP } from '../../src/runtime/express/security-headers.js';
-import { startSite } from '../helpers/browser.js';
+import { LINK_EXTENSIONS_APP, startSite } from '../helpers/browser.js';
 
 const EMAIL = 'csp@example.com';
 const PASSWORD = 'purple-otter-maps-42-quietly';
@@ -33,7 +33,7 @@ async function bodyFont(page: Page): Promise<string> {
 }
 
 test('pow pages render under their Content-Security-Policy in Chromium with no violation', async (t) => {
-  const { site, browser, close } = await startSite({ installArgs: ['--extension', 'reset-password'] });
+  const { site, browser, close } = await startSite({ prepared: LINK_EXTENSIONS_APP });
   t.after(close);
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });
   context.setDefaultTimeout(10_000);

@@ -1,8 +1,8 @@
 /**
  * The security-log extension in a real browser (Debian's Chromium through playwright-core), on the
- * SQLite example app after `pow install --extension sessions --extension security-log` and
- * `pow gen.templates --namespace admin --extension security-log` (installed and booted once for
- * the file), with mail captured by the in-process SMTP server. Browser contexts are separate
+ * SQLite example app with the account extensions (sessions, security-log and others) for users
+ * and under /admin (ACCOUNT_EXTENSIONS_APP of test/helpers/browser.ts: set up once for the files
+ * that share it, booted once for this one), with mail captured by the in-process SMTP server. Browser contexts are separate
  * browsers: a sign-in from a second one mails the new-device notice; the log page shows each
  * event (sign-in, failed sign-in, password change, session revoked), in English and German, and
  * under /admin only the admin's own.
@@ -10,7 +10,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { BrowserContext, Page } from 'playwright-core';
-import { axeSummary, checkPage, startSite } from '../helpers/browser.js';
+import { ACCOUNT_EXTENSIONS_APP, axeSummary, checkPage, startSite } from '../helpers/browser.js';
 import {
   firstLink,
   startSmtpServer,
@@ -38,23 +38,8 @@ test('security log in Chromium: new-device mail, and the log page shows each eve
   const smtp = await startSmtpServer();
   t.after(() => smtp.close());
   const { site, browser, close } = await startSite({
-    installArgs: ['--extension', 'sessions', '--extension', 'security-log'],
+    prepared: ACCOUNT_EXTENSIONS_APP,
     env: { SMTP_URL: smtp.url, MAIL_FROM: 'pow@example.com', POW_BASE_URL: MAIL_ORIGIN },
-    async beforeBoot(project) {
-      const gen = await project.pow([
-        'gen.templates',
-        '--namespace',
-        'admin',
-        '--extension',
-        'security-log',
-        // Admin namespaces have no sign-up page unless asked for; this test signs the admin up.
-        '--registration',
-        '--yes',
-      ]);
-      assert.equal(gen.code, 0, gen.stdout + gen.stderr);
-      const migrate = await project.pow(['migrate']);
-      assert.equal(migrate.code, 0, migrate.stdout + migrate.stderr);
-    },
   });
   t.after(close);
   const base = site.url;

@@ -1,16 +1,16 @@
 /**
  * The sessions extension ("where you're signed in") in a real browser (Debian's Chromium through
- * playwright-core), on the SQLite example app after
- * `pow install --extension sessions --extension persistent-session` and
- * `pow gen.templates --namespace admin --extension sessions` (installed and booted once for the
- * file). Browser contexts are separate browsers: one signs another out from the sessions page, and
- * the other is signed out, remember-me cookie and all. The page is checked in English and German,
+ * playwright-core), on the SQLite example app with the account extensions (sessions,
+ * persistent-session and others) for users and under /admin: ACCOUNT_EXTENSIONS_APP of
+ * test/helpers/browser.ts, set up once for the files that share it and booted once for this one.
+ * Browser contexts are separate browsers: one signs another out from the sessions page, and the
+ * other is signed out, remember-me cookie and all. The page is checked in English and German,
  * at 1280 and 390 px with axe-core, and under /admin.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { BrowserContext, Page } from 'playwright-core';
-import { axeSummary, checkPage, startSite } from '../helpers/browser.js';
+import { ACCOUNT_EXTENSIONS_APP, axeSummary, checkPage, startSite } from '../helpers/browser.js';
 
 const EMAIL = 'ada@example.com';
 const PASSWORD = 'purple-otter-maps-42-quietly';
@@ -23,24 +23,7 @@ async function text(page: Page, selector: string): Promise<string> {
 }
 
 test('sessions page in Chromium: one browser signs another out', async (t) => {
-  const { site, browser, close } = await startSite({
-    installArgs: ['--extension', 'sessions', '--extension', 'persistent-session'],
-    async beforeBoot(project) {
-      const gen = await project.pow([
-        'gen.templates',
-        '--namespace',
-        'admin',
-        '--extension',
-        'sessions',
-        // Admin namespaces have no sign-up page unless asked for; this test signs the admin up.
-        '--registration',
-        '--yes',
-      ]);
-      assert.equal(gen.code, 0, gen.stdout + gen.stderr);
-      const migrate = await project.pow(['migrate']);
-      assert.equal(migrate.code, 0, migrate.stdout + migrate.stderr);
-    },
-  });
+  const { site, browser, close } = await startSite({ prepared: ACCOUNT_EXTENSIONS_APP });
   t.after(close);
   const base = site.url;
   const contexts: BrowserContext[] = [];

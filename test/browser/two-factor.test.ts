@@ -1,16 +1,16 @@
 /**
  * The two-factor extension in a real browser (Debian's Chromium through playwright-core), on the
- * SQLite example app after `pow install --extension two-factor --extension persistent-session` and
- * `pow gen.templates --namespace admin --extension two-factor` (installed and booted once for the
- * file, with POW_TWO_FACTOR_KEY set). The test reads the secret from the set-up page (the key shown
- * for typing by hand, the same one the QR code holds) and computes the codes itself, as an
- * authenticator app would. Ends with a dump of every row of every table: no TOTP secret and no
+ * SQLite example app with the account extensions (two-factor, persistent-session and others) for
+ * users and under /admin (ACCOUNT_EXTENSIONS_APP of test/helpers/browser.ts: set up once for the
+ * files that share it, booted once for this one, with POW_TWO_FACTOR_KEY set). The test reads the
+ * secret from the set-up page (the key shown for typing by hand, the same one the QR code holds)
+ * and computes the codes itself, as an authenticator app would. Ends with a dump of every row of every table: no TOTP secret and no
  * recovery code in clear.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { BrowserContext, Page } from 'playwright-core';
-import { axeSummary, checkPage, startSite } from '../helpers/browser.js';
+import { ACCOUNT_EXTENSIONS_APP, axeSummary, checkPage, startSite } from '../helpers/browser.js';
 import { projectSql } from '../helpers/project-sql.js';
 import { typecheck } from '../helpers/e2e-project.js';
 import { timeStep, totpCode } from '../../src/runtime/extensions/totp.js';
@@ -27,23 +27,8 @@ const codeOf = (secret: string, ahead = 0) => totpCode(secret, timeStep(Date.now
 
 test('two-factor in Chromium: set-up from the page, sign-in with a code and a recovery code', async (t) => {
   const { site, browser, close } = await startSite({
-    installArgs: ['--extension', 'two-factor', '--extension', 'persistent-session'],
+    prepared: ACCOUNT_EXTENSIONS_APP,
     env: { POW_TWO_FACTOR_KEY: TWO_FACTOR_KEY },
-    async beforeBoot(project) {
-      const gen = await project.pow([
-        'gen.templates',
-        '--namespace',
-        'admin',
-        '--extension',
-        'two-factor',
-        // Admin namespaces have no sign-up page unless asked for; this test signs the admin up.
-        '--registration',
-        '--yes',
-      ]);
-      assert.equal(gen.code, 0, gen.stdout + gen.stderr);
-      const migrate = await project.pow(['migrate']);
-      assert.equal(migrate.code, 0, migrate.stdout + migrate.stderr);
-    },
   });
   t.after(close);
   const base = site.url;

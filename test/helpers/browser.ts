@@ -19,6 +19,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import type { RunningApp } from './app-process.js';
 import { bootWithTsx, e2eProject, prismaGenerate, protectDashboard, type E2EProject } from './e2e-project.js';
 import { REPO_ROOT } from './fixtures.js';
+import { preparedProject, type PreparedAppRecipe } from './prepared-app.js';
 
 /** Debian's Chromium (`apt-get install -y chromium`), or POW_CHROMIUM. */
 export function chromiumPath(): string {
@@ -67,13 +68,95 @@ export interface InstalledAppOptions {
   env?: Record<string, string>;
   /** Runs after the install and before the boot (e.g. a second generator). */
   beforeBoot?(project: E2EProject): Promise<void> | void;
+  /**
+   * A copy of an app set up once for every test file that names it (prepared-app.ts), instead of
+   * an install of its own: installArgs is then unused, and beforeBoot may edit files but not the
+   * Prisma schema.
+   */
+  prepared?: PreparedAppRecipe;
 }
+
+/** The app as `pow install --yes` makes it: what startSite() gives when asked for nothing else. */
+export const BASIC_APP: PreparedAppRecipe = {
+  name: 'basic',
+  steps: [['install', '--yes'], ['migrate']],
+};
+
+/**
+ * The app of the mailed-link extensions (reset-password, magic-link) and remember-me, which the
+ * extensions and security-headers browser tests share.
+ */
+export const LINK_EXTENSIONS_APP: PreparedAppRecipe = {
+  name: 'link-extensions',
+  steps: [
+    [
+      'install',
+      '--yes',
+      ...['--extension', 'reset-password', '--extension', 'persistent-session', '--extension', 'magic-link'],
+    ],
+    ['migrate'],
+  ],
+};
+
+/**
+ * The app the account pages' browser tests share (sessions, security-log, two-factor, oauth): each
+ * of their extensions for users and under /admin, set up once. Passkeys is left out: its button
+ * comes first on the sign-in page, as the first form's submit button the other files press.
+ * The variables every extension needs to boot have stand-in values; a test sets its own.
+ */
+export const ACCOUNT_EXTENSIONS_APP: PreparedAppRecipe = {
+  name: 'account-extensions',
+  steps: [
+    [
+      'install',
+      '--yes',
+      ...['--extension', 'sessions', '--extension', 'persistent-session', '--extension', 'security-log'],
+      ...[
+        '--extension',
+        'two-factor',
+        '--extension',
+        'oauth',
+        '--provider',
+        'oidc:company',
+        '--provider',
+        'github',
+      ],
+    ],
+    ['migrate'],
+    [
+      'gen.templates',
+      '--namespace',
+      'admin',
+      ...['--extension', 'sessions', '--extension', 'security-log', '--extension', 'two-factor'],
+      ...['--extension', 'oauth', '--provider', 'oidc:company'],
+      // Admin namespaces have no sign-up page unless asked for; the tests sign admins up.
+      '--registration',
+      '--yes',
+    ],
+    ['migrate'],
+  ],
+  bootEnv: {
+    POW_TWO_FACTOR_KEY: 'browser-tests-two-factor-key-0123456789-abcdef',
+    // Read at start-up, used only when someone signs in with the provider (oauth.test.ts sets its own).
+    COMPANY_ISSUER: 'http://127.0.0.1:9/unused-issuer',
+    COMPANY_CLIENT_ID: 'unused',
+    COMPANY_CLIENT_SECRET: 'unused',
+    ADMIN_COMPANY_ISSUER: 'http://127.0.0.1:9/unused-issuer',
+    ADMIN_COMPANY_CLIENT_ID: 'unused',
+    ADMIN_COMPANY_CLIENT_SECRET: 'unused',
+    GITHUB_CLIENT_ID: 'unused',
+    GITHUB_CLIENT_SECRET: 'unused',
+  },
+};
 
 /**
  * The SQLite example app with pow installed the way the README says: `pow install --yes`,
  * `pow migrate`, `prisma generate`, `/dashboard` protected as the next steps say, booted with tsx.
  */
 export async function installedApp(options: InstalledAppOptions = {}): Promise<InstalledApp> {
+  if (options.prepared) return preparedApp(options.prepared, options);
+  // The same plain install for every file that asks for nothing more: set up once for them all.
+  if (!options.installArgs && !options.beforeBoot) return preparedApp(BASIC_APP, options);
   const project = await e2eProject('express5-ts-esm-sqlite', 'sqlite');
   try {
     const install = await project.pow(['install', '--yes', ...(options.installArgs ?? [])]);
@@ -84,6 +167,28 @@ export async function installedApp(options: InstalledAppOptions = {}): Promise<I
     await prismaGenerate(project);
     protectDashboard(project, 'src/app.ts', 'app');
     Object.assign(project.env, options.env ?? {});
+    const app = await bootWithTsx(project, 'src/server.ts');
+    return {
+      project,
+      app,
+      url: app.url,
+      async dispose() {
+        await app.stop();
+        await project.dispose();
+      },
+    };
+  } catch (error) {
+    await project.dispose();
+    throw error;
+  }
+}
+
+/** A copy of the prepared app, the test's edits applied, booted with tsx. */
+async function preparedApp(recipe: PreparedAppRecipe, options: InstalledAppOptions): Promise<InstalledApp> {
+  const project = await preparedProject(recipe);
+  try {
+    await options.beforeBoot?.(project);
+    Object.assign(project.env, recipe.bootEnv ?? {}, options.env ?? {});
     const app = await bootWithTsx(project, 'src/server.ts');
     return {
       project,

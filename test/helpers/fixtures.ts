@@ -47,12 +47,15 @@ export interface CopyFixtureOptions {
   nodeModules?: boolean | 'copy';
 }
 
+let appsChecked: string | undefined;
+
 /**
  * The shared install's node_modules (pow and pow-cli from their tarballs, and the fixtures'
- * packages); packs and installs first when the build changed (scripts/test-apps.mjs).
+ * packages); packs and installs first when the build changed (scripts/test-apps.mjs). Checked once
+ * per test process (each check hashes dist/): the build does not change while a test file runs.
  */
 export function appsNodeModules(): string {
-  return ensureTestApps().nodeModules;
+  return (appsChecked ??= ensureTestApps().nodeModules);
 }
 
 /**
