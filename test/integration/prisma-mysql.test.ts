@@ -481,7 +481,11 @@ test('fresh install on an empty database; a database with tables but no history 
     applyMysqlMigrations(urlFor(DB_B), join(rootB, 'prisma/migrations')),
     (error: unknown) => error instanceof PowError && error.code === 'POW_DATABASE_NOT_EMPTY' && !!error.fix,
   );
-  assert.equal(await readAppliedMigrations({ provider: 'mysql', url: urlFor(DB_B), baseDir: rootB }), null, 'no _prisma_migrations');
+  assert.equal(
+    await readAppliedMigrations({ provider: 'mysql', url: urlFor(DB_B), baseDir: rootB }),
+    null,
+    'no _prisma_migrations',
+  );
   await sql(DB_B, 'DROP TABLE `stray`');
   assert.deepEqual(await applyMysqlMigrations(urlFor(DB_B), join(rootB, 'prisma/migrations')), [
     install.name,
