@@ -455,6 +455,9 @@ export function createExpressExtensions(host: ExtensionHost, options: PowExpress
           await host.startSession(req, res, user);
           await hooks.afterSignIn(req, res, user, signInOptions);
         },
+        emit: security.emit,
+        // Made below; read on use.
+        passkeys: () => passkeys.secondFactor,
       })
     : null;
   const requireTwoFactor = (): TwoFactorApi => {
@@ -470,7 +473,9 @@ export function createExpressExtensions(host: ExtensionHost, options: PowExpress
     beginTwoFactorSetup: (req) => requireTwoFactor().beginTwoFactorSetup(req),
     confirmTwoFactorSetup: (req, code) => requireTwoFactor().confirmTwoFactorSetup(req, code),
     disableTwoFactor: (req, res, password) => requireTwoFactor().disableTwoFactor(req, res, password),
+    regenerateRecoveryCodes: (req, password) => requireTwoFactor().regenerateRecoveryCodes(req, password),
     twoFactorChallenge: (req) => requireTwoFactor().twoFactorChallenge(req),
+    twoFactorPasskeyOptions: (req) => requireTwoFactor().twoFactorPasskeyOptions(req),
     completeTwoFactor: (req, res, input) => requireTwoFactor().completeTwoFactor(req, res, input),
   };
   const passkeys = createPasskeysApi({
@@ -489,6 +494,7 @@ export function createExpressExtensions(host: ExtensionHost, options: PowExpress
     startSession: host.startSession,
     refuseSignIn: (user) => hooks.refuseSignIn(user),
     notAuthenticated: host.notAuthenticated,
+    emit: security.emit,
   });
 
   const magicLink = createMagicLinkApi({
@@ -504,6 +510,7 @@ export function createExpressExtensions(host: ExtensionHost, options: PowExpress
     clearSignInFailures: host.clearSignInFailures,
     startSession: host.startSession,
     afterSignIn: (req, res, user, signInOptions) => hooks.afterSignIn(req, res, user, signInOptions),
+    emit: security.emit,
   });
 
   // ---- the hooks --------------------------------------------------------------------------------
@@ -621,7 +628,7 @@ export function createExpressExtensions(host: ExtensionHost, options: PowExpress
     api: {
       ...accountSessions,
       ...twoFactorApi,
-      ...passkeys,
+      ...passkeys.api,
       ...security.api,
       ...magicLink,
 

@@ -49,17 +49,14 @@ export interface MagicLinkHost {
     user: UserRecord,
     options: SignInOptions | undefined,
   ): Promise<void>;
+  /** Emits an account event with the request's address, user agent and device (security-log.ts). */
+  emit(req: Request, name: 'magic-link-sign-in', userId: string | number): Promise<void>;
 }
 
 export type MagicLinkApi = Pick<
   PowExpress,
   'requestMagicLink' | 'magicLinkMinutes' | 'verifyMagicLink' | 'signInWithMagicLink'
 >;
-
-function userAgentOf(req: Request): string | undefined {
-  const ua = req.headers['user-agent'];
-  return typeof ua === 'string' ? ua : undefined;
-}
 
 /** The user id values the sign-in throttle counts for this account (each field it has). */
 function identifiersOf(pow: Pow, user: UserRecord): string[] {
@@ -117,12 +114,7 @@ export function createMagicLinkApi(host: MagicLinkHost): MagicLinkApi {
     for (const identifier of identifiers) await host.clearSignInFailures(identifier);
     await host.startSession(req, res, user);
     await host.afterSignIn(req, res, user, options);
-    await pow.securityEvents.emit({
-      name: 'magic-link-sign-in',
-      userId: user.id as string | number,
-      ip: req.ip ?? req.socket?.remoteAddress ?? undefined,
-      userAgent: userAgentOf(req),
-    });
+    await host.emit(req, 'magic-link-sign-in', user.id as string | number);
     return { ok: true, user };
   }
 

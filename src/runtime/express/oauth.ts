@@ -9,7 +9,7 @@
  * - account rules (oauth/account-rules.ts): no silent linking by e-mail, no identity moved to
  *   another account, the last way to sign in kept;
  * - a provider that does not answer in time is an outage: 503 with Retry-After;
- * - linking and unlinking are announced on `pow.securityEvents` (identity-linked /
+ * - linking and unlinking are announced through `auth.emitSecurityEvent` (identity-linked /
  *   identity-unlinked, the provider's name as detail), which the security log records.
  */
 import { deadlineOf } from '../core/pow-deadline.js';
@@ -138,14 +138,8 @@ export function powOAuth(auth: PowExpress, options: PowOAuthOptions): PowOAuth {
     userId: unknown,
     provider: string,
   ): Promise<void> {
-    const userAgent = req.headers['user-agent'];
-    await pow.securityEvents.emit({
-      name,
-      userId: userId as string | number,
-      ip: req.ip ?? req.socket?.remoteAddress ?? undefined,
-      userAgent: typeof userAgent === 'string' ? userAgent : undefined,
-      detail: { provider },
-    });
+    // Through powExpress: the event gets the request's address, user agent and device.
+    await auth.emitSecurityEvent(req, { name, userId: userId as string | number, detail: { provider } });
   }
 
   function provider(name: string): OAuthProvider {
