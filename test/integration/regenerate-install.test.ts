@@ -270,7 +270,11 @@ describe('re-running pow install after changes', () => {
     const SHOW = 'views/pow/two-factor/show.ejs';
     const ROUTES = 'src/routes/pow.ts';
     ok(await p.pow(['install', '--yes', '--extension', 'two-factor'], '2026-02-01T00:00:00Z'));
-    assert.doesNotMatch(p.read(CHALLENGE), /data-passkey/, 'no passkey button without the passkeys extension');
+    assert.doesNotMatch(
+      p.read(CHALLENGE),
+      /data-passkey/,
+      'no passkey button without the passkeys extension',
+    );
     assert.doesNotMatch(p.read(ROUTES), /passkey-options/);
     assert.match(
       p.read(SHOW),
