@@ -14,6 +14,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { BrowserContext, CDPSession, Page } from 'playwright-core';
 import { axeSummary, checkPage, startSite } from '../helpers/browser.js';
+import { typecheck } from '../helpers/e2e-project.js';
 import { timeStep, totpCode } from '../../src/runtime/extensions/totp.js';
 
 const PASSWORD = 'purple-otter-maps-42-quietly';
@@ -223,6 +224,21 @@ test('two-factor with a passkey in Chromium: the password, then the passkey; ano
   await t.test("the page's scripts pass its policy", async () => {
     assert.deepEqual(cspViolations, []);
   });
+
+  await t.test(
+    "the generated code (users and admins) type-checks under the app's strict tsconfig",
+    async () => {
+      await typecheck(site.project);
+      assert.match(
+        site.project.read('src/controllers/pow/two-factor.ts'),
+        /auth\.twoFactorPasskeyOptions\(req\)/,
+      );
+      assert.match(
+        site.project.read('src/controllers/admin/pow/two-factor.ts'),
+        /auth\.twoFactorPasskeyOptions\(req\)/,
+      );
+    },
+  );
 
   t.diagnostic(axeSummary());
 });
