@@ -239,6 +239,15 @@ test('oauth in Chromium: sign up, sign in, link, unlink and refusals with an Ope
       assert.equal(await dee.inputValue('#email'), 'dee@example.com');
       assert.match(await text(dee, 'li.pow-device[data-provider=github] .pow-device-meta'), /^Connected /);
       assert.equal(await connected(dee), 'Not connected');
+      // An account without a password: no current password to give, and deletion confirmed by the
+      // sign-in that just happened (session.reauthenticateMs).
+      assert.equal(await dee.locator('#current_password').count(), 0, 'no current password field');
+      assert.match(await text(dee, '#password-hint'), /^Your account has no password/);
+      assert.match(await text(dee, '#pow-delete-warning'), /a recent sign-in confirms it/);
+      assert.equal(await dee.locator('#delete_password').count(), 0);
+      await dee.getByRole('button', { name: 'Delete my account' }).click();
+      await dee.waitForURL((url) => !url.pathname.startsWith('/registration'));
+      assert.equal(await signedIn(dee), false, 'deleted and signed out');
     },
   );
 

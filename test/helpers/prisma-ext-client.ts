@@ -51,6 +51,8 @@ export interface ExtPrismaClient {
 
   userTwoFactor: any;
 
+  userIdentity: any;
+
   powSession: any;
 
   userSecurityEvent: any;
@@ -94,6 +96,7 @@ model User {
   credential           UserCredential?
   securityEvents       UserSecurityEvent[]
   passkeys             UserPasskey[]
+  identities           UserIdentity[]
 }
 
 model UserPasskey {
@@ -108,6 +111,18 @@ model UserPasskey {
   lastUsedAt   DateTime?
   user         User      @relation(fields: [userId], references: [id], onDelete: Cascade)
 
+  @@index([userId])
+}
+
+model UserIdentity {
+  id             Int      @id @default(autoincrement())
+  provider       String
+  providerUserId String
+  userId         Int
+  createdAt      DateTime @default(now())
+  user           User     @relation(fields: [userId], references: [id], onDelete: Cascade)
+
+  @@unique([provider, providerUserId])
   @@index([userId])
 }
 
@@ -173,6 +188,9 @@ const DDL: Record<ExtProvider, string[]> = {
     `CREATE TABLE "UserPasskey" ("id" TEXT NOT NULL PRIMARY KEY, "userId" INTEGER NOT NULL, "credentialId" TEXT NOT NULL, "publicKey" TEXT NOT NULL, "counter" BIGINT NOT NULL DEFAULT 0, "transports" TEXT NOT NULL DEFAULT '', "label" TEXT NOT NULL, "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP, "lastUsedAt" DATETIME, CONSTRAINT "UserPasskey_userId_fkey" FOREIGN KEY ("userId") REFERENCES "User" ("id") ON DELETE CASCADE ON UPDATE CASCADE)`,
     `CREATE UNIQUE INDEX "UserPasskey_credentialId_key" ON "UserPasskey"("credentialId")`,
     `CREATE INDEX "UserPasskey_userId_idx" ON "UserPasskey"("userId")`,
+    `CREATE TABLE "UserIdentity" ("id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT, "provider" TEXT NOT NULL, "providerUserId" TEXT NOT NULL, "userId" INTEGER NOT NULL, "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP, CONSTRAINT "UserIdentity_userId_fkey" FOREIGN KEY ("userId") REFERENCES "User" ("id") ON DELETE CASCADE ON UPDATE CASCADE)`,
+    `CREATE UNIQUE INDEX "UserIdentity_provider_providerUserId_key" ON "UserIdentity"("provider", "providerUserId")`,
+    `CREATE INDEX "UserIdentity_userId_idx" ON "UserIdentity"("userId")`,
   ],
   postgresql: [
     `CREATE TABLE "User" ("id" SERIAL NOT NULL, "email" TEXT NOT NULL, "username" TEXT, "name" TEXT, "emailConfirmedAt" TIMESTAMP(3), "unconfirmedEmail" TEXT, "invitedById" INTEGER, "invitationAcceptedAt" TIMESTAMP(3), CONSTRAINT "User_pkey" PRIMARY KEY ("id"))`,
@@ -193,6 +211,10 @@ const DDL: Record<ExtProvider, string[]> = {
     `ALTER TABLE "UserPasskey" ADD CONSTRAINT "UserPasskey_userId_fkey" FOREIGN KEY ("userId") REFERENCES "User"("id") ON DELETE CASCADE ON UPDATE CASCADE`,
     `CREATE UNIQUE INDEX "UserPasskey_credentialId_key" ON "UserPasskey"("credentialId")`,
     `CREATE INDEX "UserPasskey_userId_idx" ON "UserPasskey"("userId")`,
+    `CREATE TABLE "UserIdentity" ("id" SERIAL NOT NULL, "provider" TEXT NOT NULL, "providerUserId" TEXT NOT NULL, "userId" INTEGER NOT NULL, "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP, CONSTRAINT "UserIdentity_pkey" PRIMARY KEY ("id"))`,
+    `ALTER TABLE "UserIdentity" ADD CONSTRAINT "UserIdentity_userId_fkey" FOREIGN KEY ("userId") REFERENCES "User"("id") ON DELETE CASCADE ON UPDATE CASCADE`,
+    `CREATE UNIQUE INDEX "UserIdentity_provider_providerUserId_key" ON "UserIdentity"("provider", "providerUserId")`,
+    `CREATE INDEX "UserIdentity_userId_idx" ON "UserIdentity"("userId")`,
   ],
 };
 

@@ -26,6 +26,8 @@ import { RATE_LIMIT_NAMESPACE } from '../../src/runtime/core/rate-limit.js';
 import { powExpress, type PowExpress, type PowExpressOptions } from '../../src/runtime/express/index.js';
 import { createExtTestDatabase, REDIS_URL } from '../helpers/prisma-ext-client.js';
 import { HttpClient, type HttpResponse } from '../helpers/http-client.js';
+import { createTwoFactor } from '../../src/runtime/extensions/two-factor.js';
+import { timeStep, totpCode } from '../../src/runtime/extensions/totp.js';
 import { firstLink, startSmtpServer, tokenFromLink, type SmtpTestServer } from '../helpers/smtp-server.js';
 
 const SECRET = 'magic-link-integration-secret-'.repeat(2);
@@ -33,8 +35,10 @@ const PASSWORD = 'violet kettle drums at midnight 93';
 const BASE_URL = 'https://app.test';
 const MIN = 60_000;
 const SUBJECT = 'Your sign-in link for app.test';
+const TWO_FACTOR_KEY = 'magic-link-two-factor-key-0123456789abcdef';
 
 interface Setup {
+  db: Awaited<ReturnType<typeof createExtTestDatabase>>;
   pow: Pow;
   auth: PowExpress;
   clock: FakeClock;
@@ -126,6 +130,10 @@ async function setup(
     if (!result.ok) res.status(result.status);
     json(res, result.ok ? { ok: true } : { ok: false, reason: result.reason, message: result.messageKey });
   });
+  r.post('/two-factor/challenge', async (req, res) => {
+    const result = await auth.completeTwoFactor(req, res, { code: req.body.code });
+    json(res, result.ok ? { ok: true } : { ok: false, key: result.messageKey });
+  });
   app.use('/', auth.middleware(), r);
   app.use(auth.errorHandler());
   const server = await new Promise<Server>((resolve) => {
@@ -141,6 +149,7 @@ async function setup(
     await db.cleanup();
   });
   return {
+    db,
     pow,
     auth,
     clock,
@@ -355,6 +364,36 @@ test('a paused sign-in refuses the link and leaves it usable; an unconfirmed add
   assert.equal(mail.subject, 'Confirm your email for app.test', 'no sign-in link for an unconfirmed address');
   const user = await s.pow.users.getBy({ email: 'new@example.com' });
   assert.equal(user!.emailConfirmedAt ?? null, null, 'asking for a link confirms nothing');
+});
+
+test('with two-factor on, a link is one factor: nobody is signed in until the code', async (t) => {
+  const s = await setup(t, {
+    extensions: ['magic-link', 'two-factor'],
+    auth: { twoFactor: { encryptionKey: TWO_FACTOR_KEY } },
+  });
+  const user = await s.user('tf@example.com');
+  const twoFactor = createTwoFactor(s.pow, s.db.prisma, { encryptionKey: TWO_FACTOR_KEY });
+  const begun = await twoFactor.beginSetup(user);
+  assert.ok(begun.ok);
+  const secret = begun.setup.secret.replace(/ /g, '');
+  assert.ok((await twoFactor.confirmSetup(user, totpCode(secret, timeStep(s.clock.now())))).ok);
+  s.clock.advance(30_000); // the next code belongs to a later step than the confirmation's
+
+  const { path } = await requestLink(s, 'tf@example.com');
+  const browser = s.browser();
+  const used = await call(browser, 'POST', path);
+  assert.equal(used.status, 401);
+  assert.deepEqual(used.json, { ok: false, reason: 'two-factor', message: 'two_factor.code_required' });
+  assert.equal(await me(browser), null, 'the link alone signs nobody in');
+  assert.equal(s.events.filter((e) => e.name === 'magic-link-sign-in').length, 0);
+  const again = await call(s.browser(), 'POST', path);
+  assert.equal(again.json.reason, 'used', 'the link was spent on the first step');
+
+  const finished = await call(browser, 'POST', '/two-factor/challenge', {
+    code: totpCode(secret, timeStep(s.clock.now())),
+  });
+  assert.deepEqual(finished.json, { ok: true });
+  assert.equal(await me(browser), 'tf@example.com');
 });
 
 test("a password reset ends the account's unused sign-in links", async (t) => {

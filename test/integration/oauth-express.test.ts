@@ -11,7 +11,19 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
-import { createPow, createUser, memoryStore } from '../../src/runtime/index.js';
+import {
+  createPow,
+  createUser,
+  fakeClock,
+  flushDeliveries,
+  memoryStore,
+  smtpMailer,
+} from '../../src/runtime/index.js';
+import type { Pow } from '../../src/runtime/core/types.js';
+import { createTwoFactor, type TwoFactor } from '../../src/runtime/extensions/two-factor.js';
+import { timeStep, totpCode } from '../../src/runtime/extensions/totp.js';
+import { createExtTestDatabase, type ExtTestDatabase } from '../helpers/prisma-ext-client.js';
+import { firstLink, startSmtpServer, tokenFromLink, type SmtpTestServer } from '../helpers/smtp-server.js';
 import { powExpress } from '../../src/runtime/express/index.js';
 import { powOAuth, type PowOAuth } from '../../src/runtime/express/oauth.js';
 import { openIdProvider } from '../../src/runtime/oauth/index.js';
@@ -382,5 +394,158 @@ describe('OAuth sign-in through oidc-provider, over HTTP', () => {
     } finally {
       idp.stall(0);
     }
+  });
+});
+
+/**
+ * A provider is a first factor like a password: the sign-in gates after it are the same. An
+ * address the provider did not verify gets the confirmation mail and no session; an account with
+ * two-factor on waits for its code (no session until then). Users in SQLite with the extensions'
+ * columns, mail through an in-process SMTP server.
+ */
+describe('OAuth sign-in passes the same gates as a password (email confirmation, two-factor)', () => {
+  const KEY = 'oauth-gates-two-factor-key-0123456789abcdef';
+  let db: ExtTestDatabase;
+  let idp: OidcTestProvider;
+  let smtp: SmtpTestServer;
+  let server: Server;
+  let base: string;
+  let twoFactor: TwoFactor;
+  let gatedPow: Pow;
+  let mailer: ReturnType<typeof smtpMailer>;
+  const clock = fakeClock(Date.now());
+  const events: string[] = [];
+
+  before(async () => {
+    db = await createExtTestDatabase('sqlite');
+    smtp = await startSmtpServer();
+    mailer = smtpMailer(smtp.url, { from: 'pow@app.test' });
+    server = createServer();
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    idp = await startOidcProvider({
+      clients: [
+        {
+          clientId: 'pow-gates',
+          clientSecret: 'pow-gates-secret-0123456789',
+          redirectUris: [`${base}/auth/acme/callback`],
+        },
+      ],
+      accounts: [
+        { sub: 'uve-sub', email: 'uve@example.com', email_verified: false, name: 'Uve' },
+        { sub: 'tfa-sub', email: 'tfa@example.com', email_verified: true, name: 'Tfa' },
+      ],
+    });
+    const pow = createPow({
+      prisma: db.prisma,
+      store: memoryStore(),
+      secret: SECRET,
+      extensions: ['email-confirmation', 'two-factor'],
+      hashing: { insecureTestParameters: true },
+      clock: clock.now,
+    });
+    pow.securityEvents.listen((event) => {
+      events.push(`${event.name}:${event.detail?.method ?? ''}`);
+    });
+    const auth = powExpress(pow, {
+      prisma: db.prisma,
+      secureCookies: false,
+      baseUrl: base,
+      mail: { mailer },
+      twoFactor: { encryptionKey: KEY },
+    });
+    const gated = powOAuth(auth, {
+      prisma: db.prisma,
+      baseUrl: base,
+      providers: () => [
+        openIdProvider('acme', {
+          issuer: idp.issuer,
+          clientId: 'pow-gates',
+          clientSecret: 'pow-gates-secret-0123456789',
+          timeoutMs: 10_000,
+        }),
+      ],
+    });
+    twoFactor = createTwoFactor(pow, db.prisma, { encryptionKey: KEY });
+    gatedPow = pow;
+    const app = express();
+    app.use(express.json());
+    app.use(auth.middleware());
+    app.get('/auth/:provider/new', async (req, res) => {
+      await gated.begin(req, res, req.params.provider);
+    });
+    app.get('/auth/:provider/callback', async (req, res) => {
+      const result = await gated.callback(req, res, req.params.provider);
+      res.json(result.ok ? { ok: true, action: result.action } : { ok: false, reason: result.reason });
+    });
+    app.get('/me', (req, res) => res.json({ email: auth.currentUser(req)?.email ?? null }));
+    app.get('/csrf', (req, res) => res.json({ token: auth.csrfToken(req) }));
+    app.get('/confirm/:token', async (req, res) => {
+      res.json({ ok: (await auth.confirmEmail(req, res, req.params.token)).ok });
+    });
+    app.post('/two-factor/challenge', async (req, res) => {
+      const result = await auth.completeTwoFactor(req, res, { code: req.body.code });
+      res.json({ ok: result.ok });
+    });
+    app.use(auth.errorHandler());
+    server.on('request', app);
+  });
+
+  after(async () => {
+    server.closeAllConnections();
+    await new Promise<void>((r) => server.close(() => r()));
+    await idp.close();
+    await flushDeliveries();
+    await mailer.close?.();
+    await smtp.close();
+    await db.cleanup();
+  });
+
+  test('an address the provider did not verify: a confirmation mail, no session until confirmed', async () => {
+    const browser = new Browser();
+    idp.nextLogin('uve-sub');
+    const first = await browser.get(`${base}/auth/acme/new`);
+    assert.deepEqual(first.body, { ok: false, reason: 'unconfirmed' });
+    assert.deepEqual((await browser.get(`${base}/me`)).body, { email: null }, 'nobody is signed in');
+    const mail = await smtp.waitForMail((m) => m.to === 'uve@example.com');
+    const token = tokenFromLink(firstLink(mail));
+    assert.deepEqual((await browser.get(`${base}/confirm/${token}`)).body, { ok: true });
+
+    idp.nextLogin('uve-sub');
+    const again = await browser.get(`${base}/auth/acme/new`);
+    assert.deepEqual(again.body, { ok: true, action: 'signed_in' });
+    assert.deepEqual((await browser.get(`${base}/me`)).body, { email: 'uve@example.com' });
+    assert.ok(events.includes('sign-in:oauth'), 'the sign-in is announced');
+  });
+
+  test('an account with two-factor on: the provider alone signs nobody in; the code does', async () => {
+    const created = await gatedPow.users.create({
+      email: 'tfa@example.com',
+      password: PASSWORD,
+      password_confirmation: PASSWORD,
+    });
+    assert.ok(created.ok);
+    await db.prisma.user.update({ where: { id: created.value.id }, data: { emailConfirmedAt: new Date() } });
+    await db.prisma.userIdentity.create({
+      data: { provider: 'acme', providerUserId: 'tfa-sub', userId: created.value.id },
+    });
+    const begun = await twoFactor.beginSetup(created.value);
+    assert.ok(begun.ok);
+    const secret = begun.setup.secret.replace(/ /g, '');
+    assert.ok((await twoFactor.confirmSetup(created.value, totpCode(secret, timeStep(clock.now())))).ok);
+    clock.advance(30_000); // the next code belongs to a later step than the confirmation's
+
+    const browser = new Browser();
+    idp.nextLogin('tfa-sub');
+    const first = await browser.get(`${base}/auth/acme/new`);
+    assert.deepEqual(first.body, { ok: false, reason: 'two-factor' });
+    assert.deepEqual((await browser.get(`${base}/me`)).body, { email: null }, 'nobody is signed in');
+    const { body } = await browser.get(`${base}/csrf`);
+    const finished = await browser.request('POST', `${base}/two-factor/challenge`, {
+      json: { code: totpCode(secret, timeStep(clock.now())) },
+      headers: { 'x-csrf-token': body.token },
+    });
+    assert.deepEqual(finished.body, { ok: true });
+    assert.deepEqual((await browser.get(`${base}/me`)).body, { email: 'tfa@example.com' });
   });
 });

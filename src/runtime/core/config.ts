@@ -50,7 +50,14 @@ const CONFIG_KEYS = new Set([
   'extensions',
   'clock',
 ]);
-const SESSION_KEYS = ['idleMs', 'absoluteMs', 'renewAfterMs', 'renewGraceMs', 'userRefreshMs'] as const;
+const SESSION_KEYS = [
+  'idleMs',
+  'absoluteMs',
+  'renewAfterMs',
+  'renewGraceMs',
+  'userRefreshMs',
+  'reauthenticateMs',
+] as const;
 const PASSWORD_KEYS = new Set(['minLength', 'maxBytes', 'blocklist']);
 const HASHING_KEYS = new Set(['hasher', 'insecureTestParameters']);
 const STORE_METHODS = ['get', 'put', 'delete', 'all', 'increment', 'putIfAbsent'] as const;

@@ -50,7 +50,15 @@ export interface ResolvedTimeouts {
   renewGraceMs: number;
   /** How old the copy of the user in a session may get before a request re-reads it; 0 = never copy. */
   userRefreshMs: number;
+  /** How recent a sign-in must be to confirm a step that needs one (see SessionTimeouts). */
+  reauthenticateMs: number;
 }
+
+/**
+ * Key in a session's `data` of the time of the sign-in that began it (the HTTP layer sets it on a
+ * sign-in and carries it over when it rotates a session; a remember-me restore has none).
+ */
+export const SIGNED_IN_AT = 'signedInAt';
 
 export const DEFAULT_TIMEOUTS: ResolvedTimeouts = {
   idleMs: 30 * 60_000,
@@ -58,6 +66,7 @@ export const DEFAULT_TIMEOUTS: ResolvedTimeouts = {
   renewAfterMs: 15 * 60_000,
   renewGraceMs: 60_000,
   userRefreshMs: 60_000,
+  reauthenticateMs: 10 * 60_000,
 };
 
 interface TokenPointer {
@@ -207,6 +216,13 @@ export function createSessionOperations(ctx: SessionContext): SessionOperations 
   return {
     isGenuine(token: string): boolean {
       return storeKeyOf(token) !== null;
+    },
+
+    reauthenticateMs: timeouts.reauthenticateMs,
+
+    signedInRecently(session: SessionRecord): boolean {
+      const at = session.data?.[SIGNED_IN_AT];
+      return typeof at === 'number' && clock() - at <= timeouts.reauthenticateMs;
     },
 
     async create(user: UserRecord, meta: SessionMeta = {}) {

@@ -113,6 +113,12 @@ export interface SessionTimeouts {
   renewAfterMs?: number;
   /** How long a renewed-away token keeps working, so parallel requests are not signed out. Default 60 s. */
   renewGraceMs?: number;
+  /**
+   * An account without a password (signed up through an OAuth provider, a passkey or a sign-in
+   * link) has no password to type before its deletion: it confirms with a sign-in this recent
+   * instead; an older session is asked to sign in again. Default 600 000 (10 min).
+   */
+  reauthenticateMs?: number;
 }
 
 /**
@@ -331,6 +337,14 @@ export interface SessionOperations {
   /** Ends every session of the user except the one holding `keepToken`. */
   revokeOthers(userId: string | number, keepToken: string): Promise<void>;
   revokeAll(userId: string | number): Promise<void>;
+  /**
+   * True when the session began with a sign-in (a password, provider, passkey or link; not a
+   * remember-me restore) within `session.reauthenticateMs`: the confirmation an account without a
+   * password gives for a step that cannot be undone.
+   */
+  signedInRecently(session: SessionRecord): boolean;
+  /** `session.reauthenticateMs`: how recent that sign-in must be. */
+  readonly reauthenticateMs: number;
 }
 
 /** What `createPow` returns: one per user type. */

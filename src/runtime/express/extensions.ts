@@ -50,6 +50,7 @@ import { createPasskeysApi, type PasskeysApi } from './passkeys.js';
 import { createMagicLinkApi, type MagicLinkApi } from './magic-link.js';
 import { SAFE_METHODS } from './csrf.js';
 import { normalizeAddress } from './throttle.js';
+import type { SessionStart } from './session-lifecycle.js';
 import type {
   MailRequestResult,
   PowExpress,
@@ -96,8 +97,16 @@ export interface ExtensionHost {
   currentUser(req: Request): UserRecord | null;
   /** The request's live session and its token, or null when signed out. */
   currentSession(req: Request): { token: string; session: SessionRecord } | null;
-  /** Rotates to a fresh session for `user` (sets the cookie). */
-  startSession(req: Request, res: Response, user: UserRecord): Promise<void>;
+  /** Rotates to a fresh session for `user` (sets the cookie); `how`: see SessionLifecycle.startSession. */
+  startSession(req: Request, res: Response, user: UserRecord, how?: SessionStart): Promise<void>;
+  /** The gates after a first factor, then the session (SessionLifecycle.finishSignIn). */
+  finishSignIn(
+    req: Request,
+    res: Response,
+    user: UserRecord,
+    options?: SignInOptions,
+    method?: string,
+  ): Promise<SignInResult>;
   clearSignInFailures(identifier: string): Promise<void>;
   /** Seconds until the sign-in pause of this identifier lifts, or null (throttle.ts `paused`). */
   signInPaused(identifier: string): Promise<number | null>;
@@ -131,6 +140,8 @@ export interface ExpressExtensions {
     res: Response,
     user: UserRecord,
     options: SignInOptions | undefined,
+    /** The first factor, named again by the sign-in event when the second step is finished. */
+    method?: string,
   ): Promise<Extract<SignInResult, { ok: false }> | null>;
   afterSignIn(
     req: Request,
@@ -508,8 +519,7 @@ export function createExpressExtensions(host: ExtensionHost, options: PowExpress
     limitedByAddress: limited,
     signInPaused: host.signInPaused,
     clearSignInFailures: host.clearSignInFailures,
-    startSession: host.startSession,
-    afterSignIn: (req, res, user, signInOptions) => hooks.afterSignIn(req, res, user, signInOptions),
+    finishSignIn: host.finishSignIn,
     emit: security.emit,
   });
 
@@ -546,7 +556,8 @@ export function createExpressExtensions(host: ExtensionHost, options: PowExpress
         clearRememberCookie(res);
         return;
       }
-      await host.startSession(req, res, used.user);
+      // Not a sign-in: a remembered browser has no recent sign-in to confirm a deletion with.
+      await host.startSession(req, res, used.user, 'restore');
       await security.emit(req, 'sign-in', used.user.id, { method: 'remember-me' });
       if (!used.next) return;
       setRememberCookie(res, used.next.token, used.next.maxAgeMs);
@@ -571,8 +582,8 @@ export function createExpressExtensions(host: ExtensionHost, options: PowExpress
       };
     },
 
-    async secondStep(req, res, user, signInOptions) {
-      return twoFactor ? twoFactor.secondStep(req, res, user, signInOptions) : null;
+    async secondStep(req, res, user, signInOptions, method) {
+      return twoFactor ? twoFactor.secondStep(req, res, user, signInOptions, method) : null;
     },
 
     async afterSignIn(req, res, user, signInOptions) {
@@ -645,7 +656,7 @@ export function createExpressExtensions(host: ExtensionHost, options: PowExpress
         const current = host.currentUser(req);
         if (result.ok && current && String(current.id) === String(result.user.id)) {
           // The account changed under this session: rotate it (new id, fresh user record).
-          await host.startSession(req, res, result.user);
+          await host.startSession(req, res, result.user, 'rotate');
         }
         return result;
       },

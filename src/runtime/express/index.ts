@@ -98,9 +98,11 @@ export function powExpress(pow: Pow, options: PowExpressOptions = {}): PowExpres
         const state = memo.stateOf(req);
         return state?.session && state.token ? { token: state.token, session: state.session } : null;
       },
-      startSession: async (req, res, user) => {
-        await sessions.startSession(req, res, user);
+      startSession: async (req, res, user, how) => {
+        await sessions.startSession(req, res, user, how);
       },
+      finishSignIn: (req, res, user, signInOptions, method) =>
+        sessions.finishSignIn(req, res, user, signInOptions, method),
       clearSignInFailures: (identifier) => settings.throttle.clearAccount(identifier),
       signInPaused: (identifier) => settings.throttle.paused(identifier),
       limiter: settings.limiter,
@@ -159,6 +161,7 @@ export function powExpress(pow: Pow, options: PowExpressOptions = {}): PowExpres
     resolveLocale: settings.resolveLocale,
     csrfTokenOf: createCsrfTokenOf(hook),
     readFlash: flash.read,
+    finishSignIn: (req, res, user, method) => sessions.finishSignIn(req, res, user, undefined, method),
   };
   const middleware = createMiddleware(settings, {
     memo,
@@ -211,6 +214,11 @@ export function powExpress(pow: Pow, options: PowExpressOptions = {}): PowExpres
     register: sessions.register,
     updateUser: sessions.updateUser,
     deleteUser: sessions.deleteUser,
+
+    async hasPassword(req) {
+      const user = memo.stateOf(req)?.user;
+      return user ? pow.users.hasPassword(user) : false;
+    },
 
     flash(req, kind, key, params) {
       flash.set(req, kind, key, params);

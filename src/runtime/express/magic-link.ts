@@ -9,7 +9,8 @@
  *   links), the POST of the page's button uses it.
  * - Signing in follows the password sign-in's rules: an account whose sign-in is paused after
  *   failed passwords is refused (the link stays usable until it expires), an unconfirmed address
- *   gets a confirmation link and no session; then the session rotates (new id, fresh CSRF secret),
+ *   gets a confirmation link and no session; an account with two-factor on goes on to its code
+ *   step (the link is one factor, the mailbox); then the session rotates (new id, fresh CSRF secret),
  *   remember-me follows the form's box, the account's failed sign-ins are cleared, and the
  *   `magic-link-sign-in` security event is emitted.
  */
@@ -26,6 +27,7 @@ import type {
   Request,
   Response,
   SignInOptions,
+  SignInResult,
 } from './types.js';
 
 type Refusal = Extract<MailRequestResult, { ok: false }>;
@@ -41,14 +43,17 @@ export interface MagicLinkHost {
   /** Seconds until the sign-in pause of this identifier lifts, or null (throttle.ts). */
   signInPaused(identifier: string): Promise<number | null>;
   clearSignInFailures(identifier: string): Promise<void>;
-  startSession(req: Request, res: Response, user: UserRecord): Promise<void>;
-  /** Remember-me after a sign-in (the form's `remember_me`, or `options.rememberMe`). */
-  afterSignIn(
+  /**
+   * The gates every sign-in passes after its first factor (two-factor's code step), then the
+   * session and remember-me (the form's `remember_me`, or `options.rememberMe`).
+   */
+  finishSignIn(
     req: Request,
     res: Response,
     user: UserRecord,
     options: SignInOptions | undefined,
-  ): Promise<void>;
+    method: 'magic-link',
+  ): Promise<SignInResult>;
   /** Emits an account event with the request's address, user agent and device (security-log.ts). */
   emit(req: Request, name: 'magic-link-sign-in', userId: string | number): Promise<void>;
 }
@@ -112,8 +117,18 @@ export function createMagicLinkApi(host: MagicLinkHost): MagicLinkApi {
     // Control of the mailbox is proven: the failed passwords counted against the account end,
     // as after a successful password sign-in.
     for (const identifier of identifiers) await host.clearSignInFailures(identifier);
-    await host.startSession(req, res, user);
-    await host.afterSignIn(req, res, user, options);
+    // A link proves the mailbox, one factor: with two-factor on, the code step still follows.
+    const finished = await host.finishSignIn(req, res, user, options, 'magic-link');
+    if (!finished.ok) {
+      if (finished.reason === 'two-factor')
+        return { ok: false, reason: 'two-factor', status: 401, messageKey: finished.messageKey };
+      return {
+        ok: false,
+        reason: 'unconfirmed',
+        status: 403,
+        messageKey: 'email_confirmation.email_confirmation_required',
+      };
+    }
     await host.emit(req, 'magic-link-sign-in', user.id as string | number);
     return { ok: true, user };
   }

@@ -59,7 +59,14 @@ export type OAuthCallbackResult =
       provider: string;
       returnTo: string | null;
     }
-  | { ok: false; reason: AccountRefusal | Exclude<OAuthFailure, 'unavailable'>; provider: string };
+  | { ok: false; reason: AccountRefusal | Exclude<OAuthFailure, 'unavailable'>; provider: string }
+  /**
+   * The provider proved who it is, but pow's sign-in gates hold it: `unconfirmed`, the address is
+   * not confirmed yet (a confirmation link was mailed; a new account whose address the provider
+   * did not verify gets here); `two-factor`, the account has two-factor on and nobody is signed in
+   * until its code (send the browser to the `two_factor.challenge` page, with `returnTo`).
+   */
+  | { ok: false; reason: 'unconfirmed' | 'two-factor'; provider: string; returnTo: string | null };
 
 export interface PowOAuth {
   /** Name and label of each provider, for the buttons. */
@@ -134,12 +141,16 @@ export function powOAuth(auth: PowExpress, options: PowOAuthOptions): PowOAuth {
   /** Tells the security log (if any) that `user` gained or lost a way to sign in. */
   async function announce(
     req: Request,
-    name: 'identity-linked' | 'identity-unlinked',
+    name: 'identity-linked' | 'identity-unlinked' | 'sign-in',
     userId: unknown,
     provider: string,
   ): Promise<void> {
     // Through powExpress: the event gets the request's address, user agent and device.
-    await auth.emitSecurityEvent(req, { name, userId: userId as string | number, detail: { provider } });
+    await auth.emitSecurityEvent(req, {
+      name,
+      userId: userId as string | number,
+      detail: name === 'sign-in' ? { method: 'oauth', provider } : { provider },
+    });
   }
 
   function provider(name: string): OAuthProvider {
@@ -251,8 +262,17 @@ export function powOAuth(auth: PowExpress, options: PowOAuthOptions): PowOAuth {
         action: 'signed_in' | 'signed_up' | 'linked',
         user: UserRecord,
         signIn: boolean,
-      ) => {
-        if (signIn) await auth.startSession(req, res, user);
+      ): Promise<OAuthCallbackResult> => {
+        if (signIn) {
+          // The provider is the first factor: an unconfirmed address and two-factor's code step
+          // apply as after a password (SessionLifecycle.finishSignIn).
+          const finished = await internals.finishSignIn(req, res, user, 'oauth');
+          if (!finished.ok) {
+            const reason = finished.reason === 'two-factor' ? 'two-factor' : 'unconfirmed';
+            return { ok: false, reason, provider: chosen.name, returnTo };
+          }
+          await announce(req, 'sign-in', user.id, chosen.name);
+        }
         return { ok: true as const, action, user, provider: chosen.name, returnTo };
       };
       switch (decision.action) {
@@ -280,6 +300,7 @@ export function powOAuth(auth: PowExpress, options: PowOAuthOptions): PowOAuth {
         case 'sign_up': {
           // A provider-verified address counts as confirmed; otherwise e-mail confirmation
           // (when installed) asks for it as on registration.
+          // An address the provider did not verify gets the confirmation mail (finishSignIn).
           const extra: Record<string, unknown> = {};
           if (pow.extensions.includes('email-confirmation') && !decision.confirmEmail)
             extra.emailConfirmedAt = new Date(pow.clock());
@@ -291,8 +312,7 @@ export function powOAuth(auth: PowExpress, options: PowOAuthOptions): PowOAuth {
             return { ok: false, reason: 'identity_taken', provider: chosen.name };
           }
           await announce(req, 'identity-linked', created.value.id, chosen.name);
-          const mustConfirm = pow.extensions.includes('email-confirmation') && decision.confirmEmail;
-          return done('signed_up', created.value, !mustConfirm);
+          return done('signed_up', created.value, true);
         }
       }
     },

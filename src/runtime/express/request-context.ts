@@ -3,11 +3,18 @@
  * csrfToken, flash, path, has, mountPath. Everything in it is computed on first read, so a request
  * that renders nothing pays nothing for it.
  */
-import type { Pow } from '../core/types.js';
+import type { Pow, UserRecord } from '../core/types.js';
 import type { Translator } from '../i18n/index.js';
 import type { Signer } from './cookies.js';
 import type { RequestState } from './request-state.js';
-import type { PowExpress, PowRequestContext, Request, RoutesCallbacks } from './types.js';
+import type {
+  PowExpress,
+  PowRequestContext,
+  Request,
+  Response,
+  RoutesCallbacks,
+  SignInResult,
+} from './types.js';
 
 /** What pow/testing and the request context need from an instance. */
 export interface Internals {
@@ -23,6 +30,8 @@ export interface Internals {
   resolveLocale(req: Request): string;
   csrfTokenOf(state: RequestState): string;
   readFlash(state: RequestState, locale: string): { info?: string; error?: string };
+  /** The gates after a first factor, then the session (SessionLifecycle.finishSignIn). */
+  finishSignIn(req: Request, res: Response, user: UserRecord, method?: string): Promise<SignInResult>;
 }
 
 const internalsByInstance = new WeakMap<PowExpress, Internals>();

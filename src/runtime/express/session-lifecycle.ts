@@ -5,6 +5,7 @@
  * cookie is cleared; a new one is made after sign-out.
  */
 import type { FieldErrors, Result, UserParams, UserRecord } from '../core/types.js';
+import { SIGNED_IN_AT } from '../core/sessions.js';
 import { createCsrfSecret } from './csrf.js';
 import { normalizeAddress } from './throttle.js';
 import { isStoreUnavailable, STORE_RETRY_AFTER_SECONDS } from '../stores/unavailable-error.js';
@@ -17,13 +18,35 @@ import type { ExpressSettings } from './settings.js';
 import type { StateCookies } from './state-cookies.js';
 import type { PowExpress, Request, Response, SignInResult } from './types.js';
 
+/** What began a session: see `SessionLifecycle.startSession`. */
+export type SessionStart = 'sign-in' | 'rotate' | 'restore';
+
 export interface SessionLifecycle {
-  /** Rotates to a fresh session for `user` (ends the request's previous one, sets the cookie). */
-  startSession(req: Request, res: Response, user: UserRecord): Promise<RequestState>;
+  /**
+   * Rotates to a fresh session for `user` (ends the request's previous one, sets the cookie).
+   * `how` says what began it: a sign-in (the default), a rotation of the request's own session
+   * (an account update keeps the sign-in's time) or a remember-me restore (no sign-in time).
+   */
+  startSession(req: Request, res: Response, user: UserRecord, how?: SessionStart): Promise<RequestState>;
   /** Ends the request's session (if any) and clears its cookie. */
   endSession(req: Request, res: Response): Promise<void>;
   /** Counts a sign-up from this request's address; a form error when over the limit. */
   signUpRefused(req: Request): Promise<{ ok: false; errors: FieldErrors } | null>;
+  /**
+   * The gates every sign-in passes once its first factor is proven (a password, a provider, a
+   * sign-in link): an unconfirmed address is refused (a confirmation link is mailed), an account
+   * with two-factor on waits for its code (`reason: 'two-factor'`, nobody signed in yet); then
+   * the session starts and remember-me follows `signInOptions` or the form. The caller announces
+   * the sign-in (its own security event).
+   */
+  finishSignIn(
+    req: Request,
+    res: Response,
+    user: UserRecord,
+    signInOptions?: Parameters<PowExpress['signIn']>[4],
+    /** The first factor (`password`, `oauth`, `magic-link`): the second step's sign-in event names it. */
+    method?: string,
+  ): Promise<SignInResult>;
   signIn: PowExpress['signIn'];
   signOut: PowExpress['signOut'];
   register(req: Request, params: UserParams): Promise<Result<UserRecord>>;
@@ -54,15 +77,24 @@ export function createSessionLifecycle(
   const { pow, limiter, throttle, translator } = settings;
   const { memo, cookies, middleware, extensions } = deps;
 
-  async function startSession(req: Request, res: Response, user: UserRecord): Promise<RequestState> {
+  async function startSession(
+    req: Request,
+    res: Response,
+    user: UserRecord,
+    how: SessionStart = 'sign-in',
+  ): Promise<RequestState> {
     const state = await middleware.loadState(req, res);
     const previous = state.token ?? state.staleToken;
+    const signedInAt =
+      how === 'sign-in' ? pow.clock() : how === 'rotate' ? state.session?.data[SIGNED_IN_AT] : undefined;
     if (previous) await pow.sessions.delete(previous);
     // The CSRF secret goes in with the record: a sign-in writes the session record once.
+    const data: Record<string, unknown> = { csrf: createCsrfSecret() };
+    if (typeof signedInAt === 'number') data[SIGNED_IN_AT] = signedInAt;
     const { token, session } = await pow.sessions.create(user, {
       ip: clientAddress(req),
       userAgent: userAgentOf(req),
-      data: { csrf: createCsrfSecret() },
+      data,
     });
     state.token = token;
     state.session = session;
@@ -154,15 +186,26 @@ export function createSessionLifecycle(
       return { ok: false, status: 401, messageKey: 'session.invalid_credentials' };
     }
     await throttle.succeeded(id, address);
-    // email-confirmation: the right password, but no session until the address is confirmed.
+    const finished = await finishSignIn(req, res, user, signInOptions);
+    if (finished.ok) await extensions.security.emit(req, 'sign-in', user.id, { method: 'password' });
+    return finished;
+  }
+
+  async function finishSignIn(
+    req: Request,
+    res: Response,
+    user: UserRecord,
+    signInOptions?: Parameters<PowExpress['signIn']>[4],
+    method = 'password',
+  ): Promise<SignInResult> {
+    // email-confirmation: the first factor is right, but no session until the address is confirmed.
     const refused = await extensions.refuseSignIn(user);
     if (refused) return refused;
-    // two-factor: the password is not enough; the session starts after the code (two-factor.ts).
-    const pending = await extensions.secondStep(req, res, user, signInOptions);
+    // two-factor: the first factor is not enough; the session starts after the code (two-factor.ts).
+    const pending = await extensions.secondStep(req, res, user, signInOptions, method);
     if (pending) return pending;
     await startSession(req, res, user);
     await extensions.afterSignIn(req, res, user, signInOptions);
-    await extensions.security.emit(req, 'sign-in', user.id, { method: 'password' });
     return { ok: true, user };
   }
 
@@ -192,6 +235,7 @@ export function createSessionLifecycle(
     startSession,
     endSession,
     signUpRefused,
+    finishSignIn,
 
     async signIn(req, res, identifier, password, signInOptions) {
       try {
@@ -232,7 +276,7 @@ export function createSessionLifecycle(
         (await extensions.updateUser(state.user, params)) ?? (await pow.users.update(state.user, params));
       if (!result.ok) return result;
       // Pow re-creates the session on every account update (new id, fresh CSRF secret).
-      const rotated = await startSession(req, state.res, result.value);
+      const rotated = await startSession(req, state.res, result.value, 'rotate');
       const password = params?.password;
       if (typeof password === 'string' && password !== '' && rotated.token) {
         // A password change ends every other session and remember-me token of the user (security bar D11).
@@ -250,7 +294,7 @@ export function createSessionLifecycle(
       if (!state.user) throw new PowHttpError('not_authenticated');
       const user = state.user;
       if (confirm !== undefined) {
-        const refused = await confirmDeletion(pow, user, confirm.currentPassword);
+        const refused = await confirmDeletion(pow, user, confirm.currentPassword, state.session);
         if (refused) return refused;
       }
       await pow.users.delete(user);

@@ -15,6 +15,7 @@ import type { UserRecord } from '../core/types.js';
 import type { PowExpress } from './types.js';
 import { internalsOf } from './index.js';
 import { createCsrfSecret, createCsrfToken } from './csrf.js';
+import { SIGNED_IN_AT } from '../core/sessions.js';
 
 export { fakeClock, type FakeClock } from '../core/clock.js';
 
@@ -43,7 +44,8 @@ export async function sessionFor(
   const { token } = await internals.pow.sessions.create(user, {
     ip: options.ip ?? '127.0.0.1',
     userAgent: options.userAgent ?? 'pow/testing',
-    data: { csrf: secret },
+    // A sign-in like the form's: it counts as recent for steps that need one (session.reauthenticateMs).
+    data: { csrf: secret, [SIGNED_IN_AT]: internals.pow.clock() },
   });
   return {
     cookie: `${internals.cookieName}=${token}`,

@@ -71,6 +71,8 @@ interface PendingSignIn {
   userId: string | number;
   /** The "keep me logged in" choice of the password step (null: the form had none). */
   rememberMe: boolean | null;
+  /** The first factor (`password`, `oauth`, `magic-link`), for the sign-in event at the end. */
+  method?: string;
   createdAt: number;
 }
 
@@ -135,6 +137,7 @@ export interface TwoFactorHooks {
     res: Response,
     user: UserRecord,
     options: SignInOptions | undefined,
+    method?: string,
   ): Promise<Extract<SignInResult, { ok: false }> | null>;
 }
 
@@ -384,7 +387,10 @@ export function createTwoFactorHooks(host: TwoFactorHost): TwoFactorHooks {
         pending.rememberMe === null ? {} : { rememberMe: pending.rememberMe },
       );
       if (truthy(input.rememberDevice)) await rememberDevice(res, user);
-      await host.emit(req, 'sign-in', user.id, { method: 'password', second_factor: factor });
+      await host.emit(req, 'sign-in', user.id, {
+        method: pending.method ?? 'password',
+        second_factor: factor,
+      });
       return { ok: true, user };
     },
   };
@@ -392,7 +398,7 @@ export function createTwoFactorHooks(host: TwoFactorHost): TwoFactorHooks {
   return {
     service,
     api,
-    async secondStep(req, res, user, options) {
+    async secondStep(req, res, user, options, method = 'password') {
       if (!pow.extensions.includes('two-factor')) return null;
       if (!(await service.isEnabled(user.id))) return null;
       if (await rememberedDevice(req, user)) return null;
@@ -402,6 +408,7 @@ export function createTwoFactorHooks(host: TwoFactorHost): TwoFactorHooks {
         userType: pow.userType,
         userId: user.id,
         rememberMe: remember === undefined ? null : truthy(remember),
+        method,
         createdAt: pow.clock(),
       };
       await pow.store.put(TWO_FACTOR_NAMESPACE, pendingKey(token), pending, pendingMs);

@@ -326,9 +326,11 @@ export type MagicLinkSignInResult =
        * `used`: the link signed in before (a second click); `invalid`: unknown, expired, or mailed
        * to an address the account no longer has; `locked`: the account's sign-in is paused after
        * failed passwords (the link stays usable); `unconfirmed`: the address is not confirmed (a
-       * confirmation link was mailed); `unavailable`: the store or database did not answer.
+       * confirmation link was mailed); `two-factor`: the account has two-factor on, nobody is
+       * signed in yet (send the browser to the `two_factor.challenge` page for its code; the link
+       * is used); `unavailable`: the store or database did not answer.
        */
-      reason: 'used' | 'invalid' | 'locked' | 'unconfirmed' | 'unavailable';
+      reason: 'used' | 'invalid' | 'locked' | 'unconfirmed' | 'two-factor' | 'unavailable';
       status: 401 | 403 | 410 | 503;
       messageKey: string;
       messageParams?: Record<string, string | number>;
@@ -446,9 +448,17 @@ export interface PowExpress extends PasskeysApi {
    * Deletes the signed-in user's account, ends every session and signs out. With
    * `currentPassword` (the generated delete form asks for it, a second step before something that
    * cannot be undone) nothing happens unless it is the account's password: the result then has
-   * `current_password` errors. Without it (older owned code) the account is deleted at once.
+   * `current_password` errors. An account without a password confirms by a sign-in within
+   * `session.reauthenticateMs` instead (error key `errors.sign_in_again` when older). Without
+   * `confirm` (older owned code) the account is deleted at once.
    */
   deleteUser(req: Request, res: Response, confirm?: { currentPassword: unknown }): Promise<DeleteUserResult>;
+  /**
+   * Whether the signed-in user's account has a password (false for one that signs in only through
+   * an OAuth provider, a passkey or a sign-in link; false when signed out). The account page asks
+   * for the current password only when there is one.
+   */
+  hasPassword(req: Request): Promise<boolean>;
   /** Sets a flash message (by i18n key) for the next request. */
   flash(req: Request, kind: 'info' | 'error', key: string, params?: Record<string, string | number>): void;
   /** Field errors as sentences that name their field ("Password must be at least 15 characters long."), field → messages in the request's locale. */

@@ -71,6 +71,9 @@ export const de: Catalogue = {
     last_sign_in_method:
       '{{provider}} kann nicht getrennt werden: Es ist die einzige Möglichkeit, sich bei Ihrem Konto anzumelden. Legen Sie zuerst ein Passwort fest.',
     not_linked: '{{provider}} ist nicht mit Ihrem Konto verbunden.',
+    unconfirmed:
+      'Bitte bestätigen Sie Ihre E-Mail-Adresse: Wir haben Ihnen einen Link geschickt. Dann fahren Sie erneut mit {{provider}} fort.',
+    'two-factor': 'Geben Sie den Code aus Ihrer Authenticator-App ein, um die Anmeldung abzuschließen.',
   },
 
   two_factor: {
@@ -161,6 +164,7 @@ export const de: Catalogue = {
     too_long_bytes_other: 'darf höchstens {{count}} Byte lang sein',
     confirmation: 'stimmt nicht mit der Bestätigung überein',
     invalid_current_password: 'ist nicht korrekt',
+    sign_in_again: 'braucht eine frische Anmeldung: melden Sie sich ab und wieder an',
     common_password: 'ist zu verbreitet, bitte wählen Sie ein schwerer zu erratendes Passwort',
     not_found: 'wurde nicht gefunden',
     form_has_errors: 'Es gibt ein Problem',
@@ -187,6 +191,8 @@ export const de: Catalogue = {
     too_long_bytes_other: '{{field}} darf höchstens {{count}} Byte lang sein.',
     confirmation: '{{field}} stimmt nicht überein.',
     invalid_current_password: '{{field}} ist nicht korrekt.',
+    sign_in_again:
+      'Zu Ihrer Sicherheit braucht das eine frische Anmeldung. Melden Sie sich ab, wieder an und versuchen Sie es innerhalb von {{minutes}} Minuten.',
     common_password:
       '{{field}} ist zu verbreitet und leicht zu erraten. Versuchen Sie einige Wörter, die nichts miteinander zu tun haben.',
     not_found: '{{field}} wurde nicht gefunden.',
@@ -227,6 +233,8 @@ export const de: Catalogue = {
         'Neue Wiederherstellungscodes sind nach zu vielen falschen Passwörtern pausiert. Warten Sie {{minutes}} Minuten und versuchen Sie es erneut.',
     },
     delete_password: {
+      sign_in_again:
+        'Zu Ihrer Sicherheit braucht das Löschen eines Kontos ohne Passwort eine frische Anmeldung. Melden Sie sich ab, wieder an und löschen Sie es innerhalb von {{minutes}} Minuten.',
       blank: 'Geben Sie Ihr Passwort ein, um Ihr Konto zu löschen.',
       invalid_current_password:
         'Das Passwort zum Löschen Ihres Kontos ist nicht korrekt. Geben Sie das Passwort ein, mit dem Sie sich anmelden.',
@@ -261,6 +269,8 @@ export const de: Catalogue = {
   hints: {
     current_password: 'Wir benötigen Ihr aktuelles Passwort, um die Änderungen zu bestätigen.',
     password_optional: 'Leer lassen, wenn Sie es nicht ändern möchten.',
+    no_password:
+      'Ihr Konto hat kein Passwort: Sie melden sich anders an. Legen Sie hier eines fest, um sich auch damit anzumelden.',
     password_length: 'Mindestens {{count}} Zeichen. Lange Passphrasen sind willkommen.',
     unconfirmed_email:
       'Klicken Sie auf den Link in der Bestätigungs-E-Mail, um Ihre E-Mail-Adresse in {{email}} zu ändern.',
@@ -291,6 +301,8 @@ export const de: Catalogue = {
       delete: {
         description:
           'Damit wird Ihr Konto gelöscht und Sie werden überall abgemeldet. Das kann nicht rückgängig gemacht werden. Geben Sie zur Bestätigung Ihr Passwort ein.',
+        description_no_password:
+          'Damit wird Ihr Konto gelöscht und Sie werden überall abgemeldet. Das kann nicht rückgängig gemacht werden. Ihr Konto hat kein Passwort: eine frische Anmeldung bestätigt es.',
         submit: 'Mein Konto löschen',
       },
     },

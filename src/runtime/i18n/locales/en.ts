@@ -96,6 +96,10 @@ export const en = {
     last_sign_in_method:
       "{{provider}} can't be disconnected: it is the only way to sign in to your account. Set a password first.",
     not_linked: '{{provider}} is not connected to your account.',
+    /** Signed in with the provider, held by a gate (owned controllers before the two-factor step existed show these). */
+    unconfirmed:
+      'Please confirm your email address: we sent you a link. Then continue with {{provider}} again.',
+    'two-factor': 'Enter the code from your authenticator app to finish signing in.',
   },
 
   /** Two-factor authentication (the two-factor extension). */
@@ -195,6 +199,7 @@ export const en = {
     too_long_bytes_other: 'should be at most {{count}} bytes',
     confirmation: 'does not match confirmation',
     invalid_current_password: 'is invalid',
+    sign_in_again: 'needs a recent sign-in: sign out and sign in again',
     common_password: 'is too common, choose a less guessable password',
     not_found: 'was not found',
     /** Heading of the error summary at the top of a form (GOV.UK's wording). */
@@ -227,6 +232,8 @@ export const en = {
     too_long_bytes_other: '{{field}} must be at most {{count}} bytes long.',
     confirmation: '{{field}} does not match.',
     invalid_current_password: '{{field}} is not right.',
+    sign_in_again:
+      'For your safety, this needs a recent sign-in. Sign out, sign in again and try within {{minutes}} minutes.',
     common_password: '{{field}} is too common and easy to guess. Try a few unrelated words instead.',
     not_found: '{{field}} was not found.',
     email: {
@@ -266,6 +273,8 @@ export const en = {
     },
     /** The password typed again in the delete form (registration/edit.ejs, the second step). */
     delete_password: {
+      sign_in_again:
+        'For your safety, deleting an account without a password needs a recent sign-in. Sign out, sign in again and delete it within {{minutes}} minutes.',
       blank: 'Enter your password to delete your account.',
       invalid_current_password:
         'The password to delete your account is not right. Enter the password you sign in with.',
@@ -309,6 +318,8 @@ export const en = {
   hints: {
     current_password: 'We need your current password to confirm your changes.',
     password_optional: "Leave blank if you don't want to change it.",
+    no_password:
+      'Your account has no password: you sign in another way. Set one here to sign in with it too.',
     password_length: 'At least {{count}} characters. Long passphrases are welcome.',
     unconfirmed_email: 'Click the link in the confirmation email to change your email to {{email}}.',
   },
@@ -340,6 +351,8 @@ export const en = {
       delete: {
         description:
           'This deletes your account and signs you out everywhere. It cannot be undone. Enter your password to confirm.',
+        description_no_password:
+          'This deletes your account and signs you out everywhere. It cannot be undone. Your account has no password: a recent sign-in confirms it.',
         submit: 'Delete my account',
       },
     },
