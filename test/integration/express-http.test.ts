@@ -305,6 +305,27 @@ for (const [version, expressLib] of versions) {
         );
       });
 
+      it('signed in, the anonymous cookie is checked when the flash is read: a forged one shows nothing and is cleared then', async () => {
+        const user = await newUser();
+        const { cookie } = await sessionFor(s.auth, user);
+        const forged = `pow_user_anon=${Buffer.from(JSON.stringify({ f: { info: { k: 'session.signed_in' } } })).toString('base64url')}.${'A'.repeat(43)}`;
+        // A route that shows no flash never looks at it (nothing to answer, nothing to clear).
+        const page = await request(s.app).get('/protected').set('Cookie', `${cookie}; ${forged}`);
+        assert.equal(page.status, 200);
+        assert.equal(page.body.email, user.email);
+        assert.ok(
+          !setCookies(page).some((c) => c.startsWith('pow_user_anon=')),
+          setCookies(page).join(' | '),
+        );
+        // Reading the flash checks the signature: the forged flash is not shown, and the cookie goes.
+        const who = await request(s.app).get('/whoami').set('Cookie', `${cookie}; ${forged}`);
+        assert.deepEqual(who.body, { email: user.email, flash: {} });
+        assert.ok(
+          setCookies(who).some((c) => /^pow_user_anon=;.*Max-Age=0/.test(c)),
+          `forged anonymous cookie cleared: ${setCookies(who).join(' | ')}`,
+        );
+      });
+
       it('rotates the session at sign-in: new cookie, the old token is anonymous and gone from the store', async () => {
         const user = await newUser();
         const first = await sessionFor(s.auth, user);

@@ -147,8 +147,9 @@ for (const kind of ['memory', 'redis', 'prisma'] as StoreKind[]) {
       calls.length = 0;
       const res = await me(session);
       assert.equal(res.status, 200);
-      // memory: two synchronous reads (getNow), no promise; Redis: one script; Prisma: one call.
-      const expected = kind === 'memory' ? ['getNow', 'getNow'] : ['getLinked'];
+      // memory: one synchronous read of both records (peekLinked), no promise and no copy;
+      // Redis: one script; Prisma: one call.
+      const expected = kind === 'memory' ? ['peekLinked'] : ['getLinked'];
       assert.deepEqual(
         calls.map((call) => call.split(' ')[0]),
         expected,

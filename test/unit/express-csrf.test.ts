@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { PassThrough } from 'node:stream';
+import Tokens from 'csrf';
 import type { IncomingMessage } from 'node:http';
 import {
   createCsrfSecret,
@@ -32,6 +33,27 @@ describe('csrf tokens', () => {
     assert.equal(verifyCsrfToken(secret, undefined), false);
     assert.equal(verifyCsrfToken(secret, a + 'x'), false);
     assert.equal(verifyCsrfToken(secret, 'x'.repeat(300)), false);
+  });
+
+  it('tokens keep the format of the csrf package and verify with it; a changed salt or hash does not', () => {
+    const secret = createCsrfSecret();
+    const reference = new Tokens();
+    const seen = new Set<string>();
+    for (let i = 0; i < 200; i++) {
+      const token = createCsrfToken(secret);
+      assert.match(token, /^[0-9a-f]{8}-[A-Za-z0-9_-]{27}$/);
+      assert.equal(reference.verify(secret, token), true, token);
+      seen.add(token.split('-')[0]!);
+      const [salt, mac] = [token.slice(0, 8), token.slice(9)];
+      const otherSalt = (salt[0] === 'a' ? 'b' : 'a') + salt.slice(1);
+      assert.equal(verifyCsrfToken(secret, `${otherSalt}-${mac}`), false);
+      const otherMac = (mac[0] === 'A' ? 'B' : 'A') + mac.slice(1);
+      assert.equal(verifyCsrfToken(secret, `${salt}-${otherMac}`), false);
+    }
+    assert.ok(seen.size > 190, 'salts from the CSPRNG, across refills of the pool');
+    // Tokens the package made still verify (sessions signed in before this change).
+    assert.equal(verifyCsrfToken(secret, reference.create(secret)), true);
+    assert.throws(() => createCsrfToken(''), /secret/);
   });
 
   it('reads the token from the body first, then headers', () => {

@@ -1,6 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import {
+  MAX_CACHED_TEXTS,
   catalogues,
   createTranslator,
   de,
@@ -94,6 +95,33 @@ describe('translator', () => {
     assert.equal(createTranslator().t('en', 'session.signed_in'), 'You are signed in.');
     assert.ok(tr.locales.includes('fr'));
     assert.equal(tr.fromAcceptLanguage('fr-CA'), 'fr');
+  });
+
+  it('remembers param-less texts per locale, with the same answers as i18next, and no more than the bound', () => {
+    const tr = createTranslator({ messages: { en: { 'app.hello': 'Hello {{name}}' } } });
+    const fresh = createTranslator({ messages: { en: { 'app.hello': 'Hello {{name}}' } } });
+    for (const key of Object.keys(flatEn)) {
+      // Asked twice: the second answer comes from the cache and must be the first one.
+      for (const locale of ['en', 'de']) {
+        const first = tr.t(locale, key);
+        assert.equal(tr.t(locale, key), first, `${locale} ${key}`);
+      }
+    }
+    assert.equal(tr.cachedTexts('en'), Object.keys(flatEn).length);
+    // Params are never cached: each call interpolates its own.
+    assert.equal(tr.t('en', 'app.hello', { name: 'Ada' }), 'Hello Ada');
+    assert.equal(tr.t('en', 'app.hello', { name: 'Grace' }), 'Hello Grace');
+    // Locales resolve before the cache: unknown ones share the default's texts, case is ignored.
+    assert.equal(tr.t('xx', 'session.signed_in'), fresh.t('en', 'session.signed_in'));
+    assert.equal(tr.t('DE', 'session.signed_in'), flatDe['session.signed_in']);
+    assert.equal(tr.cachedTexts('xx'), tr.cachedTexts('en'));
+    // Keys nobody defined (a view's typo, the app's own keys) fill the cache up to the bound only.
+    for (let i = 0; i < MAX_CACHED_TEXTS + 20; i++)
+      assert.equal(tr.t('de', `app.missing_${i}`), `app.missing_${i}`);
+    assert.equal(tr.cachedTexts('de'), MAX_CACHED_TEXTS);
+    // Past the bound, answers are still right (asked of i18next each time).
+    assert.equal(tr.t('de', 'session.signed_in'), flatDe['session.signed_in']);
+    assert.equal(tr.t('de', `app.missing_${MAX_CACHED_TEXTS + 19}`), `app.missing_${MAX_CACHED_TEXTS + 19}`);
   });
 
   it('uses a configured default locale', () => {

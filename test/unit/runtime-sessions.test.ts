@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { sessionSuite } from '../helpers/db-session-suite.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/prisma-test-client.js';
 import { createPow, createUser, memoryStore, randomToken, fakeClock } from '../../src/runtime/index.js';
-import type { Store } from '../../src/runtime/core/types.js';
+import type { LoadedSession, Store } from '../../src/runtime/core/types.js';
 
 sessionSuite('the memory store', async (clock) => {
   const db = await createTestDatabase('sqlite');
@@ -38,11 +38,15 @@ describe('session tokens', () => {
     const clock = fakeClock();
     const inner = memoryStore();
     const lookups: string[] = [];
-    // Both read paths are counted: `get`, and the memory store's synchronous `getNow`.
+    // Every read path is counted: `get`, and the memory store's synchronous `getNow` and `peekLinked`.
     const store: Store = {
       ...inner,
       get: (ns, key) => (lookups.push(`${ns}/${key}`), inner.get(ns, key)),
       getNow: (ns, key) => (lookups.push(`${ns}/${key}`), inner.getNow!(ns, key)),
+      peekLinked: (ns, key, link, linkedNs) => (
+        lookups.push(`${ns}/${key}`),
+        inner.peekLinked(ns, key, link, linkedNs)
+      ),
     };
     const pow = createPow({
       prisma: db.prisma,
@@ -128,6 +132,64 @@ describe('session tokens', () => {
     assert.deepEqual(await pow.sessions.list(user.id), []);
     clock.advance(15 * 60_000);
     assert.equal(store.size(), 0, 'and the token pointer after renewAfter + idle');
+  });
+
+  it('loadNow answers without a promise on the memory store while nothing is due, and sees every change at once', async () => {
+    const clock = fakeClock();
+    const store = memoryStore();
+    const pow = createPow({
+      prisma: db.prisma,
+      store,
+      secret: 'k'.repeat(32),
+      clock: clock.now,
+      hashing: { insecureTestParameters: true },
+    });
+    const user = await createUser(pow, {
+      email: 'loadnow@example.com',
+      password: 'a perfectly fine passphrase',
+    });
+    const { token } = await pow.sessions.create(user, { data: { csrf: 'secret' } });
+    const loadNow = pow.sessions.loadNow!.bind(pow.sessions);
+
+    const first = loadNow(token);
+    assert.ok(first && !(first instanceof Promise), 'answered synchronously');
+    assert.deepEqual(first, await pow.sessions.load(token), 'the same answer as load()');
+    assert.equal(first.user.email, 'loadnow@example.com');
+    assert.ok(first.user.createdAt instanceof Date);
+    // What the caller gets is its own: changing it changes neither the store nor the next answer.
+    first.session.data.csrf = 'changed';
+    first.session.data.flash = { info: { k: 'x' } };
+    first.user.email = 'changed@example.com';
+    const again = loadNow(token) as LoadedSession;
+    assert.deepEqual(again.session.data, { csrf: 'secret' });
+    assert.equal(again.user.email, 'loadnow@example.com');
+    assert.equal(loadNow('x'.repeat(87)), null, 'a forged token: null, no lookup, no promise');
+
+    // refreshUser: the next call re-reads the user (a promise: it needs the user table).
+    const updated = await pow.users.update(user, {
+      email: 'renamed@example.com',
+      current_password: 'a perfectly fine passphrase',
+    });
+    assert.ok(updated.ok, JSON.stringify(updated));
+    const reread = loadNow(token);
+    assert.ok(reread instanceof Promise, 'the copy of the user was dropped: re-read');
+    assert.equal((await reread)?.user.email, 'renamed@example.com');
+    assert.ok(!(loadNow(token) instanceof Promise), 'then synchronous again');
+
+    // A touch is due after touchEveryMs: the promise path writes lastSeenAt back, once.
+    clock.advance(61_000);
+    const touched = loadNow(token);
+    assert.ok(touched instanceof Promise);
+    assert.equal((await touched)?.session.lastSeenAt, clock.now());
+    assert.ok(!(loadNow(token) instanceof Promise));
+
+    // Revocation is seen by the very next call: nothing is remembered between calls.
+    await pow.sessions.revokeAll(user.id);
+    assert.equal(await loadNow(token), null);
+    const second = await pow.sessions.create(user);
+    assert.ok(loadNow(second.token));
+    await pow.users.delete(user);
+    assert.equal(await loadNow(second.token), null, 'a deleted user is signed out at once');
   });
 
   it('renewGraceMs 0 ends the old token at once', async () => {

@@ -30,6 +30,42 @@ describe('memoryStore extras', () => {
     assert.throws(() => store.getNow('', 'k'), /namespace/);
   });
 
+  it('peekLinked() answers what getLinked() answers, in one synchronous call, with frozen values', async () => {
+    const clock = fakeClock();
+    const store = memoryStore({ clock: clock.now });
+    await store.put('ptr', 'a', { rk: 'r1', n: 1 }, 1000);
+    await store.put('rec', 'r1', { id: 'r1', data: { list: [1] } }, 500);
+    await store.put('ptr', 'dangling', { rk: 'gone' }, 1000);
+    await store.put('ptr', 'nolink', { other: 1 }, 1000);
+    const [pointer, record] = store.peekLinked<{ rk: string }, { id: string; data: { list: number[] } }>(
+      'ptr',
+      'a',
+      'rk',
+      'rec',
+    );
+    assert.deepEqual([pointer, record], await store.getLinked!('ptr', 'a', 'rk', 'rec'));
+    // The store's own values: frozen all the way down, so no caller can change what others read.
+    assert.ok(Object.isFrozen(pointer) && Object.isFrozen(record) && Object.isFrozen(record!.data.list));
+    assert.throws(() => {
+      (record as { id: string }).id = 'changed';
+    }, TypeError);
+    assert.throws(() => record!.data.list.push(2), TypeError);
+    // get() and getNow() still hand out copies the caller may change.
+    const copy = store.getNow<{ id: string; data: { list: number[] } }>('rec', 'r1')!;
+    assert.ok(!Object.isFrozen(copy));
+    copy.data.list.push(2);
+    assert.deepEqual(store.getNow('rec', 'r1'), { id: 'r1', data: { list: [1] } });
+    assert.deepEqual(store.peekLinked('ptr', 'dangling', 'rk', 'rec'), [{ rk: 'gone' }, null]);
+    assert.deepEqual(store.peekLinked('ptr', 'nolink', 'rk', 'rec'), [{ other: 1 }, null]);
+    assert.deepEqual(store.peekLinked('ptr', 'missing', 'rk', 'rec'), [null, null]);
+    // Expiry and deletion are seen at once: nothing is kept between calls.
+    clock.advance(500);
+    assert.deepEqual(store.peekLinked('ptr', 'a', 'rk', 'rec'), [{ rk: 'r1', n: 1 }, null]);
+    await store.delete('ptr', 'a');
+    assert.deepEqual(store.peekLinked('ptr', 'a', 'rk', 'rec'), [null, null]);
+    assert.throws(() => store.peekLinked('', 'a', 'rk', 'rec'), /namespace/);
+  });
+
   it('size() and dump() only see live records; useClock switches the time source', async () => {
     const a = fakeClock(1000);
     const store = memoryStore({ clock: a.now });

@@ -41,6 +41,7 @@ import type {
 } from './types.js';
 import { snapshotOf, userOf, type UserSnapshot } from './user-snapshot.js';
 import { equalAt, hmacSha256Base64url, randomToken } from './crypto.js';
+import { copyJson } from './json-values.js';
 import { SESSION_NAMESPACE_SUFFIX } from './listed-keys.js';
 
 export interface ResolvedTimeouts {
@@ -122,9 +123,15 @@ function clip(value: unknown): string | undefined {
 
 /**
  * The caller's view of a stored session (no `uid`). Stores hand out fresh objects on every read,
- * so `data` is not copied again; fields are listed out because this runs on every request.
+ * so `data` is not copied again, unless the record is the store's own (`peekLinked`, `shared`):
+ * the caller may change its session's data. Fields are listed out because this runs on every
+ * request.
  */
-function publicRecord(stored: StoredSession, issuedAt: number = stored.issuedAt): SessionRecord {
+function publicRecord(
+  stored: Readonly<StoredSession>,
+  issuedAt: number = stored.issuedAt,
+  shared = false,
+): SessionRecord {
   const record: SessionRecord = {
     id: stored.id,
     userId: stored.userId,
@@ -132,7 +139,7 @@ function publicRecord(stored: StoredSession, issuedAt: number = stored.issuedAt)
     createdAt: stored.createdAt,
     lastSeenAt: stored.lastSeenAt,
     issuedAt,
-    data: stored.data ?? {},
+    data: shared ? copyJson(stored.data ?? {}) : (stored.data ?? {}),
   };
   if (stored.ip !== undefined) record.ip = stored.ip;
   if (stored.userAgent !== undefined) record.userAgent = stored.userAgent;
@@ -213,6 +220,147 @@ export function createSessionOperations(ctx: SessionContext): SessionOperations 
     return rows.filter((row) => row.value && row.value.userType === userType && !expired(row.value, now));
   }
 
+  /**
+   * `load`, answered synchronously when nothing needs a round trip: a store that lives in the
+   * process (`peekLinked`), a copy of the user that is still fresh, no renewal and no touch due.
+   * That is every signed-in request on the memory store but one a minute; the rest (and every
+   * other store) takes the promise path. One set of rules for both: `settle` decides, and
+   * `settleWithWrites` does whatever needs the store or the user table.
+   */
+  function loadNow(token: string): LoadedSession | null | Promise<LoadedSession | null> {
+    const hash = storeKeyOf(token);
+    if (hash === null) return null;
+    // Token pointer and session record: synchronously in memory (the stored values themselves,
+    // frozen: copied before anything in them changes), in one round trip where the store can
+    // follow the pointer itself (Redis: one script), else two reads.
+    if (store.peekLinked) {
+      const [pointer, stored] = store.peekLinked<TokenPointer, StoredSession>(
+        ns.tokens,
+        hash,
+        'rk',
+        ns.sessions,
+      );
+      return settle(hash, pointer, stored, true);
+    }
+    if (store.getNow) {
+      const pointer = store.getNow<TokenPointer>(ns.tokens, hash);
+      const stored =
+        pointer && typeof pointer.rk === 'string'
+          ? store.getNow<StoredSession>(ns.sessions, pointer.rk)
+          : null;
+      return settle(hash, pointer, stored, false);
+    }
+    return readPair(hash).then(([pointer, stored]) => settle(hash, pointer, stored, false));
+  }
+
+  async function readPair(hash: string): Promise<[TokenPointer | null, StoredSession | null]> {
+    if (store.getLinked)
+      return store.getLinked<TokenPointer, StoredSession>(ns.tokens, hash, 'rk', ns.sessions);
+    const pointer = await store.get<TokenPointer>(ns.tokens, hash);
+    const stored =
+      pointer && typeof pointer.rk === 'string'
+        ? await store.get<StoredSession>(ns.sessions, pointer.rk)
+        : null;
+    return [pointer, stored];
+  }
+
+  /**
+   * The checks of a load, in order. `shared`: the records are the store's own (frozen), so the
+   * session record is copied before it is written back and its data copied for the caller.
+   */
+  function settle(
+    hash: string,
+    pointer: Readonly<TokenPointer> | null,
+    stored: Readonly<StoredSession> | null,
+    shared: boolean,
+  ): LoadedSession | null | Promise<LoadedSession | null> {
+    if (!pointer || typeof pointer.rk !== 'string') return null;
+    const now = clock();
+    if (!pointerLive(pointer, now)) return store.delete(ns.tokens, hash).then(() => null);
+    if (!stored || stored.id !== pointer.sid || stored.userType !== userType)
+      return store.delete(ns.tokens, hash).then(() => null);
+    if (expired(stored, now)) return dropSession(hash, pointer.rk);
+    // The copy of the user while it is fresh, else one read of the row (see the header).
+    const user =
+      stored.u !== undefined && now - (stored.ua ?? 0) < timeouts.userRefreshMs ? userOf(stored.u) : null;
+    const renewDue = pointer.supersededAt === undefined && now - pointer.issuedAt >= timeouts.renewAfterMs;
+    if (user === null || renewDue || now - stored.lastSeenAt >= touchEveryMs)
+      // Only top-level fields of the record change there (the copy of the user is replaced whole).
+      return settleWithWrites(
+        hash,
+        pointer,
+        shared ? { ...stored } : (stored as StoredSession),
+        user,
+        now,
+        shared,
+      );
+    return { session: publicRecord(stored, pointer.issuedAt, shared), user };
+  }
+
+  async function dropSession(hash: string, rk: string): Promise<null> {
+    await Promise.all([store.delete(ns.sessions, rk), store.delete(ns.tokens, hash)]);
+    return null;
+  }
+
+  /** The part of a load that reads the user row, renews the token or writes the record back. */
+  async function settleWithWrites(
+    hash: string,
+    pointer: Readonly<TokenPointer>,
+    stored: StoredSession,
+    fresh: UserRecord | null,
+    now: number,
+    shared: boolean,
+  ): Promise<LoadedSession | null> {
+    let user = fresh;
+    let copied = false;
+    if (user === null) {
+      user = await users.getBy({ id: stored.uid });
+      if (!user) return dropSession(hash, pointer.rk);
+      const snapshot = timeouts.userRefreshMs > 0 ? snapshotOf(user) : null;
+      if (snapshot) {
+        stored.u = snapshot;
+        stored.ua = now;
+        copied = true;
+      } else if (stored.u !== undefined) {
+        delete stored.u;
+        delete stored.ua;
+        copied = true;
+      }
+    }
+    let renewedToken: string | undefined;
+    let issuedAt = pointer.issuedAt;
+    if (pointer.supersededAt === undefined && now - pointer.issuedAt >= timeouts.renewAfterMs) {
+      // Only one of several parallel requests renews; the others carry on with the old token.
+      if (await store.putIfAbsent(ns.locks, `renew:${hash}`, now, LOCK_TTL_MS)) {
+        stored.lastSeenAt = now;
+        renewedToken = await issueToken(pointer.rk, stored, now);
+        issuedAt = now;
+        if (timeouts.renewGraceMs > 0) {
+          await putPointer(
+            hash,
+            {
+              ...pointer,
+              supersededAt: now,
+              expiresAt: Math.min(pointer.expiresAt, now + timeouts.renewGraceMs),
+            },
+            now,
+          );
+        } else {
+          await store.delete(ns.tokens, hash);
+        }
+      }
+    }
+    if (renewedToken !== undefined || copied || now - stored.lastSeenAt >= touchEveryMs) {
+      stored.lastSeenAt = now;
+      stored.issuedAt = issuedAt;
+      await putSession(pointer.rk, stored, now);
+    }
+    // `stored` is a shallow copy when shared: its data is still the store's.
+    const result: LoadedSession = { session: publicRecord(stored, issuedAt, shared), user };
+    if (renewedToken !== undefined) result.renewedToken = renewedToken;
+    return result;
+  }
+
   return {
     isGenuine(token: string): boolean {
       return storeKeyOf(token) !== null;
@@ -257,101 +405,16 @@ export function createSessionOperations(ctx: SessionContext): SessionOperations 
       return { token, session: publicRecord(stored) };
     },
 
-    async load(token: string): Promise<LoadedSession | null> {
-      // `resolve()` inlined: this runs on every signed-in request, one await fewer.
-      const hash = storeKeyOf(token);
-      if (hash === null) return null;
-      // Token pointer and session record: synchronously in memory, in one round trip where the
-      // store can follow the pointer itself (Redis: one script), else two reads.
-      let pointer: TokenPointer | null;
-      let stored: StoredSession | null;
-      if (store.getNow) {
-        pointer = store.getNow<TokenPointer>(ns.tokens, hash);
-        stored =
-          pointer && typeof pointer.rk === 'string'
-            ? store.getNow<StoredSession>(ns.sessions, pointer.rk)
-            : null;
-      } else if (store.getLinked) {
-        [pointer, stored] = await store.getLinked<TokenPointer, StoredSession>(
-          ns.tokens,
-          hash,
-          'rk',
-          ns.sessions,
-        );
-      } else {
-        pointer = await store.get<TokenPointer>(ns.tokens, hash);
-        stored =
-          pointer && typeof pointer.rk === 'string'
-            ? await store.get<StoredSession>(ns.sessions, pointer.rk)
-            : null;
+    load(token: string): Promise<LoadedSession | null> {
+      try {
+        const loaded = loadNow(token);
+        return loaded instanceof Promise ? loaded : Promise.resolve(loaded);
+      } catch (error) {
+        return Promise.reject(error);
       }
-      if (!pointer || typeof pointer.rk !== 'string') return null;
-      if (!pointerLive(pointer, clock())) {
-        await store.delete(ns.tokens, hash);
-        return null;
-      }
-      const now = clock();
-      if (!stored || stored.id !== pointer.sid || stored.userType !== userType) {
-        await store.delete(ns.tokens, hash);
-        return null;
-      }
-      if (expired(stored, now)) {
-        await Promise.all([store.delete(ns.sessions, pointer.rk), store.delete(ns.tokens, hash)]);
-        return null;
-      }
-      // The copy of the user while it is fresh, else one read of the row (see the header).
-      let user =
-        stored.u !== undefined && now - (stored.ua ?? 0) < timeouts.userRefreshMs ? userOf(stored.u) : null;
-      let copied = false;
-      if (user === null) {
-        user = await users.getBy({ id: stored.uid });
-        if (!user) {
-          await Promise.all([store.delete(ns.sessions, pointer.rk), store.delete(ns.tokens, hash)]);
-          return null;
-        }
-        const snapshot = timeouts.userRefreshMs > 0 ? snapshotOf(user) : null;
-        if (snapshot) {
-          stored.u = snapshot;
-          stored.ua = now;
-          copied = true;
-        } else if (stored.u !== undefined) {
-          delete stored.u;
-          delete stored.ua;
-          copied = true;
-        }
-      }
-      let renewedToken: string | undefined;
-      let issuedAt = pointer.issuedAt;
-      if (pointer.supersededAt === undefined && now - pointer.issuedAt >= timeouts.renewAfterMs) {
-        // Only one of several parallel requests renews; the others carry on with the old token.
-        if (await store.putIfAbsent(ns.locks, `renew:${hash}`, now, LOCK_TTL_MS)) {
-          stored.lastSeenAt = now;
-          renewedToken = await issueToken(pointer.rk, stored, now);
-          issuedAt = now;
-          if (timeouts.renewGraceMs > 0) {
-            await putPointer(
-              hash,
-              {
-                ...pointer,
-                supersededAt: now,
-                expiresAt: Math.min(pointer.expiresAt, now + timeouts.renewGraceMs),
-              },
-              now,
-            );
-          } else {
-            await store.delete(ns.tokens, hash);
-          }
-        }
-      }
-      if (renewedToken !== undefined || copied || now - stored.lastSeenAt >= touchEveryMs) {
-        stored.lastSeenAt = now;
-        stored.issuedAt = issuedAt;
-        await putSession(pointer.rk, stored, now);
-      }
-      const result: LoadedSession = { session: publicRecord(stored, issuedAt), user };
-      if (renewedToken !== undefined) result.renewedToken = renewedToken;
-      return result;
     },
+
+    loadNow,
 
     async save(token: string, session: SessionRecord): Promise<void> {
       const resolved = await resolve(token);

@@ -35,6 +35,18 @@ export interface Store {
    */
   getNow?<T = unknown>(namespace: string, key: string): T | null;
   /**
+   * Optional, for stores that live in the process: `getLinked` answered synchronously with the
+   * stored values themselves, not copies. They are deep-frozen and must never be changed (the
+   * session layer copies what it writes back). A signed-in request reads its token pointer and
+   * session record this way on the memory store: one call, nothing copied.
+   */
+  peekLinked?<A = unknown, B = unknown>(
+    namespace: string,
+    key: string,
+    link: string,
+    linkedNamespace: string,
+  ): [Readonly<A> | null, Readonly<B> | null];
+  /**
    * Optional: the record at (namespace, key) and, when it is an object whose `link` field is a
    * string, the record at (linkedNamespace, that string), in one round trip to the backend (Redis:
    * one script). Same results as the two `get`s it replaces; the second is null when the first is
@@ -323,6 +335,12 @@ export interface SessionOperations {
   create(user: UserRecord, meta?: SessionMeta): Promise<{ token: string; session: SessionRecord }>;
   /** Resolves a token; null when unknown, expired, for another user type or the user is gone. */
   load(token: string): Promise<LoadedSession | null>;
+  /**
+   * `load`, answered without a promise when nothing needs a round trip (a store in the process,
+   * such as the memory store, and no write due): what the Express middleware calls on every
+   * request. Same answers and the same rules as `load`.
+   */
+  loadNow?(token: string): LoadedSession | null | Promise<LoadedSession | null>;
   /** Writes back `session.data` changes (flash, CSRF secret) without renewing. */
   save(token: string, session: SessionRecord): Promise<void>;
   delete(token: string): Promise<void>;

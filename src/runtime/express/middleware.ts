@@ -5,9 +5,11 @@
  *    request accessors; then loads the request's state, once per request.
  * 2. `load`: reads this user type's session cookie and, only for a well-signed one, asks the core
  *    for the session (the core checks the token's HMAC tag, constant time, before any store call:
- *    a tampered cookie is anonymous without a lookup). Anonymous traffic stays synchronous.
+ *    a tampered cookie is anonymous without a lookup). Anonymous traffic stays synchronous, and so
+ *    does a signed-in request on a store in the process (`sessions.loadNow`).
  * 3. `loaded`: records the session and user (sends the new cookie when the core renewed the
- *    token); the anonymous cookie (a visitor's CSRF secret and flash, or a sign-in's flash) is read too.
+ *    token); the anonymous cookie (a visitor's CSRF secret and flash) is read too, or, signed in
+ *    (where it can only carry a sign-in's flash), checked on first use.
  * 4. `continueRequest`: persistent-session may sign the visitor in from a remember-me cookie.
  * 5. `proceed`: puts the user at `req[currentUserKey]` and `res.locals[currentUserKey]`, and the
  *    request context at `req.pow` / `res.locals.pow` (on `req` these are accessors on the app's
@@ -53,6 +55,7 @@ export function createMiddleware(settings: ExpressSettings, deps: MiddlewareDeps
   const { memo, cookies, internals, core, forgery, responses, extensions } = deps;
   const { memoOf, stateOf } = memo;
   const { failRequest } = responses;
+  const loadNow = pow.sessions.loadNow?.bind(pow.sessions);
 
   // The app this middleware last registered with: registration is per app, not per request.
   let registeredApp: unknown;
@@ -102,8 +105,16 @@ export function createMiddleware(settings: ExpressSettings, deps: MiddlewareDeps
     memo.holder(req)[stateKey] = state;
     const token = readCookie(req.headers.cookie, settings.cookieName);
     if (token !== undefined) {
-      // The core checks the token's tag before any store call (core/sessions.ts).
-      return (state.loading = pow.sessions.load(token).then(
+      // The core checks the token's tag before any store call (core/sessions.ts), and answers
+      // without a promise when it needs no round trip (the memory store, no write due).
+      let answer: LoadedSession | null | Promise<LoadedSession | null>;
+      try {
+        answer = loadNow ? loadNow(token) : pow.sessions.load(token);
+      } catch (error) {
+        answer = Promise.reject(error);
+      }
+      if (!(answer instanceof Promise)) return loadedState(state, token, answer);
+      return (state.loading = answer.then(
         (loaded) => {
           loadedState(state, token, loaded);
           if (next) continueRequest(state, next);
@@ -140,8 +151,10 @@ export function createMiddleware(settings: ExpressSettings, deps: MiddlewareDeps
         if (loaded.renewedToken) cookies.setSessionCookie(state.res, loaded.renewedToken);
       }
     }
-    // Signed in too: right after a sign-in it carries the redirect's flash (commit.ts).
-    cookies.readAnonCookie(state);
+    // Signed in too: right after a sign-in it carries the redirect's flash (commit.ts), which
+    // only a view that shows flash reads: checked and decoded then.
+    if (state.cookie === 'valid') cookies.deferAnonCookie(state);
+    else cookies.readAnonCookie(state);
     state.ready = true;
     state.loading = null;
     return state;

@@ -33,7 +33,15 @@ export class RequestState {
   cookie: CookieState = 'none';
   /** A well-signed token whose session is gone (expired, signed out elsewhere). */
   staleToken: string | null = null;
-  anon: AnonData | null = null;
+  #anon: AnonData | null = null;
+  /**
+   * A signed-in request's anonymous cookie, not yet verified: it only matters when something
+   * reads `anon` (the flash of a sign-in's redirect), so its HMAC and JSON are left until then
+   * (issue 18: they were a fifth of pow's work on a signed-in GET). See state-cookies.ts.
+   */
+  pendingAnon: string | undefined = undefined;
+  /** Verifies and decodes `pendingAnon` into this state (set with it). */
+  anonReader: ((state: RequestState, raw: string) => void) | null = null;
   anonCookiePresent = false;
   anonCookieInvalid = false;
   sessionDirty = false;
@@ -56,6 +64,22 @@ export class RequestState {
   /** While the core answers: the promise of this state. */
   loading: Promise<RequestState> | null = null;
   ctx!: RequestContextImpl;
+
+  /** What the anonymous cookie carries (read on first use when it was deferred). */
+  get anon(): AnonData | null {
+    const raw = this.pendingAnon;
+    if (raw !== undefined) {
+      this.pendingAnon = undefined;
+      this.anonReader!(this, raw);
+    }
+    return this.#anon;
+  }
+
+  set anon(value: AnonData | null) {
+    this.pendingAnon = undefined;
+    this.#anon = value;
+  }
+
   constructor(
     readonly req: Request,
     readonly res: Response,

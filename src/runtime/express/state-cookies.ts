@@ -13,6 +13,12 @@ export interface StateCookies {
   clearCookie(res: Response, name: string): void;
   /** Reads a visitor's anonymous cookie into `state` (an invalid one is marked for clearing). */
   readAnonCookie(state: RequestState): void;
+  /**
+   * A signed-in request: notes whether the anonymous cookie is there, and leaves its check and
+   * decoding to the first read of `state.anon` (an invalid one is then cleared, if the response
+   * has not started).
+   */
+  deferAnonCookie(state: RequestState): void;
   /** Writes `state.anon`, or clears the cookie when there is nothing left to carry. */
   writeAnonCookie(state: RequestState): void;
 }
@@ -22,6 +28,23 @@ export function createStateCookies(settings: ExpressSettings): StateCookies {
 
   const clearCookie = (res: Response, name: string) =>
     setCookieHeader(res, name, serializeCookie(name, '', { ...settings.cookieAttributes, maxAge: 0 }));
+
+  /** Verifies (HMAC, constant time) and decodes the anonymous cookie into `state.anon`. */
+  function decodeInto(state: RequestState, rawAnon: string): void {
+    const value = anonSigner.unsign(rawAnon);
+    const decoded = value === null ? null : decodeAnon(value);
+    if (decoded) state.anon = decoded;
+    else state.anonCookieInvalid = true;
+  }
+
+  /** The deferred read: the middleware has run, so an invalid cookie is cleared here. */
+  function readDeferred(state: RequestState, rawAnon: string): void {
+    decodeInto(state, rawAnon);
+    if (state.anonCookieInvalid) {
+      state.anonCookieInvalid = false;
+      clearCookie(state.res, settings.anonCookieName);
+    }
+  }
 
   return {
     setSessionCookie: (res, token) =>
@@ -37,10 +60,15 @@ export function createStateCookies(settings: ExpressSettings): StateCookies {
       const rawAnon = readCookie(state.req.headers.cookie, settings.anonCookieName);
       if (rawAnon === undefined) return;
       state.anonCookiePresent = true;
-      const value = anonSigner.unsign(rawAnon);
-      const decoded = value === null ? null : decodeAnon(value);
-      if (decoded) state.anon = decoded;
-      else state.anonCookieInvalid = true;
+      decodeInto(state, rawAnon);
+    },
+
+    deferAnonCookie(state) {
+      const rawAnon = readCookie(state.req.headers.cookie, settings.anonCookieName);
+      if (rawAnon === undefined) return;
+      state.anonCookiePresent = true;
+      state.pendingAnon = rawAnon;
+      state.anonReader = readDeferred;
     },
 
     writeAnonCookie(state) {

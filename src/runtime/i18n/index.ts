@@ -38,6 +38,8 @@ export interface Translator {
   readonly defaultLocale: string;
   /** Translate `key` for `locale` (falling back to the default locale, then English). */
   t(locale: string, key: string, params?: TranslateParams): string;
+  /** @internal How many param-less texts are remembered for `locale` (at most MAX_CACHED_TEXTS; for tests). */
+  cachedTexts(locale: string): number;
   /** True when `key` has a translation (in `locale` or a fallback). */
   exists(locale: string, key: string): boolean;
   /** The best supported locale for an Accept-Language header value, or the default. */
@@ -56,6 +58,9 @@ export function flattenCatalogue(tree: object, prefix = ''): Record<string, stri
   }
   return out;
 }
+
+/** How many param-less texts a translator remembers per locale (pow's catalogue has ~400 keys). */
+export const MAX_CACHED_TEXTS = 2048;
 
 const PLURAL_SUFFIX = /_(zero|one|two|few|many|other)$/;
 const englishKeys = new Set(Object.keys(flattenCatalogue(en)));
@@ -183,12 +188,22 @@ export function createTranslator(options: TranslatorOptions = {}): Translator {
     });
   }
   const lowerToLocale = new Map(locales.map((l) => [l.toLowerCase(), l]));
+  // Keyed by the locale i18next answers for (one of `locales`), so the map stays as small as
+  // that list whatever locale strings callers pass.
   const fixed = new Map<string, TFunction>();
-  const tFor = (locale: string): TFunction => {
-    let fn = fixed.get(locale);
+  // The text of a key without params, per locale: the resources never change after this
+  // function returns, so the answer for (locale, key) cannot change either. A page asks for the
+  // same few keys on every render, and i18next's lookup (key splitting, fallbacks, nesting and
+  // interpolation passes) was most of what a view's `pow.t()` cost (issue 18). Bounded per
+  // locale: keys come from views and app code, and a key that is never found is still answered.
+  const texts = new Map<string, Map<string, string>>();
+  const resolvedLocale = (locale: string): string =>
+    lowerToLocale.get(typeof locale === 'string' ? locale.toLowerCase() : '') ?? defaultLocale;
+  const tFor = (resolved: string): TFunction => {
+    let fn = fixed.get(resolved);
     if (!fn) {
-      fn = instance.getFixedT(lowerToLocale.has(locale.toLowerCase()) ? locale : defaultLocale);
-      fixed.set(locale, fn);
+      fn = instance.getFixedT(resolved);
+      fixed.set(resolved, fn);
     }
     return fn;
   };
@@ -206,8 +221,19 @@ export function createTranslator(options: TranslatorOptions = {}): Translator {
     locales,
     defaultLocale,
     t(locale, key, params) {
-      const t = tFor(locale);
-      return (params ? t(key, params) : t(key)) as string;
+      const resolved = resolvedLocale(locale);
+      if (params) return tFor(resolved)(key, params) as string;
+      let cache = texts.get(resolved);
+      if (!cache) texts.set(resolved, (cache = new Map()));
+      let text = cache.get(key);
+      if (text === undefined) {
+        text = tFor(resolved)(key) as string;
+        if (cache.size < MAX_CACHED_TEXTS && typeof key === 'string') cache.set(key, text);
+      }
+      return text;
+    },
+    cachedTexts(locale) {
+      return texts.get(resolvedLocale(locale))?.size ?? 0;
     },
     exists(locale, key) {
       return instance.exists(key, { lng: match(locale) ?? defaultLocale });

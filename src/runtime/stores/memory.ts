@@ -5,29 +5,28 @@
  * A value goes in through a JSON round trip (same normalisation as the Redis and SQL stores:
  * dates become strings, `undefined` fields go) and comes out as a deep copy, so callers never
  * share object references with the store. Copying plain JSON data is about four times cheaper
- * than parsing JSON text, and a signed-in request reads two records.
+ * than parsing JSON text. A signed-in request reads two records, through `peekLinked`: one call,
+ * no copy, since the stored values are frozen (the session layer copies only what it changes).
  */
 import type { Store } from '../core/types.js';
+import { copyJson, deepFreezeJson, type JsonValue } from '../core/json-values.js';
 import { getLinkedByTwoReads } from './linked.js';
 import { checkClock, checkNamespaceKey, checkTtl, serialize, type StoreOptions } from './shared.js';
 
-type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
-
 interface Entry {
+  /** Deep-frozen: `peekLinked` hands it out as it is, every other read copies it. */
   value: JsonValue;
   expiresAt: number;
 }
 
-function copyJson(value: JsonValue): JsonValue {
-  if (typeof value !== 'object' || value === null) return value;
-  if (Array.isArray(value)) return value.map(copyJson);
-  const out: { [key: string]: JsonValue } = {};
-  for (const key in value) out[key] = copyJson(value[key]);
-  return out;
-}
-
 export interface MemoryStore extends Store {
   getNow<T = unknown>(namespace: string, key: string): T | null;
+  peekLinked<A = unknown, B = unknown>(
+    namespace: string,
+    key: string,
+    link: string,
+    linkedNamespace: string,
+  ): [Readonly<A> | null, Readonly<B> | null];
   /** Number of live records (for tests). */
   size(): number;
   /** Every live record (namespace, key, value as JSON text): for "nothing secret at rest" checks. */
@@ -71,7 +70,7 @@ export function memoryStore(options: StoreOptions = {}): MemoryStore {
   }
 
   function write(namespace: string, key: string, value: JsonValue, ttlMs: number): void {
-    bucket(namespace).set(key, { value, expiresAt: clock() + ttlMs });
+    bucket(namespace).set(key, { value: deepFreezeJson(value), expiresAt: clock() + ttlMs });
     if (++writes % SWEEP_EVERY === 0) sweep();
   }
 
@@ -88,6 +87,20 @@ export function memoryStore(options: StoreOptions = {}): MemoryStore {
       return getNow<T>(namespace, key);
     },
     getNow,
+    peekLinked<A, B>(
+      namespace: string,
+      key: string,
+      link: string,
+      linkedNamespace: string,
+    ): [Readonly<A> | null, Readonly<B> | null] {
+      checkNamespaceKey(namespace, key);
+      const first = live(namespace, key)?.value ?? null;
+      const linked =
+        first !== null && typeof first === 'object' && !Array.isArray(first) ? first[link] : undefined;
+      if (typeof linked !== 'string') return [first as A | null, null];
+      checkNamespaceKey(linkedNamespace, linked);
+      return [first as A, (live(linkedNamespace, linked)?.value ?? null) as B | null];
+    },
     getLinked(namespace, key, link, linkedNamespace) {
       return getLinkedByTwoReads(
         (ns, k) => Promise.resolve(getNow(ns, k)),
