@@ -56,6 +56,8 @@ export interface ExtPrismaClient {
   powSession: any;
 
   userSecurityEvent: any;
+
+  userPasskey: any;
   $disconnect(): Promise<void>;
   $executeRawUnsafe(sql: string, ...values: unknown[]): Promise<number>;
   $queryRawUnsafe<T = unknown>(sql: string, ...values: unknown[]): Promise<T>;
@@ -93,7 +95,23 @@ model User {
   invitationAcceptedAt DateTime?
   credential           UserCredential?
   securityEvents       UserSecurityEvent[]
+  passkeys             UserPasskey[]
   identities           UserIdentity[]
+}
+
+model UserPasskey {
+  id           String    @id @default(cuid())
+  userId       Int
+  credentialId String    @unique
+  publicKey    String
+  counter      BigInt    @default(0)
+  transports   String    @default("")
+  label        String
+  createdAt    DateTime  @default(now())
+  lastUsedAt   DateTime?
+  user         User      @relation(fields: [userId], references: [id], onDelete: Cascade)
+
+  @@index([userId])
 }
 
 model UserIdentity {
@@ -167,6 +185,9 @@ const DDL: Record<ExtProvider, string[]> = {
     `CREATE TABLE "UserSecurityEvent" ("id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT, "userId" INTEGER NOT NULL, "name" TEXT NOT NULL, "at" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP, "ip" TEXT, "userAgent" TEXT, "device" TEXT, "detail" TEXT, CONSTRAINT "UserSecurityEvent_userId_fkey" FOREIGN KEY ("userId") REFERENCES "User" ("id") ON DELETE CASCADE ON UPDATE CASCADE)`,
     `CREATE INDEX "UserSecurityEvent_userId_at_idx" ON "UserSecurityEvent"("userId", "at")`,
     `CREATE INDEX "UserSecurityEvent_at_idx" ON "UserSecurityEvent"("at")`,
+    `CREATE TABLE "UserPasskey" ("id" TEXT NOT NULL PRIMARY KEY, "userId" INTEGER NOT NULL, "credentialId" TEXT NOT NULL, "publicKey" TEXT NOT NULL, "counter" BIGINT NOT NULL DEFAULT 0, "transports" TEXT NOT NULL DEFAULT '', "label" TEXT NOT NULL, "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP, "lastUsedAt" DATETIME, CONSTRAINT "UserPasskey_userId_fkey" FOREIGN KEY ("userId") REFERENCES "User" ("id") ON DELETE CASCADE ON UPDATE CASCADE)`,
+    `CREATE UNIQUE INDEX "UserPasskey_credentialId_key" ON "UserPasskey"("credentialId")`,
+    `CREATE INDEX "UserPasskey_userId_idx" ON "UserPasskey"("userId")`,
     `CREATE TABLE "UserIdentity" ("id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT, "provider" TEXT NOT NULL, "providerUserId" TEXT NOT NULL, "userId" INTEGER NOT NULL, "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP, CONSTRAINT "UserIdentity_userId_fkey" FOREIGN KEY ("userId") REFERENCES "User" ("id") ON DELETE CASCADE ON UPDATE CASCADE)`,
     `CREATE UNIQUE INDEX "UserIdentity_provider_providerUserId_key" ON "UserIdentity"("provider", "providerUserId")`,
     `CREATE INDEX "UserIdentity_userId_idx" ON "UserIdentity"("userId")`,
@@ -186,6 +207,10 @@ const DDL: Record<ExtProvider, string[]> = {
     `CREATE INDEX "UserSecurityEvent_userId_at_idx" ON "UserSecurityEvent"("userId", "at")`,
     `CREATE INDEX "UserSecurityEvent_at_idx" ON "UserSecurityEvent"("at")`,
     `ALTER TABLE "UserSecurityEvent" ADD CONSTRAINT "UserSecurityEvent_userId_fkey" FOREIGN KEY ("userId") REFERENCES "User"("id") ON DELETE CASCADE ON UPDATE CASCADE`,
+    `CREATE TABLE "UserPasskey" ("id" TEXT NOT NULL, "userId" INTEGER NOT NULL, "credentialId" TEXT NOT NULL, "publicKey" TEXT NOT NULL, "counter" BIGINT NOT NULL DEFAULT 0, "transports" TEXT NOT NULL DEFAULT '', "label" TEXT NOT NULL, "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP, "lastUsedAt" TIMESTAMP(3), CONSTRAINT "UserPasskey_pkey" PRIMARY KEY ("id"))`,
+    `ALTER TABLE "UserPasskey" ADD CONSTRAINT "UserPasskey_userId_fkey" FOREIGN KEY ("userId") REFERENCES "User"("id") ON DELETE CASCADE ON UPDATE CASCADE`,
+    `CREATE UNIQUE INDEX "UserPasskey_credentialId_key" ON "UserPasskey"("credentialId")`,
+    `CREATE INDEX "UserPasskey_userId_idx" ON "UserPasskey"("userId")`,
     `CREATE TABLE "UserIdentity" ("id" SERIAL NOT NULL, "provider" TEXT NOT NULL, "providerUserId" TEXT NOT NULL, "userId" INTEGER NOT NULL, "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP, CONSTRAINT "UserIdentity_pkey" PRIMARY KEY ("id"))`,
     `ALTER TABLE "UserIdentity" ADD CONSTRAINT "UserIdentity_userId_fkey" FOREIGN KEY ("userId") REFERENCES "User"("id") ON DELETE CASCADE ON UPDATE CASCADE`,
     `CREATE UNIQUE INDEX "UserIdentity_provider_providerUserId_key" ON "UserIdentity"("provider", "providerUserId")`,

@@ -334,7 +334,7 @@ test('the password alone signs nobody in; the pending step is bound to its brows
   assert.equal(a.cookies.has('pow_user'), false, 'no session cookie after the password');
   assert.equal(await me(a), null);
   assert.deepEqual((await call(a, 'GET', '/two-factor/challenge')).json, {
-    pending: { rememberDeviceDays: 30 },
+    pending: { rememberDeviceDays: 30, passkey: false },
   });
 
   // Another browser with the right code: there is no pending sign-in there.

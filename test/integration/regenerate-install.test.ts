@@ -263,6 +263,51 @@ describe('re-running pow install after changes', () => {
     assert.deepEqual(p.migrations(), names);
   });
 
+  test('(i) --extension passkeys on a project with two-factor: the second step gains "Use a passkey", team edits kept', async () => {
+    const p = fresh();
+    const CONTROLLER = 'src/controllers/pow/two-factor.ts';
+    const CHALLENGE = 'views/pow/two-factor/challenge.ejs';
+    const SHOW = 'views/pow/two-factor/show.ejs';
+    const ROUTES = 'src/routes/pow.ts';
+    ok(await p.pow(['install', '--yes', '--extension', 'two-factor'], '2026-02-01T00:00:00Z'));
+    assert.doesNotMatch(
+      p.read(CHALLENGE),
+      /data-passkey/,
+      'no passkey button without the passkeys extension',
+    );
+    assert.doesNotMatch(p.read(ROUTES), /passkey-options/);
+    assert.match(
+      p.read(SHOW),
+      /pow\.path\('two_factor\.recovery_codes'\)/,
+      'new recovery codes come with two-factor',
+    );
+    // The team edits the files the passkeys extension adds lines to, away from those lines.
+    const teamComment = '// Team: reviewed by security on 2026-02-10.\n';
+    for (const file of [CONTROLLER, ROUTES]) p.write(file, teamComment + p.read(file));
+    const teamNote = '<%# Team: the support desk links here. -%>\n';
+    p.write(CHALLENGE, teamNote + p.read(CHALLENGE));
+
+    const res = await p.pow(['install', '--yes', '--extension', 'passkeys'], '2026-03-01T00:00:00Z');
+    ok(res);
+    assert.doesNotMatch(res.stdout, /^conflict /m);
+    for (const file of [CONTROLLER, ROUTES]) {
+      assert.ok(p.read(file).startsWith(teamComment), file);
+      assert.ok(
+        lines(res).includes(`merge     ${file} (modified by you; pow's changes merged in)`),
+        res.stdout,
+      );
+    }
+    assert.ok(p.read(CHALLENGE).startsWith(teamNote));
+    assert.match(p.read(CONTROLLER), /auth\.twoFactorPasskeyOptions\(req\)/);
+    assert.match(p.read(CONTROLLER), /passkey: pending\.passkey/);
+    assert.match(p.read(ROUTES), /'\/two-factor\/passkey-options'/);
+    assert.match(p.read(CHALLENGE), /data-options-url="<%= pow\.path\('two_factor\.passkey_options'\) %>"/);
+    // A second run writes nothing.
+    const again = await p.pow(['install', '--yes'], '2026-04-01T00:00:00Z');
+    ok(again);
+    assert.match(again.stdout, /Up to date: pow install has nothing to change/);
+  });
+
   test('(f) a removed app.use(...) patch is reported and not re-added', async () => {
     const p = fresh();
     const entry = p.read(ENTRY);

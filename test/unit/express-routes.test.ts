@@ -54,7 +54,9 @@ describe('path helper', () => {
     assert.throws(() => user('nope' as any), /unknown path name/);
     assert.equal(user('layout.stylesheet'), '/pow/pow.css');
     assert.equal(admin('layout.stylesheet'), '/admin/pow/pow.css');
-    assert.equal(Object.keys(POW_PATHS).length, 50);
+    assert.equal(Object.keys(POW_PATHS).length, 52);
+    assert.equal(admin('two_factor.passkey_options'), '/admin/two-factor/passkey-options');
+    assert.equal(admin('two_factor.recovery_codes'), '/admin/two-factor/recovery-codes');
     assert.equal(admin('security_log.index'), '/admin/security-log');
     assert.equal(admin('passkeys.confirm_delete', { id: 'p1' }), '/admin/passkeys/remove?id=p1');
     assert.equal(admin('sessions.delete_others'), '/admin/sessions/others');

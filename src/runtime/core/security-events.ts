@@ -19,6 +19,7 @@ export const SECURITY_EVENT_NAMES = [
   'two-factor-disabled',
   'two-factor-failed',
   'recovery-code-used',
+  'recovery-codes-regenerated',
   'passkey-added',
   'passkey-removed',
   'session-revoked',

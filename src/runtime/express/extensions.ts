@@ -101,7 +101,13 @@ export interface ExtensionHost {
   /** Rotates to a fresh session for `user` (sets the cookie); `how`: see SessionLifecycle.startSession. */
   startSession(req: Request, res: Response, user: UserRecord, how?: SessionStart): Promise<void>;
   /** The gates after a first factor, then the session (SessionLifecycle.finishSignIn). */
-  finishSignIn(req: Request, res: Response, user: UserRecord, options?: SignInOptions): Promise<SignInResult>;
+  finishSignIn(
+    req: Request,
+    res: Response,
+    user: UserRecord,
+    options?: SignInOptions,
+    method?: string,
+  ): Promise<SignInResult>;
   clearSignInFailures(identifier: string): Promise<void>;
   /** Seconds until the sign-in pause of this identifier lifts, or null (throttle.ts `paused`). */
   signInPaused(identifier: string): Promise<number | null>;
@@ -135,6 +141,8 @@ export interface ExpressExtensions {
     res: Response,
     user: UserRecord,
     options: SignInOptions | undefined,
+    /** The first factor, named again by the sign-in event when the second step is finished. */
+    method?: string,
   ): Promise<Extract<SignInResult, { ok: false }> | null>;
   afterSignIn(
     req: Request,
@@ -462,6 +470,9 @@ export function createExpressExtensions(host: ExtensionHost, options: PowExpress
           await host.startSession(req, res, user);
           await hooks.afterSignIn(req, res, user, signInOptions);
         },
+        emit: security.emit,
+        // Made below; read on use.
+        passkeys: () => passkeys.secondFactor,
       })
     : null;
   const requireTwoFactor = (): TwoFactorApi => {
@@ -477,7 +488,9 @@ export function createExpressExtensions(host: ExtensionHost, options: PowExpress
     beginTwoFactorSetup: (req) => requireTwoFactor().beginTwoFactorSetup(req),
     confirmTwoFactorSetup: (req, code) => requireTwoFactor().confirmTwoFactorSetup(req, code),
     disableTwoFactor: (req, res, password) => requireTwoFactor().disableTwoFactor(req, res, password),
+    regenerateRecoveryCodes: (req, password) => requireTwoFactor().regenerateRecoveryCodes(req, password),
     twoFactorChallenge: (req) => requireTwoFactor().twoFactorChallenge(req),
+    twoFactorPasskeyOptions: (req) => requireTwoFactor().twoFactorPasskeyOptions(req),
     completeTwoFactor: (req, res, input) => requireTwoFactor().completeTwoFactor(req, res, input),
   };
   const passkeys = createPasskeysApi({
@@ -496,6 +509,7 @@ export function createExpressExtensions(host: ExtensionHost, options: PowExpress
     startSession: host.startSession,
     refuseSignIn: (user) => hooks.refuseSignIn(user),
     notAuthenticated: host.notAuthenticated,
+    emit: security.emit,
   });
 
   const magicLink = createMagicLinkApi({
@@ -510,6 +524,7 @@ export function createExpressExtensions(host: ExtensionHost, options: PowExpress
     signInPaused: host.signInPaused,
     clearSignInFailures: host.clearSignInFailures,
     finishSignIn: host.finishSignIn,
+    emit: security.emit,
   });
 
   // ---- the hooks --------------------------------------------------------------------------------
@@ -571,8 +586,8 @@ export function createExpressExtensions(host: ExtensionHost, options: PowExpress
       };
     },
 
-    async secondStep(req, res, user, signInOptions) {
-      return twoFactor ? twoFactor.secondStep(req, res, user, signInOptions) : null;
+    async secondStep(req, res, user, signInOptions, method) {
+      return twoFactor ? twoFactor.secondStep(req, res, user, signInOptions, method) : null;
     },
 
     async afterSignIn(req, res, user, signInOptions) {
@@ -628,7 +643,7 @@ export function createExpressExtensions(host: ExtensionHost, options: PowExpress
     api: {
       ...accountSessions,
       ...twoFactorApi,
-      ...passkeys,
+      ...passkeys.api,
       ...security.api,
       ...magicLink,
 

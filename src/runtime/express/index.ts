@@ -101,7 +101,8 @@ export function powExpress(pow: Pow, options: PowExpressOptions = {}): PowExpres
       startSession: async (req, res, user, how) => {
         await sessions.startSession(req, res, user, how);
       },
-      finishSignIn: (req, res, user, signInOptions) => sessions.finishSignIn(req, res, user, signInOptions),
+      finishSignIn: (req, res, user, signInOptions, method) =>
+        sessions.finishSignIn(req, res, user, signInOptions, method),
       clearSignInFailures: (identifier) => settings.throttle.clearAccount(identifier),
       signInPaused: (identifier) => settings.throttle.paused(identifier),
       limiter: settings.limiter,
@@ -160,7 +161,7 @@ export function powExpress(pow: Pow, options: PowExpressOptions = {}): PowExpres
     resolveLocale: settings.resolveLocale,
     csrfTokenOf: createCsrfTokenOf(hook),
     readFlash: flash.read,
-    finishSignIn: (req, res, user) => sessions.finishSignIn(req, res, user),
+    finishSignIn: (req, res, user, method) => sessions.finishSignIn(req, res, user, undefined, method),
   };
   const middleware = createMiddleware(settings, {
     memo,

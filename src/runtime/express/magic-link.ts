@@ -52,18 +52,16 @@ export interface MagicLinkHost {
     res: Response,
     user: UserRecord,
     options: SignInOptions | undefined,
+    method: 'magic-link',
   ): Promise<SignInResult>;
+  /** Emits an account event with the request's address, user agent and device (security-log.ts). */
+  emit(req: Request, name: 'magic-link-sign-in', userId: string | number): Promise<void>;
 }
 
 export type MagicLinkApi = Pick<
   PowExpress,
   'requestMagicLink' | 'magicLinkMinutes' | 'verifyMagicLink' | 'signInWithMagicLink'
 >;
-
-function userAgentOf(req: Request): string | undefined {
-  const ua = req.headers['user-agent'];
-  return typeof ua === 'string' ? ua : undefined;
-}
 
 /** The user id values the sign-in throttle counts for this account (each field it has). */
 function identifiersOf(pow: Pow, user: UserRecord): string[] {
@@ -120,7 +118,7 @@ export function createMagicLinkApi(host: MagicLinkHost): MagicLinkApi {
     // as after a successful password sign-in.
     for (const identifier of identifiers) await host.clearSignInFailures(identifier);
     // A link proves the mailbox, one factor: with two-factor on, the code step still follows.
-    const finished = await host.finishSignIn(req, res, user, options);
+    const finished = await host.finishSignIn(req, res, user, options, 'magic-link');
     if (!finished.ok) {
       if (finished.reason === 'two-factor')
         return { ok: false, reason: 'two-factor', status: 401, messageKey: finished.messageKey };
@@ -131,12 +129,7 @@ export function createMagicLinkApi(host: MagicLinkHost): MagicLinkApi {
         messageKey: 'email_confirmation.email_confirmation_required',
       };
     }
-    await pow.securityEvents.emit({
-      name: 'magic-link-sign-in',
-      userId: user.id as string | number,
-      ip: req.ip ?? req.socket?.remoteAddress ?? undefined,
-      userAgent: userAgentOf(req),
-    });
+    await host.emit(req, 'magic-link-sign-in', user.id as string | number);
     return { ok: true, user };
   }
 

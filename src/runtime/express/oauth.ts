@@ -9,7 +9,7 @@
  * - account rules (oauth/account-rules.ts): no silent linking by e-mail, no identity moved to
  *   another account, the last way to sign in kept;
  * - a provider that does not answer in time is an outage: 503 with Retry-After;
- * - linking and unlinking are announced on `pow.securityEvents` (identity-linked /
+ * - linking and unlinking are announced through `auth.emitSecurityEvent` (identity-linked /
  *   identity-unlinked, the provider's name as detail), which the security log records.
  */
 import { deadlineOf } from '../core/pow-deadline.js';
@@ -145,12 +145,10 @@ export function powOAuth(auth: PowExpress, options: PowOAuthOptions): PowOAuth {
     userId: unknown,
     provider: string,
   ): Promise<void> {
-    const userAgent = req.headers['user-agent'];
-    await pow.securityEvents.emit({
+    // Through powExpress: the event gets the request's address, user agent and device.
+    await auth.emitSecurityEvent(req, {
       name,
       userId: userId as string | number,
-      ip: req.ip ?? req.socket?.remoteAddress ?? undefined,
-      userAgent: typeof userAgent === 'string' ? userAgent : undefined,
       detail: name === 'sign-in' ? { method: 'oauth', provider } : { provider },
     });
   }
@@ -268,7 +266,7 @@ export function powOAuth(auth: PowExpress, options: PowOAuthOptions): PowOAuth {
         if (signIn) {
           // The provider is the first factor: an unconfirmed address and two-factor's code step
           // apply as after a password (SessionLifecycle.finishSignIn).
-          const finished = await internals.finishSignIn(req, res, user);
+          const finished = await internals.finishSignIn(req, res, user, 'oauth');
           if (!finished.ok) {
             const reason = finished.reason === 'two-factor' ? 'two-factor' : 'unconfirmed';
             return { ok: false, reason, provider: chosen.name, returnTo };

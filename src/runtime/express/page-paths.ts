@@ -86,6 +86,8 @@ const SERVED_BY: Readonly<Record<PowPathName, readonly PageRef[]>> = {
   'two_factor.delete': [{ page: 'two_factor.delete' }],
   'two_factor.challenge': [{ page: 'two_factor.challenge' }],
   'two_factor.verify': [{ page: 'two_factor.verify' }],
+  'two_factor.passkey_options': [{ page: 'two_factor.passkey_options' }],
+  'two_factor.recovery_codes': [{ page: 'two_factor.recovery_codes' }],
   'passkeys.index': [{ page: 'passkeys.index' }],
   'passkeys.registration_options': [{ page: 'passkeys.registration_options' }],
   'passkeys.create': [{ page: 'passkeys.create' }],

@@ -9,7 +9,10 @@
  * - Registration needs a signed-in user, and the challenge must have been issued to that user.
  * - A passkey sign-in starts a fresh session exactly like a password sign-in (a new session id,
  *   a new CSRF secret), after the same refusals (an unconfirmed e-mail address).
- * - Security events: `passkey-added`, `passkey-removed`, and `sign-in` with `method: passkey`.
+ * - Security events: `passkey-added`, `passkey-removed`, and `sign-in` with `method: passkey`,
+ *   through the host's `emit` (the request's address, user agent and device).
+ * - Two-factor's second step uses `secondFactor` (express/two-factor-passkey.ts): the pending
+ *   user's passkeys only, under a challenge bound to the pending sign-in's token.
  * - Passwordless sign-ins count against the client address's sign-in limit
  *   (`rateLimits.signInFailuresPerAddress`, shared with password sign-ins): each request for
  *   sign-in options is an attempt (it writes a challenge to the store), a successful sign-in gives
@@ -23,6 +26,7 @@ import { dirname, join } from 'node:path';
 import { randomToken } from '../core/crypto.js';
 import { PowError } from '../../shared/pow-error.js';
 import type { Pow, UserRecord } from '../core/types.js';
+import type { SecurityEventName } from '../core/security-events.js';
 import type { RateLimiter } from '../core/rate-limit.js';
 import { normalizeAddress } from './throttle.js';
 import {
@@ -30,6 +34,7 @@ import {
   relyingPartyOf,
   type PasskeyOptionsJSON,
   type PasskeyService,
+  type PasskeySignInResult,
   type PasskeySummary,
   type RegisterPasskeyResult,
 } from '../extensions/passkeys/index.js';
@@ -57,6 +62,23 @@ export interface PasskeysHost {
   /** The refusals of a password sign-in after the password was right (unconfirmed address). */
   refuseSignIn(user: UserRecord): Promise<Extract<SignInResult, { ok: false }> | null>;
   notAuthenticated(): Error;
+  /** Emits an account event with the request's address, user agent and device (security-log.ts). */
+  emit(
+    req: Request,
+    name: SecurityEventName,
+    userId: string | number,
+    detail?: Record<string, string>,
+  ): Promise<void>;
+}
+
+/** What two-factor's second step uses of passkeys (null when the passkeys extension is off). */
+export interface SecondFactorPasskeys {
+  /** True when `userId` has at least one passkey. */
+  available(userId: string | number): Promise<boolean>;
+  /** Options offering only `userId`'s passkeys; `binding` names the pending sign-in. */
+  options(binding: string, userId: string | number): Promise<PasskeyOptionsJSON>;
+  /** The browser's answer (an object or its JSON text), checked against that pending sign-in's challenge. */
+  verify(binding: string, userId: string | number, response: unknown): Promise<PasskeySignInResult>;
 }
 
 /** `auth.signInWithPasskey`: the user signed in, or a refusal to show on the sign-in page. */
@@ -141,7 +163,10 @@ function readBrowserBundle(): Promise<string> {
   return browserBundle;
 }
 
-export function createPasskeysApi(host: PasskeysHost): PasskeysApi {
+export function createPasskeysApi(host: PasskeysHost): {
+  api: PasskeysApi;
+  secondFactor: SecondFactorPasskeys | null;
+} {
   const { pow } = host;
   const enabled = pow.extensions.includes('passkeys');
   const ttlMs = DEFAULT_CHALLENGE_TTL_MS;
@@ -221,9 +246,20 @@ export function createPasskeysApi(host: PasskeysHost): PasskeysApi {
     userId: string | number,
     name: 'passkey-added' | 'passkey-removed' | 'sign-in',
     detail: Record<string, string>,
-  ) => pow.securityEvents.emit({ name, userId, ip: clientAddress(req), userAgent: userAgentOf(req), detail });
+  ) => host.emit(req, name, userId, detail);
 
-  return {
+  const secondFactor: SecondFactorPasskeys | null = enabled
+    ? {
+        async available(userId) {
+          return (await passkeys().list(userId)).length > 0;
+        },
+        options: (binding, userId) => passkeys().secondFactorOptions(binding, userId),
+        verify: (binding, userId, response) =>
+          passkeys().verifySecondFactor(binding, userId, parseResponse(response)),
+      }
+    : null;
+
+  const api: PasskeysApi = {
     async passkeyRegistrationOptions(req, res) {
       const user = signedIn(req);
       return passkeys().registrationOptions(user, bindingFor(req, res), userName(user));
@@ -304,4 +340,5 @@ export function createPasskeysApi(host: PasskeysHost): PasskeysApi {
       res.end(script);
     },
   };
+  return { api, secondFactor };
 }

@@ -31,7 +31,7 @@ export interface Internals {
   csrfTokenOf(state: RequestState): string;
   readFlash(state: RequestState, locale: string): { info?: string; error?: string };
   /** The gates after a first factor, then the session (SessionLifecycle.finishSignIn). */
-  finishSignIn(req: Request, res: Response, user: UserRecord): Promise<SignInResult>;
+  finishSignIn(req: Request, res: Response, user: UserRecord, method?: string): Promise<SignInResult>;
 }
 
 const internalsByInstance = new WeakMap<PowExpress, Internals>();

@@ -55,6 +55,10 @@ export const POW_PATHS: Readonly<Record<PowPathName, string>> = Object.freeze({
   'two_factor.delete': '/two-factor',
   'two_factor.challenge': '/two-factor/challenge',
   'two_factor.verify': '/two-factor/challenge',
+  // The second step with a passkey: its WebAuthn options (JSON); the answer posts to two_factor.verify.
+  'two_factor.passkey_options': '/two-factor/passkey-options',
+  // New recovery codes (with the password), shown once.
+  'two_factor.recovery_codes': '/two-factor/recovery-codes',
   'passkeys.index': '/passkeys',
   'passkeys.registration_options': '/passkeys/registration-options',
   'passkeys.create': '/passkeys',

@@ -45,6 +45,8 @@ export interface SessionLifecycle {
     res: Response,
     user: UserRecord,
     signInOptions?: Parameters<PowExpress['signIn']>[4],
+    /** The first factor (`password`, `oauth`, `magic-link`): the second step's sign-in event names it. */
+    method?: string,
   ): Promise<SignInResult>;
   signIn: PowExpress['signIn'];
   signOut: PowExpress['signOut'];
@@ -202,12 +204,13 @@ export function createSessionLifecycle(
     res: Response,
     user: UserRecord,
     signInOptions?: Parameters<PowExpress['signIn']>[4],
+    method = 'password',
   ): Promise<SignInResult> {
     // email-confirmation: the first factor is right, but no session until the address is confirmed.
     const refused = await extensions.refuseSignIn(user);
     if (refused) return refused;
     // two-factor: the first factor is not enough; the session starts after the code (two-factor.ts).
-    const pending = await extensions.secondStep(req, res, user, signInOptions);
+    const pending = await extensions.secondStep(req, res, user, signInOptions, method);
     if (pending) return pending;
     await startSession(req, res, user);
     await extensions.afterSignIn(req, res, user, signInOptions);

@@ -17,23 +17,33 @@
  *   two-factor off, or any password change, changes the binding, so every remembered device then
  *   asks for a code again. The cookie names one user: another user signing in on that browser
  *   is asked for their code.
- * - Set-up, confirmation and turning off act on the signed-in user of the request only; turning
- *   off needs the account's password (confirm-deletion.ts's check).
+ * - A passkey as the second step (with the passkeys extension, for a user who has one): options
+ *   offering only the pending user's passkeys, under a challenge bound to the pending sign-in
+ *   (two-factor-passkey.ts); its answer goes through the same throttle and the same finish as a
+ *   code. A passkey alone never asks for a second step: two-factor is on only with TOTP.
+ * - Set-up, confirmation, new recovery codes and turning off act on the signed-in user of the
+ *   request only; new codes and turning off need the account's password (confirm-deletion.ts's
+ *   check), with wrong guesses counted like failed sign-ins (two-factor-password.ts).
+ * - Every account event goes out through the host's `emit` (the request's address, user agent
+ *   and device); a finished second step is a `sign-in` with the factor it used.
  */
 import { PowError } from '../../shared/pow-error.js';
 import type { Pow, UserRecord } from '../core/types.js';
 import type { RateLimiter } from '../core/rate-limit.js';
 import { randomToken, safeEqual, sha256Hex, hmacSha256Base64url } from '../core/crypto.js';
+import type { SecurityEventName } from '../core/security-events.js';
 import {
   createTwoFactor,
+  type Announce,
   type BeginSetupResult,
   type ConfirmSetupResult,
-  type RequestMeta,
   type TwoFactor,
   type TwoFactorOptions,
   type TwoFactorStatus,
 } from '../extensions/two-factor.js';
-import { confirmDeletion } from './confirm-deletion.js';
+import type { PasskeyOptionsJSON } from '../extensions/passkeys/index.js';
+import type { SecondFactorPasskeys } from './passkeys.js';
+import { passwordConfirmed } from './two-factor-password.js';
 import {
   createSigner,
   deriveKey,
@@ -45,6 +55,7 @@ import {
 import { normalizeAddress } from './throttle.js';
 import type {
   DisableTwoFactorResult,
+  RegenerateRecoveryCodesResult,
   Request,
   Response,
   SignInOptions,
@@ -60,6 +71,8 @@ interface PendingSignIn {
   userId: string | number;
   /** The "keep me logged in" choice of the password step (null: the form had none). */
   rememberMe: boolean | null;
+  /** The first factor (`password`, `oauth`, `magic-link`), for the sign-in event at the end. */
+  method?: string;
   createdAt: number;
 }
 
@@ -75,18 +88,40 @@ export interface TwoFactorHost {
   notAuthenticated(): Error;
   /** Starts the session and runs what follows a sign-in (remember-me). */
   signInNow(req: Request, res: Response, user: UserRecord, options: SignInOptions): Promise<void>;
+  /** Emits an account event with the request's address, user agent and device (security-log.ts). */
+  emit(
+    req: Request,
+    name: SecurityEventName,
+    userId: string | number,
+    detail?: Record<string, string>,
+  ): Promise<void>;
+  /** The passkeys of a second step, or null without the passkeys extension (read on use). */
+  passkeys(): SecondFactorPasskeys | null;
 }
+
+/** `auth.twoFactorChallenge`: what the second-step page offers. */
+export interface TwoFactorChallenge {
+  rememberDeviceDays: number;
+  /** The pending user has a passkey (and the passkeys extension is on): "Use a passkey". */
+  passkey: boolean;
+}
+
+/** `auth.twoFactorPasskeyOptions`: WebAuthn options for the second step, or no pending sign-in. */
+export type TwoFactorPasskeyOptionsResult =
+  { ok: true; options: PasskeyOptionsJSON } | { ok: false; status: 401; messageKey: string; expired: true };
 
 export interface TwoFactorApi {
   twoFactorStatus(req: Request): Promise<TwoFactorStatus>;
   beginTwoFactorSetup(req: Request): Promise<BeginSetupResult>;
   confirmTwoFactorSetup(req: Request, code: unknown): Promise<ConfirmSetupResult>;
   disableTwoFactor(req: Request, res: Response, currentPassword: unknown): Promise<DisableTwoFactorResult>;
-  twoFactorChallenge(req: Request): Promise<{ rememberDeviceDays: number } | null>;
+  regenerateRecoveryCodes(req: Request, currentPassword: unknown): Promise<RegenerateRecoveryCodesResult>;
+  twoFactorChallenge(req: Request): Promise<TwoFactorChallenge | null>;
+  twoFactorPasskeyOptions(req: Request): Promise<TwoFactorPasskeyOptionsResult>;
   completeTwoFactor(
     req: Request,
     res: Response,
-    input: { code?: unknown; recoveryCode?: unknown; rememberDevice?: unknown },
+    input: { code?: unknown; recoveryCode?: unknown; passkey?: unknown; rememberDevice?: unknown },
   ): Promise<TwoFactorStepResult>;
 }
 
@@ -102,13 +137,13 @@ export interface TwoFactorHooks {
     res: Response,
     user: UserRecord,
     options: SignInOptions | undefined,
+    method?: string,
   ): Promise<Extract<SignInResult, { ok: false }> | null>;
 }
 
-function meta(req: Request): RequestMeta {
-  const ua = req.headers['user-agent'];
-  const ip = req.ip ?? req.socket?.remoteAddress ?? undefined;
-  return { ...(ip ? { ip } : {}), ...(typeof ua === 'string' ? { userAgent: ua } : {}) };
+/** A form field or JSON answer that was given (not blank). */
+function given(value: unknown): boolean {
+  return (typeof value === 'string' && value.trim() !== '') || (typeof value === 'object' && value !== null);
 }
 
 function truthy(value: unknown): boolean {
@@ -122,6 +157,19 @@ function bodyField(req: Request, name: string): unknown {
   return body && typeof body === 'object' ? (body as Record<string, unknown>)[name] : undefined;
 }
 
+/** The reason a wrong answer of each factor is logged with, and what the page says. */
+const FAILURES = {
+  passkey: 'invalid-passkey',
+  'recovery-code': 'invalid-recovery-code',
+  totp: 'invalid-code',
+};
+const FAILURE_MESSAGES: Record<string, string> = {
+  'invalid-passkey': 'two_factor.invalid_passkey',
+  'invalid-recovery-code': 'two_factor.invalid_recovery_code',
+  'invalid-code': 'two_factor.invalid_code',
+  'reused-code': 'two_factor.reused_code',
+};
+
 export function createTwoFactorHooks(host: TwoFactorHost): TwoFactorHooks {
   const { pow } = host;
   const service = createTwoFactor(pow, host.prisma, host.options);
@@ -133,6 +181,10 @@ export function createTwoFactorHooks(host: TwoFactorHost): TwoFactorHooks {
   const mac = (value: string) =>
     (deviceMac ??= hmacSha256Base64url(deriveKey(pow.secret, `two-factor-device:${pow.userType}`)))(value);
   const pendingKey = (token: string) => `pending:${sha256Hex(token)}`;
+  const announce =
+    (req: Request): Announce =>
+    (name, userId, detail) =>
+      host.emit(req, name, userId, detail);
 
   const setCookie = (res: Response, name: string, value: string, maxAgeMs: number) =>
     setCookieHeader(
@@ -233,35 +285,44 @@ export function createTwoFactorHooks(host: TwoFactorHost): TwoFactorHooks {
     },
 
     async confirmTwoFactorSetup(req, code) {
-      return service.confirmSetup(signedIn(req), code, meta(req));
+      return service.confirmSetup(signedIn(req), code, announce(req));
     },
 
     async disableTwoFactor(req, res, currentPassword) {
       const user = signedIn(req);
-      // Guesses of the password here count like failed sign-ins of the account: a stolen session
-      // cannot try passwords until it finds the one that turns the second factor off.
-      const key = `two-factor-disable:${String(user.id)}`;
-      const verdict = await host.limiter.hit('signInFailuresPerAccount', key);
-      if (!verdict.allowed) {
-        const minutes = Math.max(1, Math.ceil(verdict.retryAfterSeconds / 60));
-        return {
-          ok: false,
-          errors: { disable_password: [{ key: 'errors.locked', params: { minutes }, message: 'is locked' }] },
-        };
-      }
-      const refused = await confirmDeletion(pow, user, currentPassword);
-      // The form's own field (its sentences say what the password is for).
-      if (refused) return { ok: false, errors: { disable_password: refused.errors.current_password ?? [] } };
-      await host.limiter.reset('signInFailuresPerAccount', key);
-      await service.disable(user, meta(req));
+      const refused = await passwordConfirmed(pow, host.limiter, user, currentPassword, 'disable');
+      if (refused) return refused;
+      await service.disable(user, announce(req));
       if (readCookie(req.headers.cookie, deviceCookieName()) !== undefined)
         setCookie(res, deviceCookieName(), '', 0);
       return { ok: true };
     },
 
+    async regenerateRecoveryCodes(req, currentPassword) {
+      const user = signedIn(req);
+      const refused = await passwordConfirmed(pow, host.limiter, user, currentPassword, 'codes');
+      if (refused) return { ...refused, reason: 'password' };
+      const recoveryCodes = await service.regenerateRecoveryCodes(user, announce(req));
+      return recoveryCodes ? { ok: true, recoveryCodes } : { ok: false, reason: 'not-enabled', errors: {} };
+    },
+
     async twoFactorChallenge(req) {
-      if ((await pendingOf(req)) === null) return null;
-      return { rememberDeviceDays: Math.max(1, Math.round(rememberDeviceMs / 86_400_000)) };
+      const found = await pendingOf(req);
+      if (found === null) return null;
+      const passkeys = host.passkeys();
+      return {
+        rememberDeviceDays: Math.max(1, Math.round(rememberDeviceMs / 86_400_000)),
+        passkey: passkeys !== null && (await passkeys.available(found.pending.userId)),
+      };
+    },
+
+    async twoFactorPasskeyOptions(req) {
+      const found = await pendingOf(req);
+      const passkeys = host.passkeys();
+      if (!found || !passkeys)
+        return { ok: false, status: 401, messageKey: 'two_factor.expired', expired: true };
+      // Bound to the pending sign-in: its token names the challenge, its user the passkeys.
+      return { ok: true, options: await passkeys.options(found.token, found.pending.userId) };
     },
 
     async completeTwoFactor(req, res, input) {
@@ -279,29 +340,27 @@ export function createTwoFactorHooks(host: TwoFactorHost): TwoFactorHooks {
         await pow.store.delete(TWO_FACTOR_NAMESPACE, pendingKey(token));
         return { ok: false, status: 401, messageKey: 'two_factor.expired', expired: true };
       }
-      const recovery = typeof input.recoveryCode === 'string' && input.recoveryCode.trim() !== '';
+      const passkeys = host.passkeys();
+      const factor: 'passkey' | 'recovery-code' | 'totp' =
+        given(input.passkey) && passkeys
+          ? 'passkey'
+          : typeof input.recoveryCode === 'string' && input.recoveryCode.trim() !== ''
+            ? 'recovery-code'
+            : 'totp';
       let ok: boolean;
-      let reason = 'invalid-code';
-      if (recovery) {
-        ok = await service.verifyRecoveryCode(user.id, input.recoveryCode, meta(req));
-        reason = 'invalid-recovery-code';
+      let reason = FAILURES[factor];
+      if (factor === 'passkey') {
+        ok = (await passkeys!.verify(token, user.id, input.passkey)).ok;
+      } else if (factor === 'recovery-code') {
+        ok = await service.verifyRecoveryCode(user.id, input.recoveryCode, announce(req));
       } else {
         const verdict = await service.verifyCode(user.id, input.code);
         ok = verdict === 'ok';
         if (verdict === 'reused') reason = 'reused-code';
       }
       if (!ok) {
-        await service.failed(user.id, meta(req), { reason });
-        return {
-          ok: false,
-          status: 401,
-          messageKey:
-            reason === 'reused-code'
-              ? 'two_factor.reused_code'
-              : recovery
-                ? 'two_factor.invalid_recovery_code'
-                : 'two_factor.invalid_code',
-        };
+        await service.failed(user.id, announce(req), { reason });
+        return { ok: false, status: 401, messageKey: FAILURE_MESSAGES[reason] };
       }
       // Single use, also when two right answers (a code and a recovery code) race: the first to
       // claim the pending sign-in finishes it; it is gone before the session exists.
@@ -328,6 +387,10 @@ export function createTwoFactorHooks(host: TwoFactorHost): TwoFactorHooks {
         pending.rememberMe === null ? {} : { rememberMe: pending.rememberMe },
       );
       if (truthy(input.rememberDevice)) await rememberDevice(res, user);
+      await host.emit(req, 'sign-in', user.id, {
+        method: pending.method ?? 'password',
+        second_factor: factor,
+      });
       return { ok: true, user };
     },
   };
@@ -335,7 +398,7 @@ export function createTwoFactorHooks(host: TwoFactorHost): TwoFactorHooks {
   return {
     service,
     api,
-    async secondStep(req, res, user, options) {
+    async secondStep(req, res, user, options, method = 'password') {
       if (!pow.extensions.includes('two-factor')) return null;
       if (!(await service.isEnabled(user.id))) return null;
       if (await rememberedDevice(req, user)) return null;
@@ -345,6 +408,7 @@ export function createTwoFactorHooks(host: TwoFactorHost): TwoFactorHooks {
         userType: pow.userType,
         userId: user.id,
         rememberMe: remember === undefined ? null : truthy(remember),
+        method,
         createdAt: pow.clock(),
       };
       await pow.store.put(TWO_FACTOR_NAMESPACE, pendingKey(token), pending, pendingMs);

@@ -24,6 +24,7 @@ import type {
   TwoFactorStatus,
 } from '../extensions/two-factor.js';
 import type { PasskeysApi } from './passkeys.js';
+import type { TwoFactorChallenge, TwoFactorPasskeyOptionsResult } from './two-factor.js';
 import type { SecurityLogOptions, SecurityLogPage } from '../extensions/security-log.js';
 import type { SecurityEventName } from '../core/security-events.js';
 
@@ -90,6 +91,8 @@ export type PowPathName =
   | 'two_factor.delete'
   | 'two_factor.challenge'
   | 'two_factor.verify'
+  | 'two_factor.passkey_options'
+  | 'two_factor.recovery_codes'
   /** passkeys: the list on the account, adding one (options, then the answer), removing one (confirm, then delete). */
   | 'passkeys.index'
   | 'passkeys.registration_options'
@@ -295,6 +298,14 @@ export type TwoFactorStepResult =
 
 /** `auth.disableTwoFactor`: refused unless the password given is the account's. */
 export type DisableTwoFactorResult = { ok: true } | { ok: false; errors: FieldErrors };
+
+/**
+ * `auth.regenerateRecoveryCodes`: ten new codes (shown once; the old ones no longer work), or
+ * refused: the password is not the account's (`errors.codes_password`), or two-factor is off.
+ */
+export type RegenerateRecoveryCodesResult =
+  | { ok: true; recoveryCodes: string[] }
+  | { ok: false; reason: 'password' | 'not-enabled'; errors: FieldErrors };
 
 /** Requests that send mail answer the same for every address, unless rate-limited. */
 export type MailRequestResult =
@@ -569,18 +580,31 @@ export interface PowExpress extends PasskeysApi {
   /** two-factor: turns it off, only with the account's password. Remembered devices are forgotten. */
   disableTwoFactor(req: Request, res: Response, currentPassword: unknown): Promise<DisableTwoFactorResult>;
   /**
-   * two-factor: this browser's pending sign-in (waiting for its code), with what the second-step
-   * page shows ("remember this device for N days"); null when there is none (expired).
+   * two-factor: ten new recovery codes for the signed-in user, only with the account's password
+   * (wrong guesses count like failed sign-ins). The old codes stop working at once; the new ones
+   * are returned this once (pow keeps their hashes).
    */
-  twoFactorChallenge(req: Request): Promise<{ rememberDeviceDays: number } | null>;
+  regenerateRecoveryCodes(req: Request, currentPassword: unknown): Promise<RegenerateRecoveryCodesResult>;
   /**
-   * two-factor: the second step of a sign-in: a TOTP `code` (good once) or a `recoveryCode`
-   * (single use), throttled like the password. Starts the session on success; `rememberDevice`
-   * skips the second step in this browser for `twoFactor.rememberDeviceMs`.
+   * two-factor: this browser's pending sign-in (waiting for its code), with what the second-step
+   * page shows ("remember this device for N days", and "use a passkey" when the user has one and
+   * the passkeys extension is on); null when there is none (expired).
+   */
+  twoFactorChallenge(req: Request): Promise<TwoFactorChallenge | null>;
+  /**
+   * two-factor + passkeys: WebAuthn options for the second step (JSON for the browser): only the
+   * pending user's passkeys, under a challenge bound to this browser's pending sign-in.
+   */
+  twoFactorPasskeyOptions(req: Request): Promise<TwoFactorPasskeyOptionsResult>;
+  /**
+   * two-factor: the second step of a sign-in: a TOTP `code` (good once), a `recoveryCode`
+   * (single use) or, with passkeys, the browser's `passkey` answer (a passkey of the pending
+   * user), throttled like the password. Starts the session on success; `rememberDevice` skips the
+   * second step in this browser for `twoFactor.rememberDeviceMs`.
    */
   completeTwoFactor(
     req: Request,
     res: Response,
-    input: { code?: unknown; recoveryCode?: unknown; rememberDevice?: unknown },
+    input: { code?: unknown; recoveryCode?: unknown; passkey?: unknown; rememberDevice?: unknown },
   ): Promise<TwoFactorStepResult>;
 }

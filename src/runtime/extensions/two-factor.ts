@@ -13,9 +13,13 @@
  * - Recovery codes: stored as SHA-256 (recovery-codes.ts); using one removes it with a conditional
  *   update on the list as it was read, so the same code never signs in twice.
  * - The secret is sealed with the configured encryption key (secret-box.ts), bound to the user.
+ * - New recovery codes replace all ten in one write (the old ones stop working at once); the
+ *   caller has checked the password.
  * - Turning two-factor off deletes the row (secret and codes with it).
  *
- * Every account event goes out through `pow.securityEvents`.
+ * Every account event goes out through the `announce` function a method is given: the Express
+ * layer passes one that adds the request's address, user agent and device (security-log.ts);
+ * without one, the event goes to `pow.securityEvents` bare.
  */
 import type { FieldErrors, Pow, UserRecord } from '../core/types.js';
 import { delegateName } from '../core/users.js';
@@ -75,11 +79,15 @@ export const TWO_FACTOR_DEFAULTS: ResolvedTwoFactorOptions = Object.freeze({
   rememberDeviceMs: 30 * 24 * 60 * 60_000,
 });
 
-/** Who did it, for the security events. */
-export interface RequestMeta {
-  ip?: string;
-  userAgent?: string;
-}
+/**
+ * Hands an account event to the listeners. The Express layer's adds who did it (address, user
+ * agent, device); a method given none emits the bare event.
+ */
+export type Announce = (
+  name: SecurityEventName,
+  userId: string | number,
+  detail?: Record<string, string>,
+) => Promise<void>;
 
 export interface TwoFactorSetup {
   /** The secret as base32, in groups of four (for typing it into an app). */
@@ -116,20 +124,25 @@ export interface TwoFactor {
   status(userId: string | number): Promise<TwoFactorStatus>;
   isEnabled(userId: string | number): Promise<boolean>;
   beginSetup(user: UserRecord): Promise<BeginSetupResult>;
-  confirmSetup(user: UserRecord, code: unknown, meta?: RequestMeta): Promise<ConfirmSetupResult>;
+  confirmSetup(user: UserRecord, code: unknown, announce?: Announce): Promise<ConfirmSetupResult>;
   /** Turns two-factor off (the caller has checked the password). */
-  disable(user: Pick<UserRecord, 'id'>, meta?: RequestMeta): Promise<boolean>;
+  disable(user: Pick<UserRecord, 'id'>, announce?: Announce): Promise<boolean>;
+  /**
+   * Ten new recovery codes replace the user's (the caller has checked the password); returned
+   * once, null when two-factor is off.
+   */
+  regenerateRecoveryCodes(user: Pick<UserRecord, 'id'>, announce?: Announce): Promise<string[] | null>;
   /** A TOTP code of an enabled user: accepted at most once per time step. */
   verifyCode(userId: string | number, code: unknown): Promise<CodeVerdict>;
   /** A recovery code of an enabled user: accepted once, then gone. */
-  verifyRecoveryCode(userId: string | number, code: unknown, meta?: RequestMeta): Promise<boolean>;
+  verifyRecoveryCode(userId: string | number, code: unknown, announce?: Announce): Promise<boolean>;
   /**
    * What a remembered device is bound to: changes when two-factor is turned off and on again or
    * the password changes (any way: account page, reset, the CLI). Null when two-factor is off.
    */
   deviceBinding(userId: string | number): Promise<string | null>;
   /** Tells the listeners that a second step failed (a wrong or reused code). */
-  failed(userId: string | number, meta?: RequestMeta, detail?: Record<string, string>): Promise<void>;
+  failed(userId: string | number, announce?: Announce, detail?: Record<string, string>): Promise<void>;
 }
 
 function positive(value: unknown, key: string, fallback: number): number {
@@ -199,19 +212,8 @@ export function createTwoFactor(
   /** Binds a sealed secret to its owner (a copied ciphertext does not decrypt for another user). */
   const owner = (userId: string | number) => `${pow.userType}:${String(userId)}`;
   const read = (userId: string | number) => delegate().findUnique({ where: { userId } });
-  const emit = (
-    name: SecurityEventName,
-    userId: string | number,
-    meta?: RequestMeta,
-    detail?: Record<string, string>,
-  ) =>
-    pow.securityEvents.emit({
-      name,
-      userId,
-      ...(meta?.ip ? { ip: meta.ip } : {}),
-      ...(meta?.userAgent ? { userAgent: meta.userAgent } : {}),
-      ...(detail ? { detail } : {}),
-    });
+  const bare: Announce = (name, userId, detail) =>
+    pow.securityEvents.emit({ name, userId, ...(detail ? { detail } : {}) });
   const enabledRow = async (userId: string | number): Promise<Row | null> => {
     const row = await read(userId);
     return row && row.enabledAt ? row : null;
@@ -266,7 +268,7 @@ export function createTwoFactor(
       return { ok: true, setup: { secret: groupedSecret(secret), uri, qrSvg: await qrSvg(uri) } };
     },
 
-    async confirmSetup(user, input, meta) {
+    async confirmSetup(user, input, announce = bare) {
       const blank = typeof input !== 'string' || input.trim() === '';
       const errors: FieldErrors = {
         code: [
@@ -292,14 +294,26 @@ export function createTwoFactor(
         },
       });
       if (count !== 1) return { ok: false, reason: 'not-started', errors };
-      await emit('two-factor-enabled', user.id, meta);
+      await announce('two-factor-enabled', user.id);
       return { ok: true, recoveryCodes: codes };
     },
 
-    async disable(user, meta) {
+    async disable(user, announce = bare) {
       const { count } = await delegate().deleteMany({ where: { userId: user.id } });
-      if (count > 0) await emit('two-factor-disabled', user.id, meta);
+      if (count > 0) await announce('two-factor-disabled', user.id);
       return count > 0;
+    },
+
+    async regenerateRecoveryCodes(user, announce = bare) {
+      const codes = newRecoveryCodes();
+      // One write replaces the whole list: no old code is good after it, none of them twice.
+      const { count } = await delegate().updateMany({
+        where: { userId: user.id, enabledAt: { not: null } },
+        data: { recoveryCodes: JSON.stringify(codes.map(recoveryCodeHash)) },
+      });
+      if (count !== 1) return null;
+      await announce('recovery-codes-regenerated', user.id);
+      return codes;
     },
 
     async verifyCode(userId, input) {
@@ -320,7 +334,7 @@ export function createTwoFactor(
       return count === 1 ? 'ok' : 'reused';
     },
 
-    async verifyRecoveryCode(userId, input, meta) {
+    async verifyRecoveryCode(userId, input, announce = bare) {
       const code = normalizeRecoveryCode(input);
       if (code === null) return false;
       // Two tries: another recovery code used in parallel changes the list under us.
@@ -334,7 +348,7 @@ export function createTwoFactor(
           data: { recoveryCodes: JSON.stringify(remaining) },
         });
         if (count === 1) {
-          await emit('recovery-code-used', userId, meta, { remaining: String(remaining.length) });
+          await announce('recovery-code-used', userId, { remaining: String(remaining.length) });
           return true;
         }
       }
@@ -353,8 +367,8 @@ export function createTwoFactor(
       return sha256Hex(`${new Date(row.enabledAt as Date | string).getTime()}:${String(hash)}`);
     },
 
-    async failed(userId, meta, detail) {
-      await emit('two-factor-failed', userId, meta, detail);
+    async failed(userId, announce = bare, detail) {
+      await announce('two-factor-failed', userId, detail);
     },
   };
 }

@@ -3,8 +3,9 @@
  * and used at most once:
  *
  * - A challenge is stored under the browser's binding (a random id in a signed cookie of its own,
- *   express/passkeys.ts) and the ceremony it is for (`register` or `sign-in`), with the user it
- *   was issued to for a registration. A response from another browser finds no challenge.
+ *   express/passkeys.ts; for a second step, the pending sign-in's token) and the ceremony it is
+ *   for (`register`, `sign-in` or `second-factor`), with the user it was issued to for a
+ *   registration or a second step. A response from another browser finds no challenge.
  * - It lives `ttlMs` (default 5 minutes); an older one is gone from the store.
  * - Taking it claims it first with `putIfAbsent` (atomic on every store), so of two requests that
  *   present the same response only one gets the challenge; then the record is deleted.
@@ -13,7 +14,8 @@
 import { randomToken, sha256Hex } from '../../core/crypto.js';
 import type { Pow } from '../../core/types.js';
 
-export type Ceremony = 'register' | 'sign-in';
+/** `second-factor`: a passkey of the pending user after their password (two-factor's second step). */
+export type Ceremony = 'register' | 'sign-in' | 'second-factor';
 
 /** How long a browser has to answer a challenge (the authenticator prompt included). */
 export const DEFAULT_CHALLENGE_TTL_MS = 5 * 60_000;

@@ -12,7 +12,9 @@
  *   that user, its signature valid for the stored public key, and its counter higher than the
  *   stored one (unless the authenticator keeps none: both zero). The counter moves by
  *   compare-and-set, so of two sign-ins with the same counter only one succeeds;
- * - discoverable credentials are required (resident keys), user verification is preferred.
+ * - discoverable credentials are required (resident keys), user verification is preferred;
+ * - as two-factor's second step (after the password), only the pending user's own passkeys are
+ *   offered (allowCredentials) and accepted, under a challenge bound to that pending sign-in.
  */
 import { deadlineOf } from '../../core/pow-deadline.js';
 import { createHmac } from 'node:crypto';
@@ -84,6 +86,14 @@ export interface PasskeyService {
   ): Promise<RegisterPasskeyResult>;
   signInOptions(binding: string): Promise<PasskeyOptionsJSON>;
   signIn(binding: string, response: unknown): Promise<PasskeySignInResult>;
+  /** Options for the second step of `userId`'s sign-in: their passkeys only; `binding` names the pending step. */
+  secondFactorOptions(binding: string, userId: string | number): Promise<PasskeyOptionsJSON>;
+  /** The second step's answer: a passkey of `userId`, under the challenge of that pending step. */
+  verifySecondFactor(
+    binding: string,
+    userId: string | number,
+    response: unknown,
+  ): Promise<PasskeySignInResult>;
   list(userId: string | number): Promise<PasskeySummary[]>;
   /** The user's passkey `id`, or null. */
   find(userId: string | number, id: unknown): Promise<PasskeySummary | null>;
@@ -153,6 +163,63 @@ export function createPasskeyService(
     if (typeof id !== 'string' || id === '' || id.length > 64) return null;
     const found = (await passkeys().listFor(userId)).find((p) => p.id === id);
     return found ? summaryOf(found) : null;
+  };
+
+  /**
+   * Checks an assertion answering `challenge`: a stored passkey (of `owner` when given), its user
+   * handle, signature, origin, RP id and counter; the counter moves by compare-and-set.
+   */
+  const verifyAssertion = async (
+    challenge: string,
+    response: unknown,
+    owner: string | number | null,
+    requireUserVerification: boolean,
+  ): Promise<PasskeySignInResult> => {
+    if (!wellFormed(response)) return { ok: false, reason: 'invalid' };
+    const passkey = await passkeys().byCredentialId(response.id);
+    if (!passkey) return { ok: false, reason: 'unknown_credential' };
+    // Another user's passkey is no second factor of this one's (same answer as an unknown one).
+    if (owner !== null && String(passkey.userId) !== String(owner))
+      return { ok: false, reason: 'unknown_credential' };
+    const handle = response.response.userHandle;
+    if (handle !== undefined && handle !== null) {
+      if (typeof handle !== 'string' || !userHandle(passkey.userId).equals(Buffer.from(handle, 'base64url')))
+        return { ok: false, reason: 'invalid' };
+    }
+    const lib = await simpleWebAuthn();
+    const rp = options.relyingParty();
+    let newCounter: number;
+    try {
+      const verified = await lib.verifyAuthenticationResponse({
+        response: response as unknown as Parameters<typeof lib.verifyAuthenticationResponse>[0]['response'],
+        expectedChallenge: challenge,
+        expectedOrigin: rp.origin,
+        expectedRPID: rp.id,
+        credential: {
+          id: passkey.credentialId,
+          publicKey: passkey.publicKey as Parameters<
+            typeof lib.verifyAuthenticationResponse
+          >[0]['credential']['publicKey'],
+          counter: passkey.counter,
+          transports: passkey.transports as never,
+        },
+        requireUserVerification,
+      });
+      if (!verified.verified) return { ok: false, reason: 'invalid' };
+      newCounter = verified.authenticationInfo.newCounter;
+    } catch (error) {
+      // The library refuses a counter that did not go up with this message.
+      return {
+        ok: false,
+        reason: /counter/i.test(String((error as Error)?.message)) ? 'counter' : 'invalid',
+      };
+    }
+    if ((newCounter > 0 || passkey.counter > 0) && newCounter <= passkey.counter)
+      return { ok: false, reason: 'counter' };
+    const now = new Date(pow.clock());
+    if (!(await passkeys().recordUse(passkey.id, passkey.counter, newCounter, now)))
+      return { ok: false, reason: 'counter' };
+    return { ok: true, userId: passkey.userId, passkey: { ...summaryOf(passkey), lastUsedAt: now } };
   };
 
   return {
@@ -231,51 +298,30 @@ export function createPasskeyService(
       // Every attempt uses up the challenge, a failed one too.
       const challenge = await takeChallenge(pow, binding, 'sign-in', null);
       if (challenge === null) return { ok: false, reason: 'expired' };
-      if (!wellFormed(response)) return { ok: false, reason: 'invalid' };
-      const passkey = await passkeys().byCredentialId(response.id);
-      if (!passkey) return { ok: false, reason: 'unknown_credential' };
-      const handle = response.response.userHandle;
-      if (handle !== undefined && handle !== null) {
-        if (
-          typeof handle !== 'string' ||
-          !userHandle(passkey.userId).equals(Buffer.from(handle, 'base64url'))
-        )
-          return { ok: false, reason: 'invalid' };
-      }
+      return verifyAssertion(challenge, response, null, options.requireUserVerification === true);
+    },
+
+    async secondFactorOptions(binding, userId) {
       const lib = await simpleWebAuthn();
       const rp = options.relyingParty();
-      let newCounter: number;
-      try {
-        const verified = await lib.verifyAuthenticationResponse({
-          response: response as unknown as Parameters<typeof lib.verifyAuthenticationResponse>[0]['response'],
-          expectedChallenge: challenge,
-          expectedOrigin: rp.origin,
-          expectedRPID: rp.id,
-          credential: {
-            id: passkey.credentialId,
-            publicKey: passkey.publicKey as Parameters<
-              typeof lib.verifyAuthenticationResponse
-            >[0]['credential']['publicKey'],
-            counter: passkey.counter,
-            transports: passkey.transports as never,
-          },
-          requireUserVerification: options.requireUserVerification === true,
-        });
-        if (!verified.verified) return { ok: false, reason: 'invalid' };
-        newCounter = verified.authenticationInfo.newCounter;
-      } catch (error) {
-        // The library refuses a counter that did not go up with this message.
-        return {
-          ok: false,
-          reason: /counter/i.test(String((error as Error)?.message)) ? 'counter' : 'invalid',
-        };
-      }
-      if ((newCounter > 0 || passkey.counter > 0) && newCounter <= passkey.counter)
-        return { ok: false, reason: 'counter' };
-      const now = new Date(pow.clock());
-      if (!(await passkeys().recordUse(passkey.id, passkey.counter, newCounter, now)))
-        return { ok: false, reason: 'counter' };
-      return { ok: true, userId: passkey.userId, passkey: { ...summaryOf(passkey), lastUsedAt: now } };
+      const own = await passkeys().listFor(userId);
+      const challenge = await issueChallenge(pow, binding, 'second-factor', userId, ttlMs);
+      const json = await lib.generateAuthenticationOptions({
+        rpID: rp.id,
+        challenge: bytesOf(challenge),
+        timeout: CEREMONY_TIMEOUT_MS,
+        // The password named the user: the browser offers only their passkeys.
+        allowCredentials: own.map((p) => ({ id: p.credentialId, transports: p.transports })),
+        userVerification: 'preferred',
+      });
+      return json as unknown as PasskeyOptionsJSON;
+    },
+
+    async verifySecondFactor(binding, userId, response) {
+      const challenge = await takeChallenge(pow, binding, 'second-factor', userId);
+      if (challenge === null) return { ok: false, reason: 'expired' };
+      // The password was the other factor: the device alone (user presence) is the second one.
+      return verifyAssertion(challenge, response, userId, false);
     },
 
     async list(userId) {

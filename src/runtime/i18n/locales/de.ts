@@ -83,6 +83,8 @@ export const de: Catalogue = {
     reused_code:
       'Dieser Code wurde bereits verwendet. Warten Sie auf den nächsten Code in Ihrer Authenticator-App und geben Sie ihn ein.',
     invalid_recovery_code: 'Der Wiederherstellungscode stimmt nicht oder wurde bereits verwendet.',
+    invalid_passkey:
+      'Dieser Passkey hat nicht funktioniert. Versuchen Sie es erneut oder geben Sie einen Code aus Ihrer Authenticator-App ein.',
     expired: 'Die Anmeldung hat zu lange gedauert. Bitte melden Sie sich erneut mit Ihrem Passwort an.',
     locked:
       'Die Anmeldung ist nach zu vielen falschen Codes pausiert. Warten Sie {{minutes}} Minuten und versuchen Sie es erneut.',
@@ -223,6 +225,13 @@ export const de: Catalogue = {
       locked:
         'Das Ausschalten der Zwei-Faktor-Authentifizierung ist nach zu vielen falschen Passwörtern pausiert. Warten Sie {{minutes}} Minuten und versuchen Sie es erneut.',
     },
+    codes_password: {
+      blank: 'Geben Sie Ihr Passwort ein, um neue Wiederherstellungscodes zu erhalten.',
+      invalid_current_password:
+        'Das Passwort für neue Wiederherstellungscodes ist nicht korrekt. Geben Sie das Passwort ein, mit dem Sie sich anmelden.',
+      locked:
+        'Neue Wiederherstellungscodes sind nach zu vielen falschen Passwörtern pausiert. Warten Sie {{minutes}} Minuten und versuchen Sie es erneut.',
+    },
     delete_password: {
       sign_in_again:
         'Zu Ihrer Sicherheit braucht das Löschen eines Kontos ohne Passwort eine frische Anmeldung. Melden Sie sich ab, wieder an und löschen Sie es innerhalb von {{minutes}} Minuten.',
@@ -254,6 +263,7 @@ export const de: Catalogue = {
     code: 'Code',
     recovery_code: 'Wiederherstellungscode',
     disable_password: 'Passwort',
+    codes_password: 'Passwort',
   },
 
   hints: {
@@ -425,6 +435,10 @@ export const de: Catalogue = {
         disable_description:
           'Für die Anmeldung genügt dann wieder Ihr Passwort. Geben Sie zur Bestätigung Ihr Passwort ein.',
         disable_submit: 'Zwei-Faktor-Authentifizierung ausschalten',
+        codes_title: 'Neue Wiederherstellungscodes',
+        codes_description:
+          'Erhalten Sie zehn neue Wiederherstellungscodes, etwa wenn Ihre verloren oder aufgebraucht sind. Ihre alten Codes funktionieren sofort nicht mehr. Geben Sie zur Bestätigung Ihr Passwort ein.',
+        codes_submit: 'Neue Wiederherstellungscodes erstellen',
       },
       new: {
         title: 'Zwei-Faktor-Authentifizierung einrichten',
@@ -439,6 +453,8 @@ export const de: Catalogue = {
         title: 'Speichern Sie Ihre Wiederherstellungscodes',
         description:
           'Die Zwei-Faktor-Authentifizierung ist eingeschaltet. Wenn Sie Ihr Telefon verlieren, meldet Sie jeder dieser Codes einmal an, anstelle eines Codes aus der App. Speichern Sie sie jetzt an einem sicheren Ort: Sie werden nur dieses eine Mal angezeigt.',
+        replaced:
+          'Diese zehn Codes ersetzen Ihre alten Wiederherstellungscodes, die nicht mehr funktionieren. Jeder meldet Sie einmal an, anstelle eines Codes aus der App. Speichern Sie sie jetzt an einem sicheren Ort: Sie werden nur dieses eine Mal angezeigt.',
         done: 'Ich habe meine Wiederherstellungscodes gespeichert',
       },
       challenge: {
@@ -451,6 +467,13 @@ export const de: Catalogue = {
           'Telefon verloren? Geben Sie stattdessen einen Ihrer Wiederherstellungscodes ein. Jeder funktioniert einmal.',
         recovery_submit: 'Mit Wiederherstellungscode anmelden',
         start_over: 'Erneut anmelden',
+        passkey_title: 'Passkey verwenden',
+        passkey_description: 'Oder bestätigen Sie mit einem der Passkeys Ihres Kontos, dass Sie es sind.',
+        passkey_submit: 'Passkey verwenden',
+        passkey_cancelled:
+          'Es wurde kein Passkey verwendet: Die Anfrage wurde abgebrochen oder ist abgelaufen. Versuchen Sie es erneut oder geben Sie einen Code ein.',
+        passkey_unsupported:
+          'Dieser Browser kann keine Passkeys verwenden. Geben Sie einen Code aus Ihrer Authenticator-App ein.',
       },
     },
     security_log: {
@@ -477,6 +500,7 @@ export const de: Catalogue = {
           two_factor_disabled: 'Zwei-Faktor-Authentifizierung ausgeschaltet',
           two_factor_failed: 'Falscher Zwei-Faktor-Code eingegeben',
           recovery_code_used: 'Wiederherstellungscode verwendet',
+          recovery_codes_regenerated: 'Neue Wiederherstellungscodes erstellt',
           passkey_added: 'Passkey hinzugefügt',
           passkey_removed: 'Passkey entfernt',
           session_revoked: 'Eine andere Sitzung abgemeldet',

@@ -110,6 +110,8 @@ export const en = {
     reused_code:
       'That code has already been used. Wait for the next code in your authenticator app and enter it.',
     invalid_recovery_code: 'The recovery code is not right, or it has already been used.',
+    /** The second step with a passkey: not one of this account's, cancelled, or its request timed out. */
+    invalid_passkey: 'That passkey did not work. Try again, or enter a code from your authenticator app.',
     expired: 'Signing in took too long. Please sign in again with your password.',
     locked: 'Signing in is paused after too many wrong codes. Wait {{minutes}} minutes and try again.',
     enabled: 'Two-factor authentication is on.',
@@ -261,6 +263,14 @@ export const en = {
       locked:
         'Turning off two-factor authentication is paused after too many wrong passwords. Wait {{minutes}} minutes and try again.',
     },
+    /** The password that confirms new recovery codes (two-factor/show.ejs). */
+    codes_password: {
+      blank: 'Enter your password to get new recovery codes.',
+      invalid_current_password:
+        'The password to get new recovery codes is not right. Enter the password you sign in with.',
+      locked:
+        'New recovery codes are paused after too many wrong passwords. Wait {{minutes}} minutes and try again.',
+    },
     /** The password typed again in the delete form (registration/edit.ejs, the second step). */
     delete_password: {
       sign_in_again:
@@ -301,6 +311,7 @@ export const en = {
     code: 'Code',
     recovery_code: 'Recovery code',
     disable_password: 'Password',
+    codes_password: 'Password',
   },
 
   /** Hints shown next to fields. */
@@ -475,6 +486,10 @@ export const en = {
         disable_title: 'Turn off two-factor authentication',
         disable_description: 'Signing in will then need your password only. Enter your password to confirm.',
         disable_submit: 'Turn off two-factor authentication',
+        codes_title: 'New recovery codes',
+        codes_description:
+          'Get ten new recovery codes, for example if yours are lost or used up. Your old codes stop working at once. Enter your password to confirm.',
+        codes_submit: 'Get new recovery codes',
       },
       new: {
         title: 'Set up two-factor authentication',
@@ -488,6 +503,9 @@ export const en = {
         title: 'Save your recovery codes',
         description:
           'Two-factor authentication is on. If you lose your phone, each of these codes signs you in once instead of a code from the app. Save them somewhere safe now: they are shown only this once.',
+        /** After new codes replaced the old ones. */
+        replaced:
+          'These ten codes replace your old recovery codes, which no longer work. Each one signs you in once instead of a code from the app. Save them somewhere safe now: they are shown only this once.',
         done: 'I have saved my recovery codes',
       },
       challenge: {
@@ -500,6 +518,13 @@ export const en = {
           'Lost your phone? Enter one of your recovery codes instead. Each one works once.',
         recovery_submit: 'Sign in with a recovery code',
         start_over: 'Sign in again',
+        /** passkeys: the second step with a passkey of this account instead of a code. */
+        passkey_title: 'Use a passkey',
+        passkey_description: 'Or confirm it is you with one of the passkeys of your account.',
+        passkey_submit: 'Use a passkey',
+        passkey_cancelled:
+          'No passkey was used: the request was cancelled or timed out. Try again, or enter a code.',
+        passkey_unsupported: 'This browser cannot use passkeys. Enter a code from your authenticator app.',
       },
     },
     security_log: {
@@ -526,6 +551,7 @@ export const en = {
           two_factor_disabled: 'Two-factor authentication turned off',
           two_factor_failed: 'Wrong two-factor code entered',
           recovery_code_used: 'Recovery code used',
+          recovery_codes_regenerated: 'New recovery codes created',
           passkey_added: 'Passkey added',
           passkey_removed: 'Passkey removed',
           session_revoked: 'Another session signed out',
