@@ -11,7 +11,8 @@
  * - Provider switch (sqlite → postgresql): pow install and pow migrate refuse the old history with
  *   the exact steps; followed, they give a new history (init + migration_lock.toml) that builds a
  *   fresh PostgreSQL database without drift, and later pow runs extend it (the team's un-migrated
- *   change too, with --include-schema-changes); postgresql → sqlite the same way, lighter.
+ *   change too, with --include-schema-changes); postgresql → sqlite the same way, lighter; and
+ *   sqlite → mysql, where pow's MySQL renderer writes the new init (the engine cannot).
  * - MariaDB (the engine cannot read or replay MySQL: pow's renderer and runner, its own reader of
  *   `_prisma_migrations`): no history, `pow migrate --init` on an empty database (init from the
  *   schema) and on one set up with db push (baseline, checked against information_schema); status
@@ -325,6 +326,54 @@ test('provider switch postgresql → sqlite: refused with the steps; followed, a
   assert.equal(included.code, 0, included.stdout + included.stderr);
   assert.match(migrationNames(project).at(-1)!, /^\d{14}_team_schema_changes$/);
   await assertFreshInStep(project, 'sqlite');
+});
+
+test('provider switch sqlite → mysql (MariaDB): refused with the steps; followed, pow’s MySQL renderer writes the new history, a fresh database gets every table, the team’s change extends it', async (t) => {
+  const project = await e2eProject('express5-ts-esm-sqlite', 'sqlite');
+  const mysqlDb = await createDatabase('mysql', project.dir);
+  t.after(async () => {
+    await mysqlDb.drop();
+    await project.dispose();
+  });
+  assert.equal((await project.pow(['install', '--yes'])).code, 0);
+  assert.equal((await project.pow(['migrate'])).code, 0);
+  project.write(SCHEMA, project.read(SCHEMA).replace('provider = "sqlite"', 'provider = "mysql"'));
+  project.env.DATABASE_URL = mysqlDb.url;
+  const refused = await project.pow(['migrate']);
+  assert.equal(refused.code, 3, refused.stdout + refused.stderr);
+  assert.match(refused.stderr, /migration_lock\.toml says provider "sqlite", but the schema uses "mysql"/);
+  assert.match(
+    refused.stderr,
+    /`mv prisma\/migrations prisma\/migrations_sqlite`\), then run `pow migrate --init`/,
+  );
+  renameSync(join(project.dir, MIGRATIONS), join(project.dir, 'prisma/migrations_sqlite'));
+  const init = await project.pow(['migrate', '--init']);
+  assert.equal(init.code, 0, init.stdout + init.stderr);
+  const [name] = migrationNames(project);
+  assert.match(name, /^\d{14}_init$/);
+  assert.match(project.read(`${MIGRATIONS}/migration_lock.toml`), /^provider = "mysql"$/m);
+  const sql = project.read(`${MIGRATIONS}/${name}/migration.sql`);
+  assert.match(sql, /CREATE TABLE `Post`/);
+  assert.match(sql, /CREATE TABLE `User`/, 'a full init: the history starts over');
+  assert.deepEqual(await mysqlDrift(project, mysqlDb.url), []);
+
+  // The team's un-migrated change on the new provider: refused, then its own MySQL migration.
+  project.write(SCHEMA, addToModel(project.read(SCHEMA), 'Post', 'summary String?'));
+  const teamRefused = await project.pow(['install', '--yes']);
+  assert.equal(teamRefused.code, 3, teamRefused.stdout + teamRefused.stderr);
+  assert.match(teamRefused.stderr, /Post\.summary \(field added\)/);
+  const included = await project.pow(['install', '--yes', '--include-schema-changes']);
+  assert.equal(included.code, 0, included.stdout + included.stderr);
+  const team = migrationNames(project).at(-1)!;
+  assert.match(team, /^\d{14}_team_schema_changes$/);
+  assert.ok(!migrationNames(project, 'prisma/migrations_sqlite').includes(team), 'a name of its own');
+  assert.match(
+    project.read(`${MIGRATIONS}/${team}/migration.sql`),
+    /ALTER TABLE `Post` ADD COLUMN `summary`/,
+  );
+  assert.equal((await project.pow(['migrate'])).code, 0);
+  assert.deepEqual(await mysqlDrift(project, mysqlDb.url), []);
+  await assertFreshMariadbInStep(project);
 });
 
 test('MariaDB without a migration history: pow migrate --init writes the init from the schema (pow’s MySQL renderer)', async (t) => {
