@@ -16,12 +16,17 @@ start(async () => {
   await prisma.user.create({
     data: {
       email: BENCH_USER.email,
-      passwordHash: await hash(BENCH_USER.password, {
-        algorithm: 2,
-        memoryCost: 19456,
-        timeCost: 2,
-        parallelism: 1,
-      }),
+      // The hash lives in the credential row, as in the schema pow installs (the same tables).
+      credential: {
+        create: {
+          passwordHash: await hash(BENCH_USER.password, {
+            algorithm: 2,
+            memoryCost: 19456,
+            timeCost: 2,
+            parallelism: 1,
+          }),
+        },
+      },
     },
   });
 
@@ -37,8 +42,9 @@ start(async () => {
   passport.use(
     new LocalStrategy({ usernameField: 'email' }, async (email, password, done) => {
       try {
-        const user = await prisma.user.findUnique({ where: { email } });
-        if (!user?.passwordHash || !(await verify(user.passwordHash, password))) return done(null, false);
+        const user = await prisma.user.findUnique({ where: { email }, include: { credential: true } });
+        const stored = user?.credential?.passwordHash;
+        if (!stored || !(await verify(stored, password))) return done(null, false);
         return done(null, { id: user.id, email: user.email });
       } catch (err) {
         return done(err);
