@@ -554,8 +554,9 @@ export function mysqlTableDifferences(
   const parsed = parseSchemaFiles(schema);
   const tables = calculateTables(parsed, 'mysql');
   const models = new Set(parsed.models.map((m) => m.name));
-  // Prisma's implicit many-to-many tables (`_PostToTag`): pow's renderer does not model them, so a
-  // history written by `prisma migrate dev` has them and pow's view of the schema does not.
+  // Prisma's implicit many-to-many tables (`_PostToTag`) are part of pow's view of the schema
+  // (implicit-relation-tables.ts); one the database holds that the schema no longer describes is
+  // named as such, or passed over where the caller asks (`joinTables: 'ignore'`).
   const joinTable = (name: string) => {
     const m = /^_([A-Za-z0-9]+)To([A-Za-z0-9]+)$/.exec(name);
     return m !== null && models.has(m[1]) && models.has(m[2]);
@@ -581,7 +582,7 @@ export function mysqlTableDifferences(
     if (wanted.has(table)) continue;
     if (!joinTable(table)) out.push(`${table} (model removed)`);
     else if (options.joinTables !== 'ignore')
-      out.push(`${table} (implicit many-to-many table, which pow's MySQL renderer does not write)`);
+      out.push(`${table} (implicit many-to-many table the schema no longer has)`);
   }
   return out;
 }

@@ -26,6 +26,7 @@ import {
   type ParsedSchema,
 } from './schema-ast.js';
 import type { Func } from './prisma-ast.js';
+import { implicitRelationTables, type ImplicitRelationTable } from './implicit-relation-tables.js';
 
 export interface SqlColumn {
   name: string;
@@ -238,7 +239,68 @@ export function calculateTables(schema: ParsedSchema, provider: string): SqlTabl
     }
     tables.push({ name: table, model, columns, primaryKey, indexes, foreignKeys });
   }
+  // The schema engine adds the join tables of implicit many-to-many relations itself for the
+  // other providers; pow's MySQL renderer writes them from here.
+  if (provider === 'mysql')
+    tables.push(...implicitRelationTables(schema).map((t) => joinTable(t, relationModePrisma, provider)));
   return tables;
+}
+
+/** `_PostToTag` as Prisma creates it: A and B typed like the ids they hold, unique (A, B), index on B. */
+function joinTable(relation: ImplicitRelationTable, relationModePrisma: boolean, provider: string): SqlTable {
+  const column = (name: 'A' | 'B', id: ParsedField): SqlColumn => {
+    // The id's type and native type (@db.*), without @id, @default or @map.
+    const field: ParsedField = {
+      name,
+      type: id.type,
+      optional: false,
+      list: false,
+      attributes: id.attributes.filter((a) => a.group === 'db'),
+      line: id.line,
+    };
+    return {
+      name,
+      field,
+      required: true,
+      hasDbDefault: false,
+      hasVirtualDefault: false,
+      signature: `${id.type} ${name}`,
+    };
+  };
+  const model: ParsedModel = {
+    name: relation.name,
+    file: relation.a.file,
+    line: relation.a.line,
+    fields: [],
+    blockAttributes: [],
+    tableName: relation.name,
+    indent: '  ',
+  };
+  const foreignKeys: SqlForeignKey[] = relationModePrisma
+    ? []
+    : (['A', 'B'] as const).map((name) => {
+        const target = name === 'A' ? relation.a : relation.b;
+        const id = name === 'A' ? relation.aId : relation.bId;
+        return {
+          name: constraintNames.foreignKey(relation.name, [name], provider),
+          columns: [name],
+          referencedTable: tableNameOf(target),
+          referencedColumns: [columnName(id)],
+          onDelete: 'CASCADE',
+          onUpdate: 'CASCADE',
+        };
+      });
+  return {
+    name: relation.name,
+    model,
+    columns: [column('A', relation.aId), column('B', relation.bId)],
+    primaryKey: [],
+    indexes: [
+      { name: `${relation.name}_AB_unique`, kind: 'unique', columns: ['A', 'B'] },
+      { name: `${relation.name}_B_index`, kind: 'normal', columns: ['B'] },
+    ],
+    foreignKeys,
+  };
 }
 
 export function byteOrder(a: string, b: string): number {
