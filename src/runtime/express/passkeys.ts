@@ -25,8 +25,8 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { randomToken } from '../core/crypto.js';
 import { PowError } from '../../shared/pow-error.js';
+import type { ExpressSecurityLog } from './security-log.js';
 import type { Pow, UserRecord } from '../core/types.js';
-import type { SecurityEventName } from '../core/security-events.js';
 import type { RateLimiter } from '../core/rate-limit.js';
 import { normalizeAddress } from './throttle.js';
 import {
@@ -63,12 +63,7 @@ export interface PasskeysHost {
   refuseSignIn(user: UserRecord): Promise<Extract<SignInResult, { ok: false }> | null>;
   notAuthenticated(): Error;
   /** Emits an account event with the request's address, user agent and device (security-log.ts). */
-  emit(
-    req: Request,
-    name: SecurityEventName,
-    userId: string | number,
-    detail?: Record<string, string>,
-  ): Promise<void>;
+  emit: ExpressSecurityLog['emit'];
 }
 
 /** What two-factor's second step uses of passkeys (null when the passkeys extension is off). */

@@ -28,10 +28,10 @@
  *   and device); a finished second step is a `sign-in` with the factor it used.
  */
 import { PowError } from '../../shared/pow-error.js';
+import type { ExpressSecurityLog } from './security-log.js';
 import type { Pow, UserRecord } from '../core/types.js';
 import type { RateLimiter } from '../core/rate-limit.js';
 import { randomToken, safeEqual, sha256Hex, hmacSha256Base64url } from '../core/crypto.js';
-import type { SecurityEventName } from '../core/security-events.js';
 import {
   createTwoFactor,
   type Announce,
@@ -89,12 +89,7 @@ export interface TwoFactorHost {
   /** Starts the session and runs what follows a sign-in (remember-me). */
   signInNow(req: Request, res: Response, user: UserRecord, options: SignInOptions): Promise<void>;
   /** Emits an account event with the request's address, user agent and device (security-log.ts). */
-  emit(
-    req: Request,
-    name: SecurityEventName,
-    userId: string | number,
-    detail?: Record<string, string>,
-  ): Promise<void>;
+  emit: ExpressSecurityLog['emit'];
   /** The passkeys of a second step, or null without the passkeys extension (read on use). */
   passkeys(): SecondFactorPasskeys | null;
 }
