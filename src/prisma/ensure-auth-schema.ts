@@ -483,6 +483,28 @@ function scalar(
   return { name, type, optional, list: false, attributes, mappable: true, unique, kind: 'scalar' };
 }
 
+/**
+ * The `user` relation of a model pow adds beside the user (credential, identity, passkey, security
+ * event): `fields` on this model, the user's id as reference, deleted with the user.
+ */
+function userRelation(
+  model: string,
+  userModelName: string,
+  fields: string,
+  userIdField: ParsedField,
+): FieldSpec {
+  return {
+    name: 'user',
+    type: userModelName,
+    optional: false,
+    list: false,
+    attributes: [`@relation(fields: [${fields}], references: [${userIdField.name}], onDelete: Cascade)`],
+    mappable: false,
+    kind: 'relation',
+    purpose: `the relation of ${model} to ${userModelName}`,
+  };
+}
+
 function idFieldSpec(idType: UserIdType, mysql: boolean, ds: string): FieldSpec & { native: string | null } {
   if (idType === 'Int') {
     return {
@@ -667,16 +689,7 @@ function securityEventFieldSpecs(args: {
     scalar('userAgent', 'String', true, text),
     scalar('device', 'String', true),
     scalar('detail', 'String', true, text),
-    {
-      name: 'user',
-      type: userModelName,
-      optional: false,
-      list: false,
-      attributes: [`@relation(fields: [userId], references: [${userIdField.name}], onDelete: Cascade)`],
-      mappable: false,
-      kind: 'relation',
-      purpose: `the relation of ${securityEventModelName(userModelName)} to ${userModelName}`,
-    },
+    userRelation(securityEventModelName(userModelName), userModelName, 'userId', userIdField),
   ];
 }
 
@@ -724,18 +737,7 @@ function credentialFieldSpecs(args: {
     scalar(CREDENTIAL_HASH_FIELD, 'String', false, mysql ? [`@${ds}.Text`] : []),
     ...held,
     scalar('updatedAt', 'DateTime', false, ['@updatedAt']),
-    {
-      name: 'user',
-      type: userModelName,
-      optional: false,
-      list: false,
-      attributes: [
-        `@relation(fields: [${CREDENTIAL_USER_ID_FIELD}], references: [${userIdField.name}], onDelete: Cascade)`,
-      ],
-      mappable: false,
-      kind: 'relation',
-      purpose: `the relation of ${credentialModelName(userModelName)} to ${userModelName}`,
-    },
+    userRelation(credentialModelName(userModelName), userModelName, CREDENTIAL_USER_ID_FIELD, userIdField),
     ...twoFactor,
   ];
 }
@@ -803,16 +805,7 @@ function identityFieldSpecs(args: {
     scalar(PROVIDER_USER_ID, 'String', false, mysql ? [`@${ds}.VarChar(255)`] : []),
     scalar('userId', userIdField.type, false, userIdNative ? [userIdNative] : []),
     scalar('createdAt', 'DateTime', false, ['@default(now())']),
-    {
-      name: 'user',
-      type: userModelName,
-      optional: false,
-      list: false,
-      attributes: [`@relation(fields: [userId], references: [${userIdField.name}], onDelete: Cascade)`],
-      mappable: false,
-      kind: 'relation',
-      purpose: `the relation of ${identityModelName(userModelName)} to ${userModelName}`,
-    },
+    userRelation(identityModelName(userModelName), userModelName, 'userId', userIdField),
   ];
 }
 
@@ -839,16 +832,7 @@ function passkeyFieldSpecs(args: {
     scalar('label', 'String', false),
     scalar('createdAt', 'DateTime', false, ['@default(now())']),
     scalar('lastUsedAt', 'DateTime', true),
-    {
-      name: 'user',
-      type: userModelName,
-      optional: false,
-      list: false,
-      attributes: [`@relation(fields: [userId], references: [${userIdField.name}], onDelete: Cascade)`],
-      mappable: false,
-      kind: 'relation',
-      purpose: `the relation of ${passkeyModelName(userModelName)} to ${userModelName}`,
-    },
+    userRelation(passkeyModelName(userModelName), userModelName, 'userId', userIdField),
   ];
 }
 
